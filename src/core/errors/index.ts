@@ -1,0 +1,11 @@
+export { OpenPowerError, isOpenPowerError, type ErrorDetails } from "./openpower-error.js";
+export { ValidationError } from "./validation-error.js";
+export { AuthenticationError } from "./authentication-error.js";
+export { PermissionError } from "./permission-error.js";
+export { NotFoundError } from "./not-found-error.js";
+export { RateLimitError } from "./rate-limit-error.js";
+export { ApiError } from "./api-error.js";
+export { ConnectionError } from "./connection-error.js";
+export { TimeoutError } from "./timeout-error.js";
+export { ResponseFormatError } from "./response-format-error.js";
+export { ConfigurationError } from "./configuration-error.js";

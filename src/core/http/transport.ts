@@ -1,0 +1,181 @@
+import { systemClock, type Clock } from "../clock.js";
+import { OpenPowerError, ResponseFormatError, RateLimitError } from "../errors/index.js";
+import { silentLogger, redactingLogger, type Logger } from "../logger.js";
+import { redactUrl } from "../redact.js";
+import { parseRateLimitHeaders } from "../rate-limit/headers.js";
+import type { RateLimiter, Release } from "../rate-limit/limiter.js";
+import { excerpt } from "../validation.js";
+import { VERSION } from "../version.js";
+import { mapFetchFailure } from "./fetch-errors.js";
+import { defaultHttpError } from "./http-errors.js";
+import { readBodyText } from "./read-body.js";
+import { resolveRetryPolicy, retryDelay, type RetryPolicy } from "./retry-policy.js";
+import type { FetchFn, HttpMethod, PreparedRequest, QueryValue, RequestOptions, TransportOptions, TransportResponse } from "./types.js";
+
+const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-amzn-requestid", "x-amz-request-id", "x-correlation-id", "traceid"];
+export const DEFAULT_USER_AGENT = `openpower/${VERSION} (+https://github.com/openpower; node ${process.versions.node})`;
+
+/**
+ * The one HTTP client every vendor uses: timeouts, retries by policy, a shared rate-limit budget,
+ * JSON with a size limit, typed errors and redacted logs. Vendor clients wrap it; they never call
+ * `fetch` themselves.
+ */
+export class HttpTransport {
+  readonly vendor: string;
+  readonly baseUrl: string;
+  readonly clock: Clock;
+  readonly limiter: RateLimiter | null;
+  readonly retryPolicy: RetryPolicy;
+  private readonly fetchFn: FetchFn;
+  private readonly logger: Logger;
+  private readonly options: TransportOptions;
+  private readonly defaultHeaders: Record<string, string>;
+
+  constructor(options: TransportOptions) {
+    this.options = options;
+    this.vendor = options.vendor;
+    this.baseUrl = options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`;
+    this.clock = options.clock ?? systemClock;
+    this.limiter = options.limiter ?? null;
+    this.retryPolicy = resolveRetryPolicy(options.retry);
+    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.logger = options.logger ? redactingLogger(options.logger) : silentLogger;
+    this.defaultHeaders = { accept: "application/json", "user-agent": options.userAgent ?? DEFAULT_USER_AGENT, ...options.headers };
+  }
+
+  /** Sends a request, retrying as the policy allows, and returns the parsed response or throws a typed error. */
+  async request<T = unknown>(options: RequestOptions): Promise<TransportResponse<T>> {
+    const method = options.method ?? "GET";
+    const policy = options.retry === false ? resolveRetryPolicy(this.retryPolicy, { limit: 0 }) : resolveRetryPolicy(this.retryPolicy, options.retry);
+    const random = this.options.random ?? Math.random;
+    for (let retries = 0; ; retries++) {
+      try {
+        return await this.attempt<T>(options, method, retries + 1);
+      } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason ?? error;
+        if (!(error instanceof OpenPowerError)) throw error;
+        if (error instanceof RateLimitError && error.local) throw error;
+        const sent = "sent" in error ? Boolean((error as { sent: unknown }).sent) : true;
+        const delay = retryDelay(
+          policy,
+          { method, idempotent: options.idempotent, retriesSoFar: retries, retryable: error.retryable, sent, retryAfterMs: error.retryAfterMs },
+          random,
+        );
+        if (delay === null) throw error;
+        this.logger.warn("retrying request", { vendor: this.vendor, operation: options.operation, error: error.name, code: error.code, status: error.status, retry: retries + 1, delayMs: delay });
+        await this.clock.sleep(delay, options.signal);
+      }
+    }
+  }
+
+  /** Builds the absolute URL for a path and query (exposed for signing and tests). */
+  url(path: string, query?: Record<string, QueryValue>): string {
+    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(path.replace(/^\//, ""), this.baseUrl);
+    if (query) {
+      for (const [key, value] of Object.entries(query)) {
+        if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
+      }
+    }
+    return url.toString();
+  }
+
+  private async attempt<T>(options: RequestOptions, method: HttpMethod, attempt: number): Promise<TransportResponse<T>> {
+    const releases = await this.acquire(options);
+    try {
+      return await this.send<T>(options, method, attempt);
+    } finally {
+      for (const release of releases) release();
+    }
+  }
+
+  private async acquire(options: RequestOptions): Promise<Release[]> {
+    const limiters = this.limiter ? [this.limiter, ...(options.limiters ?? [])] : (options.limiters ?? []);
+    const releases: Release[] = [];
+    try {
+      for (const limiter of limiters) releases.push(await limiter.acquire({ signal: options.signal }));
+    } catch (error) {
+      for (const release of releases) release();
+      throw error;
+    }
+    return releases;
+  }
+
+  private async send<T>(options: RequestOptions, method: HttpMethod, attempt: number): Promise<TransportResponse<T>> {
+    const url = this.url(options.path, options.query);
+    const prepared: PreparedRequest = { method, url, operation: options.operation, attempt };
+    const extra = typeof options.headers === "function" ? options.headers() : options.headers;
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...extra };
+    let body: RequestInit["body"];
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers["content-type"] ??= "application/json";
+    } else if (options.body !== undefined) {
+      body = options.body;
+    }
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 30_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const origin = new URL(url).origin;
+    const fail = (error: unknown) => {
+      if (options.signal?.aborted) return options.signal.reason ?? error;
+      return mapFetchFailure(error, { vendor: this.vendor, operation: options.operation, origin, timeoutMs, timedOut: timeout.aborted });
+    };
+
+    this.logger.debug("request", { vendor: this.vendor, operation: options.operation, method, url: redactUrl(url), attempt });
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchFn(url, { method, headers, body, signal });
+      text = await readBodyText(response, this.options.maxResponseBytes ?? 16 * 1024 * 1024, this.vendor);
+    } catch (error) {
+      if (error instanceof OpenPowerError) throw error;
+      throw fail(error);
+    }
+    const receivedAt = this.clock.now();
+    const data = this.parse(text, response, options, prepared);
+    const result: TransportResponse<T> = {
+      status: response.status,
+      ok: response.ok,
+      headers: response.headers,
+      data: data as T,
+      url,
+      method,
+      requestId: requestIdOf(response.headers),
+      attempts: attempt,
+      receivedAt,
+    };
+    this.logger.debug("response", { vendor: this.vendor, operation: options.operation, status: response.status, attempt });
+
+    if (this.limiter) this.limiter.observe(parseRateLimitHeaders(response.headers, receivedAt), receivedAt);
+    this.options.onResponse?.(result, prepared);
+    options.onResponse?.(result, prepared);
+    if (!response.ok) {
+      throw this.options.mapHttpError?.(result, prepared) ?? defaultHttpError(result, this.vendor, options.operation, receivedAt);
+    }
+    return result;
+  }
+
+  private parse(text: string, response: Response, options: RequestOptions, request: PreparedRequest): unknown {
+    if (options.responseType === "text") return text;
+    if (text.trim() === "") return null;
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      // Error bodies are often HTML or plain text; keep them as text for the error mapping.
+      if (!response.ok) return text;
+      throw new ResponseFormatError(
+        `${this.vendor} sent a body that is not valid JSON for ${request.operation ?? request.method}` +
+          ` (HTTP ${response.status}, ${text.length} characters, maybe truncated). Try again; report it if it persists.`,
+        { vendor: this.vendor, operation: request.operation, status: response.status, excerpt: excerpt(text), retryable: true, cause: error },
+      );
+    }
+  }
+}
+
+function requestIdOf(headers: Headers): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}

@@ -1,0 +1,296 @@
+import { systemClock, abortReason, type Clock } from "../clock.js";
+import { RateLimitError } from "../errors/index.js";
+import type { RateLimitObservation } from "./headers.js";
+
+/**
+ * A request budget shared by everything that talks to one vendor account: a sliding window
+ * (`limit` starts per `windowMs`), a minimum spacing between starts, a concurrency cap, and what
+ * the server last told us (`RateLimit-Remaining`/`-Reset`, `Retry-After`). Scoped clones
+ * (`forDevice`, `forSite`) hold the same instance, so they draw on one budget.
+ *
+ * When a request would exceed the budget, `acquire` waits for the earliest moment it is allowed
+ * (`onLimit: "wait"`, the default) or throws a local `RateLimitError` (`onLimit: "throw"`), so a
+ * request the server would refuse is never sent.
+ */
+export interface RateLimiterOptions {
+  /** Name shown in errors and state, e.g. "amber". */
+  name?: string;
+  /** Vendor reported on errors. */
+  vendor?: string;
+  /** Requests allowed per window. Unset: no local window (server hints still apply). */
+  limit?: number;
+  windowMs?: number;
+  /** Minimum milliseconds between request starts. */
+  minIntervalMs?: number;
+  /** Maximum requests in flight at once. */
+  concurrency?: number;
+  onLimit?: "wait" | "throw";
+  /** Longest wait accepted in "wait" mode; beyond it, throw. Default: no limit. */
+  maxWaitMs?: number;
+  /** Added to server-reported reset times to absorb clock and rounding differences. Default 1000 ms. */
+  safetyMarginMs?: number;
+  /** Learn `limit`/`windowMs` from the server's `RateLimit-Policy` when not configured. Default true. */
+  adoptServerPolicy?: boolean;
+  clock?: Clock;
+}
+
+export interface RateLimitState {
+  name: string;
+  /** Requests allowed per window, when known. */
+  limit: number | null;
+  windowMs: number | null;
+  /** Requests left before the next reset: from the server when fresh, else from the local window. */
+  remaining: number | null;
+  /** When the budget next grows. */
+  resetAt: Date | null;
+  inFlight: number;
+  queued: number;
+  /** Earliest time a new request may start (now, when not limited). */
+  nextAt: Date;
+  /** When the server last reported its budget. */
+  observedAt: Date | null;
+}
+
+export type Release = () => void;
+
+interface Waiter {
+  resolve: (release: Release) => void;
+  reject: (error: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+interface ServerBudget {
+  remaining: number;
+  resetAt: number;
+  observedAt: number;
+}
+
+export class RateLimiter {
+  readonly name: string;
+  private readonly clock: Clock;
+  private readonly options: RateLimiterOptions;
+  private limit: number | undefined;
+  private windowMs: number | undefined;
+  private starts: number[] = [];
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private inFlight = 0;
+  private queue: Waiter[] = [];
+  private server: ServerBudget | null = null;
+  private blockedUntil = 0;
+  private observedAt: number | null = null;
+  private wakeAt: number | null = null;
+
+  constructor(options: RateLimiterOptions = {}) {
+    this.options = options;
+    this.name = options.name ?? options.vendor ?? "default";
+    this.clock = options.clock ?? systemClock;
+    this.limit = options.limit;
+    this.windowMs = options.windowMs;
+  }
+
+  /** Waits for a slot and returns the function that frees it. Call it exactly once, when the response is in. */
+  acquire(options: { signal?: AbortSignal } = {}): Promise<Release> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (this.queue.length === 0 && this.hasCapacity()) {
+      const wait = this.waitMs(this.clock.now());
+      if (wait <= 0) return Promise.resolve(this.grant());
+      const refusal = this.refusal(wait);
+      if (refusal) return Promise.reject(refusal);
+    } else if (this.mode() === "throw" && this.hasCapacity()) {
+      const refusal = this.refusal(this.waitMs(this.clock.now()));
+      if (refusal) return Promise.reject(refusal);
+    }
+    return new Promise<Release>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
+      if (signal) {
+        waiter.onAbort = () => {
+          this.queue = this.queue.filter((w) => w !== waiter);
+          reject(abortReason(signal));
+        };
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
+      }
+      this.queue.push(waiter);
+      this.pump();
+    });
+  }
+
+  /** Feeds what a response said about the budget. Call before releasing that response's slot. */
+  observe(observation: RateLimitObservation, at: number = this.clock.now()): void {
+    if (Object.keys(observation).length === 0) return;
+    const margin = this.options.safetyMarginMs ?? 1000;
+    if (this.options.adoptServerPolicy !== false) {
+      if (this.options.limit === undefined && observation.limit !== undefined) this.limit = observation.limit;
+      if (this.options.windowMs === undefined && observation.windowMs !== undefined) this.windowMs = observation.windowMs;
+    }
+    if (observation.remaining !== undefined && observation.resetAfterMs !== undefined) {
+      // Other requests still in flight may already have been counted by the server, or not: assume they were not.
+      const othersInFlight = Math.max(0, this.inFlight - 1);
+      this.server = {
+        remaining: Math.max(0, observation.remaining - othersInFlight),
+        resetAt: at + observation.resetAfterMs + margin,
+        observedAt: at,
+      };
+    }
+    if (observation.retryAfterMs !== undefined) {
+      this.blockedUntil = Math.max(this.blockedUntil, at + observation.retryAfterMs + margin);
+    }
+    this.observedAt = at;
+    this.pump();
+  }
+
+  /** Blocks every request until `untilMs` (a 429 without hints, a vendor "too fast" code). */
+  blockUntil(untilMs: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, untilMs);
+  }
+
+  /** Milliseconds until a new request could start, ignoring the concurrency cap. */
+  waitMs(now: number = this.clock.now()): number {
+    let until = now;
+    const { minIntervalMs } = this.options;
+    if (minIntervalMs) until = Math.max(until, this.lastStart + minIntervalMs);
+    if (this.limit !== undefined && this.windowMs !== undefined) {
+      this.prune(now);
+      if (this.starts.length >= this.limit) {
+        until = Math.max(until, this.starts[this.starts.length - this.limit]! + this.windowMs);
+      }
+    }
+    if (this.blockedUntil > now) until = Math.max(until, this.blockedUntil);
+    const server = this.freshServer(now);
+    if (server && server.remaining <= 0) until = Math.max(until, server.resetAt);
+    return until - now;
+  }
+
+  state(): RateLimitState {
+    const now = this.clock.now();
+    const wait = Math.max(0, this.waitMs(now));
+    const server = this.freshServer(now);
+    let remaining: number | null = null;
+    let resetAt: number | null = null;
+    if (server) {
+      remaining = server.remaining;
+      resetAt = server.resetAt;
+    } else if (this.limit !== undefined && this.windowMs !== undefined) {
+      remaining = Math.max(0, this.limit - this.starts.length);
+      resetAt = this.starts.length > 0 ? this.starts[0]! + this.windowMs : null;
+    }
+    return {
+      name: this.name,
+      limit: this.limit ?? null,
+      windowMs: this.windowMs ?? null,
+      remaining,
+      resetAt: resetAt === null ? null : new Date(resetAt),
+      inFlight: this.inFlight,
+      queued: this.queue.length,
+      nextAt: new Date(now + wait),
+      observedAt: this.observedAt === null ? null : new Date(this.observedAt),
+    };
+  }
+
+  private mode(): "wait" | "throw" {
+    return this.options.onLimit ?? "wait";
+  }
+
+  private hasCapacity(): boolean {
+    return this.inFlight < (this.options.concurrency ?? Number.POSITIVE_INFINITY);
+  }
+
+  private refusal(wait: number): RateLimitError | null {
+    if (wait <= 0) return null;
+    const maxWait = this.options.maxWaitMs ?? Number.POSITIVE_INFINITY;
+    if (this.mode() === "wait" && wait <= maxWait) return null;
+    const seconds = Math.ceil(wait / 1000);
+    return new RateLimitError(
+      `The ${this.name} request budget is used up; the next request is allowed in ${seconds} s. ` +
+        `Nothing was sent. Wait, or use onLimit: "wait" to queue requests automatically.`,
+      { vendor: this.options.vendor, retryAfterMs: wait, resetAt: new Date(this.clock.now() + wait), local: true },
+    );
+  }
+
+  private freshServer(now: number): ServerBudget | null {
+    if (this.server && now >= this.server.resetAt) this.server = null;
+    return this.server;
+  }
+
+  private prune(now: number): void {
+    if (this.windowMs === undefined) return;
+    const horizon = now - this.windowMs;
+    let drop = 0;
+    while (drop < this.starts.length && this.starts[drop]! <= horizon) drop++;
+    if (drop > 0) this.starts.splice(0, drop);
+  }
+
+  private grant(): Release {
+    const now = this.clock.now();
+    this.inFlight++;
+    this.lastStart = now;
+    if (this.windowMs !== undefined) this.starts.push(now);
+    if (this.server) this.server.remaining = Math.max(0, this.server.remaining - 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      this.pump();
+    };
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && this.hasCapacity()) {
+      const now = this.clock.now();
+      const wait = this.waitMs(now);
+      if (wait > 0) {
+        const refusal = this.refusal(wait);
+        if (refusal) {
+          // Everyone queued would wait too long: fail them all now rather than one by one.
+          for (const waiter of this.queue.splice(0)) this.settle(waiter, refusal);
+          return;
+        }
+        this.scheduleWake(now + wait);
+        return;
+      }
+      const waiter = this.queue.shift()!;
+      if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener("abort", waiter.onAbort);
+      waiter.resolve(this.grant());
+    }
+  }
+
+  private settle(waiter: Waiter, error: unknown): void {
+    if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener("abort", waiter.onAbort);
+    waiter.reject(error);
+  }
+
+  private scheduleWake(at: number): void {
+    if (this.wakeAt !== null && this.wakeAt <= at) return;
+    this.wakeAt = at;
+    void this.clock.sleep(at - this.clock.now()).then(
+      () => {
+        if (this.wakeAt === at) this.wakeAt = null;
+        this.pump();
+      },
+      () => {
+        if (this.wakeAt === at) this.wakeAt = null;
+      },
+    );
+  }
+}
+
+/** Limiters created on demand per key (e.g. one per endpoint), all sharing one clock. */
+export class KeyedRateLimiter {
+  private readonly limiters = new Map<string, RateLimiter>();
+  constructor(private readonly factory: (key: string) => RateLimiterOptions) {}
+
+  get(key: string): RateLimiter {
+    let limiter = this.limiters.get(key);
+    if (!limiter) {
+      limiter = new RateLimiter({ name: key, ...this.factory(key) });
+      this.limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+
+  states(): RateLimitState[] {
+    return [...this.limiters.values()].map((l) => l.state());
+  }
+}

@@ -1,0 +1,2 @@
+export type * from "./types.js";
+export { earningsPerKwhCents, powerBalanceW, diffFields } from "./helpers.js";

@@ -1,0 +1,225 @@
+import type { TimeWindow } from "../core/time/schedule-grid.js";
+
+/**
+ * The unified model: the shapes every vendor adapter produces, so the CLI, the service and
+ * automation never need to know which vendor they talk to. Conventions (see docs/model.md):
+ * power W, energy kWh, prices c/kWh incl. GST, state of charge and levels as fractions 0..1;
+ * `gridW` + import / − export; `batteryW` + discharge / − charge; a missing reading is `null`.
+ */
+
+export type Vendor = "alphaess" | "amber" | "goodwe" | "powertrack";
+
+export type { TimeWindow };
+
+/** Where a reading came from. `device` is the vendor's id: AlphaESS serial, GoodWe serial, PowerTrack site key, Amber site id. */
+export interface Source {
+  vendor: Vendor;
+  device: string;
+}
+
+/** Instantaneous power flow of one system. */
+export interface PowerFlow {
+  /** PV generation, W, >= 0. */
+  pvW: number | null;
+  /** Household consumption (excluding the EV charger when the vendor reports it separately), W, >= 0. */
+  loadW: number | null;
+  /** Grid power, W: + importing, − exporting. */
+  gridW: number | null;
+  /** Battery power, W: + discharging, − charging. */
+  batteryW: number | null;
+  /** Battery state of charge, fraction 0..1. */
+  soc: number | null;
+  /** EV charger power, W, >= 0, when the system has one. */
+  evW?: number | null;
+  /** When the device measured this (not when we fetched it). */
+  observedAt: Date;
+  source: Source;
+  /** The vendor's body, unchanged. */
+  raw?: unknown;
+}
+
+/** Energy totals for one local calendar day of one system. */
+export interface EnergyTotals {
+  /** Local calendar day "YYYY-MM-DD" in the device's time zone. */
+  date: string;
+  pvKwh: number | null;
+  loadKwh: number | null;
+  importKwh: number | null;
+  exportKwh: number | null;
+  /** Energy into the battery. */
+  chargeKwh: number | null;
+  /** Energy out of the battery. */
+  dischargeKwh: number | null;
+  /** The part of `chargeKwh` drawn from the grid. */
+  gridChargeKwh?: number | null;
+  evKwh?: number | null;
+  source: Source;
+  raw?: unknown;
+}
+
+export type PriceChannel = "general" | "controlledLoad" | "feedIn";
+export type IntervalKind = "actual" | "current" | "forecast";
+
+/**
+ * One retail price interval.
+ *
+ * `perKwhCents` is what the customer pays per kWh, including GST, on every channel. On the
+ * `feedIn` channel a **negative** value means the customer is **paid** for exporting (Amber's own
+ * convention, kept unchanged); a positive feed-in value means exporting costs money.
+ * `earningsPerKwhCents(interval)` gives the plain "what I earn" number for feed-in.
+ */
+export interface PriceInterval {
+  /** Start of the interval (Amber's startTime minus its one-second offset: intervals tile without gaps). */
+  start: Date;
+  /** End of the interval, exclusive. */
+  end: Date;
+  durationMin: 5 | 15 | 30;
+  channel: PriceChannel;
+  kind: IntervalKind;
+  /** True while the price may still change (current estimates and all forecasts). */
+  estimate: boolean;
+  perKwhCents: number;
+  /** Wholesale spot price, c/kWh incl. GST. Never sign-inverted. */
+  spotPerKwhCents: number;
+  /** Share of renewables in the region's grid, percent 0..100. */
+  renewablesPct: number;
+  /** The vendor's descriptor: "extremelyLow" | "veryLow" | "low" | "neutral" | "high" | "spike" | ... */
+  descriptor: string;
+  spike: "none" | "potential" | "spike" | (string & {});
+  /** The retailer's own forecast band, same sign convention as `perKwhCents`. */
+  advanced?: { lowCents: number; predictedCents: number; highCents: number };
+  /** Possible range of the spot price, when volatile. */
+  spotRange?: { minCents: number; maxCents: number };
+  /** The NEM trading day (UTC+10) the interval belongs to. */
+  nemDate?: string;
+  raw?: unknown;
+}
+
+/** Charge and discharge windows on the 15-minute grid; levels are fractions 0..1. */
+export interface BatterySchedule {
+  charge: {
+    /** Whether the battery may charge from the grid inside the windows. */
+    fromGrid: boolean;
+    /** Stop charging at this state of charge. */
+    stopLevel: number;
+    windows: TimeWindow[];
+  };
+  discharge: {
+    /** Whether discharging is limited to the windows. */
+    timeControl: boolean;
+    /** Stop discharging at this state of charge. */
+    stopLevel: number;
+    windows: TimeWindow[];
+  };
+}
+
+/** What a device can read and control, and within which limits. */
+export interface Capabilities {
+  read: { powerFlow: boolean; energyTotals: boolean; history: boolean; prices: boolean };
+  control: {
+    batterySchedule?: {
+      maxChargeWindows: number;
+      maxDischargeWindows: number;
+      gridMinutes: 15;
+      /** Minimum seconds between writes the vendor tolerates. */
+      minWriteIntervalS: number;
+    };
+    evCharger?: boolean;
+    operationMode?: string[];
+    exportLimit?: boolean;
+  };
+}
+
+/** One field that a write changes. */
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** A check made while planning (grid, range, number of windows, cool-down). */
+export interface ConstraintCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** One vendor write that a plan will perform. */
+export interface PlannedWrite {
+  /** The endpoint or register written, e.g. "POST updateChargeConfigInfo" or "register 47511". */
+  target: string;
+  description: string;
+  /** The vendor-level value before and after (the whole object for full-replacement endpoints). */
+  before: unknown;
+  after: unknown;
+  /** The fields that differ. */
+  changes: FieldChange[];
+  constraints: ConstraintCheck[];
+  /** The exact vendor payload to send. */
+  payload: unknown;
+}
+
+/** The vendor writes needed to reach a desired state. Planning reads but never writes. */
+export interface ControlPlan {
+  vendor: Vendor;
+  device: string;
+  createdAt: Date;
+  /** What the caller asked for. */
+  desired: unknown;
+  writes: PlannedWrite[];
+  /** Things the caller should know (vendor caveats, rounding applied). */
+  warnings: string[];
+}
+
+export interface WriteResult {
+  write: PlannedWrite;
+  /** Whether the write was sent (false in dry-run, or after an earlier write failed). */
+  sent: boolean;
+  /** Whether reading back showed the change: null when not verified. */
+  taken: boolean | null;
+  /** What was read back. */
+  readBack?: unknown;
+  /** Fields that did not take. */
+  mismatches?: FieldChange[];
+  /** Error message when the write failed. */
+  error?: string;
+}
+
+export interface ApplyResult {
+  vendor: Vendor;
+  device: string;
+  appliedAt: Date;
+  dryRun: boolean;
+  results: WriteResult[];
+  /** True when every write was sent and (when verified) taken. */
+  ok: boolean;
+}
+
+export interface ApplyOptions {
+  /** Read back after writing and report whether the device took the change. Default true. */
+  verify?: boolean;
+  /** Plan and report without sending anything. */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A device-scoped handle: an AlphaESS system, a GoodWe inverter, a PowerTrack site. */
+export interface EnergySystem {
+  readonly vendor: Vendor;
+  readonly id: string;
+  capabilities(): Capabilities;
+  getPowerFlow(options?: { signal?: AbortSignal }): Promise<PowerFlow>;
+  getEnergyTotals(date: string, options?: { signal?: AbortSignal }): Promise<EnergyTotals>;
+  /** Power samples of one local day ("YYYY-MM-DD"), oldest first. */
+  getPowerHistory?(date: string, options?: { signal?: AbortSignal }): Promise<PowerFlow[]>;
+  getBatterySchedule?(options?: { signal?: AbortSignal }): Promise<BatterySchedule>;
+  planBatterySchedule?(desired: BatterySchedule, options?: { signal?: AbortSignal }): Promise<ControlPlan>;
+  applyPlan?(plan: ControlPlan, options?: ApplyOptions): Promise<ApplyResult>;
+}
+
+/** A retailer price feed (an Amber site). */
+export interface PriceSource {
+  readonly vendor: Vendor;
+  readonly id: string;
+  getPriceIntervals(options: { from?: Date; to?: Date; next?: number; previous?: number; signal?: AbortSignal }): Promise<PriceInterval[]>;
+}

@@ -1,0 +1,2 @@
+// openpower/sim: the simulator kernel and the vendor simulators.
+export {};
