@@ -70,7 +70,7 @@ export const numberLike = z.union([z.number(), z.string().trim().regex(/^-?\d+(\
 
 /** A number that may be null or missing; the string "NaN" and non-finite values become null. */
 export const nullableNumber = z
-  .union([z.number(), z.literal("NaN"), z.null(), z.undefined(), z.string().trim().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/)])
+  .union([z.number(), z.nan(), z.literal("NaN"), z.null(), z.undefined(), z.string().trim().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/)])
   .transform((v): number | null => {
     if (v === null || v === undefined || v === "NaN") return null;
     const n = typeof v === "number" ? v : Number(v);

@@ -35,8 +35,11 @@ function nonNegativeNumber(value: string | undefined): number | undefined {
 /** `Retry-After` in ms: delta seconds or an HTTP date relative to `nowMs`. */
 export function parseRetryAfter(value: string | undefined | null, nowMs: number): number | undefined {
   if (value == null || value.trim() === "") return undefined;
-  const seconds = nonNegativeNumber(value);
-  if (seconds !== undefined) return Math.round(seconds * 1000);
+  // A number is delta-seconds (negative ones are invalid, not dates: Date.parse("-5") is a year).
+  if (/^\s*[-+]?\d+(\.\d+)?\s*$/.test(value)) {
+    const seconds = nonNegativeNumber(value);
+    return seconds === undefined ? undefined : Math.round(seconds * 1000);
+  }
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
