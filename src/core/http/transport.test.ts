@@ -46,7 +46,7 @@ describe("HttpTransport", () => {
     });
     expect(res.status).toBe(200);
     expect(res.attempts).toBe(1);
-    expect(res.data).toEqual({ method: "POST", url: "/api/thing?a=1&b=x+y", body: { hello: "world" }, ua: expect.stringMatching(/^openpower\//), ct: "application/json" });
+    expect(res.data).toEqual({ method: "POST", url: "/api/thing?a=1&b=x%20y", body: { hello: "world" }, ua: expect.stringMatching(/^openpower\//), ct: "application/json" });
   });
 
   it("retries a GET on 503 with back-off and succeeds", async () => {

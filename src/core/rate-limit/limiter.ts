@@ -89,6 +89,15 @@ export class RateLimiter {
     this.windowMs = options.windowMs;
   }
 
+  /**
+   * Takes a slot at once if one is free right now, without queueing: the allocation-free fast path
+   * the transport tries before `acquire`. Returns null when the caller would have to wait.
+   */
+  tryAcquire(): Release | null {
+    if (this.queue.length > 0 || !this.hasCapacity() || this.waitMs(this.clock.now()) > 0) return null;
+    return this.grant();
+  }
+
   /** Waits for a slot and returns the function that frees it. Call it exactly once, when the response is in. */
   acquire(options: { signal?: AbortSignal } = {}): Promise<Release> {
     const { signal } = options;

@@ -1,0 +1,20 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Builds dist/ once before the tests, so that tests which run the built `openpower` binary as a
+ * subprocess test what users install, and `npm test` works on a fresh clone without a separate
+ * build step. The build is incremental, so this is quick when nothing changed. Type errors do not
+ * stop the run here (tsc still emits, and `npm run lint` reports them); the tests that need the
+ * binary fail on their own if it is broken.
+ */
+export default function setup(): void {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));
+  try {
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
+  } catch (error) {
+    const output = String((error as { stdout?: unknown }).stdout ?? "").split("\n").slice(0, 5).join("\n");
+    console.warn(`[global-setup] the build reported errors (run "npm run build" to see them all):\n${output}`);
+  }
+}
