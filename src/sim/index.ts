@@ -1,2 +1,19 @@
-// openpower/sim: the simulator kernel and the vendor simulators.
-export {};
+/**
+ * openpower/sim: faithful local simulators of every vendor, on 127.0.0.1, driven by one simulated
+ * house and NEM price model, for offline use, tests and demos. See docs/simulators.md.
+ */
+export * from "./kernel.js";
+export {
+  startGoodWeSimulator,
+  startSemsSimulator,
+  semsToday,
+  RegisterMap,
+  type GoodWeSimulator,
+  type GoodWeSimulatorOptions,
+  type GoodWeSimRequest,
+  type GoodWeFaults,
+  type GoodWeProfile,
+  type FirmwareOptions,
+  type SemsSimulator,
+  type SemsSimulatorOptions,
+} from "./goodwe/index.js";

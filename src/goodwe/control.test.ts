@@ -1,0 +1,260 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ValidationError } from "../core/errors/index.js";
+import { VirtualClock } from "../sim/kernel.js";
+import { startGoodWeSimulator, type GoodWeSimulator, type GoodWeSimulatorOptions } from "../sim/goodwe/inverter-simulator.js";
+import { GoodWeInverter } from "./inverter.js";
+import type { EtRuntimeData } from "./types.js";
+
+const TZ = "Australia/Sydney";
+const open: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  while (open.length) await open.pop()!.close();
+});
+
+async function setup(options: GoodWeSimulatorOptions = {}, transport: "udp" | "tcp" = "udp") {
+  const s = await startGoodWeSimulator(options);
+  open.push(s);
+  const inv = new GoodWeInverter({ host: s.host, port: transport === "udp" ? s.udpPort : s.tcpPort!, transport, family: options.profile ?? "ET", timeoutMs: 200, retries: 2, timeZone: TZ, clock: s.clock });
+  open.unshift(inv);
+  await inv.readDeviceInfo();
+  return { s, inv };
+}
+
+const writes = (s: GoodWeSimulator) => s.requests.filter((r) => r.kind === "write" || r.kind === "aa55");
+
+/** The unit address and PDU of a recorded request (RTU: without the CRC; TCP: without the MBAP header before the unit). */
+const unitAndPdu = (bytes: string, transport: "udp" | "tcp") => (transport === "udp" ? bytes.slice(0, -4) : bytes.slice(12));
+/** The same for one of the spec's RTU vectors. */
+const vector = (hex: string) => hex.slice(0, -4);
+
+describe("ET operation modes", () => {
+  for (const transport of ["udp", "tcp"] as const) {
+    it(`general, eco, backup and off-grid with their side effects, read back (${transport})`, async () => {
+      const { s, inv } = await setup({}, transport);
+      const eco = await inv.setOperationMode("eco");
+      expect(eco.ok).toBe(true);
+      expect(eco.writes.map((w) => [w.register, w.values, w.taken])).toEqual([
+        [47000, [3], true],
+        [47511, [1, 0], true],
+      ]);
+      expect(await inv.getOperationMode()).toBe("eco");
+      expect(((await inv.readRuntimeData()) as EtRuntimeData).running.operationMode).toBe(3);
+
+      const general = await inv.setOperationMode("general");
+      expect(general.writes.map((w) => w.register)).toEqual([47000, 47511, 47533]);
+      expect(general.writes[2]).toMatchObject({ sent: true, taken: null });
+      expect(general.sideEffects.join(" ")).toMatch(/EMS mode set to auto.*Battery mode parameters cleared/s);
+      expect(s.registers.get(47533)).toBe(1);
+
+      const offGrid = await inv.setOperationMode("offGrid");
+      expect(offGrid.ok).toBe(true);
+      expect([s.registers.get(47000), s.registers.get(47511), s.registers.get(45252), s.registers.get(45248)]).toEqual([1, 7, 1, 4]);
+
+      await inv.setOperationMode("backup");
+      expect(await inv.getOperationMode()).toBe("backup");
+      expect(s.house.getControl().dischargeTimeControl).toBe(true);
+    });
+  }
+
+  it("peak shaving needs firmware that has it; without it nothing is sent", async () => {
+    const { s, inv } = await setup();
+    s.clearRequests();
+    await expect(inv.setOperationMode("peakShaving")).rejects.toThrow(ValidationError);
+    expect(writes(s)).toHaveLength(0);
+    const withIt = await setup({ firmware: { peakShaving: true } });
+    expect((await withIt.inv.setOperationMode("peakShaving")).ok).toBe(true);
+    expect(withIt.s.registers.get(47000)).toBe(4);
+  });
+
+  it("eco charge (emulated): nine requests, group 1 all day at the power and SOC asked, groups 2–4 off", async () => {
+    const { s, inv } = await setup();
+    await inv.ecoModeEncoding(); // probe once (cached)
+    s.registers.set(47555, 0xff7f); // group 2 on
+    s.clearRequests();
+    const result = await inv.setOperationMode("ecoCharge", { power: 0.5, soc: 0.9, verify: false });
+    expect(result.ok).toBe(true);
+    expect(s.requests).toHaveLength(9);
+    expect(s.requests.map((r) => `${r.kind} ${r.register}`)).toEqual(["read 47555", "read 47561", "read 47567", "write 47547", "write 47555", "write 47561", "write 47567", "write 47000", "write 47511"]);
+    expect(s.requests[3]).toMatchObject({ kind: "write", register: 47547, values: [0x0000, 0x173b, 0xff7f, 0xffce, 90, 0] });
+    expect(s.registers.get(47555)! >> 8).toBe(0);
+    expect(s.registers.get(47555)! & 0xff).toBe(0x7f);
+    expect(await inv.getOperationMode()).toBe("ecoCharge");
+    const control = s.house.getControl();
+    expect(control.chargeWindows).toEqual([{ window: { start: "00:00", end: "23:59" }, fromGrid: true, stopSoc: 0.9, powerW: 5000 }]);
+    expect((await inv.setOperationMode("ecoDischarge", { power: 0.3 })).ok).toBe(true);
+    expect(await inv.getOperationMode()).toBe("ecoDischarge");
+  });
+
+  it("V1 firmware: the eco group is written in the 8-byte layout, byte for byte the spec's vector", async () => {
+    const { s, inv } = await setup({ firmware: { ecoModeV2: false } });
+    expect(await inv.ecoModeEncoding()).toBe("v1");
+    s.clearRequests();
+    const result = await inv.setOperationMode("ecoCharge", { power: 0.4 });
+    expect(result.ok).toBe(true);
+    expect(s.requests.find((r) => r.kind === "write")!.bytes).toBe("f710b99b0004080000173bffd8ff7f1343");
+    await expect(inv.setEcoModeGroup(2, { start: "01:00", end: "05:00", power: -0.5, soc: 0.8 })).rejects.toThrow(/cannot stop at a SOC/);
+  });
+});
+
+describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
+  it("EMS direct dispatch drives the battery", async () => {
+    const { s, inv } = await setup({}, transport);
+    const r = await inv.setEmsMode("chargeBattery", 3000);
+    expect(r).toMatchObject({ ok: true, writes: [{ register: 47511, values: [11, 3000], taken: true, before: { mode: "auto", powerW: 0 } }] });
+    expect(await inv.getEmsMode()).toEqual({ mode: "chargeBattery", powerW: 3000 });
+    expect(s.house.getControl()).toMatchObject({ mode: "forceCharge", forcePowerW: 3000 });
+    await inv.setEmsMode("auto", 0);
+    expect(s.house.getControl().mode).toBe("selfUse");
+    await expect(inv.setEmsMode("turbo" as never, 1)).rejects.toThrow(ValidationError);
+    await expect(inv.setEmsMode("chargeBattery", 70000)).rejects.toThrow(ValidationError);
+  });
+
+  it("export limit and DoD: the spec's request vectors, read back, applied to the house", async () => {
+    const { s, inv } = await setup({}, transport);
+    s.clearRequests();
+    expect((await inv.setGridExportLimit(100)).ok).toBe(true);
+    expect(unitAndPdu(s.requests.find((r) => r.kind === "write")!.bytes, transport)).toBe(vector("f706b996006459c7"));
+    expect(await inv.getGridExportLimit()).toBe(100);
+    expect(s.house.getControl().exportLimitW).toBe(100);
+    s.clearRequests();
+    const dod = await inv.setOngridBatteryDod(0.8);
+    expect(dod).toMatchObject({ ok: true, writes: [{ register: 45356, values: [20], taken: true }] });
+    expect(unitAndPdu(s.requests.find((r) => r.kind === "write")!.bytes, transport)).toBe(vector("f706b12c00147ba6"));
+    expect(await inv.getOngridBatteryDod()).toBe(0.8);
+    expect(s.house.getControl().minSoc).toBe(0.2);
+  });
+
+  it("bad values are refused before anything is sent", async () => {
+    const { s, inv } = await setup({}, transport);
+    s.clearRequests();
+    for (const attempt of [
+      () => inv.setGridExportLimit(-1),
+      () => inv.setGridExportLimit(1.5),
+      () => inv.setGridExportLimit(70000),
+      () => inv.setOngridBatteryDod(0.95),
+      () => inv.setOngridBatteryDod(80),
+      () => inv.setOngridBatteryDod(0.333),
+      () => inv.setEcoModeGroup(5, { start: "01:00", end: "05:00", power: -0.5 }),
+      () => inv.setEcoModeGroup(1, { start: "01:00", end: "25:00", power: -0.5 }),
+      () => inv.setOperationMode("ecoCharge", { power: 1.5 }),
+      () => inv.setOperationMode("turbo" as never),
+      () => inv.writeRegisters(47000, [70000]),
+      () => inv.writeRegisters(65535, [1, 2]),
+      () => inv.syncClock({ at: new Date("invalid") }),
+    ]) {
+      await expect(attempt()).rejects.toThrow(ValidationError);
+    }
+    await expect(inv.setOngridBatteryDod(80)).rejects.toThrow(/write 0.8 for 80 %/);
+    expect(writes(s)).toHaveLength(0);
+  });
+
+  it("dry run reports the writes and sends none", async () => {
+    const { s, inv } = await setup({}, transport);
+    s.clearRequests();
+    const r = await inv.setOperationMode("ecoCharge", { power: 0.5, dryRun: true });
+    expect(r.dryRun).toBe(true);
+    expect(r.ok).toBe(false);
+    expect(r.writes.every((w) => !w.sent)).toBe(true);
+    expect(r.writes).toHaveLength(6);
+    expect((await inv.setGridExportLimit(3000, { dryRun: true })).writes[0]).toMatchObject({ register: 47510, values: [3000], sent: false });
+    expect(writes(s)).toHaveLength(0);
+  });
+
+  it("a write the inverter acknowledges but does not keep is reported as not taken, and the sequence stops", async () => {
+    const { s, inv } = await setup({ faults: { ignoreWrites: true } }, transport);
+    const r = await inv.setOperationMode("eco");
+    expect(r.ok).toBe(false);
+    expect(r.writes[0]).toMatchObject({ sent: true, taken: false, readBack: 0 });
+    expect(r.writes[0]!.error).toMatch(/did not take/);
+    expect(r.writes[1]).toMatchObject({ sent: false });
+    expect(s.requests.filter((q) => q.kind === "write")).toHaveLength(1);
+  });
+
+  it("a write whose reply is lost is not retried: it is read back and reported", async () => {
+    const { s, inv } = await setup({}, transport);
+    s.setFaults({ dropReplies: 1 });
+    s.clearRequests();
+    const r = await inv.writeRegisters(47510, [4200]);
+    expect(s.requests.filter((q) => q.kind === "write")).toHaveLength(1);
+    expect(r.writes[0]).toMatchObject({ sent: true, taken: true, readBack: 4200 });
+    expect(r.writes[0]!.error).toMatch(/unknown whether it took the change/);
+    expect(r.ok).toBe(true);
+  });
+
+  it("raw register access: read, write with read-back, read-only registers refused", async () => {
+    const { s, inv } = await setup({}, transport);
+    expect(await inv.readRegisters(45356, 1)).toEqual([10]);
+    expect((await inv.writeRegisters(47510, [1234])).writes[0]).toMatchObject({ taken: true, readBack: 1234 });
+    const refused = await inv.writeRegisters(35100, [1]);
+    expect(refused.ok).toBe(false);
+    expect(refused.writes[0]).toMatchObject({ sent: true, taken: false });
+    expect(refused.writes[0]!.error).toMatch(/ILLEGAL DATA ADDRESS/);
+    expect(s.registers.get(47510)).toBe(1234);
+  });
+
+  it("clock sync sets the inverter's clock, as the next runtime timestamp shows", async () => {
+    const clock = new VirtualClock({ mode: "manual", start: Date.parse("2026-03-01T00:00:00Z") });
+    const { s, inv } = await setup({ clock }, transport);
+    const at = new Date("2022-01-04T07:30:25Z"); // 18:30:25 in Sydney (AEDT)
+    s.clearRequests();
+    const r = await inv.syncClock({ at });
+    expect(r.ok).toBe(true);
+    expect(unitAndPdu(s.requests.find((q) => q.kind === "write")!.bytes, transport)).toBe(vector("f710b090000306160104121e19a961"));
+    expect(await inv.readInverterTime()).toEqual({ local: "2022-01-04 18:30:25", instant: at });
+    await clock.advance(60_000);
+    const data = (await inv.readRuntimeData()) as EtRuntimeData;
+    expect(data.running.timestamp).toBe("2022-01-04 18:31:25");
+  });
+});
+
+describe("ES control over AA55", () => {
+  it("work mode, export limit and DoD, each read back from the settings block", async () => {
+    const { s, inv } = await setup({ profile: "ES" });
+    const eco = await inv.setOperationMode("eco");
+    expect(eco.ok).toBe(true);
+    expect(eco.writes.map((w) => w.target)).toEqual(["AA55 0336", "AA55 0359"]);
+    expect(eco.writes[1]).toMatchObject({ taken: true, readBack: 3, before: 0 });
+    expect(await inv.getOperationMode()).toBe("eco");
+    const general = await inv.setOperationMode("general");
+    expect(general.ok).toBe(true);
+    expect(general.writes.map((w) => w.target)).toEqual(["AA55 0239", "AA55 0336", "AA55 0359"]);
+    expect((await inv.setGridExportLimit(3000)).writes[0]).toMatchObject({ taken: true, readBack: 3000 });
+    expect(s.house.getControl().exportLimitW).toBe(3000);
+    expect((await inv.setOngridBatteryDod(0.5)).writes[0]).toMatchObject({ taken: true, readBack: 0.5 });
+    expect(await inv.getOngridBatteryDod()).toBe(0.5);
+    s.clearRequests();
+    await expect(inv.setOngridBatteryDod(0.9)).rejects.toThrow(ValidationError);
+    await expect(inv.setOperationMode("peakShaving")).rejects.toThrow(ValidationError);
+    await expect(inv.setEmsMode("auto", 0)).rejects.toThrow(/ET-family/);
+    expect(writes(s)).toHaveLength(0);
+  });
+
+  it("a command the inverter ignores is reported as not taken", async () => {
+    const { inv } = await setup({ profile: "ES", faults: { ignoreWrites: true } });
+    const r = await inv.setGridExportLimit(1000);
+    expect(r.ok).toBe(false);
+    expect(r.writes[0]).toMatchObject({ sent: true, taken: false, readBack: 5000 });
+  });
+});
+
+describe("scenario: eco charge 01:00–05:00 at 50 %", () => {
+  it("the SOC rises in the simulated house while the window is on, from the grid", async () => {
+    // 00:30 in Sydney (AEDT, +11) on 2026-01-20.
+    const clock = new VirtualClock({ mode: "manual", start: Date.parse("2026-01-19T13:30:00Z") });
+    const { s, inv } = await setup({ clock });
+    const set = await inv.setEcoModeGroup(1, { start: "01:00", end: "05:00", power: -0.5, soc: 1 }, { activate: true });
+    expect(set.ok).toBe(true);
+    await clock.advance(30 * 60_000 + 60_000); // 01:01
+    const before = await inv.readPowerFlow();
+    await clock.advance(3600_000); // 02:01
+    const during = await inv.readPowerFlow();
+    expect(during.soc!).toBeGreaterThan(before.soc! + 0.3);
+    expect(during.batteryW!).toBeLessThan(-4000); // charging at about 5 kW
+    expect(during.gridW!).toBeGreaterThan(4000); // from the grid, at night
+    expect(during.pvW).toBe(0);
+    await clock.advance(4 * 3600_000); // 06:01: window over, battery no longer charged from the grid
+    const after = await inv.readPowerFlow();
+    expect(after.batteryW!).toBeGreaterThanOrEqual(-1);
+    expect(s.house.dayTotals("2026-01-20").gridChargeKwh).toBeGreaterThan(3);
+  });
+});

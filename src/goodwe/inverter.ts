@@ -1,0 +1,461 @@
+import { systemClock, type Clock } from "../core/clock.js";
+import { ConfigurationError, TimeoutError, ValidationError } from "../core/errors/index.js";
+import { silentLogger, type Logger } from "../core/logger.js";
+import { assertTimeZone, systemTimeZone } from "../core/time/zoned.js";
+import type { PowerFlow } from "../model/types.js";
+import { toPowerFlow } from "./adapter.js";
+import { executeWrites, registersOf, type ControlOptions, type ControlResult } from "./control.js";
+import { familyFromSerial } from "./detect.js";
+import { discover, DISCOVERY_PORT, dtlsNotSupported } from "./discovery.js";
+import type { EcoModeEncoding, EcoModeGroup, EcoModeGroupInput } from "./eco-mode.js";
+import { readBlock, type DriverContext } from "./families/context.js";
+import { DtDriver } from "./families/dt.js";
+import { decodeEsDeviceInfo, EsDriver } from "./families/es.js";
+import { EtDriver } from "./families/et.js";
+import { AA55_DEVICE_INFO } from "./protocol/aa55.js";
+import { COMM_ADDRESS_DT, COMM_ADDRESS_ET } from "./protocol/rtu.js";
+import type { DtMeterValues } from "./registers/dt.js";
+import type { EtBatteryValues, EtMeterValues } from "./registers/et.js";
+import { Aa55Link } from "./transport/aa55-link.js";
+import { ModbusLink } from "./transport/modbus-link.js";
+import { TcpExchange } from "./transport/tcp.js";
+import type { Exchange } from "./transport/types.js";
+import { UdpExchange } from "./transport/udp.js";
+import type { DeviceInfo, EmsMode, EsSettings, Family, OperationMode, RuntimeData } from "./types.js";
+
+export const DEFAULT_UDP_PORT = 8899;
+export const DEFAULT_TCP_PORT = 502;
+
+export interface GoodWeInverterOptions {
+  /** The dongle's (or RS-485 gateway's) host name or IP address. */
+  host: string;
+  /** Default 8899 (UDP). Pass 502 for Modbus/TCP dongles (WiFi/LAN Kit 2.0, Kit-20). */
+  port?: number;
+  /** "tcp" when `port` is 502, else "udp", unless given. */
+  transport?: "udp" | "tcp";
+  /** Skip detection when known. */
+  family?: Family;
+  /** Modbus comm address; default 0xF7 (ET, ES) or 0x7F (DT). */
+  commAddress?: number;
+  /** Per-attempt timeout, ms. Default 1000. */
+  timeoutMs?: number;
+  /** Retries of a read after a timeout (writes are never retried). Default 3 on UDP, 1 on TCP. */
+  retries?: number;
+  /** Largest register block per read (1..125). Some units (e.g. GW5K-EHB-AU) ignore 125-register reads. Default 125. */
+  maxRegistersPerRead?: number;
+  /**
+   * When a read of more than 60 registers times out or is refused, repeat it in 60-register chunks
+   * and keep that size (costs one timeout the first time). Default true.
+   */
+  adaptiveChunking?: boolean;
+  /** The inverter's IANA time zone: its clock and timestamps are local wall time. Default: this machine's zone. */
+  timeZone?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** On UDP, ask the dongle's discovery port while connecting, to report a DTLS dongle at once. Default true. */
+  probeDongle?: boolean;
+  /** Discovery port for that probe. Default 48899. */
+  discoveryPort?: number;
+}
+
+/** Battery readings of an ES inverter (from its running data). */
+export interface EsBatteryReading {
+  vbattery1: number | null;
+  ibattery1: number | null;
+  pbattery1: number | null;
+  batterySoc: number | null;
+  batterySoh: number | null;
+  batteryMode: number | null;
+  batteryTemperature: number | null;
+  batteryStatus: number | null;
+}
+
+/** Grid readings of an ES inverter (from its running data). */
+export interface EsGridReading {
+  vgrid: number | null;
+  igrid: number | null;
+  fgrid: number | null;
+  /** W, + export, − import. */
+  pgrid: number | null;
+  gridInOut: number | null;
+  meterStatus: number | null;
+  meterPowerFactor: number | null;
+}
+
+type Driver = EtDriver | DtDriver | EsDriver;
+
+/**
+ * One GoodWe inverter on the local network: monitoring of every family, control of ET (and the
+ * ES subset). Create it with `GoodWeInverter.connect(options)`, which detects the family, or with
+ * `new GoodWeInverter({ ...options, family })` when the family is known (nothing is sent until
+ * the first call). One request is in flight at a time; reads are retried, writes never.
+ */
+export class GoodWeInverter {
+  readonly host: string;
+  readonly port: number;
+  readonly transport: "udp" | "tcp";
+  readonly family: Family;
+  readonly timeZone: string;
+  readonly commAddress: number;
+  private readonly exchange: Exchange;
+  private readonly ctx: DriverContext;
+  private readonly driver: Driver;
+
+  constructor(options: GoodWeInverterOptions & { family: Family }, exchange?: Exchange) {
+    const resolved = resolveOptions(options);
+    if (!options.family || !["ET", "DT", "ES"].includes(options.family)) {
+      throw new ConfigurationError(`family must be "ET", "DT" or "ES", got ${JSON.stringify(options.family)}; use GoodWeInverter.connect() to detect it.`, { setting: "family", vendor: "goodwe" });
+    }
+    this.host = resolved.host;
+    this.port = resolved.port;
+    this.transport = resolved.transport;
+    this.family = options.family;
+    this.timeZone = resolved.timeZone;
+    this.commAddress = options.commAddress ?? (options.family === "DT" ? COMM_ADDRESS_DT : COMM_ADDRESS_ET);
+    this.exchange = exchange ?? createExchange(resolved);
+    this.ctx = {
+      link: new ModbusLink(this.exchange, { address: this.commAddress, timeoutMs: resolved.timeoutMs, retries: resolved.retries }),
+      aa55: this.exchange.kind === "udp" ? new Aa55Link(this.exchange, { timeoutMs: resolved.timeoutMs, retries: resolved.retries }) : null,
+      maxRegistersPerRead: resolved.maxRegistersPerRead,
+      adaptiveChunking: options.adaptiveChunking ?? true,
+      timeZone: resolved.timeZone,
+      clock: resolved.clock,
+    };
+    this.driver = this.family === "ET" ? new EtDriver(this.ctx) : this.family === "DT" ? new DtDriver(this.ctx) : new EsDriver(this.ctx);
+  }
+
+  /**
+   * Connects: detects the family (unless given) and reads the device info. On UDP it also asks
+   * the dongle's discovery port, so that a DTLS dongle is reported at once as not supported
+   * rather than after the timeouts.
+   */
+  static async connect(options: GoodWeInverterOptions & { signal?: AbortSignal }): Promise<GoodWeInverter> {
+    const resolved = resolveOptions(options);
+    const exchange = createExchange(resolved);
+    try {
+      const family = options.family ?? (await withDongleProbe(resolved, options.signal, (signal) => detectFamily(exchange, resolved, signal)));
+      const inverter = new GoodWeInverter({ ...options, family }, exchange);
+      await withDongleProbe(resolved, options.signal, (signal) => inverter.readDeviceInfo({ signal }));
+      return inverter;
+    } catch (error) {
+      await exchange.close();
+      throw error;
+    }
+  }
+
+  /** The device info read last (null before `readDeviceInfo`/`connect`). */
+  get deviceInfo(): DeviceInfo | null {
+    return this.driver.deviceInfo;
+  }
+
+  /** Model, serial, rated power and firmware versions. */
+  readDeviceInfo(options: { signal?: AbortSignal } = {}): Promise<DeviceInfo> {
+    return this.driver.readDeviceInfo(options);
+  }
+
+  /**
+   * A full poll. ET: running data (35100×125), battery (37000×24) when one is present, battery 2,
+   * meter (36000×45 or ×58) and MPPT blocks as the model has them. DT: running data and meter.
+   * ES: the AA55 running data. Values in the units of the sensor tables, signs as GoodWe sends them.
+   */
+  readRuntimeData(options: { signal?: AbortSignal } = {}): Promise<RuntimeData> {
+    return this.driver.readRuntimeData(options);
+  }
+
+  /** The unified power flow (W; grid + import, battery + discharge; SOC 0..1) of a fresh poll. */
+  async readPowerFlow(options: { signal?: AbortSignal } = {}): Promise<PowerFlow> {
+    const data = await this.readRuntimeData(options);
+    return toPowerFlow(data, this.deviceInfo?.serialNumber ?? this.host);
+  }
+
+  /** Battery readings: the ET battery block (37000), or the ES running data's battery fields. */
+  async readBattery(options: { signal?: AbortSignal } = {}): Promise<EtBatteryValues | EsBatteryReading> {
+    const d = this.driver;
+    if (d instanceof EtDriver) return (await d.readBattery(options)).values;
+    if (d instanceof EsDriver) {
+      const r = (await d.readRuntimeData(options)).running;
+      return { vbattery1: r.vbattery1, ibattery1: r.ibattery1, pbattery1: r.pbattery1, batterySoc: r.batterySoc, batterySoh: r.batterySoh, batteryMode: r.batteryMode, batteryTemperature: r.batteryTemperature, batteryStatus: r.batteryStatus };
+    }
+    throw unsupported("readBattery", this.family, "DT inverters have no battery.");
+  }
+
+  /** Meter readings: ET 36000 block, DT 30195 block, or the ES running data's grid fields. Active power + export. */
+  async readMeter(options: { signal?: AbortSignal } = {}): Promise<EtMeterValues | DtMeterValues | EsGridReading> {
+    const d = this.driver;
+    if (d instanceof EtDriver || d instanceof DtDriver) return (await d.readMeter(options)).values;
+    const r = (await d.readRuntimeData(options)).running;
+    return { vgrid: r.vgrid, igrid: r.igrid, fgrid: r.fgrid, pgrid: r.pgrid, gridInOut: r.gridInOut, meterStatus: r.meterStatus, meterPowerFactor: r.meterPowerFactor };
+  }
+
+  // ---- settings and control ----
+
+  async getOperationMode(options: { signal?: AbortSignal } = {}): Promise<OperationMode | `unknown(${number})`> {
+    const d = this.driver;
+    if (d instanceof DtDriver) throw unsupported("getOperationMode", "DT", "PV-only inverters have no operation modes.");
+    return d.getOperationMode(options);
+  }
+
+  /**
+   * Sets the operation mode; the result lists every write and its side effects. ET: general,
+   * offGrid, backup, eco, peakShaving (firmware >= 22), selfUse (745), and the emulated
+   * ecoCharge/ecoDischarge (`power` 0..1 of the rating, `soc` stop level 0..1). ES: general,
+   * offGrid, backup, eco.
+   */
+  async setOperationMode(mode: OperationMode, params: ControlOptions & { power?: number; soc?: number } = {}): Promise<ControlResult> {
+    const d = this.driver;
+    if (d instanceof EtDriver) return d.setOperationMode(mode, params);
+    if (d instanceof EsDriver) return d.setOperationMode(mode, params);
+    throw unsupported("setOperationMode", "DT", "PV-only inverters have no operation modes.");
+  }
+
+  /** The four eco groups and the encoding (V1/V2) the inverter uses (ET). */
+  async readEcoModeGroups(options: { signal?: AbortSignal } = {}): Promise<{ encoding: EcoModeEncoding; groups: EcoModeGroup[] }> {
+    return this.et("readEcoModeGroups").readEcoModeGroups(options);
+  }
+
+  /** Which eco-mode layout the inverter has, found by probing register 47547 (ET). */
+  async ecoModeEncoding(options: { signal?: AbortSignal } = {}): Promise<EcoModeEncoding> {
+    return this.et("ecoModeEncoding").ecoModeEncoding(options);
+  }
+
+  /**
+   * Writes eco group `index` (1..4): a timed charge (power < 0) or discharge (power > 0) window
+   * in the inverter's local time. Groups act in eco mode only: `activate: true` also sets work
+   * mode eco and EMS auto (with their side effects).
+   */
+  async setEcoModeGroup(index: number, group: EcoModeGroupInput, params: ControlOptions & { activate?: boolean } = {}): Promise<ControlResult> {
+    return this.et("setEcoModeGroup").setEcoModeGroup(index, group, params);
+  }
+
+  /** Clears eco group `index` (1..4). */
+  async clearEcoModeGroup(index: number, params: ControlOptions = {}): Promise<ControlResult> {
+    return this.et("clearEcoModeGroup").clearEcoModeGroup(index, params);
+  }
+
+  async getEmsMode(options: { signal?: AbortSignal } = {}): Promise<{ mode: EmsMode | `unknown(${number})`; powerW: number }> {
+    return this.et("getEmsMode").getEmsMode(options);
+  }
+
+  /** EMS mode and power limit (W) for direct dispatch (ET, 47511/47512). */
+  async setEmsMode(mode: EmsMode, powerW: number, params: ControlOptions = {}): Promise<ControlResult> {
+    return this.et("setEmsMode").setEmsMode(mode, powerW, params);
+  }
+
+  /** Grid export limit in W. */
+  async getGridExportLimit(options: { signal?: AbortSignal } = {}): Promise<number | null> {
+    const d = this.driver;
+    if (d instanceof DtDriver) throw unsupported("getGridExportLimit", "DT", "DT export limits are not supported yet; use readRegisters(40327, 10).");
+    return d.getGridExportLimit(options);
+  }
+
+  /** Sets the grid export limit in W (ET 47510, ES command 0335). */
+  async setGridExportLimit(watts: number, params: ControlOptions = {}): Promise<ControlResult> {
+    const d = this.driver;
+    if (d instanceof DtDriver) throw unsupported("setGridExportLimit", "DT", "DT export limits are not supported yet.");
+    return d.setGridExportLimit(watts, params);
+  }
+
+  /** On-grid depth of discharge, fraction 0..1. */
+  async getOngridBatteryDod(options: { signal?: AbortSignal } = {}): Promise<number | null> {
+    const d = this.driver;
+    if (d instanceof DtDriver) throw unsupported("getOngridBatteryDod", "DT", "DT inverters have no battery.");
+    return d.getOngridBatteryDod(options);
+  }
+
+  /** Sets the on-grid depth of discharge, fraction 0..0.9 on ET (0..0.89 on ES); the battery stops discharging at 1 − dod. */
+  async setOngridBatteryDod(dod: number, params: ControlOptions = {}): Promise<ControlResult> {
+    const d = this.driver;
+    if (d instanceof DtDriver) throw unsupported("setOngridBatteryDod", "DT", "DT inverters have no battery.");
+    return d.setOngridBatteryDod(dod, params);
+  }
+
+  /** ES settings block (work mode, export limit, DoD, battery limits). */
+  async readSettings(options: { signal?: AbortSignal } = {}): Promise<EsSettings> {
+    const d = this.driver;
+    if (!(d instanceof EsDriver)) throw unsupported("readSettings", this.family, "Use the named getters (getOperationMode, getGridExportLimit, getOngridBatteryDod) or readRegisters.");
+    return d.readSettings(options);
+  }
+
+  /** The inverter's clock (ET). */
+  async readInverterTime(options: { signal?: AbortSignal } = {}): Promise<{ local: string | null; instant: Date | null }> {
+    return this.et("readInverterTime").readInverterTime(options);
+  }
+
+  /** Sets the inverter's clock to `at` (default now) as wall time in `timeZone` (ET). */
+  async syncClock(params: ControlOptions & { at?: Date } = {}): Promise<ControlResult> {
+    return this.et("syncClock").syncClock(params);
+  }
+
+  /** Whether the firmware has peak shaving (ET). */
+  async supportsPeakShaving(options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    return this.et("supportsPeakShaving").supportsPeakShaving(options);
+  }
+
+  // ---- expert escape hatch ----
+
+  /** Reads raw registers (16-bit unsigned values), in chunks of `maxRegistersPerRead`. */
+  async readRegisters(register: number, count: number, options: { signal?: AbortSignal } = {}): Promise<number[]> {
+    assertInteger(register, "register", 0, 0xffff);
+    assertInteger(count, "count", 1, 0x10000 - register);
+    return registersOf(await readBlock(this.ctx, register, count, options));
+  }
+
+  /**
+   * Writes raw registers from `register` (one value: write-single 0x06; more: write-multiple 0x10)
+   * and reads them back. Values are 0..65535, or −32768..−1 for signed registers. At your own risk:
+   * many registers are installer settings.
+   */
+  async writeRegisters(register: number, values: readonly number[], params: ControlOptions = {}): Promise<ControlResult> {
+    assertInteger(register, "register", 0, 0xffff);
+    if (!Array.isArray(values) || values.length === 0 || values.length > 123) throw new ValidationError(`values must hold 1 to 123 register values, got ${Array.isArray(values) ? values.length : typeof values}.`, { field: "values", vendor: "goodwe" });
+    const words = values.map((v, i) => assertInteger(v, `values[${i}]`, -0x8000, 0xffff) & 0xffff);
+    assertInteger(register + words.length - 1, "last register", 0, 0xffff);
+    return executeWrites(this.ctx.link, `writeRegisters(${register})`, [{ description: `raw write of ${words.length} register(s) from ${register}`, register, values: words }], params, {
+      warnings: ["Raw register writes bypass every check of the named methods."],
+    });
+  }
+
+  /** The block size reads use now (lowered by adaptive chunking after a refused large read). */
+  get maxRegistersPerRead(): number {
+    return this.ctx.maxRegistersPerRead;
+  }
+
+  /** Closes the socket. The handle can be used again: the next call reopens it. */
+  close(): Promise<void> {
+    return this.exchange.close();
+  }
+
+  private et(operation: string): EtDriver {
+    if (this.driver instanceof EtDriver) return this.driver;
+    throw unsupported(operation, this.family, "It is available on ET-family (hybrid) inverters only.");
+  }
+}
+
+function unsupported(operation: string, family: Family, why: string): ValidationError {
+  return new ValidationError(`${operation} is not available on ${family}-family GoodWe inverters. ${why}`, { field: "family", vendor: "goodwe", operation });
+}
+
+function assertInteger(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError(`${field} must be an integer from ${min} to ${max}, got ${String(value)}.`, { field, vendor: "goodwe" });
+  }
+  return value;
+}
+
+interface ResolvedOptions {
+  host: string;
+  port: number;
+  transport: "udp" | "tcp";
+  timeoutMs: number;
+  retries: number;
+  maxRegistersPerRead: number;
+  timeZone: string;
+  clock: Clock;
+  logger: Logger;
+  probeDongle: boolean;
+  discoveryPort: number;
+  commAddress: number | undefined;
+}
+
+function resolveOptions(options: GoodWeInverterOptions): ResolvedOptions {
+  if (typeof options.host !== "string" || options.host.trim() === "") throw new ConfigurationError("host must be the inverter dongle's host name or IP address.", { setting: "host", vendor: "goodwe" });
+  const port = options.port ?? DEFAULT_UDP_PORT;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigurationError(`port must be 1..65535, got ${String(options.port)}.`, { setting: "port", vendor: "goodwe" });
+  const transport = options.transport ?? (port === DEFAULT_TCP_PORT ? "tcp" : "udp");
+  if (transport !== "udp" && transport !== "tcp") throw new ConfigurationError(`transport must be "udp" or "tcp", got ${JSON.stringify(transport)}.`, { setting: "transport", vendor: "goodwe" });
+  const maxRegistersPerRead = options.maxRegistersPerRead ?? 125;
+  if (!Number.isInteger(maxRegistersPerRead) || maxRegistersPerRead < 1 || maxRegistersPerRead > 125) {
+    throw new ConfigurationError(`maxRegistersPerRead must be 1..125, got ${String(options.maxRegistersPerRead)}.`, { setting: "maxRegistersPerRead", vendor: "goodwe" });
+  }
+  const timeoutMs = options.timeoutMs ?? 1000;
+  if (!(timeoutMs > 0)) throw new ConfigurationError(`timeoutMs must be positive, got ${String(options.timeoutMs)}.`, { setting: "timeoutMs", vendor: "goodwe" });
+  return {
+    host: options.host.trim(),
+    port,
+    transport,
+    timeoutMs,
+    retries: Math.max(0, Math.floor(options.retries ?? (transport === "udp" ? 3 : 1))),
+    maxRegistersPerRead,
+    timeZone: assertTimeZone(options.timeZone ?? systemTimeZone(), "timeZone"),
+    clock: options.clock ?? systemClock,
+    logger: options.logger ?? silentLogger,
+    probeDongle: options.probeDongle ?? true,
+    discoveryPort: options.discoveryPort ?? DISCOVERY_PORT,
+    commAddress: options.commAddress,
+  };
+}
+
+function createExchange(options: ResolvedOptions): Exchange {
+  const base = { host: options.host, port: options.port, logger: options.logger };
+  return options.transport === "udp" ? new UdpExchange(base) : new TcpExchange(base);
+}
+
+/**
+ * Runs `task`; on UDP, meanwhile asks the dongle's discovery port what it is. A DTLS dongle
+ * aborts the task at once with a clear error; any other answer (or none) lets the task run.
+ */
+async function withDongleProbe<T>(options: ResolvedOptions, outer: AbortSignal | undefined, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (options.transport !== "udp" || !options.probeDongle) return task(outer ?? new AbortController().signal);
+  const controller = new AbortController();
+  const onOuter = () => controller.abort(outer?.reason);
+  outer?.addEventListener("abort", onOuter, { once: true });
+  const probeController = new AbortController();
+  let dtlsError: Error | null = null;
+  const probe = discover({ address: options.host, port: options.discoveryPort, timeoutMs: options.timeoutMs * 2, first: true, signal: probeController.signal })
+    .then((replies) => {
+      const dtls = replies.find((r) => r.kind === "dtls");
+      if (dtls) {
+        dtlsError = dtlsNotSupported(dtls, options.host);
+        controller.abort(dtlsError);
+      }
+    })
+    .catch(() => undefined);
+  try {
+    return await task(controller.signal);
+  } catch (error) {
+    if (dtlsError) throw dtlsError;
+    throw error;
+  } finally {
+    outer?.removeEventListener("abort", onOuter);
+    probeController.abort();
+    await probe;
+  }
+}
+
+/** Finds the family: the AA55 probe's serial tag on UDP, else ET, then DT, then ES device info. */
+async function detectFamily(exchange: Exchange, options: ResolvedOptions, signal: AbortSignal): Promise<Family> {
+  const probeOptions = { signal, retries: Math.min(1, options.retries) };
+  const link = (address: number) => new ModbusLink(exchange, { address, timeoutMs: options.timeoutMs, retries: Math.min(1, options.retries) });
+  const failures: string[] = [];
+  let aa55Answered = false;
+  if (exchange.kind === "udp") {
+    try {
+      const aa55 = new Aa55Link(exchange, { timeoutMs: options.timeoutMs, retries: Math.min(1, options.retries) });
+      const reply = await aa55.send(AA55_DEVICE_INFO, probeOptions);
+      aa55Answered = true;
+      const family = familyFromSerial(decodeEsDeviceInfo(reply.payload).serialNumber);
+      if (family) return family;
+    } catch (error) {
+      if (signal.aborted) throw signal.reason ?? error;
+      failures.push(`AA55 probe: ${(error as Error).message}`);
+    }
+  }
+  for (const [family, address, register, count] of [
+    ["ET", options.commAddress ?? COMM_ADDRESS_ET, 35000, 33],
+    ["DT", options.commAddress ?? COMM_ADDRESS_DT, 30001, 40],
+  ] as const) {
+    try {
+      await link(address).readRegisters(register, count, probeOptions);
+      return family;
+    } catch (error) {
+      if (signal.aborted) throw signal.reason ?? error;
+      failures.push(`${family}: ${(error as Error).message}`);
+    }
+  }
+  // Only the legacy family answers AA55 and neither Modbus map.
+  if (aa55Answered) return "ES";
+  throw new TimeoutError(
+    `No GoodWe inverter family answered at ${options.host}:${options.port} (${options.transport}). Check the address and port (8899 UDP for classic dongles, 502 for Modbus/TCP), or pass family explicitly. Tried: ${failures.join(" | ")}`,
+    { vendor: "goodwe", operation: "connect", timeoutMs: options.timeoutMs },
+  );
+}

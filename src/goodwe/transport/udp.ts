@@ -1,0 +1,154 @@
+import { createSocket, type Socket } from "node:dgram";
+import { isIP } from "node:net";
+import { abortReason } from "../../core/clock.js";
+import { ConnectionError, TimeoutError } from "../../core/errors/index.js";
+import { silentLogger, type Logger } from "../../core/logger.js";
+import { toHex } from "../protocol/frame.js";
+import { Lock } from "./lock.js";
+import type { Exchange, ExchangeOptions, ExchangeRequestOptions, ExchangeResult, FramedRequest } from "./types.js";
+
+/**
+ * Request/response over UDP to one inverter (port 8899): one request in flight at a time (a
+ * lock), a per-attempt timeout, bounded retries (reads only), and reassembly of a reply that
+ * arrives split over several datagrams. Datagrams that do not answer the current request (a late
+ * reply to an earlier one, garbage) are ignored and counted for the error message.
+ * Timeouts run on real time: the network does not follow a simulated clock.
+ */
+export class UdpExchange implements Exchange {
+  readonly kind = "udp" as const;
+  readonly host: string;
+  readonly port: number;
+  private readonly logger: Logger;
+  private readonly lock = new Lock();
+  private socket: Socket | null = null;
+  private connecting: Promise<Socket> | null = null;
+  private onMessage: ((msg: Buffer) => void) | null = null;
+  private onError: ((error: Error) => void) | null = null;
+
+  constructor(options: ExchangeOptions) {
+    this.host = options.host;
+    this.port = options.port;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  request<T>(build: (attempt: number) => FramedRequest<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>> {
+    return this.lock.run(() => this.exchange(build, options));
+  }
+
+  async close(): Promise<void> {
+    const socket = this.socket;
+    this.socket = null;
+    this.connecting = null;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  private connect(): Promise<Socket> {
+    if (this.socket) return Promise.resolve(this.socket);
+    this.connecting ??= new Promise<Socket>((resolve, reject) => {
+      const socket = createSocket({ type: isIP(this.host) === 6 ? "udp6" : "udp4" });
+      const fail = (error: Error) => {
+        socket.close();
+        this.connecting = null;
+        reject(
+          new ConnectionError(`Cannot reach the GoodWe inverter at ${this.host}:${this.port} over UDP (${error.message}). Check the host name or IP address.`, {
+            vendor: "goodwe",
+            sent: false,
+            systemCode: (error as NodeJS.ErrnoException).code,
+            cause: error,
+          }),
+        );
+      };
+      socket.once("error", fail);
+      socket.connect(this.port, this.host, () => {
+        socket.off("error", fail);
+        socket.on("message", (msg) => this.onMessage?.(msg));
+        socket.on("error", (error) => this.onError?.(error));
+        socket.unref();
+        this.socket = socket;
+        this.connecting = null;
+        resolve(socket);
+      });
+    });
+    return this.connecting;
+  }
+
+  private async exchange<T>(build: (attempt: number) => FramedRequest<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>> {
+    const { signal } = options;
+    if (signal?.aborted) throw abortReason(signal);
+    const socket = await this.connect();
+    const attempts = 1 + Math.max(0, options.retries);
+    const ignored: string[] = [];
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const { frame, assess } = build(attempt);
+      const outcome = await new Promise<{ value: T } | { timeout: true } | { error: unknown }>((resolve) => {
+        let partial: Uint8Array | null = null;
+        const finish = (result: { value: T } | { timeout: true } | { error: unknown }) => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+          this.onMessage = null;
+          this.onError = null;
+          resolve(result);
+        };
+        const onAbort = () => finish({ error: abortReason(signal!) });
+        const timer = setTimeout(() => finish({ timeout: true }), options.timeoutMs);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        this.onMessage = (msg) => {
+          const received = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
+          let bytes = partial ? concat(partial, received) : received;
+          let result = assess(bytes);
+          if (result.status === "invalid" && partial) {
+            // The fragment we held was not the start of this reply after all; try the datagram alone.
+            bytes = received;
+            result = assess(bytes);
+          }
+          if (result.status === "complete") {
+            finish({ value: result.value });
+          } else if (result.status === "partial") {
+            partial = bytes.slice();
+          } else {
+            partial = null;
+            ignored.push(result.reason);
+            this.logger.debug("goodwe: ignored datagram", { operation: options.operation, reason: result.reason, bytes: toHex(received).slice(0, 80) });
+          }
+        };
+        this.onError = (error) => finish({ error });
+        socket.send(frame, (error) => {
+          if (error) finish({ error });
+        });
+      });
+      if ("value" in outcome) return { value: outcome.value, attempts: attempt };
+      if ("error" in outcome) {
+        if (signal?.aborted) throw outcome.error;
+        const error = outcome.error as NodeJS.ErrnoException;
+        const refused = error.code === "ECONNREFUSED";
+        // A refused datagram (ICMP port unreachable) was processed by nobody: safe to say "not sent".
+        const wrapped = new ConnectionError(
+          `The GoodWe inverter at ${this.host}:${this.port} refused ${options.operation} (${error.message}). ${refused ? "Nothing listens on that UDP port: check the port (8899 for UDP dongles, 502 for Modbus/TCP)." : "Check the network."}`,
+          { vendor: "goodwe", operation: options.operation, sent: !refused, systemCode: error.code, cause: error },
+        );
+        if (options.write || attempt === attempts) throw wrapped;
+        continue;
+      }
+      this.logger.debug("goodwe: UDP attempt timed out", { operation: options.operation, attempt, of: attempts });
+    }
+    const seen = ignored.length > 0 ? ` ${ignored.length} datagram(s) did not answer it (last: ${ignored[ignored.length - 1]}).` : "";
+    if (options.write) {
+      throw new TimeoutError(
+        `The GoodWe inverter at ${this.host}:${this.port} did not confirm ${options.operation} within ${options.timeoutMs} ms: it is unknown whether it took the change. Read the setting back before trying again.${seen}`,
+        { vendor: "goodwe", operation: options.operation, timeoutMs: options.timeoutMs, retryable: false },
+      );
+    }
+    throw new TimeoutError(
+      `No answer from the GoodWe inverter at ${this.host}:${this.port} (UDP) to ${options.operation} after ${attempts} attempt(s) of ${options.timeoutMs} ms.${seen} ` +
+        "Check the address; Kit-20/LAN 2.0 dongles need port 502 (Modbus/TCP); some units only answer smaller blocks (set maxRegistersPerRead); and another app (SolarGo, Home Assistant) may be holding the dongle.",
+      { vendor: "goodwe", operation: options.operation, timeoutMs: options.timeoutMs },
+    );
+  }
+}
+
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
