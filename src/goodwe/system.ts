@@ -51,9 +51,9 @@ export class GoodWeSystem implements EnergySystem {
     const et = this.inverter.family === "ET";
     const es = this.inverter.family === "ES";
     return {
-      read: { powerFlow: true, energyTotals: true, history: false, prices: false },
+      read: { powerFlow: true, energyTotals: true, energyTotalsHistory: false, history: false, prices: false },
       control: {
-        ...(et ? { batterySchedule: { maxChargeWindows: ECO_GROUPS, maxDischargeWindows: ECO_GROUPS, gridMinutes: 15 as const, minWriteIntervalS: 0 } } : {}),
+        ...(et ? { batterySchedule: { maxChargeWindows: ECO_GROUPS, maxDischargeWindows: ECO_GROUPS, maxWindowsTotal: ECO_GROUPS, gridMinutes: 15 as const, minWriteIntervalS: 0 } } : {}),
         ...(et ? { operationMode: ["general", "offGrid", "backup", "eco", "peakShaving", "selfUse", "ecoCharge", "ecoDischarge"] } : es ? { operationMode: ["general", "offGrid", "backup", "eco"] } : {}),
         exportLimit: et || es,
       },

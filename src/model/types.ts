@@ -115,11 +115,20 @@ export interface BatterySchedule {
 
 /** What a device can read and control, and within which limits. */
 export interface Capabilities {
-  read: { powerFlow: boolean; energyTotals: boolean; history: boolean; prices: boolean };
+  read: {
+    powerFlow: boolean;
+    energyTotals: boolean;
+    /** False when only today's totals can be read (a GoodWe inverter keeps day counters for today only). Default true. */
+    energyTotalsHistory?: boolean;
+    history: boolean;
+    prices: boolean;
+  };
   control: {
     batterySchedule?: {
       maxChargeWindows: number;
       maxDischargeWindows: number;
+      /** When charge and discharge windows share one pool (GoodWe: 4 eco groups in all), its size. */
+      maxWindowsTotal?: number;
       gridMinutes: 15;
       /** Minimum seconds between writes the vendor tolerates. */
       minWriteIntervalS: number;
