@@ -31,5 +31,6 @@ describe("validation", () => {
     expect(nullableNumber.parse(undefined)).toBeNull();
     expect(nullableNumber.parse("-1.5")).toBe(-1.5);
     expect(nullableNumber.parse(Number.NaN)).toBeNull();
+    expect(z.object({ value: nullableNumber }).parse({})).toEqual({ value: null });
   });
 });

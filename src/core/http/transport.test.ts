@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   ApiError,
   AuthenticationError,
@@ -162,6 +162,34 @@ describe("HttpTransport", () => {
     expect(limiter.state()).toMatchObject({ limit: 50, remaining: 7, windowMs: 300_000 });
   });
 
+  it("charges no limiter when another one refuses, and spaces by the real send time", async () => {
+    const held: Array<() => void> = [];
+    const s = await server((req, res) => {
+      if (req.url === "/hold") held.push(() => res.end("{}"));
+      else res.end("{}");
+    });
+    const clock = new FakeClock(0);
+    const endpoint = new RateLimiter({ name: "endpoint", minIntervalMs: 1000, clock });
+    const account = new RateLimiter({ name: "account", concurrency: 1, clock });
+    const t = new HttpTransport({ vendor: "v", baseUrl: s.url, clock, limiter: endpoint });
+    await clock.advance(5000);
+    // A holds the account's only slot (it goes to another endpoint).
+    const a = t.request({ path: "hold", limiters: [account], retry: false });
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    await clock.advance(1000);
+    // B: the endpoint is free, the account is not. The endpoint must not be charged yet.
+    let bDone = false;
+    const b = t.request({ path: "b", limiters: [account] }).then(() => (bDone = true));
+    await clock.advance(0);
+    held[0]!();
+    await a;
+    // B goes as soon as the account frees, without the clock moving: no phantom endpoint start.
+    await vi.waitFor(() => expect(bDone).toBe(true));
+    await b;
+    expect(clock.now()).toBe(6000);
+    expect(endpoint.waitMs()).toBe(1000);
+  });
+
   it("maps 401, 403 and 404 to typed errors, and lets the vendor refine them", async () => {
     const s = await server((req, res) => {
       res.statusCode = Number(req.url!.slice(1));
@@ -204,6 +232,31 @@ describe("HttpTransport", () => {
     expect(error).toBeInstanceOf(ResponseFormatError);
     expect((error as ResponseFormatError).excerpt).toContain("truncated");
     expect(s.hits()).toBe(3);
+  });
+
+  it("lets the vendor classify a 200 body that is not JSON (an HTML login page)", async () => {
+    const s = await server((_req, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end("<!doctype html><html><body>Sign in</body></html>");
+    });
+    const { t } = transport(s.url, {
+      onInvalidBody: (body) => (body.text.startsWith("<!doctype html") ? new AuthenticationError("session expired") : undefined),
+    });
+    await expect(t.request({ path: "x" })).rejects.toThrow(AuthenticationError);
+    expect(s.hits()).toBe(1);
+  });
+
+  it("adds no abort listener to a shared caller signal per request", async () => {
+    const s = await server((_req, res) => res.end("{}"));
+    const { t } = transport(s.url);
+    const shared = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    await Promise.all(Array.from({ length: 30 }, () => t.request({ path: "x", signal: shared.signal })));
+    await new Promise((r) => setImmediate(r));
+    process.off("warning", onWarning);
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
   });
 
   it("reads an empty body as null and text bodies as text", async () => {

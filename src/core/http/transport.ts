@@ -84,32 +84,35 @@ export class HttpTransport {
     return url;
   }
 
-  /** Takes every limiter's slot at once when all are free (the common case); null otherwise. */
-  private tryAcquireAll(options: RequestOptions): Release[] | null {
-    if (!this.limiter && !options.limiters) return NO_RELEASES;
-    const limiters = this.limiter ? (options.limiters ? [this.limiter, ...options.limiters] : [this.limiter]) : options.limiters!;
-    const releases: Release[] = [];
-    for (const limiter of limiters) {
-      const release = limiter.tryAcquire();
-      if (!release) {
-        for (const r of releases) r();
-        return null;
-      }
-      releases.push(release);
-    }
-    return releases;
+  private limitersFor(options: RequestOptions): RateLimiter[] {
+    if (!this.limiter) return options.limiters ?? [];
+    return options.limiters ? [this.limiter, ...options.limiters] : [this.limiter];
   }
 
-  /** Waits for every limiter's slot in turn. */
+  /**
+   * Takes every limiter's slot at once when all are free right now (the common case), or none:
+   * a limiter is only charged when the request is really about to be sent.
+   */
+  private tryAcquireAll(options: RequestOptions): Release[] | null {
+    const limiters = this.limitersFor(options);
+    if (limiters.length === 0) return NO_RELEASES;
+    for (const limiter of limiters) if (!limiter.canAcquire()) return null;
+    return limiters.map((limiter) => limiter.tryAcquire()!);
+  }
+
+  /**
+   * Waits for every limiter's slot in turn, then restamps them all to the moment of sending, so
+   * that a slot taken while waiting for another limiter does not count from too early.
+   */
   private async acquire(options: RequestOptions): Promise<Release[]> {
-    const limiters = this.limiter ? [this.limiter, ...(options.limiters ?? [])] : (options.limiters ?? []);
     const releases: Release[] = [];
     try {
-      for (const limiter of limiters) releases.push(await limiter.acquire({ signal: options.signal }));
+      for (const limiter of this.limitersFor(options)) releases.push(await limiter.acquire({ signal: options.signal }));
     } catch (error) {
       for (const release of releases) release();
       throw error;
     }
+    for (const release of releases) release.restamp?.();
     return releases;
   }
 
@@ -135,18 +138,16 @@ export class HttpTransport {
       timedOut = true;
       controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError"));
     }, timeoutMs);
-    const onCallerAbort = () => controller.abort(options.signal!.reason);
-    if (options.signal) {
-      if (options.signal.aborted) onCallerAbort();
-      else options.signal.addEventListener("abort", onCallerAbort, { once: true });
-    }
+    // A caller's signal is combined with AbortSignal.any, which links signals without adding an
+    // event listener to the caller's (often long-lived, shared) signal for every request.
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
 
     if (this.hasLogger) this.logger.debug("request", { vendor: this.vendor, operation: options.operation, method, url: redactUrl(url), attempt });
     try {
       let response: Response;
       let text: string;
       try {
-        response = await this.fetchFn(url, { method, headers, body, signal: controller.signal });
+        response = await this.fetchFn(url, { method, headers, body, signal });
         text = await readBodyText(response, this.options.maxResponseBytes ?? 16 * 1024 * 1024, this.vendor);
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason ?? error;
@@ -183,7 +184,6 @@ export class HttpTransport {
       return result;
     } finally {
       clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onCallerAbort);
       for (const release of releases) release();
     }
   }
@@ -196,6 +196,8 @@ export class HttpTransport {
     } catch (error) {
       // Error bodies are often HTML or plain text; keep them as text for the error mapping.
       if (!response.ok) return text;
+      const classified = this.options.onInvalidBody?.({ text, status: response.status, headers: response.headers }, request);
+      if (classified) throw classified;
       throw new ResponseFormatError(
         `${this.vendor} sent a body that is not valid JSON for ${request.operation ?? request.method}` +
           ` (HTTP ${response.status}, ${text.length} characters, maybe truncated). Try again; report it if it persists.`,

@@ -32,6 +32,19 @@ export interface TransportOptions {
   onResponse?: ResponseHook;
   /** Maps an HTTP error status to a typed error; return undefined for the default mapping. */
   mapHttpError?: (response: TransportResponse, request: PreparedRequest) => OpenPowerError | undefined;
+  /**
+   * Classifies a successful (2xx) body that is not JSON before it becomes a retryable
+   * `ResponseFormatError`: e.g. an HTML login page served with 200 means "session expired".
+   * Return undefined for the default error.
+   */
+  onInvalidBody?: (body: InvalidBody, request: PreparedRequest) => OpenPowerError | undefined;
+}
+
+/** A 2xx response whose body did not parse as JSON. */
+export interface InvalidBody {
+  text: string;
+  status: number;
+  headers: Headers;
 }
 
 export interface RequestOptions {

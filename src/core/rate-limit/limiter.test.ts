@@ -141,6 +141,28 @@ describe("RateLimiter", () => {
     expect(limiter.state()).toMatchObject({ remaining: 8, resetAt: new Date(1000), inFlight: 0 });
   });
 
+  it("canAcquire has no side effects", async () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ minIntervalMs: 1000, clock });
+    expect(limiter.canAcquire()).toBe(true);
+    expect(limiter.canAcquire()).toBe(true);
+    (await limiter.acquire())();
+    expect(limiter.canAcquire()).toBe(false);
+    await clock.advance(1000);
+    expect(limiter.canAcquire()).toBe(true);
+  });
+
+  it("restamp counts spacing and windows from the real send time", async () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ minIntervalMs: 1000, limit: 2, windowMs: 5000, clock });
+    const release = await limiter.acquire();
+    await clock.advance(700);
+    release.restamp!();
+    release();
+    expect(limiter.waitMs()).toBe(1000);
+    expect(limiter.state().resetAt).toEqual(new Date(700 + 5000));
+  });
+
   it("keyed limiters are created once per key", () => {
     const keyed = new KeyedRateLimiter(() => ({ minIntervalMs: 10 }));
     expect(keyed.get("a")).toBe(keyed.get("a"));

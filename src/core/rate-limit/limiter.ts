@@ -51,7 +51,12 @@ export interface RateLimitState {
   observedAt: Date | null;
 }
 
-export type Release = () => void;
+/**
+ * Frees a slot (call exactly once, when the response is in). `restamp` moves the recorded start
+ * to now: a caller that had to wait for other limiters after this grant calls it just before
+ * sending, so spacing and windows count from the real send time.
+ */
+export type Release = (() => void) & { restamp?: () => void };
 
 interface Waiter {
   resolve: (release: Release) => void;
@@ -94,8 +99,12 @@ export class RateLimiter {
    * the transport tries before `acquire`. Returns null when the caller would have to wait.
    */
   tryAcquire(): Release | null {
-    if (this.queue.length > 0 || !this.hasCapacity() || this.waitMs(this.clock.now()) > 0) return null;
-    return this.grant();
+    return this.canAcquire() ? this.grant() : null;
+  }
+
+  /** Whether `tryAcquire` would succeed right now. Has no side effects. */
+  canAcquire(): boolean {
+    return this.queue.length === 0 && this.hasCapacity() && this.waitMs(this.clock.now()) <= 0;
   }
 
   /** Waits for a slot and returns the function that frees it. Call it exactly once, when the response is in. */
@@ -231,18 +240,31 @@ export class RateLimiter {
   }
 
   private grant(): Release {
-    const now = this.clock.now();
+    let at = this.clock.now();
     this.inFlight++;
-    this.lastStart = now;
-    if (this.windowMs !== undefined) this.starts.push(now);
+    this.lastStart = at;
+    if (this.windowMs !== undefined) this.starts.push(at);
     if (this.server) this.server.remaining = Math.max(0, this.server.remaining - 1);
     let released = false;
-    return () => {
+    const release: Release = () => {
       if (released) return;
       released = true;
       this.inFlight--;
       this.pump();
     };
+    release.restamp = () => {
+      const now = this.clock.now();
+      if (released || now <= at) return;
+      if (this.lastStart === at) this.lastStart = now;
+      const index = this.starts.lastIndexOf(at);
+      if (index >= 0) {
+        // Now is later than every recorded start, so moving the entry to the end keeps the list sorted.
+        this.starts.splice(index, 1);
+        this.starts.push(now);
+      }
+      at = now;
+    };
+    return release;
   }
 
   private pump(): void {
