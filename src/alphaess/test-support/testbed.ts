@@ -1,0 +1,53 @@
+import type { AlphaEssSimulator, AlphaEssSimulatorOptions } from "../../sim/alphaess/index.js";
+import { startAlphaEssSimulator } from "../../sim/alphaess/index.js";
+import { VirtualClock, type RecordedRequest } from "../../sim/kernel.js";
+import { AlphaESS, type AlphaESSOptions } from "../client.js";
+
+/** 12:00 in Sydney (AEST, UTC+10) on Tuesday 4 August 2026. */
+export const NOON_SYDNEY = Date.parse("2026-08-04T02:00:00Z");
+
+export interface AlphaEssTestbed {
+  clock: VirtualClock;
+  sim: AlphaEssSimulator;
+  api: AlphaESS;
+  /** Requests the simulator received, optionally only those to one endpoint. */
+  requests(endpoint?: string): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A simulator and a client on one manual `VirtualClock` (time moves only when a test moves it), the
+ * client with no pacing, no write cool-down and instant retries unless the test says otherwise.
+ * @internal for tests and examples
+ */
+export async function alphaEssTestbed(options: { sim?: AlphaEssSimulatorOptions; client?: Partial<AlphaESSOptions>; clock?: VirtualClock } = {}): Promise<AlphaEssTestbed> {
+  const clock = options.clock ?? new VirtualClock({ mode: "manual", start: NOON_SYDNEY });
+  const sim = await startAlphaEssSimulator({ clock, ...options.sim });
+  const api = new AlphaESS({
+    ...sim.credentials,
+    baseUrl: sim.url,
+    timeZone: "Australia/Sydney",
+    clock,
+    pacing: { minIntervalMs: 0 },
+    writeCooldownMs: 0,
+    retry: { baseDelayMs: 0 },
+    timeoutMs: 2000,
+    ...options.client,
+  });
+  return {
+    clock,
+    sim,
+    api,
+    requests: (endpoint) => sim.http.requests.filter((r) => endpoint === undefined || r.path === `/api/${endpoint}`),
+    close: () => sim.close(),
+  };
+}
+
+/** Polls `condition` on real time until it holds (or fails after `tries`). */
+export async function waitUntil(condition: () => boolean, tries = 500): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error("condition not met in time");
+}
