@@ -17,3 +17,11 @@ export {
   type SemsClientOptions,
   type SemsStationOptions,
 } from "./goodwe/index.js";
+export { AlphaESS, AlphaEssSystem, AlphaEssClockSkewError, type AlphaESSOptions } from "./alphaess/index.js";
+export {
+  PowerTrackClient,
+  PowerTrackSite,
+  AuthManager as PowerTrackAuthManager,
+  SiteList,
+  type PowerTrackClientOptions,
+} from "./powertrack/index.js";

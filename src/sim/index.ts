@@ -17,3 +17,13 @@ export {
   type SemsSimulator,
   type SemsSimulatorOptions,
 } from "./goodwe/index.js";
+export * from "./alphaess/index.js";
+export {
+  startPowerTrackSimulator,
+  PowerTrackSimState,
+  type PowerTrackSimulator,
+  type PowerTrackSimulatorOptions,
+  type PowerTrackSimCredentials,
+  type SimWriteRecord,
+  type ExpiredResponse,
+} from "./powertrack/index.js";

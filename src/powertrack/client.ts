@@ -1,0 +1,771 @@
+import { existsSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
+import { systemClock, type Clock } from "../core/clock.js";
+import { ApiError, AuthenticationError, ConfigurationError, NotFoundError, ResponseFormatError, ValidationError } from "../core/errors/index.js";
+import { HttpTransport } from "../core/http/transport.js";
+import type { FetchFn, HttpMethod } from "../core/http/types.js";
+import type { RetryPolicy } from "../core/http/retry-policy.js";
+import type { Logger } from "../core/logger.js";
+import { RateLimiter } from "../core/rate-limit/limiter.js";
+import { isValidTimeZone, localDate } from "../core/time/zoned.js";
+import { parseWith, z } from "../core/validation.js";
+import { AuthManager, type AuthOptions } from "./auth/auth-manager.js";
+import { mapLimit } from "./concurrency.js";
+import {
+  applyEdit,
+  planEdit,
+  summarizeError,
+  type ApplyEditOptions,
+  type BackupStore,
+  type CallOptions,
+  type EditRequest,
+  type EditResult,
+  type ErrorSummary,
+  type PlannedEdit,
+  type RawClient,
+  originalError,
+} from "./edits.js";
+import { powertrackHttpError, powertrackInvalidBody } from "./http.js";
+import {
+  parseAlertTriggerKey,
+  parseCustomerKey,
+  parseHardwareKey,
+  parseNodeKey,
+  parseSiteKey,
+  parseSiteOrHardwareKey,
+  type HardwareKey,
+  type SiteKey,
+} from "./keys.js";
+import { toAlertSummaryResponse, toAlertTriggers, type AlertSummaryResponse, type AlertTrigger, type AlertTriggers } from "./models/alerts.js";
+import { toChartData, type ChartData } from "./models/chart.js";
+import {
+  hardwareFromNode,
+  toDriverSettings,
+  toHardware,
+  toHardwareDetails,
+  toHardwareDiagnostics,
+  toNodes,
+  toRegisterOffsets,
+  type DriverSettings,
+  type Hardware,
+  type HardwareDetails,
+  type HardwareDiagnostics,
+  type PowerTrackNode,
+  type RegisterOffsets,
+} from "./models/hardware.js";
+import { toAuditLog, toReportConfigs, toReportingCapabilities, toUserPreferences, type AuditLogEntry, type ReportConfigs, type ReportingCapabilities, type UserPreferences } from "./models/misc.js";
+import { toModelingData, type ModelingData } from "./models/modeling.js";
+import { toPortfolioMetrics, type PortfolioMetrics, type SiteOverview } from "./models/portfolio.js";
+import { toSiteConfig, toSiteDetailedInfo, toSiteLinks, toSiteShares, type SiteConfig, type SiteDetailedInfo, type SiteLink, type SiteShare } from "./models/site.js";
+import { SiteList } from "./portfolio/site-list.js";
+import { PowerTrackSite, type PowerTrackSiteOptions } from "./system.js";
+import { parseCalendarDay } from "./values.js";
+import { chartDefinitionsBody } from "./wire/misc.js";
+import { lookupList } from "./wire/common.js";
+import { siteHardwareProductionBody } from "./wire/hardware.js";
+
+/** `lastChanged` value that makes the web app's endpoints return the full payload. */
+export const FULL_PAYLOAD = "1900-01-01T00:00:00.000Z";
+const LAST_CHANGED = { lastChanged: FULL_PAYLOAD };
+
+export interface PowerTrackClientOptions {
+  /** An `AuthManager`, or options for one (explicit > env > fetch snippet > cookie file > .env). */
+  auth?: AuthManager | AuthOptions;
+  /** Overrides the base URL the credentials came with (e.g. a simulator). */
+  baseUrl?: string;
+  fetch?: FetchFn;
+  clock?: Clock;
+  logger?: Logger;
+  /** Per-attempt timeout, ms. Default 30 000. */
+  timeoutMs?: number;
+  /** Requests in flight at once, shared by everything using this client. Default 8. */
+  concurrency?: number;
+  /** Retry policy for reads (writes are never retried once sent). */
+  retry?: Partial<RetryPolicy>;
+  /** Share a budget with other clients of the same account. */
+  limiter?: RateLimiter;
+  userAgent?: string;
+}
+
+/** Options of every write. */
+export interface WriteOptions {
+  /** Plan and report, send nothing. */
+  dryRun?: boolean;
+  /** Read back after writing and report whether each field took. Default true. */
+  verify?: boolean;
+  /** Saves the original before the write is sent. */
+  backup?: BackupStore;
+  /** Allow members/list items the object does not have yet (normally a typo). */
+  allowNewFields?: boolean;
+  /** Allow a value of another JSON type than the current one. */
+  allowTypeChange?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * The outcome of a single write. `success` is true when the write was sent and (when verified)
+ * every field read back as planned, or when nothing needed sending.
+ */
+export interface UpdateResult extends EditResult {
+  success: boolean;
+  dryRun: boolean;
+  /** The whole object before (the SDK's `originalData`). */
+  originalData: Record<string, unknown> | null;
+  /** The whole object sent (the SDK's `updatedData`). */
+  updatedData: Record<string, unknown> | null;
+  /** What the server answered (the SDK's `putResponse`). */
+  putResponse: unknown;
+  plan: PlannedEdit;
+}
+
+/** One part of a composite read that failed. */
+export interface PartialFailure {
+  part: "hardware" | "hardwareDetails" | "alerts" | "modeling";
+  key: string;
+  error: ErrorSummary;
+}
+
+/** Everything about one site (`getSiteData`). */
+export interface SiteData {
+  site: { key: string; name: string | null };
+  config: SiteConfig;
+  hardwareList: Hardware[];
+  hardware: HardwareDetails[];
+  alerts: AlertTriggers[];
+  modeling: ModelingData | null;
+  fetchedAt: Date;
+  hardwareCount: number;
+  /** Active triggers over every device. */
+  activeAlertsCount: number;
+  /** Parts that could not be read; the rest is complete. */
+  errors: PartialFailure[];
+}
+
+export interface SiteHardwareProduction {
+  key: string | null;
+  timeZone: string | null;
+  lastChanged: string | null;
+  /** Whether the response had a `hardware` member at all. */
+  hasHardware: boolean;
+  hardware: Hardware[];
+  raw: unknown;
+}
+
+export type DateInput = string | Date;
+
+const lookupOrWrapped = z.union([lookupList, z.looseObject({ curves: lookupList }), z.looseObject({ modules: lookupList }), z.looseObject({ list: lookupList })]);
+
+/**
+ * The AlsoEnergy PowerTrack web-app API (`https://apps.alsoenergy.com/api/…`) with browser
+ * credentials. Every read in the documented API, every documented write as plan → PUT → read-back,
+ * typed models (camelCase, raw body kept), and typed errors (`AuthenticationError` for 401/419 and
+ * the login page, `ApiError` keeping the HTTP status, `ValidationError` before anything is sent).
+ * Reads are retried on 5xx/429 by the core policy; writes are never retried once sent.
+ *
+ * ```ts
+ * await using client = new PowerTrackClient();           // credentials from the environment
+ * const hardware = await client.getHardwareList("S12345");
+ * ```
+ */
+export class PowerTrackClient implements RawClient, AsyncDisposable {
+  readonly auth: AuthManager;
+  readonly transport: HttpTransport;
+  readonly limiter: RateLimiter;
+  readonly clock: Clock;
+  readonly concurrency: number;
+  readonly baseUrl: string;
+  readonly #abort = new AbortController();
+  #closed = false;
+
+  constructor(options: PowerTrackClientOptions = {}) {
+    this.auth = options.auth instanceof AuthManager ? options.auth : new AuthManager({ ...options.auth, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+    this.baseUrl = (options.baseUrl ?? this.auth.baseUrl).replace(/\/+$/, "");
+    this.clock = options.clock ?? systemClock;
+    const concurrency = options.concurrency ?? 8;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+      throw new ConfigurationError(`concurrency must be a whole number from 1 to 64, got ${JSON.stringify(options.concurrency)}.`, { vendor: "powertrack", setting: "concurrency" });
+    }
+    this.concurrency = concurrency;
+    this.limiter = options.limiter ?? new RateLimiter({ name: "powertrack", vendor: "powertrack", concurrency, clock: this.clock });
+    this.transport = new HttpTransport({
+      vendor: "powertrack",
+      baseUrl: this.baseUrl,
+      fetch: options.fetch,
+      clock: this.clock,
+      logger: options.logger,
+      timeoutMs: options.timeoutMs,
+      retry: options.retry,
+      limiter: this.limiter,
+      userAgent: options.userAgent,
+      onInvalidBody: powertrackInvalidBody,
+      mapHttpError: powertrackHttpError,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Low-level calls (the SDK's get_json / post_json / put_json), with credentials and Referer.
+
+  /** The web-app page URL used as Referer, on this client's base URL. */
+  referer(key: string, section: string): string {
+    return `${this.baseUrl}/powertrack/${key}/${section}`;
+  }
+
+  async getJson(path: string, options: CallOptions = {}): Promise<unknown> {
+    return this.#call("GET", path, undefined, options);
+  }
+
+  /** POST. Not retried unless `idempotent` (reads sent as POST: chart, node, audit log). */
+  async postJson(path: string, body: unknown, options: CallOptions = {}): Promise<unknown> {
+    return this.#call("POST", path, body, options);
+  }
+
+  /** PUT. Never retried once sent. */
+  async putJson(path: string, body: unknown, options: CallOptions = {}): Promise<unknown> {
+    return this.#call("PUT", path, body, options);
+  }
+
+  async deleteJson(path: string, options: CallOptions = {}): Promise<unknown> {
+    return this.#call("DELETE", path, undefined, options);
+  }
+
+  async #call(method: HttpMethod, path: string, body: unknown, options: CallOptions): Promise<unknown> {
+    if (this.#closed) throw new ConfigurationError("This PowerTrackClient is closed; create a new one.", { vendor: "powertrack" });
+    const signal = options.signal ? AbortSignal.any([this.#abort.signal, options.signal]) : this.#abort.signal;
+    const write = method !== "GET" && !options.idempotent;
+    const response = await this.transport.request({
+      method,
+      path,
+      query: options.query,
+      json: body === undefined ? undefined : body,
+      headers: () => ({ ...this.auth.headers(options.referer), ...(options.accept ? { accept: options.accept } : {}) }),
+      operation: options.operation,
+      signal,
+      ...(options.idempotent ? { idempotent: true } : {}),
+      ...(write ? { retry: false as const } : {}),
+    });
+    return response.data;
+  }
+
+  async #read(path: string, operation: string, options: CallOptions = {}): Promise<unknown> {
+    const data = await this.getJson(path, { operation, ...options });
+    if (data === null) {
+      throw new ResponseFormatError(`PowerTrack returned an empty body for ${operation} (GET ${path}). The object may not exist or the session may be limited; try it in the web app.`, {
+        vendor: "powertrack",
+        operation,
+      });
+    }
+    return data;
+  }
+
+  #today(timeZone = "UTC"): string {
+    return localDate(this.clock.now(), timeZone);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Portfolio and sites
+
+  /** `GET /api/view/portfolio/{C}`: every site's live metrics, with portfolio totals. */
+  async getPortfolioOverview(customerId: string | number, options: { signal?: AbortSignal } = {}): Promise<PortfolioMetrics> {
+    const key = parseCustomerKey(customerId);
+    const body = await this.#read(`/api/view/portfolio/${key}`, "getPortfolioOverview", { query: { ...LAST_CHANGED, mergeHash: "" }, signal: options.signal });
+    return toPortfolioMetrics(key, body);
+  }
+
+  /** One site's portfolio row: reads the site's customer (`view/site` parentKey), then that portfolio. */
+  async getSiteOverview(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteOverview> {
+    const key = parseSiteKey(siteId);
+    const info = await this.getSiteDetailedInfo(key, options);
+    if (!info.parentKey) throw new NotFoundError(`Site ${key} has no customer (parentKey) in view/site; its portfolio row cannot be found.`, { vendor: "powertrack", operation: "getSiteOverview" });
+    const portfolio = await this.getPortfolioOverview(info.parentKey, options);
+    const row = portfolio.sites.find((s) => s.key === key);
+    if (!row) throw new NotFoundError(`Site ${key} is not in the portfolio of ${info.parentKey}.`, { vendor: "powertrack", operation: "getSiteOverview" });
+    return row;
+  }
+
+  /** `GET /api/view/site/{S}`: address, capacities, contracts (days remaining counted from the clock's UTC date). */
+  async getSiteDetailedInfo(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteDetailedInfo> {
+    const key = parseSiteKey(siteId);
+    const body = await this.#read(`/api/view/site/${key}`, "getSiteDetailedInfo", { query: LAST_CHANGED, referer: this.referer(key, "overview/dashboard"), signal: options.signal });
+    return toSiteDetailedInfo(body, this.#today());
+  }
+
+  /** `GET /api/edit/site/{S}`: the editable configuration (location, `tz`, capacities with units). */
+  async getSiteConfig(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteConfig> {
+    const key = parseSiteKey(siteId);
+    return toSiteConfig(await this.#read(`/api/edit/site/${key}`, "getSiteConfig", { referer: this.referer(key, "administration/config"), signal: options.signal }));
+  }
+
+  /** `GET /api/edit/sitehardware/{S}`: the editable hardware list (rows keyed by `hardwareKey`), raw. */
+  async getSiteHardware(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<Record<string, unknown>> {
+    const key = parseSiteKey(siteId);
+    return (await this.#read(`/api/edit/sitehardware/${key}`, "getSiteHardware", { referer: this.referer(key, "administration/hardware/list"), signal: options.signal })) as Record<string, unknown>;
+  }
+
+  /**
+   * A site list: from a SiteList JSON file (`file`, default `portfolio/SiteList.json`), or built
+   * from a customer's portfolio (`customerId`).
+   */
+  async getSites(options: { file?: string; customerId?: string | number; signal?: AbortSignal } = {}): Promise<SiteList> {
+    if (options.customerId !== undefined) return SiteList.fromCustomer(this, options.customerId, options);
+    const file = resolvePath(options.file ?? "portfolio/SiteList.json");
+    if (!options.file && !existsSync(file)) {
+      throw new ConfigurationError(`No site list at ${file}. Build one with SiteList.fromCustomer(client, "C1234") and save it with writeJsonFile, or pass customerId.`, {
+        vendor: "powertrack",
+        setting: "file",
+      });
+    }
+    return SiteList.fromJsonFile(file);
+  }
+
+  /** `GET /api/view/sitelinks/{S}`: dashboards and external links (the member is `list`). */
+  async getSiteLinks(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteLink[]> {
+    const key = parseSiteKey(siteId);
+    return toSiteLinks(await this.#read(`/api/view/sitelinks/${key}`, "getSiteLinks", { query: LAST_CHANGED, signal: options.signal }));
+  }
+
+  /** `GET /api/view/siteshares/{S}`: customers the site is shared with (the member is `rows`). */
+  async getSiteShares(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteShare[]> {
+    const key = parseSiteKey(siteId);
+    return toSiteShares(await this.#read(`/api/view/siteshares/${key}`, "getSiteShares", { query: LAST_CHANGED, signal: options.signal }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Charts
+
+  /**
+   * `POST /api/view/chart`: a chart of one site for local days `startDate`..`endDate`
+   * ("YYYY-MM-DD"; a date-time string is cut to its date as written; a `Date` is converted in
+   * `timeZone`). Defaults: end = today and start = end − 7 days in `timeZone` (default UTC: pass
+   * the site's `tz` for its local days). `binSize` in minutes (1440 = daily), null = the chart's
+   * default. Chart type 255 is the usual overview chart; 1 is the energy/losses KPI chart.
+   */
+  async getChartData(
+    chartType: number,
+    siteId: string | number,
+    options: { startDate?: DateInput; endDate?: DateInput; binSize?: number | null; timeZone?: string; signal?: AbortSignal } = {},
+  ): Promise<ChartData> {
+    if (!Number.isInteger(chartType) || chartType < 0) throw new ValidationError(`chartType must be a whole number such as 255, got ${JSON.stringify(chartType)}.`, { field: "chartType", vendor: "powertrack" });
+    const key = parseSiteKey(siteId);
+    const tz = options.timeZone ?? "UTC";
+    const endDate = options.endDate === undefined ? this.#today(tz) : dateInput(options.endDate, tz, "endDate");
+    const startDate = options.startDate === undefined ? shiftDays(endDate, -7) : dateInput(options.startDate, tz, "startDate");
+    if (startDate > endDate) throw new ValidationError(`startDate ${startDate} is after endDate ${endDate}.`, { field: "startDate", vendor: "powertrack" });
+    const binSize = options.binSize ?? null;
+    if (binSize !== null && (!Number.isInteger(binSize) || binSize < 1 || binSize > 527_040)) {
+      throw new ValidationError(`binSize must be whole minutes (e.g. 15, 60, 1440) or null, got ${JSON.stringify(binSize)}.`, { field: "binSize", vendor: "powertrack" });
+    }
+    const body = { chartType, context: "site", source: [key], binSize, sectionCode: -1, query: null, start: startDate, end: endDate };
+    const data = await this.postJson("/api/view/chart", body, {
+      query: LAST_CHANGED,
+      referer: this.referer(key, "overview/dashboard"),
+      operation: "getChartData",
+      idempotent: true,
+      signal: options.signal,
+    });
+    if (data === null) throw new ResponseFormatError("PowerTrack returned an empty body for getChartData.", { vendor: "powertrack", operation: "getChartData" });
+    return toChartData(data, { chartType, siteId: key, startDate, endDate, timeZone: tz });
+  }
+
+  /** `GET /api/view/chart/builtin`: the predefined charts (a bare list or `chartMenuSections[].predefinedCharts[]`, flattened). */
+  async getChartDefinitions(options: { signal?: AbortSignal } = {}): Promise<unknown[]> {
+    const body = parseWith(chartDefinitionsBody, await this.#read("/api/view/chart/builtin", "getChartDefinitions", { signal: options.signal }), { vendor: "powertrack", operation: "getChartDefinitions" });
+    return Array.isArray(body) ? body : body.chartMenuSections.flatMap((s) => s.predefinedCharts);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Hardware
+
+  /** `GET /api/view/sitehardwareproduction/{S}`: every device with its live registers. */
+  async getSiteHardwareProduction(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteHardwareProduction> {
+    const key = parseSiteKey(siteId);
+    const body = await this.#read(`/api/view/sitehardwareproduction/${key}`, "getSiteHardwareProduction", { query: LAST_CHANGED, signal: options.signal });
+    const w = parseWith(siteHardwareProductionBody, body, { vendor: "powertrack", operation: "getSiteHardwareProduction" });
+    const tz = safeZone(w.timeZone ?? "UTC");
+    return { key: w.key, timeZone: w.timeZone, lastChanged: w.lastChanged, hasHardware: Array.isArray(w.hardware), hardware: (w.hardware ?? []).map((row) => toHardware(row, tz)), raw: body };
+  }
+
+  /**
+   * A site's devices: `view/sitehardwareproduction`, falling back to `POST /api/node` (key, name
+   * and function code only) when that fails with an API error or has no `hardware` member.
+   * (The SDK's third fallback, `edit/bulkhardware`, is undocumented and not used.)
+   */
+  async getHardwareList(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<Hardware[]> {
+    const key = parseSiteKey(siteId);
+    try {
+      const production = await this.getSiteHardwareProduction(key, options);
+      if (production.hasHardware) return production.hardware;
+    } catch (error) {
+      if (!(error instanceof ApiError || error instanceof NotFoundError || error instanceof ResponseFormatError)) throw error;
+    }
+    const nodes = await this.getNodes(key, { context: "query", kinds: ["customer", "site", "hardware"], filterBy: "Name", signal: options.signal });
+    return nodes.filter((n) => n.kind === "hardware" && (n.parentKey === key || n.path.includes(key))).map(hardwareFromNode);
+  }
+
+  /** `GET /api/edit/hardware/{H}`: the full configuration (`summary.name` is the `description`). */
+  async getHardwareDetails(hardwareKey: string | number, options: { signal?: AbortSignal } = {}): Promise<HardwareDetails> {
+    const key = parseHardwareKey(hardwareKey);
+    return toHardwareDetails(await this.#read(`/api/edit/hardware/${key}`, "getHardwareDetails", { referer: this.referer(key, "administration/config"), signal: options.signal }));
+  }
+
+  /** `GET /api/view/hardwarestatus/{H}`: communication status and every register. */
+  async getHardwareDiagnostics(hardwareKey: string | number, options: { signal?: AbortSignal } = {}): Promise<HardwareDiagnostics> {
+    const key = parseHardwareKey(hardwareKey);
+    const body = await this.#read(`/api/view/hardwarestatus/${key}`, "getHardwareDiagnostics", { query: LAST_CHANGED, signal: options.signal });
+    return toHardwareDiagnostics(body, new Date(this.clock.now()));
+  }
+
+  /** `GET /api/view/driversettings/{H}` */
+  async getDriverSettings(hardwareKey: string | number, options: { signal?: AbortSignal } = {}): Promise<DriverSettings> {
+    const key = parseHardwareKey(hardwareKey);
+    return toDriverSettings(await this.#read(`/api/view/driversettings/${key}`, "getDriverSettings", { query: LAST_CHANGED, signal: options.signal }));
+  }
+
+  /** `GET /api/view/driversettings/list/{id}` (shape not documented: the list, or its `settings` member). */
+  async getDriverSettingsList(listId: string | number, options: { signal?: AbortSignal } = {}): Promise<unknown[]> {
+    if (!/^\d{1,12}$/.test(String(listId))) throw new ValidationError(`listId must be a number, got ${JSON.stringify(listId)}.`, { field: "listId", vendor: "powertrack" });
+    const body = await this.#read(`/api/view/driversettings/list/${listId}`, "getDriverSettingsList", { signal: options.signal });
+    if (Array.isArray(body)) return body;
+    const settings = (body as { settings?: unknown; list?: unknown }).settings ?? (body as { list?: unknown }).list;
+    return Array.isArray(settings) ? settings : [];
+  }
+
+  /** `GET /api/lookuplist/drivers/{functionCode}`: drivers for a device type. Not in the scraped docs (the SDK's path). */
+  async getDriverList(functionCode = 2, options: { signal?: AbortSignal } = {}): Promise<Array<{ name: string; value: number | string } & Record<string, unknown>>> {
+    if (!Number.isInteger(functionCode) || functionCode < 0) throw new ValidationError(`functionCode must be a whole number, got ${JSON.stringify(functionCode)}.`, { field: "functionCode", vendor: "powertrack" });
+    return lookup(await this.#read(`/api/lookuplist/drivers/${functionCode}`, "getDriverList", { signal: options.signal }), "getDriverList");
+  }
+
+  /** `GET /api/view/registeroffsets/{H}` */
+  async getRegisterOffsets(hardwareKey: string | number, options: { signal?: AbortSignal } = {}): Promise<RegisterOffsets> {
+    const key = parseHardwareKey(hardwareKey);
+    return toRegisterOffsets(await this.#read(`/api/view/registeroffsets/${key}`, "getRegisterOffsets", { query: LAST_CHANGED, signal: options.signal }));
+  }
+
+  /** `POST /api/node`: the node tree under/around a key. Hardware nodes carry the function code in `subKind`. */
+  async getNodes(
+    key: string,
+    options: { context?: "query" | "path"; kinds?: string[]; subKinds?: number[]; filter?: string; filterBy?: string; signal?: AbortSignal } = {},
+  ): Promise<PowerTrackNode[]> {
+    const nodeKey = parseNodeKey(key);
+    const body = {
+      key: nodeKey,
+      context: options.context ?? "query",
+      kinds: options.kinds ?? ["customer", "site", "hardware"],
+      subKinds: options.subKinds ?? [],
+      nodes: [],
+      filter: options.filter ?? "",
+      filterBy: options.filterBy ?? "Name",
+    };
+    const data = await this.postJson("/api/node", body, { query: LAST_CHANGED, operation: "getNodes", idempotent: true, signal: options.signal });
+    if (data === null) throw new ResponseFormatError("PowerTrack returned an empty body for getNodes.", { vendor: "powertrack", operation: "getNodes" });
+    return toNodes(data);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Alerts
+
+  /** `GET /api/alerttrigger/{H}`: configured triggers (every member typed) and the default templates. */
+  async getAlertTriggers(hardwareKey: string | number, options: { lastChanged?: string; signal?: AbortSignal } = {}): Promise<AlertTriggers> {
+    const key = parseHardwareKey(hardwareKey);
+    const body = await this.#read(`/api/alerttrigger/${key}`, "getAlertTriggers", {
+      ...(options.lastChanged ? { query: { lastChanged: options.lastChanged } } : {}),
+      referer: this.referer(key, "administration/alertsettings"),
+      signal: options.signal,
+    });
+    return toAlertTriggers(key, body);
+  }
+
+  /** `GET /api/view/activealerts/activesummary/{C|S|H}`: active alerts per device with severity (0 info … 5 emergency). */
+  async getAlertSummary(scope: { customerId?: string | number; siteId?: string | number; hardwareId?: string | number }, options: { signal?: AbortSignal } = {}): Promise<AlertSummaryResponse> {
+    const given = [scope.customerId, scope.siteId, scope.hardwareId].filter((v) => v !== undefined && v !== null);
+    if (given.length !== 1) throw new ValidationError("getAlertSummary needs exactly one of customerId, siteId or hardwareId.", { field: "scope", vendor: "powertrack" });
+    const key = scope.customerId !== undefined ? parseCustomerKey(scope.customerId) : scope.siteId !== undefined ? parseSiteKey(scope.siteId) : parseHardwareKey(scope.hardwareId);
+    return toAlertSummaryResponse(await this.#read(`/api/view/activealerts/activesummary/${key}`, "getAlertSummary", { query: LAST_CHANGED, signal: options.signal }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Modeling
+
+  /** `GET /api/edit/modeling/{S|H}`: the PV model of a site, or of one inverter. */
+  async getModelingData(key: string, options: { signal?: AbortSignal } = {}): Promise<ModelingData> {
+    const k = parseSiteOrHardwareKey(key, "siteId");
+    return toModelingData(await this.#read(`/api/edit/modeling/${k}`, "getModelingData", { referer: this.referer(k, "administration/modeling"), signal: options.signal }));
+  }
+
+  /** `GET /api/view/pvcurvemodels/{efficiencycurvemodels|incidenceanglemodels}`: `{name, value}` lookups. */
+  async getPvModelCurves(modelType: "efficiencycurvemodels" | "incidenceanglemodels" = "efficiencycurvemodels", options: { signal?: AbortSignal } = {}) {
+    if (modelType !== "efficiencycurvemodels" && modelType !== "incidenceanglemodels") {
+      throw new ValidationError(`modelType must be "efficiencycurvemodels" or "incidenceanglemodels", got ${JSON.stringify(modelType)}.`, { field: "modelType", vendor: "powertrack" });
+    }
+    return lookup(await this.#read(`/api/view/pvcurvemodels/${modelType}`, "getPvModelCurves", { query: LAST_CHANGED, signal: options.signal }), "getPvModelCurves");
+  }
+
+  /** `GET /api/view/pvsystmodules/{H|S}`: PVsyst module lookups (`{name: "Maker, Model", value: id}`). */
+  async getPvsystModules(scope: { hardwareId?: string | number; siteId?: string | number }, options: { signal?: AbortSignal } = {}) {
+    if ((scope.hardwareId === undefined) === (scope.siteId === undefined)) throw new ValidationError("getPvsystModules needs exactly one of hardwareId or siteId.", { field: "scope", vendor: "powertrack" });
+    const key = scope.hardwareId !== undefined ? parseHardwareKey(scope.hardwareId) : parseSiteKey(scope.siteId);
+    return lookup(await this.#read(`/api/view/pvsystmodules/${key}`, "getPvsystModules", { query: LAST_CHANGED, signal: options.signal }), "getPvsystModules");
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reporting, user, audit
+
+  /** `GET /api/reporting` */
+  async getReportingCapabilities(options: { signal?: AbortSignal } = {}): Promise<ReportingCapabilities> {
+    return toReportingCapabilities(await this.#read("/api/reporting", "getReportingCapabilities", { signal: options.signal }));
+  }
+
+  /** `GET /api/userpreferences`: `value` decoded from its JSON string. */
+  async getUserPreferences(options: { signal?: AbortSignal } = {}): Promise<UserPreferences> {
+    return toUserPreferences(await this.#read("/api/userpreferences", "getUserPreferences", { query: LAST_CHANGED, signal: options.signal }));
+  }
+
+  /** `POST /api/auditlog` (a read; the SDK sent GET): changes under a customer, site or hardware key. */
+  async getAuditLog(key: string, options: { recursive?: boolean; signal?: AbortSignal } = {}): Promise<AuditLogEntry[]> {
+    const ancestorKey = parseNodeKey(key);
+    const data = await this.postJson("/api/auditlog", { ancestorKey, isRecursive: options.recursive ?? false }, { query: LAST_CHANGED, operation: "getAuditLog", idempotent: true, signal: options.signal });
+    if (data === null) throw new ResponseFormatError("PowerTrack returned an empty body for getAuditLog.", { vendor: "powertrack", operation: "getAuditLog" });
+    return toAuditLog(data);
+  }
+
+  /** `POST /api/view/reportconfigs` (a read; the SDK sent GET and read `configs`): report configurations for a key. */
+  async getReportConfigs(key: string, options: { filter?: string; signal?: AbortSignal } = {}): Promise<ReportConfigs> {
+    const k = parseNodeKey(key);
+    const data = await this.postJson("/api/view/reportconfigs", { key: k, filter: options.filter ?? "" }, { query: LAST_CHANGED, operation: "getReportConfigs", idempotent: true, signal: options.signal });
+    if (data === null) throw new ResponseFormatError("PowerTrack returned an empty body for getReportConfigs.", { vendor: "powertrack", operation: "getReportConfigs" });
+    return toReportConfigs(data);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Composite
+
+  /**
+   * Everything about one site: configuration, hardware list, each device's details and alert
+   * triggers (at most `concurrency` requests at once), and modeling. A part that fails is listed
+   * in `errors` and the rest is returned; an authentication failure stops everything.
+   */
+  async getSiteData(
+    siteId: string | number,
+    options: { includeHardware?: boolean; includeAlerts?: boolean; includeModeling?: boolean; concurrency?: number; signal?: AbortSignal } = {},
+  ): Promise<SiteData> {
+    const key = parseSiteKey(siteId);
+    const { includeHardware = true, includeAlerts = true, includeModeling = true, signal } = options;
+    const limit = options.concurrency ?? this.concurrency;
+    const errors: PartialFailure[] = [];
+    const note = (part: PartialFailure["part"], k: string, error: unknown) => {
+      if (error instanceof AuthenticationError) throw error;
+      errors.push({ part, key: k, error: summarizeError(error) });
+    };
+    const config = await this.getSiteConfig(key, { signal });
+    let hardwareList: Hardware[] = [];
+    if (includeHardware || includeAlerts) {
+      try {
+        hardwareList = await this.getHardwareList(key, { signal });
+      } catch (error) {
+        note("hardware", key, error);
+      }
+    }
+    const devices = hardwareList.map((h) => h.key).filter((k): k is HardwareKey => /^H\d+$/.test(k));
+    const [details, alerts, modeling] = await Promise.all([
+      includeHardware ? mapLimit(devices, limit, (h) => this.getHardwareDetails(h, { signal }), { signal }) : Promise.resolve([]),
+      includeAlerts ? mapLimit(devices, limit, (h) => this.getAlertTriggers(h, { signal }), { signal }) : Promise.resolve([]),
+      includeModeling ? this.getModelingData(key, { signal }).catch((error: unknown) => (note("modeling", key, error), null)) : Promise.resolve(null),
+    ]);
+    const hardware: HardwareDetails[] = [];
+    details.forEach((r, i) => (r.started && r.ok ? hardware.push(r.value) : r.started ? note("hardwareDetails", devices[i]!, r.error) : undefined));
+    const alertList: AlertTriggers[] = [];
+    alerts.forEach((r, i) => (r.started && r.ok ? alertList.push(r.value) : r.started ? note("alerts", devices[i]!, r.error) : undefined));
+    return {
+      site: { key, name: config.name },
+      config,
+      hardwareList,
+      hardware,
+      alerts: alertList,
+      modeling,
+      fetchedAt: new Date(this.clock.now()),
+      hardwareCount: hardwareList.length,
+      activeAlertsCount: alertList.reduce((a, t) => a + t.activeTriggers.length, 0),
+      errors,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Writes: GET → merge by key → PUT the whole object → read back
+
+  /** Plans a write without sending anything (the building block of every write method). */
+  async planEdit(request: EditRequest, options: { signal?: AbortSignal } = {}): Promise<PlannedEdit> {
+    return planEdit(this, request, options);
+  }
+
+  /** Applies a planned write (see `applyEdit`). */
+  async applyEdit(plan: PlannedEdit, options: ApplyEditOptions = {}): Promise<EditResult> {
+    return applyEdit(this, plan, { now: () => this.clock.now(), ...options });
+  }
+
+  async #write(request: EditRequest, options: WriteOptions): Promise<UpdateResult> {
+    const plan = await planEdit(this, { ...request, allowNewFields: options.allowNewFields ?? request.allowNewFields, allowTypeChange: options.allowTypeChange ?? request.allowTypeChange }, { signal: options.signal });
+    if (plan.status === "invalid" || plan.status === "failed") throw rebuildError(plan.error!);
+
+    const result = await this.applyEdit(plan, { dryRun: options.dryRun, verify: options.verify, backup: options.backup, signal: options.signal });
+    if (result.status === "failed" && result.error && !result.sent) throw rebuildError(result.error);
+    return {
+      ...result,
+      success: ["applied", "alreadyApplied", "unchanged", "dryRun"].includes(result.status),
+      dryRun: options.dryRun === true,
+      originalData: plan.before,
+      updatedData: plan.after,
+      putResponse: result.response ?? null,
+      plan,
+    };
+  }
+
+  /**
+   * Changes a site's configuration: `GET /api/edit/site/{S}`, merge `changes` by key, `PUT
+   * /api/edit/site` (Referer `…/{S}/administration/config`), read back. Members are the real ones:
+   * `{ location: { latitude: 42.1 } }`, `capacityAc` (with `capacityAcUnit`), `name`.
+   */
+  async updateSiteConfig(siteId: string | number, changes: Record<string, unknown>, options: WriteOptions = {}): Promise<UpdateResult> {
+    return this.#write({ target: "site", key: parseSiteKey(siteId), changes }, options);
+  }
+
+  /** Changes rows of a site's hardware list (`PUT /api/edit/sitehardware`); rows are matched by `hardwareKey`. */
+  async updateSiteHardware(siteId: string | number, hardware: Array<Record<string, unknown> & { hardwareKey: string }>, options: WriteOptions = {}): Promise<UpdateResult> {
+    if (!Array.isArray(hardware) || hardware.some((h) => !h || typeof h.hardwareKey !== "string")) {
+      throw new ValidationError("hardware must be a list of rows, each with its hardwareKey.", { field: "hardware", vendor: "powertrack" });
+    }
+    hardware.forEach((h, i) => parseHardwareKey(h.hardwareKey, `hardware[${i}].hardwareKey`));
+    return this.#write({ target: "siteHardware", key: parseSiteKey(siteId), changes: { hardware } }, options);
+  }
+
+  /**
+   * Changes a device's configuration (`PUT /api/edit/hardware`). `hardwareId` (the legacy
+   * `C…_S…_PV9` id) and `key` are never rewritten; the SDK replaced `hardwareId` with the H key.
+   */
+  async updateHardwareConfig(hardwareKey: string | number, changes: Record<string, unknown>, options: WriteOptions = {}): Promise<UpdateResult> {
+    return this.#write({ target: "hardware", key: parseHardwareKey(hardwareKey), changes }, options);
+  }
+
+  /** Changes one existing trigger (`PUT /api/alerttrigger`): `trigger.key` names it; the rest is merged into the current trigger. */
+  async updateAlertTriggers(hardwareKey: string | number, trigger: Record<string, unknown> & { key: string }, options: WriteOptions = {}): Promise<UpdateResult> {
+    const { key, ...changes } = trigger ?? ({} as { key: string });
+    return this.#write({ target: "alertTrigger", hardwareKey: parseHardwareKey(hardwareKey), key: parseAlertTriggerKey(key, "trigger.key"), changes }, options);
+  }
+
+  /**
+   * Adds a trigger (`POST /api/alerttrigger` with `key: ""`, `id: 0`, `parentKey: H`). Starts from
+   * the device's default trigger of the same `alertTypeKey` when there is one, so only the
+   * differences need giving. The result's `createdKey` is the key the server assigned.
+   */
+  async addAlertTrigger(hardwareKey: string | number, trigger: Record<string, unknown> & { alertTypeKey: string }, options: WriteOptions = {}): Promise<UpdateResult> {
+    return this.#write({ target: "alertTrigger", action: "create", hardwareKey: parseHardwareKey(hardwareKey), key: "", changes: trigger, allowNewFields: true }, options);
+  }
+
+  /** Deletes one trigger (`DELETE /api/alerttrigger/{H}/{triggerKey}`; the server answers `null`). */
+  async deleteAlertTrigger(hardwareKey: string | number, triggerKey: string, options: WriteOptions = {}): Promise<UpdateResult> {
+    return this.#write({ target: "alertTrigger", action: "delete", hardwareKey: parseHardwareKey(hardwareKey), key: parseAlertTriggerKey(triggerKey) }, options);
+  }
+
+  /** Changes a site's (S key) or one inverter's (H key) PV model (`PUT /api/edit/modeling`, no id in the path). */
+  async updateModelingData(key: string, changes: Record<string, unknown>, options: WriteOptions = {}): Promise<UpdateResult> {
+    return this.#write({ target: "modeling", key: parseSiteOrHardwareKey(key, "siteId"), changes }, options);
+  }
+
+  /**
+   * Changes an inverter's model (azimuth, tilt, derate, `pvSystModuleId`, …) through its
+   * per-inverter modeling (`PUT /api/edit/modeling` with the H key). The SDK's
+   * `/api/edit/hardware/inverter/{H}` is not a documented endpoint.
+   */
+  async updateInverterModel(hardwareKey: string | number, inverter: Record<string, unknown>, options: WriteOptions = {}): Promise<UpdateResult> {
+    return this.updateModelingData(parseHardwareKey(hardwareKey), { pvConfig: { inverters: [inverter] } }, options);
+  }
+
+  /** Sets an inverter's bifacial ratio (fraction 0..1) in its modeling; bifacial settings are nothing more. */
+  async updateBifacialSettings(hardwareKey: string | number, settings: { bifacialRatio: number }, options: WriteOptions = {}): Promise<UpdateResult> {
+    return this.updateInverterModel(hardwareKey, { bifacialRatio: settings?.bifacialRatio }, options);
+  }
+
+  /**
+   * Starts a report task (`POST /api/task/start` with `{command, reportConfig, sourceKey}`; the
+   * server answers `{}`). `sourceKey` is the report's file key, e.g. "F211147". Never retried.
+   */
+  async startReport(sourceKey: string, options: { command?: number; reportConfig?: unknown; dryRun?: boolean; signal?: AbortSignal } = {}): Promise<{ sent: boolean; request: Record<string, unknown>; response: unknown }> {
+    if (typeof sourceKey !== "string" || !/^[A-Z]{1,2}\d{1,12}$/.test(sourceKey)) {
+      throw new ValidationError(`sourceKey must be a report file key such as "F211147", got ${JSON.stringify(sourceKey)}.`, { field: "sourceKey", vendor: "powertrack" });
+    }
+    const command = options.command ?? 2;
+    if (!Number.isInteger(command) || command < 0) throw new ValidationError(`command must be a whole number, got ${JSON.stringify(command)}.`, { field: "command", vendor: "powertrack" });
+    const request = { command, reportConfig: options.reportConfig ?? null, sourceKey };
+    if (options.dryRun) return { sent: false, request, response: null };
+    const response = await this.postJson("/api/task/start", request, { operation: "startReport", signal: options.signal });
+    return { sent: true, request, response };
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** A site as a unified `EnergySystem` (monitoring), sharing this client's transport and budget. */
+  forSite(siteId: string | number, options: PowerTrackSiteOptions = {}): PowerTrackSite {
+    return new PowerTrackSite(this, siteId, options);
+  }
+
+  /** Stops in-flight requests and refuses new ones. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#abort.abort(new ConfigurationError("The PowerTrackClient was closed while this request was in flight.", { vendor: "powertrack" }));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+}
+
+function lookup(body: unknown, operation: string): Array<{ name: string; value: number | string } & Record<string, unknown>> {
+  const parsed = parseWith(lookupOrWrapped, body, { vendor: "powertrack", operation });
+  if (Array.isArray(parsed)) return parsed;
+  return (parsed as { curves?: never[]; modules?: never[]; list?: never[] }).curves ?? (parsed as { modules?: never[] }).modules ?? (parsed as { list?: never[] }).list ?? [];
+}
+
+function dateInput(value: DateInput, timeZone: string, field: string): string {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new ValidationError(`${field} is an invalid Date.`, { field, vendor: "powertrack" });
+    return localDate(value, timeZone);
+  }
+  const day = parseCalendarDay(value);
+  if (!day) throw new ValidationError(`${field} must be "YYYY-MM-DD" (or a date-time), got ${JSON.stringify(value)}.`, { field, vendor: "powertrack" });
+  return day;
+}
+
+function shiftDays(date: string, days: number): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d + days));
+  return `${t.getUTCFullYear().toString().padStart(4, "0")}-${String(t.getUTCMonth() + 1).padStart(2, "0")}-${String(t.getUTCDate()).padStart(2, "0")}`;
+}
+
+function safeZone(tz: string): string {
+  return isValidTimeZone(tz) ? tz : "UTC";
+}
+
+/** The typed error behind a summary (rebuilt when it came from elsewhere) for single-object writes. */
+function rebuildError(summary: ErrorSummary): Error {
+  const original = originalError(summary);
+  if (original instanceof Error) return original;
+  const details = { vendor: "powertrack", status: summary.status, code: summary.code };
+  switch (summary.name) {
+    case "ValidationError":
+      return new ValidationError(summary.message, { ...details, field: summary.field });
+    case "NotFoundError":
+      return new NotFoundError(summary.message, details);
+    case "AuthenticationError":
+      return new AuthenticationError(summary.message, details);
+    case "ResponseFormatError":
+      return new ResponseFormatError(summary.message, details);
+    default:
+      return new ApiError(summary.message, { ...details, retryable: summary.retryable });
+  }
+}
+
+export type { SiteKey, HardwareKey, AlertTrigger };
