@@ -25,3 +25,4 @@ export {
   SiteList,
   type PowerTrackClientOptions,
 } from "./powertrack/index.js";
+export { Amber, AmberPriceSource, type AmberOptions, type PricesAheadOptions } from "./amber/index.js";

@@ -27,3 +27,4 @@ export {
   type SimWriteRecord,
   type ExpiredResponse,
 } from "./powertrack/index.js";
+export * from "./amber/index.js";

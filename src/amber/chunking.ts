@@ -1,0 +1,113 @@
+import { ValidationError } from "../core/errors/index.js";
+import { addDays, assertCalendarDate, daysBetween, type CalendarDate } from "../core/time/calendar-date.js";
+import { nemDate } from "../core/time/nem.js";
+import { groupByChannel, groupByChannelIdentifier, type AmberInterval, type UsageRecord } from "./intervals.js";
+
+/**
+ * Amber refuses `/prices` and `/usage` ranges whose `endDate − startDate` exceeds 7 days (422).
+ * Whether exactly 7 (eight calendar days) is allowed is not documented, so we take the safe
+ * reading: **at most 7 calendar days per request** (`endDate − startDate <= 6`). Longer ranges are
+ * split into consecutive, non-overlapping chunks that cover the range exactly.
+ */
+export const MAX_DAYS_PER_REQUEST = 7;
+
+/** A NEM date ("YYYY-MM-DD", UTC+10) or an instant, converted to the NEM date containing it. */
+export type DateInput = CalendarDate | Date;
+
+/** Converts a date argument to a NEM date; never via `toISOString()`, which would give the UTC date. */
+export function toNemDate(value: DateInput, field: string): CalendarDate {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new ValidationError(`${field} is an invalid Date.`, { field });
+    return nemDate(value);
+  }
+  return assertCalendarDate(value, field);
+}
+
+export interface DateChunk {
+  /** First NEM date of the chunk, inclusive. */
+  start: CalendarDate;
+  /** Last NEM date of the chunk, inclusive. */
+  end: CalendarDate;
+  /** 0-based position. */
+  index: number;
+  total: number;
+}
+
+/** Splits an inclusive NEM date range into chunks of at most `maxDays` calendar days. */
+export function splitDateRange(start: CalendarDate, end: CalendarDate, maxDays = MAX_DAYS_PER_REQUEST): DateChunk[] {
+  assertCalendarDate(start, "start");
+  assertCalendarDate(end, "end");
+  if (!Number.isInteger(maxDays) || maxDays < 1) throw new ValidationError(`maxDays must be a positive integer, got ${maxDays}.`, { field: "maxDays" });
+  const days = daysBetween(start, end) + 1;
+  if (days < 1) throw new ValidationError(`start ${start} is after end ${end}. Swap them, or pass the same date twice for one day.`, { field: "start" });
+  const total = Math.ceil(days / maxDays);
+  const chunks: DateChunk[] = [];
+  for (let index = 0; index < total; index++) {
+    const chunkStart = addDays(start, index * maxDays);
+    const chunkEnd = index === total - 1 ? end : addDays(chunkStart, maxDays - 1);
+    chunks.push({ start: chunkStart, end: chunkEnd, index, total });
+  }
+  return chunks;
+}
+
+export interface ChunkProgress {
+  /** Chunks fetched so far, including this one. */
+  done: number;
+  total: number;
+  /** done / total, 0..1. */
+  fraction: number;
+  /** Records received so far, including this chunk's. */
+  records: number;
+}
+
+/** One fetched chunk of a long range. */
+export interface Chunk<T> extends DateChunk {
+  records: T[];
+  progress: ChunkProgress;
+}
+
+/** Fetches the chunks one after another (each through the shared rate-limit budget) and yields each as it arrives. */
+export async function* fetchChunks<T>(
+  chunks: readonly DateChunk[],
+  fetchOne: (chunk: DateChunk) => Promise<T[]>,
+  onProgress?: (progress: ChunkProgress & { start: CalendarDate; end: CalendarDate }) => void,
+): AsyncGenerator<Chunk<T>, void, undefined> {
+  let records = 0;
+  for (const chunk of chunks) {
+    const got = await fetchOne(chunk);
+    records += got.length;
+    const done = chunk.index + 1;
+    const progress: ChunkProgress = { done, total: chunk.total, fraction: done / chunk.total, records };
+    onProgress?.({ ...progress, start: chunk.start, end: chunk.end });
+    yield { ...chunk, records: got, progress };
+  }
+}
+
+/**
+ * Merges price chunks into Amber's documented order (general, controlledLoad, feedIn;
+ * chronological within each channel). An interval that appears twice (same channel, end and
+ * duration) is kept once, the later fetch winning.
+ */
+export function mergeIntervals(chunks: readonly (readonly AmberInterval[])[]): AmberInterval[] {
+  const unique = dedupe(chunks, (r) => `${r.channelType}|${r.end.getTime()}|${r.duration}`);
+  return [...groupByChannel(unique).values()].flat();
+}
+
+/** Merges usage chunks: channel type order, then channel identifier, chronological within each; duplicates kept once. */
+export function mergeUsage(chunks: readonly (readonly UsageRecord[])[]): UsageRecord[] {
+  const unique = dedupe(chunks, (r) => `${r.channelIdentifier}|${r.channelType}|${r.end.getTime()}|${r.duration}`);
+  return [...groupByChannelIdentifier(unique).values()].flat();
+}
+
+function dedupe<T>(chunks: readonly (readonly T[])[], key: (record: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  let duplicates = false;
+  for (const chunk of chunks) {
+    for (const record of chunk) {
+      const k = key(record);
+      if (byKey.has(k)) duplicates = true;
+      byKey.set(k, record);
+    }
+  }
+  return duplicates ? [...byKey.values()] : chunks.flat();
+}

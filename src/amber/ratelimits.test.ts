@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { ratelimitsFromHeaders } from "./ratelimits.js";
+import { fixture } from "./test-support/fixtures.js";
+
+describe("Ratelimits", () => {
+  const at = Date.UTC(2026, 1, 25, 0, 55, 30);
+
+  it("reads the four RateLimit-* headers of a 200", () => {
+    const limits = ratelimitsFromHeaders(new Headers(fixture<Record<string, string>>("ratelimit-headers-200.json")), at)!;
+    expect(limits).toMatchObject({ limit: 50, remaining: 42, reset: 180, policy: "50;w=300" });
+    expect(limits.refreshed.getTime()).toBe(at);
+    expect(limits.estimatedReset()!.getTime()).toBe(at + 180_000);
+    expect(limits.timeWindow()).toBe(300);
+    expect(JSON.parse(JSON.stringify(limits))).toMatchObject({ limit: 50, refreshed: new Date(at).toISOString() });
+    expect(Object.isFrozen(limits)).toBe(true);
+  });
+
+  it("is null for the edge 429 that carries no rate-limit headers", () => {
+    expect(ratelimitsFromHeaders(new Headers(fixture<Record<string, string>>("ratelimit-headers-429-gateway-observed.json")), at)).toBeNull();
+  });
+
+  it("copes with partial headers and policies without a window", () => {
+    const limits = ratelimitsFromHeaders(new Headers({ "ratelimit-remaining": "3", "ratelimit-policy": "50" }), at)!;
+    expect(limits).toMatchObject({ limit: null, remaining: 3, reset: null });
+    expect(limits.estimatedReset()).toBeNull();
+    expect(limits.timeWindow()).toBeNull();
+    expect(ratelimitsFromHeaders(new Headers({ "ratelimit-reset": "soon" }), at)).toBeNull();
+  });
+});
