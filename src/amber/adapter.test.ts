@@ -67,10 +67,10 @@ describe("toPriceIntervals", () => {
     expect(p!.advanced!.lowCents).toBeGreaterThan(p!.advanced!.highCents);
   });
 
-  it("skips channel types the unified model does not know, and can leave out raw", () => {
+  it("keeps channel types it does not know (a new Amber channel is never dropped), and can leave out raw", () => {
     const withUnknown = parseIntervals(fixture<Array<Record<string, unknown>>>("prices-current-default-general-only-issue168.json").flatMap((i) => [i, { ...i, channelType: "battery" }]));
     const out = toPriceIntervals(withUnknown, { includeRaw: false });
-    expect(out).toHaveLength(1);
+    expect(out.map((i) => i.channel)).toEqual(["general", "battery"]);
     expect(out[0]!.raw).toBeUndefined();
   });
 });

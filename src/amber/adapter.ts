@@ -1,8 +1,6 @@
 import type { PriceChannel, PriceInterval } from "../model/types.js";
 import { isEstimate, kindOf, type AmberInterval } from "./intervals.js";
 
-const UNIFIED_CHANNELS: ReadonlySet<string> = new Set<PriceChannel>(["general", "controlledLoad", "feedIn"]);
-
 export interface ToPriceIntervalsOptions {
   /** Keep each Amber interval as `raw`. Default true. */
   includeRaw?: boolean;
@@ -20,22 +18,19 @@ export interface ToPriceIntervalsOptions {
  * - `spotPerKwhCents` and `spotRange` (from `range`) are never inverted.
  * - `estimate` is true for forecasts and for a current interval whose price is not locked in yet.
  * - `nemDate` is Amber's `date` (the NEM trading day).
- *
- * Intervals of a channel type the unified model does not know are skipped.
+ * - A channel type Amber adds later passes through under its own name.
  */
 export function toPriceIntervals(intervals: readonly AmberInterval[], options: ToPriceIntervalsOptions = {}): PriceInterval[] {
   const includeRaw = options.includeRaw ?? true;
   const out: PriceInterval[] = [];
   for (const interval of intervals) {
-    const unified = toPriceInterval(interval, includeRaw);
-    if (unified) out.push(unified);
+    out.push(toPriceInterval(interval, includeRaw));
   }
   return out;
 }
 
-/** One interval; `null` for a channel type the unified model does not know. */
-export function toPriceInterval(interval: AmberInterval, includeRaw = true): PriceInterval | null {
-  if (!UNIFIED_CHANNELS.has(interval.channelType)) return null;
+/** One interval. */
+export function toPriceInterval(interval: AmberInterval, includeRaw = true): PriceInterval {
   const out: PriceInterval = {
     start: interval.start,
     end: interval.end,

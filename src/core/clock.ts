@@ -18,7 +18,7 @@ export const systemClock: Clock = {
   sleep: (ms, signal) => realSleep(ms, signal),
 };
 
-/** A `setTimeout` promise that honours an AbortSignal and never keeps the process alive on its own. */
+/** A `setTimeout` promise that honours an AbortSignal (like any pending timer, it keeps the process alive until it fires). */
 export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   if (ms <= 0) return Promise.resolve();

@@ -57,7 +57,8 @@ export interface EnergyTotals {
   raw?: unknown;
 }
 
-export type PriceChannel = "general" | "controlledLoad" | "feedIn";
+/** Amber's channel types; other strings pass through so that a new channel is never dropped. */
+export type PriceChannel = "general" | "controlledLoad" | "feedIn" | (string & {});
 export type IntervalKind = "actual" | "current" | "forecast";
 
 /**
@@ -188,7 +189,7 @@ export interface WriteResult {
   taken: boolean | null;
   /** What was read back. */
   readBack?: unknown;
-  /** Fields that did not take. */
+  /** Fields that did not take: `before` is what was written, `after` what was read back. */
   mismatches?: FieldChange[];
   /** Error message when the write failed. */
   error?: string;
@@ -230,5 +231,5 @@ export interface EnergySystem {
 export interface PriceSource {
   readonly vendor: Vendor;
   readonly id: string;
-  getPriceIntervals(options: { from?: Date; to?: Date; next?: number; previous?: number; signal?: AbortSignal }): Promise<PriceInterval[]>;
+  getPriceIntervals(options?: { from?: Date; to?: Date; next?: number; previous?: number; signal?: AbortSignal }): Promise<PriceInterval[]>;
 }

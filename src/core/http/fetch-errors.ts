@@ -19,6 +19,11 @@ export function systemErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+function causeMessage(error: unknown): string | undefined {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : undefined;
+}
+
 export interface FetchFailureContext {
   vendor: string;
   operation: string | undefined;
@@ -37,7 +42,8 @@ export function mapFetchFailure(error: unknown, ctx: FetchFailureContext): OpenP
     );
   }
   const code = systemErrorCode(error);
-  const sent = !(code !== undefined && NEVER_SENT.has(code));
+  // undici refuses blocked ports ("bad port") before connecting, without a code.
+  const sent = !((code !== undefined && NEVER_SENT.has(code)) || causeMessage(error) === "bad port");
   const what = code ? ` (${code})` : "";
   const next = sent
     ? "The connection broke after the request may have been sent."

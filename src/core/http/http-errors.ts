@@ -7,6 +7,7 @@ import {
   type OpenPowerError,
 } from "../errors/index.js";
 import { parseRateLimitHeaders } from "../rate-limit/headers.js";
+import { DEFAULT_RETRY_POLICY } from "./retry-policy.js";
 import type { TransportResponse } from "./types.js";
 
 /** The vendor's own words from an error body: `message`, `msg`, `error` or a short text. */
@@ -21,8 +22,17 @@ export function vendorMessageOf(data: unknown): string | undefined {
   return undefined;
 }
 
-/** The default typed error for an HTTP error status. Vendors refine it through `mapHttpError`. */
-export function defaultHttpError(response: TransportResponse, vendor: string, operation: string | undefined, nowMs: number): OpenPowerError {
+/**
+ * The default typed error for an HTTP error status. Vendors refine it through `mapHttpError`.
+ * `retryableStatuses` (the retry policy's `statusCodes`) decides which statuses are retryable.
+ */
+export function defaultHttpError(
+  response: TransportResponse,
+  vendor: string,
+  operation: string | undefined,
+  nowMs: number,
+  retryableStatuses: readonly number[] = DEFAULT_RETRY_POLICY.statusCodes,
+): OpenPowerError {
   const { status } = response;
   const vendorMessage = vendorMessageOf(response.data);
   const said = vendorMessage ? `: "${vendorMessage}"` : "";
@@ -41,10 +51,10 @@ export function defaultHttpError(response: TransportResponse, vendor: string, op
     const retryAfterMs = hints.retryAfterMs ?? hints.resetAfterMs;
     return new RateLimitError(
       `${vendor} rate limit reached (HTTP 429${said}).${retryAfterMs !== undefined ? ` Retry in ${Math.ceil(retryAfterMs / 1000)} s.` : " Slow down and retry later."}`,
-      { ...base, retryAfterMs, resetAt: retryAfterMs !== undefined ? new Date(nowMs + retryAfterMs) : undefined },
+      { ...base, retryable: retryableStatuses.includes(429), retryAfterMs, resetAt: retryAfterMs !== undefined ? new Date(nowMs + retryAfterMs) : undefined },
     );
   }
-  const retryable = status >= 500 || status === 408 || status === 425;
+  const retryable = retryableStatuses.includes(status);
   return new ApiError(
     `${vendor} answered HTTP ${status}${said}.${retryable ? " The service may be having problems; try again later." : " Check the request parameters."}`,
     { ...base, retryable, vendorMessage },

@@ -7,7 +7,10 @@ export interface RetryPolicy {
   limit: number;
   /** Methods that are safe to repeat. Anything else is retried only if it provably never left. */
   methods: readonly string[];
-  /** HTTP statuses worth retrying. Vendor envelope errors decide through their `retryable` flag. */
+  /**
+   * HTTP statuses worth retrying: they make the default HTTP error `retryable`. Vendor envelope
+   * errors and `mapHttpError` results decide through their own `retryable` flag.
+   */
   statusCodes: readonly number[];
   /** First back-off step in ms; step n is `baseDelayMs * factor^(n-1)`, capped at `maxDelayMs`. */
   baseDelayMs: number;

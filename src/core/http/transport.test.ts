@@ -77,6 +77,16 @@ describe("HttpTransport", () => {
     expect(s.hits()).toBe(3);
   });
 
+  it("decides HTTP retryability from the policy's statusCodes", async () => {
+    const s = await server((_req, res) => {
+      res.statusCode = 503;
+      res.end("{}");
+    });
+    const { t } = transport(s.url, { retry: { statusCodes: [502] } });
+    await expect(t.request({ path: "x" })).rejects.toMatchObject({ status: 503, retryable: false });
+    expect(s.hits()).toBe(1);
+  });
+
   it("never retries a POST that reached the server", async () => {
     const s = await server((_req, res) => {
       res.statusCode = 503;
@@ -95,6 +105,11 @@ describe("HttpTransport", () => {
     expect(error).toMatchObject({ sent: false, systemCode: "ECONNREFUSED", retryable: true });
     expect((error as Error).message).toMatch(/not sent/);
     expect(clock.sleeps).toHaveLength(2);
+  });
+
+  it("knows a request to a port fetch refuses (bad port) was never sent", async () => {
+    const { t } = transport("http://127.0.0.1:10", { retry: { limit: 0 } });
+    await expect(t.request({ method: "POST", path: "x", json: {} })).rejects.toMatchObject({ name: "ConnectionError", sent: false });
   });
 
   it("maps a reset connection to ConnectionError (sent) and retries only reads", async () => {

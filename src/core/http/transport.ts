@@ -52,7 +52,7 @@ export class HttpTransport {
     const random = this.options.random ?? Math.random;
     for (let retries = 0; ; retries++) {
       try {
-        return await this.attempt<T>(options, method, retries + 1);
+        return await this.attempt<T>(options, method, retries + 1, policy);
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason ?? error;
         if (!(error instanceof OpenPowerError)) throw error;
@@ -116,7 +116,7 @@ export class HttpTransport {
     return releases;
   }
 
-  private async attempt<T>(options: RequestOptions, method: HttpMethod, attempt: number): Promise<TransportResponse<T>> {
+  private async attempt<T>(options: RequestOptions, method: HttpMethod, attempt: number, policy: RetryPolicy): Promise<TransportResponse<T>> {
     const releases = this.tryAcquireAll(options) ?? (await this.acquire(options));
     const url = this.url(options.path, options.query);
     const prepared: PreparedRequest = { method, url, operation: options.operation, attempt };
@@ -179,7 +179,7 @@ export class HttpTransport {
       this.options.onResponse?.(result, prepared);
       options.onResponse?.(result, prepared);
       if (!response.ok) {
-        throw this.options.mapHttpError?.(result, prepared) ?? defaultHttpError(result, this.vendor, options.operation, receivedAt);
+        throw this.options.mapHttpError?.(result, prepared) ?? defaultHttpError(result, this.vendor, options.operation, receivedAt, policy.statusCodes);
       }
       return result;
     } finally {

@@ -141,6 +141,16 @@ describe("RateLimiter", () => {
     expect(limiter.state()).toMatchObject({ remaining: 8, resetAt: new Date(1000), inFlight: 0 });
   });
 
+  it("adopts the server's policy over a configured assumption only with \"override\"", () => {
+    const clock = new FakeClock(0);
+    const assumed = new RateLimiter({ limit: 50, windowMs: 300_000, clock });
+    assumed.observe({ limit: 100, windowMs: 600_000 });
+    expect(assumed.state()).toMatchObject({ limit: 50, windowMs: 300_000 });
+    const adaptive = new RateLimiter({ limit: 50, windowMs: 300_000, adoptServerPolicy: "override", clock });
+    adaptive.observe({ limit: 100, windowMs: 600_000 });
+    expect(adaptive.state()).toMatchObject({ limit: 100, windowMs: 600_000 });
+  });
+
   it("canAcquire has no side effects", async () => {
     const clock = new FakeClock(0);
     const limiter = new RateLimiter({ minIntervalMs: 1000, clock });

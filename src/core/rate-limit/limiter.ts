@@ -29,8 +29,12 @@ export interface RateLimiterOptions {
   maxWaitMs?: number;
   /** Added to server-reported reset times to absorb clock and rounding differences. Default 1000 ms. */
   safetyMarginMs?: number;
-  /** Learn `limit`/`windowMs` from the server's `RateLimit-Policy` when not configured. Default true. */
-  adoptServerPolicy?: boolean;
+  /**
+   * Learn `limit`/`windowMs` from the server's `RateLimit-Policy`: `true` (default) when they are
+   * not configured; `"override"` also replaces configured values, which then act as the assumption
+   * until the server says otherwise; `false` never.
+   */
+  adoptServerPolicy?: boolean | "override";
   clock?: Clock;
 }
 
@@ -138,9 +142,11 @@ export class RateLimiter {
   observe(observation: RateLimitObservation, at: number = this.clock.now()): void {
     if (Object.keys(observation).length === 0) return;
     const margin = this.options.safetyMarginMs ?? 1000;
-    if (this.options.adoptServerPolicy !== false) {
-      if (this.options.limit === undefined && observation.limit !== undefined) this.limit = observation.limit;
-      if (this.options.windowMs === undefined && observation.windowMs !== undefined) this.windowMs = observation.windowMs;
+    const adopt = this.options.adoptServerPolicy ?? true;
+    if (adopt !== false) {
+      const override = adopt === "override";
+      if ((override || this.options.limit === undefined) && observation.limit !== undefined) this.limit = observation.limit;
+      if ((override || this.options.windowMs === undefined) && observation.windowMs !== undefined) this.windowMs = observation.windowMs;
     }
     if (observation.remaining !== undefined && observation.resetAfterMs !== undefined) {
       // Other requests still in flight may already have been counted by the server, or not: assume they were not.
