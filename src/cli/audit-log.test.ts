@@ -1,0 +1,62 @@
+import { appendFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { registerSecret } from "../core/redact.js";
+import { appendAudit, readAudit } from "./audit-log.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "openpower-audit-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const entry = (device: string) => ({
+  time: "2024-05-01T00:00:00.000Z",
+  command: "openpower battery apply x",
+  vendor: "alphaess",
+  device,
+  request: { intent: "charge 01:00-05:00 to 90%" },
+  dryRun: false,
+  before: { "POST updateChargeConfigInfo": { batHighCap: 100 } },
+  after: { "POST updateChargeConfigInfo": { batHighCap: 90 } },
+  readBack: { "POST updateChargeConfigInfo": { batHighCap: 90 } },
+  taken: [{ target: "POST updateChargeConfigInfo", sent: true, taken: true }],
+  ok: true,
+});
+
+describe("audit log", () => {
+  it("appends one JSON line per entry with who and where, in a 0600 file in a 0700 directory", () => {
+    const path = join(dir, "data", "audit.jsonl");
+    appendAudit(path, entry("AL1"));
+    appendAudit(path, entry("AL2"));
+    const lines = readAudit(path);
+    expect(lines.map((l) => l.device)).toEqual(["AL1", "AL2"]);
+    expect(lines[0]!.user).toEqual(expect.any(String));
+    expect(lines[0]!.host).toEqual(expect.any(String));
+    expect(lines[0]!.taken).toEqual([{ target: "POST updateChargeConfigInfo", sent: true, taken: true }]);
+    if (process.platform !== "win32") {
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, "data")).mode & 0o077).toBe(0);
+    }
+  });
+
+  it("keeps secrets out of the log, by value and by field name", () => {
+    registerSecret("audit_secret_value_999");
+    const path = join(dir, "audit.jsonl");
+    appendAudit(path, { ...entry("AL1"), command: "openpower --set amber.token=audit_secret_value_999 x", request: { password: "hunter2hunter2" } });
+    const line = JSON.stringify(readAudit(path)[0]);
+    expect(line).not.toContain("audit_secret_value_999");
+    expect(line).not.toContain("hunter2hunter2");
+  });
+
+  it("skips a torn line and reads the rest; a missing log is empty", () => {
+    const path = join(dir, "audit.jsonl");
+    expect(readAudit(path)).toEqual([]);
+    appendAudit(path, entry("AL1"));
+    appendFileSync(path, '{"time":"2024-05-01T00:0');
+    appendFileSync(path, "\n");
+    appendAudit(path, entry("AL3"));
+    expect(readAudit(path).map((l) => l.device)).toEqual(["AL1", "AL3"]);
+  });
+});

@@ -1,0 +1,70 @@
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { hostname, userInfo } from "node:os";
+import { dirname } from "node:path";
+import { redact, redactValue } from "../core/redact.js";
+
+/** One line of the audit log: who changed what on which device, and whether it took. */
+export interface AuditEntry {
+  /** ISO time of the write (the clock the client used: simulated time against a simulator). */
+  time: string;
+  user: string;
+  host: string;
+  /** The command line, secrets removed. */
+  command: string;
+  vendor: string;
+  device: string;
+  /** What was asked for: the intent text or the method and arguments. */
+  request: unknown;
+  dryRun: boolean;
+  /** The vendor-level state before, per write target. */
+  before: unknown;
+  /** The state asked for, per write target. */
+  after: unknown;
+  /** What reading back showed, per write target (null: not verified). */
+  readBack: unknown;
+  /** Per write: whether it was sent and whether the device took it. */
+  taken: { target: string; sent: boolean; taken: boolean | null; error?: string }[];
+  ok: boolean;
+}
+
+/**
+ * Appends one JSON line to the audit log (`audit.jsonl` in the data directory), creating the
+ * directory (0700) and file (0600) on first use. Appending a single line with one `write` keeps
+ * concurrent writers from interleaving within a line.
+ */
+export function appendAudit(path: string, entry: Omit<AuditEntry, "user" | "host"> & Partial<Pick<AuditEntry, "user" | "host">>): AuditEntry {
+  const full: AuditEntry = { ...entry, user: entry.user ?? currentUser(), host: entry.host ?? hostname() };
+  const line = `${redact(JSON.stringify(redactValue(full)))}\n`;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  appendFileSync(path, line, { mode: 0o600 });
+  return full;
+}
+
+/** Every entry of an audit log; a missing file is an empty log. Unreadable lines are skipped. */
+export function readAudit(path: string): AuditEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const out: AuditEntry[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      out.push(JSON.parse(line) as AuditEntry);
+    } catch {
+      // A torn line (crash mid-write) must not hide the rest of the log.
+    }
+  }
+  return out;
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? "unknown";
+  }
+}

@@ -1,0 +1,117 @@
+import { NotFoundError } from "../../core/errors/index.js";
+import type { CommandContext } from "../context.js";
+import { describeError, ExitCode, PartialFailure } from "../errors.js";
+import type { Column } from "../output/output.js";
+import { intArg } from "../vendors/common.js";
+import type { EvChargerInfo, EvWriteOutcome, VendorSession } from "../vendors/types.js";
+import { performWrite } from "./write-flow.js";
+
+const COLUMNS: readonly Column<EvChargerInfo>[] = [
+  { header: "charger", value: (r) => `${r.vendor}:${r.id}` },
+  { header: "system", value: (r) => r.system },
+  { header: "model", value: (r) => r.model },
+  { header: "status", value: (r) => r.status },
+  { header: "limit A", value: (r) => r.currentLimitA, align: "right" },
+];
+
+async function evSessions(ctx: CommandContext): Promise<VendorSession[]> {
+  const { sessions, failures } = await ctx.sessions();
+  for (const f of failures) ctx.out.warn(describeError(f.error).replace(/^error: /, `${f.vendor}: `));
+  const withEv = sessions.filter((s) => s.ev);
+  if (withEv.length === 0) {
+    if (failures[0]) throw failures[0].error;
+    throw new NotFoundError("None of the configured vendors has EV chargers that openpower can control (AlphaESS does).");
+  }
+  return withEv;
+}
+
+export async function list(ctx: CommandContext): Promise<number> {
+  const sessions = await evSessions(ctx);
+  const chargers: EvChargerInfo[] = [];
+  let failed = 0;
+  for (const s of sessions) {
+    try {
+      chargers.push(...(await s.ev!.list()));
+    } catch (error) {
+      failed++;
+      ctx.out.note(describeError(error).replace(/^error: /, `error: ${s.vendor}: `));
+    }
+  }
+  if (ctx.out.format === "table" && chargers.length === 0) ctx.out.print("No EV chargers.");
+  else ctx.out.rows(COLUMNS, chargers, { json: { chargers } });
+  if (failed === 0) return ExitCode.ok;
+  if (failed === sessions.length) return ExitCode.error;
+  throw new PartialFailure(`${failed} of ${sessions.length} vendors could not list their chargers.`);
+}
+
+/** The vendor session that owns a charger ("vendor:id" or "id"). */
+async function owner(ctx: CommandContext, charger: string): Promise<{ session: VendorSession; id: string }> {
+  const sessions = await evSessions(ctx);
+  const colon = charger.indexOf(":");
+  const vendor = colon > 0 ? charger.slice(0, colon) : null;
+  const id = colon > 0 ? charger.slice(colon + 1) : charger;
+  const candidates = vendor ? sessions.filter((s) => s.vendor === vendor) : sessions;
+  if (candidates.length === 1) return { session: candidates[0]!, id };
+  for (const session of candidates) {
+    const chargers = await session.ev!.list();
+    if (chargers.some((c) => c.id === id)) return { session, id };
+  }
+  throw new NotFoundError(`No EV charger ${charger}. "openpower ev list" shows them.`);
+}
+
+export async function status(ctx: CommandContext, charger: string): Promise<number> {
+  const { session, id } = await owner(ctx, charger);
+  const info = await session.ev!.status(id);
+  if (ctx.out.isJson) ctx.out.json(info);
+  else ctx.out.table(COLUMNS, [info]);
+  return ExitCode.ok;
+}
+
+function report(ctx: CommandContext, outcome: EvWriteOutcome, what: string, dryRun: boolean): number {
+  if (ctx.out.isJson) ctx.out.json(outcome);
+  else if (dryRun) ctx.out.print(`dry run: ${what} was not sent.`);
+  else if (outcome.taken === true) ctx.out.print(ctx.out.c.green(`${what}: sent, read back: took effect.`));
+  else if (outcome.taken === false) ctx.out.print(ctx.out.c.red(`${what}: sent, but reading back shows it did NOT take effect.`));
+  else ctx.out.print(ctx.out.c.yellow(`${what}: sent (not verified).`));
+  if (!dryRun && outcome.taken === false) throw new PartialFailure(`${what} did not take effect; check "openpower ev status" and retry later.`);
+  return ExitCode.ok;
+}
+
+export async function startStop(ctx: CommandContext, action: "start" | "stop", charger: string, opts: { yes?: boolean; dryRun?: boolean }): Promise<number> {
+  const { session, id } = await owner(ctx, charger);
+  const dryRun = opts.dryRun === true;
+  const what = `${action === "start" ? "Start" : "Stop"} charging on ${session.vendor} EV charger ${id}`;
+  // The charger ignores a start without a car and a stop when idle; say so before asking.
+  const state = (await session.ev!.status(id)).status;
+  const pointless = action === "start" ? state === "available" || state === "charging" || state === "faulted" : state === "available" || state === "preparing" || state === "faulted";
+  if (pointless) ctx.out.warn(`the charger is ${state}: a ${action} will probably not take effect.`);
+  const outcome = await performWrite(ctx, {
+    vendor: session.vendor,
+    device: id,
+    description: what,
+    request: { action, charger: id },
+    dryRun,
+    yes: opts.yes,
+    send: (d) => (action === "start" ? session.ev!.start(id, { dryRun: d }) : session.ev!.stop(id, { dryRun: d })),
+    outcome: (o) => ({ target: `ev ${action}`, ...o }),
+  });
+  return report(ctx, outcome, what, dryRun);
+}
+
+export async function limit(ctx: CommandContext, charger: string, ampsText: string, opts: { yes?: boolean; dryRun?: boolean }): Promise<number> {
+  const amps = intArg(ampsText, "amps", 1, 1000);
+  const { session, id } = await owner(ctx, charger);
+  const dryRun = opts.dryRun === true;
+  const what = `Set the current limit of ${session.vendor} EV charger ${id} to ${amps} A`;
+  const outcome = await performWrite(ctx, {
+    vendor: session.vendor,
+    device: id,
+    description: what,
+    request: { action: "limit", charger: id, amps },
+    dryRun,
+    yes: opts.yes,
+    send: (d) => session.ev!.limit(id, amps, { dryRun: d }),
+    outcome: (o) => ({ target: "ev limit", ...o }),
+  });
+  return report(ctx, outcome, what, dryRun);
+}

@@ -1,0 +1,136 @@
+import { addDays, assertCalendarDate, compareDates, daysBetween, eachDay, type CalendarDate } from "../../core/time/calendar-date.js";
+import { localDate, systemTimeZone } from "../../core/time/zoned.js";
+import type { EnergySystem, EnergyTotals, PowerFlow } from "../../model/types.js";
+import type { CommandContext } from "../context.js";
+import { describeError, ExitCode, PartialFailure, UsageError } from "../errors.js";
+import { formatFraction, formatKwh, formatWatts } from "../output/format.js";
+import type { Column } from "../output/output.js";
+import { createProgress } from "../output/progress.js";
+import { selectSystem } from "./systems.js";
+
+/** Longest range fetched in one command (a day at a time): a year. */
+export const MAX_HISTORY_DAYS = 366;
+
+/** "YYYY-MM-DD", "today" or "yesterday" (in the device's zone). */
+export function parseDay(text: string, option: string, timeZone: string, now: number): CalendarDate {
+  const t = text.trim().toLowerCase();
+  if (t === "today") return localDate(now, timeZone);
+  if (t === "yesterday") return addDays(localDate(now, timeZone), -1);
+  try {
+    return assertCalendarDate(text, option);
+  } catch {
+    throw new UsageError(`${option} must be a date YYYY-MM-DD, "today" or "yesterday", got ${JSON.stringify(text)}.`, { field: option });
+  }
+}
+
+interface DayResult {
+  date: string;
+  totals: EnergyTotals | null;
+  samples: PowerFlow[] | null;
+  error: string | null;
+}
+
+interface SampleRow {
+  date: string;
+  flow: PowerFlow;
+}
+
+const SAMPLE_COLUMNS: readonly Column<SampleRow>[] = [
+  { header: "time", value: (r) => r.flow.observedAt },
+  { header: "date", value: (r) => r.date },
+  { header: "pvW", value: (r) => r.flow.pvW },
+  { header: "loadW", value: (r) => r.flow.loadW },
+  { header: "gridW", value: (r) => r.flow.gridW },
+  { header: "batteryW", value: (r) => r.flow.batteryW },
+  { header: "soc", value: (r) => r.flow.soc },
+  { header: "evW", value: (r) => r.flow.evW ?? null },
+];
+
+const ENERGY_COLUMNS: readonly Column<DayResult>[] = [
+  { header: "date", value: (r) => r.date },
+  { header: "pvKwh", value: (r) => r.totals?.pvKwh ?? null, show: (r) => formatKwh(r.totals?.pvKwh), align: "right" },
+  { header: "loadKwh", value: (r) => r.totals?.loadKwh ?? null, show: (r) => formatKwh(r.totals?.loadKwh), align: "right" },
+  { header: "importKwh", value: (r) => r.totals?.importKwh ?? null, show: (r) => formatKwh(r.totals?.importKwh), align: "right" },
+  { header: "exportKwh", value: (r) => r.totals?.exportKwh ?? null, show: (r) => formatKwh(r.totals?.exportKwh), align: "right" },
+  { header: "chargeKwh", value: (r) => r.totals?.chargeKwh ?? null, show: (r) => formatKwh(r.totals?.chargeKwh), align: "right" },
+  { header: "dischargeKwh", value: (r) => r.totals?.dischargeKwh ?? null, show: (r) => formatKwh(r.totals?.dischargeKwh), align: "right" },
+  { header: "samples", value: (r) => r.samples?.length ?? null, align: "right" },
+  { header: "peak pv", value: (r) => peak(r.samples, "pvW"), show: (r) => formatWatts(peak(r.samples, "pvW")), align: "right" },
+  { header: "min soc", value: (r) => low(r.samples), show: (r) => formatFraction(low(r.samples)), align: "right" },
+  { header: "error", value: (r) => r.error },
+];
+
+function peak(samples: PowerFlow[] | null, key: "pvW"): number | null {
+  const values = (samples ?? []).map((s) => s[key]).filter((v): v is number => v !== null);
+  return values.length === 0 ? null : Math.max(...values);
+}
+
+function low(samples: PowerFlow[] | null): number | null {
+  const values = (samples ?? []).map((s) => s.soc).filter((v): v is number => v !== null);
+  return values.length === 0 ? null : Math.min(...values);
+}
+
+/**
+ * The system's own zone when it knows one: a PowerTrack site reads it from its configuration
+ * (`timeZone()`), a SEMS station has it as a property. The EnergySystem interface has no zone.
+ */
+async function zoneOf(system: EnergySystem): Promise<string | undefined> {
+  const tz = (system as { timeZone?: unknown }).timeZone;
+  if (typeof tz === "string") return tz;
+  if (typeof tz === "function") return (await (tz as () => Promise<string>).call(system)) ?? undefined;
+  return undefined;
+}
+
+/** Checks a --from/--to value before anything is sent (relative days need the device's zone, later). */
+function checkDayArg(text: string, option: string): void {
+  if (!/^(today|yesterday)$/i.test(text.trim())) parseDay(text, option, "UTC", 0);
+}
+
+export async function history(ctx: CommandContext, device: string, opts: { from: string; to?: string; energy?: boolean }): Promise<number> {
+  checkDayArg(opts.from, "--from");
+  if (opts.to !== undefined) checkDayArg(opts.to, "--to");
+  const entry = await selectSystem(ctx, device, { label: "report history", can: (s) => s.capabilities().read.energyTotals || typeof s.getPowerHistory === "function" });
+  const { system, session } = entry;
+  const timeZone = (await zoneOf(system)) ?? session.timeZone ?? systemTimeZone();
+  const now = session.now();
+  const from = parseDay(opts.from, "--from", timeZone, now);
+  const to = parseDay(opts.to ?? opts.from, "--to", timeZone, now);
+  if (compareDates(from, to) > 0) throw new UsageError(`--from ${from} is after --to ${to}.`, { field: "--from" });
+  if (daysBetween(from, to) + 1 > MAX_HISTORY_DAYS) throw new UsageError(`At most ${MAX_HISTORY_DAYS} days per command (asked for ${daysBetween(from, to) + 1}); split the range.`, { field: "--to" });
+  const withSamples = opts.energy !== true && typeof system.getPowerHistory === "function";
+  const days = eachDay(from, to);
+  const progress = createProgress(ctx.io.stderr, { total: days.length, title: `${system.vendor}:${system.id}` });
+  const results: DayResult[] = [];
+  try {
+    for (const date of days) {
+      const result: DayResult = { date, totals: null, samples: null, error: null };
+      try {
+        result.totals = system.capabilities().read.energyTotals ? await system.getEnergyTotals(date) : null;
+        if (withSamples) result.samples = await system.getPowerHistory!(date);
+      } catch (error) {
+        result.error = describeError(error).replace(/^error: /, "");
+      }
+      results.push(result);
+      progress.tick(1, date);
+    }
+  } finally {
+    progress.stop();
+  }
+
+  if (ctx.out.isJson) {
+    ctx.out.json({ vendor: system.vendor, device: system.id, timeZone, from, to, days: results });
+  } else if (ctx.out.format === "csv") {
+    if (withSamples) ctx.out.csv(SAMPLE_COLUMNS, results.flatMap((r) => (r.samples ?? []).map((flow) => ({ date: r.date, flow }))));
+    else ctx.out.csv(ENERGY_COLUMNS, results);
+  } else {
+    ctx.out.table(ENERGY_COLUMNS, results, { title: `${system.vendor}:${system.id}, ${from} to ${to} (${timeZone})` });
+    if (withSamples) ctx.out.print(ctx.out.c.dim("Every sample: add --csv or --json."));
+  }
+  const failed = results.filter((r) => r.error !== null);
+  if (failed.length === 0) return ExitCode.ok;
+  if (failed.length === results.length) {
+    ctx.out.note(`error: no day could be read; the first error: ${failed[0]!.error}`);
+    return ExitCode.error;
+  }
+  throw new PartialFailure(`${failed.length} of ${results.length} days could not be read (${failed.map((f) => f.date).join(", ")}).`);
+}

@@ -1,0 +1,30 @@
+/**
+ * The description of one configuration setting: its key in the TOML section, the environment
+ * variables that set it (first wins), and whether it is a secret (masked whenever shown,
+ * registered for redaction when loaded).
+ */
+export interface SettingSpec {
+  /** The key in the vendor's TOML section, camelCase. */
+  key: string;
+  /** Environment variables that set it, in order of preference. */
+  env?: readonly string[];
+  secret?: boolean;
+  type?: "string" | "number" | "boolean" | "list";
+  choices?: readonly string[];
+  description: string;
+  example?: string;
+  /** Asked by `openpower config init`. */
+  init?: boolean;
+}
+
+export type SettingValue = string | number | boolean | string[];
+export type SectionValues = Record<string, SettingValue | undefined>;
+
+/** Where a resolved value came from (never the value itself). */
+export type SettingSource = "--set" | `env ${string}` | `.env ${string}` | "config file";
+
+export interface SectionSpec {
+  name: string;
+  title: string;
+  settings: readonly SettingSpec[];
+}

@@ -1,0 +1,153 @@
+import { resolve } from "node:path";
+import { ConfigurationError, OpenPowerError } from "../core/errors/index.js";
+import { createStderrLogger, type Logger } from "../core/logger.js";
+import type { Vendor } from "../model/types.js";
+import { loadConfig, type ResolvedConfig } from "./config/load.js";
+import { resolvePaths, type CliPaths } from "./config/paths.js";
+import type { Io } from "./io.js";
+import { useColor } from "./output/color.js";
+import { Output, type Format } from "./output/output.js";
+import { loadPlugins } from "./vendors/registry.js";
+import type { ConnectOptions, VendorPlugin, VendorSession } from "./vendors/types.js";
+
+/** The options every command accepts (defined on the program). */
+export interface GlobalOptions {
+  config?: string;
+  envFile?: string;
+  set?: string[];
+  color?: boolean;
+  debug?: boolean;
+}
+
+export interface SessionFailure {
+  vendor: Vendor;
+  error: unknown;
+}
+
+/**
+ * What a command runs with: the streams, the output layer, the paths, and lazily the config and
+ * the connected vendor sessions. The demo and in-process tests give it ready sessions instead.
+ */
+export class CommandContext {
+  readonly out: Output;
+  readonly paths: CliPaths;
+  readonly debug: boolean;
+  readonly logger: Logger | undefined;
+  /** The command line as typed (for the audit log). */
+  readonly argv: readonly string[];
+  private configPromise: Promise<ResolvedConfig> | undefined;
+  private pluginsPromise: Promise<VendorPlugin[]> | undefined;
+  private readonly preset: VendorSession[] | undefined;
+  private readonly connecting = new Map<Vendor, Promise<{ session: VendorSession } | { vendor: Vendor; error: unknown }>>();
+  private readonly opened: VendorSession[] = [];
+
+  constructor(
+    readonly io: Io,
+    readonly global: GlobalOptions,
+    format: Format,
+    options: { raw?: boolean; sessions?: VendorSession[]; argv?: readonly string[] } = {},
+  ) {
+    this.out = new Output(io, format, useColor(io, global.color), { raw: options.raw });
+    this.paths = resolvePaths(io.env, io.cwd, global.config);
+    this.debug = global.debug === true;
+    this.logger = this.debug ? createStderrLogger("debug") : undefined;
+    this.argv = options.argv ?? [];
+    this.preset = options.sessions;
+  }
+
+  plugins(): Promise<VendorPlugin[]> {
+    return (this.pluginsPromise ??= loadPlugins());
+  }
+
+  config(): Promise<ResolvedConfig> {
+    return (this.configPromise ??= this.plugins().then((plugins) => {
+      const config = loadConfig({
+        file: this.paths.configFile,
+        // A file named with --config must exist; OPENPOWER_CONFIG may name one not created yet.
+        fileRequired: this.paths.configSource === "--config",
+        env: this.io.env,
+        cwd: this.io.cwd,
+        envFile: this.global.envFile,
+        overrides: this.global.set ?? [],
+        sections: plugins.map((p) => ({ name: p.name, title: p.title, settings: p.settings })),
+      });
+      for (const warning of config.warnings) this.out.warn(warning);
+      return config;
+    }));
+  }
+
+  async connectOptions(): Promise<ConnectOptions> {
+    const config = await this.config();
+    return {
+      env: this.io.env,
+      cwd: this.io.cwd,
+      envFile: this.global.envFile ? resolve(this.io.cwd, this.global.envFile) : undefined,
+      dotenv: config.dotenv,
+      logger: this.logger,
+    };
+  }
+
+  /**
+   * Connects every configured vendor (or only those in `only`; the others are not even loaded).
+   * A vendor that cannot connect is reported in `failures`; none configured at all is a
+   * ConfigurationError saying how to start.
+   */
+  async sessions(only?: readonly Vendor[]): Promise<{ sessions: VendorSession[]; failures: SessionFailure[] }> {
+    if (this.preset) {
+      const keep = (v: Vendor) => !only || only.length === 0 || only.includes(v);
+      return { sessions: this.preset.filter((s) => keep(s.vendor)), failures: [] };
+    }
+    const [plugins, config] = await Promise.all([this.plugins(), this.config()]);
+    const configured = plugins.filter((p) => p.isConfigured(config.sections[p.name]));
+    if (configured.length === 0) {
+      const where = config.fileExists ? `${config.file} configures no vendor` : `there is no config file (${config.file})`;
+      throw new ConfigurationError(
+        `Nothing to talk to: ${where} and no OPENPOWER_* credentials are set. Run "openpower config init", set the variables listed by "openpower config --help", or try "openpower demo".`,
+        { setting: "config" },
+      );
+    }
+    const wanted = only && only.length > 0 ? configured.filter((p) => only.includes(p.name)) : configured;
+    if (wanted.length === 0) {
+      throw new ConfigurationError(
+        `${only!.join(", ")} ${only!.length === 1 ? "is" : "are"} not configured. Run "openpower config init", or set the environment variables listed by "openpower config --help".`,
+        { setting: only!.join(",") },
+      );
+    }
+    const outcomes = await Promise.all(wanted.map((plugin) => this.connect(plugin, config)));
+    return {
+      sessions: outcomes.flatMap((o) => ("session" in o ? [o.session] : [])),
+      failures: outcomes.flatMap((o) => ("error" in o ? [{ vendor: o.vendor, error: o.error }] : [])),
+    };
+  }
+
+  private connect(plugin: VendorPlugin, config: ResolvedConfig): Promise<{ session: VendorSession } | { vendor: Vendor; error: unknown }> {
+    let pending = this.connecting.get(plugin.name);
+    if (!pending) {
+      pending = this.connectOptions()
+        .then((options) => plugin.connect(config.sections[plugin.name] ?? {}, options))
+        .then(
+          (session) => {
+            this.opened.push(session);
+            return { session };
+          },
+          (error: unknown) => {
+            if (!(error instanceof OpenPowerError)) throw error;
+            return { vendor: plugin.name, error };
+          },
+        );
+      this.connecting.set(plugin.name, pending);
+    }
+    return pending;
+  }
+
+  /** One vendor's session; throws when it is not configured or cannot connect. */
+  async session(vendor: Vendor): Promise<VendorSession> {
+    const { sessions, failures } = await this.sessions([vendor]);
+    if (sessions[0]) return sessions[0];
+    throw failures[0]!.error;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.opened.splice(0).map((s) => s.close()));
+  }
+}

@@ -1,0 +1,104 @@
+import { OpenPowerError, ValidationError } from "../core/errors/index.js";
+import { redact } from "../core/redact.js";
+
+/** The exit codes of `openpower`: documented in docs/cli.md and relied on by scripts. */
+export const ExitCode = {
+  ok: 0,
+  /** Something failed: credentials, network, vendor error. */
+  error: 1,
+  /** The command line was wrong (unknown option, bad intent, bad date): nothing was done. */
+  usage: 2,
+  /** Part of the work succeeded and part failed (one system of several, a write that did not take). */
+  partial: 3,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A mistake on the command line. Nothing was sent anywhere. Exit code 2. */
+export class UsageError extends ValidationError {
+  static {
+    this.prototype.name = "UsageError";
+  }
+}
+
+/**
+ * Some of the work failed and some succeeded; the output already said which. Exit code 3.
+ * The message is a one-line summary.
+ */
+export class PartialFailure extends OpenPowerError {
+  static {
+    this.prototype.name = "PartialFailure";
+  }
+}
+
+/** The user declined a confirmation. Nothing was done. Exit code 1 with a plain message. */
+export class Cancelled extends OpenPowerError {
+  static {
+    this.prototype.name = "Cancelled";
+  }
+}
+
+interface CommanderLike {
+  code: string;
+  exitCode: number;
+}
+
+function isCommanderError(error: unknown): error is Error & CommanderLike {
+  return error instanceof Error && typeof (error as Partial<CommanderLike>).code === "string" && (error as Partial<CommanderLike>).code!.startsWith("commander.");
+}
+
+/** The exit code for an error that reached the top level. */
+export function exitCodeFor(error: unknown): ExitCodeValue {
+  if (isCommanderError(error)) {
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (error instanceof PartialFailure) return ExitCode.partial;
+  if (error instanceof ValidationError) return ExitCode.usage;
+  return ExitCode.error;
+}
+
+/**
+ * One line saying what went wrong and what to do next. OpenPowerError messages already carry the
+ * fix; for anything else (a bug, a Node error) we say how to get the details. Secrets are removed.
+ */
+export function describeError(error: unknown, options: { debug?: boolean } = {}): string {
+  if (options.debug && error instanceof Error && error.stack) {
+    const extra = error instanceof OpenPowerError ? `\n${JSON.stringify(error.toJSON())}` : "";
+    return redact(`${error.stack}${extra}${causeChain(error)}`);
+  }
+  if (error instanceof OpenPowerError) {
+    // Name the vendor unless the message already does (outside URLs: "app.amber.com.au" does not count).
+    const named = error.vendor !== undefined && new RegExp(`\\b${error.vendor}\\b`, "i").test(error.message.replace(/https?:\/\/\S+/g, ""));
+    const where = error.vendor && !named ? `${error.vendor}: ` : "";
+    const id = error.requestId ? ` (request id ${error.requestId})` : "";
+    return oneLine(`error: ${where}${error.message}${id}`);
+  }
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const hint = typeof code === "string" && fsHints[code] ? ` ${fsHints[code]}` : " Run again with --debug for the details, and report it if it looks like a bug.";
+    return oneLine(`error: ${error.message}.${hint}`.replace(/\.\./g, "."));
+  }
+  return oneLine(`error: ${String(error)}`);
+}
+
+const fsHints: Record<string, string> = {
+  ENOENT: "Check the path.",
+  EACCES: "Check the file permissions.",
+  EPERM: "Check the file permissions.",
+  EADDRINUSE: "Choose another port.",
+  ECONNREFUSED: "Is the service running and the address right?",
+};
+
+function causeChain(error: Error): string {
+  let out = "";
+  let cause = error.cause;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
+    out += `\ncaused by: ${cause.stack ?? cause.message}`;
+    cause = cause.cause;
+  }
+  return out;
+}
+
+function oneLine(text: string): string {
+  return redact(text.replace(/\s*\n\s*/g, " ").trim());
+}

@@ -1,0 +1,207 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAlphaEssSimulator, type AlphaEssSimulator } from "../sim/alphaess/index.js";
+import { startGoodWeSimulator, type GoodWeSimulator } from "../sim/goodwe/index.js";
+import { readAudit } from "./audit-log.js";
+import { watch } from "./commands/watch.js";
+import { CommandContext } from "./context.js";
+import { main } from "./program.js";
+import { fakeIo } from "./test-support/fake-io.js";
+import { tempHome, type TempHome } from "./test-support/run-cli.js";
+import { loadPlugin } from "./vendors/registry.js";
+
+// Commands run in this process (same code path as the binary, captured streams): the terminal
+// behaviour of watch, and the writes of the vendor groups and `ev`.
+
+const SN = "AL7011023039901";
+const EV = "EVINPROC01";
+let alpha: AlphaEssSimulator;
+let goodwe: GoodWeSimulator;
+let home: TempHome;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  [alpha, goodwe] = await Promise.all([
+    startAlphaEssSimulator({ seed: 11, systems: [{ serialNumber: SN, evCharger: { serialNumber: EV } }] }),
+    startGoodWeSimulator({ profile: "ET", tcpPort: null, discoveryPort: null }),
+  ]);
+  home = tempHome();
+  home.writeConfig({
+    alphaess: { appId: alpha.credentials.appId, appSecret: alpha.credentials.appSecret, baseUrl: alpha.url, minIntervalMs: 0, writeCooldownMs: 0, timeZone: "Australia/Sydney" },
+    goodwe: { host: goodwe.host, port: goodwe.udpPort, family: "ET", timeZone: "Australia/Sydney" },
+  });
+  env = { ...home.env, TZ: "Australia/Sydney" };
+});
+afterAll(async () => {
+  await Promise.all([alpha.close(), goodwe.close()]);
+  home.cleanup();
+});
+
+async function run(args: string[], options: { tty?: boolean } = {}) {
+  const f = fakeIo({ env, tty: options.tty });
+  const code = await main(args, f.io);
+  return { code, stdout: f.stdout(), stderr: f.stderr() };
+}
+
+const alphaPosts = () => alpha.http.requests.filter((r) => r.method === "POST").length;
+const goodweWrites = () => goodwe.requests.filter((r) => r.kind === "write").length;
+const audit = () => readAudit(join(home.dataDir, "audit.jsonl"));
+
+describe("watch", () => {
+  it("on a terminal redraws in place with the cursor hidden, and Ctrl-C exits 0 with the cursor restored", async () => {
+    const f = fakeIo({ env, tty: true, columns: 200 });
+    const done = main(["watch", "--vendor", "goodwe", "--interval", "1s"], f.io);
+    for (let i = 0; i < 200 && !f.stdout().includes("goodwe:9010KETU00000000"); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(f.stdout()).toContain("goodwe:9010KETU00000000");
+    expect(f.handlers()).toBe(1);
+    f.interrupt();
+    expect(await done).toBe(0);
+    const out = f.stdout();
+    expect(out.startsWith("\x1b[?25l")).toBe(true);
+    expect(out).toContain("\x1b[H\x1b[2J");
+    expect(out).toContain("(Ctrl-C to quit)");
+    expect(out).toMatch(/refresh every \d+ s/);
+    expect(out.endsWith("\x1b[?25h\n")).toBe(true);
+    expect(f.handlers()).toBe(0);
+  });
+
+  it("--count N draws N times (plain lines off a terminal)", async () => {
+    const plugin = await loadPlugin("goodwe");
+    const real = await plugin.connect({ host: goodwe.host, port: goodwe.udpPort, family: "ET" }, { env: {}, cwd: home.dir, dotenv: {} });
+    // The real session with a zero budget interval, so that three draws do not take 15 s.
+    const session = { ...real, refreshIntervalMs: () => 0 };
+    const f = fakeIo({ env });
+    const ctx = new CommandContext(f.io, {}, "table", { sessions: [session] });
+    try {
+      expect(await watch(ctx, { count: 3, interval: "0.2s" })).toBe(0);
+    } finally {
+      await real.close();
+    }
+    const lines = f.stdout().trim().split("\n");
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT.*Z goodwe:9010KETU00000000 pv=/);
+
+    // --json: one document per line and draw.
+    const j = fakeIo({ env });
+    const again = await plugin.connect({ host: goodwe.host, port: goodwe.udpPort, family: "ET" }, { env: {}, cwd: home.dir, dotenv: {} });
+    try {
+      expect(await watch(new CommandContext(j.io, {}, "json", { sessions: [{ ...again, refreshIntervalMs: () => 0 }] }), { count: 2, interval: "0.2s" })).toBe(0);
+    } finally {
+      await again.close();
+    }
+    const docs = j.stdout().trim().split("\n").map((l) => JSON.parse(l) as { systems: { vendor: string; flow: { soc: number } }[] });
+    expect(docs).toHaveLength(2);
+    for (const doc of docs) expect(doc.systems[0]).toMatchObject({ vendor: "goodwe", flow: { soc: expect.any(Number) } });
+  });
+});
+
+describe("vendor group writes", () => {
+  it("--dry-run sends nothing, no --yes off a terminal refuses, --yes writes, reads back and audits", async () => {
+    const before = alphaPosts();
+    const dry = await run(["alphaess", "set-charging-settings", "--stop-level", "80%", "--use-grid", "on", "--first-period", "01:00-04:00", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ sent: false, dryRun: true, payload: { sysSn: SN, batHighCap: 80, gridCharge: 1, timeChaf1: "01:00", timeChae1: "04:00" } });
+    expect(alphaPosts()).toBe(before);
+
+    const refused = await run(["alphaess", "set-charging-settings", "--stop-level", "80%"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/cannot ask for confirmation/);
+    expect(alphaPosts()).toBe(before);
+
+    const bad = await run(["alphaess", "set-charging-settings", "--first-period", "01:10-04:00", "--yes"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/01:10.*15-minute grid/);
+    expect(alphaPosts()).toBe(before);
+
+    const written = await run(["alphaess", "set-charging-settings", "--stop-level", "80%", "--use-grid", "on", "--first-period", "01:00-04:00", "--yes"]);
+    expect(written.stderr).toBe("");
+    expect(written.code).toBe(0);
+    expect(JSON.parse(written.stdout)).toMatchObject({ sent: true, taken: true });
+    expect(alpha.state(SN).charge).toMatchObject({ batHighCap: 80, gridCharge: 1, timeChaf1: "01:00", timeChae1: "04:00" });
+    expect(audit().at(-1)).toMatchObject({ vendor: "alphaess", device: SN, ok: true, taken: [{ target: "updateChargeConfigInfo", sent: true, taken: true }] });
+  });
+
+  it("GoodWe register writes: dry run sends nothing; --yes writes and reads back", async () => {
+    const before = goodweWrites();
+    const dry = await run(["goodwe", "set-export-limit", "4200", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ operation: "setGridExportLimit", dryRun: true, writes: [{ register: 47510, values: [4200], sent: false }] });
+    expect(goodweWrites()).toBe(before);
+    const written = await run(["goodwe", "set-export-limit", "4200", "--yes"]);
+    expect(written.code).toBe(0);
+    expect(JSON.parse(written.stdout)).toMatchObject({ writes: [{ sent: true, taken: true }], taken: true });
+    expect(goodweWrites()).toBe(before + 1);
+    expect(JSON.parse((await run(["goodwe", "export-limit"])).stdout)).toEqual({ exportLimitW: 4200 });
+    expect(audit().at(-1)).toMatchObject({ vendor: "goodwe", device: "9010KETU00000000", ok: true });
+  });
+
+  it("reads go through unchanged and bad arguments are usage errors", async () => {
+    expect(JSON.parse((await run(["goodwe", "read-registers", "47510", "1"])).stdout)).toEqual({ register: 47510, values: [expect.any(Number)] });
+    const bad = await run(["goodwe", "read-registers", "70000", "1"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/register must be a whole number from 0 to 65535/);
+    const missing = await run(["alphaess", "get-historical-power-usage"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/missing required argument 'date'/);
+  });
+});
+
+describe("ev", () => {
+  it("limit asks first, writes with read-back and audits; --dry-run sends nothing", async () => {
+    const before = alphaPosts();
+    const dry = await run(["ev", "limit", EV, "16", "--dry-run", "--json"]);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ sent: false });
+    expect(alphaPosts()).toBe(before);
+    const refused = await run(["ev", "limit", EV, "16"]);
+    expect(refused.code).toBe(2);
+    expect(alphaPosts()).toBe(before);
+    const done = await run(["ev", "limit", `alphaess:${EV}`, "16", "--yes"]);
+    expect(done.stderr).toBe("");
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/to 16 A: sent, read back: took effect/);
+    expect(alpha.state(SN).evCurrentSetting).toBe(16);
+    expect(audit().at(-1)).toMatchObject({ vendor: "alphaess", device: EV, request: { action: "limit", amps: 16 }, ok: true });
+  });
+
+  it("an unknown charger is an error naming the command that lists them", async () => {
+    const r = await run(["ev", "status", "EVNOPE"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/No AlphaESS system of this AppID has an EV charger EVNOPE. "openpower ev list" shows the chargers/);
+  });
+});
+
+describe("sim", () => {
+  it("starts the simulators, writes a matching 0600 config that works, and stops on Ctrl-C", async () => {
+    const { existsSync, statSync } = await import("node:fs");
+    const h = tempHome();
+    try {
+      const file = join(h.dir, "sim.toml");
+      const f = fakeIo({ env: h.env });
+      const done = main(["sim", "--vendors", "amber,alphaess", "--write-config", file], f.io);
+      for (let i = 0; i < 400 && !f.stderr().includes("Ctrl-C stops"); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(existsSync(file)).toBe(true);
+      if (process.platform !== "win32") expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(f.stdout()).toMatch(/\[alphaess\]\nappId = "alpha[0-9a-f]+"[\s\S]*\[amber\]\ntoken = "psk_/);
+      expect(f.stdout()).not.toMatch(/\[goodwe\]|\[powertrack\]/);
+
+      const status = fakeIo({ env: { ...h.env, OPENPOWER_CONFIG: file } });
+      expect(await main(["status", "--json"], status.io)).toBe(0);
+      const json = JSON.parse(status.stdout()) as { systems: { vendor: string; ok: boolean }[]; price: { general: unknown } };
+      expect(json.systems.map((s) => [s.vendor, s.ok])).toEqual([
+        ["alphaess", true],
+        ["alphaess", true],
+      ]);
+      expect(json.price.general).not.toBeNull();
+
+      f.interrupt();
+      expect(await done).toBe(0);
+      expect(f.stderr()).toMatch(/Simulators stopped/);
+      // Stopped means stopped: the same config no longer connects.
+      const after = fakeIo({ env: { ...h.env, OPENPOWER_CONFIG: file } });
+      expect(await main(["status", "--vendor", "amber"], after.io)).toBe(1);
+    } finally {
+      h.cleanup();
+    }
+  });
+});

@@ -1,0 +1,68 @@
+import asciichart from "asciichart";
+import type { PriceInterval } from "../../model/types.js";
+
+export interface ChartOptions {
+  /** Width of the plot area in characters (the series is resampled to fit). */
+  width: number;
+  height?: number;
+  color: boolean;
+}
+
+/**
+ * A terminal line chart of prices ahead: what you pay per kWh on the general channel and, when
+ * present, what you earn per exported kWh (feed-in with its sign flipped, so both read "higher is
+ * more money"). One column per time slot; intervals longer than a slot fill several columns.
+ */
+export function priceChart(intervals: readonly PriceInterval[], options: ChartOptions): string {
+  const general = intervals.filter((i) => i.channel === "general").sort((a, b) => a.start.getTime() - b.start.getTime());
+  if (general.length === 0) return "(no general-channel prices to chart)";
+  const feedIn = intervals.filter((i) => i.channel === "feedIn");
+  const from = general[0]!.start.getTime();
+  const to = general[general.length - 1]!.end.getTime();
+  const columns = Math.max(8, Math.min(options.width, 240));
+  const step = (to - from) / columns;
+  const sample = (list: readonly PriceInterval[], value: (i: PriceInterval) => number): number[] => {
+    const out: number[] = [];
+    for (let c = 0; c < columns; c++) {
+      const t = from + (c + 0.5) * step;
+      const hit = list.find((i) => i.start.getTime() <= t && t < i.end.getTime());
+      out.push(hit ? value(hit) : Number.NaN);
+    }
+    return fillGaps(out);
+  };
+  const series: number[][] = [sample(general, (i) => i.perKwhCents)];
+  if (feedIn.length > 0) series.push(sample(feedIn, (i) => (i.perKwhCents === 0 ? 0 : -i.perKwhCents)));
+  const chart = asciichart.plot(series, {
+    height: options.height ?? 10,
+    colors: options.color ? [asciichart.yellow, asciichart.green] : undefined,
+    format: (x: number) => `${x.toFixed(1).padStart(7)} c `,
+  });
+  const legend = feedIn.length > 0 ? "buy price (general, c/kWh)  and  feed-in earnings (c/kWh, + = paid)" : "buy price (general, c/kWh)";
+  return `${chart}\n${" ".repeat(11)}${axis(from, to, columns)}\n${" ".repeat(11)}${legend}`;
+}
+
+/** Carries the last known value across slots with no interval (a gap would break the line). */
+function fillGaps(values: number[]): number[] {
+  const firstKnown = values.find((v) => Number.isFinite(v)) ?? 0;
+  let last = firstKnown;
+  return values.map((v) => {
+    if (Number.isFinite(v)) last = v;
+    return last;
+  });
+}
+
+/** A time axis with local "HH:mm" labels at the start, middle and end. */
+function axis(from: number, to: number, columns: number): string {
+  const label = (t: number) => new Date(t).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+  const left = label(from);
+  const mid = label((from + to) / 2);
+  const right = label(to);
+  const line = Array.from({ length: columns + 1 }, () => " ");
+  const put = (at: number, text: string) => {
+    for (let i = 0; i < text.length && at + i < line.length; i++) line[Math.max(0, at) + i] = text[i]!;
+  };
+  put(0, left);
+  put(Math.floor(columns / 2) - 2, mid);
+  put(columns - right.length + 1, right);
+  return line.join("");
+}

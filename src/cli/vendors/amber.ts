@@ -1,0 +1,158 @@
+import type { Amber, AmberPriceSource, State } from "../../amber/index.js";
+import type { SettingSpec } from "../config/settings.js";
+import { UsageError } from "../errors.js";
+import { budgetIntervalMs, intArg, optionalString, required } from "./common.js";
+import type { VendorCommand, VendorPlugin, VendorSession } from "./types.js";
+
+const SETTINGS: readonly SettingSpec[] = [
+  { key: "token", env: ["OPENPOWER_AMBER_TOKEN"], secret: true, init: true, description: "API token (psk_...) from https://app.amber.com.au/developers" },
+  { key: "site", env: ["OPENPOWER_AMBER_SITE"], init: true, description: "site id (empty: the account's active site)" },
+  { key: "baseUrl", env: ["OPENPOWER_AMBER_BASE_URL"], description: "API base URL (default https://api.amber.com.au/v1; a simulator's URL)" },
+];
+
+const HELP = "Create a token at https://app.amber.com.au/developers.";
+
+interface AmberSession extends VendorSession {
+  readonly client: Amber;
+  site(): Promise<string>;
+}
+
+async function connect(section: Parameters<VendorPlugin["connect"]>[0], options: Parameters<VendorPlugin["connect"]>[1]): Promise<AmberSession> {
+  const token = required(section, SETTINGS, "amber", "token", HELP);
+  const { Amber } = await import("../../amber/index.js");
+  const configuredSite = optionalString(section, "site");
+  const client = new Amber({ token, site: configuredSite, baseUrl: optionalString(section, "baseUrl"), clock: options.clock, logger: options.logger, timeoutMs: options.timeoutMs });
+  let sitePromise: Promise<string> | undefined;
+  const site = () => (sitePromise ??= configuredSite ? Promise.resolve(client.site!) : client.getActiveSite().then((s) => s.id));
+  let source: Promise<AmberPriceSource> | undefined;
+  const priceSource = () => (source ??= site().then((id) => client.priceSource(id)));
+  return {
+    vendor: "amber",
+    client,
+    site,
+    now: () => client.clock.now(),
+    systems: async () => [],
+    priceSource,
+    pricesAhead: async (hours) => (await priceSource()).pricesAhead(hours),
+    refreshIntervalMs(count) {
+      // Prices change every 5 minutes at most; one request per refresh within 50 per 300 s.
+      return Math.max(60_000, budgetIntervalMs(client.rateLimitState(), Math.max(1, count), client.clock.now()));
+    },
+    budgetNote() {
+      const s = client.rateLimitState();
+      return `amber: ${s.remaining ?? "?"}/${s.limit ?? 50} requests left in the window`;
+    },
+    async close() {},
+  };
+}
+
+function client(session: VendorSession): Amber {
+  return session.client as Amber;
+}
+
+async function siteFor(session: VendorSession, options: Record<string, unknown>): Promise<string> {
+  return typeof options.site === "string" ? options.site : (session as AmberSession).site();
+}
+
+const siteOption = { flags: "--site <id>", description: "site id (default: the configured or active site)" } as const;
+const resolutionOption = { flags: "--resolution <5|30>", description: "interval length, minutes (default: the site's)" } as const;
+
+function resolution(options: Record<string, unknown>): 5 | 30 | undefined {
+  if (options.resolution === undefined) return undefined;
+  const r = Number(options.resolution);
+  if (r !== 5 && r !== 30) throw new UsageError(`--resolution must be 5 or 30, got ${JSON.stringify(options.resolution)}.`, { field: "--resolution" });
+  return r;
+}
+
+function count(options: Record<string, unknown>, key: "next" | "previous"): number | undefined {
+  return options[key] === undefined ? undefined : intArg(options[key], `--${key}`, 0, 2048);
+}
+
+const COMMANDS: readonly VendorCommand[] = [
+  { name: "list-sites", method: "listSites", description: "every site of the account (pending, active, closed)", tabular: true, run: (s) => client(s).listSites() },
+  { name: "get-active-site", method: "getActiveSite", description: "the first active site", run: (s) => client(s).getActiveSite() },
+  {
+    name: "current-prices",
+    method: "getCurrentPrices",
+    description: "the current interval of each channel plus previous actuals and next forecasts (c/kWh incl. GST; feed-in negative = paid)",
+    tabular: true,
+    options: [siteOption, { flags: "--next <n>", description: "forecast intervals per channel" }, { flags: "--previous <n>", description: "actual intervals per channel" }, resolutionOption],
+    examples: ["openpower amber current-prices --next 24 --csv"],
+    run: async (s, _a, o) => client(s).getCurrentPrices({ site: await siteFor(s, o), next: count(o, "next"), previous: count(o, "previous"), resolution: resolution(o) }),
+  },
+  {
+    name: "prices",
+    method: "getPrices",
+    description: "prices for NEM dates (inclusive; ranges over 7 days are fetched in chunks)",
+    tabular: true,
+    options: [siteOption, { flags: "--start <date>", description: "first NEM date YYYY-MM-DD (default today)" }, { flags: "--end <date>", description: "last NEM date (default today)" }, resolutionOption],
+    examples: ["openpower amber prices --start 2024-05-01 --end 2024-05-31 --csv > may.csv"],
+    run: async (s, _a, o) =>
+      client(s).getPrices({ site: await siteFor(s, o), start: o.start as string | undefined, end: o.end as string | undefined, resolution: resolution(o) }),
+  },
+  {
+    name: "usage",
+    method: "getUsage",
+    description: "metered usage for NEM dates (inclusive; lags about a day); kWh and cost in cents",
+    tabular: true,
+    options: [siteOption, { flags: "--start <date>", description: "first NEM date YYYY-MM-DD" }, { flags: "--end <date>", description: "last NEM date" }],
+    run: async (s, _a, o) => {
+      if (typeof o.start !== "string" || typeof o.end !== "string") throw new UsageError("usage needs --start and --end (NEM dates YYYY-MM-DD).", { field: "--start" });
+      return client(s).getUsage({ site: await siteFor(s, o), start: o.start, end: o.end });
+    },
+  },
+  {
+    name: "current-renewables",
+    method: "getCurrentRenewables",
+    description: "renewables share of a state's grid, percent (no token needed)",
+    tabular: true,
+    args: [{ name: "state", description: "nsw | qld | sa | vic" }],
+    options: [{ flags: "--next <n>", description: "forecast intervals" }, { flags: "--previous <n>", description: "actual intervals" }, resolutionOption],
+    run: (s, a, o) => client(s).getCurrentRenewables(a[0] as State, { next: count(o, "next"), previous: count(o, "previous"), resolution: resolution(o) }),
+  },
+  {
+    name: "prices-ahead",
+    method: "pricesAhead",
+    description: "unified PriceIntervals from now for the next hours (one request)",
+    tabular: true,
+    args: [{ name: "hours", description: "0 < hours <= 48" }],
+    options: [siteOption, { flags: "--channel <name>", description: "general | controlledLoad | feedIn" }],
+    run: async (s, a, o) => client(s).pricesAhead(Number(a[0]), { site: await siteFor(s, o), channel: o.channel as "general" | undefined }),
+  },
+  {
+    name: "ratelimits",
+    method: "getRatelimits",
+    description: "Amber's RateLimit-* values (makes one cheap request to read them)",
+    run: async (s) => {
+      await client(s).listSites();
+      return client(s).getRatelimits();
+    },
+  },
+  { name: "rate-limit-state", method: "rateLimitState", description: "the local budget (no request)", run: async (s) => client(s).rateLimitState() },
+];
+
+export const plugin: VendorPlugin = {
+  name: "amber",
+  title: "Amber Electric",
+  settings: SETTINGS,
+  isConfigured: (section) => section?.token !== undefined,
+  connect,
+  async check(session) {
+    const sites = await client(session).listSites();
+    const active = sites.filter((s) => s.status === "active");
+    if (sites.length === 0) return "token accepted; the account has no sites yet";
+    return `token accepted; ${sites.length} site${sites.length === 1 ? "" : "s"} (${active.length} active): ${sites.map((s) => `${s.id} ${s.status}, ${s.network}`).join("; ")}`;
+  },
+  async startSimulator(options) {
+    const { startAmberSimulator } = await import("../../sim/amber/index.js");
+    const sim = await startAmberSimulator({ clock: options.clock, seed: options.seed, port: options.port });
+    return {
+      vendor: "amber",
+      section: { token: sim.token, baseUrl: sim.url, site: sim.activeSiteId },
+      info: `Amber API on ${sim.url}: active site ${sim.activeSiteId}`,
+      handle: sim,
+      close: () => sim.close(),
+    };
+  },
+  commands: () => COMMANDS,
+};

@@ -1,0 +1,582 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BulkApplyReport, BulkPlan, EditResult, EditTarget, PowerTrackClient, UpdateResult, WriteOptions } from "../../powertrack/index.js";
+import type { SettingSpec } from "../config/settings.js";
+import { appendAudit } from "../audit-log.js";
+import { commandLine, performWrite } from "../commands/write-flow.js";
+import type { CommandContext } from "../context.js";
+import { PartialFailure, UsageError } from "../errors.js";
+import { createProgress } from "../output/progress.js";
+import { confirmWrite } from "../prompt.js";
+import { intArg, numberArg, optionalList, optionalString } from "./common.js";
+import type { VendorCommand, VendorPlugin, VendorSession } from "./types.js";
+
+const SETTINGS: readonly SettingSpec[] = [
+  { key: "cookie", env: ["OPENPOWER_POWERTRACK_COOKIE", "COOKIE"], secret: true, init: true, description: "the browser's cookie string for apps.alsoenergy.com (or use fetchFile)" },
+  { key: "aeS", env: ["OPENPOWER_POWERTRACK_AE_S", "AE_S"], secret: true, init: true, description: "the ae_s session token header" },
+  { key: "aeV", env: ["OPENPOWER_POWERTRACK_AE_V", "AE_V"], description: "the ae_v client version header (default c75711)" },
+  { key: "baseUrl", env: ["OPENPOWER_POWERTRACK_BASE_URL", "BASE_URL"], description: "web app URL (default https://apps.alsoenergy.com; a simulator's URL)" },
+  { key: "fetchFile", env: ["OPENPOWER_POWERTRACK_FETCH_FILE", "POWERTRACK_FETCH_FILE"], init: true, description: 'a browser "Copy as fetch (Node.js)" snippet file holding the credentials' },
+  { key: "sites", env: ["OPENPOWER_POWERTRACK_SITES"], type: "list", init: true, description: "site keys shown by status, watch and history, comma-separated (e.g. S12345)" },
+  { key: "customer", env: ["OPENPOWER_POWERTRACK_CUSTOMER"], description: "default customer key for portfolio commands (e.g. C1234)" },
+  { key: "backupDir", env: ["OPENPOWER_POWERTRACK_BACKUP_DIR"], description: "where bulk-update saves originals before writing (default: <data dir>/powertrack-backups)" },
+];
+
+interface PowerTrackSession extends VendorSession {
+  readonly client: PowerTrackClient;
+  readonly customer: string | undefined;
+  readonly backupDir: string | undefined;
+}
+
+async function connect(section: Parameters<VendorPlugin["connect"]>[0], options: Parameters<VendorPlugin["connect"]>[1]): Promise<PowerTrackSession> {
+  const { PowerTrackClient } = await import("../../powertrack/index.js");
+  // The AuthManager resolves what is not given here (a cookie file, its own .env lookup) and
+  // reports exactly which piece is missing; explicit values follow our precedence already.
+  const explicit = Object.fromEntries(
+    (["cookie", "aeS", "aeV", "baseUrl", "fetchFile"] as const).map((k) => [k, optionalString(section, k)]).filter(([, v]) => v !== undefined),
+  );
+  const client = new PowerTrackClient({
+    auth: { ...explicit, env: { ...options.dotenv, ...options.env }, cwd: options.cwd, ...(options.envFile ? { envFile: options.envFile } : {}) },
+    clock: options.clock,
+    logger: options.logger,
+    timeoutMs: options.timeoutMs,
+  });
+  const sites = optionalList(section, "sites");
+  const systems = sites.map((key) => client.forSite(key));
+  return {
+    vendor: "powertrack",
+    client,
+    customer: optionalString(section, "customer"),
+    backupDir: optionalString(section, "backupDir"),
+    now: () => client.clock.now(),
+    systems: async () => systems,
+    refreshIntervalMs(count) {
+      // Site data is refreshed by the gateways every few minutes; a site read is a few requests.
+      return Math.max(60_000, count * 2_000);
+    },
+    budgetNote: () => "powertrack: sites polled at most once a minute",
+    async close() {
+      client.close();
+    },
+  };
+}
+
+function client(session: VendorSession): PowerTrackClient {
+  return session.client as PowerTrackClient;
+}
+
+function customerOf(session: VendorSession, given: string | undefined): string {
+  const customer = given ?? (session as PowerTrackSession).customer;
+  if (!customer) throw new UsageError("Name the customer (e.g. C1234), or set [powertrack] customer in the config.", { field: "customer" });
+  return customer;
+}
+
+function readJson(path: unknown, option: string): unknown {
+  if (typeof path !== "string") throw new UsageError(`${option} <file.json> is required.`, { field: option });
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new UsageError(`Cannot read ${path} as JSON: ${(error as Error).message}.`, { field: option });
+  }
+}
+
+/**
+ * `--field path=value` pairs (repeatable) → fields, typed later by each field's current value.
+ * (Not `--set`: that is the global option that overrides config settings.)
+ */
+function fieldsOf(sets: unknown): Record<string, string> {
+  const list = Array.isArray(sets) ? (sets as string[]) : [];
+  if (list.length === 0) throw new UsageError('Pass at least one --field path=value (e.g. --field "location.latitude=42.1").', { field: "--field" });
+  const out: Record<string, string> = {};
+  for (const pair of list) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--field expects path=value, got ${JSON.stringify(pair)}.`, { field: "--field" });
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+const writeOptions = [
+  { flags: "-y, --yes", description: "do not ask for confirmation" },
+  { flags: "--dry-run", description: "plan and print the change; send nothing" },
+  { flags: "--no-verify", description: "do not read back after writing" },
+] as const;
+
+function writeOpts(o: Record<string, unknown>, dryRun: boolean, session: VendorSession, ctx: CommandContext): Promise<WriteOptions> {
+  return backupStore(session, ctx).then((backup) => ({ dryRun, verify: o.verify !== false && !dryRun, backup }));
+}
+
+async function backupStore(session: VendorSession, ctx: CommandContext) {
+  const { DirectoryBackupStore } = await import("../../powertrack/index.js");
+  return new DirectoryBackupStore((session as PowerTrackSession).backupDir ?? join(ctx.paths.dataDir, "powertrack-backups"));
+}
+
+/** One PowerTrack write: confirm, plan → PUT → read back (the client does that), audit. */
+function update(ctx: CommandContext, s: VendorSession, o: Record<string, unknown>, key: string, description: string, request: unknown, send: (opts: WriteOptions) => Promise<UpdateResult>) {
+  return performWrite(ctx, {
+    vendor: "powertrack",
+    device: key,
+    description: `${description} (${key})`,
+    request,
+    dryRun: o.dryRun === true,
+    yes: o.yes === true,
+    send: async (dryRun) => send(await writeOpts(o, dryRun, s, ctx)),
+    outcome: (r) => ({ target: r.endpoint, sent: r.sent, taken: r.taken, before: r.changes.map((c) => ({ field: c.field, value: c.before })), after: r.changes.map((c) => ({ field: c.field, value: c.after })), readBack: r.mismatches.length > 0 ? r.mismatches : null }),
+  });
+}
+
+/** A field edit through planEdit/applyEdit: `--field path=value`, typed by the current values. */
+function fieldEdit(target: EditTarget, name: string, method: string, what: string, keyArg: string): VendorCommand {
+  return {
+    name,
+    method,
+    description: `change ${what} fields (--field path=value, repeatable); plan → PUT → read back`,
+    write: true,
+    args: [{ name: keyArg, description: `${what} key` }],
+    options: [{ flags: "--field <path=value>", description: 'a field and its new value, e.g. "location.latitude=42.1" (repeatable)', parse: collect }, ...writeOptions],
+    examples: [`openpower powertrack ${name} ${keyArg === "site" ? "S12345" : "H12345"} --field "name=New name" --dry-run`],
+    run: async (s, a, o, ctx) => {
+      const fields = fieldsOf(o.field);
+      const key = a[0]!;
+      const c = client(s);
+      return performWrite(ctx, {
+        vendor: "powertrack",
+        device: key,
+        description: `Change ${Object.keys(fields).join(", ")} of ${key}`,
+        request: { target, key, fields },
+        dryRun: o.dryRun === true,
+        yes: o.yes === true,
+        send: async (dryRun) => {
+          const plan = await c.planEdit({ target, key, fields, coerce: true });
+          if (plan.status === "invalid" || plan.status === "failed") throw new UsageError(`${plan.id}: ${plan.error?.message ?? plan.status}. Nothing was sent.`, { field: "--field" });
+          const opts = await writeOpts(o, dryRun, s, ctx);
+          return c.applyEdit(plan, { dryRun, verify: opts.verify, backup: opts.backup });
+        },
+        outcome: (r: EditResult) => ({ target: r.endpoint, sent: r.sent, taken: r.taken, before: r.changes.map((ch) => ({ field: ch.field, value: ch.before })), after: r.changes.map((ch) => ({ field: ch.field, value: ch.after })), readBack: r.mismatches.length > 0 ? r.mismatches : null }),
+      });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------- bulk-update
+
+async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: CommandContext): Promise<undefined> {
+  const { parseEditsCsv, planBulkEdits, applyBulkPlan } = await import("../../powertrack/index.js");
+  if (typeof o.file !== "string") throw new UsageError("bulk-update needs --file <edits.csv>.", { field: "--file" });
+  let text: string;
+  try {
+    text = readFileSync(o.file, "utf8");
+  } catch (error) {
+    throw new UsageError(`Cannot read ${o.file}: ${(error as Error).message}.`, { field: "--file" });
+  }
+  const limit = o.limit === undefined ? undefined : intArg(o.limit, "--limit", 1);
+  const { edits, errors } = parseEditsCsv(text, { file: o.file, collectErrors: true, ...(o.target ? { target: o.target as EditTarget } : {}) });
+  for (const error of errors) ctx.out.warn(error.message);
+  if (edits.length === 0) throw new UsageError(`${o.file} has no usable rows${errors.length > 0 ? ` (${errors.length} rejected, see above)` : ""}.`, { field: "--file" });
+
+  const c = client(s);
+  const planning = createProgress(ctx.io.stderr, { total: edits.length, title: "planning" });
+  let plan: BulkPlan;
+  try {
+    plan = await planBulkEdits(c, edits, { onProgress: (p) => planning.tick(1, p.id) });
+  } finally {
+    planning.stop();
+  }
+  const apply = o.apply === true;
+  const planRows = plan.items.map((item) => ({
+    id: item.id,
+    row: item.source?.row ?? null,
+    status: item.status,
+    changes: item.changes.map((ch) => `${ch.field}: ${JSON.stringify(ch.before)} → ${JSON.stringify(ch.after)}`).join("; "),
+    error: item.error?.message ?? null,
+  }));
+  const summary = plan.summary;
+  if (!apply) {
+    if (ctx.out.isJson) ctx.out.json({ dryRun: true, plan: { createdAt: plan.createdAt, summary, items: planRows }, rejectedRows: errors.map((e) => e.message) });
+    else {
+      ctx.out.table(
+        [
+          { header: "item", value: (r: (typeof planRows)[number]) => r.id },
+          { header: "row", value: (r) => r.row },
+          { header: "status", value: (r) => r.status, show: (r, col) => (r.status === "ready" ? col.green(r.status) : r.status === "unchanged" ? r.status : col.red(r.status)) },
+          { header: "changes / error", value: (r) => r.error ?? r.changes },
+        ],
+        planRows,
+      );
+      ctx.out.print(`${summary.total} item(s): ${summary.ready} to change (${summary.fieldChanges} fields), ${summary.unchanged} unchanged, ${summary.invalid} invalid, ${summary.failed} unreadable.`);
+      ctx.out.print(ctx.out.c.dim(`Dry run: nothing was written. Add --apply to write${limit ? ` (at most ${limit})` : ""}.`));
+    }
+    if (summary.invalid + summary.failed + errors.length > 0) throw new PartialFailure(`${summary.invalid + summary.failed + errors.length} item(s) cannot be applied as they are (see above).`);
+    return undefined;
+  }
+
+  if (summary.ready === 0) {
+    ctx.out.note("Nothing to write: every item is unchanged, invalid or unreadable.");
+    if (ctx.out.isJson) ctx.out.json({ dryRun: false, plan: { summary, items: planRows }, report: null });
+    if (summary.invalid + summary.failed > 0) throw new PartialFailure(`${summary.invalid + summary.failed} item(s) could not be planned.`);
+    return undefined;
+  }
+  const writes = Math.min(summary.ready, limit ?? Infinity);
+  if (!ctx.out.isJson) ctx.out.print(`${summary.ready} item(s) ready (${summary.fieldChanges} fields)${limit && limit < summary.ready ? `; writing the first ${limit}` : ""}.`);
+  await confirmWrite(ctx.io, `Write ${writes} PowerTrack object(s)`, o.yes === true);
+  const backup = await backupStore(s, ctx);
+  const applying = createProgress(ctx.io.stderr, { total: writes, title: "writing" });
+  let report: BulkApplyReport;
+  try {
+    report = await applyBulkPlan(c, plan, { limit, backup, verify: o.verify !== false, onProgress: (p) => applying.tick(1, p.id) });
+  } finally {
+    applying.stop();
+  }
+  const written = report.results.filter((r) => r.sent || r.status === "applied" || r.status === "notTaken" || (r.status === "failed" && r.sent));
+  appendAudit(ctx.paths.auditLog, {
+    time: report.finishedAt,
+    command: commandLine(ctx),
+    vendor: "powertrack",
+    device: `bulk-update ${o.file}`,
+    request: { file: o.file, limit: limit ?? null, items: plan.items.length },
+    dryRun: false,
+    before: Object.fromEntries(written.map((r) => [r.id, r.changes.map((ch) => ({ field: ch.field, value: ch.before }))])),
+    after: Object.fromEntries(written.map((r) => [r.id, r.changes.map((ch) => ({ field: ch.field, value: ch.after }))])),
+    readBack: Object.fromEntries(written.filter((r) => r.mismatches.length > 0).map((r) => [r.id, r.mismatches])),
+    taken: report.results.map((r) => ({ target: r.id, sent: r.sent, taken: r.taken, ...(r.error ? { error: r.error.message } : r.reason ? { error: r.reason } : {}) })),
+    ok: report.ok,
+  });
+  const reportRows = report.results.map((r) => ({
+    id: r.id,
+    status: r.status,
+    sent: r.sent,
+    taken: r.taken,
+    detail: r.error ? r.error.message : r.reason ? r.reason : r.mismatches.length > 0 ? `did not take: ${r.mismatches.map((m) => m.field).join(", ")}` : r.changes.map((ch) => ch.field).join(", "),
+    backup: r.backup ?? null,
+  }));
+  if (ctx.out.isJson) ctx.out.json({ dryRun: false, report: { ...report, results: reportRows } });
+  else {
+    ctx.out.table(
+      [
+        { header: "item", value: (r: (typeof reportRows)[number]) => r.id },
+        { header: "status", value: (r) => r.status, show: (r, col) => (r.status === "applied" || r.status === "alreadyApplied" ? col.green(r.status) : r.status === "skipped" || r.status === "unchanged" ? r.status : col.red(r.status)) },
+        { header: "detail", value: (r) => r.detail },
+      ],
+      reportRows,
+    );
+    ctx.out.print(`${Object.entries(report.counts).map(([k, v]) => `${v} ${k}`).join(", ")}. Originals saved in ${backup.dir}; logged to ${ctx.paths.auditLog}.`);
+  }
+  // `report.ok` is false when --limit left items out; that was asked for, so only real failures count.
+  const bad = report.results.filter((r) => ["notTaken", "failed", "conflict"].includes(r.status)).length;
+  if (bad > 0) {
+    throw new PartialFailure(`${bad} of ${writes} write(s) did not complete (see the report); re-running the same file is safe: applied items are detected as alreadyApplied.`);
+  }
+  if (report.aborted) throw new PartialFailure(`The run stopped early: ${report.aborted}. Re-running the same file is safe.`);
+  return undefined;
+}
+
+const COMMANDS: readonly VendorCommand[] = [
+  {
+    name: "portfolio",
+    method: "getPortfolioOverview",
+    description: "every site's live metrics for a customer, with portfolio totals (kW, kWh)",
+    tabular: true,
+    args: [{ name: "customer", description: "customer key, e.g. C1234 (default: [powertrack] customer)", optional: true }],
+    examples: ["openpower powertrack portfolio C1234 --csv > portfolio.csv"],
+    run: (s, a) => client(s).getPortfolioOverview(customerOf(s, a[0])),
+  },
+  { name: "site-overview", method: "getSiteOverview", description: "one site's portfolio row", args: [{ name: "site", description: "site key, e.g. S12345" }], run: (s, a) => client(s).getSiteOverview(a[0]!) },
+  { name: "site-info", method: "getSiteDetailedInfo", description: "address, capacities, contracts", args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteDetailedInfo(a[0]!) },
+  { name: "site-config", method: "getSiteConfig", description: "the editable site configuration", args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteConfig(a[0]!) },
+  { name: "site-hardware", method: "getSiteHardware", description: "the editable hardware list of a site (raw)", args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteHardware(a[0]!) },
+  {
+    name: "sites",
+    method: "getSites",
+    description: "a site list: from a customer's portfolio or a SiteList JSON file",
+    tabular: true,
+    options: [{ flags: "--customer <key>", description: "customer key (default: [powertrack] customer)" }, { flags: "--file <path>", description: "a SiteList.json" }],
+    run: async (s, _a, o) => (await client(s).getSites(typeof o.file === "string" ? { file: o.file } : { customerId: customerOf(s, o.customer as string | undefined) })).toJSON(),
+  },
+  { name: "site-links", method: "getSiteLinks", description: "dashboards and external links of a site", tabular: true, args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteLinks(a[0]!) },
+  { name: "site-shares", method: "getSiteShares", description: "customers a site is shared with", tabular: true, args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteShares(a[0]!) },
+  {
+    name: "chart",
+    method: "getChartData",
+    description: "a site chart for local days (255 overview, 1 energy/losses KPI)",
+    args: [
+      { name: "chartType", description: "e.g. 255" },
+      { name: "site", description: "site key" },
+    ],
+    options: [
+      { flags: "--start <date>", description: "first local day YYYY-MM-DD (default end − 7 days)" },
+      { flags: "--end <date>", description: "last local day (default today)" },
+      { flags: "--bin-size <minutes>", description: "15, 60, 1440 ..." },
+      { flags: "--time-zone <zone>", description: "the site's IANA zone (default UTC)" },
+    ],
+    run: (s, a, o) =>
+      client(s).getChartData(intArg(a[0], "chartType", 0), a[1]!, {
+        startDate: o.start as string | undefined,
+        endDate: o.end as string | undefined,
+        binSize: o.binSize === undefined ? undefined : intArg(o.binSize, "--bin-size", 1),
+        timeZone: o.timeZone as string | undefined,
+      }),
+  },
+  { name: "chart-definitions", method: "getChartDefinitions", description: "the predefined charts", tabular: true, run: (s) => client(s).getChartDefinitions() },
+  { name: "site-production", method: "getSiteHardwareProduction", description: "live production of every device of a site", args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteHardwareProduction(a[0]!) },
+  { name: "hardware-list", method: "getHardwareList", description: "a site's devices with their live registers", tabular: true, args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getHardwareList(a[0]!) },
+  { name: "hardware-details", method: "getHardwareDetails", description: "one device's configuration", args: [{ name: "hardware", description: "hardware key, e.g. H12345" }], run: (s, a) => client(s).getHardwareDetails(a[0]!) },
+  { name: "hardware-diagnostics", method: "getHardwareDiagnostics", description: "one device's status and registers", args: [{ name: "hardware", description: "hardware key" }], run: (s, a) => client(s).getHardwareDiagnostics(a[0]!) },
+  { name: "driver-settings", method: "getDriverSettings", description: "one device's driver settings", args: [{ name: "hardware", description: "hardware key" }], run: (s, a) => client(s).getDriverSettings(a[0]!) },
+  { name: "driver-settings-list", method: "getDriverSettingsList", description: "a driver settings list", args: [{ name: "listId", description: "list id" }], run: (s, a) => client(s).getDriverSettingsList(a[0]!) },
+  {
+    name: "driver-list",
+    method: "getDriverList",
+    description: "drivers of a function code (default 2, production meters)",
+    tabular: true,
+    args: [{ name: "functionCode", description: "function code", optional: true }],
+    run: (s, a) => client(s).getDriverList(a[0] === undefined ? undefined : intArg(a[0], "functionCode", 0)),
+  },
+  { name: "register-offsets", method: "getRegisterOffsets", description: "one device's register offsets", args: [{ name: "hardware", description: "hardware key" }], run: (s, a) => client(s).getRegisterOffsets(a[0]!) },
+  {
+    name: "nodes",
+    method: "getNodes",
+    description: "the node tree under a key (customer, site, hardware)",
+    tabular: true,
+    args: [{ name: "key", description: "C…, S… or H… key" }],
+    options: [{ flags: "--filter <text>", description: "filter by name" }],
+    run: (s, a, o) => client(s).getNodes(a[0]!, { filter: o.filter as string | undefined }),
+  },
+  { name: "alert-triggers", method: "getAlertTriggers", description: "one device's alert triggers and defaults", args: [{ name: "hardware", description: "hardware key" }], run: (s, a) => client(s).getAlertTriggers(a[0]!) },
+  {
+    name: "alert-summary",
+    method: "getAlertSummary",
+    description: "active alerts of a customer, site or device",
+    args: [{ name: "key", description: "C…, S… or H… key" }],
+    run: (s, a) => {
+      const key = a[0]!;
+      const scope = key.startsWith("C") ? { customerId: key } : key.startsWith("S") ? { siteId: key } : { hardwareId: key };
+      return client(s).getAlertSummary(scope);
+    },
+  },
+  { name: "modeling", method: "getModelingData", description: "the PV model of a site (S) or inverter (H)", args: [{ name: "key", description: "S… or H… key" }], run: (s, a) => client(s).getModelingData(a[0]!) },
+  {
+    name: "pv-model-curves",
+    method: "getPvModelCurves",
+    description: "efficiency-curve or incidence-angle models",
+    args: [{ name: "type", description: "efficiencycurvemodels | incidenceanglemodels", optional: true }],
+    run: (s, a) => client(s).getPvModelCurves((a[0] as "efficiencycurvemodels" | undefined) ?? "efficiencycurvemodels"),
+  },
+  {
+    name: "pvsyst-modules",
+    method: "getPvsystModules",
+    description: "PVsyst modules of a site or device",
+    args: [{ name: "key", description: "S… or H… key" }],
+    run: (s, a) => client(s).getPvsystModules(a[0]!.startsWith("H") ? { hardwareId: a[0]! } : { siteId: a[0]! }),
+  },
+  { name: "reporting-capabilities", method: "getReportingCapabilities", description: "what the account can report", run: (s) => client(s).getReportingCapabilities() },
+  { name: "user-preferences", method: "getUserPreferences", description: "the signed-in user's preferences", run: (s) => client(s).getUserPreferences() },
+  {
+    name: "audit-log",
+    method: "getAuditLog",
+    description: "PowerTrack's audit log of an object",
+    tabular: true,
+    args: [{ name: "key", description: "C…, S… or H… key" }],
+    options: [{ flags: "--recursive", description: "include children" }],
+    run: (s, a, o) => client(s).getAuditLog(a[0]!, { recursive: o.recursive === true }),
+  },
+  {
+    name: "report-configs",
+    method: "getReportConfigs",
+    description: "report configurations of an object",
+    args: [{ name: "key", description: "C…, S… or H… key" }],
+    options: [{ flags: "--filter <text>", description: "filter" }],
+    run: (s, a, o) => client(s).getReportConfigs(a[0]!, { filter: o.filter as string | undefined }),
+  },
+  {
+    name: "site-data",
+    method: "getSiteData",
+    description: "everything about one site: config, hardware, alerts, modeling (parts that fail are listed)",
+    args: [{ name: "site", description: "site key" }],
+    options: [{ flags: "--no-hardware", description: "skip hardware details" }, { flags: "--no-alerts", description: "skip alert triggers" }, { flags: "--no-modeling", description: "skip modeling" }],
+    run: (s, a, o) => client(s).getSiteData(a[0]!, { includeHardware: o.hardware !== false, includeAlerts: o.alerts !== false, includeModeling: o.modeling !== false }),
+  },
+  fieldEdit("site", "update-site-config", "updateSiteConfig", "site configuration", "site"),
+  fieldEdit("hardware", "update-hardware-config", "updateHardwareConfig", "device configuration", "hardware"),
+  fieldEdit("modeling", "update-modeling-data", "updateModelingData", "PV model", "key"),
+  {
+    name: "update-site-hardware",
+    method: "updateSiteHardware",
+    description: "change rows of a site's hardware list from a JSON file ([{hardwareKey, ...changes}])",
+    write: true,
+    args: [{ name: "site", description: "site key" }],
+    options: [{ flags: "--file <path>", description: "JSON list of rows" }, ...writeOptions],
+    run: (s, a, o, ctx) => {
+      const rows = readJson(o.file, "--file") as Array<Record<string, unknown> & { hardwareKey: string }>;
+      return update(ctx, s, o, a[0]!, "Change the hardware list", { rows }, (opts) => client(s).updateSiteHardware(a[0]!, rows, opts));
+    },
+  },
+  {
+    name: "update-alert-trigger",
+    method: "updateAlertTriggers",
+    description: "change one alert trigger from a JSON file ({key, ...changes})",
+    write: true,
+    args: [{ name: "hardware", description: "hardware key" }],
+    options: [{ flags: "--file <path>", description: "JSON trigger with its key" }, ...writeOptions],
+    run: (s, a, o, ctx) => {
+      const trigger = readJson(o.file, "--file") as Record<string, unknown> & { key: string };
+      return update(ctx, s, o, a[0]!, "Change an alert trigger", { trigger }, (opts) => client(s).updateAlertTriggers(a[0]!, trigger, opts));
+    },
+  },
+  {
+    name: "add-alert-trigger",
+    method: "addAlertTrigger",
+    description: "add an alert trigger from a JSON file ({alertTypeKey, ...})",
+    write: true,
+    args: [{ name: "hardware", description: "hardware key" }],
+    options: [{ flags: "--file <path>", description: "JSON trigger" }, ...writeOptions],
+    run: (s, a, o, ctx) => {
+      const trigger = readJson(o.file, "--file") as Record<string, unknown> & { alertTypeKey: string };
+      return update(ctx, s, o, a[0]!, "Add an alert trigger", { trigger }, (opts) => client(s).addAlertTrigger(a[0]!, trigger, opts));
+    },
+  },
+  {
+    name: "delete-alert-trigger",
+    method: "deleteAlertTrigger",
+    description: "delete one alert trigger",
+    write: true,
+    args: [
+      { name: "hardware", description: "hardware key" },
+      { name: "trigger", description: "trigger key" },
+    ],
+    options: [...writeOptions],
+    run: (s, a, o, ctx) => update(ctx, s, o, a[0]!, `Delete alert trigger ${a[1]}`, { trigger: a[1] }, (opts) => client(s).deleteAlertTrigger(a[0]!, a[1]!, opts)),
+  },
+  {
+    name: "update-inverter-model",
+    method: "updateInverterModel",
+    description: "change an inverter's PV model from a JSON file",
+    write: true,
+    args: [{ name: "hardware", description: "hardware key" }],
+    options: [{ flags: "--file <path>", description: "JSON inverter model" }, ...writeOptions],
+    run: (s, a, o, ctx) => {
+      const model = readJson(o.file, "--file") as Record<string, unknown>;
+      return update(ctx, s, o, a[0]!, "Change the inverter model", { model }, (opts) => client(s).updateInverterModel(a[0]!, model, opts));
+    },
+  },
+  {
+    name: "update-bifacial-settings",
+    method: "updateBifacialSettings",
+    description: "set an inverter's bifacial ratio",
+    write: true,
+    args: [
+      { name: "hardware", description: "hardware key" },
+      { name: "ratio", description: "bifacial ratio, e.g. 0.7" },
+    ],
+    options: [...writeOptions],
+    run: (s, a, o, ctx) => {
+      const bifacialRatio = numberArg(a[1], "ratio");
+      return update(ctx, s, o, a[0]!, `Set the bifacial ratio to ${bifacialRatio}`, { bifacialRatio }, (opts) => client(s).updateBifacialSettings(a[0]!, { bifacialRatio }, opts));
+    },
+  },
+  {
+    name: "start-report",
+    method: "startReport",
+    description: "start a report task for a source key",
+    write: true,
+    args: [{ name: "sourceKey", description: "C…, S… or H… key" }],
+    options: [{ flags: "--command <n>", description: "task command number" }, ...writeOptions.slice(0, 2)],
+    run: (s, a, o, ctx) =>
+      performWrite(ctx, {
+        vendor: "powertrack",
+        device: a[0]!,
+        description: `Start a report for ${a[0]}`,
+        request: { sourceKey: a[0], command: o.command ?? null },
+        dryRun: o.dryRun === true,
+        yes: o.yes === true,
+        send: (dryRun) => client(s).startReport(a[0]!, { dryRun, ...(o.command === undefined ? {} : { command: intArg(o.command, "--command", 0) }) }),
+        outcome: (r) => ({ target: "POST /api/task/start", sent: r.sent, taken: null, before: null, after: r.request, readBack: r.response }),
+      }),
+  },
+  {
+    name: "bulk-read",
+    method: "readSiteConfigs | readHardwareLists | readSiteData | readHardwareDiagnostics | readAlertTriggers",
+    description: "read many sites (or devices) at once, within the client's concurrency, with a progress bar; failures are listed per key",
+    args: [
+      { name: "what", description: "site-configs | hardware-lists | site-data | hardware-diagnostics | alert-triggers" },
+      { name: "keys", description: "site keys (hardware keys for diagnostics and alert triggers); default: every site of the customer", optional: true, variadic: true },
+    ],
+    options: [{ flags: "--customer <key>", description: "customer whose sites to read (default: [powertrack] customer)" }, { flags: "--limit <n>", description: "read at most n keys" }],
+    examples: ["openpower powertrack bulk-read site-configs --customer C1234 > configs.json", "openpower powertrack bulk-read hardware-diagnostics H1001 H1002"],
+    run: async (s, a, o, ctx) => {
+      const pt = await import("../../powertrack/index.js");
+      const readers = {
+        "site-configs": pt.readSiteConfigs,
+        "hardware-lists": pt.readHardwareLists,
+        "site-data": pt.readSiteData,
+        "hardware-diagnostics": pt.readHardwareDiagnostics,
+        "alert-triggers": pt.readAlertTriggers,
+      } as const;
+      const what = a[0] as keyof typeof readers;
+      if (!(what in readers)) throw new UsageError(`what must be one of ${Object.keys(readers).join(", ")}, got ${JSON.stringify(a[0])}.`, { field: "what" });
+      let keys = a.slice(1);
+      if (keys.length === 0) {
+        if (what === "hardware-diagnostics" || what === "alert-triggers") throw new UsageError(`${what} needs hardware keys (H...).`, { field: "keys" });
+        keys = (await client(s).getSites({ customerId: customerOf(s, o.customer as string | undefined) })).sites.map((site) => site.key);
+      }
+      const limit = o.limit === undefined ? undefined : intArg(o.limit, "--limit", 1);
+      const progress = createProgress(ctx.io.stderr, { total: Math.min(keys.length, limit ?? Infinity), title: what });
+      let report: Awaited<ReturnType<typeof pt.bulkRead>>;
+      try {
+        report = await (readers[what] as (c: PowerTrackClient, k: string[], opts: object) => ReturnType<typeof pt.bulkRead>)(client(s), keys, { limit, onProgress: (p: { key: string }) => progress.tick(1, p.key) });
+      } finally {
+        progress.stop();
+      }
+      ctx.out.json(report);
+      if (report.failed > 0 || report.aborted) {
+        throw new PartialFailure(`${report.failed} of ${report.total} reads failed${report.aborted ? ` (stopped: ${report.aborted})` : ""}; see "failures".`);
+      }
+      return undefined;
+    },
+  },
+  {
+    name: "bulk-update",
+    method: "planBulkEdits + applyBulkPlan",
+    human: true,
+    description: "edit many objects from a CSV (key column + field paths): plans and prints a dry run; --apply writes, saves originals, reads back",
+    write: true,
+    options: [
+      { flags: "--file <path>", description: "the CSV: key,<field path>,... (see docs/powertrack.md)" },
+      { flags: "--apply", description: "write (default: dry run, nothing is sent)" },
+      { flags: "--limit <n>", description: "write at most n objects" },
+      { flags: "--target <name>", description: "site | hardware | siteHardware | modeling (default: from the key prefix)" },
+      { flags: "-y, --yes", description: "do not ask for confirmation" },
+      { flags: "--no-verify", description: "do not read back after writing" },
+      { flags: "--json", description: "JSON output" },
+    ],
+    examples: ["openpower powertrack bulk-update --file edits.csv", "openpower powertrack bulk-update --file edits.csv --apply --limit 10"],
+    run: (s, _a, o, ctx) => bulkUpdate(s, o, ctx),
+  },
+];
+
+export const plugin: VendorPlugin = {
+  name: "powertrack",
+  title: "AlsoEnergy PowerTrack",
+  settings: SETTINGS,
+  isConfigured: (section) => section !== undefined && (section.cookie !== undefined || section.aeS !== undefined || section.fetchFile !== undefined),
+  connect,
+  async check(session) {
+    const prefs = await client(session).getUserPreferences();
+    const name = (prefs as { userName?: unknown; name?: unknown }).userName ?? (prefs as { name?: unknown }).name;
+    return `session accepted${typeof name === "string" && name ? ` (user ${name})` : ""}`;
+  },
+  async startSimulator(options) {
+    const { startPowerTrackSimulator } = await import("../../sim/powertrack/index.js");
+    const sim = await startPowerTrackSimulator({ clock: options.clock, seed: options.seed, port: options.port, sites: 12 });
+    return {
+      vendor: "powertrack",
+      section: { cookie: sim.credentials.cookie, aeS: sim.credentials.aeS, aeV: sim.credentials.aeV, baseUrl: sim.url, sites: sim.sites.slice(0, 2), customer: sim.customers[0]! },
+      info: `PowerTrack on ${sim.url}: customer ${sim.customers[0]}, ${sim.sites.length} sites`,
+      handle: sim,
+      close: () => sim.close(),
+    };
+  },
+  commands: () => COMMANDS,
+};
+

@@ -1,0 +1,24 @@
+import type { Vendor } from "../../model/types.js";
+import type { VendorPlugin } from "./types.js";
+
+export const VENDORS: readonly Vendor[] = ["alphaess", "amber", "goodwe", "powertrack"];
+
+/** Each vendor's CLI glue, loaded only when a command needs it (so `--help` stays fast). */
+const LOADERS: Record<Vendor, () => Promise<{ plugin: VendorPlugin }>> = {
+  alphaess: () => import("./alphaess.js"),
+  amber: () => import("./amber.js"),
+  goodwe: () => import("./goodwe.js"),
+  powertrack: () => import("./powertrack.js"),
+};
+
+export function isVendor(name: string): name is Vendor {
+  return (VENDORS as readonly string[]).includes(name);
+}
+
+export async function loadPlugin(name: Vendor): Promise<VendorPlugin> {
+  return (await LOADERS[name]()).plugin;
+}
+
+export async function loadPlugins(): Promise<VendorPlugin[]> {
+  return Promise.all(VENDORS.map((name) => loadPlugin(name)));
+}

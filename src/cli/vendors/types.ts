@@ -1,0 +1,131 @@
+import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../core/logger.js";
+import type { EnergySystem, PriceInterval, PriceSource, Vendor } from "../../model/types.js";
+import type { SectionValues, SettingSpec } from "../config/settings.js";
+import type { CommandContext } from "../context.js";
+
+/** How a vendor client is built: the environment it may read and, for the demo, a shared clock. */
+export interface ConnectOptions {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** The `.env` file in use (vendors that read further variables themselves use the same one). */
+  envFile?: string;
+  dotenv: Record<string, string>;
+  clock?: Clock;
+  logger?: Logger;
+  /** Per-attempt timeout for this command; vendors keep their own defaults otherwise. */
+  timeoutMs?: number;
+}
+
+/** An EV charger as the `openpower ev` commands see it, whatever the vendor. */
+export interface EvChargerInfo {
+  vendor: Vendor;
+  /** The charger's id (AlphaESS charger serial number). */
+  id: string;
+  /** The system the charger belongs to. */
+  system: string;
+  model: string | null;
+  /** The vendor's status, normalised to lower camel case ("available", "charging", ...). */
+  status: string | null;
+  /** Configured current limit, A. */
+  currentLimitA: number | null;
+  raw?: unknown;
+}
+
+export interface EvWriteOutcome {
+  sent: boolean;
+  /** Whether reading back showed the change (null: not verified). */
+  taken: boolean | null;
+  before: unknown;
+  after: unknown;
+  readBack: unknown;
+}
+
+export interface EvControl {
+  list(): Promise<EvChargerInfo[]>;
+  status(id: string): Promise<EvChargerInfo>;
+  start(id: string, options: { dryRun: boolean }): Promise<EvWriteOutcome>;
+  stop(id: string, options: { dryRun: boolean }): Promise<EvWriteOutcome>;
+  /** Sets the charging current limit, A, of the charger's system. */
+  limit(id: string, amps: number, options: { dryRun: boolean }): Promise<EvWriteOutcome>;
+}
+
+/** A connected vendor account: its systems, price feed, EV chargers and the raw client. */
+export interface VendorSession {
+  readonly vendor: Vendor;
+  /** The vendor client (`AlphaESS`, `Amber`, ...), for the vendor command group. */
+  readonly client: unknown;
+  /** The systems this account exposes in the unified model (none for Amber). */
+  systems(): Promise<EnergySystem[]>;
+  /** The price feed (Amber only). */
+  priceSource?(): Promise<PriceSource>;
+  /**
+   * The shortest interval at which `watch` may refresh `systemCount` systems without leaving the
+   * vendor's budget, ms. Reads the client's limiter state where it exposes one.
+   */
+  refreshIntervalMs(systemCount: number): number;
+  /** One line about the rate budget for `watch` (remaining requests, pacing). */
+  budgetNote?(): string | null;
+  /** The IANA zone of the account's devices, when known (for "today" and history dates). */
+  timeZone?: string;
+  /** The clock the client paces itself by (simulated time against an accelerated simulator). */
+  now(): number;
+  /** Prices from now for `hours` ahead, one request (Amber). */
+  pricesAhead?(hours: number): Promise<PriceInterval[]>;
+  ev?: EvControl;
+  close(): Promise<void>;
+}
+
+/** A simulator started for `openpower sim` or `openpower demo`. */
+export interface SimulatorHandle {
+  vendor: Vendor;
+  /** The config section that points a client at this simulator. */
+  section: SectionValues;
+  /** What people should know (URL, serials, credentials of the simulator). */
+  info: string;
+  /** The simulator object itself (for the demo and tests). */
+  handle?: unknown;
+  close(): Promise<void>;
+}
+
+export interface SimulatorStartOptions {
+  /** The shared virtual clock: every simulator of one run keeps the same simulated time. */
+  clock: Clock;
+  seed: number;
+  /** Fixed port, for `openpower sim --port`; default: any free port. */
+  port?: number;
+}
+
+/** One command of a vendor group (`openpower alphaess list-systems`): a client method, JSON out. */
+export interface VendorCommand {
+  name: string;
+  description: string;
+  /** The client method it calls (for `--help` and docs). */
+  method: string;
+  args?: readonly { name: string; description: string; optional?: boolean; variadic?: boolean }[];
+  options?: readonly { flags: string; description: string; defaultValue?: string | boolean; parse?: (value: string, previous: never) => unknown }[];
+  /** Changes something on the vendor side: asks first (unless --yes), supports --dry-run where the client does, audited. */
+  write?: boolean;
+  /** The result is a list of flat records and `--csv` makes sense. */
+  tabular?: boolean;
+  /** The command prints a report for people (tables) and takes `--json` for scripts. */
+  human?: boolean;
+  examples?: readonly string[];
+  run(session: VendorSession, args: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<unknown>;
+}
+
+/** What the CLI knows about one vendor. Vendor code is imported lazily inside the functions. */
+export interface VendorPlugin {
+  readonly name: Vendor;
+  readonly title: string;
+  readonly settings: readonly SettingSpec[];
+  /** Whether the section has enough settings to connect. */
+  isConfigured(section: SectionValues | undefined): boolean;
+  connect(section: SectionValues, options: ConnectOptions): Promise<VendorSession>;
+  /** One cheap call proving the credentials work; resolves to what it found, throws otherwise. */
+  check(session: VendorSession): Promise<string>;
+  /** Starts this vendor's simulator (undefined while the simulator is not available). */
+  startSimulator?(options: SimulatorStartOptions): Promise<SimulatorHandle>;
+  /** The vendor command group. */
+  commands(): readonly VendorCommand[];
+}
