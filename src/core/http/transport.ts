@@ -31,6 +31,8 @@ export class HttpTransport {
   private readonly hasLogger: boolean;
   private readonly options: TransportOptions;
   private readonly defaultHeaders: Record<string, string>;
+  private readonly ownLimiter: readonly RateLimiter[];
+  private readonly maxResponseBytes: number;
 
   constructor(options: TransportOptions) {
     this.options = options;
@@ -39,16 +41,19 @@ export class HttpTransport {
     this.clock = options.clock ?? systemClock;
     this.limiter = options.limiter ?? null;
     this.retryPolicy = resolveRetryPolicy(options.retry);
-    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.fetchFn = options.fetch ?? globalThis.fetch;
+    this.maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
     this.logger = options.logger ? redactingLogger(options.logger) : silentLogger;
     this.hasLogger = options.logger !== undefined;
     this.defaultHeaders = { accept: "application/json", "user-agent": options.userAgent ?? DEFAULT_USER_AGENT, ...options.headers };
+    this.ownLimiter = this.limiter ? [this.limiter] : [];
   }
 
   /** Sends a request, retrying as the policy allows, and returns the parsed response or throws a typed error. */
   async request<T = unknown>(options: RequestOptions): Promise<TransportResponse<T>> {
     const method = options.method ?? "GET";
-    const policy = options.retry === false ? resolveRetryPolicy(this.retryPolicy, { limit: 0 }) : resolveRetryPolicy(this.retryPolicy, options.retry);
+    const policy =
+      options.retry === undefined ? this.retryPolicy : options.retry === false ? resolveRetryPolicy(this.retryPolicy, { limit: 0 }) : resolveRetryPolicy(this.retryPolicy, options.retry);
     const random = this.options.random ?? Math.random;
     for (let retries = 0; ; retries++) {
       try {
@@ -84,9 +89,9 @@ export class HttpTransport {
     return url;
   }
 
-  private limitersFor(options: RequestOptions): RateLimiter[] {
-    if (!this.limiter) return options.limiters ?? [];
-    return options.limiters ? [this.limiter, ...options.limiters] : [this.limiter];
+  private limitersFor(options: RequestOptions): readonly RateLimiter[] {
+    if (!this.limiter) return options.limiters ?? NO_LIMITERS;
+    return options.limiters ? [this.limiter, ...options.limiters] : this.ownLimiter;
   }
 
   /**
@@ -96,6 +101,10 @@ export class HttpTransport {
   private tryAcquireAll(options: RequestOptions): Release[] | null {
     const limiters = this.limitersFor(options);
     if (limiters.length === 0) return NO_RELEASES;
+    if (limiters.length === 1) {
+      const release = limiters[0]!.tryAcquire();
+      return release ? [release] : null;
+    }
     for (const limiter of limiters) if (!limiter.canAcquire()) return null;
     return limiters.map((limiter) => limiter.tryAcquire()!);
   }
@@ -121,11 +130,11 @@ export class HttpTransport {
     const url = this.url(options.path, options.query);
     const prepared: PreparedRequest = { method, url, operation: options.operation, attempt };
     const extra = typeof options.headers === "function" ? options.headers() : options.headers;
-    const headers: Record<string, string> = extra ? { ...this.defaultHeaders, ...extra } : { ...this.defaultHeaders };
+    let headers: Record<string, string> = extra ? { ...this.defaultHeaders, ...extra } : this.defaultHeaders;
     let body: RequestInit["body"];
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);
-      headers["content-type"] ??= "application/json";
+      if (!("content-type" in headers)) headers = { ...headers, "content-type": "application/json" };
     } else if (options.body !== undefined) {
       body = options.body;
     }
@@ -147,8 +156,11 @@ export class HttpTransport {
       let response: Response;
       let text: string;
       try {
-        response = await this.fetchFn(url, { method, headers, body, signal });
-        text = await readBodyText(response, this.options.maxResponseBytes ?? 16 * 1024 * 1024, this.vendor);
+        const fetchFn = this.fetchFn; // called unbound, as a plain function
+        response = await fetchFn(url, { method, headers, body, signal });
+        // Fast path: a declared length within the limit is read directly (no extra promise layer).
+        const declared = Number(response.headers.get("content-length"));
+        text = declared > 0 && declared <= this.maxResponseBytes ? await response.text() : await readBodyText(response, this.maxResponseBytes, this.vendor);
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason ?? error;
         if (error instanceof OpenPowerError) throw error;
@@ -208,6 +220,7 @@ export class HttpTransport {
 }
 
 const NO_RELEASES: Release[] = [];
+const NO_LIMITERS: readonly RateLimiter[] = [];
 
 /**
  * Whether a successful response carries IETF budget fields worth parsing: two lookups instead of
