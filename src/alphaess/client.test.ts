@@ -463,7 +463,7 @@ describe("AlphaESS client against the simulator", () => {
 
   describe("rate limits", () => {
     it("paces requests per endpoint across clones, so the simulator's minimum interval is never broken", async () => {
-      const { api, clock, requests } = await setup({ client: { pacing: { minIntervalMs: 1000 } }, sim: { minIntervalMs: 1000 } });
+      const { api, clock, requests } = await setup({ client: { pacing: { minIntervalMs: 1000, jitterMarginMs: 0 } }, sim: { minIntervalMs: 1000 } });
       const a = api.forDevice(SN).getRealtimePowerUsage();
       const b = api.forDevice(SN2).getRealtimePowerUsage();
       const c = api.forDevice(SN).getSystemSummary();
@@ -475,8 +475,21 @@ describe("AlphaESS client against the simulator", () => {
       expect(api.rateLimitState().endpoints.map((e) => e.name)).toContain("alphaess getLastPowerData");
     });
 
+    it("adds a jitter margin to the minimum interval by default (4 %, at least 5 ms)", async () => {
+      const { api, clock, requests } = await setup({ client: { pacing: { minIntervalMs: 1000 } }, sim: { minIntervalMs: 1000 } });
+      const a = api.getRealtimePowerUsage(SN);
+      const b = api.getRealtimePowerUsage(SN2);
+      await a;
+      await clock.advance(1000);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(requests("getLastPowerData")).toHaveLength(1);
+      await clock.advance(40);
+      await b;
+      expect(requests("getLastPowerData").map((r) => r.at - NOON_SYDNEY)).toEqual([0, 1040]);
+    });
+
     it("never lets a wait for an account slot squeeze one endpoint's requests together", async () => {
-      const { api, sim, clock, requests } = await setup({ client: { pacing: { minIntervalMs: 1000, concurrency: 1 } }, sim: { minIntervalMs: { getLastPowerData: 1000 } } });
+      const { api, sim, clock, requests } = await setup({ client: { pacing: { minIntervalMs: 1000, concurrency: 1, jitterMarginMs: 0 } }, sim: { minIntervalMs: { getLastPowerData: 1000 } } });
       sim.http.faults.add({ path: "/api/getSumDataForCustomer", latencyMs: 150, times: 1 });
       const slow = api.getSystemSummary(SN);
       await waitUntil(() => requests("getSumDataForCustomer").length === 1);

@@ -70,6 +70,13 @@ export interface AlphaEssPacing {
    * (the spacing the Home Assistant integration uses between calls).
    */
   minIntervalMs?: number | Partial<Record<AlphaEssEndpoint, number>>;
+  /**
+   * Extra spacing added to every minimum interval. Requests reach the server with some timing
+   * noise (connection reuse, event-loop delays, the network), and one that arrives even a few
+   * milliseconds inside the server's interval is refused with 6053 and costs a back-off pause.
+   * Default: 4 % of the interval, at least 5 ms (so about 96 % of the configured rate is used).
+   */
+  jitterMarginMs?: number;
   /** Most requests in flight at once across the account. Default 4. */
   concurrency?: number;
   /** Optional account-wide budget: at most `limit` requests per `windowMs`. */
@@ -230,8 +237,9 @@ export class AlphaESS {
     const pacing = options.pacing ?? {};
     const intervalFor = (endpoint: string): number => {
       const m = pacing.minIntervalMs;
-      if (typeof m === "number") return m;
-      return m?.[endpoint as AlphaEssEndpoint] ?? DEFAULT_MIN_INTERVAL_MS;
+      const interval = typeof m === "number" ? m : (m?.[endpoint as AlphaEssEndpoint] ?? DEFAULT_MIN_INTERVAL_MS);
+      if (interval <= 0) return 0;
+      return interval + (pacing.jitterMarginMs ?? Math.max(5, Math.round(interval * 0.04)));
     };
     const cooldownFor = (endpoint: string): number => {
       const c = options.writeCooldownMs;
