@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "./errors/index.js";
-import { assertFraction, energyKwh, fractionToPercent, percentToFraction } from "./units.js";
+import { assertFraction, assertInteger, energyKwh, fractionToPercent, percentToFraction } from "./units.js";
 import { VERSION } from "./version.js";
 
 describe("units", () => {
@@ -17,6 +17,14 @@ describe("units", () => {
     expect(() => assertFraction(90, "stopLevel")).toThrow(/write 0.9 for 90 %/);
     expect(() => assertFraction(Number.NaN, "stopLevel")).toThrow(ValidationError);
     expect(() => assertFraction(-0.1, "stopLevel")).toThrow(ValidationError);
+  });
+
+  it("enforces a step and whole numbers when asked", () => {
+    expect(assertFraction(0.07, "soc", { step: 0.01 })).toBe(0.07);
+    expect(() => assertFraction(0.075, "soc", { step: 0.01 })).toThrow(/multiple of 0.01/);
+    expect(assertInteger(47000, "register", 0, 65535)).toBe(47000);
+    expect(() => assertInteger(1.5, "register", 0, 65535)).toThrow(ValidationError);
+    expect(() => assertInteger(Number.NaN, "retries", 0, 10)).toThrow(ValidationError);
   });
 
   it("computes energy", () => {

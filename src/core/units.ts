@@ -22,15 +22,35 @@ export function fractionToPercent(fraction: Fraction): number {
   return roundTo(fraction * 100, 2);
 }
 
-/** Checks a 0..1 level supplied by a caller; throws `ValidationError` (nothing sent) otherwise. */
-export function assertFraction(value: unknown, field: string, range: { min?: number; max?: number } = {}): Fraction {
+/**
+ * Checks a 0..1 level supplied by a caller; throws `ValidationError` (nothing sent) otherwise.
+ * `step` (e.g. 0.01 for devices that store whole percent) also requires the value to be a
+ * multiple of it, so that what is written is exactly what the caller asked for.
+ */
+export function assertFraction(value: unknown, field: string, range: { min?: number; max?: number; step?: number } = {}): Fraction {
   const min = range.min ?? 0;
   const max = range.max ?? 1;
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
     const hint = typeof value === "number" && value > 1 && value <= 100 ? ` (levels are fractions: write ${value / 100} for ${value} %)` : "";
     throw new ValidationError(`${field} must be a number from ${min} to ${max}, got ${String(value)}${hint}.`, { field });
   }
+  if (range.step !== undefined && !isMultipleOf(value, range.step)) {
+    throw new ValidationError(`${field} must be a multiple of ${range.step} (the device stores ${range.step === 0.01 ? "whole percent" : `steps of ${range.step}`}), got ${value}.`, { field });
+  }
   return value;
+}
+
+/** Checks a whole number within [min, max]; throws `ValidationError` otherwise. */
+export function assertInteger(value: unknown, field: string, min: number, max: number, unit = ""): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError(`${field} must be a whole number from ${min} to ${max}${unit ? ` ${unit}` : ""}, got ${String(value)}.`, { field });
+  }
+  return value;
+}
+
+function isMultipleOf(value: number, step: number): boolean {
+  const ratio = value / step;
+  return Math.abs(ratio - Math.round(ratio)) < 1e-9;
 }
 
 /** Checks a finite number within [min, max]. */

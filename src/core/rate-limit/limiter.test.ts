@@ -104,6 +104,17 @@ describe("RateLimiter", () => {
     expect(limiter.waitMs()).toBe(0);
   });
 
+  it("caps server-imposed blocks at maxBlockMs", () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ clock, safetyMarginMs: 0, maxBlockMs: 3_600_000 });
+    limiter.observe({ retryAfterMs: 7_200_000 });
+    expect(limiter.waitMs()).toBe(3_600_000);
+    limiter.blockUntil(10 * 3_600_000);
+    expect(limiter.waitMs()).toBe(3_600_000);
+    limiter.observe({ remaining: 0, resetAfterMs: 9_000_000 });
+    expect(limiter.waitMs()).toBe(3_600_000);
+  });
+
   it("throws a local RateLimitError instead of waiting in throw mode", async () => {
     const clock = new FakeClock(0);
     const limiter = new RateLimiter({ limit: 1, windowMs: 60_000, onLimit: "throw", clock, vendor: "amber" });

@@ -30,6 +30,11 @@ export interface RateLimiterOptions {
   /** Added to server-reported reset times to absorb clock and rounding differences. Default 1000 ms. */
   safetyMarginMs?: number;
   /**
+   * Longest block a server hint (`Retry-After`, an exhausted budget's reset) may impose, in ms.
+   * A hint beyond it is capped, so one absurd header cannot stop a client for hours. Default: no cap.
+   */
+  maxBlockMs?: number;
+  /**
    * Learn `limit`/`windowMs` from the server's `RateLimit-Policy`: `true` (default) when they are
    * not configured; `"override"` also replaces configured values, which then act as the assumption
    * until the server says otherwise; `false` never.
@@ -148,25 +153,27 @@ export class RateLimiter {
       if ((override || this.options.limit === undefined) && observation.limit !== undefined) this.limit = observation.limit;
       if ((override || this.options.windowMs === undefined) && observation.windowMs !== undefined) this.windowMs = observation.windowMs;
     }
+    const cap = this.options.maxBlockMs ?? Number.POSITIVE_INFINITY;
     if (observation.remaining !== undefined && observation.resetAfterMs !== undefined) {
       // Other requests still in flight may already have been counted by the server, or not: assume they were not.
       const othersInFlight = Math.max(0, this.inFlight - 1);
       this.server = {
         remaining: Math.max(0, observation.remaining - othersInFlight),
-        resetAt: at + observation.resetAfterMs + margin,
+        resetAt: at + Math.min(observation.resetAfterMs + margin, cap),
         observedAt: at,
       };
     }
     if (observation.retryAfterMs !== undefined) {
-      this.blockedUntil = Math.max(this.blockedUntil, at + observation.retryAfterMs + margin);
+      this.blockedUntil = Math.max(this.blockedUntil, at + Math.min(observation.retryAfterMs + margin, cap));
     }
     this.observedAt = at;
     this.pump();
   }
 
-  /** Blocks every request until `untilMs` (a 429 without hints, a vendor "too fast" code). */
+  /** Blocks every request until `untilMs` (a 429 without hints, a vendor "too fast" code), within `maxBlockMs`. */
   blockUntil(untilMs: number): void {
-    this.blockedUntil = Math.max(this.blockedUntil, untilMs);
+    const cap = this.options.maxBlockMs ?? Number.POSITIVE_INFINITY;
+    this.blockedUntil = Math.max(this.blockedUntil, Math.min(untilMs, this.clock.now() + cap));
   }
 
   /** Milliseconds until a new request could start, ignoring the concurrency cap. */

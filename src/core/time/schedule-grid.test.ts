@@ -18,6 +18,7 @@ describe("schedule grid", () => {
     expect(assertOnGrid("01:15", "start")).toBe(75);
     expect(() => assertOnGrid("01:10", "firstPeriod.start")).toThrow(/firstPeriod.start "01:10" is not on the 15-minute grid: use 01:00 or 01:15/);
     expect(() => assertWindow({ start: "01:00", end: "05:07" }, "window")).toThrow(/window.end/);
+    expect(() => assertOnGrid("23:59", "end")).toThrow(/grid: use 23:45\.$/);
     expect(() => assertWindow(null, "window")).toThrow(ValidationError);
   });
 

@@ -43,7 +43,8 @@ export function assertOnGrid(value: unknown, field: string, gridMinutes = GRID_M
   if (minutes % gridMinutes !== 0) {
     const down = formatTimeOfDay(snapToGrid(minutes, "floor", gridMinutes));
     const up = formatTimeOfDay(snapToGrid(minutes, "ceil", gridMinutes));
-    throw new ValidationError(`${field} ${JSON.stringify(value)} is not on the ${gridMinutes}-minute grid: use ${down} or ${up}.`, { field });
+    const use = down === up ? down : `${down} or ${up}`;
+    throw new ValidationError(`${field} ${JSON.stringify(value)} is not on the ${gridMinutes}-minute grid: use ${use}.`, { field });
   }
   return minutes;
 }
