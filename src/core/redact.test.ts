@@ -29,13 +29,16 @@ describe("redaction", () => {
 
   it("splits cookie strings so that each cookie value is redacted on its own", () => {
     expect(redact("AESession=Zm9vYmFyYmF6cXV1eA== only")).not.toContain("Zm9vYmFyYmF6cXV1eA==");
+    registerSecret("SingleCookie=c29sb2Nvb2tpZXZhbHVl");
+    expect(redact("value c29sb2Nvb2tpZXZhbHVl leaked")).toBe(`value ${REDACTED} leaked`);
   });
 
   it("masks sensitive fields and headers whatever their value", () => {
-    expect(redactValue({ appSecret: "short", nested: { password: "pw", ok: 1 }, list: [{ token: "t" }] })).toEqual({
+    expect(redactValue({ appSecret: "short", nested: { password: "pw", ok: 1 }, list: [{ token: "t" }], jwt: "eyJ" })).toEqual({
       appSecret: REDACTED,
       nested: { password: REDACTED, ok: 1 },
       list: [{ token: REDACTED }],
+      jwt: REDACTED,
     });
     expect(redactHeaders({ Authorization: "Bearer x", sign: "abc", ae_s: "*x", cookie: "a=b", accept: "json" })).toEqual({
       Authorization: REDACTED,

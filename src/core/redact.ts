@@ -17,7 +17,7 @@ let ordered: string[] = [];
 
 /** Field and header names whose values are always hidden, whatever they hold. */
 const SENSITIVE_NAME =
-  /^(authorization|proxy-authorization|cookie|set-cookie|sign|signature|x-signature|token|access[-_]?token|refresh[-_]?token|app[-_]?secret|secret|client[-_]?secret|password|passwd|pwd|ae[-_]s|api[-_]?key|x-api-key)$/i;
+  /^(authorization|proxy-authorization|cookie|set-cookie|sign|signature|x-signature|token|access[-_]?token|refresh[-_]?token|jwt|id[-_]?token|app[-_]?secret|secret|client[-_]?secret|password|passwd|pwd|ae[-_]s|api[-_]?key|x-api-key)$/i;
 
 export function isSensitiveName(name: string): boolean {
   return SENSITIVE_NAME.test(name);
@@ -32,7 +32,7 @@ export function registerSecret(value: string | null | undefined): void {
   const trimmed = value.trim();
   if (trimmed.length < MIN_SECRET_LENGTH || secrets.has(trimmed)) return;
   secrets.add(trimmed);
-  if (trimmed.includes("=") && trimmed.includes(";")) {
+  if (trimmed.includes("=")) {
     for (const part of trimmed.split(";")) {
       const eq = part.indexOf("=");
       if (eq > 0) registerSecret(part.slice(eq + 1));

@@ -12,6 +12,19 @@ describe("model helpers", () => {
     expect(diffFields({ a: 1 }, { a: 1 })).toEqual([]);
   });
 
+  it("matches list items by identity when asked, so a reordered list still points at the right item", () => {
+    const identity = (item: Record<string, unknown>) => ("hardwareKey" in item ? "hardwareKey" : undefined);
+    const before = { hardware: [{ hardwareKey: "H1", name: "a" }, { hardwareKey: "H2", name: "b" }] };
+    const after = { hardware: [{ hardwareKey: "H2", name: "B" }, { hardwareKey: "H1", name: "a" }, { hardwareKey: "H3", name: "c" }] };
+    expect(diffFields(before, after, "", { identity })).toEqual([
+      { field: "hardware[hardwareKey=H2].name", before: "b", after: "B" },
+      { field: "hardware[hardwareKey=H3]", before: undefined, after: { hardwareKey: "H3", name: "c" } },
+    ]);
+    // Without a unique identity it falls back to positions.
+    const dup = { hardware: [{ hardwareKey: "H1", name: "a" }, { hardwareKey: "H1", name: "b" }] };
+    expect(diffFields(dup, { hardware: [{ hardwareKey: "H1", name: "a" }, { hardwareKey: "H1", name: "x" }] }, "", { identity })).toEqual([{ field: "hardware[1].name", before: "b", after: "x" }]);
+  });
+
   it("checks a power flow's balance", () => {
     expect(powerBalanceW({ pvW: 3000, gridW: -500, batteryW: -1000, loadW: 1500, evW: 0 })).toBe(0);
     expect(powerBalanceW({ pvW: null, gridW: 0, batteryW: 0, loadW: 0 })).toBeNull();

@@ -1,2 +1,2 @@
 export type * from "./types.js";
-export { earningsPerKwhCents, powerBalanceW, diffFields } from "./helpers.js";
+export { earningsPerKwhCents, powerBalanceW, diffFields, type DiffOptions } from "./helpers.js";

@@ -162,6 +162,22 @@ describe("HttpTransport", () => {
     expect(error).toMatchObject({ retryAfterMs: 120_000, status: 429 });
   });
 
+  it("blocks the limiter with a growing back-off on 429s without hints", async () => {
+    const s = await server((_req, res) => {
+      res.statusCode = 429;
+      res.end('{"message":"Too Many Requests"}');
+    });
+    const clock = new FakeClock(Date.now(), true);
+    const limiter = new RateLimiter({ clock, onLimit: "throw" });
+    const t = new HttpTransport({ vendor: "v", baseUrl: s.url, clock, limiter });
+    await expect(t.request({ path: "x" })).rejects.toMatchObject({ name: "RateLimitError", local: false });
+    expect(limiter.waitMs()).toBe(1000);
+    // In throw mode the transport neither sleeps nor retries: the next call is refused locally.
+    expect(s.hits()).toBe(1);
+    await expect(t.request({ path: "x" })).rejects.toMatchObject({ name: "RateLimitError", local: true });
+    expect(s.hits()).toBe(1);
+  });
+
   it("records the server's budget in the shared limiter", async () => {
     const s = await server((_req, res) => {
       res.setHeader("RateLimit-Limit", "50");

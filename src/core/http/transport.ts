@@ -61,7 +61,7 @@ export class HttpTransport {
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason ?? error;
         if (!(error instanceof OpenPowerError)) throw error;
-        if (error instanceof RateLimitError && error.local) throw error;
+        if (error instanceof RateLimitError && (error.local || this.limiter?.mode === "throw")) throw error;
         const sent = "sent" in error ? Boolean((error as { sent: unknown }).sent) : true;
         const delay = retryDelay(
           policy,
@@ -185,8 +185,14 @@ export class HttpTransport {
         receivedAt,
       };
       if (this.hasLogger) this.logger.debug("response", { vendor: this.vendor, operation: options.operation, status: response.status, attempt });
-      if (this.limiter && (!response.ok || hasRateLimitHints(responseHeaders))) {
-        this.limiter.observe(parseRateLimitHeaders(responseHeaders, receivedAt), receivedAt);
+      if (this.limiter) {
+        if (!response.ok || hasRateLimitHints(responseHeaders)) {
+          const hints = parseRateLimitHeaders(responseHeaders, receivedAt);
+          this.limiter.observe(hints, receivedAt);
+          // A 429 that says nothing about when to come back (a gateway throttle): back off.
+          if (response.status === 429 && hints.retryAfterMs === undefined && hints.resetAfterMs === undefined) this.limiter.observeRefusal(receivedAt);
+        }
+        if (response.ok) this.limiter.observeSuccess();
       }
       this.options.onResponse?.(result, prepared);
       options.onResponse?.(result, prepared);

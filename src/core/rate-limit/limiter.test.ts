@@ -104,6 +104,15 @@ describe("RateLimiter", () => {
     expect(limiter.waitMs()).toBe(0);
   });
 
+  it("backs off exponentially on refusals without hints, and resets on success", () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ clock, refusalBackoff: { baseMs: 1000, maxMs: 5000 } });
+    expect([limiter.observeRefusal(), limiter.observeRefusal(), limiter.observeRefusal(), limiter.observeRefusal()]).toEqual([1000, 2000, 4000, 5000]);
+    expect(limiter.waitMs()).toBe(5000);
+    limiter.observeSuccess();
+    expect(limiter.observeRefusal()).toBe(1000);
+  });
+
   it("caps server-imposed blocks at maxBlockMs", () => {
     const clock = new FakeClock(0);
     const limiter = new RateLimiter({ clock, safetyMarginMs: 0, maxBlockMs: 3_600_000 });

@@ -30,6 +30,12 @@ export interface RateLimiterOptions {
   /** Added to server-reported reset times to absorb clock and rounding differences. Default 1000 ms. */
   safetyMarginMs?: number;
   /**
+   * Back-off when the server refuses (429) without saying for how long: the first refusal blocks
+   * `baseMs`, each consecutive one doubles it up to `maxMs`; a success resets it.
+   * Default `{ baseMs: 1000, maxMs: 300_000 }`.
+   */
+  refusalBackoff?: { baseMs: number; maxMs: number };
+  /**
    * Longest block a server hint (`Retry-After`, an exhausted budget's reset) may impose, in ms.
    * A hint beyond it is capped, so one absurd header cannot stop a client for hours. Default: no cap.
    */
@@ -93,6 +99,7 @@ export class RateLimiter {
   private server: ServerBudget | null = null;
   private blockedUntil = 0;
   private observedAt: number | null = null;
+  private refusals = 0;
   private wakeAt: number | null = null;
 
   constructor(options: RateLimiterOptions = {}) {
@@ -125,7 +132,7 @@ export class RateLimiter {
       if (wait <= 0) return Promise.resolve(this.grant());
       const refusal = this.refusal(wait);
       if (refusal) return Promise.reject(refusal);
-    } else if (this.mode() === "throw" && this.hasCapacity()) {
+    } else if (this.mode === "throw" && this.hasCapacity()) {
       const refusal = this.refusal(this.waitMs(this.clock.now()));
       if (refusal) return Promise.reject(refusal);
     }
@@ -168,6 +175,28 @@ export class RateLimiter {
     }
     this.observedAt = at;
     this.pump();
+  }
+
+  /** "wait" queues requests until they are allowed; "throw" refuses them at once. */
+  get mode(): "wait" | "throw" {
+    return this.options.onLimit ?? "wait";
+  }
+
+  /**
+   * The server refused a request (429) without any hint of how long to wait: block for a back-off
+   * that doubles with each consecutive refusal. Returns the block in ms.
+   */
+  observeRefusal(at: number = this.clock.now()): number {
+    const { baseMs, maxMs } = this.options.refusalBackoff ?? { baseMs: 1000, maxMs: 300_000 };
+    const wait = Math.min(maxMs, baseMs * 2 ** Math.min(this.refusals, 30));
+    this.refusals++;
+    this.blockUntil(at + wait);
+    return wait;
+  }
+
+  /** A request succeeded: the refusal back-off starts again from its base. */
+  observeSuccess(): void {
+    this.refusals = 0;
   }
 
   /** Blocks every request until `untilMs` (a 429 without hints, a vendor "too fast" code), within `maxBlockMs`. */
@@ -219,10 +248,6 @@ export class RateLimiter {
     };
   }
 
-  private mode(): "wait" | "throw" {
-    return this.options.onLimit ?? "wait";
-  }
-
   private hasCapacity(): boolean {
     return this.inFlight < (this.options.concurrency ?? Number.POSITIVE_INFINITY);
   }
@@ -230,7 +255,7 @@ export class RateLimiter {
   private refusal(wait: number): RateLimitError | null {
     if (wait <= 0) return null;
     const maxWait = this.options.maxWaitMs ?? Number.POSITIVE_INFINITY;
-    if (this.mode() === "wait" && wait <= maxWait) return null;
+    if (this.mode === "wait" && wait <= maxWait) return null;
     const seconds = Math.ceil(wait / 1000);
     return new RateLimitError(
       `The ${this.name} request budget is used up; the next request is allowed in ${seconds} s. ` +
