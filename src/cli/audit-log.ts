@@ -23,7 +23,7 @@ export interface AuditEntry {
   /** What reading back showed, per write target (null: not verified). */
   readBack: unknown;
   /** Per write: whether it was sent and whether the device took it. */
-  taken: { target: string; sent: boolean; taken: boolean | null; error?: string }[];
+  taken: { target: string; sent: boolean | null; taken: boolean | null; error?: string }[];
   ok: boolean;
 }
 

@@ -176,6 +176,8 @@ export interface ControlPlan {
   createdAt: Date;
   /** What the caller asked for. */
   desired: unknown;
+  /** The state read while planning (for a battery schedule plan, the current `BatterySchedule`). */
+  current?: unknown;
   writes: PlannedWrite[];
   /** Things the caller should know (vendor caveats, rounding applied). */
   warnings: string[];
@@ -183,8 +185,12 @@ export interface ControlPlan {
 
 export interface WriteResult {
   write: PlannedWrite;
-  /** Whether the write was sent (false in dry-run, or after an earlier write failed). */
-  sent: boolean;
+  /**
+   * Whether the write was sent: false in a dry run, after an earlier write failed, or when it was
+   * refused before sending (validation, local rate limit, connection refused); null when unknown
+   * (the connection broke or timed out after the request may have reached the device).
+   */
+  sent: boolean | null;
   /** Whether reading back showed the change: null when not verified. */
   taken: boolean | null;
   /** What was read back. */
@@ -201,7 +207,10 @@ export interface ApplyResult {
   appliedAt: Date;
   dryRun: boolean;
   results: WriteResult[];
-  /** True when every write was sent and (when verified) taken. */
+  /**
+   * True when every write was sent and (when verified) taken. In a dry run, true when every
+   * planned write passed its constraint checks (nothing was sent).
+   */
   ok: boolean;
 }
 
@@ -217,6 +226,8 @@ export interface ApplyOptions {
 export interface EnergySystem {
   readonly vendor: Vendor;
   readonly id: string;
+  /** The device's IANA time zone, in which its local dates ("YYYY-MM-DD") are counted, when known. */
+  readonly timeZone?: string;
   capabilities(): Capabilities;
   getPowerFlow(options?: { signal?: AbortSignal }): Promise<PowerFlow>;
   getEnergyTotals(date: string, options?: { signal?: AbortSignal }): Promise<EnergyTotals>;

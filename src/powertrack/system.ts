@@ -56,8 +56,13 @@ export class PowerTrackSite implements EnergySystem {
     return { read: { powerFlow: true, energyTotals: true, history: false, prices: false }, control: {} };
   }
 
+  /** The site's time zone once known (given, or read by `getTimeZone`). */
+  get timeZone(): string | undefined {
+    return this.#timeZone;
+  }
+
   /** The site's time zone (`tz` of its configuration, read once). */
-  async timeZone(options: { signal?: AbortSignal } = {}): Promise<string> {
+  async getTimeZone(options: { signal?: AbortSignal } = {}): Promise<string> {
     if (!this.#timeZone) {
       const config = await this.client.getSiteConfig(this.id, options);
       this.#timeZone = config.timeZone ?? "UTC";
@@ -90,7 +95,7 @@ export class PowerTrackSite implements EnergySystem {
 
   async getEnergyTotals(date: string, options: { signal?: AbortSignal } = {}): Promise<EnergyTotals> {
     assertCalendarDate(date);
-    const timeZone = await this.timeZone(options);
+    const timeZone = await this.getTimeZone(options);
     const chart = await this.client.getChartData(this.options.energyChartType ?? 1, this.id, { startDate: date, endDate: date, binSize: 1440, timeZone, signal: options.signal });
     const series = chart.series.find((s) => s.units === KWH_UNIT && (s.key ?? "").startsWith("Energy_")) ?? chart.series.find((s) => s.units === KWH_UNIT);
     let pvKwh: number | null = null;

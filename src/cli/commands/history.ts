@@ -71,14 +71,13 @@ function low(samples: PowerFlow[] | null): number | null {
 }
 
 /**
- * The system's own zone when it knows one: a PowerTrack site reads it from its configuration
- * (`timeZone()`), a SEMS station has it as a property. The EnergySystem interface has no zone.
+ * The system's own zone (`EnergySystem.timeZone`); a PowerTrack site learns it from its
+ * configuration on first use, so ask it once when it is not known yet.
  */
 async function zoneOf(system: EnergySystem): Promise<string | undefined> {
-  const tz = (system as { timeZone?: unknown }).timeZone;
-  if (typeof tz === "string") return tz;
-  if (typeof tz === "function") return (await (tz as () => Promise<string>).call(system)) ?? undefined;
-  return undefined;
+  if (system.timeZone) return system.timeZone;
+  const reader = (system as { getTimeZone?: () => Promise<string> }).getTimeZone;
+  return reader ? reader.call(system) : undefined;
 }
 
 /** Checks a --from/--to value before anything is sent (relative days need the device's zone, later). */

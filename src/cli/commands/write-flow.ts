@@ -6,7 +6,7 @@ import type { Vendor } from "../../model/types.js";
 export interface WriteOutcome {
   /** The endpoint, register or operation written. */
   target: string;
-  sent: boolean;
+  sent: boolean | null;
   taken: boolean | null;
   before: unknown;
   after: unknown;
@@ -67,7 +67,7 @@ export async function performWrite<R>(ctx: CommandContext, spec: WriteSpec<R>): 
       after: { [o.target]: o.after },
       readBack: { [o.target]: o.readBack },
       taken: [{ target: o.target, sent: o.sent, taken: o.taken }],
-      ok: o.sent && o.taken !== false,
+      ok: o.sent === true && o.taken !== false,
     });
   }
   return result;

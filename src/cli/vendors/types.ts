@@ -33,7 +33,7 @@ export interface EvChargerInfo {
 }
 
 export interface EvWriteOutcome {
-  sent: boolean;
+  sent: boolean | null;
   /** Whether reading back showed the change (null: not verified). */
   taken: boolean | null;
   before: unknown;
