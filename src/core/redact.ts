@@ -17,7 +17,7 @@ let ordered: string[] = [];
 
 /** Field and header names whose values are always hidden, whatever they hold. */
 const SENSITIVE_NAME =
-  /^(authorization|proxy-authorization|cookie|set-cookie|sign|signature|x-signature|token|access[-_]?token|refresh[-_]?token|jwt|id[-_]?token|app[-_]?secret|secret|client[-_]?secret|password|passwd|pwd|ae[-_]s|api[-_]?key|x-api-key)$/i;
+  /^(authorization|proxy-authorization|cookie|set-cookie|sign|signature|x-signature|token|access[-_]?token|refresh[-_]?token|jwt|id[-_]?token|check[-_]?code|verification[-_]?code|app[-_]?secret|secret|client[-_]?secret|password|passwd|pwd|ae[-_]s|api[-_]?key|x-api-key)$/i;
 
 export function isSensitiveName(name: string): boolean {
   return SENSITIVE_NAME.test(name);

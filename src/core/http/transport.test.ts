@@ -77,6 +77,38 @@ describe("HttpTransport", () => {
     expect(s.hits()).toBe(3);
   });
 
+  it("calls onSend once per attempt, after the limiters granted their slots", async () => {
+    let n = 0;
+    const s = await server((_req, res) => {
+      res.statusCode = n++ === 0 ? 503 : 200;
+      res.end("{}");
+    });
+    const { t } = transport(s.url);
+    const sends: number[] = [];
+    await t.request({ path: "x", onSend: (r) => sends.push(r.attempt) });
+    expect(sends).toEqual([1, 2]);
+  });
+
+  it("blocks every limiter of a request when a vendor hook reports 'too fast'", async () => {
+    const s = await server((_req, res) => res.end('{"code":6053}'));
+    const clock = new FakeClock(0, true);
+    const account = new RateLimiter({ clock, safetyMarginMs: 0 });
+    const endpoint = new RateLimiter({ clock, safetyMarginMs: 0 });
+    const t = new HttpTransport({
+      vendor: "v",
+      baseUrl: s.url,
+      clock,
+      limiter: account,
+      retry: { limit: 0 },
+      onResponse: () => {
+        throw new RateLimitError("too fast", { retryAfterMs: 10_000 });
+      },
+    });
+    await expect(t.request({ path: "x", limiters: [endpoint] })).rejects.toThrow("too fast");
+    expect(account.waitMs()).toBe(10_000);
+    expect(endpoint.waitMs()).toBe(10_000);
+  });
+
   it("decides HTTP retryability from the policy's statusCodes", async () => {
     const s = await server((_req, res) => {
       res.statusCode = 503;

@@ -151,6 +151,7 @@ export class HttpTransport {
     // event listener to the caller's (often long-lived, shared) signal for every request.
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
 
+    options.onSend?.(prepared);
     if (this.hasLogger) this.logger.debug("request", { vendor: this.vendor, operation: options.operation, method, url: redactUrl(url), attempt });
     try {
       let response: Response;
@@ -194,8 +195,16 @@ export class HttpTransport {
         }
         if (response.ok) this.limiter.observeSuccess();
       }
-      this.options.onResponse?.(result, prepared);
-      options.onResponse?.(result, prepared);
+      try {
+        this.options.onResponse?.(result, prepared);
+        options.onResponse?.(result, prepared);
+      } catch (error) {
+        // A vendor's "too fast" envelope code: hold back every budget this request drew on.
+        if (error instanceof RateLimitError && !error.local && error.retryAfterMs !== undefined) {
+          for (const limiter of this.limitersFor(options)) limiter.blockUntil(receivedAt + error.retryAfterMs);
+        }
+        throw error;
+      }
       if (!response.ok) {
         throw this.options.mapHttpError?.(result, prepared) ?? defaultHttpError(result, this.vendor, options.operation, receivedAt, policy.statusCodes);
       }

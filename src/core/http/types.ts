@@ -72,6 +72,11 @@ export interface RequestOptions {
   operation?: string;
   /** A per-request response hook, run after the transport's. */
   onResponse?: ResponseHook;
+  /**
+   * Called once per attempt when every limiter has granted its slot, just before the request is
+   * sent: the moment to record a client-side write cool-down (not when the call was queued).
+   */
+  onSend?: (request: PreparedRequest) => void;
 }
 
 export interface PreparedRequest {

@@ -48,6 +48,13 @@ describe("RateLimiter", () => {
     expect(granted).toEqual([0, 250, 500, 750]);
   });
 
+  it("adds minIntervalMarginMs to the spacing", async () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ minIntervalMs: 1000, minIntervalMarginMs: 40, clock });
+    (await limiter.acquire())();
+    expect(limiter.waitMs()).toBe(1040);
+  });
+
   it("caps concurrency until slots are released", async () => {
     const clock = new FakeClock(0);
     const limiter = new RateLimiter({ concurrency: 2, clock });

@@ -22,6 +22,11 @@ export interface RateLimiterOptions {
   windowMs?: number;
   /** Minimum milliseconds between request starts. */
   minIntervalMs?: number;
+  /**
+   * Added to `minIntervalMs` when the server enforces the spacing on arrival: requests reach it
+   * with timing noise, and one that lands a few ms inside the interval is refused. Default 0.
+   */
+  minIntervalMarginMs?: number;
   /** Maximum requests in flight at once. */
   concurrency?: number;
   onLimit?: "wait" | "throw";
@@ -209,7 +214,7 @@ export class RateLimiter {
   waitMs(now: number = this.clock.now()): number {
     let until = now;
     const { minIntervalMs } = this.options;
-    if (minIntervalMs) until = Math.max(until, this.lastStart + minIntervalMs);
+    if (minIntervalMs) until = Math.max(until, this.lastStart + minIntervalMs + (this.options.minIntervalMarginMs ?? 0));
     if (this.limit !== undefined && this.windowMs !== undefined) {
       this.prune(now);
       if (this.starts.length >= this.limit) {
