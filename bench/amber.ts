@@ -6,6 +6,10 @@
  *    chunk), taken from JSON text through validation to unified `PriceInterval`s. Baselines in the
  *    same run: `JSON.parse` alone, and the zod schema (what the fast path replaces).
  *    Target: >= 200 000 intervals/s.
+ *    Also the client end to end: `getCurrentPrices()` and `getPrices()` of one 7-day chunk, then
+ *    `toPriceIntervals`, with `fetch` stubbed to answer the same body (with Amber's RateLimit-*
+ *    headers): transport, limiter, JSON, validation and whatever the client does after it, without
+ *    sockets or a server.
  * 2. Peak memory of a 90-day 5-minute usage fetch (13 chunked requests, 51 840 records) from the
  *    in-process simulator on a manual clock (13 requests fit in the 50/300 s budget, so nothing
  *    waits). Heap and RSS are sampled every 5 ms and after every chunk, from a heap collected just
@@ -97,6 +101,33 @@ async function throughput(): Promise<void> {
   console.log(`  baseline JSON.parse alone:                                       ${rate(total, json)}`);
   console.log(`  baseline zod schema alone (z.array(intervalWire)):               ${rate(total, zodOnly)}`);
   console.log(`  ratios: fast path / zod validation ${(zodOnly / fastOnly).toFixed(2)}x; end to end, fast / zod ${(zodEndToEnd / endToEnd).toFixed(2)}x; end to end costs ${(endToEnd / json).toFixed(2)}x a bare JSON.parse`);
+
+  // The client itself, with fetch answering the body at once.
+  // The bytes are encoded once, as a server would have sent them; decoding them is the client's work.
+  const bytes = new TextEncoder().encode(text);
+  const headers = { "content-type": "application/json", "content-length": String(bytes.byteLength), "ratelimit-limit": "1000000", "ratelimit-remaining": "999999", "ratelimit-reset": "300", "ratelimit-policy": "1000000;w=300" };
+  const stubFetch = async () => new Response(bytes, { headers });
+  const amber = new Amber({ token: "psk_bench", site: "01GM47PZ7VYRDP071ED43M47TX", baseUrl: "http://127.0.0.1:9/v1", fetch: stubFetch, rateLimit: { limit: 1_000_000, windowMs: 1 } });
+  const clientRound = async (call: () => Promise<unknown[]>) => {
+    let min = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < rounds; round++) {
+      const t = performance.now();
+      for (let r = 0; r < repeat; r++) toPriceIntervals((await call()) as never);
+      min = Math.min(min, performance.now() - t);
+    }
+    return min;
+  };
+  const current = () => amber.getCurrentPrices({ next: 2048 });
+  const week = () => amber.getPrices({ start: "2024-09-04", end: "2024-09-10" });
+  for (let i = 0; i < 3; i++) {
+    await current();
+    await week();
+  }
+  const clientCurrent = await clientRound(current);
+  const clientWeek = await clientRound(week);
+  console.log(`  client end to end, fetch stubbed (transport + limiter + JSON + validation + client + toPriceIntervals):`);
+  console.log(`    getCurrentPrices():                                            ${rate(total, clientCurrent)}   (${(clientCurrent / endToEnd).toFixed(2)}x the parse-and-normalise time)`);
+  console.log(`    getPrices() of one 7-day chunk:                                ${rate(total, clientWeek)}   (${(clientWeek / endToEnd).toFixed(2)}x)`);
 }
 
 async function usageMemory(): Promise<void> {

@@ -35,9 +35,15 @@ describe("splitDateRange", () => {
     expect(splitDateRange("2025-01-01", "2025-01-08")).toHaveLength(2);
   });
 
-  it("rejects reversed ranges and bad dates", () => {
-    expect(() => splitDateRange("2025-01-02", "2025-01-01")).toThrow(ValidationError);
-    expect(() => splitDateRange("2025-02-30", "2025-03-01")).toThrow(ValidationError);
+  it("rejects reversed ranges and bad dates, naming the argument", () => {
+    expect(() => splitDateRange("2025-01-02", "2025-01-01")).toThrow(/start 2025-01-02 is after end 2025-01-01/);
+    expect(() => splitDateRange("2025-02-30", "2025-03-01")).toThrow(expect.objectContaining({ name: "ValidationError", field: "start" }));
+    expect(() => splitDateRange("2025-03-01", new Date(Number.NaN))).toThrow(expect.objectContaining({ name: "ValidationError", field: "end" }));
+  });
+
+  it("takes instants too, as the NEM dates containing them", () => {
+    // 14:00Z is midnight NEM: the next NEM day.
+    expect(splitDateRange(new Date("2025-01-01T14:00:00Z"), new Date("2025-01-02T13:59:59Z"))).toEqual([{ start: "2025-01-02", end: "2025-01-02", index: 0, total: 1 }]);
   });
 });
 

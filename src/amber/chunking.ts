@@ -17,7 +17,7 @@ export type DateInput = CalendarDate | Date;
 /** Converts a date argument to a NEM date; never via `toISOString()`, which would give the UTC date. */
 export function toNemDate(value: DateInput, field: string): CalendarDate {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new ValidationError(`${field} is an invalid Date.`, { field });
+    if (Number.isNaN(value.getTime())) throw new ValidationError(`${field} is an invalid Date; pass a valid Date or a NEM date "YYYY-MM-DD".`, { field, vendor: "amber" });
     return nemDate(value);
   }
   return assertCalendarDate(value, field);
@@ -33,18 +33,27 @@ export interface DateChunk {
   total: number;
 }
 
-/** Splits an inclusive NEM date range into chunks of at most `maxDays` calendar days. */
-export function splitDateRange(start: CalendarDate, end: CalendarDate, maxDays = MAX_DAYS_PER_REQUEST): DateChunk[] {
-  assertCalendarDate(start, "start");
-  assertCalendarDate(end, "end");
+/**
+ * Splits an inclusive NEM date range into chunks of at most `maxDays` calendar days. `start` and
+ * `end` are NEM dates or instants (converted with `toNemDate`); a reversed range is a
+ * `ValidationError`. This is the one place the client checks its date arguments.
+ */
+export function splitDateRange(start: DateInput, end: DateInput, maxDays = MAX_DAYS_PER_REQUEST): DateChunk[] {
+  const first = toNemDate(start, "start");
+  const last = toNemDate(end, "end");
   if (!Number.isInteger(maxDays) || maxDays < 1) throw new ValidationError(`maxDays must be a positive integer, got ${maxDays}.`, { field: "maxDays" });
-  const days = daysBetween(start, end) + 1;
-  if (days < 1) throw new ValidationError(`start ${start} is after end ${end}. Swap them, or pass the same date twice for one day.`, { field: "start" });
+  const days = daysBetween(first, last) + 1;
+  if (days < 1) {
+    throw new ValidationError(`start ${first} is after end ${last} (both inclusive NEM dates): swap them, or pass the same date twice for one day. Nothing was sent.`, {
+      field: "start",
+      vendor: "amber",
+    });
+  }
   const total = Math.ceil(days / maxDays);
   const chunks: DateChunk[] = [];
   for (let index = 0; index < total; index++) {
-    const chunkStart = addDays(start, index * maxDays);
-    const chunkEnd = index === total - 1 ? end : addDays(chunkStart, maxDays - 1);
+    const chunkStart = addDays(first, index * maxDays);
+    const chunkEnd = index === total - 1 ? last : addDays(chunkStart, maxDays - 1);
     chunks.push({ start: chunkStart, end: chunkEnd, index, total });
   }
   return chunks;
@@ -84,9 +93,9 @@ export async function* fetchChunks<T>(
 }
 
 /**
- * Merges price chunks into Amber's documented order (general, controlledLoad, feedIn;
- * chronological within each channel). An interval that appears twice (same channel, end and
- * duration) is kept once, the later fetch winning.
+ * Merges the chunks of a long range (see `getPrices`) into Amber's documented order (general,
+ * controlledLoad, feedIn; chronological within each channel). An interval that appears twice
+ * (same channel, end and duration) is kept once, the later fetch winning.
  */
 export function mergeIntervals(chunks: readonly (readonly AmberInterval[])[]): AmberInterval[] {
   const unique = dedupe(chunks, (r) => `${r.channelType}|${r.end.getTime()}|${r.duration}`);

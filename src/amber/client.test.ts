@@ -108,10 +108,14 @@ describe("sites", () => {
     expect((await amber.forActiveSite()).site).toBe(FIVE_MIN_SITE);
   });
 
-  it("says so when the account has no active site", async () => {
-    const { amber } = await setup({ sites: DEFAULT_AMBER_SITES.filter((s) => s.status === "closed") });
+  it("says so when the account has no active site, naming each status once", async () => {
+    const closed = DEFAULT_AMBER_SITES.find((s) => s.status === "closed")!;
+    const sites = [closed, { ...closed, id: "01E8RD8PDAAJ5PJCMSGK1C4610" }, { ...closed, id: "01E8RD8PDAAJ5PJCMSGK1C4611", status: "pending" as const, closedOn: undefined }];
+    const { amber } = await setup({ sites });
     await expect(amber.getActiveSite()).rejects.toBeInstanceOf(NotFoundError);
-    await expect(amber.getActiveSite()).rejects.toThrow(/only closed sites/);
+    await expect(amber.getActiveSite()).rejects.toThrow(/has only closed and pending sites, none active/);
+    const { amber: empty } = await setup({ sites: [] });
+    await expect(empty.getActiveSite()).rejects.toThrow(/has no sites, none active/);
   });
 
   it("maps an unknown site to NotFoundError", async () => {
@@ -142,7 +146,8 @@ describe("getCurrentPrices", () => {
       expect(group.map((p) => p.type)).toEqual([...Array(6).fill("ActualInterval"), "CurrentInterval", ...Array(3).fill("ForecastInterval")]);
       expect(group.every((p) => p.duration === 30)).toBe(true);
     }
-    // Order as sent: every general interval, then every feed-in one.
+    // Returned as sent (no regrouping): every general interval, then every feed-in one.
+    expect(prices.map((p) => p.endTime)).toEqual((sim.api.pricing.currentPrices(sim.simSites[1]!, T0, 6, 3, 30) as Array<{ endTime: string }>).map((p) => p.endTime));
     expect(prices.slice(0, 10).every((p) => p.channelType === "general")).toBe(true);
   });
 
@@ -254,7 +259,9 @@ describe("getPrices", () => {
   it("refuses reversed or malformed dates before sending", async () => {
     const { sim, amber } = await setup();
     const site = amber.forSite(FIVE_MIN_SITE);
-    await expect(site.getPrices({ start: "2025-03-02", end: "2025-03-01" })).rejects.toMatchObject({ name: "ValidationError", field: "start" });
+    await expect(site.getPrices({ start: "2025-03-02", end: "2025-03-01" })).rejects.toMatchObject({ name: "ValidationError", field: "start", message: expect.stringMatching(/swap them/) });
+    await expect(site.getUsage({ start: "2025-03-02", end: "2025-03-01" })).rejects.toMatchObject({ name: "ValidationError", field: "start" });
+    await expect(site.getPrices({ start: "2025-03-11" })).rejects.toMatchObject({ name: "ValidationError", field: "start" }); // after today, the default end
     await expect(site.getPrices({ start: "20250301" })).rejects.toBeInstanceOf(ValidationError);
     await expect(site.getPrices({ end: new Date(Number.NaN) })).rejects.toBeInstanceOf(ValidationError);
     expect(sim.http.requests).toHaveLength(0);

@@ -5,16 +5,17 @@ import { resolveRetryPolicy, type RetryPolicy } from "../core/http/retry-policy.
 import { HttpTransport } from "../core/http/transport.js";
 import type { FetchFn, QueryValue, TransportResponse } from "../core/http/types.js";
 import type { Logger } from "../core/logger.js";
+import { parseRateLimitHeaders } from "../core/rate-limit/headers.js";
 import { RateLimiter, type RateLimitState } from "../core/rate-limit/limiter.js";
 import { registerSecret } from "../core/redact.js";
-import { daysBetween, type CalendarDate } from "../core/time/calendar-date.js";
+import type { CalendarDate } from "../core/time/calendar-date.js";
 import { nemDate } from "../core/time/nem.js";
 import type { PriceInterval } from "../model/types.js";
-import { fetchChunks, mergeIntervals, mergeUsage, splitDateRange, toNemDate, type Chunk, type ChunkProgress, type DateInput } from "./chunking.js";
+import { fetchChunks, mergeIntervals, mergeUsage, splitDateRange, type Chunk, type ChunkProgress, type DateInput } from "./chunking.js";
 import { mapAmberHttpError, TOKEN_HELP } from "./errors.js";
 import { parseIntervals, parseRenewables, parseSites, parseUsage, type AmberInterval, type Renewable, type Site, type UsageRecord } from "./intervals.js";
 import { AmberPriceSource, type PricesAheadOptions } from "./price-source.js";
-import { ratelimitsFromHeaders, type Ratelimits } from "./ratelimits.js";
+import { ratelimitsFromObservation, type Ratelimits } from "./ratelimits.js";
 import { isState, type State } from "./state.js";
 
 export const AMBER_BASE_URL = "https://api.amber.com.au/v1";
@@ -33,18 +34,29 @@ export interface AmberOptions {
   site?: string;
   /** Default `https://api.amber.com.au/v1`. */
   baseUrl?: string;
-  /** When the budget is used up: wait for it (default) or throw `RateLimitError` without sending. */
+  /** When the budget is used up: wait for it (default) or throw `RateLimitError` without sending. Not with `limiter`. */
   onLimit?: "wait" | "throw";
-  /** In "wait" mode, the longest wait accepted before throwing instead. Default: no limit. */
+  /** In "wait" mode, the longest wait accepted before throwing instead. Default: no limit. Not with `limiter`. */
   maxWaitMs?: number;
-  /** The local budget. Default 50 requests per 300 000 ms (Amber's documented limit); the server's headers also pace us. */
+  /**
+   * A local budget of your own (e.g. to leave room for another program on the same account); it is
+   * kept whatever Amber's `RateLimit-Policy` says. Default: Amber's documented 50 per 300 000 ms,
+   * replaced by the policy Amber sends. The server's remaining/reset headers pace us either way.
+   * Not with `limiter`.
+   */
   rateLimit?: { limit: number; windowMs: number };
   /**
-   * Share one budget between several clients of the same Amber account (the limit is per account).
-   * The limiter's own settings then apply: `onLimit`, `maxWaitMs` and `rateLimit` here are ignored.
+   * One budget for several clients of the same Amber account (the limit is per account); they then
+   * also share `getRatelimits()`. The limiter's own settings apply (`onLimit`, `maxWaitMs`,
+   * `limit`/`windowMs`, `refusalBackoff`): passing `onLimit`, `maxWaitMs`, `rateLimit` or
+   * `gatewayBackoff` with it is a `ConfigurationError`.
    */
   limiter?: RateLimiter;
-  /** Back-off after an edge 429 without rate-limit headers: `baseMs · 2^(n−1)`, at most `maxMs`. Default 1 s … 300 s. */
+  /**
+   * Back-off after an edge 429 without rate-limit headers (the limiter's `refusalBackoff`):
+   * `baseMs · 2^(n−1)` for the n-th in a row, at most `maxMs`; a success resets it. Default 1 s … 300 s.
+   * Renewables calls back off the same way, on their own. Not with `limiter`.
+   */
   gatewayBackoff?: { baseMs?: number; maxMs?: number };
   /** Per-attempt timeout, ms. Default 30 000. */
   timeoutMs?: number;
@@ -110,8 +122,31 @@ interface Shared {
   readonly clock: Clock;
   readonly limiter: RateLimiter;
   readonly transport: HttpTransport;
+  /** Renewables: no token, no budget, only its own back-off after edge 429s. */
   readonly anonymous: HttpTransport;
-  ratelimits: Ratelimits | null;
+  readonly seen: LastSeen;
+}
+
+/**
+ * The `RateLimit-*` headers of the latest authenticated response on one budget. They are parsed
+ * only when `getRatelimits()` asks (the transport has already parsed them for the limiter), and
+ * shared by every client that shares the limiter.
+ */
+interface LastSeen {
+  headers: Headers | null;
+  receivedAt: number;
+  view: Ratelimits | null | undefined;
+}
+
+const lastSeenByLimiter = new WeakMap<RateLimiter, LastSeen>();
+
+function lastSeenOf(limiter: RateLimiter): LastSeen {
+  let seen = lastSeenByLimiter.get(limiter);
+  if (!seen) {
+    seen = { headers: null, receivedAt: 0, view: null };
+    lastSeenByLimiter.set(limiter, seen);
+  }
+  return seen;
 }
 
 /**
@@ -146,11 +181,14 @@ export class Amber {
   }
 
   /**
-   * The `RateLimit-*` values of the latest authenticated response, or `null` before the first one.
-   * Renewables calls never change it.
+   * The `RateLimit-*` values of the latest authenticated response on this client's budget (its
+   * `forSite` clones and any client sharing its `limiter` included), or `null` before the first
+   * one. Renewables calls and edge 429s (no such headers) never change it.
    */
   getRatelimits(): Ratelimits | null {
-    return this.shared.ratelimits;
+    const seen = this.shared.seen;
+    if (seen.view === undefined) seen.view = seen.headers && ratelimitsFromObservation(parseRateLimitHeaders(seen.headers, seen.receivedAt), seen.receivedAt);
+    return seen.view;
   }
 
   /** The local view of the budget (what the limiter will allow next). */
@@ -172,7 +210,7 @@ export class Amber {
     const sites = await this.listSites(options);
     const site = activeSites(sites)[0];
     if (!site) {
-      const seen = sites.length === 0 ? "no sites" : `only ${sites.map((s) => `${s.status}`).join(", ")} sites`;
+      const seen = sites.length === 0 ? "no sites" : `only ${[...new Set(sites.map((s) => s.status))].join(" and ")} sites`;
       throw new NotFoundError(`This Amber account has ${seen}, none active. New accounts can take a few days; closed sites are old addresses.`, {
         vendor: "amber",
         operation: "getActiveSite",
@@ -197,31 +235,31 @@ export class Amber {
     }
     const resolution = optionalResolution(options.resolution);
     const response = await this.authenticated(`sites/${site}/prices/current`, { previous, next, resolution }, "getCurrentPrices", options.signal);
-    return mergeIntervals([parseIntervals(response.data, "getCurrentPrices", { inPlace: true })]);
+    // One response, already in Amber's order: nothing to merge.
+    return parseIntervals(response.data, "getCurrentPrices", { inPlace: true });
   }
 
   /**
    * Prices for NEM dates `start`..`end` (inclusive; both default to today). Ranges longer than 7
    * days are fetched in 7-day chunks, one after another within the budget, and merged in
    * Amber's order (general, controlledLoad, feedIn; chronological), without gaps or duplicates.
+   * A range of one chunk is returned as Amber sent it.
    */
   async getPrices(options: PricesOptions = {}): Promise<AmberInterval[]> {
     const chunks: AmberInterval[][] = [];
     for await (const chunk of this.iteratePrices(options)) chunks.push(chunk.records);
-    return mergeIntervals(chunks);
+    return chunks.length === 1 ? chunks[0]! : mergeIntervals(chunks);
   }
 
   /** `getPrices` chunk by chunk: each yielded chunk carries its dates, records and progress. */
   iteratePrices(options: PricesOptions = {}): AsyncGenerator<Chunk<AmberInterval>, void, undefined> {
     const site = this.siteFor(options.site);
     const today = nemDate(this.shared.clock.now());
-    const start = options.start === undefined ? today : toNemDate(options.start, "start");
-    const end = options.end === undefined ? today : toNemDate(options.end, "end");
-    checkOrder(start, end);
+    const chunks = splitDateRange(options.start ?? today, options.end ?? today);
     const resolution = optionalResolution(options.resolution);
     this.requireToken("getPrices");
     return fetchChunks(
-      splitDateRange(start, end),
+      chunks,
       async (chunk) => {
         const response = await this.authenticated(`sites/${site}/prices`, { startDate: chunk.start, endDate: chunk.end, resolution }, "getPrices", options.signal);
         return parseIntervals(response.data, "getPrices", { inPlace: true });
@@ -238,7 +276,7 @@ export class Amber {
   async getUsage(options: UsageOptions): Promise<UsageRecord[]> {
     const chunks: UsageRecord[][] = [];
     for await (const chunk of this.iterateUsage(options)) chunks.push(chunk.records);
-    return mergeUsage(chunks);
+    return chunks.length === 1 ? chunks[0]! : mergeUsage(chunks);
   }
 
   /** `getUsage` chunk by chunk, with progress. */
@@ -247,12 +285,10 @@ export class Amber {
     if (options?.start === undefined || options.end === undefined) {
       throw new ValidationError("getUsage needs both start and end (NEM dates, inclusive). Nothing was sent.", { field: options?.start === undefined ? "start" : "end", vendor: "amber", operation: "getUsage" });
     }
-    const start = toNemDate(options.start, "start");
-    const end = toNemDate(options.end, "end");
-    checkOrder(start, end);
+    const chunks = splitDateRange(options.start, options.end);
     this.requireToken("getUsage");
     return fetchChunks(
-      splitDateRange(start, end),
+      chunks,
       async (chunk) => {
         const response = await this.authenticated(`sites/${site}/usage`, { startDate: chunk.start, endDate: chunk.end }, "getUsage", options.signal);
         return parseUsage(response.data, "getUsage");
@@ -263,7 +299,8 @@ export class Amber {
 
   /**
    * Renewables share of a state's grid (no token needed, no rate-limit headers: it leaves
-   * `getRatelimits()` alone and does not use the budget). Default: only the current 30-minute value.
+   * `getRatelimits()` alone and does not use the budget; after an edge 429 it backs off on its
+   * own). Default: only the current 30-minute value.
    */
   async getCurrentRenewables(state: State, options: RenewablesOptions = {}): Promise<Renewable[]> {
     const normalised = typeof state === "string" ? state.toLowerCase() : state;
@@ -337,89 +374,91 @@ export function activeSites(sites: readonly Site[]): Site[] {
 }
 
 function createShared(options: AmberOptions): Shared {
+  checkLimiterOptions(options);
   const token = options.token === undefined || options.token === "" ? null : options.token.trim();
   if (token !== null && !TOKEN_RE.test(token)) {
     throw new ConfigurationError(`The Amber token contains spaces or control characters; copy it again. ${TOKEN_HELP}`, { vendor: "amber", setting: "token" });
   }
   registerSecret(token);
   const clock = options.clock ?? systemClock;
-  const onLimit = options.onLimit ?? "wait";
-  const limiter =
-    options.limiter ??
-    new RateLimiter({
-      name: "amber",
-      vendor: "amber",
-      limit: options.rateLimit?.limit ?? AMBER_RATE_LIMIT.limit,
-      windowMs: options.rateLimit?.windowMs ?? AMBER_RATE_LIMIT.windowMs,
-      onLimit,
-      maxWaitMs: options.maxWaitMs,
-      clock,
-    });
-  const gatewayBase = options.gatewayBackoff?.baseMs ?? 1000;
-  const gatewayMax = options.gatewayBackoff?.maxMs ?? 300_000;
-  // In "throw" mode a 429 is reported at once; in "wait" mode the transport may wait up to a full window (plus margin) and retry.
-  const retry = resolveRetryPolicy({ maxRetryAfterMs: onLimit === "throw" ? 0 : (options.maxWaitMs ?? 310_000) }, options.retry);
+  const refusalBackoff = { baseMs: options.gatewayBackoff?.baseMs ?? 1000, maxMs: options.gatewayBackoff?.maxMs ?? 300_000 };
+  const limiter = options.limiter ?? ownLimiter(options, clock, refusalBackoff);
+  // The limiter has already taken in what a refusal said (RateLimit-Reset, Retry-After, the
+  // back-off after an edge 429) and waits for it within its own maxWaitMs, or refuses at once in
+  // "throw" mode; a retry only adds the policy's short jittered back-off before asking it again.
+  const retry = resolveRetryPolicy({ respectRetryAfter: false }, options.retry);
   const baseUrl = options.baseUrl ?? AMBER_BASE_URL;
-  let gateway429s = 0;
-  let anonymous429s = 0;
-  const shared: Shared = {
+  const seen = lastSeenOf(limiter);
+  const anonymousLimiter = new RateLimiter({
+    name: "amber renewables",
+    vendor: "amber",
+    onLimit: limiter.mode,
+    maxWaitMs: options.maxWaitMs,
+    refusalBackoff,
+    clock,
+  });
+  const common = { vendor: "amber", baseUrl, clock, retry, timeoutMs: options.timeoutMs, logger: options.logger, fetch: options.fetch, userAgent: options.userAgent };
+  return {
     token,
     baseUrl,
     clock,
     limiter,
-    ratelimits: null,
+    seen,
     transport: new HttpTransport({
-      vendor: "amber",
-      baseUrl,
-      clock,
+      ...common,
       limiter,
-      retry,
-      timeoutMs: options.timeoutMs,
-      logger: options.logger,
-      fetch: options.fetch,
-      userAgent: options.userAgent,
       headers: token ? { authorization: `Bearer ${token}` } : {},
       onResponse: (response) => {
-        const seen = ratelimitsFromHeaders(response.headers, response.receivedAt);
-        if (seen) shared.ratelimits = seen;
-        if (response.ok) gateway429s = 0;
+        if (hasRateLimitHeaders(response.headers)) {
+          seen.headers = response.headers;
+          seen.receivedAt = response.receivedAt;
+          seen.view = undefined;
+        }
       },
-      mapHttpError: (response, request) =>
-        mapAmberHttpError(response, {
-          operation: request.operation,
-          nowMs: response.receivedAt,
-          onGatewayThrottle: () => {
-            gateway429s++;
-            const waitMs = Math.min(gatewayMax, gatewayBase * 2 ** (gateway429s - 1));
-            limiter.blockUntil(response.receivedAt + waitMs);
-            return waitMs;
-          },
-          onAppThrottle: (waitMs) => limiter.blockUntil(response.receivedAt + waitMs + 1000),
-        }),
+      mapHttpError: (response, request) => mapAmberHttpError(response, { operation: request.operation, retryableStatuses: retry.statusCodes, limiter }),
     }),
     anonymous: new HttpTransport({
-      vendor: "amber",
-      baseUrl,
-      clock,
-      limiter: null,
-      retry,
-      timeoutMs: options.timeoutMs,
-      logger: options.logger,
-      fetch: options.fetch,
-      userAgent: options.userAgent,
-      onResponse: (response) => {
-        if (response.ok) anonymous429s = 0;
-      },
-      mapHttpError: (response, request) =>
-        mapAmberHttpError(response, {
-          operation: request.operation,
-          nowMs: response.receivedAt,
-          onGatewayThrottle: () => Math.min(gatewayMax, gatewayBase * 2 ** (++anonymous429s - 1)),
-          onAppThrottle: () => {},
-        }),
+      ...common,
+      limiter: anonymousLimiter,
+      mapHttpError: (response, request) => mapAmberHttpError(response, { operation: request.operation, retryableStatuses: retry.statusCodes, limiter: anonymousLimiter }),
     }),
   };
-  return shared;
+}
+
+function ownLimiter(options: AmberOptions, clock: Clock, refusalBackoff: { baseMs: number; maxMs: number }): RateLimiter {
+  return new RateLimiter({
+    name: "amber",
+    vendor: "amber",
+    limit: options.rateLimit?.limit ?? AMBER_RATE_LIMIT.limit,
+    windowMs: options.rateLimit?.windowMs ?? AMBER_RATE_LIMIT.windowMs,
+    // Amber's documented 50/300 s is only the assumption until its RateLimit-Policy says otherwise;
+    // a budget the caller chose is kept.
+    adoptServerPolicy: options.rateLimit ? false : "override",
+    onLimit: options.onLimit ?? "wait",
+    maxWaitMs: options.maxWaitMs,
+    refusalBackoff,
+    clock,
+  });
+}
+
+/** The options that configure a limiter: with a shared `limiter`, they belong on it. */
+const LIMITER_SETTINGS = ["onLimit", "maxWaitMs", "rateLimit", "gatewayBackoff"] as const;
+
+function checkLimiterOptions(options: AmberOptions): void {
+  if (!options.limiter) return;
+  const clashing = LIMITER_SETTINGS.filter((key) => options[key] !== undefined);
+  if (clashing.length > 0) {
+    throw new ConfigurationError(
+      `${clashing.join(", ")} cannot be combined with { limiter }: the shared RateLimiter's own settings apply. ` +
+        `Set them on the RateLimiter (onLimit, maxWaitMs, limit/windowMs, refusalBackoff), or drop { limiter }.`,
+      { vendor: "amber", setting: clashing[0] },
+    );
+  }
+}
+
+/** Whether a response carries any `RateLimit-*` header (one lookup on Amber's usual answers). */
+function hasRateLimitHeaders(headers: Headers): boolean {
+  return headers.has("ratelimit-remaining") || headers.has("ratelimit-limit") || headers.has("ratelimit-reset") || headers.has("ratelimit-policy");
 }
 
 /** Upper-cases and checks a site id (a 26-character ULID); `ValidationError` otherwise, nothing sent. */
@@ -447,10 +486,4 @@ function optionalResolution(value: unknown): Resolution | undefined {
     throw new ValidationError(`resolution must be 5 or 30 (minutes), got ${String(value)}. Nothing was sent.`, { field: "resolution", vendor: "amber" });
   }
   return value;
-}
-
-function checkOrder(start: CalendarDate, end: CalendarDate): void {
-  if (daysBetween(start, end) < 0) {
-    throw new ValidationError(`start ${start} is after end ${end} (both inclusive NEM dates). Nothing was sent.`, { field: "start", vendor: "amber" });
-  }
 }

@@ -1,33 +1,38 @@
 import { ApiError, AuthenticationError, NotFoundError, RateLimitError, type OpenPowerError } from "../core/errors/index.js";
-import { vendorMessageOf } from "../core/http/http-errors.js";
+import { defaultHttpError, vendorMessageOf } from "../core/http/http-errors.js";
 import type { TransportResponse } from "../core/http/types.js";
-import { parseRateLimitHeaders } from "../core/rate-limit/headers.js";
+import type { RateLimiter } from "../core/rate-limit/limiter.js";
 
 /** Where to get a token, for error messages. */
 export const TOKEN_HELP = "Generate a token at https://app.amber.com.au/developers (turn on developer mode) and pass it as { token } (AMBER_TOKEN in the examples).";
 
 export interface AmberErrorContext {
   operation: string | undefined;
-  nowMs: number;
+  /** The retry policy's retryable statuses (they decide whether a 429 or 5xx is `retryable`). */
+  retryableStatuses: readonly number[];
   /**
-   * Called for a 429 without `RateLimit-*` headers (the API Gateway/CloudFront edge throttle);
-   * returns how long to back off, in ms.
+   * The limiter of the transport that got the response. For an edge 429 the transport has already
+   * made it back off (`observeRefusal`); the error reports that back-off as `retryAfterMs`.
    */
-  onGatewayThrottle: () => number;
-  /** Called for Amber's own 429 (with headers); `waitMs` is until the window resets. */
-  onAppThrottle: (waitMs: number) => void;
+  limiter: RateLimiter | null;
 }
 
 /**
- * Maps Amber's HTTP errors to typed errors. Amber's bodies are API Gateway envelopes,
- * `{"message": "..."}`. Status by status (see docs/amber.md):
+ * Maps Amber's HTTP errors to typed errors with Amber's wording. Amber's bodies are API Gateway
+ * envelopes, `{"message": "..."}`. Status by status (see docs/amber.md):
  * 401 no token / 403 invalid token (the contract only declares 401) → `AuthenticationError`;
  * 404 unknown site or state → `NotFoundError`; 400/422 → `ApiError` (not retryable);
- * 429 → `RateLimitError` (code `RATE_LIMITED` with headers, `GATEWAY_THROTTLED` without);
- * 5xx → retryable `ApiError`.
+ * 429 → core's `RateLimitError` with Amber's message and a code: `RATE_LIMITED` when Amber said
+ * when its window resets, `GATEWAY_THROTTLED` for the edge's 429 that says nothing;
+ * 5xx → undefined (core's retryable `ApiError`).
+ *
+ * The back-off itself is not done here: the transport feeds every response to the limiter
+ * (`observe`, and `observeRefusal` for a 429 without hints) before this runs.
  */
 export function mapAmberHttpError(response: TransportResponse, ctx: AmberErrorContext): OpenPowerError | undefined {
   const { status } = response;
+  if (status === 429) return rateLimitError(response, ctx);
+  if (status !== 400 && status !== 401 && status !== 403 && status !== 404 && status !== 422) return undefined;
   const vendorMessage = vendorMessageOf(response.data);
   const said = vendorMessage ? `, "${vendorMessage}"` : "";
   const base = { vendor: "amber", operation: ctx.operation, status, requestId: response.requestId };
@@ -54,32 +59,34 @@ export function mapAmberHttpError(response: TransportResponse, ctx: AmberErrorCo
         vendorMessage,
         retryable: false,
       });
-    case 422:
+    default:
       return new ApiError(
         `Amber refused the request size (HTTP 422${said}): date ranges are limited to 7 days and next + previous to 2048 intervals. ` +
           `Let the client split the range (getPrices/getUsage do), or ask for fewer intervals.`,
         { ...base, vendorMessage, retryable: false },
       );
-    case 429: {
-      const hints = parseRateLimitHeaders(response.headers, ctx.nowMs);
-      const hasHeaders = hints.remaining !== undefined || hints.resetAfterMs !== undefined || hints.limit !== undefined;
-      if (!hasHeaders) {
-        const waitMs = ctx.onGatewayThrottle();
-        return new RateLimitError(
-          `Amber's gateway throttled the request (HTTP 429 without rate-limit headers${said}). Backing off ${Math.ceil(waitMs / 1000)} s; ` +
-            `these are usually brief. If they persist, poll less often.`,
-          { ...base, code: "GATEWAY_THROTTLED", retryAfterMs: waitMs, resetAt: new Date(ctx.nowMs + waitMs) },
-        );
-      }
-      const waitMs = hints.retryAfterMs ?? hints.resetAfterMs ?? 60_000;
-      ctx.onAppThrottle(waitMs);
-      return new RateLimitError(
-        `Amber's rate limit is used up (HTTP 429${said}; ${hints.policy ?? "50 requests per 300 s"} per account). ` +
-          `It resets in ${Math.ceil(waitMs / 1000)} s. Another program may be using the same account.`,
-        { ...base, code: "RATE_LIMITED", retryAfterMs: waitMs, resetAt: new Date(ctx.nowMs + waitMs) },
-      );
-    }
-    default:
-      return undefined;
   }
+}
+
+/** Core's 429 error (wait time, reset, retryability from the headers), reworded for Amber. */
+function rateLimitError(response: TransportResponse, ctx: AmberErrorContext): RateLimitError {
+  const core = defaultHttpError(response, "amber", ctx.operation, response.receivedAt, ctx.retryableStatuses);
+  const vendorMessage = vendorMessageOf(response.data);
+  const said = vendorMessage ? `, "${vendorMessage}"` : "";
+  const details = { vendor: "amber", operation: ctx.operation, status: 429, requestId: response.requestId, retryable: core.retryable };
+  if (core.retryAfterMs !== undefined) {
+    const policy = response.headers.get("ratelimit-policy") ?? "50;w=300";
+    return new RateLimitError(
+      `Amber's rate limit is used up (HTTP 429${said}; policy ${policy}, per account). ` +
+        `It resets in ${Math.ceil(core.retryAfterMs / 1000)} s. Another program may be using the same account.`,
+      { ...details, code: "RATE_LIMITED", retryAfterMs: core.retryAfterMs, resetAt: (core as RateLimitError).resetAt },
+    );
+  }
+  // The edge's throttle says nothing about when to come back; the limiter already backs off.
+  const waitMs = ctx.limiter ? Math.max(0, ctx.limiter.waitMs(response.receivedAt)) : 0;
+  return new RateLimitError(
+    `Amber's gateway throttled the request (HTTP 429 without rate-limit headers${said}). ` +
+      `${waitMs > 0 ? `Backing off ${Math.ceil(waitMs / 1000)} s; these` : "These"} are usually brief. If they persist, poll less often.`,
+    { ...details, code: "GATEWAY_THROTTLED", retryAfterMs: waitMs > 0 ? waitMs : undefined, resetAt: waitMs > 0 ? new Date(response.receivedAt + waitMs) : undefined },
+  );
 }

@@ -60,7 +60,6 @@ export {
   type ChunkProgress,
   type DateInput,
 } from "./chunking.js";
-export { Ratelimits, ratelimitsFromHeaders } from "./ratelimits.js";
+export { Ratelimits } from "./ratelimits.js";
 export { State, STATES, isState } from "./state.js";
-export { mapAmberHttpError } from "./errors.js";
 export type { components as AmberWire, paths as AmberPaths, operations as AmberOperations } from "./wire/openapi.js";

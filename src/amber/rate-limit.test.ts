@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Clock } from "../core/clock.js";
-import { ApiError, ConnectionError, RateLimitError, ResponseFormatError, TimeoutError } from "../core/errors/index.js";
+import { ApiError, ConfigurationError, ConnectionError, RateLimitError, ResponseFormatError, TimeoutError } from "../core/errors/index.js";
+import { RateLimiter } from "../core/rate-limit/limiter.js";
 import { VirtualClock } from "../sim/kernel.js";
 import { startAmberSimulator, type AmberSimulator, type AmberSimulatorOptions } from "../sim/amber/index.js";
 import { Amber, type AmberOptions } from "./client.js";
+import { State } from "./state.js";
 
 const T0 = Date.parse("2025-03-10T04:07:40Z");
 const SITE = "01GM47PZ7VYRDP071ED43M47TX";
@@ -25,6 +27,19 @@ async function setup(simOptions: AmberSimulatorOptions = {}, clientOptions: Ambe
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 2));
   expect(check()).toBe(true);
+}
+
+/** The outcome of `promise`, which must settle without anything sleeping on the (manual) clock. */
+async function settledAtOnce(promise: Promise<unknown>, clock: VirtualClock): Promise<unknown> {
+  let done = false;
+  let outcome: unknown;
+  promise.then(
+    (value) => ((done = true), (outcome = value)),
+    (error: unknown) => ((done = true), (outcome = error)),
+  );
+  await until(() => done || clock.pendingSleeps > 0);
+  expect(done, "settled without waiting on the clock").toBe(true);
+  return outcome;
 }
 
 describe("pacing by the budget", () => {
@@ -101,6 +116,94 @@ describe("pacing by the budget", () => {
   });
 });
 
+describe("Amber's RateLimit-Policy", () => {
+  it("replaces the assumed 50 per 300 s with the policy Amber sends", async () => {
+    const { sim, amber } = await setup({ rateLimit: { limit: 100, windowMs: 60_000 } }, { onLimit: "throw" });
+    expect(amber.rateLimitState()).toMatchObject({ limit: 50, windowMs: 300_000 });
+    for (let i = 0; i < 60; i++) await amber.listSites();
+    expect(sim.http.requests).toHaveLength(60);
+    expect(amber.rateLimitState()).toMatchObject({ limit: 100, windowMs: 60_000, remaining: 40 });
+  });
+
+  it("keeps a budget the caller configured, whatever the policy", async () => {
+    const { sim, amber } = await setup({ rateLimit: { limit: 100, windowMs: 60_000 } }, { onLimit: "throw", rateLimit: { limit: 4, windowMs: 10_000 } });
+    for (let i = 0; i < 4; i++) await amber.listSites();
+    await expect(amber.listSites()).rejects.toMatchObject({ name: "RateLimitError", local: true });
+    expect(sim.http.requests).toHaveLength(4);
+    expect(amber.rateLimitState()).toMatchObject({ limit: 4, windowMs: 10_000 });
+  });
+});
+
+describe("maxWaitMs", () => {
+  it("throws at once, sending nothing, when the budget frees up later than maxWaitMs", async () => {
+    const { sim, amber, clock } = await setup({ rateLimit: { limit: 2, windowMs: 60_000 } }, { maxWaitMs: 5_000 });
+    await amber.getCurrentPrices();
+    await amber.getCurrentPrices();
+    const error = await settledAtOnce(amber.getCurrentPrices(), clock);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ local: true });
+    expect((error as RateLimitError).retryAfterMs).toBeGreaterThan(5_000);
+    expect(sim.http.requests).toHaveLength(2);
+  });
+
+  it("after Amber's 429, does not wait out a reset longer than maxWaitMs", async () => {
+    const { sim, amber, clock } = await setup({ rateLimit: { limit: 3, windowMs: 60_000 } }, { maxWaitMs: 5_000 });
+    const other = new Amber({ token: sim.token, baseUrl: sim.url, clock, site: SITE });
+    for (let i = 0; i < 3; i++) await other.getCurrentPrices();
+    const pending = amber.getCurrentPrices().catch((e: unknown) => e);
+    // The retry's short back-off runs on the clock; the limiter then refuses the 61 s wait.
+    await until(() => sim.stats().rateLimited === 1 && clock.pendingSleeps > 0);
+    await clock.advance(1_000);
+    const error = await pending;
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBeGreaterThan(5_000);
+    expect(clock.now() - T0).toBeLessThanOrEqual(1_000);
+    expect(sim.http.requests).toHaveLength(4);
+  });
+});
+
+describe("a shared limiter", () => {
+  it("refuses onLimit, maxWaitMs, rateLimit and gatewayBackoff next to it", () => {
+    const limiter = new RateLimiter({ onLimit: "throw" });
+    expect(() => new Amber({ limiter, onLimit: "wait" })).toThrow(ConfigurationError);
+    expect(() => new Amber({ limiter, maxWaitMs: 1000 })).toThrow(/maxWaitMs cannot be combined with \{ limiter \}/);
+    expect(() => new Amber({ limiter, rateLimit: { limit: 1, windowMs: 1 } })).toThrow(ConfigurationError);
+    expect(() => new Amber({ limiter, gatewayBackoff: { baseMs: 1 } })).toThrow(ConfigurationError);
+    expect(() => new Amber({ limiter })).not.toThrow();
+  });
+
+  it("takes its throw mode: Amber's 429 is reported at once, not slept on", async () => {
+    const { sim, clock } = await setup({ rateLimit: { limit: 3, windowMs: 60_000 } });
+    const limiter = new RateLimiter({ name: "amber", limit: 50, windowMs: 300_000, onLimit: "throw", clock });
+    const amber = new Amber({ token: sim.token, baseUrl: sim.url, clock, site: SITE, limiter });
+    const other = new Amber({ token: sim.token, baseUrl: sim.url, clock, site: SITE });
+    for (let i = 0; i < 3; i++) await other.getCurrentPrices();
+    const error = await settledAtOnce(amber.getCurrentPrices(), clock);
+    expect(error).toMatchObject({ name: "RateLimitError", code: "RATE_LIMITED", local: false, retryAfterMs: 60_000 });
+    expect(sim.http.requests).toHaveLength(4);
+  });
+
+  it("is one budget for several clients: they share getRatelimits, pacing and the edge back-off", async () => {
+    const { sim, clock } = await setup({ rateLimit: { limit: 3, windowMs: 60_000 } });
+    const limiter = new RateLimiter({ name: "amber", limit: 50, windowMs: 300_000, onLimit: "throw", clock });
+    const a = new Amber({ token: sim.token, baseUrl: sim.url, clock, site: SITE, limiter });
+    const b = new Amber({ token: sim.token, baseUrl: sim.url, clock, site: SITE, limiter });
+    await a.listSites();
+    expect(b.getRatelimits()).toMatchObject({ remaining: 2, policy: "3;w=60" });
+    sim.setGatewayThrottle(1);
+    await expect(a.listSites()).rejects.toMatchObject({ code: "GATEWAY_THROTTLED", retryAfterMs: 1_000 });
+    // b is held back by a's edge 429, without sending.
+    await expect(b.listSites()).rejects.toMatchObject({ local: true });
+    await clock.advance(1_000);
+    await b.listSites();
+    expect(a.getRatelimits()).toMatchObject({ remaining: 1 });
+    await b.listSites();
+    // The budget a and b used together is gone: neither sends a fourth request.
+    await expect(a.listSites()).rejects.toMatchObject({ local: true });
+    expect(sim.stats()).toMatchObject({ requests: 4, gatewayThrottled: 1, rateLimited: 0 });
+  });
+});
+
 describe("the edge throttle (429 without rate-limit headers)", () => {
   it("backs off exponentially, blocks the budget and retries (wait mode)", async () => {
     const { sim, amber, clock } = await setup({ gatewayThrottle: 2 });
@@ -134,6 +237,59 @@ describe("the edge throttle (429 without rate-limit headers)", () => {
     sim.setGatewayThrottle(false);
     await clock.advance(2_000);
     await expect(amber.getCurrentPrices()).resolves.toHaveLength(2);
+  });
+});
+
+describe("gatewayBackoff", () => {
+  it("sets the edge back-off: baseMs doubling up to maxMs, reset by a success", async () => {
+    const { sim, amber, clock } = await setup({}, { onLimit: "throw", gatewayBackoff: { baseMs: 5_000, maxMs: 8_000 } });
+    sim.setGatewayThrottle(true);
+    const waits: unknown[] = [];
+    for (const step of [5_000, 8_000, 8_000]) {
+      const error = (await amber.listSites().catch((e: unknown) => e)) as RateLimitError;
+      waits.push(error.retryAfterMs);
+      await expect(amber.listSites()).rejects.toMatchObject({ local: true });
+      await clock.advance(step);
+    }
+    expect(waits).toEqual([5_000, 8_000, 8_000]);
+    sim.setGatewayThrottle(false);
+    await expect(amber.listSites()).resolves.toHaveLength(3);
+    // After the success the next edge 429 starts again from baseMs.
+    sim.setGatewayThrottle(1);
+    await expect(amber.listSites()).rejects.toMatchObject({ code: "GATEWAY_THROTTLED", retryAfterMs: 5_000 });
+  });
+});
+
+describe("renewables and the edge throttle", () => {
+  it("backs off after an edge 429 too, without touching the account's budget (throw mode)", async () => {
+    const { sim, amber, clock } = await setup({}, { onLimit: "throw" });
+    sim.setGatewayThrottle(true);
+    await expect(amber.getCurrentRenewables(State.VIC)).rejects.toMatchObject({ name: "RateLimitError", code: "GATEWAY_THROTTLED", retryAfterMs: 1_000 });
+    // Held back locally: the second call is not sent.
+    await expect(amber.getCurrentRenewables(State.VIC)).rejects.toMatchObject({ name: "RateLimitError", local: true });
+    expect(sim.stats().gatewayThrottled).toBe(1);
+    await clock.advance(1_000);
+    await expect(amber.getCurrentRenewables(State.VIC)).rejects.toMatchObject({ code: "GATEWAY_THROTTLED", retryAfterMs: 2_000 });
+    sim.setGatewayThrottle(false);
+    // The account's budget is not blocked by the renewables back-off.
+    await expect(amber.listSites()).resolves.toHaveLength(3);
+    await expect(amber.getCurrentRenewables(State.VIC)).rejects.toMatchObject({ local: true });
+    await clock.advance(2_000);
+    await expect(amber.getCurrentRenewables(State.VIC)).resolves.toHaveLength(1);
+  });
+
+  it("waits out the back-off and retries (wait mode)", async () => {
+    const { sim, clock } = await setup({ gatewayThrottle: 2 });
+    const anonymous = new Amber({ baseUrl: sim.url, clock });
+    const pending = anonymous.getCurrentRenewables(State.NSW);
+    await until(() => sim.stats().gatewayThrottled === 1 && clock.pendingSleeps > 0);
+    await clock.advance(1_000);
+    await until(() => sim.stats().gatewayThrottled === 2 && clock.pendingSleeps > 0);
+    await clock.advance(2_000);
+    await expect(pending).resolves.toHaveLength(1);
+    const at = sim.http.requests.map((r) => r.at - T0);
+    expect(at[1]).toBeGreaterThanOrEqual(1_000);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(2_000);
   });
 });
 

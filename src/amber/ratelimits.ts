@@ -1,4 +1,4 @@
-import { parseRateLimitPolicy } from "../core/rate-limit/headers.js";
+import { parseRateLimitPolicy, type RateLimitObservation } from "../core/rate-limit/headers.js";
 
 /**
  * What Amber last said about the request budget, from the `RateLimit-*` headers of the most
@@ -43,19 +43,18 @@ export class Ratelimits {
   }
 }
 
-function headerNumber(headers: Headers, name: string): number | null {
-  const value = headers.get(name);
-  if (value === null || value.trim() === "") return null;
-  const n = Number(value.trim());
-  return Number.isFinite(n) && n >= 0 ? n : null;
-}
-
-/** Reads the four `RateLimit-*` headers; null when none is present (anonymous calls, edge 429s). */
-export function ratelimitsFromHeaders(headers: Headers, receivedAt: number): Ratelimits | null {
-  const limit = headerNumber(headers, "ratelimit-limit");
-  const remaining = headerNumber(headers, "ratelimit-remaining");
-  const reset = headerNumber(headers, "ratelimit-reset");
-  const policy = headers.get("ratelimit-policy");
-  if (limit === null && remaining === null && reset === null && policy === null) return null;
-  return new Ratelimits({ limit, remaining, reset, policy, refreshed: new Date(receivedAt) });
+/**
+ * The `Ratelimits` view of core's parsed rate-limit headers (`parseRateLimitHeaders`); null when
+ * they carry none of the four (anonymous calls, edge 429s).
+ */
+export function ratelimitsFromObservation(observation: RateLimitObservation, receivedAt: number): Ratelimits | null {
+  const { limit, remaining, resetAfterMs, policy } = observation;
+  if (limit === undefined && remaining === undefined && resetAfterMs === undefined && policy === undefined) return null;
+  return new Ratelimits({
+    limit: limit ?? null,
+    remaining: remaining ?? null,
+    reset: resetAfterMs === undefined ? null : resetAfterMs / 1000,
+    policy: policy ?? null,
+    refreshed: new Date(receivedAt),
+  });
 }

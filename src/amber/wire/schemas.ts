@@ -27,14 +27,14 @@ export const TARIFF_PERIODS = ["offPeak", "shoulder", "solarSponge", "peak"] as 
 export const TARIFF_SEASONS = ["default", "summer", "autumn", "winter", "spring", "nonSummer", "holiday", "weekend", "weekendHoliday", "weekday"] as const;
 export const USAGE_QUALITIES = ["estimated", "billable"] as const;
 export const RENEWABLE_TYPES = ["ActualRenewable", "CurrentRenewable", "ForecastRenewable"] as const;
-export const INTERVAL_DURATIONS = [5, 15, 30] as const;
 
 /** "general" | "controlledLoad" | "feedIn", or a channel type Amber adds later. */
 export type ChannelType = (typeof CHANNEL_TYPES)[number] | (string & {});
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-// ISO 8601 date-time with an explicit zone (Amber sends `Z` for startTime/endTime, `+10:00` for nemTime).
-const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+/** A "YYYY-MM-DD" shape (the fast path in `fast-parse.ts` checks the same). */
+export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** ISO 8601 date-time with an explicit zone (Amber sends `Z` for startTime/endTime, `+10:00` for nemTime). */
+export const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A "YYYY-MM-DD" calendar date (Amber's `date`, `activeFrom`, `closedOn`). */
 export const wireDate = z.string().regex(DATE_RE, "expected a YYYY-MM-DD date");
@@ -124,11 +124,7 @@ export const renewableWire = z.looseObject({
   descriptor: tolerantEnum(RENEWABLE_DESCRIPTORS),
 });
 
-/** The API Gateway error envelope, `{"message": "..."}`. */
-export const errorBodySchema = z.looseObject({ message: z.string() });
-
 export type WireSite = z.output<typeof siteSchema>;
-export type WireChannel = z.output<typeof channelSchema>;
 export type WireInterval = z.output<typeof intervalWire>;
 export type WireUsage = z.output<typeof usageWire>;
 export type WireRenewable = z.output<typeof renewableWire>;

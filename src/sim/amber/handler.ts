@@ -93,7 +93,7 @@ export class AmberApi {
     const path = req.path.replace(/\/+$/, "");
     if (req.method !== "GET") return missingToken();
     const renewables = /^\/v1\/state\/([^/]+)\/renewables\/current$/.exec(path);
-    if (renewables) return this.renewables(decodeURIComponent(renewables[1]!), req.query, req.receivedAt);
+    if (renewables) return this.renewables(decodePathSegment(renewables[1]!) ?? "", req.query, req.receivedAt);
     const site = /^\/v1\/sites(?:\/([^/]+)\/(prices\/current|prices|usage))?$/.exec(path);
     if (!site) return missingToken();
 
@@ -107,7 +107,7 @@ export class AmberApi {
       this.counters.rateLimited++;
       return { status: 429, headers: limit.headers, body: { message: "Too Many Requests" } };
     }
-    const answer = this.siteRoute(site[1] === undefined ? undefined : decodeURIComponent(site[1]), site[2], req.query, req.receivedAt);
+    const answer = this.siteRoute(site[1] === undefined ? undefined : (decodePathSegment(site[1]) ?? ""), site[2], req.query, req.receivedAt);
     answer.headers = { ...limit.headers, ...answer.headers };
     return answer;
   }
@@ -174,6 +174,15 @@ export class AmberApi {
     const n = ++this.requestSeq;
     const hex = (this.options.seed >>> 0).toString(16).padStart(8, "0");
     return `${hex}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+  }
+}
+
+/** A percent-decoded path segment, or null for a malformed escape (which then matches no site or state: 404, not a 500). */
+function decodePathSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
   }
 }
 

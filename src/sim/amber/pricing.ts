@@ -164,7 +164,12 @@ export class AmberPricing {
         out.range = { min: round(band.min, 5), max: round(band.max, 5) };
       }
       if (end - now <= 24 * HOUR) {
-        const prices = [spot - (spot - band.min) * 0.6, spot, spot + (band.max - spot) * 0.6].map((s) => round(retail(channel, s, end, site), 5));
+        // The band's widths around the forecast, moved onto the spot actually used: a locked-in
+        // current price is the actual, which may lie outside the forecast's band.
+        const centre = type === "CurrentInterval" && !estimate ? model.forecastCents(end, duration, now) : spot;
+        const below = Math.max(0, centre - band.min) * 0.6;
+        const above = Math.max(0, band.max - centre) * 0.6;
+        const prices = [spot - below, spot, spot + above].map((s) => round(retail(channel, s, end, site), 5));
         out.advancedPrice = { low: prices[0], predicted: prices[1], high: prices[2] };
       }
     }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseIntervals, parseRenewables, parseSites, parseUsage } from "../../amber/intervals.js";
 import { mapAmberHttpError } from "../../amber/errors.js";
 import { fixture } from "../../amber/test-support/fixtures.js";
+import { DEFAULT_RETRY_POLICY } from "../../core/http/retry-policy.js";
 import { formatNemTime, nemDateOfIntervalEnd } from "../../core/time/nem.js";
 import { VirtualClock } from "../kernel.js";
 import { startAmberSimulator, type AmberSimulator, type AmberSimulatorOptions } from "./index.js";
@@ -57,6 +58,13 @@ describe("auth and routing", () => {
     const { get } = await start();
     expect(await get("/sites/01ARZ3NDEKTSV4RRFFQ69G5FAV/prices/current")).toMatchObject({ status: 404, body: { message: "Site not found" } });
   });
+
+  it("answers 404, not a 500, for a site or state with a malformed percent escape", async () => {
+    const { get, sim } = await start();
+    expect(await get("/sites/%E0%A4%A/prices/current")).toMatchObject({ status: 404, body: { message: "Site not found" } });
+    expect(await get("/state/%zz/renewables/current", null)).toMatchObject({ status: 404, body: { message: "State not found" } });
+    expect(sim.stats().byStatus[500]).toBeUndefined();
+  });
 });
 
 describe("validation", () => {
@@ -93,7 +101,7 @@ describe("validation", () => {
       const r = await get(path);
       const error = mapAmberHttpError(
         { status: r.status, ok: false, headers: r.headers, data: r.body, url: `http://x/v1${path}`, method: "GET", requestId: undefined, attempts: 1, receivedAt: T0 },
-        { operation: "test", nowMs: T0, onGatewayThrottle: () => 0, onAppThrottle: () => {} },
+        { operation: "test", retryableStatuses: DEFAULT_RETRY_POLICY.statusCodes, limiter: null },
       )!;
       expect(error.name).toBe(name);
       expect(error.message).toContain(text);
@@ -101,7 +109,7 @@ describe("validation", () => {
     }
     const serverError = mapAmberHttpError(
       { status: 500, ok: false, headers: new Headers(), data: fixture("error-500.json"), url: "http://x/v1/sites", method: "GET", requestId: undefined, attempts: 1, receivedAt: T0 },
-      { operation: "test", nowMs: T0, onGatewayThrottle: () => 0, onAppThrottle: () => {} },
+      { operation: "test", retryableStatuses: DEFAULT_RETRY_POLICY.statusCodes, limiter: null },
     );
     expect(serverError).toBeUndefined(); // the transport's default: a retryable ApiError
   });
@@ -203,9 +211,38 @@ describe("interval shapes and time semantics", () => {
       expect(f.perKwh).toBeCloseTo(-((g.spotPerKwh as number) - 0.4), 4);
       expect(f.tariffInformation).toBeUndefined();
       expect(g.tariffInformation).toBeDefined();
+      // Every interval here is within 24 h: all but the actuals carry the band.
       const band = f.advancedPrice as { low: number; predicted: number; high: number } | undefined;
-      if (band) expect(band.low).toBeGreaterThanOrEqual(band.high);
+      if (f.type === "ActualInterval") {
+        expect(band).toBeUndefined();
+      } else {
+        expect(band).toBeDefined();
+        expect(band!.low).toBeGreaterThanOrEqual(band!.high);
+      }
     }
+  });
+
+  it("keeps advancedPrice ordered around the price it predicts, also on a locked-in current interval", async () => {
+    // 27 minutes into each half-hour: both sites' current prices are locked in (the actual spot).
+    const { get, clock } = await start({ rateLimit: false });
+    const first = Math.ceil(T0 / 1_800_000) * 1_800_000 + 27 * 60_000;
+    let checked = 0;
+    for (let k = 0; k < 96; k++) {
+      await clock.set(first + k * 1_800_000);
+      for (const site of [FIVE, THIRTY]) {
+        const body = (await get(`/sites/${site}/prices/current`)).body as Array<Record<string, unknown>>;
+        for (const r of body) {
+          expect(r).toMatchObject({ type: "CurrentInterval", estimate: false });
+          const band = r.advancedPrice as { low: number; predicted: number; high: number };
+          expect(band.predicted).toBeCloseTo(r.perKwh as number, 5);
+          const [below, above] = r.channelType === "feedIn" ? [band.high, band.low] : [band.low, band.high];
+          expect(below, `${site} ${r.channelType} ${r.nemTime as string}`).toBeLessThanOrEqual(band.predicted);
+          expect(above, `${site} ${r.channelType} ${r.nemTime as string}`).toBeGreaterThanOrEqual(band.predicted);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(96 * 2 * 2);
   });
 
   it("puts advancedPrice only on current and near-term forecasts, range only on some forecasts", async () => {
