@@ -11,7 +11,7 @@ import { createSocket } from "node:dgram";
 import { performance } from "node:perf_hooks";
 import { GoodWeInverter } from "../src/goodwe/inverter.js";
 import { decodeEtRunning } from "../src/goodwe/families/et.js";
-import { fromHex } from "../src/goodwe/protocol/frame.js";
+import { fromHex } from "../src/goodwe/protocol/bytes.js";
 import { FN_READ_HOLDING } from "../src/goodwe/protocol/pdu.js";
 import { assessRtuReply, encodeRtuRequest } from "../src/goodwe/protocol/rtu.js";
 import { startGoodWeSimulator } from "../src/sim/goodwe/index.js";

@@ -11,7 +11,6 @@ import type { RuntimeData } from "./types.js";
  */
 
 const neg = (v: number | null): number | null => (v === null ? null : v === 0 ? 0 : -v);
-const nonNegative = (v: number | null): number | null => (v === null ? null : Math.max(0, v));
 
 /** The power flow of one poll. `device` is the serial number (or host when unknown). */
 export function toPowerFlow(data: RuntimeData, device: string): PowerFlow {
@@ -21,18 +20,18 @@ export function toPowerFlow(data: RuntimeData, device: string): PowerFlow {
     const hasBattery = r.batteryMode !== null && r.batteryMode !== 0;
     const gridW = neg(r.activePower);
     const batteryW = hasBattery ? r.pbattery1 : null;
-    const pvW = nonNegative(r.ppv);
+    const pvW = r.ppv; // Σ max(0, ppvN): never negative
     const loadW = pvW === null || gridW === null ? null : pvW + gridW + (batteryW ?? 0);
     return { pvW, loadW, gridW, batteryW, soc: hasBattery && data.battery ? percentToFraction(data.battery.batterySoc) : null, observedAt: data.observedAt, source, raw: data };
   }
   if (data.family === "DT") {
-    const pvW = nonNegative(data.running.ppv);
+    const pvW = data.running.ppv; // Σ round(V × I) of unsigned readings
     const gridW = data.meter ? neg(data.meter.meterActivePower) : null;
     return { pvW, loadW: pvW === null || gridW === null ? null : pvW + gridW, gridW, batteryW: null, soc: null, observedAt: data.observedAt, source, raw: data };
   }
   const r = data.running;
   const hasBattery = r.batteryMode !== null && r.batteryMode !== 0;
-  const pvW = nonNegative(r.ppv);
+  const pvW = r.ppv; // Σ round(V × I) of unsigned readings
   const gridW = neg(r.pgrid);
   const batteryW = hasBattery ? r.pbattery1 : null;
   return {

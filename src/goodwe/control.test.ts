@@ -66,16 +66,15 @@ describe("ET operation modes", () => {
     expect(withIt.s.registers.get(47000)).toBe(4);
   });
 
-  it("eco charge (emulated): nine requests, group 1 all day at the power and SOC asked, groups 2–4 off", async () => {
+  it("eco charge (emulated): one read and six writes, group 1 all day at the power and SOC asked, groups 2–4 off", async () => {
     const { s, inv } = await setup();
     await inv.ecoModeEncoding(); // probe once (cached)
     s.registers.set(47555, 0xff7f); // group 2 on
     s.clearRequests();
     const result = await inv.setOperationMode("ecoCharge", { power: 0.5, soc: 0.9, verify: false });
     expect(result.ok).toBe(true);
-    expect(s.requests).toHaveLength(9);
-    expect(s.requests.map((r) => `${r.kind} ${r.register}`)).toEqual(["read 47555", "read 47561", "read 47567", "write 47547", "write 47555", "write 47561", "write 47567", "write 47000", "write 47511"]);
-    expect(s.requests[3]).toMatchObject({ kind: "write", register: 47547, values: [0x0000, 0x173b, 0xff7f, 0xffce, 90, 0] });
+    expect(s.requests.map((r) => `${r.kind} ${r.register}×${r.count}`)).toEqual(["read 47547×24", "write 47547×6", "write 47555×1", "write 47561×1", "write 47567×1", "write 47000×1", "write 47511×2"]);
+    expect(s.requests[1]).toMatchObject({ kind: "write", register: 47547, values: [0x0000, 0x173b, 0xff7f, 0xffce, 90, 0] });
     expect(s.registers.get(47555)! >> 8).toBe(0);
     expect(s.registers.get(47555)! & 0xff).toBe(0x7f);
     expect(await inv.getOperationMode()).toBe("ecoCharge");
@@ -83,6 +82,49 @@ describe("ET operation modes", () => {
     expect(control.chargeWindows).toEqual([{ window: { start: "00:00", end: "23:59" }, fromGrid: true, stopSoc: 0.9, powerW: 5000 }]);
     expect((await inv.setOperationMode("ecoDischarge", { power: 0.3 })).ok).toBe(true);
     expect(await inv.getOperationMode()).toBe("ecoDischarge");
+  });
+
+  it("self-use (745 platform) writes work mode 5 with EMS auto and the battery-mode clear, and warns", async () => {
+    const { s, inv } = await setup();
+    const r = await inv.setOperationMode("selfUse");
+    expect(r.ok).toBe(true);
+    expect(r.writes.map((w) => [w.register, w.values])).toEqual([
+      [47000, [5]],
+      [47511, [1, 0]],
+      [47533, [1]],
+    ]);
+    expect(r.warnings.join(" ")).toMatch(/745-platform/);
+    expect(s.registers.get(47000)).toBe(5);
+    expect(await inv.getOperationMode()).toBe("selfUse");
+  });
+
+  it("a 745-platform group keeps schedule type 6: power in tenths of a percent, every month 0x0FFF", async () => {
+    const { s, inv } = await setup();
+    // Group 1 as a 745 unit leaves it: disabled type 6 (on_off 6), 100.0 %, SOC 100 %, all months.
+    s.registers.load(47547, Uint8Array.of(0, 0, 23, 59, 6, 0x7f, 0x03, 0xe8, 0, 100, 0x0f, 0xff));
+    const result = await inv.setOperationMode("ecoCharge", { power: 0.5, soc: 0.9 });
+    expect(result.ok).toBe(true);
+    // on_off 0xF9 (−7: type 6 on), power −500 (−50.0 %), months 0x0FFF.
+    expect(result.writes[0]).toMatchObject({ register: 47547, values: [0x0000, 0x173b, 0xf97f, 0xfe0c, 90, 0x0fff], taken: true });
+    expect(await inv.getOperationMode()).toBe("ecoCharge");
+    expect((await inv.readEcoModeGroups()).groups[0]).toMatchObject({ scheduleType: 6, power: -0.5, enabled: true });
+    expect(s.house.getControl().chargeWindows).toEqual([{ window: { start: "00:00", end: "23:59" }, fromGrid: true, stopSoc: 0.9, powerW: 5000 }]);
+    // Writing or clearing one group keeps its type too.
+    expect((await inv.setEcoModeGroup(1, { start: "01:00", end: "05:00", power: 0.25 })).writes[0]!.values).toEqual([0x0100, 0x0500, 0xf97f, 250, 100, 0x0fff]);
+    expect((await inv.clearEcoModeGroup(1)).writes[0]!.values).toEqual([0x3000, 0x3000, 0x0600, 1000, 100, 0]);
+  });
+
+  it("clears an eco group: GoodWe's unset pattern, read back, and the house forgets the window", async () => {
+    const { s, inv } = await setup();
+    expect((await inv.setEcoModeGroup(2, { start: "01:00", end: "05:00", power: -0.5 }, { activate: true })).ok).toBe(true);
+    expect(s.house.getControl().chargeWindows).toHaveLength(1);
+    s.clearRequests();
+    const cleared = await inv.clearEcoModeGroup(2);
+    expect(cleared).toMatchObject({ ok: true, writes: [{ register: 47553, values: [0x3000, 0x3000, 0x0000, 100, 100, 0], taken: true, before: { start: "01:00", enabled: true } }] });
+    expect(s.requests.map((r) => `${r.kind} ${r.register}`)).toEqual(["read 47553", "write 47553", "read 47553"]);
+    expect((await inv.readEcoModeGroups()).groups[1]).toMatchObject({ unset: true, enabled: false });
+    expect(s.house.getControl().chargeWindows).toEqual([]);
+    await expect(inv.clearEcoModeGroup(0)).rejects.toThrow(ValidationError);
   });
 
   it("V1 firmware: the eco group is written in the 8-byte layout, byte for byte the spec's vector", async () => {
@@ -122,6 +164,31 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
     expect(unitAndPdu(s.requests.find((r) => r.kind === "write")!.bytes, transport)).toBe(vector("f706b12c00147ba6"));
     expect(await inv.getOngridBatteryDod()).toBe(0.8);
     expect(s.house.getControl().minSoc).toBe(0.2);
+  });
+
+  it("an export limit while export limiting is off: a warning, or enable: true switches it on", async () => {
+    const { s, inv } = await setup({}, transport);
+    s.registers.set(47509, 0);
+    const stored = await inv.setGridExportLimit(3000);
+    expect(stored.ok).toBe(true);
+    expect(stored.warnings.join(" ")).toMatch(/switched off.*enable: true/);
+    expect(s.house.getControl().exportLimitW).toBeNull();
+    const enabled = await inv.setGridExportLimit(2500, { enable: true });
+    expect(enabled).toMatchObject({ ok: true, warnings: [] });
+    expect(enabled.writes.map((w) => [w.register, w.values, w.taken])).toEqual([
+      [47509, [1], true],
+      [47510, [2500], true],
+    ]);
+    expect(s.house.getControl().exportLimitW).toBe(2500);
+    // Already on: one write, no warning.
+    expect((await inv.setGridExportLimit(2000, { enable: true })).writes.map((w) => w.register)).toEqual([47510]);
+  });
+
+  it("a write that does not take says so in raw register values, like the values it wrote", async () => {
+    const { inv } = await setup({ faults: { ignoreWrites: true } }, transport);
+    const r = await inv.setOngridBatteryDod(0.8);
+    expect(r.writes[0]).toMatchObject({ values: [20], after: 0.8, readBack: 10, taken: false });
+    expect(r.writes[0]!.error).toMatch(/^Read back 10, expected 20:/);
   });
 
   it("bad values are refused before anything is sent", async () => {

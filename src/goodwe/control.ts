@@ -1,4 +1,5 @@
 import { ConnectionError, OpenPowerError, TimeoutError } from "../core/errors/index.js";
+import { bytesOf, registersOf } from "./protocol/bytes.js";
 import type { ModbusLink } from "./transport/modbus-link.js";
 
 /** Options of every control method. */
@@ -23,13 +24,13 @@ export interface RegisterWrite {
   payload?: string;
   /** The setting before the write, when it was read. */
   before?: unknown;
-  /** The setting the write asks for. */
+  /** The setting the write asks for, in the caller's units (e.g. a DoD fraction); `values` are the raw registers. */
   after: unknown;
   /** Whether the request left this machine. */
   sent: boolean;
   /** Whether reading back showed the change; null when not verified or not verifiable (command registers). */
   taken: boolean | null;
-  /** What was read back. */
+  /** What was read back: raw register values, to compare with `values` (AA55 commands: the setting, as `after`). */
   readBack?: unknown;
   /** Why the write failed or is in doubt. */
   error?: string;
@@ -62,21 +63,6 @@ export interface WriteStep {
   after?: unknown;
   /** Force write-multiple even for a single register (GoodWe's EMS block is written with 0x10). */
   multiple?: boolean;
-}
-
-export function registersOf(bytes: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + 1 < bytes.length; i += 2) out.push((bytes[i]! << 8) | bytes[i + 1]!);
-  return out;
-}
-
-export function bytesOf(values: readonly number[]): Uint8Array {
-  const out = new Uint8Array(values.length * 2);
-  values.forEach((v, i) => {
-    out[2 * i] = (v >>> 8) & 0xff;
-    out[2 * i + 1] = v & 0xff;
-  });
-  return out;
 }
 
 function target(step: WriteStep): string {
@@ -147,7 +133,7 @@ export async function executeWrites(link: ModbusLink, operation: string, steps: 
         continue;
       }
       if (write.taken === false) {
-        write.error ??= `Read back ${JSON.stringify(write.readBack)}, expected ${JSON.stringify(write.after)}: the inverter did not take the change.`;
+        write.error ??= `Read back ${JSON.stringify(write.readBack)}, expected ${JSON.stringify(step.values.length === 1 ? step.values[0] : step.values)}: the inverter did not take the change.`;
         return result;
       }
     } else if (inDoubt) {

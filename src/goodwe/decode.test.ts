@@ -66,6 +66,13 @@ describe("ET fixtures decode to the values in fixtures/goodwe/INDEX.md", () => {
     expect(decodeEtMeter(rtuData("local-et-GW10K-ET-meter-data"))).toMatchObject({ activePowerTotal: -110, meterActivePowerTotal: -110 });
   });
 
+  it("battery cell voltages are millivolts (3312 → 3.312 V), as the library's CellVoltage reads them", () => {
+    const block = new Uint8Array(48);
+    new DataView(block.buffer).setUint16(44, 3312);
+    new DataView(block.buffer).setUint16(46, 3298);
+    expect(decodeEtBattery(block)).toMatchObject({ batteryMaxCellVoltage: 3.312, batteryMinCellVoltage: 3.298 });
+  });
+
   it("eco mode V2 group", () => {
     const group = decodeEcoModeGroup(rtuData("local-et-eco-mode-v2-read"), "v2");
     expect(group).toMatchObject({ start: "00:00", end: "23:59", enabled: false, scheduleType: 0, days: 0x7f, power: 0.2, soc: 1, months: 0, unset: false });

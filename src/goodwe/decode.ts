@@ -1,4 +1,5 @@
 import { pad2 } from "../core/time/calendar-date.js";
+import { f32, s16, s32, s8, u16, u32, u64 } from "./protocol/bytes.js";
 import { camelCase, sensorBytes, type SensorDef } from "./registers/types.js";
 
 /**
@@ -7,30 +8,9 @@ import { camelCase, sensorBytes, type SensorDef } from "./registers/types.js";
  * date becomes null, because a monitoring poll must not fail on one bad field.
  */
 
-export function u16(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset]! << 8) | bytes[offset + 1]!;
-}
-
-export function s16(bytes: Uint8Array, offset: number): number {
-  const v = u16(bytes, offset);
-  return v & 0x8000 ? v - 0x10000 : v;
-}
-
-export function u32(bytes: Uint8Array, offset: number): number {
-  return u16(bytes, offset) * 0x10000 + u16(bytes, offset + 2);
-}
-
-export function s32(bytes: Uint8Array, offset: number): number {
-  const v = u32(bytes, offset);
-  return v >= 0x80000000 ? v - 0x100000000 : v;
-}
-
-export function u64(bytes: Uint8Array, offset: number): number {
-  return u32(bytes, offset) * 0x100000000 + u32(bytes, offset + 4);
-}
-
-export function f32(bytes: Uint8Array, offset: number): number {
-  return new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getFloat32(0, false);
+/** round(a × b), or null when either is missing (string and phase powers from V × I). */
+export function roundedProduct(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : Math.round(a * b);
 }
 
 /** ASCII, or UTF-16BE when any byte is a control character (GoodWe's own rule); trailing blanks and NULs removed. */
@@ -42,7 +22,7 @@ export function decodeString(bytes: Uint8Array): string {
 
 function decodeUtf16be(bytes: Uint8Array): string {
   let out = "";
-  for (let i = 0; i + 1 < bytes.length; i += 2) out += String.fromCharCode((bytes[i]! << 8) | bytes[i + 1]!);
+  for (let i = 0; i + 1 < bytes.length; i += 2) out += String.fromCharCode(u16(bytes, i));
   return out;
 }
 
@@ -109,7 +89,7 @@ function integer(raw: number, c: CompiledSensor): number | null {
 function decodeCompiled(c: CompiledSensor, bytes: Uint8Array, offset: number): number | string | null {
   switch (c.def.type) {
     case "u16":
-      return integer((bytes[offset]! << 8) | bytes[offset + 1]!, c);
+      return integer(u16(bytes, offset), c);
     case "s16":
       return integer(s16(bytes, offset), c);
     case "u32":
@@ -134,10 +114,8 @@ function decodeCompiled(c: CompiledSensor, bytes: Uint8Array, offset: number): n
       return integer(bytes[offset]!, c);
     case "lo8":
       return integer(bytes[offset + 1]!, c);
-    case "s8": {
-      const b = bytes[offset]!;
-      return integer(b & 0x80 ? b - 0x100 : b, c);
-    }
+    case "s8":
+      return integer(s8(bytes[offset]!), c);
     case "datetime":
       return decodeDateTime(bytes, offset);
     case "string":

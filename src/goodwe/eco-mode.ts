@@ -1,6 +1,8 @@
 import { ValidationError } from "../core/errors/index.js";
 import { pad2 } from "../core/time/calendar-date.js";
 import { parseTimeOfDay } from "../core/time/schedule-grid.js";
+import { assertFraction } from "../core/units.js";
+import { s16, s8, toHex, u16 } from "./protocol/bytes.js";
 import { ET_SETTINGS } from "./registers/et.js";
 
 /**
@@ -11,7 +13,8 @@ import { ET_SETTINGS } from "./registers/et.js";
  *
  * V1: `sh sm eh em power(s16 %) on_off(0xFF on, 0 off) days`
  * V2: `sh sm eh em on_off days power(s16) soc(s16 %) months(s16)` where on_off is −1−type when
- * enabled, type when disabled, 85 when unset (type 0 eco, 3 peak shaving, 6 eco on the 745 platform).
+ * enabled, type when disabled, 85 when unset (type 0 eco, 3 peak shaving, 6 eco on the 745 platform,
+ * whose power is in 0.1 % and whose months mask is 0x0FFF for every month).
  */
 
 export type EcoModeEncoding = "v1" | "v2";
@@ -25,6 +28,19 @@ export type WeekdayName = (typeof WEEKDAY_NAMES)[number];
 /** Schedule types of the V2 layout. */
 export const SCHEDULE_TYPES = Object.freeze({ 0: "eco", 1: "dryContactLoad", 2: "smartLoad", 3: "peakShaving", 4: "backup", 5: "smartCharge", 6: "eco745" });
 const UNSET_ON_OFF = 85;
+
+/** The schedule type an eco group is written with: 0 (eco) or 6 (eco on the 745 platform). */
+export type EcoScheduleType = 0 | 6;
+
+/**
+ * The type to write a group with, as the `goodwe` library chooses it: the eco type the group
+ * already has (0 or 6), else 6 on a 745-platform unit, else 0. A 745 unit's groups must keep
+ * type 6: type 0 would be read in whole percent where it expects tenths.
+ */
+export function ecoScheduleTypeFor(current: Pick<EcoModeGroup, "scheduleType"> | null, platform745: boolean): EcoScheduleType {
+  if (current?.scheduleType === 0 || current?.scheduleType === 6) return current.scheduleType;
+  return platform745 ? 6 : 0;
+}
 
 export interface EcoModeGroup {
   /** Start "HH:mm" (inverter local time), or null for an unset group. */
@@ -63,7 +79,7 @@ export interface EcoModeGroupInput {
   power: number;
   /** 0..1 in steps of 0.01 (V2 only). Default 1 (100 %). */
   soc?: number;
-  /** V2 months bitmask; default 0 (every month). */
+  /** V2 months bitmask; default every month (0, or 0x0FFF for type 6). */
   months?: number;
 }
 
@@ -99,16 +115,9 @@ export function dayNames(mask: number): WeekdayName[] {
   return WEEKDAY_NAMES.filter((_, i) => mask & (1 << i));
 }
 
+/** A fraction in steps of 0.01 as whole percent (ValidationError otherwise). */
 function percentOf(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    const hint = typeof value === "number" && Math.abs(value) > 1 && Math.abs(value) <= 100 ? ` (fractions: write ${value / 100} for ${value} %)` : "";
-    throw new ValidationError(`${field} must be a number from ${min} to ${max}, got ${String(value)}${hint}.`, { field, vendor: "goodwe" });
-  }
-  const percent = Math.round(value * 100);
-  if (Math.abs(percent - value * 100) > 1e-6) {
-    throw new ValidationError(`${field} must be in steps of 0.01 (GoodWe stores whole percent), got ${value}.`, { field, vendor: "goodwe" });
-  }
-  return percent;
+  return Math.round(assertFraction(value, field, { min, max, step: 0.01 }) * 100);
 }
 
 function hhmm(value: unknown, field: string): [number, number] {
@@ -116,8 +125,11 @@ function hhmm(value: unknown, field: string): [number, number] {
   return [Math.floor(minutes / 60), minutes % 60];
 }
 
-/** Validates a group and encodes it for `encoding`; throws `ValidationError` (nothing sent). */
-export function encodeEcoModeGroup(input: EcoModeGroupInput, encoding: EcoModeEncoding, field = "group"): Uint8Array {
+/**
+ * Validates a group and encodes it for `encoding` (V2: as schedule `type`, 0 or 6; see
+ * `ecoScheduleTypeFor`); throws `ValidationError` (nothing sent).
+ */
+export function encodeEcoModeGroup(input: EcoModeGroupInput, encoding: EcoModeEncoding, field = "group", type: EcoScheduleType = 0): Uint8Array {
   if (typeof input !== "object" || input === null) throw new ValidationError(`${field} must be an object.`, { field, vendor: "goodwe" });
   const [sh, sm] = hhmm(input.start, `${field}.start`);
   const [eh, em] = hhmm(input.end, `${field}.end`);
@@ -126,8 +138,8 @@ export function encodeEcoModeGroup(input: EcoModeGroupInput, encoding: EcoModeEn
   const enabled = input.enabled ?? true;
   if (enabled && days === 0) throw new ValidationError(`${field}.days is empty: an enabled group needs at least one weekday.`, { field: `${field}.days`, vendor: "goodwe" });
   const power = percentOf(input.power, `${field}.power`, -1, 1);
-  const power16 = power & 0xffff;
   if (encoding === "v1") {
+    const power16 = power & 0xffff;
     if (input.soc !== undefined && input.soc !== 1) {
       throw new ValidationError(`${field}.soc: this inverter has eco mode V1 (ARM firmware < 19), which cannot stop at a SOC; leave soc unset or 1.`, { field: `${field}.soc`, vendor: "goodwe" });
     }
@@ -137,22 +149,19 @@ export function encodeEcoModeGroup(input: EcoModeGroupInput, encoding: EcoModeEn
     return Uint8Array.of(sh, sm, eh, em, power16 >>> 8, power16 & 0xff, enabled ? 0xff : 0x00, days);
   }
   const soc = percentOf(input.soc ?? 1, `${field}.soc`, 0, 1);
-  const months = input.months ?? 0;
+  const months = input.months ?? (type === 6 ? 0x0fff : 0);
   if (!Number.isInteger(months) || months < 0 || months > 0x0fff) throw new ValidationError(`${field}.months must be a bitmask 0..4095 (bit 0 January), got ${months}.`, { field: `${field}.months`, vendor: "goodwe" });
-  const onOff = enabled ? 0xff : 0x00; // eco type 0: −1 on, 0 off
+  const onOff = enabled ? 0xff - type : type; // −1−type on, type off
+  const power16 = (type === 6 ? power * 10 : power) & 0xffff; // type 6 stores tenths of a percent
   return Uint8Array.of(sh, sm, eh, em, onOff, days, power16 >>> 8, power16 & 0xff, soc >>> 8, soc & 0xff, months >>> 8, months & 0xff);
 }
 
-/** The bytes of a disabled, unset group (what the library writes to clear a slot). */
-export function encodeEcoModeOff(encoding: EcoModeEncoding): Uint8Array {
-  return encoding === "v1" ? Uint8Array.of(48, 0, 48, 0, 0, 100, 0, 0) : Uint8Array.of(48, 0, 48, 0, 0, 0, 0, 100, 0, 100, 0, 0);
+/** The bytes of a disabled, unset group (what the library writes to clear a slot), V2 as schedule `type`. */
+export function encodeEcoModeOff(encoding: EcoModeEncoding, type: EcoScheduleType = 0): Uint8Array {
+  if (encoding === "v1") return Uint8Array.of(48, 0, 48, 0, 0, 100, 0, 0);
+  const power = type === 6 ? 1000 : 100;
+  return Uint8Array.of(48, 0, 48, 0, type, 0, power >>> 8, power & 0xff, 0, 100, 0, 0);
 }
-
-const signed8 = (b: number) => (b & 0x80 ? b - 0x100 : b);
-const signed16 = (hi: number, lo: number) => {
-  const v = (hi << 8) | lo;
-  return v & 0x8000 ? v - 0x10000 : v;
-};
 
 function timeOf(h: number, m: number): string | null {
   if (h === 48 || h === 0xff || m === 0xff) return null;
@@ -162,12 +171,12 @@ function timeOf(h: number, m: number): string | null {
 
 /** Decodes a group's registers; tolerant: odd values come back as nulls and `unset`. */
 export function decodeEcoModeGroup(bytes: Uint8Array, encoding: EcoModeEncoding): EcoModeGroup {
-  const raw = Buffer.from(bytes).toString("hex");
+  const raw = toHex(bytes);
   const start = timeOf(bytes[0]!, bytes[1]!);
   const end = timeOf(bytes[2]!, bytes[3]!);
   if (encoding === "v1") {
-    const onOff = signed8(bytes[6]!);
-    const power = signed16(bytes[4]!, bytes[5]!);
+    const onOff = s8(bytes[6]!);
+    const power = s16(bytes, 4);
     return {
       start,
       end,
@@ -181,12 +190,12 @@ export function decodeEcoModeGroup(bytes: Uint8Array, encoding: EcoModeEncoding)
       raw,
     };
   }
-  const onOff = signed8(bytes[4]!);
+  const onOff = s8(bytes[4]!);
   const unset = onOff === UNSET_ON_OFF || start === null || end === null;
   const type = onOff >= 0 && onOff <= 6 ? onOff : onOff <= -1 && onOff >= -7 ? -1 - onOff : null;
   const enabled = !unset && onOff < 0 && type !== null;
-  const rawPower = signed16(bytes[6]!, bytes[7]!);
-  const soc = signed16(bytes[8]!, bytes[9]!);
+  const rawPower = s16(bytes, 6);
+  const soc = s16(bytes, 8);
   const power = type === 0 ? rawPower / 100 : type === 6 ? rawPower / 1000 : null;
   return {
     start,
@@ -195,7 +204,7 @@ export function decodeEcoModeGroup(bytes: Uint8Array, encoding: EcoModeEncoding)
     enabled,
     power: !unset && power !== null && power >= -1 && power <= 1 ? power : null,
     soc: !unset && soc >= 0 && soc <= 100 ? soc / 100 : null,
-    months: signed16(bytes[10]!, bytes[11]!) & 0x0fff,
+    months: u16(bytes, 10) & 0x0fff,
     scheduleType: type,
     unset,
     raw,

@@ -3,10 +3,10 @@
  * on 502, the legacy AA55 protocol of ES/EM/BP, discovery) and the unofficial SEMS Portal cloud.
  */
 export { GoodWeInverter, DEFAULT_TCP_PORT, DEFAULT_UDP_PORT, type GoodWeInverterOptions, type EsBatteryReading, type EsGridReading } from "./inverter.js";
-export { GoodWeSystem, scheduleFromGroups, type GoodWeSystemOptions, type GoodWeWritePayload } from "./system.js";
+export { GoodWeSystem, scheduleFromGroups, readScheduleFromGroups, type GoodWeSystemOptions, type GoodWeWritePayload, type GoodWeScheduleReading } from "./system.js";
 export { toPowerFlow, toEnergyTotals } from "./adapter.js";
 export { discover, parseDiscoveryReply, dtlsNotSupported, DISCOVERY_MESSAGE, DISCOVERY_PORT, type DiscoverOptions, type DiscoveredDongle, type DongleKind } from "./discovery.js";
-export { familyFromSerial, ET_TAGS, ES_TAGS, DT_TAGS } from "./detect.js";
+export { familyFromSerial, is745Platform, ET_TAGS, ES_TAGS, DT_TAGS, PLATFORM_745_TAGS } from "./detect.js";
 export { ModbusExceptionError, isIllegalAddress } from "./errors.js";
 export type { ControlOptions, ControlResult, RegisterWrite } from "./control.js";
 export {
@@ -19,8 +19,10 @@ export {
   decodeEcoModeGroup,
   encodeEcoModeGroup,
   encodeEcoModeOff,
+  ecoScheduleTypeFor,
   groupRegister,
   type EcoModeEncoding,
+  type EcoScheduleType,
   type EcoModeGroup,
   type EcoModeGroupInput,
   type WeekdayName,
@@ -28,6 +30,7 @@ export {
 export {
   EMS_MODES,
   OPERATION_MODE_CODES,
+  operationModeOf,
   type DeviceInfo,
   type DtCalculated,
   type DtRuntimeData,
@@ -59,7 +62,8 @@ export { encodeRtuRequest, assessRtuReply, COMM_ADDRESS_DT, COMM_ADDRESS_ET } fr
 export { encodeMbapRequest, assessMbapReply } from "./protocol/mbap.js";
 export { encodeAa55Request, assessAa55Reply, aa55Checksum, type Aa55Command, type Aa55Reply } from "./protocol/aa55.js";
 export { FN_READ_HOLDING, FN_WRITE_SINGLE, FN_WRITE_MULTIPLE, exceptionName, type ModbusRequest, type ModbusReply } from "./protocol/pdu.js";
-export { toHex, fromHex, type FrameAssessment } from "./protocol/frame.js";
+export { toHex, fromHex } from "./protocol/bytes.js";
+export type { FrameAssessment } from "./protocol/frame.js";
 
 // SEMS cloud (unofficial).
 export { SemsClient, DEFAULT_SEMS_LOGIN_URL, type SemsClientOptions, type RemoteControlResult } from "./sems/client.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigurationError, TimeoutError, ValidationError } from "../core/errors/index.js";
+import { ApiError, ConfigurationError, ConnectionError, TimeoutError, ValidationError } from "../core/errors/index.js";
 import { powerBalanceW } from "../model/helpers.js";
 import { startGoodWeSimulator, type GoodWeSimulator, type GoodWeSimulatorOptions } from "../sim/goodwe/inverter-simulator.js";
 import { VirtualClock } from "../sim/kernel.js";
@@ -84,6 +84,17 @@ describe("monitoring against the simulator seeded with the recorded frames (live
     expect(flow).toMatchObject({ batteryW: 469, gridW: -2, soc: 0.6 });
     expect(powerBalanceW(flow)).toBe(0);
     expect(await inv.readSettings()).toMatchObject({ workMode: 0, gridExportLimit: 5000, dod: 0.8 });
+    expect(await inv.readBattery()).toEqual({ vbattery1: 49.4, ibattery1: data.running.ibattery1, pbattery1: 469, batterySoc: 60, batterySoh: data.running.batterySoh, batteryMode: data.running.batteryMode, batteryTemperature: data.running.batteryTemperature, batteryStatus: data.running.batteryStatus });
+    expect(await inv.readMeter()).toEqual({ vgrid: data.running.vgrid, igrid: data.running.igrid, fgrid: data.running.fgrid, pgrid: 2, gridInOut: data.running.gridInOut, meterStatus: data.running.meterStatus, meterPowerFactor: data.running.meterPowerFactor });
+  });
+
+  it("the power flow polls only the blocks it needs, and the dongle is probed once per connect", async () => {
+    const s = await sim({ live: false });
+    const inv = await connect(s);
+    expect(s.requests.filter((r) => r.transport === "discovery")).toHaveLength(1);
+    s.clearRequests();
+    expect(await inv.readPowerFlow()).toMatchObject({ pvW: 3456, batteryW: -2512, soc: 0.68, source: { device: "9010KETU00000000" } });
+    expect(s.requests.map((r) => `${r.register}×${r.count}`)).toEqual(["35100×125", "37000×24"]);
   });
 });
 
@@ -178,13 +189,68 @@ describe("transport faults", () => {
 
   it("reports a DTLS dongle at once instead of timing out", async () => {
     const s = await sim({ dtls: true });
-    const started = Date.now();
     const error = await GoodWeInverter.connect({ host: s.host, port: s.udpPort, discoveryPort: s.discoveryPort!, timeoutMs: 2000, retries: 3 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).code).toBe("dtls-not-supported");
     expect((error as Error).message).toMatch(/DTLS/);
-    // Without the probe the same connect would wait 2 s × 4 attempts × 3 families.
-    expect(Date.now() - started).toBeLessThan(8000);
+    // The discovery answer stopped detection during its first attempt: no retry, no other family was tried.
+    expect(s.requests.filter((r) => r.transport === "udp").length).toBeLessThanOrEqual(1);
+  });
+
+  it("a late reply to a read that timed out is never taken for the answer to the next read", async () => {
+    const s = await sim({ live: false });
+    s.registers.set(47510, 10000);
+    s.registers.set(47000, 0);
+    const inv = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 150, retries: 0, timeZone: TZ });
+    open.unshift(inv);
+    // Every reply arrives 100 ms after its read has given up, while the next read waits.
+    s.setFaults({ delayMs: 250 });
+    await expect(inv.readRegisters(47510, 1)).rejects.toBeInstanceOf(TimeoutError);
+    await expect(inv.readRegisters(47000, 1)).rejects.toBeInstanceOf(TimeoutError);
+    s.setFaults({ delayMs: undefined });
+    expect(await inv.readRegisters(47000, 1)).toEqual([0]);
+  });
+
+  it("nothing listening: detection ends with a ConnectionError (sent: false), not a timeout", async () => {
+    const s = await sim({ live: false });
+    const { udpPort, tcpPort } = s;
+    await s.close();
+    open.splice(open.indexOf(s), 1);
+    for (const [transport, port] of [["udp", udpPort], ["tcp", tcpPort!]] as const) {
+      const error = await GoodWeInverter.connect({ host: "127.0.0.1", port, transport, probeDongle: false, timeoutMs: 1000, retries: 1, timeZone: TZ }).catch((e: unknown) => e);
+      expect(error, transport).toBeInstanceOf(ConnectionError);
+      expect(error, transport).toMatchObject({ sent: false, systemCode: "ECONNREFUSED" });
+    }
+  });
+
+  it("a device that refuses both register maps is reported as such, not as a timeout", async () => {
+    const s = await sim({ profile: "DT", live: false });
+    s.registers.delete(30001);
+    const error = await GoodWeInverter.connect({ host: s.host, port: s.tcpPort!, transport: "tcp", commAddress: 0x7f, timeoutMs: 200, timeZone: TZ }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: "family-not-detected" });
+    expect((error as Error).message).toMatch(/ILLEGAL DATA ADDRESS/);
+  });
+
+  it("an outage does not shrink the block size: only a 60-register read that works does", async () => {
+    const s = await sim({ live: false });
+    const inv = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retries: 0, timeZone: TZ });
+    open.unshift(inv);
+    s.setFaults({ busy: true });
+    await expect(inv.readRegisters(35100, 125)).rejects.toBeInstanceOf(TimeoutError);
+    expect(inv.maxRegistersPerRead).toBe(125);
+    s.setFaults({ busy: undefined });
+    s.clearRequests();
+    expect(await inv.readRegisters(35100, 125)).toHaveLength(125);
+    expect(s.requests.map((r) => r.count)).toEqual([125]);
+  });
+
+  it("refuses bad options before sending anything", () => {
+    const base = { host: "127.0.0.1", family: "ET" as const };
+    for (const bad of [{ commAddress: 300 }, { commAddress: 1.5 }, { retries: Number.NaN }, { retries: -1 }, { retries: 11 }, { timeoutMs: Number.POSITIVE_INFINITY }, { timeoutMs: 0 }]) {
+      expect(() => new GoodWeInverter({ ...base, ...bad }), JSON.stringify(bad)).toThrow(ConfigurationError);
+    }
+    expect(new GoodWeInverter({ ...base, commAddress: 0xff }).commAddress).toBe(0xff);
   });
 
   it("answers Modbus exception 2 for missing registers (older firmware)", async () => {

@@ -1,10 +1,11 @@
 import { systemClock, type Clock } from "../core/clock.js";
-import { ConfigurationError, TimeoutError, ValidationError } from "../core/errors/index.js";
+import { ApiError, ConfigurationError, ConnectionError, TimeoutError, ValidationError } from "../core/errors/index.js";
 import { silentLogger, type Logger } from "../core/logger.js";
 import { assertTimeZone, systemTimeZone } from "../core/time/zoned.js";
+import { assertInteger } from "../core/units.js";
 import type { PowerFlow } from "../model/types.js";
 import { toPowerFlow } from "./adapter.js";
-import { executeWrites, registersOf, type ControlOptions, type ControlResult } from "./control.js";
+import { executeWrites, type ControlOptions, type ControlResult } from "./control.js";
 import { familyFromSerial } from "./detect.js";
 import { discover, DISCOVERY_PORT, dtlsNotSupported } from "./discovery.js";
 import type { EcoModeEncoding, EcoModeGroup, EcoModeGroupInput } from "./eco-mode.js";
@@ -13,6 +14,7 @@ import { DtDriver } from "./families/dt.js";
 import { decodeEsDeviceInfo, EsDriver } from "./families/es.js";
 import { EtDriver } from "./families/et.js";
 import { AA55_DEVICE_INFO } from "./protocol/aa55.js";
+import { registersOf } from "./protocol/bytes.js";
 import { COMM_ADDRESS_DT, COMM_ADDRESS_ET } from "./protocol/rtu.js";
 import type { DtMeterValues } from "./registers/dt.js";
 import type { EtBatteryValues, EtMeterValues } from "./registers/et.js";
@@ -35,11 +37,11 @@ export interface GoodWeInverterOptions {
   transport?: "udp" | "tcp";
   /** Skip detection when known. */
   family?: Family;
-  /** Modbus comm address; default 0xF7 (ET, ES) or 0x7F (DT). */
+  /** Modbus comm address (unit id) 0..255; default 0xF7 (ET, ES) or 0x7F (DT). */
   commAddress?: number;
-  /** Per-attempt timeout, ms. Default 1000. */
+  /** Per-attempt timeout, ms (1..600000). Default 1000. */
   timeoutMs?: number;
-  /** Retries of a read after a timeout (writes are never retried). Default 3 on UDP, 1 on TCP. */
+  /** Retries of a read after a timeout, 0..10 (writes are never retried). Default 3 on UDP, 1 on TCP. */
   retries?: number;
   /** Largest register block per read (1..125). Some units (e.g. GW5K-EHB-AU) ignore 125-register reads. Default 125. */
   maxRegistersPerRead?: number;
@@ -97,6 +99,8 @@ export class GoodWeInverter {
   readonly family: Family;
   readonly timeZone: string;
   readonly commAddress: number;
+  /** The clock timestamps and plans use (the `clock` option, else the system clock). */
+  readonly clock: Clock;
   private readonly exchange: Exchange;
   private readonly ctx: DriverContext;
   private readonly driver: Driver;
@@ -111,7 +115,8 @@ export class GoodWeInverter {
     this.transport = resolved.transport;
     this.family = options.family;
     this.timeZone = resolved.timeZone;
-    this.commAddress = options.commAddress ?? (options.family === "DT" ? COMM_ADDRESS_DT : COMM_ADDRESS_ET);
+    this.commAddress = resolved.commAddress ?? (options.family === "DT" ? COMM_ADDRESS_DT : COMM_ADDRESS_ET);
+    this.clock = resolved.clock;
     this.exchange = exchange ?? createExchange(resolved);
     this.ctx = {
       link: new ModbusLink(this.exchange, { address: this.commAddress, timeoutMs: resolved.timeoutMs, retries: resolved.retries }),
@@ -133,10 +138,13 @@ export class GoodWeInverter {
     const resolved = resolveOptions(options);
     const exchange = createExchange(resolved);
     try {
-      const family = options.family ?? (await withDongleProbe(resolved, options.signal, (signal) => detectFamily(exchange, resolved, signal)));
-      const inverter = new GoodWeInverter({ ...options, family }, exchange);
-      await withDongleProbe(resolved, options.signal, (signal) => inverter.readDeviceInfo({ signal }));
-      return inverter;
+      // One dongle probe covers detection and the device info.
+      return await withDongleProbe(resolved, options.signal, async (signal) => {
+        const family = options.family ?? (await detectFamily(exchange, resolved, signal));
+        const inverter = new GoodWeInverter({ ...options, family }, exchange);
+        await inverter.readDeviceInfo({ signal });
+        return inverter;
+      });
     } catch (error) {
       await exchange.close();
       throw error;
@@ -157,15 +165,21 @@ export class GoodWeInverter {
    * A full poll. ET: running data (35100×125), battery (37000×24) when one is present, battery 2,
    * meter (36000×45 or ×58) and MPPT blocks as the model has them. DT: running data and meter.
    * ES: the AA55 running data. Values in the units of the sensor tables, signs as GoodWe sends them.
+   * `flowOnly` (ET): only the running data and the battery block, what `readPowerFlow` and today's
+   * totals need; battery 2, meter and MPPT come back null.
    */
-  readRuntimeData(options: { signal?: AbortSignal } = {}): Promise<RuntimeData> {
+  readRuntimeData(options: { signal?: AbortSignal; flowOnly?: boolean } = {}): Promise<RuntimeData> {
     return this.driver.readRuntimeData(options);
   }
 
-  /** The unified power flow (W; grid + import, battery + discharge; SOC 0..1) of a fresh poll. */
+  /**
+   * The unified power flow (W; grid + import, battery + discharge; SOC 0..1) of a fresh poll of the
+   * blocks it needs (ET: running data and battery). `source.device` is the serial number.
+   */
   async readPowerFlow(options: { signal?: AbortSignal } = {}): Promise<PowerFlow> {
-    const data = await this.readRuntimeData(options);
-    return toPowerFlow(data, this.deviceInfo?.serialNumber ?? this.host);
+    const info = this.deviceInfo ?? (await this.readDeviceInfo(options));
+    const data = await this.readRuntimeData({ ...options, flowOnly: true });
+    return toPowerFlow(data, info.serialNumber);
   }
 
   /** Battery readings: the ET battery block (37000), or the ES running data's battery fields. */
@@ -248,8 +262,11 @@ export class GoodWeInverter {
     return d.getGridExportLimit(options);
   }
 
-  /** Sets the grid export limit in W (ET 47510, ES command 0335). */
-  async setGridExportLimit(watts: number, params: ControlOptions = {}): Promise<ControlResult> {
+  /**
+   * Sets the grid export limit in W (ET 47510, ES command 0335). ET: when export limiting is
+   * switched off (47509 = 0) the result warns; `enable: true` switches it on first.
+   */
+  async setGridExportLimit(watts: number, params: ControlOptions & { enable?: boolean } = {}): Promise<ControlResult> {
     const d = this.driver;
     if (d instanceof DtDriver) throw unsupported("setGridExportLimit", "DT", "DT export limits are not supported yet.");
     return d.setGridExportLimit(watts, params);
@@ -335,13 +352,6 @@ function unsupported(operation: string, family: Family, why: string): Validation
   return new ValidationError(`${operation} is not available on ${family}-family GoodWe inverters. ${why}`, { field: "family", vendor: "goodwe", operation });
 }
 
-function assertInteger(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(`${field} must be an integer from ${min} to ${max}, got ${String(value)}.`, { field, vendor: "goodwe" });
-  }
-  return value;
-}
-
 interface ResolvedOptions {
   host: string;
   port: number;
@@ -368,20 +378,30 @@ function resolveOptions(options: GoodWeInverterOptions): ResolvedOptions {
     throw new ConfigurationError(`maxRegistersPerRead must be 1..125, got ${String(options.maxRegistersPerRead)}.`, { setting: "maxRegistersPerRead", vendor: "goodwe" });
   }
   const timeoutMs = options.timeoutMs ?? 1000;
-  if (!(timeoutMs > 0)) throw new ConfigurationError(`timeoutMs must be positive, got ${String(options.timeoutMs)}.`, { setting: "timeoutMs", vendor: "goodwe" });
+  if (typeof timeoutMs !== "number" || !(timeoutMs >= 1 && timeoutMs <= 600_000)) {
+    throw new ConfigurationError(`timeoutMs must be 1..600000 ms, got ${String(options.timeoutMs)}.`, { setting: "timeoutMs", vendor: "goodwe" });
+  }
+  const retries = options.retries ?? (transport === "udp" ? 3 : 1);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
+    throw new ConfigurationError(`retries must be a whole number 0..10, got ${String(options.retries)}.`, { setting: "retries", vendor: "goodwe" });
+  }
+  const commAddress = options.commAddress;
+  if (commAddress !== undefined && (!Number.isInteger(commAddress) || commAddress < 0 || commAddress > 0xff)) {
+    throw new ConfigurationError(`commAddress must be a Modbus unit address 0..255 (0xF7 for ET/ES, 0x7F for DT), got ${String(commAddress)}.`, { setting: "commAddress", vendor: "goodwe" });
+  }
   return {
     host: options.host.trim(),
     port,
     transport,
     timeoutMs,
-    retries: Math.max(0, Math.floor(options.retries ?? (transport === "udp" ? 3 : 1))),
+    retries,
     maxRegistersPerRead,
     timeZone: assertTimeZone(options.timeZone ?? systemTimeZone(), "timeZone"),
     clock: options.clock ?? systemClock,
     logger: options.logger ?? silentLogger,
     probeDongle: options.probeDongle ?? true,
     discoveryPort: options.discoveryPort ?? DISCOVERY_PORT,
-    commAddress: options.commAddress,
+    commAddress,
   };
 }
 
@@ -426,7 +446,7 @@ async function withDongleProbe<T>(options: ResolvedOptions, outer: AbortSignal |
 async function detectFamily(exchange: Exchange, options: ResolvedOptions, signal: AbortSignal): Promise<Family> {
   const probeOptions = { signal, retries: Math.min(1, options.retries) };
   const link = (address: number) => new ModbusLink(exchange, { address, timeoutMs: options.timeoutMs, retries: Math.min(1, options.retries) });
-  const failures: string[] = [];
+  const failures: Array<{ probe: string; error: Error }> = [];
   let aa55Answered = false;
   if (exchange.kind === "udp") {
     try {
@@ -437,7 +457,7 @@ async function detectFamily(exchange: Exchange, options: ResolvedOptions, signal
       if (family) return family;
     } catch (error) {
       if (signal.aborted) throw signal.reason ?? error;
-      failures.push(`AA55 probe: ${(error as Error).message}`);
+      failures.push({ probe: "AA55 probe", error: error as Error });
     }
   }
   for (const [family, address, register, count] of [
@@ -449,13 +469,36 @@ async function detectFamily(exchange: Exchange, options: ResolvedOptions, signal
       return family;
     } catch (error) {
       if (signal.aborted) throw signal.reason ?? error;
-      failures.push(`${family}: ${(error as Error).message}`);
+      failures.push({ probe: family, error: error as Error });
     }
   }
   // Only the legacy family answers AA55 and neither Modbus map.
   if (aa55Answered) return "ES";
-  throw new TimeoutError(
-    `No GoodWe inverter family answered at ${options.host}:${options.port} (${options.transport}). Check the address and port (8899 UDP for classic dongles, 502 for Modbus/TCP), or pass family explicitly. Tried: ${failures.join(" | ")}`,
-    { vendor: "goodwe", operation: "connect", timeoutMs: options.timeoutMs },
-  );
+  const tried = `Tried: ${failures.map((f) => `${f.probe}: ${f.error.message}`).join(" | ")}`;
+  const where = `${options.host}:${options.port} (${options.transport})`;
+  if (failures.some((f) => f.error instanceof TimeoutError)) {
+    throw new TimeoutError(`No GoodWe inverter family answered at ${where}. Check the address and port (8899 UDP for classic dongles, 502 for Modbus/TCP), or pass family explicitly. ${tried}`, {
+      vendor: "goodwe",
+      operation: "connect",
+      timeoutMs: options.timeoutMs,
+    });
+  }
+  if (failures.every((f) => f.error instanceof ConnectionError)) {
+    const sent = failures.some((f) => (f.error as ConnectionError).sent);
+    throw new ConnectionError(`Cannot reach a GoodWe inverter at ${where}: ${sent ? "the connection failed" : "nothing listens there"}. Check the address and port (8899 UDP for classic dongles, 502 for Modbus/TCP). ${tried}`, {
+      vendor: "goodwe",
+      operation: "connect",
+      sent,
+      systemCode: (failures[failures.length - 1]!.error as ConnectionError).systemCode,
+      cause: failures[failures.length - 1]!.error,
+    });
+  }
+  // Something answered, but refused both register maps (Modbus exceptions) or sent malformed replies.
+  throw new ApiError(`The device at ${where} answered but is neither an ET nor a DT GoodWe inverter at comm address ${options.commAddress === undefined ? "0xF7 (ET) or 0x7F (DT)" : `0x${options.commAddress.toString(16).toUpperCase()}`}. Pass family (and commAddress) explicitly. ${tried}`, {
+    vendor: "goodwe",
+    operation: "connect",
+    code: "family-not-detected",
+    retryable: false,
+    cause: failures[failures.length - 1]!.error,
+  });
 }

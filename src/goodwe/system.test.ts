@@ -4,7 +4,7 @@ import type { BatterySchedule } from "../model/types.js";
 import { VirtualClock } from "../sim/kernel.js";
 import { startGoodWeSimulator, type GoodWeSimulatorOptions } from "../sim/goodwe/inverter-simulator.js";
 import { GoodWeInverter } from "./inverter.js";
-import { GoodWeSystem, scheduleFromGroups } from "./system.js";
+import { GoodWeSystem, readScheduleFromGroups, scheduleFromGroups } from "./system.js";
 
 const TZ = "Australia/Sydney";
 const open: Array<{ close(): Promise<void> }> = [];
@@ -53,6 +53,8 @@ describe("GoodWeSystem (EnergySystem)", () => {
 
     const dry = await system.applyPlan(plan, { dryRun: true });
     expect(dry.results.every((r) => !r.sent)).toBe(true);
+    // A dry run is ok when every planned write passed its checks (the model's contract).
+    expect(dry.ok).toBe(true);
     expect(s.requests.filter((r) => r.kind === "write")).toHaveLength(0);
 
     const applied = await system.applyPlan(plan);
@@ -89,10 +91,84 @@ describe("GoodWeSystem (EnergySystem)", () => {
     expect(s.requests).toHaveLength(0);
   });
 
+  it("refuses a power override outside (0, 1] or off the 0.01 steps, before reading anything", async () => {
+    const { s, system } = await setup();
+    s.clearRequests();
+    for (const power of [-0.5, 0, 1.5, 0.333, Number.NaN]) {
+      await expect(system.planBatterySchedule(schedule(), { power }), String(power)).rejects.toThrow(ValidationError);
+    }
+    expect(s.requests).toHaveLength(0);
+    const plan = await system.planBatterySchedule(schedule(), { power: 0.5 });
+    expect(plan.writes[0]!.description).toBe("eco group 1: charge 01:00–05:00 at 50 %");
+    expect(plan.writes[0]!.payload).toMatchObject({ values: [0x0100, 0x0500, 0xff7f, 0xffce, 90, 0] });
+  });
+
+  it("what getBatterySchedule returns can be planned: all-day and off-grid groups are shown on the grid, with notes", async () => {
+    const { system } = await setup();
+    await system.inverter.setOperationMode("ecoCharge", { power: 0.5, soc: 0.9 });
+    const allDay = await system.readBatterySchedule();
+    expect(allDay.schedule.charge).toEqual({ fromGrid: true, stopLevel: 0.9, windows: [{ start: "00:00", end: "12:00" }, { start: "12:00", end: "00:00" }] });
+    expect(allDay.notes.join(" ")).toMatch(/runs all day/);
+    const replanned = await system.planBatterySchedule(allDay.schedule, { power: 0.5 });
+    expect(replanned.writes.map((w) => w.target)).toEqual(["registers 47547..47552", "registers 47553..47558"]);
+    expect((await system.applyPlan(replanned)).ok).toBe(true);
+    expect(await system.getBatterySchedule()).toEqual(allDay.schedule);
+    // A group set in the SolarGo app at 01:10–05:05: snapped to the nearest quarter hour.
+    await system.inverter.setEcoModeGroup(2, { start: "01:10", end: "05:05", power: -0.5, soc: 0.9 });
+    const solarGo = await system.readBatterySchedule();
+    expect(solarGo.schedule.charge.windows).toEqual([{ start: "00:00", end: "12:00" }, { start: "01:15", end: "05:00" }]);
+    expect(solarGo.notes.join(" ")).toMatch(/Eco group 2 \(01:10–05:05\) is off the 15-minute grid: shown as 01:15–05:00/);
+    await expect(system.planBatterySchedule(solarGo.schedule)).rejects.toThrow(/overlap/);
+    const fixed = { ...solarGo.schedule, charge: { ...solarGo.schedule.charge, windows: [solarGo.schedule.charge.windows[1]!] } };
+    expect((await system.planBatterySchedule(fixed, { power: 0.5 })).writes.map((w) => w.target)).toEqual(["registers 47547..47552", "registers 47553..47558"]);
+  });
+
+  it("a system on an inverter that has not read its device info yet plans for, and applies to, the serial number", async () => {
+    const clock = new VirtualClock({ mode: "manual", start: Date.parse("2026-01-20T03:00:00Z") });
+    const s = await startGoodWeSimulator({ clock });
+    open.push(s);
+    const inverter = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 200, timeZone: TZ, clock });
+    open.unshift(inverter);
+    const system = new GoodWeSystem(inverter);
+    const plan = await system.planBatterySchedule(schedule());
+    expect(plan).toMatchObject({ device: "9010KETU00000000", createdAt: new Date("2026-01-20T03:00:00Z") });
+    expect(plan.current).toMatchObject({ discharge: { stopLevel: 0.1 } });
+    await system.getPowerFlow();
+    const applied = await system.applyPlan(plan);
+    expect(applied).toMatchObject({ ok: true, device: "9010KETU00000000", appliedAt: new Date("2026-01-20T03:00:00Z") });
+  });
+
+  it("a write that does not take is reported with raw register values on both sides", async () => {
+    const { s, system } = await setup();
+    const plan = await system.planBatterySchedule(schedule());
+    s.setFaults({ ignoreWrites: true });
+    const applied = await system.applyPlan(plan);
+    expect(applied.ok).toBe(false);
+    expect(applied.results[0]).toMatchObject({ sent: true, taken: false, mismatches: [{ field: "registers 47547..47552", before: [0x0100, 0x0500, 0xff7f, 0xff9c, 90, 0] }] });
+    expect(applied.results.slice(1).every((r) => r.sent === false)).toBe(true);
+  });
+
   it("a plan for another device is refused", async () => {
     const { system } = await setup();
     const plan = await system.planBatterySchedule(schedule());
     await expect(system.applyPlan({ ...plan, device: "OTHER" })).rejects.toThrow(ValidationError);
+  });
+
+  it("reads group times the model cannot show: empty, too short, weekdays", () => {
+    const group = { days: 0x7f, enabled: true, power: -0.5, soc: 0.8, months: 0, scheduleType: 0, unset: false, raw: "" };
+    const { schedule: sched, notes } = readScheduleFromGroups(
+      [
+        { ...group, start: "05:00", end: "05:00" },
+        { ...group, start: "06:01", end: "06:05" },
+        { ...group, start: "07:00", end: "08:00", days: 0b0000010 },
+        { ...group, start: "23:50", end: "23:59", power: 0.3 },
+      ],
+      0.07,
+    );
+    expect(sched.charge.windows).toEqual([{ start: "07:00", end: "08:00" }]);
+    expect(sched.discharge).toEqual({ timeControl: false, stopLevel: 0.07, windows: [{ start: "23:45", end: "00:00" }] });
+    expect(notes).toHaveLength(4);
+    expect(notes.join(" ")).toMatch(/empty window.*shorter than the 15-minute grid.*runs on mon only.*off the 15-minute grid/s);
   });
 
   it("midnight-ending windows map to 23:59 and back", () => {

@@ -1,16 +1,31 @@
 import { ConfigurationError, ValidationError } from "../core/errors/index.js";
-import { assertWindow, isDisabledWindow, parseTimeOfDay, windowsOverlap, type TimeWindow } from "../core/time/schedule-grid.js";
+import { assertWindow, formatTimeOfDay, isDisabledWindow, parseTimeOfDay, windowsOverlap, type TimeWindow } from "../core/time/schedule-grid.js";
+import { assertFraction } from "../core/units.js";
 import { diffFields } from "../model/helpers.js";
 import type { ApplyOptions, ApplyResult, BatterySchedule, Capabilities, ConstraintCheck, ControlPlan, EnergySystem, EnergyTotals, PlannedWrite, PowerFlow, WriteResult } from "../model/types.js";
 import { toEnergyTotals } from "./adapter.js";
-import { registersOf } from "./control.js";
-import { decodeEcoModeGroup, ECO_GROUPS, encodeEcoModeGroup, encodeEcoModeOff, groupRegister, type EcoModeEncoding, type EcoModeGroup, type EcoModeGroupInput } from "./eco-mode.js";
+import { is745Platform } from "./detect.js";
+import {
+  ALL_DAYS,
+  dayNames,
+  decodeEcoModeGroup,
+  ECO_GROUPS,
+  ecoScheduleTypeFor,
+  encodeEcoModeGroup,
+  encodeEcoModeOff,
+  groupRegister,
+  type EcoModeEncoding,
+  type EcoModeGroup,
+  type EcoModeGroupInput,
+} from "./eco-mode.js";
+import { ecoModeSteps } from "./families/et.js";
 import type { GoodWeInverter } from "./inverter.js";
+import { registersOf } from "./protocol/bytes.js";
 import { ET_SETTINGS } from "./registers/et.js";
-import { EMS_MODES, OPERATION_MODE_CODES } from "./types.js";
+import { OPERATION_MODE_CODES } from "./types.js";
 
 export interface GoodWeSystemOptions {
-  /** Battery power of schedule windows, fraction 0..1 of the inverter's rating. Default 1 (100 %). */
+  /** Battery power of schedule windows, fraction 0.01..1 of the inverter's rating in steps of 0.01. Default 1 (100 %). */
   schedulePower?: number;
 }
 
@@ -21,12 +36,25 @@ export interface GoodWeWritePayload {
   values: number[];
 }
 
+/** The battery schedule the eco groups express, and what had to be adjusted to express it. */
+export interface GoodWeScheduleReading {
+  schedule: BatterySchedule;
+  /**
+   * How groups the model cannot show exactly were shown: times off the 15-minute grid (snapped to
+   * the nearest quarter hour), an all-day group (two 12-hour windows), weekday or month limits
+   * (ignored), empty windows (left out). Planning this schedule writes the adjusted form.
+   */
+  notes: string[];
+}
+
+const SCHEDULE_POWER = { min: 0.01, max: 1, step: 0.01 } as const;
+
 /**
  * A GoodWe inverter as an `EnergySystem`. The battery schedule maps to the four eco-mode groups:
  * charge windows become groups with negative power (charging from PV and grid up to the charge
  * stop level, V2 firmware), discharge windows groups with positive power; the discharge stop level
- * is the on-grid depth of discharge (register 45356 holds the minimum SOC in percent). Groups act
- * in eco mode only, so a plan switches the work mode to eco when needed (with its side effects).
+ * is the on-grid minimum SOC (register 45356, in percent). Groups act in eco mode only, so a plan
+ * switches the work mode to eco when needed (with its side effects).
  */
 export class GoodWeSystem implements EnergySystem {
   readonly vendor = "goodwe" as const;
@@ -35,14 +63,19 @@ export class GoodWeSystem implements EnergySystem {
 
   constructor(inverter: GoodWeInverter, options: GoodWeSystemOptions = {}) {
     this.inverter = inverter;
-    const power = options.schedulePower ?? 1;
-    if (typeof power !== "number" || !(power > 0 && power <= 1) || Math.abs(Math.round(power * 100) - power * 100) > 1e-6) {
-      throw new ConfigurationError(`schedulePower must be a fraction in (0, 1] in steps of 0.01, got ${String(power)}.`, { setting: "schedulePower", vendor: "goodwe" });
+    try {
+      this.schedulePower = assertFraction(options.schedulePower ?? 1, "schedulePower", SCHEDULE_POWER);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ConfigurationError(error.message, { setting: "schedulePower", vendor: "goodwe" });
     }
-    this.schedulePower = power;
   }
 
-  /** The serial number once known (after `connect`/`readDeviceInfo`), else the host. */
+  /**
+   * The serial number once known, else the host. Every method that reports or checks the device
+   * (power flow, totals, plans) reads the device info first when it is not known yet, so their
+   * `device` is always the serial number.
+   */
   get id(): string {
     return this.inverter.deviceInfo?.serialNumber ?? this.inverter.host;
   }
@@ -66,8 +99,9 @@ export class GoodWeSystem implements EnergySystem {
 
   /** Today's counters only: the inverter keeps day counters for its current local day. */
   async getEnergyTotals(date: string, options: { signal?: AbortSignal } = {}): Promise<EnergyTotals> {
-    const data = await this.inverter.readRuntimeData(options);
-    const totals = toEnergyTotals(data, this.id, this.inverter.timeZone);
+    const device = await this.deviceId(options);
+    const data = await this.inverter.readRuntimeData({ ...options, flowOnly: true });
+    const totals = toEnergyTotals(data, device, this.inverter.timeZone);
     if (totals.date !== date) {
       throw new ValidationError(
         `A GoodWe inverter only keeps today's counters (${totals.date} in ${this.inverter.timeZone}); ${date} is not available locally. Use the SEMS cloud client for other days.`,
@@ -78,17 +112,22 @@ export class GoodWeSystem implements EnergySystem {
   }
 
   async getBatterySchedule(options: { signal?: AbortSignal } = {}): Promise<BatterySchedule> {
-    this.requireEt("getBatterySchedule");
+    return (await this.readBatterySchedule(options)).schedule;
+  }
+
+  /** The battery schedule with notes on the groups it could not show exactly (see `GoodWeScheduleReading`). */
+  async readBatterySchedule(options: { signal?: AbortSignal } = {}): Promise<GoodWeScheduleReading> {
+    this.requireEt("readBatterySchedule");
     const { groups } = await this.inverter.readEcoModeGroups(options);
-    const minSoc = 1 - ((await this.inverter.getOngridBatteryDod(options)) ?? 0);
-    return scheduleFromGroups(groups, minSoc);
+    return readScheduleFromGroups(groups, (await this.readMinSocPercent(options)) / 100);
   }
 
   /** Plans the register writes that make the eco groups (and DoD, and the work mode) match `desired`. Reads, never writes. */
   async planBatterySchedule(desired: BatterySchedule, options: { signal?: AbortSignal; power?: number } = {}): Promise<ControlPlan> {
     this.requireEt("planBatterySchedule");
-    const power = options.power ?? this.schedulePower;
+    const power = options.power === undefined ? this.schedulePower : assertFraction(options.power, "power", SCHEDULE_POWER);
     const checks = validateSchedule(desired);
+    const device = await this.deviceId(options);
     const { encoding, groups: current } = await this.inverter.readEcoModeGroups(options);
     const warnings: string[] = [];
     if (encoding === "v1" && desired.charge.windows.length > 0 && desired.charge.stopLevel !== 1) {
@@ -96,11 +135,14 @@ export class GoodWeSystem implements EnergySystem {
     }
     const inputs = groupInputs(desired, power, encoding);
     checks.push({ name: "windows", ok: true, detail: `${inputs.filter(Boolean).length} of ${ECO_GROUPS} eco groups used (${encoding.toUpperCase()} encoding)` });
+    const platform745 = is745Platform(device);
     const writes: PlannedWrite[] = [];
     for (let i = 0; i < ECO_GROUPS; i++) {
       const input = inputs[i] ?? null;
       const before = current[i]!;
-      const bytes = input ? encodeEcoModeGroup(input, encoding, `group ${i + 1}`) : encodeEcoModeOff(encoding);
+      // A group keeps its schedule type (6 on the 745 platform, in tenths of a percent).
+      const type = encoding === "v2" ? ecoScheduleTypeFor(before, platform745) : 0;
+      const bytes = input ? encodeEcoModeGroup(input.group, encoding, `group ${i + 1}`, type) : encodeEcoModeOff(encoding, type);
       const after = decodeEcoModeGroup(bytes, encoding);
       if (!input && !before.enabled) continue; // already off: nothing to do
       if (before.raw === after.raw) continue;
@@ -108,7 +150,7 @@ export class GoodWeSystem implements EnergySystem {
       const values = registersOf(bytes);
       writes.push({
         target: `registers ${register}..${register + values.length - 1}`,
-        description: input ? `eco group ${i + 1}: ${input.power < 0 ? "charge" : "discharge"} ${input.start}–${input.end} at ${Math.round(Math.abs(input.power) * 100)} %` : `eco group ${i + 1}: off`,
+        description: input ? `eco group ${i + 1}: ${input.kind} ${input.group.start}–${input.group.end} at ${Math.round(power * 100)} %` : `eco group ${i + 1}: off`,
         before: summary(before),
         after: summary(after),
         changes: diffFields(summary(before), summary(after)),
@@ -117,8 +159,7 @@ export class GoodWeSystem implements EnergySystem {
       });
     }
     const minSocPercent = Math.round(desired.discharge.stopLevel * 100);
-    const currentDod = await this.inverter.getOngridBatteryDod(options);
-    const currentMinSoc = currentDod === null ? null : Math.round((1 - currentDod) * 100);
+    const currentMinSoc = await this.readMinSocPercent(options);
     if (currentMinSoc !== minSocPercent) {
       writes.push({
         target: `register ${ET_SETTINGS.batteryDischargeDepth}`,
@@ -130,59 +171,84 @@ export class GoodWeSystem implements EnergySystem {
         payload: { register: ET_SETTINGS.batteryDischargeDepth, values: [minSocPercent] } satisfies GoodWeWritePayload,
       });
     }
-    const anyWindow = inputs.some(Boolean);
-    if (anyWindow) {
-      const mode = await this.inverter.readRegisters(ET_SETTINGS.workMode, 1, options);
-      if (mode[0] !== OPERATION_MODE_CODES.eco) {
-        writes.push({
-          target: `register ${ET_SETTINGS.workMode}`,
-          description: "work mode eco (3): eco groups act in eco mode only",
-          before: mode[0],
-          after: OPERATION_MODE_CODES.eco,
-          changes: [{ field: "workMode", before: mode[0], after: OPERATION_MODE_CODES.eco }],
-          constraints: checks,
-          payload: { register: ET_SETTINGS.workMode, values: [OPERATION_MODE_CODES.eco] } satisfies GoodWeWritePayload,
-        });
-        writes.push({
-          target: `registers ${ET_SETTINGS.emsMode}..${ET_SETTINGS.emsPowerLimit}`,
-          description: "EMS mode auto, power 0 W",
-          before: null,
-          after: [EMS_MODES.auto, 0],
-          changes: [],
-          constraints: checks,
-          payload: { register: ET_SETTINGS.emsMode, values: [EMS_MODES.auto, 0] } satisfies GoodWeWritePayload,
-        });
+    if (inputs.some(Boolean)) {
+      const [mode] = await this.inverter.readRegisters(ET_SETTINGS.workMode, 1, options);
+      if (mode !== OPERATION_MODE_CODES.eco) {
+        const [workMode, emsAuto] = ecoModeSteps();
+        writes.push(
+          {
+            target: `register ${workMode!.register}`,
+            description: "work mode eco (3): eco groups act in eco mode only",
+            before: mode,
+            after: OPERATION_MODE_CODES.eco,
+            changes: [{ field: "workMode", before: mode, after: OPERATION_MODE_CODES.eco }],
+            constraints: checks,
+            payload: { register: workMode!.register, values: workMode!.values } satisfies GoodWeWritePayload,
+          },
+          {
+            target: `registers ${emsAuto!.register}..${emsAuto!.register + emsAuto!.values.length - 1}`,
+            description: "EMS mode auto, power 0 W",
+            before: null,
+            after: emsAuto!.values,
+            changes: [],
+            constraints: checks,
+            payload: { register: emsAuto!.register, values: emsAuto!.values } satisfies GoodWeWritePayload,
+          },
+        );
         warnings.push("Switching to eco mode can reset schedules made in the SolarGo app, and sets EMS to auto.");
       }
     }
     if ([...desired.charge.windows, ...desired.discharge.windows].some((w) => w.end === "00:00" && w.start !== "00:00")) warnings.push('Windows ending at midnight are written as ending 23:59 (GoodWe has no "24:00").');
     warnings.push("Times are the inverter's local time; keep its clock in sync (syncClock).");
-    return { vendor: "goodwe", device: this.id, createdAt: new Date(), desired, writes, warnings };
+    return {
+      vendor: "goodwe",
+      device,
+      createdAt: new Date(this.inverter.clock.now()),
+      desired,
+      current: readScheduleFromGroups(current, currentMinSoc / 100).schedule,
+      writes,
+      warnings,
+    };
   }
 
   /** Performs a plan's writes in order, each read back; stops at the first failure. */
   async applyPlan(plan: ControlPlan, options: ApplyOptions = {}): Promise<ApplyResult> {
-    if (plan.vendor !== "goodwe" || plan.device !== this.id) {
-      throw new ValidationError(`This plan is for ${plan.vendor} ${plan.device}, not goodwe ${this.id}.`, { field: "plan", vendor: "goodwe" });
+    const device = await this.deviceId(options);
+    if (plan.vendor !== "goodwe" || plan.device !== device) {
+      throw new ValidationError(`This plan is for ${plan.vendor} ${plan.device}, not goodwe ${device}.`, { field: "plan", vendor: "goodwe" });
     }
+    const dryRun = options.dryRun ?? false;
     const results: WriteResult[] = [];
     let failed = false;
     for (const write of plan.writes) {
       const payload = write.payload as GoodWeWritePayload;
-      if (failed || options.dryRun) {
+      if (failed || dryRun) {
         results.push({ write, sent: false, taken: null });
         continue;
       }
       const r = await this.inverter.writeRegisters(payload.register, payload.values, { verify: options.verify ?? true, signal: options.signal });
       const w = r.writes[0]!;
-      results.push({ write, sent: w.sent, taken: w.taken, readBack: w.readBack, ...(w.error ? { error: w.error } : {}), ...(w.taken === false ? { mismatches: [{ field: write.target, before: w.after, after: w.readBack }] } : {}) });
+      // Both sides of a mismatch in raw register values: what was written, what was read back.
+      const written = payload.values.length === 1 ? payload.values[0] : payload.values;
+      results.push({ write, sent: w.sent, taken: w.taken, readBack: w.readBack, ...(w.error ? { error: w.error } : {}), ...(w.taken === false ? { mismatches: [{ field: write.target, before: written, after: w.readBack }] } : {}) });
       if (!r.ok) failed = true;
     }
-    return { vendor: "goodwe", device: this.id, appliedAt: new Date(), dryRun: options.dryRun ?? false, results, ok: !options.dryRun && results.every((r) => r.sent && r.taken !== false) };
+    const ok = dryRun ? plan.writes.every((w) => w.constraints.every((c) => c.ok)) : results.every((r) => r.sent && r.taken !== false);
+    return { vendor: "goodwe", device, appliedAt: new Date(this.inverter.clock.now()), dryRun, results, ok };
   }
 
   private requireEt(operation: string): void {
     if (this.inverter.family !== "ET") throw new ValidationError(`${operation} needs an ET-family (hybrid) inverter; this one is ${this.inverter.family}.`, { field: "family", vendor: "goodwe" });
+  }
+
+  /** The serial number, reading the device info when it is not known yet. */
+  private async deviceId(options: { signal?: AbortSignal }): Promise<string> {
+    return (this.inverter.deviceInfo ?? (await this.inverter.readDeviceInfo(options))).serialNumber;
+  }
+
+  /** Register 45356: the on-grid minimum SOC in percent (100 − DoD). */
+  private async readMinSocPercent(options: { signal?: AbortSignal }): Promise<number> {
+    return (await this.inverter.readRegisters(ET_SETTINGS.batteryDischargeDepth, 1, options))[0]!;
   }
 }
 
@@ -193,11 +259,6 @@ function summary(group: EcoModeGroup): Record<string, unknown> {
 /** GoodWe end time for a model window end ("00:00" = midnight → 23:59). */
 function deviceEnd(end: string): string {
   return end === "00:00" ? "23:59" : end;
-}
-
-/** Model end for a GoodWe end (23:59 → "00:00", midnight). */
-function modelEnd(end: string): string {
-  return end === "23:59" ? "00:00" : end;
 }
 
 function validateSchedule(desired: BatterySchedule): ConstraintCheck[] {
@@ -231,45 +292,91 @@ function validateSchedule(desired: BatterySchedule): ConstraintCheck[] {
       vendor: "goodwe",
     });
   }
-  const level = (v: unknown, field: string, min: number): number => {
-    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > 1 || Math.abs(Math.round(v * 100) - v * 100) > 1e-6) {
-      const hint = typeof v === "number" && v > 1 && v <= 100 ? ` (levels are fractions: write ${v / 100} for ${v} %)` : "";
-      throw new ValidationError(`${field} must be a fraction from ${min} to 1 in steps of 0.01, got ${String(v)}${hint}.`, { field, vendor: "goodwe" });
-    }
-    return v;
-  };
-  level(desired.charge.stopLevel, "charge.stopLevel", 0);
-  level(desired.discharge.stopLevel, "discharge.stopLevel", 0.1);
+  assertFraction(desired.charge.stopLevel, "charge.stopLevel", { step: 0.01 });
+  assertFraction(desired.discharge.stopLevel, "discharge.stopLevel", { min: 0.1, step: 0.01 });
   checks.push({ name: "levels", ok: true, detail: `charge stop ${desired.charge.stopLevel}, discharge stop ${desired.discharge.stopLevel} (DoD at most 90 %)` });
-  // Midnight-ending windows are fine; make sure parse works for the converted end too.
-  for (const w of all) parseTimeOfDay(deviceEnd(w.end));
   return checks;
 }
 
-function groupInputs(desired: BatterySchedule, power: number, encoding: EcoModeEncoding): Array<EcoModeGroupInput | null> {
-  const out: Array<EcoModeGroupInput | null> = [];
+function groupInputs(desired: BatterySchedule, power: number, encoding: EcoModeEncoding): Array<{ kind: "charge" | "discharge"; group: EcoModeGroupInput } | null> {
+  const out: Array<{ kind: "charge" | "discharge"; group: EcoModeGroupInput } | null> = [];
   for (const w of desired.charge.windows.filter((x) => !isDisabledWindow(x))) {
-    out.push({ start: w.start, end: deviceEnd(w.end), power: -power, ...(encoding === "v2" ? { soc: desired.charge.stopLevel } : {}) });
+    out.push({ kind: "charge", group: { start: w.start, end: deviceEnd(w.end), power: -power, ...(encoding === "v2" ? { soc: desired.charge.stopLevel } : {}) } });
   }
   for (const w of desired.discharge.windows.filter((x) => !isDisabledWindow(x))) {
-    out.push({ start: w.start, end: deviceEnd(w.end), power, ...(encoding === "v2" ? { soc: 1 } : {}) });
+    out.push({ kind: "discharge", group: { start: w.start, end: deviceEnd(w.end), power, ...(encoding === "v2" ? { soc: 1 } : {}) } });
   }
   while (out.length < ECO_GROUPS) out.push(null);
   return out;
 }
 
-/** The battery schedule the eco groups express (enabled eco-type groups only). */
-export function scheduleFromGroups(groups: readonly EcoModeGroup[], minSoc: number): BatterySchedule {
-  const active = groups.filter((g) => g.enabled && !g.unset && g.power !== null && g.power !== 0 && g.start && g.end && (g.scheduleType === null || g.scheduleType === 0 || g.scheduleType === 6));
-  const window = (g: EcoModeGroup): TimeWindow => {
-    const w = { start: g.start!, end: modelEnd(g.end!) };
-    return w.start === w.end ? { start: "00:00", end: "23:59" } : w;
-  };
-  const charge = active.filter((g) => g.power! < 0);
-  const discharge = active.filter((g) => g.power! > 0);
+/** Minutes since midnight rounded to the nearest quarter hour (0..1440; 1440 is midnight at the end). */
+const nearestQuarter = (minutes: number): number => Math.round(minutes / 15) * 15;
+
+/** The model windows of one enabled group, with a note for every adjustment. */
+function windowsOfGroup(g: EcoModeGroup, name: string, notes: string[]): TimeWindow[] {
+  const rawStart = parseTimeOfDay(g.start);
+  // GoodWe's day ends at 23:59: that end is midnight, exactly.
+  const rawEnd = g.end === "23:59" ? 1440 : parseTimeOfDay(g.end);
+  const duration = (rawEnd - rawStart + 1440) % 1440 || (rawEnd === rawStart ? 0 : 1440);
+  if (duration === 0) {
+    notes.push(`${name} starts and ends at ${g.start}: an empty window, left out.`);
+    return [];
+  }
+  const start = nearestQuarter(rawStart) % 1440;
+  const end = nearestQuarter(rawEnd) % 1440;
+  const shown = `${formatTimeOfDay(start)}–${formatTimeOfDay(end)}`;
+  if (start === end) {
+    if (duration < 720) {
+      notes.push(`${name} (${g.start}–${g.end}) is shorter than the 15-minute grid can show: left out.`);
+      return [];
+    }
+    const half = (start + 720) % 1440;
+    notes.push(`${name} runs all day (${g.start}–${g.end}); a window cannot span 24 h, so it is shown as ${formatTimeOfDay(start)}–${formatTimeOfDay(half)} and ${formatTimeOfDay(half)}–${formatTimeOfDay(start)}.`);
+    return [
+      { start: formatTimeOfDay(start), end: formatTimeOfDay(half) },
+      { start: formatTimeOfDay(half), end: formatTimeOfDay(start) },
+    ];
+  }
+  if (nearestQuarter(rawStart) !== rawStart || nearestQuarter(rawEnd) !== rawEnd) notes.push(`${name} (${g.start}–${g.end}) is off the 15-minute grid: shown as ${shown}.`);
+  return [{ start: formatTimeOfDay(start), end: formatTimeOfDay(end) }];
+}
+
+/**
+ * The battery schedule the eco groups express (enabled eco-type groups), with notes on what the
+ * model cannot show exactly: times are snapped to the nearest quarter hour, an all-day group
+ * becomes two 12-hour windows, weekday and month limits are ignored. The result always passes
+ * `planBatterySchedule`'s checks (unless the groups themselves overlap or exceed four windows).
+ */
+export function readScheduleFromGroups(groups: readonly EcoModeGroup[], minSoc: number): GoodWeScheduleReading {
+  const notes: string[] = [];
+  const charge: TimeWindow[] = [];
+  const discharge: TimeWindow[] = [];
+  let chargeStop: number | null = null;
+  for (const [i, g] of groups.entries()) {
+    if (!g.enabled || g.unset || g.power === null || g.power === 0 || !g.start || !g.end) continue;
+    if (g.scheduleType !== null && g.scheduleType !== 0 && g.scheduleType !== 6) continue;
+    const name = `Eco group ${i + 1}`;
+    if ((g.days & ALL_DAYS) !== ALL_DAYS) notes.push(`${name} runs on ${dayNames(g.days).join(", ") || "no day"} only; the schedule shows it every day.`);
+    if (g.months !== null && g.months !== 0 && g.months !== 0x0fff) notes.push(`${name} is limited to some months (mask 0x${g.months.toString(16)}); the schedule shows it all year.`);
+    const windows = windowsOfGroup(g, name, notes);
+    if (g.power < 0) {
+      charge.push(...windows);
+      if (windows.length > 0) chargeStop ??= g.soc;
+    } else {
+      discharge.push(...windows);
+    }
+  }
   return {
-    charge: { fromGrid: true, stopLevel: charge.find((g) => g.soc !== null)?.soc ?? 1, windows: charge.length ? charge.map(window) : [] },
-    discharge: { timeControl: false, stopLevel: Math.round(minSoc * 100) / 100, windows: discharge.length ? discharge.map(window) : [] },
+    schedule: {
+      charge: { fromGrid: true, stopLevel: chargeStop ?? 1, windows: charge },
+      discharge: { timeControl: false, stopLevel: Math.round(minSoc * 100) / 100, windows: discharge },
+    },
+    notes,
   };
 }
 
+/** The battery schedule the eco groups express (see `readScheduleFromGroups`, which also says what was adjusted). */
+export function scheduleFromGroups(groups: readonly EcoModeGroup[], minSoc: number): BatterySchedule {
+  return readScheduleFromGroups(groups, minSoc).schedule;
+}

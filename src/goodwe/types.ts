@@ -129,6 +129,12 @@ export const OPERATION_MODE_CODES: Readonly<Record<Exclude<OperationMode, "ecoCh
   selfUse: 5,
 });
 
+/** The mode a work-mode code (47000, AA55 settings) stands for, or `unknown(code)`. */
+export function operationModeOf(code: number | null): Exclude<OperationMode, "ecoCharge" | "ecoDischarge"> | `unknown(${number})` {
+  const mode = (Object.keys(OPERATION_MODE_CODES) as Array<keyof typeof OPERATION_MODE_CODES>).find((m) => OPERATION_MODE_CODES[m] === code);
+  return mode ?? `unknown(${code ?? -1})`;
+}
+
 /** EMS modes (register 47511) for direct dispatch on ET/745 firmware. */
 export const EMS_MODES = Object.freeze({
   auto: 1,

@@ -16,7 +16,7 @@ export interface DriverContext {
   aa55: Aa55Link | null;
   /** Largest block one read asks for; bigger blocks are read in chunks. Lowered by adaptive chunking. */
   maxRegistersPerRead: number;
-  /** When a large read times out or is refused (exception 3/4), fall back to 60-register chunks and keep them. */
+  /** When a large read times out or is refused (exception 3/4), fall back to 60-register chunks, and keep them once they work. */
   adaptiveChunking: boolean;
   /** The inverter's IANA time zone (its clock and timestamps are local wall time). */
   timeZone: string;
@@ -29,7 +29,8 @@ export const SAFE_CHUNK = 60;
 /**
  * Reads `count` registers from `register` in chunks of at most `maxRegistersPerRead`. Some units
  * never answer (or refuse) 125-register reads (goodwe#146): with adaptive chunking, such a read is
- * repeated in chunks of 60 and the smaller size is kept for this inverter.
+ * repeated in chunks of 60, and the smaller size is kept for this inverter once that works (a
+ * unit that answers nothing at all keeps its block size).
  */
 export async function readBlock(ctx: DriverContext, register: number, count: number, options: LinkCallOptions = {}): Promise<Uint8Array> {
   const chunk = Math.max(1, Math.min(125, Math.floor(ctx.maxRegistersPerRead)));
@@ -39,11 +40,16 @@ export async function readBlock(ctx: DriverContext, register: number, count: num
     } catch (error) {
       const refused = error instanceof ModbusExceptionError && (error.exceptionCode === 3 || error.exceptionCode === 4);
       if (options.signal?.aborted || !(error instanceof TimeoutError || refused)) throw error;
-      ctx.maxRegistersPerRead = SAFE_CHUNK;
-      return readBlock(ctx, register, count, options);
+      const data = await readChunks(ctx, register, count, SAFE_CHUNK, options);
+      ctx.maxRegistersPerRead = Math.min(ctx.maxRegistersPerRead, SAFE_CHUNK);
+      return data;
     }
   }
   if (count <= chunk) return ctx.link.readRegisters(register, count, options);
+  return readChunks(ctx, register, count, chunk, options);
+}
+
+async function readChunks(ctx: DriverContext, register: number, count: number, chunk: number, options: LinkCallOptions): Promise<Uint8Array> {
   const out = new Uint8Array(count * 2);
   for (let done = 0; done < count; done += chunk) {
     const n = Math.min(chunk, count - done);
@@ -68,5 +74,3 @@ export function observedAtOf(timestamp: string | null | undefined, timeZone: str
   if (!timestamp) return fallback;
   return parseLocalTimestamp(timestamp, timeZone) ?? fallback;
 }
-
-export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");

@@ -1,9 +1,10 @@
-import { decodeRegisterBlock, decodeString, u16 } from "../decode.js";
+import { TimeoutError } from "../../core/errors/index.js";
+import { decodeRegisterBlock, decodeString, roundedProduct as product } from "../decode.js";
 import { isIllegalAddress } from "../errors.js";
 import { DT_DEVICE_INFO_BLOCK, DT_METER_BLOCK, DT_METER_SENSORS, DT_RUNNING_BLOCK, DT_RUNNING_SENSORS, type DtMeterValues, type DtRunningValues } from "../registers/dt.js";
 import type { DeviceInfo, DtCalculated, DtRuntimeData } from "../types.js";
-import { hex, labelsOf, observedAtOf, readBlock, type DriverContext } from "./context.js";
-import { TimeoutError } from "../../core/errors/index.js";
+import { toHex, u16 } from "../protocol/bytes.js";
+import { labelsOf, observedAtOf, readBlock, type DriverContext } from "./context.js";
 
 /** Decodes the 80-byte DT device-info block (registers 30001..30040). */
 export function decodeDtDeviceInfo(data: Uint8Array): DeviceInfo {
@@ -27,11 +28,9 @@ export function decodeDtDeviceInfo(data: Uint8Array): DeviceInfo {
     dspSvnVersion: u16(data, 72),
     armVersion: arm,
     armSvnVersion: u16(data, 74),
-    raw: hex(data),
+    raw: toHex(data),
   };
 }
-
-const product = (v: number | null, i: number | null): number | null => (v === null || i === null ? null : Math.round(v * i));
 
 export function decodeDtRunning(data: Uint8Array): DtRunningValues & DtCalculated {
   const r = decodeRegisterBlock(DT_RUNNING_SENSORS, data, DT_RUNNING_BLOCK.register) as unknown as DtRunningValues;
@@ -79,13 +78,13 @@ export class DtDriver {
     const data = await readBlock(this.ctx, DT_RUNNING_BLOCK.register, DT_RUNNING_BLOCK.count, options);
     const receivedAt = new Date(this.ctx.clock.now());
     const running = decodeDtRunning(data);
-    const raw: Record<string, string> = { running: hex(data) };
+    const raw: Record<string, string> = { running: toHex(data) };
     let meter: DtMeterValues | null = null;
     if (this.hasMeter) {
       try {
-        const m = await this.readMeter({ ...options });
+        const m = await this.readMeter(options);
         meter = m.values;
-        raw.meter = hex(m.raw);
+        raw.meter = toHex(m.raw);
       } catch (error) {
         // Units without a meter either refuse the block or never answer it (the library's rule).
         if (!isIllegalAddress(error) && !(error instanceof TimeoutError)) throw error;

@@ -1,6 +1,7 @@
-import { ValidationError } from "../../core/errors/index.js";
+import { ConfigurationError, ConnectionError, ValidationError } from "../../core/errors/index.js";
+import { assertInteger } from "../../core/units.js";
 import { type ControlOptions, type ControlResult, type RegisterWrite } from "../control.js";
-import { decodePayload, decodeString } from "../decode.js";
+import { decodePayload, decodeString, roundedProduct as product } from "../decode.js";
 import {
   AA55_DEVICE_INFO,
   AA55_RUNNING_DATA,
@@ -12,12 +13,13 @@ import {
   aa55WriteRegister,
   type Aa55Command,
 } from "../protocol/aa55.js";
+import { toHex } from "../protocol/bytes.js";
 import { ES_DOD_REGISTER, ES_RUNNING_SENSORS, ES_SETTINGS_SENSORS, type EsRunningValues, type EsSettingsValues } from "../registers/es.js";
+import { GRID_IN_OUT_MODES } from "../registers/labels.js";
 import type { Aa55Link } from "../transport/aa55-link.js";
-import { OPERATION_MODE_CODES, type DeviceInfo, type EsCalculated, type EsRuntimeData, type EsSettings, type OperationMode } from "../types.js";
-import { hex, labelsOf, type DriverContext } from "./context.js";
+import { OPERATION_MODE_CODES, operationModeOf, type DeviceInfo, type EsCalculated, type EsRuntimeData, type EsSettings, type OperationMode } from "../types.js";
+import { labelsOf, type DriverContext } from "./context.js";
 import { dodPercent } from "./et.js";
-import { ConfigurationError } from "../../core/errors/index.js";
 
 /** Decodes the AA55 device-info payload (reply 0x0182): fw [0:5], model [5:15], SN [31:47], ARM fw [51:63]. */
 export function decodeEsDeviceInfo(payload: Uint8Array): DeviceInfo {
@@ -42,11 +44,9 @@ export function decodeEsDeviceInfo(payload: Uint8Array): DeviceInfo {
     // The fifth character is the ARM version in base 36 ("G" = 16).
     armVersion: firmware.length >= 5 ? num(firmware.slice(4, 5), 36) : null,
     armSvnVersion: null,
-    raw: hex(payload),
+    raw: toHex(payload),
   };
 }
-
-const product = (v: number | null, i: number | null): number | null => (v === null || i === null ? null : Math.round(v * i));
 
 export function decodeEsRunning(payload: Uint8Array): EsRunningValues & EsCalculated {
   const r = decodePayload(ES_RUNNING_SENSORS, payload) as unknown as EsRunningValues;
@@ -108,7 +108,7 @@ export class EsDriver {
     const reply = await this.aa55.send(AA55_RUNNING_DATA, options);
     const receivedAt = new Date(this.ctx.clock.now());
     const running = decodeEsRunning(reply.payload);
-    const gridInOutLabel = running.gridInOut === null ? null : (["Idle", "Exporting", "Importing"][running.gridInOut] ?? null);
+    const gridInOutLabel = running.gridInOut === null ? null : ((GRID_IN_OUT_MODES as Record<number, string>)[running.gridInOut] ?? null);
     return {
       family: "ES",
       running,
@@ -116,7 +116,7 @@ export class EsDriver {
       observedAt: receivedAt,
       receivedAt,
       labels: { ...labelsOf(ES_RUNNING_SENSORS, running), gridInOut: gridInOutLabel },
-      raw: { running: hex(reply.payload) },
+      raw: { running: toHex(reply.payload) },
     };
   }
 
@@ -125,9 +125,7 @@ export class EsDriver {
   }
 
   async getOperationMode(options: { signal?: AbortSignal } = {}): Promise<OperationMode | `unknown(${number})`> {
-    const code = (await this.readSettings(options)).workMode;
-    const mode = (Object.keys(OPERATION_MODE_CODES) as Array<keyof typeof OPERATION_MODE_CODES>).find((m) => OPERATION_MODE_CODES[m] === code);
-    return mode ?? `unknown(${code ?? -1})`;
+    return operationModeOf((await this.readSettings(options)).workMode);
   }
 
   async getGridExportLimit(options: { signal?: AbortSignal } = {}): Promise<number | null> {
@@ -198,9 +196,7 @@ export class EsDriver {
 
   /** Export limit in W (AA55 0335). */
   async setGridExportLimit(watts: number, params: ControlOptions = {}): Promise<ControlResult> {
-    if (typeof watts !== "number" || !Number.isInteger(watts) || watts < 0 || watts > 0xffff) {
-      throw new ValidationError(`The export limit must be a whole number of watts from 0 to 65535, got ${String(watts)}.`, { field: "watts", vendor: "goodwe" });
-    }
+    assertInteger(watts, "watts", 0, 0xffff, "W");
     return this.execute("setGridExportLimit", [{ description: `export limit ${watts} W`, command: aa55SetExportLimit(watts), after: watts }], params, [], (s) => s.gridExportLimit === watts, (s) => s.gridExportLimit);
   }
 
@@ -212,12 +208,12 @@ export class EsDriver {
 
   private async execute(operation: string, steps: Aa55Step[], options: ControlOptions, sideEffects: string[], check: (s: EsSettings) => boolean, shown: (s: EsSettings) => unknown): Promise<ControlResult> {
     const writes: RegisterWrite[] = steps.map((s) => ({
-      target: `AA55 ${hex(Uint8Array.of(s.command.control, s.command.fn))}`,
+      target: `AA55 ${toHex(Uint8Array.of(s.command.control, s.command.fn))}`,
       description: s.description,
       register: null,
       values: null,
-      payload: hex(s.command.payload),
-      after: s.after ?? hex(s.command.payload),
+      payload: toHex(s.command.payload),
+      after: s.after ?? toHex(s.command.payload),
       sent: false,
       taken: null,
     }));
@@ -232,7 +228,7 @@ export class EsDriver {
         writes[i]!.sent = true;
       } catch (error) {
         if (options.signal?.aborted) throw error;
-        writes[i]!.sent = !(error instanceof Error && "sent" in error && (error as { sent: boolean }).sent === false);
+        writes[i]!.sent = !(error instanceof ConnectionError && !error.sent);
         writes[i]!.error = error instanceof Error ? error.message : String(error);
         // An unconfirmed command: find out from the settings whether the final state was reached anyway.
         break;
@@ -254,11 +250,4 @@ export class EsDriver {
     result.ok = writes.every((w) => w.sent && w.taken !== false);
     return result;
   }
-
-  /** Raw register read via AA55 (reply 0x019A); the payload holds the registers' bytes. */
-  async readRegistersAa55(register: number, count: number, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
-    const reply = await this.aa55.send({ control: 0x01, fn: 0x1a, payload: Uint8Array.of(register >>> 8, register & 0xff, count) }, options);
-    return reply.payload;
-  }
 }
-

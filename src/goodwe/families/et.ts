@@ -1,21 +1,26 @@
 import { ValidationError } from "../../core/errors/index.js";
 import { wallTimeOf } from "../../core/time/zoned.js";
-import { executeWrites, registersOf, type ControlOptions, type ControlResult, type WriteStep } from "../control.js";
-import { decodeDateTime, decodeRegisterBlock, decodeString, encodeDateTime, u16 } from "../decode.js";
+import { assertFraction, assertInteger } from "../../core/units.js";
+import { executeWrites, type ControlOptions, type ControlResult, type WriteStep } from "../control.js";
+import { decodeDateTime, decodeRegisterBlock, decodeString, encodeDateTime } from "../decode.js";
+import { is745Platform } from "../detect.js";
 import {
   decodeEcoModeGroup,
   ECO_GROUPS,
+  ecoScheduleTypeFor,
   encodeEcoModeGroup,
   encodeEcoModeOff,
   groupRegister,
   groupRegisterCount,
-  groupSwitchRegister,
   switchedOff,
   type EcoModeEncoding,
   type EcoModeGroup,
   type EcoModeGroupInput,
+  type EcoScheduleType,
 } from "../eco-mode.js";
 import { isIllegalAddress } from "../errors.js";
+import { bytesOf, registersOf, toHex, u16 } from "../protocol/bytes.js";
+import { GRID_IN_OUT_MODES } from "../registers/labels.js";
 import {
   ET_BATTERY2_BLOCK,
   ET_BATTERY2_SENSORS,
@@ -35,8 +40,8 @@ import {
   type EtMeterValues,
   type EtRunningValues,
 } from "../registers/et.js";
-import { EMS_MODES, OPERATION_MODE_CODES, type DeviceInfo, type EmsMode, type EtCalculated, type EtRuntimeData, type OperationMode } from "../types.js";
-import { hex, labelsOf, observedAtOf, readBlock, type DriverContext } from "./context.js";
+import { EMS_MODES, OPERATION_MODE_CODES, operationModeOf, type DeviceInfo, type EmsMode, type EtCalculated, type EtRuntimeData, type OperationMode } from "../types.js";
+import { labelsOf, observedAtOf, readBlock, type DriverContext } from "./context.js";
 
 /** Decodes the 66-byte ET device-info block (registers 35000..35032). */
 export function decodeEtDeviceInfo(data: Uint8Array): DeviceInfo {
@@ -56,7 +61,7 @@ export function decodeEtDeviceInfo(data: Uint8Array): DeviceInfo {
     armSvnVersion: u16(data, 40),
     firmware: decodeString(data.subarray(42, 54)),
     armFirmware: decodeString(data.subarray(54, 66)),
-    raw: hex(data),
+    raw: toHex(data),
   };
 }
 
@@ -84,12 +89,18 @@ export function decodeEtMeter(data: Uint8Array): EtMeterValues {
   return decodeRegisterBlock(ET_METER_SENSORS, data, ET_METER_BLOCK.register) as unknown as EtMeterValues;
 }
 
-const GRID_IN_OUT_LABELS = ["Idle", "Exporting", "Importing"] as const;
-
 /** Side effect notes shared by the mode setters. */
 const EMS_AUTO_NOTE = "EMS mode set to auto (47511 ← 1) and EMS power limit to 0 W (47512 ← 0), ending any direct dispatch.";
 const SCHEDULE_NOTE = "Changing the operation mode can reset eco and peak-shaving schedules made in the SolarGo app.";
 const CLEAR_BATTERY_NOTE = "Battery mode parameters cleared (47533 ← 1).";
+
+const workModeStep = (code: number, name?: string): WriteStep => ({ description: `work mode ← ${code}${name ? ` (${name})` : ""}`, register: ET_SETTINGS.workMode, values: [code] });
+const EMS_AUTO_STEP: Readonly<WriteStep> = Object.freeze({ description: "EMS mode auto, EMS power 0 W", register: ET_SETTINGS.emsMode, values: [EMS_MODES.auto, 0], multiple: true });
+
+/** The writes that make eco groups act: work mode eco (3), then EMS auto with power 0 (written together, 0x10). */
+export function ecoModeSteps(): WriteStep[] {
+  return [workModeStep(OPERATION_MODE_CODES.eco, "eco"), { ...EMS_AUTO_STEP, values: [...EMS_AUTO_STEP.values] }];
+}
 
 /**
  * The ET/EH/BT/BH family: monitoring of every block and the documented controls. Feature probes
@@ -100,7 +111,6 @@ export class EtDriver {
   private info: DeviceInfo | null = null;
   private ecoEncoding: EcoModeEncoding | null = null;
   private peakShaving: boolean | null = null;
-  private hasBattery = true;
   private hasBattery2: boolean | null = null;
   private meterExtended: boolean | null = null;
   private hasMppt: boolean | null = null;
@@ -123,6 +133,11 @@ export class EtDriver {
 
   private async ensureInfo(options: { signal?: AbortSignal }): Promise<DeviceInfo> {
     return this.info ?? this.readDeviceInfo(options);
+  }
+
+  /** Whether the serial names a 745-platform unit (false while the device info is unknown). */
+  private get platform745(): boolean {
+    return this.info !== null && is745Platform(this.info.serialNumber);
   }
 
   async readRunning(options: { signal?: AbortSignal } = {}): Promise<{ values: EtRunningValues & EtCalculated; raw: Uint8Array; receivedAt: Date }> {
@@ -156,41 +171,45 @@ export class EtDriver {
     return { values: decodeEtMeter(raw), raw };
   }
 
-  /** A full poll: running data, battery (when present), battery 2, meter and MPPT as the model has them. */
-  async readRuntimeData(options: { signal?: AbortSignal } = {}): Promise<EtRuntimeData> {
+  /**
+   * A full poll: running data, battery (when present), battery 2, meter and MPPT as the model has
+   * them. `flowOnly`: the running data and the battery block only, all the unified power flow and
+   * today's totals need (the other blocks come back null).
+   */
+  async readRuntimeData(options: { signal?: AbortSignal; flowOnly?: boolean } = {}): Promise<EtRuntimeData> {
     await this.ensureInfo(options);
     const running = await this.readRunning(options);
-    const raw: Record<string, string> = { running: hex(running.raw) };
-    this.hasBattery = running.values.batteryMode !== 0 && running.values.batteryMode !== null;
+    const raw: Record<string, string> = { running: toHex(running.raw) };
+    const hasBattery = running.values.batteryMode !== 0 && running.values.batteryMode !== null;
     let battery: EtBatteryValues | null = null;
-    if (this.hasBattery) {
+    if (hasBattery) {
       try {
         const b = await this.readBattery(options);
         battery = b.values;
-        raw.battery = hex(b.raw);
+        raw.battery = toHex(b.raw);
       } catch (error) {
         if (!isIllegalAddress(error)) throw error;
       }
     }
     let battery2: EtBattery2Values | null = null;
-    if (this.hasBattery2) {
+    if (this.hasBattery2 && !options.flowOnly) {
       try {
         const b = await this.readBattery2(options);
         battery2 = b.values;
-        raw.battery2 = hex(b.raw);
+        raw.battery2 = toHex(b.raw);
       } catch (error) {
         if (!isIllegalAddress(error)) throw error;
         this.hasBattery2 = false;
       }
     }
-    const meter = await this.readMeter(options);
-    raw.meter = hex(meter.raw);
+    const meter = options.flowOnly ? null : await this.readMeter(options);
+    if (meter) raw.meter = toHex(meter.raw);
     let mppt: Record<string, number | null> | null = null;
-    if (this.hasMppt) {
+    if (this.hasMppt && !options.flowOnly) {
       try {
         const m = await readBlock(this.ctx, ET_MPPT_BLOCK.register, ET_MPPT_BLOCK.count, options);
         mppt = decodeRegisterBlock(ET_MPPT_SENSORS, m, ET_MPPT_BLOCK.register) as Record<string, number | null>;
-        raw.mppt = hex(m);
+        raw.mppt = toHex(m);
       } catch (error) {
         if (!isIllegalAddress(error)) throw error;
         this.hasMppt = false;
@@ -198,15 +217,15 @@ export class EtDriver {
     }
     const labels = {
       ...labelsOf(ET_RUNNING_SENSORS, running.values),
-      ...labelsOf(ET_METER_SENSORS, meter.values),
-      gridInOut: running.values.gridInOut === null ? null : GRID_IN_OUT_LABELS[running.values.gridInOut],
+      ...(meter ? labelsOf(ET_METER_SENSORS, meter.values) : {}),
+      gridInOut: running.values.gridInOut === null ? null : GRID_IN_OUT_MODES[running.values.gridInOut],
     };
     return {
       family: "ET",
       running: running.values,
       battery,
       battery2,
-      meter: meter.values,
+      meter: meter?.values ?? null,
       mppt,
       observedAt: observedAtOf(running.values.timestamp, this.ctx.timeZone, running.receivedAt),
       receivedAt: running.receivedAt,
@@ -258,9 +277,7 @@ export class EtDriver {
   }
 
   async getOperationMode(options: { signal?: AbortSignal } = {}): Promise<OperationMode | `unknown(${number})`> {
-    const code = await this.readRegister(ET_SETTINGS.workMode, options);
-    const mode = (Object.keys(OPERATION_MODE_CODES) as Array<keyof typeof OPERATION_MODE_CODES>).find((m) => OPERATION_MODE_CODES[m] === code);
-    if (mode === undefined) return `unknown(${code})`;
+    const mode = operationModeOf(await this.readRegister(ET_SETTINGS.workMode, options));
     if (mode !== "eco") return mode;
     const { groups } = await this.readEcoModeGroups(options);
     const g = groups[0]!;
@@ -294,19 +311,29 @@ export class EtDriver {
 
   // ---- control ----
 
+  /** Reads group `index` (1..4), or all four when `index` is omitted, in one block read. */
+  private async readGroupBytes(encoding: EcoModeEncoding, options: { signal?: AbortSignal }, index?: number): Promise<Uint8Array> {
+    const per = groupRegisterCount(encoding);
+    return readBlock(this.ctx, groupRegister(encoding, index ?? 1), per * (index === undefined ? ECO_GROUPS : 1), options);
+  }
+
+  /** The schedule type to write a group with (see `ecoScheduleTypeFor`); `current` is null when not read (dry run). */
+  private scheduleType(encoding: EcoModeEncoding, current: EcoModeGroup | null): EcoScheduleType {
+    return encoding === "v1" ? 0 : ecoScheduleTypeFor(current, this.platform745);
+  }
+
   /**
    * Sets the operation mode with the library's documented side effects (see `sideEffects` in the
    * result). `ecoCharge`/`ecoDischarge` rewrite eco group 1 to all day at `power` (fraction of
    * the rating, 0..1) and `soc` (stop level, V2 only), switch groups 2–4 off, set eco mode and
-   * EMS auto: nine requests.
+   * EMS auto: one read of the groups and six writes.
    */
   async setOperationMode(mode: OperationMode, params: { power?: number; soc?: number } & ControlOptions = {}): Promise<ControlResult> {
     const steps: WriteStep[] = [];
     const sideEffects: string[] = [SCHEDULE_NOTE];
     const warnings: string[] = [];
-    const emsAuto: WriteStep = { description: "EMS mode auto, EMS power 0 W", register: ET_SETTINGS.emsMode, values: [EMS_MODES.auto, 0], multiple: true };
+    const emsAuto = (): WriteStep => ({ ...EMS_AUTO_STEP, values: [...EMS_AUTO_STEP.values] });
     const clearBattery: WriteStep = { description: "clear battery mode parameters", register: ET_SETTINGS.clearBatteryMode, values: [1], verify: "none" };
-    const workMode = (code: number): WriteStep => ({ description: `work mode ← ${code}`, register: ET_SETTINGS.workMode, values: [code] });
     switch (mode) {
       case "general":
       case "backup":
@@ -316,17 +343,17 @@ export class EtDriver {
           throw new ValidationError("This inverter has no peak-shaving mode (register 47589 is missing: ARM firmware < 22).", { field: "mode", vendor: "goodwe" });
         }
         if (mode === "selfUse") warnings.push("Self-use (5) exists on 745-platform firmware only; other units refuse it with a Modbus exception.");
-        steps.push(workMode(OPERATION_MODE_CODES[mode]), emsAuto, clearBattery);
+        steps.push(workModeStep(OPERATION_MODE_CODES[mode], mode), emsAuto(), clearBattery);
         sideEffects.push(EMS_AUTO_NOTE, CLEAR_BATTERY_NOTE);
         break;
       }
       case "eco":
-        steps.push(workMode(OPERATION_MODE_CODES.eco), emsAuto);
+        steps.push(...ecoModeSteps());
         sideEffects.push(EMS_AUTO_NOTE);
         break;
       case "offGrid":
         steps.push(
-          workMode(OPERATION_MODE_CODES.offGrid),
+          workModeStep(OPERATION_MODE_CODES.offGrid, "off-grid"),
           { description: "EMS mode off-grid, EMS power 0 W", register: ET_SETTINGS.emsMode, values: [EMS_MODES.offGrid, 0], multiple: true },
           { description: "backup supply on", register: ET_SETTINGS.backupSupply, values: [1] },
           { description: "cold start ← 4", register: ET_SETTINGS.coldStart, values: [4] },
@@ -335,23 +362,25 @@ export class EtDriver {
         break;
       case "ecoCharge":
       case "ecoDischarge": {
-        const power = params.power ?? 1;
-        if (typeof power !== "number" || !(power >= 0 && power <= 1)) {
-          throw new ValidationError(`power must be a fraction 0..1 of the inverter's rating (the direction comes from the mode), got ${String(power)}.`, { field: "power", vendor: "goodwe" });
-        }
+        const power = assertFraction(params.power ?? 1, "power", { step: 0.01 });
         const encoding = await this.ecoModeEncoding(params);
         const input: EcoModeGroupInput = { start: "00:00", end: "23:59", days: 0x7f, enabled: true, power: mode === "ecoCharge" ? -power : power, soc: mode === "ecoCharge" ? (params.soc ?? 1) : 1 };
         if (encoding === "v1" && params.soc !== undefined && params.soc !== 1) warnings.push("Eco mode V1 (ARM firmware < 19) cannot stop at a SOC: soc is ignored.");
         if (encoding === "v1") delete input.soc;
-        const bytes = encodeEcoModeGroup(input, encoding, "eco group 1");
-        steps.push({ description: `eco group 1 ← all day, ${mode === "ecoCharge" ? "charge" : "discharge"} at ${Math.round(power * 100)} %`, register: groupRegister(encoding, 1), values: registersOf(bytes), after: input });
+        // One read of all four groups: group 1's schedule type, and the switch registers of 2–4.
+        const current = params.dryRun ? null : await this.readGroupBytes(encoding, params);
+        const per = groupRegisterCount(encoding);
+        const group1 = current ? decodeEcoModeGroup(current.subarray(0, per * 2), encoding) : null;
+        const bytes = encodeEcoModeGroup(input, encoding, "eco group 1", this.scheduleType(encoding, group1));
+        steps.push({ description: `eco group 1 ← all day, ${mode === "ecoCharge" ? "charge" : "discharge"} at ${Math.round(power * 100)} %`, register: groupRegister(encoding, 1), values: registersOf(bytes), before: group1 ?? undefined, after: input });
+        // The switch register holds the on/off byte high and the days (V1: days, V2: on_off/days) low.
+        const switchOffset = encoding === "v2" ? 2 : 3;
         for (let g = 2; g <= ECO_GROUPS; g++) {
-          const register = groupSwitchRegister(encoding, g);
-          const current = params.dryRun ? null : await this.readRegister(register, params);
-          const value = current === null ? 0 : switchedOff(current);
-          steps.push({ description: `eco group ${g} off`, register, values: [value], before: current, verify: (rb) => (rb[0]! & 0xff00) === 0 });
+          const register = groupRegister(encoding, g) + switchOffset;
+          const before = current ? u16(current, ((g - 1) * per + switchOffset) * 2) : null;
+          steps.push({ description: `eco group ${g} off`, register, values: [before === null ? 0 : switchedOff(before)], before: before ?? undefined, verify: (rb) => (rb[0]! & 0xff00) === 0 });
         }
-        steps.push(workMode(OPERATION_MODE_CODES.eco), emsAuto);
+        steps.push(...ecoModeSteps());
         sideEffects.push("Eco group 1 overwritten; eco groups 2–4 switched off.", EMS_AUTO_NOTE);
         break;
       }
@@ -362,31 +391,32 @@ export class EtDriver {
   }
 
   /**
-   * Writes one eco group (1..4) in the encoding the inverter has (probed). The group only acts in
-   * eco mode: pass `activate: true` to also set work mode 3 and EMS auto (with their side effects).
+   * Writes one eco group (1..4) in the encoding the inverter has (probed), keeping the group's
+   * schedule type (6 on the 745 platform). The group only acts in eco mode: pass `activate: true`
+   * to also set work mode 3 and EMS auto (with their side effects).
    */
   async setEcoModeGroup(index: number, group: EcoModeGroupInput, params: ControlOptions & { activate?: boolean } = {}): Promise<ControlResult> {
-    if (!Number.isInteger(index) || index < 1 || index > ECO_GROUPS) throw new ValidationError(`group index must be 1..${ECO_GROUPS}, got ${index}.`, { field: "index", vendor: "goodwe" });
+    assertInteger(index, "index", 1, ECO_GROUPS);
     const encoding = await this.ecoModeEncoding(params);
-    const bytes = encodeEcoModeGroup(group, encoding, `eco group ${index}`);
-    const register = groupRegister(encoding, index);
-    const before = params.dryRun ? undefined : decodeEcoModeGroup(await this.ctx.link.readRegisters(register, groupRegisterCount(encoding), params), encoding);
-    const steps: WriteStep[] = [{ description: `eco group ${index} (${encoding})`, register, values: registersOf(bytes), before, after: group }];
+    encodeEcoModeGroup(group, encoding, `eco group ${index}`); // validate before reading anything
+    const before = params.dryRun ? null : decodeEcoModeGroup(await this.readGroupBytes(encoding, params, index), encoding);
+    const bytes = encodeEcoModeGroup(group, encoding, `eco group ${index}`, this.scheduleType(encoding, before));
+    const steps: WriteStep[] = [{ description: `eco group ${index} (${encoding})`, register: groupRegister(encoding, index), values: registersOf(bytes), before: before ?? undefined, after: group }];
     const sideEffects: string[] = [];
     if (params.activate) {
-      steps.push({ description: "work mode ← 3 (eco)", register: ET_SETTINGS.workMode, values: [OPERATION_MODE_CODES.eco] });
-      steps.push({ description: "EMS mode auto, EMS power 0 W", register: ET_SETTINGS.emsMode, values: [EMS_MODES.auto, 0], multiple: true });
+      steps.push(...ecoModeSteps());
       sideEffects.push(SCHEDULE_NOTE, EMS_AUTO_NOTE);
     }
     return executeWrites(this.ctx.link, `setEcoModeGroup(${index})`, steps, params, { sideEffects });
   }
 
-  /** Disables and clears an eco group (writes GoodWe's "unset" pattern). */
+  /** Disables and clears an eco group (writes GoodWe's "unset" pattern, keeping the group's schedule type). */
   async clearEcoModeGroup(index: number, params: ControlOptions = {}): Promise<ControlResult> {
-    if (!Number.isInteger(index) || index < 1 || index > ECO_GROUPS) throw new ValidationError(`group index must be 1..${ECO_GROUPS}, got ${index}.`, { field: "index", vendor: "goodwe" });
+    assertInteger(index, "index", 1, ECO_GROUPS);
     const encoding = await this.ecoModeEncoding(params);
-    const register = groupRegister(encoding, index);
-    return executeWrites(this.ctx.link, `clearEcoModeGroup(${index})`, [{ description: `eco group ${index} cleared`, register, values: registersOf(encodeEcoModeOff(encoding)) }], params);
+    const before = params.dryRun ? null : decodeEcoModeGroup(await this.readGroupBytes(encoding, params, index), encoding);
+    const values = registersOf(encodeEcoModeOff(encoding, this.scheduleType(encoding, before)));
+    return executeWrites(this.ctx.link, `clearEcoModeGroup(${index})`, [{ description: `eco group ${index} cleared`, register: groupRegister(encoding, index), values, before: before ?? undefined }], params);
   }
 
   /**
@@ -396,22 +426,40 @@ export class EtDriver {
   async setEmsMode(mode: EmsMode, powerW: number, params: ControlOptions = {}): Promise<ControlResult> {
     const code = (EMS_MODES as Record<string, number>)[mode];
     if (code === undefined) throw new ValidationError(`Unknown EMS mode ${JSON.stringify(mode)}; use one of ${Object.keys(EMS_MODES).join(", ")}.`, { field: "mode", vendor: "goodwe" });
-    if (typeof powerW !== "number" || !Number.isInteger(powerW) || powerW < 0 || powerW > 0xffff) {
-      throw new ValidationError(`powerW must be a whole number of watts from 0 to 65535, got ${String(powerW)}.`, { field: "powerW", vendor: "goodwe" });
-    }
+    assertInteger(powerW, "powerW", 0, 0xffff, "W");
     const before = params.dryRun ? undefined : await this.getEmsMode(params);
     return executeWrites(this.ctx.link, `setEmsMode(${mode})`, [{ description: `EMS mode ${mode}, power ${powerW} W`, register: ET_SETTINGS.emsMode, values: [code, powerW], before, after: { mode, powerW }, multiple: true }], params, {
       warnings: mode === "auto" ? [] : ["Direct EMS dispatch overrides the work mode until EMS is set back to auto."],
     });
   }
 
-  /** Grid export limit in W (47510). */
-  async setGridExportLimit(watts: number, params: ControlOptions = {}): Promise<ControlResult> {
-    if (typeof watts !== "number" || !Number.isInteger(watts) || watts < 0 || watts > 0xffff) {
-      throw new ValidationError(`The export limit must be a whole number of watts from 0 to 65535, got ${String(watts)}.`, { field: "watts", vendor: "goodwe" });
-    }
+  /**
+   * Grid export limit in W (47510). The limit applies only while export limiting is switched on
+   * (47509 = 1): when it is off, the result warns, or `enable: true` switches it on first.
+   */
+  async setGridExportLimit(watts: number, params: ControlOptions & { enable?: boolean } = {}): Promise<ControlResult> {
+    assertInteger(watts, "watts", 0, 0xffff, "W");
     const before = params.dryRun ? undefined : await this.getGridExportLimit(params);
-    return executeWrites(this.ctx.link, "setGridExportLimit", [{ description: `grid export limit ${watts} W`, register: ET_SETTINGS.gridExportLimit, values: [watts], before, after: watts }], params);
+    const switchedOn = params.dryRun ? null : await this.readExportSwitch(params);
+    const steps: WriteStep[] = [];
+    const warnings: string[] = [];
+    if (params.enable && switchedOn !== true) {
+      steps.push({ description: "export limiting on", register: ET_SETTINGS.gridExport, values: [1], before: switchedOn === null ? undefined : 0 });
+    } else if (switchedOn === false) {
+      warnings.push(`Export limiting is switched off (register ${ET_SETTINGS.gridExport} is 0): the inverter stores the limit but does not apply it. Pass { enable: true } to switch it on.`);
+    }
+    steps.push({ description: `grid export limit ${watts} W`, register: ET_SETTINGS.gridExportLimit, values: [watts], before, after: watts });
+    return executeWrites(this.ctx.link, "setGridExportLimit", steps, params, { warnings });
+  }
+
+  /** Whether export limiting is on (47509), or null when the firmware has no such register. */
+  private async readExportSwitch(options: { signal?: AbortSignal }): Promise<boolean | null> {
+    try {
+      return (await this.readRegister(ET_SETTINGS.gridExport, options)) !== 0;
+    } catch (error) {
+      if (isIllegalAddress(error)) return null;
+      throw error;
+    }
   }
 
   /** On-grid depth of discharge, fraction 0..0.9 in steps of 0.01 (45356 ← 100 − DoD %). */
@@ -441,7 +489,7 @@ export class EtDriver {
           after: expected,
           // The clock keeps running: accept a read-back within a minute of what was written plus the time since.
           verify: (rb) => {
-            const local = decodeDateTime(Uint8Array.from(rb.flatMap((v) => [v >>> 8, v & 0xff])), 0);
+            const local = decodeDateTime(bytesOf(rb), 0);
             if (!local) return false;
             const instant = observedAtOf(local, this.ctx.timeZone, new Date(Number.NaN)).getTime();
             return Math.abs(instant - (at.getTime() + (this.ctx.clock.now() - sentAt))) <= 60_000;
@@ -453,13 +501,7 @@ export class EtDriver {
   }
 }
 
-/** Validates a DoD fraction and returns whole percent. */
+/** Validates a DoD fraction (steps of 0.01, at most `max`) and returns whole percent. */
 export function dodPercent(dod: unknown, max: number): number {
-  if (typeof dod !== "number" || !Number.isFinite(dod) || dod < 0 || dod > max) {
-    const hint = typeof dod === "number" && dod > 1 && dod <= 100 ? ` (fractions: write ${dod / 100} for ${dod} %)` : "";
-    throw new ValidationError(`dod must be a fraction from 0 to ${max}, got ${String(dod)}${hint}.`, { field: "dod", vendor: "goodwe" });
-  }
-  const percent = Math.round(dod * 100);
-  if (Math.abs(percent - dod * 100) > 1e-6) throw new ValidationError(`dod must be in steps of 0.01, got ${dod}.`, { field: "dod", vendor: "goodwe" });
-  return percent;
+  return Math.round(assertFraction(dod, "dod", { max, step: 0.01 }) * 100);
 }

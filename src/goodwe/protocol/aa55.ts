@@ -1,3 +1,4 @@
+import { u16 } from "./bytes.js";
 import type { FrameAssessment } from "./frame.js";
 
 /**
@@ -61,9 +62,9 @@ export function assessAa55Reply(bytes: Uint8Array, expectedType?: number): Frame
   if (bytes.length < 7) return { status: "partial" };
   const total = bytes[6]! + 9;
   if (bytes.length < total) return { status: "partial" };
-  const sum = (bytes[total - 2]! << 8) | bytes[total - 1]!;
+  const sum = u16(bytes, total - 2);
   if (sum !== aa55Checksum(bytes, total - 2)) return { status: "invalid", reason: "checksum mismatch", length: total };
-  const type = (bytes[4]! << 8) | bytes[5]!;
+  const type = u16(bytes, 4);
   if (expectedType !== undefined && type !== expectedType) {
     return { status: "invalid", reason: `reply type ${type.toString(16).padStart(4, "0")}, expected ${expectedType.toString(16).padStart(4, "0")}`, length: total };
   }
@@ -80,7 +81,7 @@ export function parseAa55Request(bytes: Uint8Array): Aa55Command | { error: stri
   if (bytes.length < 7) return null;
   const total = bytes[6]! + 9;
   if (bytes.length < total) return null;
-  const sum = (bytes[total - 2]! << 8) | bytes[total - 1]!;
+  const sum = u16(bytes, total - 2);
   if (sum !== aa55Checksum(bytes, total - 2)) return { error: "checksum mismatch" };
   return { control: bytes[4]!, fn: bytes[5]!, payload: bytes.slice(7, total - 2) };
 }

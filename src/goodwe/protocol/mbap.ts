@@ -1,5 +1,7 @@
 import type { FrameAssessment } from "./frame.js";
-import { encodeReplyBody, encodeRequestPdu, parseReplyBody, parseRequestPdu, readU16, replyBodyLength, writeU16, type ModbusReply, type ModbusRequest } from "./pdu.js";
+import { assertInteger } from "../../core/units.js";
+import { u16 as readU16, writeU16 } from "./bytes.js";
+import { encodeReplyBody, encodeRequestPdu, parseReplyBody, parseRequestPdu, replyBodyLength, type ModbusReply, type ModbusRequest } from "./pdu.js";
 
 /**
  * Modbus/TCP (port 502): `tx(2) protocol=0(2) length(2) unit(1)` then the PDU, no CRC, no AA55.
@@ -10,12 +12,13 @@ import { encodeReplyBody, encodeRequestPdu, parseReplyBody, parseRequestPdu, rea
 export const MBAP_HEADER_LENGTH = 7;
 
 export function encodeMbapRequest(transactionId: number, unit: number, request: ModbusRequest): Uint8Array {
+  assertInteger(unit, "unit", 0, 0xff);
   const pdu = encodeRequestPdu(request);
   const out = new Uint8Array(MBAP_HEADER_LENGTH + pdu.length);
   writeU16(out, 0, transactionId & 0xffff);
   writeU16(out, 2, 0);
   writeU16(out, 4, pdu.length + 1);
-  out[6] = unit & 0xff;
+  out[6] = unit;
   out.set(pdu, MBAP_HEADER_LENGTH);
   return out;
 }

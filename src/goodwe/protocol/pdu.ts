@@ -1,4 +1,6 @@
-import { ResponseFormatError, ValidationError } from "../../core/errors/index.js";
+import { ValidationError } from "../../core/errors/index.js";
+import { assertInteger } from "../../core/units.js";
+import { u16 as readU16, writeU16 } from "./bytes.js";
 
 /**
  * The Modbus PDU shared by the RTU (UDP 8899) and TCP (502) framings: function code and fields,
@@ -45,27 +47,20 @@ export function exceptionName(code: number): string {
   return EXCEPTION_NAMES[code] ?? `UNKNOWN EXCEPTION ${code}`;
 }
 
-function assertInt(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(`${field} must be an integer from ${min} to ${max}, got ${String(value)}.`, { field, vendor: "goodwe" });
-  }
-  return value;
-}
-
 /** Checks a request's fields; throws `ValidationError` (nothing is sent). */
 export function validateRequest(request: ModbusRequest): void {
-  assertInt(request.register, "register", 0, 0xffff);
+  assertInteger(request.register, "register", 0, 0xffff);
   if (request.fn === FN_READ_HOLDING) {
-    assertInt(request.count, "count", 1, MAX_READ_REGISTERS);
-    assertInt(request.register + request.count - 1, "last register", 0, 0xffff);
+    assertInteger(request.count, "count", 1, MAX_READ_REGISTERS);
+    assertInteger(request.register + request.count - 1, "last register", 0, 0xffff);
   } else if (request.fn === FN_WRITE_SINGLE) {
-    assertInt(request.value, "value", 0, 0xffff);
+    assertInteger(request.value, "value", 0, 0xffff);
   } else {
     const n = request.values.length;
     if (n === 0 || n % 2 !== 0 || n / 2 > MAX_WRITE_REGISTERS) {
       throw new ValidationError(`A write-multiple carries 1 to ${MAX_WRITE_REGISTERS} registers (an even number of bytes), got ${n} bytes.`, { field: "values", vendor: "goodwe" });
     }
-    assertInt(request.register + n / 2 - 1, "last register", 0, 0xffff);
+    assertInteger(request.register + n / 2 - 1, "last register", 0, 0xffff);
   }
 }
 
@@ -169,23 +164,4 @@ export function encodeReplyBody(unit: number, reply: ModbusReply): Uint8Array {
   writeU16(out, 2, reply.register);
   writeU16(out, 4, reply.kind === "writeSingle" ? reply.value : reply.count);
   return out;
-}
-
-export function readU16(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset]! << 8) | bytes[offset + 1]!;
-}
-
-export function writeU16(bytes: Uint8Array, offset: number, value: number): void {
-  bytes[offset] = (value >>> 8) & 0xff;
-  bytes[offset + 1] = value & 0xff;
-}
-
-/** A reply that failed a check, as a typed error for callers that need one. */
-export function malformedReply(reason: string, operation: string, frame: Uint8Array): ResponseFormatError {
-  return new ResponseFormatError(`The inverter's reply to ${operation} is malformed (${reason}). Check that only one client polls it; try again.`, {
-    vendor: "goodwe",
-    operation,
-    excerpt: Buffer.from(frame).toString("hex").slice(0, 120),
-    retryable: true,
-  });
 }

@@ -4,7 +4,7 @@ import { ValidationError } from "../../core/errors/index.js";
 import { fixtureFrame } from "../test-support/fixtures.js";
 import { aa55Checksum, AA55_DEVICE_INFO, AA55_RUNNING_DATA, AA55_SETTINGS_DATA, aa55ReadRegisters, assessAa55Reply, encodeAa55Reply, encodeAa55Request, parseAa55Request } from "./aa55.js";
 import { crc16Modbus, hasValidCrc } from "./crc16.js";
-import { fromHex, toHex } from "./frame.js";
+import { fromHex, toHex } from "./bytes.js";
 import { assessMbapReply, encodeMbapReply, encodeMbapRequest, parseMbapRequest } from "./mbap.js";
 import { FN_READ_HOLDING, FN_WRITE_MULTIPLE, FN_WRITE_SINGLE, type ModbusReply, type ModbusRequest } from "./pdu.js";
 import { assessRtuReply, encodeRtuReply, encodeRtuRequest, parseRtuRequest } from "./rtu.js";
@@ -73,8 +73,8 @@ describe("RTU replies", () => {
     const frame = fixtureFrame("local-et-GW10K-ET-running-data");
     expect(frame.length).toBe(257);
     const result = assessRtuReply(frame, read(35100, 125));
-    expect(result.status).toBe("complete");
-    if (result.status === "complete" && result.value.kind === "read") expect(result.value.data.length).toBe(250);
+    expect(result).toMatchObject({ status: "complete", value: { kind: "read" } });
+    expect((result as { value: { data: Uint8Array } }).value.data.length).toBe(250);
   });
 
   it("reassembles a reply split over two datagrams at any point", () => {
@@ -115,8 +115,8 @@ describe("RTU replies", () => {
         const data = Uint8Array.from({ length: count * 2 }, (_, i) => (seed + i * 31) & 0xff);
         const frame = encodeRtuReply(0xf7, { kind: "read", fn: FN_READ_HOLDING, data });
         const result = assessRtuReply(frame, read(register, count));
-        expect(result.status).toBe("complete");
-        if (result.status === "complete" && result.value.kind === "read") expect(toHex(result.value.data)).toBe(toHex(data));
+        expect(result).toMatchObject({ status: "complete", value: { kind: "read" } });
+        expect(toHex((result as { value: { data: Uint8Array } }).value.data)).toBe(toHex(data));
       }),
     );
   });

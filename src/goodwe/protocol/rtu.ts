@@ -1,3 +1,4 @@
+import { assertInteger } from "../../core/units.js";
 import { crc16Modbus, hasValidCrc } from "./crc16.js";
 import type { FrameAssessment } from "./frame.js";
 import { encodeReplyBody, encodeRequestPdu, parseReplyBody, parseRequestPdu, replyBodyLength, type ModbusReply, type ModbusRequest } from "./pdu.js";
@@ -15,9 +16,10 @@ export const COMM_ADDRESS_DT = 0x7f;
 
 /** Encodes an RTU request frame: address, PDU, CRC (low byte first). */
 export function encodeRtuRequest(address: number, request: ModbusRequest): Uint8Array {
+  assertInteger(address, "address", 0, 0xff);
   const pdu = encodeRequestPdu(request);
   const out = new Uint8Array(pdu.length + 3);
-  out[0] = address & 0xff;
+  out[0] = address;
   out.set(pdu, 1);
   const crc = crc16Modbus(out, 0, pdu.length + 1);
   out[pdu.length + 1] = crc & 0xff;

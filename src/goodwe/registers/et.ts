@@ -8,6 +8,8 @@ import type { SensorDef, SensorValues } from "./types.js";
  */
 
 const V = { type: "u16", scale: 10, unit: "V" } as const;
+/** Battery cell voltages are in mV (the library's CellVoltage: 0.1 V ÷ 100). */
+const CELL_V = { type: "u16", scale: 1000, unit: "V" } as const;
 const A = { type: "u16", scale: 10, unit: "A" } as const;
 const AS = { type: "s16", scale: 10, unit: "A" } as const;
 const HZ = { type: "s16", scale: 100, unit: "Hz" } as const;
@@ -139,8 +141,8 @@ export const ET_BATTERY_SENSORS = [
   { id: "battery_min_cell_voltage_id", name: "Battery Min Cell Voltage ID", at: 37019, ...INT },
   { id: "battery_max_cell_temp", name: "Battery Max Cell Temperature", at: 37020, ...TEMP },
   { id: "battery_min_cell_temp", name: "Battery Min Cell Temperature", at: 37021, ...TEMP },
-  { id: "battery_max_cell_voltage", name: "Battery Max Cell Voltage", at: 37022, ...V },
-  { id: "battery_min_cell_voltage", name: "Battery Min Cell Voltage", at: 37023, ...V },
+  { id: "battery_max_cell_voltage", name: "Battery Max Cell Voltage", at: 37022, ...CELL_V },
+  { id: "battery_min_cell_voltage", name: "Battery Min Cell Voltage", at: 37023, ...CELL_V },
 ] as const satisfies readonly SensorDef[];
 
 /** Battery 2 (two-battery and >= 25 kW units): 22 registers from 39000. */
@@ -163,8 +165,8 @@ export const ET_BATTERY2_SENSORS = [
   { id: "battery2_hw_version", name: "Battery 2 Hardware Version", at: 39013, ...INT },
   { id: "battery2_max_cell_temp", name: "Battery 2 Max Cell Temperature", at: 39018, ...TEMP },
   { id: "battery2_min_cell_temp", name: "Battery 2 Min Cell Temperature", at: 39019, ...TEMP },
-  { id: "battery2_max_cell_voltage", name: "Battery 2 Max Cell Voltage", at: 39020, ...V },
-  { id: "battery2_min_cell_voltage", name: "Battery 2 Min Cell Voltage", at: 39021, ...V },
+  { id: "battery2_max_cell_voltage", name: "Battery 2 Max Cell Voltage", at: 39020, ...CELL_V },
+  { id: "battery2_min_cell_voltage", name: "Battery 2 Min Cell Voltage", at: 39021, ...CELL_V },
 ] as const satisfies readonly SensorDef[];
 
 /** Meter: 45 registers from 36000 (58 on >= 15 kW units, "extended"). */

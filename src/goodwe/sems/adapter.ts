@@ -102,15 +102,25 @@ export function toPowerHistory(chart: PlantPowerChart, options: { timeZone: stri
   const meter = line(chart, "meter");
   const load = line(chart, "load");
   const soc = line(chart, "soc");
-  const times = [...new Set([pv, battery, meter, load, soc].flatMap((l) => l?.points.map((p) => p.time) ?? []))].filter((t) => /^\d{2}:\d{2}$/.test(t)).sort();
-  const valueAt = (l: ChartLine | undefined, time: string) => l?.points.find((p) => p.time === time)?.value ?? null;
+  // One lookup table per line: the first point of each time, as a linear search would find it.
+  const byTime = (l: ChartLine | undefined): Map<string, number | null> => {
+    const map = new Map<string, number | null>();
+    for (const p of l?.points ?? []) if (!map.has(p.time)) map.set(p.time, p.value);
+    return map;
+  };
+  const pvAt = byTime(pv);
+  const batteryAt = byTime(battery);
+  const meterAt = byTime(meter);
+  const loadAt = byTime(load);
+  const socAt = byTime(soc);
+  const times = [...new Set([pvAt, batteryAt, meterAt, loadAt, socAt].flatMap((m) => [...m.keys()]))].filter((t) => /^\d{2}:\d{2}$/.test(t)).sort();
   return times.map((time) => {
-    const m = valueAt(meter, time);
-    const b = valueAt(battery, time);
-    const s = valueAt(soc, time);
+    const m = meterAt.get(time) ?? null;
+    const b = batteryAt.get(time) ?? null;
+    const s = socAt.get(time) ?? null;
     return {
-      pvW: valueAt(pv, time),
-      loadW: valueAt(load, time),
+      pvW: pvAt.get(time) ?? null,
+      loadW: loadAt.get(time) ?? null,
       gridW: m === null ? null : m * signs.meter || 0,
       batteryW: b === null ? null : b * signs.battery || 0,
       soc: s === null ? null : percentToFraction(s),

@@ -33,7 +33,7 @@ export interface SemsClientOptions {
   limiter?: RateLimiter | null;
   /** How long to pause the account after GY0429, ms. Default 300 000 (5 minutes). */
   rateLimitPauseMs?: number;
-  /** Longest `Retry-After` honoured, ms. Default 3 600 000. */
+  /** Longest `Retry-After` (or other server-imposed pause) honoured, ms. Default 3 600 000. It caps the default limiter's blocks (`maxBlockMs`). */
   maxRetryAfterMs?: number;
   /** Allow the experimental `saveRemoteControlInverter` (inverter start/stop). Default false. */
   experimentalControl?: boolean;
@@ -99,7 +99,10 @@ export class SemsClient {
     this.rateLimitPauseMs = options.rateLimitPauseMs ?? 300_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 3_600_000;
     this.experimentalControl = options.experimentalControl ?? false;
-    this.limiter = options.limiter === undefined ? new RateLimiter({ name: "goodwe-sems", vendor: "goodwe-sems", concurrency: 2, maxWaitMs: 10_000, clock: this.clock }) : options.limiter;
+    this.limiter =
+      options.limiter === undefined
+        ? new RateLimiter({ name: "goodwe-sems", vendor: "goodwe-sems", concurrency: 2, maxWaitMs: 10_000, maxBlockMs: this.maxRetryAfterMs, clock: this.clock })
+        : options.limiter;
     this.transport = new HttpTransport({
       vendor: "goodwe-sems",
       baseUrl: origin,
@@ -209,10 +212,11 @@ export class SemsClient {
     if (!data || typeof data !== "object" || typeof data.token !== "string" || data.token === "") {
       throw new AuthenticationError("SEMS accepted the login but sent no token. The account has probably been moved to SEMS+; openpower does not speak SEMS+ yet.", { vendor: "goodwe-sems", operation: "CrossLogin", code: "no-token" });
     }
+    // Before anything else can fail: a parse error quotes the login data in its excerpt.
+    registerSecret(data.token);
     const parsed = parseWith(loginDataSchema, data, { vendor: "goodwe-sems", operation: "CrossLogin", pathPrefix: "data" });
     const api = typeof body.api === "string" && /^https?:\/\//.test(body.api) ? body.api : typeof data.api === "string" ? data.api : null;
     if (!api) throw new ResponseFormatError("SEMS's login answer has no regional `api` base URL.", { vendor: "goodwe-sems", operation: "CrossLogin", path: "api" });
-    registerSecret(parsed.token);
     this.session = {
       uid: parsed.uid,
       timestamp: parsed.timestamp,
@@ -268,12 +272,17 @@ export class SemsClient {
     throw error;
   }
 
+  /**
+   * HTTP 429. The transport has already fed `Retry-After` to the limiter (capped by its
+   * `maxBlockMs`); SEMS adds a default pause of a minute when the answer names none, and reports
+   * the wait it will really observe.
+   */
   private mapHttpError(response: TransportResponse): OpenPowerError | undefined {
     if (response.status !== 429) return undefined;
     const hints = parseRateLimitHeaders(response.headers, response.receivedAt);
-    const asked = hints.retryAfterMs ?? hints.resetAfterMs ?? 60_000;
-    const retryAfterMs = Math.min(asked, this.maxRetryAfterMs);
-    this.limiter?.blockUntil(response.receivedAt + retryAfterMs);
+    const asked = hints.retryAfterMs ?? hints.resetAfterMs;
+    const retryAfterMs = Math.min(asked ?? 60_000, this.maxRetryAfterMs);
+    if (asked === undefined) this.limiter?.blockUntil(response.receivedAt + retryAfterMs);
     return new RateLimitError(`SEMS rate limit reached (HTTP 429). The account is paused for ${Math.ceil(retryAfterMs / 1000)} s; poll less often.`, {
       vendor: "goodwe-sems",
       status: 429,

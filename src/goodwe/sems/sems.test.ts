@@ -133,6 +133,29 @@ describe("every documented error, from the fixture bodies", () => {
     expect(text).not.toContain("secret-password-1");
     expect(text).not.toContain("a3f5c8e1b2d4f6a8c0e2b4d6f8a0c2e4");
   });
+
+  it("a login answer that fails validation does not leak its token", async () => {
+    const token = "f00dfeedf00dfeedf00dfeedf00dfeed";
+    const broken = JSON.parse(JSON.stringify(login)) as { data: Record<string, unknown> };
+    delete broken.data.uid;
+    broken.data.token = token;
+    const { c } = await serving(broken);
+    const error = await c.crossLogin().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseFormatError);
+    const text = `${String(error)} ${inspect(error, { depth: 10 })} ${JSON.stringify(error)}`;
+    expect(text).toMatch(/uid/);
+    expect(text).not.toContain(token);
+  });
+
+  it("logout forgets the session: the next call logs in again", async () => {
+    const { http, c } = await serving(login, fixtureJson("sems-get-powerstation-id-by-owner"));
+    await c.getPowerStationIdByOwner();
+    expect(c.currentSession).toMatchObject({ uid: "0c1d2e3f-4a5b-4c6d-8e7f-901234567890" });
+    c.logout();
+    expect(c.currentSession).toBeNull();
+    await c.getPowerStationIdByOwner();
+    expect(http.requests.map((r) => r.path.split("/").pop())).toEqual(["CrossLogin", "GetPowerStationIdByOwner", "CrossLogin", "GetPowerStationIdByOwner"]);
+  });
 });
 
 describe("against the SEMS simulator", () => {
@@ -209,6 +232,10 @@ describe("against the SEMS simulator", () => {
     s.throttle(1, 7200);
     const error = await c.getMonitorDetailByPowerstationId(s.powerStationId).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "RateLimitError", status: 429, retryAfterMs: 3_600_000 });
+    // The account really pauses for the hour (not the two the server asked for).
+    const wait = c.limiter!.waitMs();
+    expect(wait).toBeGreaterThan(3_000_000);
+    expect(wait).toBeLessThanOrEqual(3_600_000);
   });
 
   it("a migrated account, an offline inverter at night, and the SEMS+ login variants", async () => {

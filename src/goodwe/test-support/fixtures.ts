@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { fromHex } from "../protocol/frame.js";
+import { fromHex } from "../protocol/bytes.js";
 
 const root = fileURLToPath(new URL("../../../fixtures/goodwe/", import.meta.url));
 

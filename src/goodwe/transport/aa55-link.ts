@@ -1,4 +1,4 @@
-import { toHex } from "../protocol/frame.js";
+import { toHex } from "../protocol/bytes.js";
 import { assessAa55Reply, encodeAa55Request, expectedReplyType, type Aa55Command, type Aa55Reply } from "../protocol/aa55.js";
 import type { Exchange } from "./types.js";
 import type { LinkCallOptions } from "./modbus-link.js";

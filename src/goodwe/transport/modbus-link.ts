@@ -1,7 +1,7 @@
 import { ModbusExceptionError } from "../errors.js";
-import { toHex } from "../protocol/frame.js";
+import { toHex } from "../protocol/bytes.js";
 import { assessMbapReply, encodeMbapRequest } from "../protocol/mbap.js";
-import { FN_READ_HOLDING, FN_WRITE_MULTIPLE, FN_WRITE_SINGLE, malformedReply, type ModbusReply, type ModbusRequest } from "../protocol/pdu.js";
+import { FN_READ_HOLDING, FN_WRITE_MULTIPLE, FN_WRITE_SINGLE, type ModbusReply, type ModbusRequest } from "../protocol/pdu.js";
 import { assessRtuReply, encodeRtuRequest } from "../protocol/rtu.js";
 import type { Exchange } from "./types.js";
 
@@ -21,7 +21,7 @@ export interface ModbusLinkOptions {
 
 /**
  * Modbus register access to one inverter over an exchange: RTU frames (with the AA55-prefixed
- * replies) on UDP, MBAP frames with increasing transaction ids on TCP. Reads are retried on
+ * replies) on UDP, MBAP frames with the exchange's transaction ids on TCP. Reads are retried on
  * timeout; writes are sent once, and a timeout on a write says the outcome is unknown.
  */
 export class ModbusLink {
@@ -29,9 +29,6 @@ export class ModbusLink {
   readonly address: number;
   readonly timeoutMs: number;
   readonly retries: number;
-  private transactionId = 0;
-  /** Every frame sent, newest last, for diagnostics (kept short). */
-  readonly lastFrames: string[] = [];
 
   constructor(exchange: Exchange, options: ModbusLinkOptions) {
     this.exchange = exchange;
@@ -62,25 +59,16 @@ export class ModbusLink {
   }
 
   private async call(request: ModbusRequest, operation: string, write: boolean, options: LinkCallOptions): Promise<ModbusReply> {
-    const tcp = this.exchange.kind === "tcp";
-    const build = (attempt: number) => {
-      if (tcp) {
-        this.transactionId = this.transactionId >= 0xfffe ? 1 : this.transactionId + 1;
-        const tx = this.transactionId;
-        const frame = encodeMbapRequest(tx, this.address, request);
-        this.remember(frame, attempt);
-        return {
-          frame,
-          assess: (bytes: Uint8Array) => {
-            const result = assessMbapReply(bytes, tx, request);
-            return result.status === "complete" ? { status: "complete" as const, value: result.value.reply, length: result.length } : result;
-          },
-        };
-      }
-      const frame = encodeRtuRequest(this.address, request);
-      this.remember(frame, attempt);
-      return { frame, assess: (bytes: Uint8Array) => assessRtuReply(bytes, request) };
-    };
+    const build =
+      this.exchange.kind === "tcp"
+        ? (tx: number) => ({
+            frame: encodeMbapRequest(tx, this.address, request),
+            assess: (bytes: Uint8Array) => {
+              const result = assessMbapReply(bytes, tx, request);
+              return result.status === "complete" ? { status: "complete" as const, value: result.value.reply, length: result.length } : result;
+            },
+          })
+        : rtuRequest(encodeRtuRequest(this.address, request), request);
     const { value } = await this.exchange.request(build, {
       timeoutMs: options.timeoutMs ?? this.timeoutMs,
       retries: write ? 0 : (options.retries ?? this.retries),
@@ -91,14 +79,12 @@ export class ModbusLink {
     if (value.kind === "exception") {
       throw new ModbusExceptionError({ vendor: "goodwe", operation, exceptionCode: value.code, functionCode: value.fn, register: request.register });
     }
-    if (value.kind === "read" && request.fn === FN_READ_HOLDING && value.data.length !== request.count * 2) {
-      throw malformedReply("wrong data length", operation, value.data);
-    }
+    // parseReplyBody has checked the function, and that a read carries exactly count × 2 bytes.
     return value;
   }
+}
 
-  private remember(frame: Uint8Array, attempt: number): void {
-    this.lastFrames.push(`${attempt > 1 ? `retry ${attempt - 1}: ` : ""}${toHex(frame)}`);
-    if (this.lastFrames.length > 20) this.lastFrames.shift();
-  }
+function rtuRequest(frame: Uint8Array, request: ModbusRequest) {
+  const assess = (bytes: Uint8Array) => assessRtuReply(bytes, request);
+  return () => ({ frame, assess });
 }

@@ -2,16 +2,18 @@ import { Socket } from "node:net";
 import { abortReason } from "../../core/clock.js";
 import { ConnectionError, TimeoutError } from "../../core/errors/index.js";
 import { silentLogger, type Logger } from "../../core/logger.js";
+import { concat } from "../protocol/bytes.js";
 import type { FrameAssessment } from "../protocol/frame.js";
 import { Lock } from "./lock.js";
-import { concat } from "./udp.js";
-import type { Exchange, ExchangeOptions, ExchangeRequestOptions, ExchangeResult, FramedRequest } from "./types.js";
+import type { Exchange, ExchangeOptions, ExchangeRequestOptions, ExchangeResult, RequestBuilder } from "./types.js";
 
 /**
  * Request/response over one TCP connection (Modbus/TCP, port 502), opened on first use and kept.
  * Replies are cut from the stream by content (the assess function), and a complete frame that
  * answers something else (a late reply with an old transaction id) is dropped by its length.
- * After a timeout the connection is closed, since the stream position is no longer known.
+ * After a timeout the connection is closed, since the stream position is no longer known. The MBAP
+ * transaction id counts here, per connection owner, so that every request on the connection (from
+ * any comm address) gets a fresh id.
  */
 export class TcpExchange implements Exchange {
   readonly kind = "tcp" as const;
@@ -22,6 +24,7 @@ export class TcpExchange implements Exchange {
   private socket: Socket | null = null;
   private buffer: Uint8Array = new Uint8Array(0);
   private waiter: { assess: (bytes: Uint8Array) => FrameAssessment<unknown>; done: (r: { value: unknown } | { error: unknown }) => void } | null = null;
+  private transactionId = 0;
 
   constructor(options: ExchangeOptions) {
     this.host = options.host;
@@ -29,7 +32,7 @@ export class TcpExchange implements Exchange {
     this.logger = options.logger ?? silentLogger;
   }
 
-  request<T>(build: (attempt: number) => FramedRequest<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>> {
+  request<T>(build: RequestBuilder<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>> {
     return this.lock.run(() => this.exchange(build, options));
   }
 
@@ -123,7 +126,12 @@ export class TcpExchange implements Exchange {
     });
   }
 
-  private async exchange<T>(build: (attempt: number) => FramedRequest<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>> {
+  private nextTransactionId(): number {
+    this.transactionId = this.transactionId >= 0xfffe ? 1 : this.transactionId + 1;
+    return this.transactionId;
+  }
+
+  private async exchange<T>(build: RequestBuilder<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>> {
     const { signal } = options;
     const attempts = 1 + Math.max(0, options.retries);
     let lastError: unknown;
@@ -138,7 +146,7 @@ export class TcpExchange implements Exchange {
         if (signal?.aborted || attempt === attempts) throw error;
         continue;
       }
-      const { frame, assess } = build(attempt);
+      const { frame, assess } = build(this.nextTransactionId());
       const outcome = await new Promise<{ value: unknown } | { error: unknown } | { timeout: true }>((resolve) => {
         const finish = (result: { value: unknown } | { error: unknown } | { timeout: true }) => {
           clearTimeout(timer);

@@ -7,6 +7,9 @@ export interface FramedRequest<T> {
   assess: (bytes: Uint8Array) => FrameAssessment<T>;
 }
 
+/** Builds one attempt's frame; `transactionId` is the MBAP transaction id on TCP (0 on UDP). */
+export type RequestBuilder<T> = (transactionId: number) => FramedRequest<T>;
+
 /** Options of one request/response exchange. */
 export interface ExchangeRequestOptions {
   /** Per-attempt time limit, ms. */
@@ -31,8 +34,11 @@ export interface Exchange {
   readonly kind: "udp" | "tcp";
   readonly host: string;
   readonly port: number;
-  /** Sends `build(attempt).frame` and resolves with the first complete answer its `assess` accepts. */
-  request<T>(build: (attempt: number) => FramedRequest<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>>;
+  /**
+   * Sends `build(transactionId).frame` and resolves with the first complete answer its `assess`
+   * accepts. Each attempt is built afresh: TCP passes a new MBAP transaction id, UDP passes 0.
+   */
+  request<T>(build: RequestBuilder<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>>;
   close(): Promise<void>;
 }
 

@@ -3,16 +3,21 @@ import { isIP } from "node:net";
 import { abortReason } from "../../core/clock.js";
 import { ConnectionError, TimeoutError } from "../../core/errors/index.js";
 import { silentLogger, type Logger } from "../../core/logger.js";
-import { toHex } from "../protocol/frame.js";
+import { concat, toHex } from "../protocol/bytes.js";
 import { Lock } from "./lock.js";
-import type { Exchange, ExchangeOptions, ExchangeRequestOptions, ExchangeResult, FramedRequest } from "./types.js";
+import type { Exchange, ExchangeOptions, ExchangeRequestOptions, ExchangeResult, RequestBuilder } from "./types.js";
 
 /**
  * Request/response over UDP to one inverter (port 8899): one request in flight at a time (a
  * lock), a per-attempt timeout, bounded retries (reads only), and reassembly of a reply that
- * arrives split over several datagrams. Datagrams that do not answer the current request (a late
- * reply to an earlier one, garbage) are ignored and counted for the error message.
- * Timeouts run on real time: the network does not follow a simulated clock.
+ * arrives split over several datagrams. Datagrams that do not answer the current request (garbage,
+ * a reply to another unit) are ignored and counted for the error message.
+ *
+ * An RTU reply carries no transaction id and a read's reply does not name its register, so a late
+ * answer to an abandoned attempt would pass for the answer to the next read of the same length.
+ * After an attempt that got no answer (timeout, abort) the socket is therefore replaced: the new
+ * one has a new source port, and the late reply goes nowhere (as the Python library, which opens
+ * a socket per request). Timeouts run on real time: the network does not follow a simulated clock.
  */
 export class UdpExchange implements Exchange {
   readonly kind = "udp" as const;
@@ -31,7 +36,7 @@ export class UdpExchange implements Exchange {
     this.logger = options.logger ?? silentLogger;
   }
 
-  request<T>(build: (attempt: number) => FramedRequest<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>> {
+  request<T>(build: RequestBuilder<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>> {
     return this.lock.run(() => this.exchange(build, options));
   }
 
@@ -61,8 +66,9 @@ export class UdpExchange implements Exchange {
       socket.once("error", fail);
       socket.connect(this.port, this.host, () => {
         socket.off("error", fail);
-        socket.on("message", (msg) => this.onMessage?.(msg));
-        socket.on("error", (error) => this.onError?.(error));
+        // Only the current socket reports: one being discarded may still hold a late datagram.
+        socket.on("message", (msg) => this.socket === socket && this.onMessage?.(msg));
+        socket.on("error", (error) => this.socket === socket && this.onError?.(error));
         socket.unref();
         this.socket = socket;
         this.connecting = null;
@@ -72,14 +78,21 @@ export class UdpExchange implements Exchange {
     return this.connecting;
   }
 
-  private async exchange<T>(build: (attempt: number) => FramedRequest<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>> {
+  /** Closes a socket whose last request went unanswered, so that its late reply reaches nobody. */
+  private discard(socket: Socket): void {
+    if (this.socket !== socket) return; // close() got there first
+    this.socket = null;
+    socket.close();
+  }
+
+  private async exchange<T>(build: RequestBuilder<T>, options: ExchangeRequestOptions): Promise<ExchangeResult<T>> {
     const { signal } = options;
-    if (signal?.aborted) throw abortReason(signal);
-    const socket = await this.connect();
     const attempts = 1 + Math.max(0, options.retries);
     const ignored: string[] = [];
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const { frame, assess } = build(attempt);
+      if (signal?.aborted) throw abortReason(signal);
+      const socket = await this.connect();
+      const { frame, assess } = build(0);
       const outcome = await new Promise<{ value: T } | { timeout: true } | { error: unknown }>((resolve) => {
         let partial: Uint8Array | null = null;
         const finish = (result: { value: T } | { timeout: true } | { error: unknown }) => {
@@ -112,11 +125,16 @@ export class UdpExchange implements Exchange {
           }
         };
         this.onError = (error) => finish({ error });
-        socket.send(frame, (error) => {
-          if (error) finish({ error });
-        });
+        try {
+          socket.send(frame, (error) => {
+            if (error) finish({ error });
+          });
+        } catch (error) {
+          finish({ error }); // the socket was closed under us (close() during the request)
+        }
       });
       if ("value" in outcome) return { value: outcome.value, attempts: attempt };
+      if ("timeout" in outcome || signal?.aborted) this.discard(socket);
       if ("error" in outcome) {
         if (signal?.aborted) throw outcome.error;
         const error = outcome.error as NodeJS.ErrnoException;
@@ -144,11 +162,4 @@ export class UdpExchange implements Exchange {
       { vendor: "goodwe", operation: options.operation, timeoutMs: options.timeoutMs },
     );
   }
-}
-
-export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }

@@ -1,6 +1,7 @@
 import { ES_SETTINGS_BASE, ES_SETTINGS_COUNT, ES_REG } from "./profiles.js";
 import type { RegisterMap } from "./register-map.js";
 import type { Aa55Command } from "../../goodwe/protocol/aa55.js";
+import { registersOf, u16 } from "../../goodwe/protocol/bytes.js";
 import { FN_READ_HOLDING, FN_WRITE_MULTIPLE, FN_WRITE_SINGLE, type ModbusReply, type ModbusRequest } from "../../goodwe/protocol/pdu.js";
 
 /** Faults of the simulated inverter (all off by default). */
@@ -70,8 +71,7 @@ export function handleModbus(ctx: ModbusHandlerContext, unit: number, request: M
     if (!(data instanceof Uint8Array)) return exception(2);
     return { kind: "read", fn: FN_READ_HOLDING, data };
   }
-  const values: number[] =
-    request.fn === FN_WRITE_SINGLE ? [request.value] : Array.from({ length: request.values.length / 2 }, (_, i) => (request.values[2 * i]! << 8) | request.values[2 * i + 1]!);
+  const values: number[] = request.fn === FN_WRITE_SINGLE ? [request.value] : registersOf(request.values);
   for (let i = 0; i < values.length; i++) {
     const register = request.register + i;
     if (!ctx.map.isWritable(register)) return exception(2);
@@ -126,15 +126,14 @@ export function handleAa55(ctx: Aa55HandlerContext, command: Aa55Command): Aa55A
       return data instanceof Uint8Array ? reply(0x01, 0x89, data) : null;
     }
     if (fn === 0x1a && payload.length === 3) {
-      const data = ctx.map.read((payload[0]! << 8) | payload[1]!, payload[2]!);
+      const data = ctx.map.read(u16(payload, 0), payload[2]!);
       return data instanceof Uint8Array ? reply(0x01, 0x9a, data) : null;
     }
     return null;
   }
   if (control === 0x02 && fn === 0x39 && payload.length >= 3) {
-    const register = (payload[0]! << 8) | payload[1]!;
-    const count = payload[2]!;
-    const words = payload.length === 5 && count === 1 ? [(payload[3]! << 8) | payload[4]!] : Array.from({ length: Math.floor((payload.length - 3) / 2) }, (_, i) => (payload[3 + 2 * i]! << 8) | payload[4 + 2 * i]!);
+    const register = u16(payload, 0);
+    const words = registersOf(payload.subarray(3));
     for (let i = 0; i < words.length; i++) if (!ctx.map.isWritable(register + i)) return null;
     words.forEach((w, i) => store(register + i, w));
     ctx.written();
@@ -144,7 +143,7 @@ export function handleAa55(ctx: Aa55HandlerContext, command: Aa55Command): Aa55A
     switch (fn) {
       case 0x35: // export limit, W
         if (payload.length !== 2) return null;
-        store(ES_REG.exportLimit, (payload[0]! << 8) | payload[1]!);
+        store(ES_REG.exportLimit, u16(payload, 0));
         ctx.written();
         return reply(0x03, 0xb5, ACK);
       case 0x59: // work mode

@@ -2,7 +2,7 @@ import { createSocket } from "node:dgram";
 import { Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { aa55ReadRegisters, AA55_SETTINGS_DATA, assessAa55Reply, encodeAa55Request } from "../../goodwe/protocol/aa55.js";
-import { fromHex, toHex } from "../../goodwe/protocol/frame.js";
+import { fromHex, toHex } from "../../goodwe/protocol/bytes.js";
 import { assessMbapReply, encodeMbapRequest } from "../../goodwe/protocol/mbap.js";
 import { FN_READ_HOLDING, FN_WRITE_SINGLE, type ModbusRequest } from "../../goodwe/protocol/pdu.js";
 import { assessRtuReply, encodeRtuRequest } from "../../goodwe/protocol/rtu.js";
@@ -61,8 +61,8 @@ describe("the simulated ET inverter on the wire", () => {
     open.push(s);
     const [reply] = await udpExchange(s.udpPort, fromHex("f703891c007d7ae7"));
     const result = assessRtuReply(reply!, read(35100, 125));
-    expect(result.status).toBe("complete");
-    if (result.status === "complete" && result.value.kind === "read") expect(toHex(result.value.data)).toBe(ET_RUNNING_35100);
+    expect(result).toMatchObject({ status: "complete", value: { kind: "read" } });
+    expect(toHex((result as { value: { data: Uint8Array } }).value.data)).toBe(ET_RUNNING_35100);
   });
 
   it("answers exception 2 for a missing register, ignores other unit addresses, and records requests", async () => {
@@ -83,6 +83,29 @@ describe("the simulated ET inverter on the wire", () => {
     const [range] = await udpExchange(s.udpPort, encodeRtuRequest(0xf7, { fn: FN_WRITE_SINGLE, register: 47000, value: 9 }));
     expect(assessRtuReply(range!, { fn: FN_WRITE_SINGLE, register: 47000, value: 9 })).toMatchObject({ value: { kind: "exception", code: 3 } });
     expect(s.registers.get(47000)).toBe(0);
+  });
+
+  it("closing with delayed and split replies still pending sends nothing afterwards and throws nothing", async () => {
+    const s = await startGoodWeSimulator({ live: false, faults: { delayMs: 30, splitReplies: true } });
+    const errors: unknown[] = [];
+    const onError = (error: unknown) => errors.push(error);
+    process.on("uncaughtException", onError);
+    try {
+      const socket = createSocket("udp4");
+      const received: Uint8Array[] = [];
+      socket.on("message", (m) => received.push(new Uint8Array(m)));
+      await new Promise<void>((r) => socket.bind(0, "127.0.0.1", () => r()));
+      // The request is in: its reply waits 30 ms on a timer when the simulator closes.
+      await new Promise<void>((r) => socket.send(encodeRtuRequest(0xf7, read(35000, 33)), s.udpPort, "127.0.0.1", () => r()));
+      while (s.requests.length === 0) await new Promise((r) => setImmediate(r));
+      await s.close();
+      await new Promise((r) => setTimeout(r, 100)); // past the delay: the timer would have fired by now
+      socket.close();
+      expect(received).toHaveLength(0);
+      expect(errors).toEqual([]);
+    } finally {
+      process.off("uncaughtException", onError);
+    }
   });
 
   it("splits replies into two datagrams when asked", async () => {
@@ -118,8 +141,8 @@ describe("the ES profile (AA55)", () => {
     expect(s.tcpPort).toBeNull();
     const [settings] = await udpExchange(s.udpPort, encodeAa55Request(AA55_SETTINGS_DATA));
     const parsed = assessAa55Reply(settings!, 0x0189);
-    expect(parsed.status).toBe("complete");
-    if (parsed.status === "complete") expect(parsed.value.payload.length).toBe(96);
+    expect(parsed).toMatchObject({ status: "complete" });
+    expect((parsed as { value: { payload: Uint8Array } }).value.payload.length).toBe(96);
     const [ack] = await udpExchange(s.udpPort, encodeAa55Request({ control: 0x02, fn: 0x39, payload: fromHex("05600100 1e".replace(" ", "")) }));
     expect(toHex(ack!)).toBe("aa557fc002b901060300");
     expect(s.registers.get(0x560)).toBe(30);

@@ -2,9 +2,10 @@ import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Clock } from "../../core/clock.js";
-import { localDate, zonedTimeToInstant } from "../../core/time/zoned.js";
+import { localDate, parseLocalTimestamp } from "../../core/time/zoned.js";
+import { decodeDateTime } from "../../goodwe/decode.js";
 import { encodeAa55Reply, parseAa55Request } from "../../goodwe/protocol/aa55.js";
-import { toHex } from "../../goodwe/protocol/frame.js";
+import { registersOf, toHex } from "../../goodwe/protocol/bytes.js";
 import { encodeMbapReply, parseMbapRequest } from "../../goodwe/protocol/mbap.js";
 import { FN_READ_HOLDING, FN_WRITE_SINGLE, type ModbusReply, type ModbusRequest } from "../../goodwe/protocol/pdu.js";
 import { encodeRtuReply, parseRtuRequest } from "../../goodwe/protocol/rtu.js";
@@ -155,10 +156,16 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
       base: identity.base,
     };
   };
+  // The registers change at most once per second of the inverter's clock (its timestamps have
+  // whole seconds), and after a write: a poll's three to five reads share one refresh.
+  let refreshedAt: string | null = null;
   const refresh = () => {
-    if (!live) return;
+    if (!live || profile === "ES") return;
+    const second = `${Math.floor(clock.now() / 1000)}/${Math.floor(deviceTime() / 1000)}`;
+    if (second === refreshedAt) return;
+    refreshedAt = second;
     if (profile === "ET") refreshEt(map, inputs());
-    else if (profile === "DT") refreshDt(map, inputs());
+    else refreshDt(map, inputs());
   };
   const applyControl = () => {
     if (profile === "ET") house.setControl(etControl(map, { ratedW: identity.ratedW, encoding: firmware.ecoModeV2 ? "v2" : "v1", hardwareMinSoc: house.config.battery.minSoc }));
@@ -168,16 +175,12 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
     // The clock registers set the inverter's own clock.
     if (profile === "ET" && first <= 45202 && first + count > 45200) {
       const b = map.read(45200, 3);
-      if (b instanceof Uint8Array) {
-        const p2 = (n: number) => String(n).padStart(2, "0");
-        try {
-          const instant = zonedTimeToInstant(`${2000 + b[0]!}-${p2(b[1]!)}-${p2(b[2]!)}`, `${p2(b[3]!)}:${p2(b[4]!)}:${p2(b[5]!)}`, timeZone);
-          clockOffsetMs = instant.getTime() - clock.now();
-        } catch {
-          // An impossible date: the real inverter would refuse it; keep the clock as it was.
-        }
-      }
+      const local = b instanceof Uint8Array ? decodeDateTime(b, 0) : null;
+      const instant = local ? parseLocalTimestamp(local, timeZone) : null;
+      // An impossible date: the real inverter would refuse it; keep the clock as it was.
+      if (instant) clockOffsetMs = instant.getTime() - clock.now();
     }
+    refreshedAt = null;
     applyControl();
   };
   applyControl();
@@ -200,7 +203,7 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
       ? { kind: "read", register: request.register, count: request.count }
       : request.fn === FN_WRITE_SINGLE
         ? { kind: "write", register: request.register, count: 1, values: [request.value] }
-        : { kind: "write", register: request.register, count: request.values.length / 2, values: Array.from({ length: request.values.length / 2 }, (_, i) => (request.values[2 * i]! << 8) | request.values[2 * i + 1]!) };
+        : { kind: "write", register: request.register, count: request.values.length / 2, values: registersOf(request.values) };
 
   /** Whether this request is to be swallowed by a fault (recorded as dropped). */
   const swallowed = (transport: "udp" | "tcp", bytes: Uint8Array): boolean => {
@@ -223,6 +226,17 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
     return false;
   };
 
+  // Delayed and split replies wait on timers; close() clears them, so that none fires after it.
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+  const later = (fn: () => void, ms: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!closed) fn();
+    }, ms);
+    timers.add(timer);
+  };
+
   // ---- UDP ----
   const udp = createSocket("udp4");
   const sendUdp = (frame: Uint8Array, port: number, address: string) => {
@@ -237,12 +251,12 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
       const split = faults.splitReplies === true ? Math.floor(out.length / 2) : typeof faults.splitReplies === "number" ? faults.splitReplies : 0;
       if (split > 0 && split < out.length) {
         udp.send(out.subarray(0, split), port, address);
-        setTimeout(() => udp.send(out.subarray(split), port, address), 5);
+        later(() => udp.send(out.subarray(split), port, address), 5);
       } else {
         udp.send(out, port, address);
       }
     };
-    if (faults.delayMs) setTimeout(send, faults.delayMs);
+    if (faults.delayMs) later(send, faults.delayMs);
     else send();
   };
   udp.on("message", (msg, rinfo) => {
@@ -307,12 +321,12 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
             const split = faults.splitReplies === true ? Math.floor(out.length / 2) : typeof faults.splitReplies === "number" ? faults.splitReplies : 0;
             if (split > 0 && split < out.length) {
               socket.write(out.subarray(0, split));
-              setTimeout(() => !socket.destroyed && socket.write(out.subarray(split)), 5);
+              later(() => !socket.destroyed && socket.write(out.subarray(split)), 5);
             } else {
               socket.write(out);
             }
           };
-          if (faults.delayMs) setTimeout(send, faults.delayMs);
+          if (faults.delayMs) later(send, faults.delayMs);
           else send();
         }
       });
@@ -364,6 +378,9 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
     },
     deviceTime,
     async close() {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       for (const socket of sockets) socket.destroy();
       await Promise.all([
         new Promise<void>((resolve) => udp.close(() => resolve())),

@@ -1,4 +1,5 @@
 import { wallTimeOf } from "../../core/time/zoned.js";
+import { encodeDateTime } from "../../goodwe/decode.js";
 import { decodeEcoModeGroup, type EcoModeEncoding } from "../../goodwe/eco-mode.js";
 import type { BatteryControl, ChargeWindow, DischargeWindow, EnergyCounters, HouseSnapshot } from "../kernel.js";
 import { ES_REG } from "./profiles.js";
@@ -34,10 +35,7 @@ function stringVi(w: number, capacityW: number): { v: number; i: number } {
 }
 
 function setDateTime(map: RegisterMap, register: number, at: number, timeZone: string): void {
-  const w = wallTimeOf(at, timeZone);
-  map.set(register, ((w.year - 2000) << 8) | w.month);
-  map.set(register + 1, (w.day << 8) | w.hour);
-  map.set(register + 2, (w.minute << 8) | w.second);
+  map.load(register, encodeDateTime(wallTimeOf(at, timeZone)));
 }
 
 export interface LiveInputs {

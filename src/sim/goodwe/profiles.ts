@@ -1,4 +1,5 @@
-import { fromHex } from "../../goodwe/protocol/frame.js";
+import { encodeEcoModeOff } from "../../goodwe/eco-mode.js";
+import { fromHex } from "../../goodwe/protocol/bytes.js";
 import { RegisterMap } from "./register-map.js";
 import { DT_DEVICE_INFO_30001, DT_RUNNING_30100, ES_DEVICE_INFO_0182, ES_RUNNING_0186, ET_BATTERY_37000, ET_DEVICE_INFO_35000, ET_ECO_V2_47547, ET_METER_36000, ET_RUNNING_35100 } from "./recorded.js";
 
@@ -18,8 +19,8 @@ export const ES_SETTINGS_COUNT = 48;
 export const ES_REG = Object.freeze({ capacity: 0x55b, chargeV: 0x55c, chargeI: 0x55d, dischargeI: 0x55e, dischargeV: 0x55f, dodRaw: 0x560, batteryActivated: 0x561, exportLimit: 0x56a, workMode: 0x571, clearBatteryMode: 0x700, ecoV1: 0x701 });
 
 /** An unset eco group (what the app leaves in unused slots). */
-const ECO_OFF_V1 = Uint8Array.of(48, 0, 48, 0, 0, 100, 0, 0);
-const ECO_OFF_V2 = Uint8Array.of(48, 0, 48, 0, 0, 0, 0, 100, 0, 100, 0, 0);
+const ECO_OFF_V1 = encodeEcoModeOff("v1");
+const ECO_OFF_V2 = encodeEcoModeOff("v2");
 
 /** The ET register map: the recorded GW10K-ET blocks plus the settings the control methods use. */
 export function seedEt(firmware: FirmwareOptions = {}): RegisterMap {

@@ -1,3 +1,5 @@
+import { registersOf } from "../../goodwe/protocol/bytes.js";
+
 /**
  * The simulated inverter's registers: a sparse map of 16-bit values. A register that is not in
  * the map does not exist, and a read or write touching it answers Modbus exception 2 (ILLEGAL DATA
@@ -43,7 +45,7 @@ export class RegisterMap {
 
   /** Creates registers from big-endian bytes. */
   load(first: number, bytes: Uint8Array): void {
-    for (let i = 0; i + 1 < bytes.length; i += 2) this.set(first + i / 2, (bytes[i]! << 8) | bytes[i + 1]!);
+    registersOf(bytes).forEach((v, i) => this.set(first + i, v));
   }
 
   /** The bytes of `count` registers, or the first missing register. */

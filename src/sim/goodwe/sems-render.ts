@@ -1,4 +1,4 @@
-import { addDays } from "../../core/time/calendar-date.js";
+import { addDays, pad2 } from "../../core/time/calendar-date.js";
 import { localDate, wallTimeOf, zonedTimeToInstant } from "../../core/time/zoned.js";
 import type { HouseModel, HouseSnapshot } from "../kernel.js";
 
@@ -23,7 +23,6 @@ export interface SemsPlant {
   base: { pv: number; buy: number; sell: number; charge: number; discharge: number; load: number };
 }
 
-const p2 = (n: number) => String(n).padStart(2, "0");
 const round1 = (v: number) => Math.round(v * 10) / 10;
 const watts = (v: number) => `${Math.round(Math.abs(v))}(W)`;
 const flag = (v: number, positive: number, negative: number) => (Math.round(v) > 0 ? positive : Math.round(v) < 0 ? negative : 0);
@@ -31,7 +30,20 @@ const flag = (v: number, positive: number, negative: number) => (Math.round(v) >
 /** "MM/dd/yyyy HH:mm:ss" local. */
 export function semsTime(instant: number, timeZone: string): string {
   const w = wallTimeOf(instant, timeZone);
-  return `${p2(w.month)}/${p2(w.day)}/${w.year} ${p2(w.hour)}:${p2(w.minute)}:${p2(w.second)}`;
+  return `${pad2(w.month)}/${pad2(w.day)}/${w.year} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)}`;
+}
+
+/** Per house: the PV energy of the current month's finished days (they no longer change). */
+const finishedDays = new WeakMap<HouseModel, { before: string; kwh: number }>();
+
+/** PV energy from the first of `today`'s month through `today`: the finished days are summed once. */
+function monthPvKwh(house: HouseModel, today: string): number {
+  const monthStart = `${today.slice(0, 8)}01`;
+  let cached = finishedDays.get(house);
+  if (!cached || cached.before > today || cached.before.slice(0, 8) !== today.slice(0, 8)) cached = { before: monthStart, kwh: 0 };
+  for (; cached.before < today; cached.before = addDays(cached.before, 1)) cached.kwh += house.dayTotals(cached.before).pvKwh;
+  finishedDays.set(house, cached);
+  return cached.kwh + house.dayTotals(today).pvKwh;
 }
 
 export function renderMonitorDetail(house: HouseModel, plant: SemsPlant, now: number, options: { offline?: boolean } = {}): Record<string, unknown> {
@@ -46,9 +58,7 @@ export function renderMonitorDetail(house: HouseModel, plant: SemsPlant, now: nu
   const socPct = Math.round(s.soc * 100);
   const running = plant.inverterStatus === 1 && !offline;
   const load = s.loadW + s.evW;
-  const monthStart = `${today.slice(0, 8)}01`;
-  let month = 0;
-  for (let d = monthStart; d <= today; d = addDays(d, 1)) month += house.dayTotals(d).pvKwh;
+  const month = monthPvKwh(house, today);
   const vbat = 400 + 30 * s.soc;
   const stats = (c: { pvKwh: number; importKwh: number; exportKwh: number; loadKwh: number; evKwh: number; chargeKwh: number; dischargeKwh: number }, base?: SemsPlant["base"]) => {
     const sum = c.pvKwh + (base?.pv ?? 0);
@@ -217,7 +227,7 @@ export function renderPlantPowerChart(house: HouseModel, plant: SemsPlant, date:
     type: "line",
     xy: points.map(([at, list]) => {
       const w = wallTimeOf(at, tz);
-      return { x: `${p2(w.hour)}:${p2(w.minute)}`, y: Math.round(mean(list, f)), z: null };
+      return { x: `${pad2(w.hour)}:${pad2(w.minute)}`, y: Math.round(mean(list, f)), z: null };
     }),
   });
   const pvKwh = house.dayTotals(date).pvKwh;
