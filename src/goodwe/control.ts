@@ -28,6 +28,8 @@ export interface RegisterWrite {
   after: unknown;
   /** Whether the request left this machine. */
   sent: boolean;
+  /** The request left but no answer came (a timeout): it may or may not have been applied, unless the read-back settles it. */
+  inDoubt?: boolean;
   /** Whether reading back showed the change; null when not verified or not verifiable (command registers). */
   taken: boolean | null;
   /** What was read back: raw register values, to compare with `values` (AA55 commands: the setting, as `after`). */
@@ -106,6 +108,7 @@ export async function executeWrites(link: ModbusLink, operation: string, steps: 
       write.error = messageOf(error);
       if (error instanceof TimeoutError) {
         write.sent = true;
+        write.inDoubt = true;
         inDoubt = true;
       } else if (error instanceof ConnectionError) {
         write.sent = error.sent;

@@ -40,6 +40,18 @@ describe("GoodWeSystem (EnergySystem)", () => {
     await expect(system.getEnergyTotals("2026-01-19")).rejects.toThrow(/only keeps today's counters/);
   });
 
+  it("reports a write whose outcome is unknown as sent: null (timed out, read-back failed)", async () => {
+    const { s, system } = await setup();
+    const plan = await system.planBatterySchedule(schedule());
+    // The first write is applied but never answered, and neither is anything after it.
+    s.setFaults({ dropReplies: 100 });
+    const result = await system.applyPlan(plan);
+    expect(result.results[0]).toMatchObject({ sent: null, taken: null });
+    expect(result.results[0]!.error).toMatch(/Reading back failed/);
+    expect(result.results.slice(1).every((r) => r.sent === false)).toBe(true);
+    expect(result.ok).toBe(false);
+  });
+
   it("plans eco groups, DoD and eco mode; applies with read-back; reads the schedule back", async () => {
     const { s, system } = await setup();
     s.clearRequests();

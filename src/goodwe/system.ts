@@ -230,10 +230,12 @@ export class GoodWeSystem implements EnergySystem {
       const w = r.writes[0]!;
       // Both sides of a mismatch in raw register values: what was written, what was read back.
       const written = payload.values.length === 1 ? payload.values[0] : payload.values;
-      results.push({ write, sent: w.sent, taken: w.taken, readBack: w.readBack, ...(w.error ? { error: w.error } : {}), ...(w.taken === false ? { mismatches: [{ field: write.target, before: written, after: w.readBack }] } : {}) });
+      // A timed-out write whose read-back did not confirm it: whether it reached the inverter is unknown.
+      const sent = w.inDoubt && w.taken !== true ? null : w.sent;
+      results.push({ write, sent, taken: w.taken, readBack: w.readBack, ...(w.error ? { error: w.error } : {}), ...(w.taken === false ? { mismatches: [{ field: write.target, before: written, after: w.readBack }] } : {}) });
       if (!r.ok) failed = true;
     }
-    const ok = dryRun ? plan.writes.every((w) => w.constraints.every((c) => c.ok)) : results.every((r) => r.sent && r.taken !== false);
+    const ok = dryRun ? plan.writes.every((w) => w.constraints.every((c) => c.ok)) : results.every((r) => r.sent === true && r.taken !== false);
     return { vendor: "goodwe", device, appliedAt: new Date(this.inverter.clock.now()), dryRun, results, ok };
   }
 
