@@ -2,7 +2,8 @@
  * A bulk edit from CSV, as a dry run: read the CSV, plan (read every object, type each value by
  * its field, refuse typos and bad rows), print the exact per-field diff, and send nothing.
  * Pass --apply to write (originals are backed up first to ./tmp/powertrack-backups; at most
- * --limit=N objects), then restore with DirectoryBackupStore.load + restoreFromBackups.
+ * --limit=N writes sent, and running it again writes the next N), then restore with
+ * DirectoryBackupStore.load + restoreFromBackups (several runs at once are fine).
  *
  * Real account: COOKIE + AE_S (or POWERTRACK_FETCH_FILE) and POWERTRACK_CSV (a file). Otherwise a
  * CSV is made up for the simulator.

@@ -2,18 +2,21 @@ import { existsSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
 import { ApiError, AuthenticationError, ConfigurationError, NotFoundError, ResponseFormatError, ValidationError } from "../core/errors/index.js";
+import { silentLogger, redactingLogger, type Logger } from "../core/logger.js";
 import { HttpTransport } from "../core/http/transport.js";
 import type { FetchFn, HttpMethod } from "../core/http/types.js";
 import type { RetryPolicy } from "../core/http/retry-policy.js";
-import type { Logger } from "../core/logger.js";
 import { RateLimiter } from "../core/rate-limit/limiter.js";
+import { addDays } from "../core/time/calendar-date.js";
 import { isValidTimeZone, localDate } from "../core/time/zoned.js";
 import { parseWith, z } from "../core/validation.js";
 import { AuthManager, type AuthOptions } from "./auth/auth-manager.js";
 import { mapLimit } from "./concurrency.js";
 import {
   applyEdit,
+  applyEditOrThrow,
   planEdit,
+  planEditOrThrow,
   summarizeError,
   type ApplyEditOptions,
   type BackupStore,
@@ -21,9 +24,9 @@ import {
   type EditRequest,
   type EditResult,
   type ErrorSummary,
+  type PlanEditOptions,
   type PlannedEdit,
   type RawClient,
-  originalError,
 } from "./edits.js";
 import { powertrackHttpError, powertrackInvalidBody } from "./http.js";
 import {
@@ -55,7 +58,7 @@ import {
 } from "./models/hardware.js";
 import { toAuditLog, toReportConfigs, toReportingCapabilities, toUserPreferences, type AuditLogEntry, type ReportConfigs, type ReportingCapabilities, type UserPreferences } from "./models/misc.js";
 import { toModelingData, type ModelingData } from "./models/modeling.js";
-import { toPortfolioMetrics, type PortfolioMetrics, type SiteOverview } from "./models/portfolio.js";
+import { toPortfolioMetrics, type InvalidRow, type PortfolioMetrics, type SiteOverview } from "./models/portfolio.js";
 import { toSiteConfig, toSiteDetailedInfo, toSiteLinks, toSiteShares, type SiteConfig, type SiteDetailedInfo, type SiteLink, type SiteShare } from "./models/site.js";
 import { SiteList } from "./portfolio/site-list.js";
 import { PowerTrackSite, type PowerTrackSiteOptions } from "./system.js";
@@ -104,7 +107,9 @@ export interface WriteOptions {
 
 /**
  * The outcome of a single write. `success` is true when the write was sent and (when verified)
- * every field read back as planned, or when nothing needed sending.
+ * every field read back as planned, or when nothing needed sending. A write that failed before
+ * anything was sent throws; one that was sent never throws (`sent: true`, see `status`, `taken`
+ * and `error`), so a caller never resends a write that may have been made.
  */
 export interface UpdateResult extends EditResult {
   success: boolean;
@@ -120,7 +125,8 @@ export interface UpdateResult extends EditResult {
 
 /** One part of a composite read that failed. */
 export interface PartialFailure {
-  part: "hardware" | "hardwareDetails" | "alerts" | "modeling";
+  /** `hardwareRow`: one device's row of the production view could not be read (`key` is the device). */
+  part: "hardware" | "hardwareRow" | "hardwareDetails" | "alerts" | "modeling";
   key: string;
   error: ErrorSummary;
 }
@@ -148,6 +154,8 @@ export interface SiteHardwareProduction {
   /** Whether the response had a `hardware` member at all. */
   hasHardware: boolean;
   hardware: Hardware[];
+  /** Rows that failed validation (with the failing path); the other rows are in `hardware`. */
+  invalidRows: InvalidRow[];
   raw: unknown;
 }
 
@@ -175,12 +183,16 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   readonly concurrency: number;
   readonly baseUrl: string;
   readonly #abort = new AbortController();
+  readonly #logger: Logger;
+  /** Site time zones read for chart defaults, by site key. */
+  readonly #siteZones = new Map<string, Promise<string>>();
   #closed = false;
 
   constructor(options: PowerTrackClientOptions = {}) {
     this.auth = options.auth instanceof AuthManager ? options.auth : new AuthManager({ ...options.auth, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
     this.baseUrl = (options.baseUrl ?? this.auth.baseUrl).replace(/\/+$/, "");
     this.clock = options.clock ?? systemClock;
+    this.#logger = options.logger ? redactingLogger(options.logger) : silentLogger;
     const concurrency = options.concurrency ?? 8;
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
       throw new ConfigurationError(`concurrency must be a whole number from 1 to 64, got ${JSON.stringify(options.concurrency)}.`, { vendor: "powertrack", setting: "concurrency" });
@@ -271,7 +283,11 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
     return toPortfolioMetrics(key, body);
   }
 
-  /** One site's portfolio row: reads the site's customer (`view/site` parentKey), then that portfolio. */
+  /**
+   * One site's portfolio row: reads the site's customer (`view/site` parentKey), then **that
+   * customer's whole portfolio** (PowerTrack has no per-site row endpoint), and picks the row. For
+   * more than a few sites, call `getPortfolioOverview` once and look the rows up in `sites`.
+   */
   async getSiteOverview(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteOverview> {
     const key = parseSiteKey(siteId);
     const info = await this.getSiteDetailedInfo(key, options);
@@ -335,8 +351,9 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   /**
    * `POST /api/view/chart`: a chart of one site for local days `startDate`..`endDate`
    * ("YYYY-MM-DD"; a date-time string is cut to its date as written; a `Date` is converted in
-   * `timeZone`). Defaults: end = today and start = end − 7 days in `timeZone` (default UTC: pass
-   * the site's `tz` for its local days). `binSize` in minutes (1440 = daily), null = the chart's
+   * `timeZone`). Defaults: end = today and start = end − 7 days in `timeZone`. `timeZone`
+   * defaults to the site's own (`tz` of its configuration, read once per client and site, and only
+   * when a default or a `Date` needs it). `binSize` in minutes (1440 = daily), null = the chart's
    * default. Chart type 255 is the usual overview chart; 1 is the energy/losses KPI chart.
    */
   async getChartData(
@@ -346,14 +363,22 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   ): Promise<ChartData> {
     if (!Number.isInteger(chartType) || chartType < 0) throw new ValidationError(`chartType must be a whole number such as 255, got ${JSON.stringify(chartType)}.`, { field: "chartType", vendor: "powertrack" });
     const key = parseSiteKey(siteId);
-    const tz = options.timeZone ?? "UTC";
-    const endDate = options.endDate === undefined ? this.#today(tz) : dateInput(options.endDate, tz, "endDate");
-    const startDate = options.startDate === undefined ? shiftDays(endDate, -7) : dateInput(options.startDate, tz, "startDate");
-    if (startDate > endDate) throw new ValidationError(`startDate ${startDate} is after endDate ${endDate}.`, { field: "startDate", vendor: "powertrack" });
-    const binSize = options.binSize ?? null;
-    if (binSize !== null && (!Number.isInteger(binSize) || binSize < 1 || binSize > 527_040)) {
-      throw new ValidationError(`binSize must be whole minutes (e.g. 15, 60, 1440) or null, got ${JSON.stringify(binSize)}.`, { field: "binSize", vendor: "powertrack" });
+    if (options.timeZone !== undefined && (typeof options.timeZone !== "string" || !isValidTimeZone(options.timeZone))) {
+      throw new ValidationError(`timeZone must be an IANA zone such as "America/New_York", got ${JSON.stringify(options.timeZone)}.`, { field: "timeZone", vendor: "powertrack" });
     }
+    const needsZone = options.endDate === undefined || options.startDate instanceof Date || options.endDate instanceof Date;
+    // Check what can be checked before reading the site's zone, so bad input sends nothing.
+    if (options.endDate !== undefined && !(options.endDate instanceof Date)) dateInput(options.endDate, "UTC", "endDate");
+    if (options.startDate !== undefined && !(options.startDate instanceof Date)) dateInput(options.startDate, "UTC", "startDate");
+    const binSizeIn = options.binSize ?? null;
+    if (binSizeIn !== null && (!Number.isInteger(binSizeIn) || binSizeIn < 1 || binSizeIn > 527_040)) {
+      throw new ValidationError(`binSize must be whole minutes (e.g. 15, 60, 1440) or null, got ${JSON.stringify(binSizeIn)}.`, { field: "binSize", vendor: "powertrack" });
+    }
+    const tz = options.timeZone ?? (needsZone ? await this.#siteTimeZone(key, options.signal) : undefined);
+    const endDate = options.endDate === undefined ? this.#today(tz) : dateInput(options.endDate, tz ?? "UTC", "endDate");
+    const startDate = options.startDate === undefined ? addDays(endDate, -7) : dateInput(options.startDate, tz ?? "UTC", "startDate");
+    if (startDate > endDate) throw new ValidationError(`startDate ${startDate} is after endDate ${endDate}.`, { field: "startDate", vendor: "powertrack" });
+    const binSize = binSizeIn;
     const body = { chartType, context: "site", source: [key], binSize, sectionCode: -1, query: null, start: startDate, end: endDate };
     const data = await this.postJson("/api/view/chart", body, {
       query: LAST_CHANGED,
@@ -363,7 +388,18 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
       signal: options.signal,
     });
     if (data === null) throw new ResponseFormatError("PowerTrack returned an empty body for getChartData.", { vendor: "powertrack", operation: "getChartData" });
-    return toChartData(data, { chartType, siteId: key, startDate, endDate, timeZone: tz });
+    return toChartData(data, { chartType, siteId: key, startDate, endDate, ...(tz ? { timeZone: tz } : {}) });
+  }
+
+  /** The site's zone (`tz` of `edit/site`), read once per site; UTC when the site has none or an unknown one. */
+  async #siteTimeZone(key: SiteKey, signal?: AbortSignal): Promise<string> {
+    let zone = this.#siteZones.get(key);
+    if (!zone) {
+      zone = this.getSiteConfig(key, { signal }).then((c) => safeZone(c.timeZone ?? "UTC"));
+      this.#siteZones.set(key, zone);
+      zone.catch(() => this.#siteZones.delete(key));
+    }
+    return zone;
   }
 
   /** `GET /api/view/chart/builtin`: the predefined charts (a bare list or `chartMenuSections[].predefinedCharts[]`, flattened). */
@@ -375,30 +411,62 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   // -------------------------------------------------------------------------------------------
   // Hardware
 
-  /** `GET /api/view/sitehardwareproduction/{S}`: every device with its live registers. */
+  /**
+   * `GET /api/view/sitehardwareproduction/{S}`: every device with its live registers. Rows are
+   * validated one by one: a row that cannot be read is listed in `invalidRows` (with the reason)
+   * and never takes the others down with it.
+   */
   async getSiteHardwareProduction(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteHardwareProduction> {
     const key = parseSiteKey(siteId);
     const body = await this.#read(`/api/view/sitehardwareproduction/${key}`, "getSiteHardwareProduction", { query: LAST_CHANGED, signal: options.signal });
+    return this.#production(body);
+  }
+
+  #production(body: unknown): SiteHardwareProduction {
     const w = parseWith(siteHardwareProductionBody, body, { vendor: "powertrack", operation: "getSiteHardwareProduction" });
     const tz = safeZone(w.timeZone ?? "UTC");
-    return { key: w.key, timeZone: w.timeZone, lastChanged: w.lastChanged, hasHardware: Array.isArray(w.hardware), hardware: (w.hardware ?? []).map((row) => toHardware(row, tz)), raw: body };
+    const hardware: Hardware[] = [];
+    const invalidRows: InvalidRow[] = [];
+    (w.hardware ?? []).forEach((row, index) => {
+      try {
+        hardware.push(toHardware(row, tz));
+      } catch (error) {
+        const rowKey = row && typeof row === "object" && typeof (row as { key?: unknown }).key === "string" ? (row as { key: string }).key : null;
+        invalidRows.push({ index, key: rowKey, reason: error instanceof Error ? error.message : String(error) });
+      }
+    });
+    return { key: w.key, timeZone: w.timeZone, lastChanged: w.lastChanged, hasHardware: Array.isArray(w.hardware), hardware, invalidRows, raw: body };
   }
 
   /**
    * A site's devices: `view/sitehardwareproduction`, falling back to `POST /api/node` (key, name
-   * and function code only) when that fails with an API error or has no `hardware` member.
-   * (The SDK's third fallback, `edit/bulkhardware`, is undocumented and not used.)
+   * and function code only) when that view is unavailable (an HTTP error, an empty body) or has no
+   * `hardware` member. A body that does not have the documented shape is a `ResponseFormatError`,
+   * not a reason to fall back; a single unreadable row is left out and logged as a warning (see
+   * `getSiteHardwareProduction` for the rows themselves). (The SDK's third fallback,
+   * `edit/bulkhardware`, is undocumented and not used.)
    */
   async getHardwareList(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<Hardware[]> {
-    const key = parseSiteKey(siteId);
+    return (await this.#hardwareList(parseSiteKey(siteId), options.signal)).hardware;
+  }
+
+  async #hardwareList(key: SiteKey, signal?: AbortSignal): Promise<{ hardware: Hardware[]; invalidRows: InvalidRow[] }> {
+    let body: unknown = null;
     try {
-      const production = await this.getSiteHardwareProduction(key, options);
-      if (production.hasHardware) return production.hardware;
+      body = await this.getJson(`/api/view/sitehardwareproduction/${key}`, { query: LAST_CHANGED, operation: "getSiteHardwareProduction", signal });
     } catch (error) {
-      if (!(error instanceof ApiError || error instanceof NotFoundError || error instanceof ResponseFormatError)) throw error;
+      if (!(error instanceof ApiError || error instanceof NotFoundError)) throw error;
+      this.#logger.info("the hardware production view failed; listing devices from /api/node", { vendor: "powertrack", site: key, error: error.name, status: error.status });
     }
-    const nodes = await this.getNodes(key, { context: "query", kinds: ["customer", "site", "hardware"], filterBy: "Name", signal: options.signal });
-    return nodes.filter((n) => n.kind === "hardware" && (n.parentKey === key || n.path.includes(key))).map(hardwareFromNode);
+    if (body !== null) {
+      const production = this.#production(body);
+      for (const row of production.invalidRows) {
+        this.#logger.warn("a hardware row could not be read and is left out", { vendor: "powertrack", site: key, row: row.index, hardware: row.key, reason: row.reason });
+      }
+      if (production.hasHardware) return { hardware: production.hardware, invalidRows: production.invalidRows };
+    }
+    const nodes = await this.getNodes(key, { context: "query", kinds: ["customer", "site", "hardware"], filterBy: "Name", signal });
+    return { hardware: nodes.filter((n) => n.kind === "hardware" && (n.parentKey === key || n.path.includes(key))).map(hardwareFromNode), invalidRows: [] };
   }
 
   /** `GET /api/edit/hardware/{H}`: the full configuration (`summary.name` is the `description`). */
@@ -542,35 +610,52 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   /**
    * Everything about one site: configuration, hardware list, each device's details and alert
    * triggers (at most `concurrency` requests at once), and modeling. A part that fails is listed
-   * in `errors` and the rest is returned; an authentication failure stops everything.
+   * in `errors` and the rest is returned; an authentication failure stops everything (requests
+   * still in flight are aborted and no new ones start).
    */
   async getSiteData(
     siteId: string | number,
     options: { includeHardware?: boolean; includeAlerts?: boolean; includeModeling?: boolean; concurrency?: number; signal?: AbortSignal } = {},
   ): Promise<SiteData> {
     const key = parseSiteKey(siteId);
-    const { includeHardware = true, includeAlerts = true, includeModeling = true, signal } = options;
+    const { includeHardware = true, includeAlerts = true, includeModeling = true } = options;
     const limit = options.concurrency ?? this.concurrency;
     const errors: PartialFailure[] = [];
+    // One authentication failure stops the siblings: every later request would fail the same way.
+    const stop = new AbortController();
+    let authError: AuthenticationError | undefined;
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const guard = <T>(p: Promise<T>): Promise<T> =>
+      p.catch((error: unknown) => {
+        if (error instanceof AuthenticationError && !authError) {
+          authError = error;
+          stop.abort(error);
+        }
+        throw error;
+      });
     const note = (part: PartialFailure["part"], k: string, error: unknown) => {
       if (error instanceof AuthenticationError) throw error;
       errors.push({ part, key: k, error: summarizeError(error) });
     };
-    const config = await this.getSiteConfig(key, { signal });
+    const config = await this.getSiteConfig(key, { signal: options.signal });
     let hardwareList: Hardware[] = [];
     if (includeHardware || includeAlerts) {
       try {
-        hardwareList = await this.getHardwareList(key, { signal });
+        const list = await this.#hardwareList(key, options.signal);
+        hardwareList = list.hardware;
+        for (const row of list.invalidRows) errors.push({ part: "hardwareRow", key: row.key ?? `row ${row.index}`, error: { name: "ResponseFormatError", message: row.reason, retryable: false } });
       } catch (error) {
         note("hardware", key, error);
       }
     }
     const devices = hardwareList.map((h) => h.key).filter((k): k is HardwareKey => /^H\d+$/.test(k));
+    const shouldStop = () => authError !== undefined;
     const [details, alerts, modeling] = await Promise.all([
-      includeHardware ? mapLimit(devices, limit, (h) => this.getHardwareDetails(h, { signal }), { signal }) : Promise.resolve([]),
-      includeAlerts ? mapLimit(devices, limit, (h) => this.getAlertTriggers(h, { signal }), { signal }) : Promise.resolve([]),
-      includeModeling ? this.getModelingData(key, { signal }).catch((error: unknown) => (note("modeling", key, error), null)) : Promise.resolve(null),
+      includeHardware ? mapLimit(devices, limit, (h) => guard(this.getHardwareDetails(h, { signal })), { signal: options.signal, shouldStop }) : Promise.resolve([]),
+      includeAlerts ? mapLimit(devices, limit, (h) => guard(this.getAlertTriggers(h, { signal })), { signal: options.signal, shouldStop }) : Promise.resolve([]),
+      includeModeling ? guard(this.getModelingData(key, { signal })).catch((error: unknown) => (error instanceof AuthenticationError ? null : (note("modeling", key, error), null))) : Promise.resolve(null),
     ]);
+    if (authError) throw authError;
     const hardware: HardwareDetails[] = [];
     details.forEach((r, i) => (r.started && r.ok ? hardware.push(r.value) : r.started ? note("hardwareDetails", devices[i]!, r.error) : undefined));
     const alertList: AlertTriggers[] = [];
@@ -592,22 +677,28 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   // -------------------------------------------------------------------------------------------
   // Writes: GET → merge by key → PUT the whole object → read back
 
-  /** Plans a write without sending anything (the building block of every write method). */
-  async planEdit(request: EditRequest, options: { signal?: AbortSignal } = {}): Promise<PlannedEdit> {
+  /**
+   * Plans a write without sending anything (the building block of every write method): reads
+   * the object, merges the change and lists every changed field. Problems come back in the plan
+   * (`status` invalid/failed, `error`), never as a throw. See `applyEdit`.
+   */
+  async planEdit(request: EditRequest, options: PlanEditOptions = {}): Promise<PlannedEdit> {
     return planEdit(this, request, options);
   }
 
-  /** Applies a planned write (see `applyEdit`). */
+  /**
+   * Applies a plan from `planEdit`: re-reads the object (a planned field that moved is a
+   * `conflict`), saves the original to `backup`, sends once, reads back. Never throws for the
+   * edit's own failure; applying the same plan again is safe (`alreadyApplied`).
+   */
   async applyEdit(plan: PlannedEdit, options: ApplyEditOptions = {}): Promise<EditResult> {
     return applyEdit(this, plan, { now: () => this.clock.now(), ...options });
   }
 
   async #write(request: EditRequest, options: WriteOptions): Promise<UpdateResult> {
-    const plan = await planEdit(this, { ...request, allowNewFields: options.allowNewFields ?? request.allowNewFields, allowTypeChange: options.allowTypeChange ?? request.allowTypeChange }, { signal: options.signal });
-    if (plan.status === "invalid" || plan.status === "failed") throw rebuildError(plan.error!);
-
-    const result = await this.applyEdit(plan, { dryRun: options.dryRun, verify: options.verify, backup: options.backup, signal: options.signal });
-    if (result.status === "failed" && result.error && !result.sent) throw rebuildError(result.error);
+    // Problems before anything is sent throw their typed error; once sent, a result comes back.
+    const plan = await planEditOrThrow(this, { ...request, allowNewFields: options.allowNewFields ?? request.allowNewFields, allowTypeChange: options.allowTypeChange ?? request.allowTypeChange }, { signal: options.signal });
+    const result = await applyEditOrThrow(this, plan, { dryRun: options.dryRun, verify: options.verify, backup: options.backup, signal: options.signal, now: () => this.clock.now() });
     return {
       ...result,
       success: ["applied", "alreadyApplied", "unchanged", "dryRun"].includes(result.status),
@@ -654,10 +745,12 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   /**
    * Adds a trigger (`POST /api/alerttrigger` with `key: ""`, `id: 0`, `parentKey: H`). Starts from
    * the device's default trigger of the same `alertTypeKey` when there is one, so only the
-   * differences need giving. The result's `createdKey` is the key the server assigned.
+   * differences need giving, and a member the template does not have (a typo such as
+   * `delayHourTrigger`) is refused unless `allowNewFields`. Without a template every member is
+   * sent as given. The result's `createdKey` is the key the server assigned.
    */
   async addAlertTrigger(hardwareKey: string | number, trigger: Record<string, unknown> & { alertTypeKey: string }, options: WriteOptions = {}): Promise<UpdateResult> {
-    return this.#write({ target: "alertTrigger", action: "create", hardwareKey: parseHardwareKey(hardwareKey), key: "", changes: trigger, allowNewFields: true }, options);
+    return this.#write({ target: "alertTrigger", action: "create", hardwareKey: parseHardwareKey(hardwareKey), key: "", changes: trigger }, options);
   }
 
   /** Deletes one trigger (`DELETE /api/alerttrigger/{H}/{triggerKey}`; the server answers `null`). */
@@ -739,33 +832,8 @@ function dateInput(value: DateInput, timeZone: string, field: string): string {
   return day;
 }
 
-function shiftDays(date: string, days: number): string {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d + days));
-  return `${t.getUTCFullYear().toString().padStart(4, "0")}-${String(t.getUTCMonth() + 1).padStart(2, "0")}-${String(t.getUTCDate()).padStart(2, "0")}`;
-}
-
 function safeZone(tz: string): string {
   return isValidTimeZone(tz) ? tz : "UTC";
-}
-
-/** The typed error behind a summary (rebuilt when it came from elsewhere) for single-object writes. */
-function rebuildError(summary: ErrorSummary): Error {
-  const original = originalError(summary);
-  if (original instanceof Error) return original;
-  const details = { vendor: "powertrack", status: summary.status, code: summary.code };
-  switch (summary.name) {
-    case "ValidationError":
-      return new ValidationError(summary.message, { ...details, field: summary.field });
-    case "NotFoundError":
-      return new NotFoundError(summary.message, details);
-    case "AuthenticationError":
-      return new AuthenticationError(summary.message, details);
-    case "ResponseFormatError":
-      return new ResponseFormatError(summary.message, details);
-    default:
-      return new ApiError(summary.message, { ...details, retryable: summary.retryable });
-  }
 }
 
 export type { SiteKey, HardwareKey, AlertTrigger };

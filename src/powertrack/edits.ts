@@ -2,7 +2,7 @@ import { ConnectionError, NotFoundError, OpenPowerError, ResponseFormatError, Va
 import { diffFields } from "../model/helpers.js";
 import type { FieldChange } from "../model/types.js";
 import { parseAlertTriggerKey, parseHardwareKey, parseSiteKey, parseSiteOrHardwareKey } from "./keys.js";
-import { DEFAULT_PROTECTED_FIELDS, mergeByKey } from "./merge.js";
+import { DEFAULT_PROTECTED_FIELDS, diffIdentity, mergeByKey } from "./merge.js";
 import { cloneJson, getPath, hasPath, jsonEqual, parsePath, resolvePath, setPath, formatPath } from "./paths.js";
 
 /**
@@ -11,6 +11,9 @@ import { cloneJson, getPath, hasPath, jsonEqual, parsePath, resolvePath, setPath
  * moved since planning, back up the original, PUT/POST/DELETE once without retrying, read back and
  * report whether each field took). PowerTrack PUTs replace the whole object and carry no id in
  * the path, so the payload is always the fresh object with exactly the planned fields set.
+ *
+ * Once a write has been sent, nothing that follows (read-back, backup of a created key) can turn
+ * the result into "not sent": the result always says `sent: true`, so nobody resends it.
  */
 
 export type EditTarget = "site" | "hardware" | "siteHardware" | "modeling" | "alertTrigger";
@@ -65,20 +68,8 @@ export interface ErrorSummary {
   retryable: boolean;
 }
 
-const ORIGINAL_ERRORS = new WeakMap<ErrorSummary, unknown>();
-
-/** The typed error behind a summary (same process only; summaries are what gets serialised). */
-export function originalError(summary: ErrorSummary | undefined): unknown {
-  return summary ? ORIGINAL_ERRORS.get(summary) : undefined;
-}
-
+/** The serialisable part of an error (plans and reports are saved as JSON). */
 export function summarizeError(error: unknown): ErrorSummary {
-  const summary = summarize(error);
-  ORIGINAL_ERRORS.set(summary, error);
-  return summary;
-}
-
-function summarize(error: unknown): ErrorSummary {
   if (error instanceof OpenPowerError) {
     const out: ErrorSummary = { name: error.name, message: error.message, retryable: error.retryable };
     if (error.status !== undefined) out.status = error.status;
@@ -106,8 +97,16 @@ export interface PlannedEdit {
   before: Record<string, unknown> | null;
   /** The whole object that would be sent (null for deletes and failures). */
   after: Record<string, unknown> | null;
-  /** Every field that differs, with dotted/positional paths. */
+  /**
+   * Every field that differs. Paths name list items by their identity where the list has one
+   * (`hardware[hardwareKey=H1].description`, `settings[index=3].value`), else by position.
+   */
   changes: FieldChange[];
+  /**
+   * Creates only: the keys of the device's triggers when the plan was made. Applying the plan
+   * again finds the trigger it created among the others and reports `alreadyApplied`.
+   */
+  existingKeys?: string[];
   error?: ErrorSummary;
   source?: EditRequest["source"];
 }
@@ -123,13 +122,15 @@ export interface EditResult {
   endpoint: string;
   /**
    * applied: sent and (when verified) every field read back as planned; notTaken: sent but the
-   * read-back differs; alreadyApplied: the object already had the planned values (nothing sent,
-   * which makes re-running a plan safe); conflict: a planned field changed since planning (nothing
-   * sent); failed: the write failed (see `sent` and `taken`); dryRun; unchanged/invalid: from the
+   * read-back differs; alreadyApplied: the object already had the planned values, or the planned
+   * trigger was already created by an earlier run (nothing sent, which makes re-running a plan
+   * safe); conflict: a planned field changed since planning (nothing sent); failed: the write
+   * failed, or it was sent and what follows failed (see `sent`, `taken` and `error`: a sent write
+   * whose read-back failed has `sent: true`, `taken: null`); dryRun; unchanged/invalid: from the
    * plan; skipped: not attempted (limit, abort, earlier auth failure).
    */
   status: EditStatus;
-  /** Whether the write went out (for failures: whether it may have reached the server). */
+  /** Whether the write went out (for failures: whether it may have reached the server). Never resend a `sent` write blindly. */
   sent: boolean;
   /** Read-back result: true when every field took, false when not, null when not verified. */
   taken: boolean | null;
@@ -146,7 +147,7 @@ export interface EditResult {
   error?: ErrorSummary;
 }
 
-/** A saved original, written before its write is sent. */
+/** A saved original, written before its write is sent (for creates, right after the POST, once the new key is known). */
 export interface BackupEntry {
   id: string;
   target: EditTarget;
@@ -160,12 +161,12 @@ export interface BackupEntry {
   original: Record<string, unknown> | null;
   /** The fields the write changes. */
   fields: string[];
-  /** Creates only: the key of the created trigger (filled after the POST). */
+  /** Creates only: the key of the created trigger (a restore deletes it). */
   createdKey?: string;
 }
 
 export interface BackupStore {
-  /** Saves an entry and returns a reference (a file path, an index). Must finish before the write is sent. */
+  /** Saves an entry and returns a reference (a file path, an index). Called before the write is sent (creates: after, with the new key). */
   save(entry: BackupEntry): Promise<string>;
 }
 
@@ -177,6 +178,12 @@ export interface ApplyEditOptions {
   signal?: AbortSignal;
   /** The clock's time for backups. */
   now?: () => number;
+  /**
+   * Asked right before a write would be sent (or reported as `dryRun`); returning false reports
+   * the item as `skipped` instead. `applyBulkPlan` uses it so that `limit` counts writes actually
+   * sent, not items that turn out to be already applied or in conflict.
+   */
+  admit?: () => boolean;
 }
 
 interface TargetSpec {
@@ -243,7 +250,7 @@ export async function readTarget(client: RawClient, target: EditTarget, key: str
     return (all.triggers.find((t) => t.key === key) as Record<string, unknown> | undefined) ?? null;
   }
   const path = { site: "/api/edit/site/", hardware: "/api/edit/hardware/", siteHardware: "/api/edit/sitehardware/", modeling: "/api/edit/modeling/" }[target] + key;
-  const body = await client.getJson(path, { referer: client.referer(key, TARGETS[target].section), operation: `get:${target}` });
+  const body = await client.getJson(path, { referer: client.referer(key, TARGETS[target].section), operation: `get:${target}`, signal });
   if (!body || typeof body !== "object" || Array.isArray(body)) {
     throw new ResponseFormatError(`PowerTrack returned ${body === null ? "an empty body" : "something other than an object"} for GET ${path}; cannot edit it.`, {
       vendor: "powertrack",
@@ -275,11 +282,11 @@ const CHECKS: Check[] = [
   { target: "site", path: /^location\.longitude$/, check: finiteIn(-180, 180, " degrees") },
   { target: "site", path: /^(capacityAc|capacityDc|ratedPower|energyCapacity)$/, check: nonNegative },
   { target: "hardware", path: /^(capacityKw|inverterKw|dcRating)$/, check: nonNegative },
-  { target: "modeling", path: /inverters\[\d+\]\.derate$/, check: finiteIn(0, 1, " (a fraction)") },
-  { target: "modeling", path: /inverters\[\d+\]\.azimuth$/, check: finiteIn(0, 360, " degrees") },
-  { target: "modeling", path: /inverters\[\d+\]\.tilt$/, check: finiteIn(0, 90, " degrees") },
-  { target: "modeling", path: /inverters\[\d+\]\.bifacialRatio$/, check: finiteIn(0, 1, " (a fraction)") },
-  { target: "modeling", path: /inverters\[\d+\]\.(inverterKw|inverterKva|dcSize)$/, check: nonNegative },
+  { target: "modeling", path: /inverters\[[^\]]+\]\.derate$/, check: finiteIn(0, 1, " (a fraction)") },
+  { target: "modeling", path: /inverters\[[^\]]+\]\.azimuth$/, check: finiteIn(0, 360, " degrees") },
+  { target: "modeling", path: /inverters\[[^\]]+\]\.tilt$/, check: finiteIn(0, 90, " degrees") },
+  { target: "modeling", path: /inverters\[[^\]]+\]\.bifacialRatio$/, check: finiteIn(0, 1, " (a fraction)") },
+  { target: "modeling", path: /inverters\[[^\]]+\]\.(inverterKw|inverterKva|dcSize)$/, check: nonNegative },
   { target: "modeling", path: /^pvConfig\.degrade$/, check: finiteIn(0, 100, " percent per year") },
   { target: "alertTrigger", path: /^(delayHoursTrigger|delayHoursResolve)$/, check: nonNegative },
   { target: "alertTrigger", path: /^sunMinElevation$/, check: finiteIn(-90, 90, " degrees") },
@@ -377,7 +384,7 @@ export function buildEdit(
   for (const [path, raw] of Object.entries(request.fields ?? {})) {
     after = applyField(after, path, raw, request, what, protectedFields);
   }
-  const changes = diffFields(current, after);
+  const changes = diffFields(current, after, "", { identity: diffIdentity(current, after) });
   checkValues(request.target, changes, what);
   return { after, changes };
 }
@@ -412,21 +419,44 @@ function applyField(obj: Record<string, unknown>, path: string, raw: unknown, re
   }
 }
 
-let createCounter = 0;
+/** Options of `planEdit`. */
+export interface PlanEditOptions {
+  signal?: AbortSignal;
+  /**
+   * Numbers a create in its id (`alertTrigger:H1:new-3`) when the request has no CSV row, so ids
+   * are the same on every run of the same list; `planBulkEdits` passes the request's position.
+   */
+  seq?: number;
+}
 
 /** Plans one request. Never throws for the request's own problems: they come back as `invalid` / `failed`. */
-export async function planEdit(client: RawClient, input: EditRequest, options: { signal?: AbortSignal } = {}): Promise<PlannedEdit> {
+export async function planEdit(client: RawClient, input: EditRequest, options: PlanEditOptions = {}): Promise<PlannedEdit> {
+  return planEditInternal(client, input, options, false);
+}
+
+/** Like `planEdit`, but throws the typed error instead of returning an `invalid` / `failed` plan (single writes). */
+export async function planEditOrThrow(client: RawClient, input: EditRequest, options: PlanEditOptions = {}): Promise<PlannedEdit> {
+  return planEditInternal(client, input, options, true);
+}
+
+function triggerKeys(triggers: ReadonlyArray<Record<string, unknown>>): string[] {
+  return triggers.map((t) => t.key).filter((k): k is string => typeof k === "string" && k !== "");
+}
+
+async function planEditInternal(client: RawClient, input: EditRequest, options: PlanEditOptions, strict: boolean): Promise<PlannedEdit> {
   let request: EditRequest & { action: EditAction };
   const fallbackId = `${input.target}:${String(input.key)}`;
   try {
     request = normaliseRequest(input);
   } catch (error) {
+    if (strict) throw error;
     return { id: fallbackId, target: input.target, action: input.action ?? "update", key: String(input.key), endpoint: "", status: "invalid", before: null, after: null, changes: [], error: summarizeError(error), source: input.source };
   }
+  const createSeq = request.source?.row !== undefined ? `-row${request.source.row}` : options.seq !== undefined ? `-${options.seq}` : "";
   const id =
     request.target === "alertTrigger"
       ? request.action === "create"
-        ? `alertTrigger:${request.hardwareKey}:new-${++createCounter}`
+        ? `alertTrigger:${request.hardwareKey}:new${createSeq}`
         : `alertTrigger:${request.hardwareKey}:${request.key}`
       : `${request.target}:${request.key}`;
   const base: Omit<PlannedEdit, "status" | "before" | "after" | "changes"> = {
@@ -440,21 +470,25 @@ export async function planEdit(client: RawClient, input: EditRequest, options: {
   };
   let current: Record<string, unknown> | null;
   let templates: Array<Record<string, unknown>> = [];
+  let existingKeys: string[] | undefined;
   try {
     if (request.target === "alertTrigger") {
       const all = await readTriggers(client, request.hardwareKey!, options.signal);
       current = request.action === "create" ? null : (all.triggers.find((t) => t.key === request.key) ?? null);
       templates = all.defaultTriggers;
+      if (request.action === "create") existingKeys = triggerKeys(all.triggers);
     } else {
       current = await readTarget(client, request.target, request.key, undefined, options.signal);
     }
   } catch (error) {
+    if (strict) throw error;
     return { ...base, status: "failed", before: null, after: null, changes: [], error: summarizeError(error) };
   }
   try {
     const { after, changes } = buildEdit(current, request, templates);
-    return { ...base, status: changes.length === 0 ? "unchanged" : "ready", before: current, after, changes };
+    return { ...base, status: changes.length === 0 ? "unchanged" : "ready", before: current, after, changes, ...(existingKeys ? { existingKeys } : {}) };
   } catch (error) {
+    if (strict) throw error;
     return { ...base, status: "invalid", before: current, after: null, changes: [], error: summarizeError(error) };
   }
 }
@@ -498,6 +532,10 @@ function mayHaveBeenSent(error: unknown): boolean {
   return true;
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function send(client: RawClient, plan: PlannedEdit, payload: Record<string, unknown> | null, signal?: AbortSignal): Promise<unknown> {
   const spec = TARGETS[plan.target];
   const refererKey = plan.target === "alertTrigger" ? plan.hardwareKey! : plan.key;
@@ -509,80 +547,106 @@ async function send(client: RawClient, plan: PlannedEdit, payload: Record<string
   return client.putJson(spec.endpoint, payload, options);
 }
 
-/** Applies one planned edit; never throws for the edit's own failure (see `status` and `error`). */
+/**
+ * Applies one planned edit; never throws for the edit's own failure (see `status` and `error`).
+ * Errors before sending give `failed` with `sent: false`; after sending, `sent` is always true.
+ */
 export async function applyEdit(client: RawClient, plan: PlannedEdit, options: ApplyEditOptions = {}): Promise<EditResult> {
+  try {
+    return await applyEditOrThrow(client, plan, options);
+  } catch (error) {
+    // Only errors raised before anything was sent get here.
+    return resultOf(plan, "failed", { error: summarizeError(error) });
+  }
+}
+
+/**
+ * Like `applyEdit`, but throws the typed error when the write failed before anything was sent
+ * (single writes). Once the write may have reached the server it returns a result instead.
+ */
+export async function applyEditOrThrow(client: RawClient, plan: PlannedEdit, options: ApplyEditOptions = {}): Promise<EditResult> {
   if (plan.status !== "ready") return resultOf(plan, plan.status, plan.error ? { error: plan.error } : {});
   const verify = options.verify ?? true;
   const now = options.now ?? Date.now;
   const signal = options.signal;
-  try {
-    if (plan.action === "create") return await applyCreate(client, plan, options, verify, now);
-    const current = await readTarget(client, plan.target, plan.key, plan.hardwareKey, signal);
-    if (plan.action === "delete") {
-      if (!current) return resultOf(plan, "alreadyApplied", { reason: "the trigger no longer exists" });
-      if (!jsonEqual(stripVolatile(current), stripVolatile(plan.before))) return resultOf(plan, "conflict", { reason: "the trigger changed since planning; plan again" });
-    } else {
-      if (!current) return resultOf(plan, "conflict", { reason: "the object no longer exists" });
-      if (plan.changes.every((c) => jsonEqual(valueAt(current, c.field), c.after))) return resultOf(plan, "alreadyApplied", { reason: "the object already has the planned values" });
-      const moved = plan.changes.filter((c) => !jsonEqual(valueAt(current, c.field), c.before));
-      if (moved.length > 0) {
-        return resultOf(plan, "conflict", {
-          reason: `changed since planning: ${moved.map((c) => c.field).join(", ")}; plan again`,
-          mismatches: moved.map((c) => ({ field: c.field, before: c.before, after: valueAt(current, c.field) })),
-        });
-      }
-    }
-    if (options.dryRun) return resultOf(plan, "dryRun");
+  if (plan.action === "create") return applyCreate(client, plan, options, verify, now);
 
-    let payload: Record<string, unknown> | null = null;
-    if (plan.action === "update") {
-      payload = cloneJson(current!);
-      for (const c of plan.changes) setPath(payload, c.field, cloneJson(c.after));
-      if (plan.target === "alertTrigger") payload.parentKey = plan.hardwareKey;
-    }
-    let backup: string | undefined;
-    if (options.backup) {
-      backup = await options.backup.save({
-        id: plan.id,
-        target: plan.target,
-        action: plan.action,
-        key: plan.key,
-        ...(plan.hardwareKey ? { hardwareKey: plan.hardwareKey } : {}),
-        endpoint: plan.endpoint,
-        takenAt: new Date(now()).toISOString(),
-        original: cloneJson(current),
-        fields: plan.changes.map((c) => c.field),
+  const current = await readTarget(client, plan.target, plan.key, plan.hardwareKey, signal);
+  if (plan.action === "delete") {
+    if (!current) return resultOf(plan, "alreadyApplied", { reason: "the trigger no longer exists" });
+    if (!jsonEqual(stripVolatile(current), stripVolatile(plan.before))) return resultOf(plan, "conflict", { reason: "the trigger changed since planning; plan again" });
+  } else {
+    if (!current) return resultOf(plan, "conflict", { reason: "the object no longer exists" });
+    if (plan.changes.every((c) => jsonEqual(valueAt(current, c.field), c.after))) return resultOf(plan, "alreadyApplied", { reason: "the object already has the planned values" });
+    const moved = plan.changes.filter((c) => !jsonEqual(valueAt(current, c.field), c.before));
+    if (moved.length > 0) {
+      return resultOf(plan, "conflict", {
+        reason: `changed since planning: ${moved.map((c) => c.field).join(", ")}; plan again`,
+        mismatches: moved.map((c) => ({ field: c.field, before: c.before, after: valueAt(current, c.field) })),
       });
     }
-    let response: unknown;
-    try {
-      response = await send(client, plan, payload, signal);
-    } catch (error) {
-      const sent = mayHaveBeenSent(error);
-      const extra: Partial<EditResult> = { sent, error: summarizeError(error), ...(backup ? { backup } : {}) };
-      if (sent && verify) {
-        // The outcome is unknown: look, never resend.
-        try {
-          const readBack = await readTarget(client, plan.target, plan.key, plan.hardwareKey, signal);
-          extra.readBack = readBack;
-          extra.taken = plan.action === "delete" ? readBack === null : mismatchesOf(readBack, plan.changes).length === 0;
-        } catch {
-          extra.taken = null;
-        }
-      }
-      return resultOf(plan, "failed", extra);
-    }
-    const done: Partial<EditResult> = { sent: true, response, ...(backup ? { backup } : {}) };
-    if (!verify) return resultOf(plan, "applied", done);
-    const readBack = await readTarget(client, plan.target, plan.key, plan.hardwareKey, signal);
-    if (plan.action === "delete") {
-      return resultOf(plan, readBack === null ? "applied" : "notTaken", { ...done, readBack, taken: readBack === null });
-    }
-    const mismatches = mismatchesOf(readBack, plan.changes);
-    return resultOf(plan, mismatches.length === 0 ? "applied" : "notTaken", { ...done, readBack, taken: mismatches.length === 0, mismatches });
-  } catch (error) {
-    return resultOf(plan, "failed", { error: summarizeError(error) });
   }
+  if (options.admit && !options.admit()) return resultOf(plan, "skipped", { reason: "not admitted (write limit reached)" });
+  if (options.dryRun) return resultOf(plan, "dryRun");
+
+  let payload: Record<string, unknown> | null = null;
+  if (plan.action === "update") {
+    payload = cloneJson(current);
+    for (const c of plan.changes) setPath(payload, c.field, cloneJson(c.after));
+    if (plan.target === "alertTrigger") payload.parentKey = plan.hardwareKey;
+  }
+  let backup: string | undefined;
+  if (options.backup) {
+    backup = await options.backup.save({
+      id: plan.id,
+      target: plan.target,
+      action: plan.action,
+      key: plan.key,
+      ...(plan.hardwareKey ? { hardwareKey: plan.hardwareKey } : {}),
+      endpoint: plan.endpoint,
+      takenAt: new Date(now()).toISOString(),
+      original: cloneJson(current),
+      fields: plan.changes.map((c) => c.field),
+    });
+  }
+
+  // From here on the write may have reached the server: nothing below throws.
+  let response: unknown;
+  try {
+    response = await send(client, plan, payload, signal);
+  } catch (error) {
+    if (!mayHaveBeenSent(error)) throw error;
+    const extra: Partial<EditResult> = { sent: true, error: summarizeError(error), ...(backup ? { backup } : {}) };
+    if (verify) {
+      // The outcome is unknown: look, never resend.
+      try {
+        const readBack = await readTarget(client, plan.target, plan.key, plan.hardwareKey, signal);
+        extra.readBack = readBack;
+        extra.taken = plan.action === "delete" ? readBack === null : mismatchesOf(readBack, plan.changes).length === 0;
+      } catch {
+        extra.taken = null;
+      }
+    }
+    return resultOf(plan, "failed", extra);
+  }
+  const done: Partial<EditResult> = { sent: true, response, ...(backup ? { backup } : {}) };
+  if (!verify) return resultOf(plan, "applied", done);
+  let readBack: Record<string, unknown> | null;
+  try {
+    readBack = await readTarget(client, plan.target, plan.key, plan.hardwareKey, signal);
+  } catch (error) {
+    return resultOf(plan, "failed", {
+      ...done,
+      taken: null,
+      error: summarizeError(error),
+      reason: `the write was sent and answered, but reading it back failed (${messageOf(error)}); check the object before writing again`,
+    });
+  }
+  if (plan.action === "delete") {
+    return resultOf(plan, readBack === null ? "applied" : "notTaken", { ...done, readBack, taken: readBack === null });
+  }
+  const mismatches = mismatchesOf(readBack, plan.changes);
+  return resultOf(plan, mismatches.length === 0 ? "applied" : "notTaken", { ...done, readBack, taken: mismatches.length === 0, mismatches });
 }
 
 function stripVolatile(obj: unknown): unknown {
@@ -591,78 +655,179 @@ function stripVolatile(obj: unknown): unknown {
   return rest;
 }
 
+/** Members of a new trigger the server sets itself (or, for `parentKey`, may leave out of its GET). */
+const SERVER_SET = new Set(["key", "id", "lastChanged", "parentKey"]);
+
+/** The planned fields a created trigger must show. */
+function createdFields(plan: PlannedEdit): FieldChange[] {
+  return plan.changes.filter((c) => !SERVER_SET.has(c.field.split(/[.[]/)[0]!));
+}
+
+/**
+ * A create: read the device's triggers (a trigger this plan created on an earlier run means
+ * `alreadyApplied`), POST once, learn the new key (the echo, else the one key that was not there
+ * before), save the backup with that key, and read back.
+ */
 async function applyCreate(client: RawClient, plan: PlannedEdit, options: ApplyEditOptions, verify: boolean, now: () => number): Promise<EditResult> {
-  if (options.dryRun) return resultOf(plan, "dryRun");
-  let response: unknown;
-  try {
-    response = await send(client, plan, plan.after, options.signal);
-  } catch (error) {
-    return resultOf(plan, "failed", { sent: mayHaveBeenSent(error), error: summarizeError(error) });
+  const hardwareKey = plan.hardwareKey!;
+  const signal = options.signal;
+  const checked = createdFields(plan);
+  const before = await readTriggers(client, hardwareKey, signal);
+  if (plan.existingKeys) {
+    const known = new Set(plan.existingKeys);
+    const earlier = before.triggers.find((t) => typeof t.key === "string" && !known.has(t.key) && mismatchesOf(t, checked).length === 0);
+    if (earlier) return resultOf(plan, "alreadyApplied", { createdKey: earlier.key as string, readBack: earlier, reason: `trigger ${String(earlier.key)} was created from this plan already` });
   }
+  if (options.admit && !options.admit()) return resultOf(plan, "skipped", { reason: "not admitted (write limit reached)" });
+  if (options.dryRun) return resultOf(plan, "dryRun");
+  const keysBefore = new Set(triggerKeys(before.triggers));
+
+  let response: unknown;
+  let sendError: unknown;
+  try {
+    response = await send(client, plan, plan.after, signal);
+  } catch (error) {
+    if (!mayHaveBeenSent(error)) throw error;
+    sendError = error;
+  }
+
+  // From here on the trigger may exist: nothing below throws.
   const echoed = response && typeof response === "object" ? (response as Record<string, unknown>) : null;
-  const createdKey = typeof echoed?.key === "string" && echoed.key !== "" ? echoed.key : undefined;
+  let createdKey = typeof echoed?.key === "string" && echoed.key !== "" ? echoed.key : undefined;
+  const problems: unknown[] = [];
+  let after: Array<Record<string, unknown>> | null = null;
+  if (verify || !createdKey) {
+    try {
+      after = (await readTriggers(client, hardwareKey, signal)).triggers;
+    } catch (error) {
+      problems.push(error);
+    }
+  }
+  let found: Record<string, unknown> | undefined;
+  if (after) {
+    if (createdKey) found = after.find((t) => t.key === createdKey);
+    else {
+      const fresh = after.filter((t) => typeof t.key === "string" && !keysBefore.has(t.key));
+      const ours = fresh.length === 1 ? fresh : fresh.filter((t) => mismatchesOf(t, checked).length === 0);
+      if (ours.length === 1) {
+        found = ours[0];
+        createdKey = found!.key as string;
+      }
+    }
+  }
   let backup: string | undefined;
-  if (options.backup) {
-    backup = await options.backup.save({
-      id: plan.id,
-      target: plan.target,
-      action: "create",
-      key: plan.key,
-      ...(plan.hardwareKey ? { hardwareKey: plan.hardwareKey } : {}),
-      endpoint: plan.endpoint,
-      takenAt: new Date(now()).toISOString(),
-      original: null,
-      fields: plan.changes.map((c) => c.field),
-      ...(createdKey ? { createdKey } : {}),
+  if (options.backup && (createdKey || sendError === undefined)) {
+    try {
+      backup = await options.backup.save({
+        id: plan.id,
+        target: plan.target,
+        action: "create",
+        key: plan.key,
+        hardwareKey,
+        endpoint: plan.endpoint,
+        takenAt: new Date(now()).toISOString(),
+        original: null,
+        fields: plan.changes.map((c) => c.field),
+        ...(createdKey ? { createdKey } : {}),
+      });
+    } catch (error) {
+      problems.push(error);
+    }
+  }
+  const mismatches = found ? mismatchesOf(found, checked) : [];
+  const taken = after === null ? null : !!found && mismatches.length === 0;
+  const extra: Partial<EditResult> = {
+    sent: true,
+    ...(response !== undefined ? { response } : {}),
+    ...(createdKey ? { createdKey } : {}),
+    ...(backup ? { backup } : {}),
+    ...(after !== null ? { readBack: found ?? null, taken, mismatches } : {}),
+  };
+  const unknownKey = after !== null && !createdKey ? "; the new trigger could not be told apart from the others, so a restore cannot delete it: check the device's triggers" : "";
+  if (sendError !== undefined) return resultOf(plan, "failed", { ...extra, error: summarizeError(sendError), ...(unknownKey ? { reason: unknownKey.slice(2) } : {}) });
+  if (problems.length > 0) {
+    return resultOf(plan, "failed", {
+      ...extra,
+      error: summarizeError(problems[0]),
+      reason: `the trigger was sent and created${createdKey ? ` as ${createdKey}` : ""}, but ${problems.map(messageOf).join("; ")}${unknownKey}`,
     });
   }
-  const done: Partial<EditResult> = { sent: true, response, ...(createdKey ? { createdKey } : {}), ...(backup ? { backup } : {}) };
-  if (!verify) return resultOf(plan, "applied", done);
-  const all = await readTriggers(client, plan.hardwareKey!, options.signal);
-  const found = createdKey
-    ? all.triggers.find((t) => t.key === createdKey)
-    : all.triggers.find((t) => t.alertTypeKey === plan.after?.alertTypeKey && t.name === plan.after?.name);
-  const checked = plan.changes.filter((c) => !["key", "id", "lastChanged"].includes(c.field.split(/[.[]/)[0]!));
-  const mismatches = found ? mismatchesOf(found, checked) : [];
-  const taken = !!found && mismatches.length === 0;
-  return resultOf(plan, taken ? "applied" : "notTaken", { ...done, readBack: found ?? null, taken, mismatches, ...(found && !createdKey && typeof found.key === "string" ? { createdKey: found.key } : {}) });
+  if (!verify) return resultOf(plan, "applied", extra);
+  return resultOf(plan, taken ? "applied" : "notTaken", { ...extra, ...(unknownKey ? { reason: unknownKey.slice(2) } : {}) });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Restoring
 
 /**
  * Plans the undoing of applied writes from their backups: updated fields go back to their
  * original values, created triggers are deleted, deleted triggers are created again (with a new
  * key: PowerTrack assigns keys).
+ *
+ * Entries may come from several runs, in any order. Updates of one object become **one** plan
+ * that undoes them newest first, so every field ends at its oldest saved value (two plans against
+ * the same state would make the second a conflict). A trigger created and later deleted by the
+ * same entries is left alone.
  */
 export async function planRestore(client: RawClient, entries: readonly BackupEntry[], options: { signal?: AbortSignal } = {}): Promise<PlannedEdit[]> {
+  const ordered = entries
+    .map((entry, i) => ({ entry, i }))
+    .sort((a, b) => a.entry.takenAt.localeCompare(b.entry.takenAt) || a.i - b.i)
+    .map((x) => x.entry);
+  const triggerId = (hardwareKey: string | undefined, key: string | undefined) => `${hardwareKey}/${key}`;
+  const created = new Set(ordered.filter((e) => e.action === "create" && e.createdKey).map((e) => triggerId(e.hardwareKey, e.createdKey)));
+  const cancelled = new Set(ordered.filter((e) => e.action === "delete" && created.has(triggerId(e.hardwareKey, e.key))).map((e) => triggerId(e.hardwareKey, e.key)));
+
   const plans: PlannedEdit[] = [];
-  for (const entry of entries) {
+  const updates = new Map<string, BackupEntry[]>();
+  for (const entry of ordered) {
+    if (entry.action !== "update") continue;
+    const id = `${entry.target}:${entry.hardwareKey ?? ""}:${entry.key}`;
+    const group = updates.get(id);
+    if (group) group.push(entry);
+    else updates.set(id, [entry]);
+  }
+  for (const group of updates.values()) plans.push(await planObjectRestore(client, group, options));
+
+  let seq = 0;
+  for (const entry of [...ordered].reverse()) {
     if (entry.action === "create") {
+      if (cancelled.has(triggerId(entry.hardwareKey, entry.createdKey))) continue;
       if (!entry.createdKey) {
         plans.push({ id: `restore:${entry.id}`, target: entry.target, action: "delete", key: "", endpoint: "", status: "invalid", before: null, after: null, changes: [], error: { name: "ValidationError", message: `The backup of ${entry.id} does not say which trigger was created; delete it by hand.`, retryable: false } });
         continue;
       }
       plans.push(await planEdit(client, { target: "alertTrigger", action: "delete", key: entry.createdKey, hardwareKey: entry.hardwareKey! }, options));
-      continue;
-    }
-    if (entry.action === "delete") {
+    } else if (entry.action === "delete") {
+      if (cancelled.has(triggerId(entry.hardwareKey, entry.key))) continue;
       const { key: _k, id: _i, lastChanged: _l, ...rest } = entry.original ?? {};
-      plans.push(await planEdit(client, { target: "alertTrigger", action: "create", key: "", hardwareKey: entry.hardwareKey!, changes: rest, allowNewFields: true }, options));
-      continue;
-    }
-    const id = `restore:${entry.id}`;
-    const base = { id, target: entry.target, action: "update" as const, key: entry.key, ...(entry.hardwareKey ? { hardwareKey: entry.hardwareKey } : {}), endpoint: endpointOf(entry.target, "update") };
-    try {
-      const current = await readTarget(client, entry.target, entry.key, entry.hardwareKey, options.signal);
-      if (!current) throw new NotFoundError(`${entry.target} ${entry.key} no longer exists; it cannot be restored in place.`, { vendor: "powertrack" });
-      const changes = entry.fields
-        .map((field) => ({ field, before: valueAt(current, field), after: valueAt(entry.original, field) }))
-        .filter((c) => !jsonEqual(c.before, c.after));
-      const after = cloneJson(current);
-      for (const c of changes) setPath(after, c.field, cloneJson(c.after));
-      plans.push({ ...base, status: changes.length ? "ready" : "unchanged", before: current, after, changes });
-    } catch (error) {
-      plans.push({ ...base, status: "failed", before: null, after: null, changes: [], error: summarizeError(error) });
+      plans.push(await planEdit(client, { target: "alertTrigger", action: "create", key: "", hardwareKey: entry.hardwareKey!, changes: rest, allowNewFields: true }, { ...options, seq: ++seq }));
     }
   }
   return plans;
+}
+
+/** One restore plan for the updates of one object (oldest first): undo them newest first. */
+async function planObjectRestore(client: RawClient, group: readonly BackupEntry[], options: { signal?: AbortSignal }): Promise<PlannedEdit> {
+  const first = group[0]!;
+  const base = {
+    id: `restore:${first.id}`,
+    target: first.target,
+    action: "update" as const,
+    key: first.key,
+    ...(first.hardwareKey ? { hardwareKey: first.hardwareKey } : {}),
+    endpoint: endpointOf(first.target, "update"),
+  };
+  try {
+    const current = await readTarget(client, first.target, first.key, first.hardwareKey, options.signal);
+    if (!current) throw new NotFoundError(`${first.target} ${first.key} no longer exists; it cannot be restored in place.`, { vendor: "powertrack" });
+    const after = cloneJson(current);
+    for (const entry of [...group].reverse()) {
+      for (const field of entry.fields) setPath(after, field, cloneJson(valueAt(entry.original, field)));
+    }
+    const changes = diffFields(current, after, "", { identity: diffIdentity(current, after) });
+    return { ...base, status: changes.length ? "ready" : "unchanged", before: current, after, changes };
+  } catch (error) {
+    return { ...base, status: "failed", before: null, after: null, changes: [], error: summarizeError(error) };
+  }
 }

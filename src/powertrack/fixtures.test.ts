@@ -249,3 +249,44 @@ describe("PowerTrack fixtures", () => {
     expect(p.invalidRows[0]!.reason).toMatch(/key/);
   });
 });
+
+describe("units and zones in the models", () => {
+  it("portfolio stateOfCharge is a fraction 0..1; lastUpload without a zone is the row's local time", () => {
+    const body = load("view_portfolio_customer_id.json") as { sites: Array<Record<string, unknown>> };
+    body.sites[0]!.stateOfCharge = 56;
+    body.sites[0]!.lastUpload = "2025-12-19T14:53:51";
+    body.sites[0]!.lastDataUTC = "2025-12-19T19:47:32";
+    const [a, b] = toPortfolioMetrics("C8458", body).sites;
+    expect(a!.stateOfCharge).toBe(0.56);
+    expect(b!.stateOfCharge).toBeNull();
+    expect(a!.timeZone).toBe("US/Eastern");
+    expect(a!.lastUpload?.toISOString()).toBe("2025-12-19T19:53:51.000Z");
+    // The member's name says UTC.
+    expect(a!.lastDataUtc?.toISOString()).toBe("2025-12-19T19:47:32.000Z");
+  });
+
+  it("chart losses not reported are null, not 0", () => {
+    const body = load("post_view_chart.response.json") as { namedResults: Record<string, unknown> };
+    delete body.namedResults.soiling;
+    body.namedResults.clipping = 0;
+    const c = toChartData(body, { chartType: 1, siteId: "S38292", startDate: "2025-12-01", endDate: "2025-12-19" });
+    expect(c.losses.soiling).toBeNull();
+    expect(c.losses.clipping).toBe(0);
+  });
+
+  it("diagnostics read zone-less times in the device's timeZone", () => {
+    const body = load("view_hardwarestatus_hardware_id.json") as Record<string, unknown>;
+    body.lastSuccess = "2025-12-19T15:18:19";
+    body.lastAttempt = "2025-12-19T15:18:49";
+    const d = toHardwareDiagnostics(body, new Date("2025-12-19T20:30:00Z"));
+    expect(d.timeZone).toBe("US/Eastern");
+    expect(d.lastSuccess?.toISOString()).toBe("2025-12-19T20:18:19.000Z");
+    expect(d.lastAttempt?.toISOString()).toBe("2025-12-19T20:18:49.000Z");
+    expect(d.isOnline).toBe(true);
+  });
+
+  it("hid is null for a key that is not a hardware key; details say they come from edit/hardware", () => {
+    expect(hardwareFromNode({ key: "X17", kind: "hardware", subKind: 1, name: "odd", parentKey: null, path: [] }).hid).toBeNull();
+    expect(toHardwareDetails(load("edit_hardware_hardware_id.json")).summary.source).toBe("edithardware");
+  });
+});

@@ -1,6 +1,6 @@
 // openpower/powertrack: the AlsoEnergy PowerTrack web-app API client, auth, portfolio tools and models.
 export { PowerTrackClient, FULL_PAYLOAD, type PowerTrackClientOptions, type WriteOptions, type UpdateResult, type SiteData, type PartialFailure, type SiteHardwareProduction, type DateInput } from "./client.js";
-export { AuthManager, DEFAULT_AE_V, DEFAULT_BASE_URL, resolveCredentials, type AuthOptions, type CredentialPiece, type CredentialSource } from "./auth/auth-manager.js";
+export { AuthManager, DEFAULT_AE_V, DEFAULT_BASE_URL, type AuthOptions, type CredentialPiece, type CredentialSource } from "./auth/auth-manager.js";
 export { parseFetchSnippet, type FetchSnippet } from "./auth/fetch-snippet.js";
 export { readEnvFile } from "./auth/env-file.js";
 export { SESSION_EXPIRED_HINT } from "./http.js";
@@ -23,7 +23,7 @@ export {
 } from "./keys.js";
 export { numberOrNull, parseTimestamp, parseCalendarDay, parseJsonString, splitTimestamp, isSentinelDate } from "./values.js";
 export { FUNCTION_CODES, FUNCTION_CODE, UNIT_CODES, hardwareTypeName, functionCodesHelp, capacityToKw } from "./function-codes.js";
-export { mergeByKey, replace, DEFAULT_KEY_FIELDS, DEFAULT_PROTECTED_FIELDS, type MergeOptions } from "./merge.js";
+export { mergeByKey, replace, diffIdentity, DEFAULT_KEY_FIELDS, DEFAULT_PROTECTED_FIELDS, type MergeOptions } from "./merge.js";
 export { parsePath, formatPath, getPath, setPath, hasPath, resolvePath, type PathSegment } from "./paths.js";
 export {
   planEdit,
@@ -41,6 +41,7 @@ export {
   type BackupEntry,
   type BackupStore,
   type ApplyEditOptions,
+  type PlanEditOptions,
   type ErrorSummary,
   type CallOptions,
 } from "./edits.js";

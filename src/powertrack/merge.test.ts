@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../core/errors/index.js";
-import { mergeByKey, replace } from "./merge.js";
+import { diffFields } from "../model/helpers.js";
+import { diffIdentity, mergeByKey, replace } from "./merge.js";
+import { setPath } from "./paths.js";
 
 describe("GET-modify-PUT merge", () => {
   it("merges nested objects and leaves the base untouched", () => {
@@ -73,5 +75,42 @@ describe("GET-modify-PUT merge", () => {
         merged.hardware.forEach((row, i) => expect(row.v).toBe(i === target ? value : base.hardware[i]!.v));
       }),
     );
+  });
+});
+
+describe("list items matched by the key each change item carries", () => {
+  const settings = { settings: [{ index: 0, name: "dev:a", value: "1" }, { index: 1, name: "dev:ScaleKW", value: "1" }] };
+
+  it("a name-keyed change finds its item in a list keyed by unique index (the SDK renamed settings[0])", () => {
+    const merged = mergeByKey(settings, { settings: [{ name: "dev:ScaleKW", value: "2" }] });
+    expect(merged.settings).toEqual([{ index: 0, name: "dev:a", value: "1" }, { index: 1, name: "dev:ScaleKW", value: "2" }]);
+  });
+
+  it("refuses a key value that names no item, or several", () => {
+    expect(() => mergeByKey(settings, { settings: [{ name: "dev:nope", value: "2" }] })).toThrow(/no item with name = "dev:nope"/);
+    const parameters = { parameters: [{ index: 0, name: "A", value: 1 }, { index: 0, name: "B", value: 2 }] };
+    expect(() => mergeByKey(parameters, { parameters: [{ index: 0, value: 5 }] })).toThrow(ValidationError);
+    expect(() => mergeByKey(parameters, { parameters: [{ index: 0, value: 5 }] })).toThrow(/2 items with index = 0/);
+    // A key that is not unique in the list still works when its value names one item.
+    const partly = { parameters: [{ index: 0 }, { index: 0 }, { index: 1 }] };
+    expect(mergeByKey(partly, { parameters: [{ index: 1, v: 1 }] }, { allowNewFields: true }).parameters).toEqual([{ index: 0 }, { index: 0 }, { index: 1, v: 1 }]);
+  });
+});
+
+describe("diffIdentity: change paths name list items as the merge matches them", () => {
+  it("uses the first key present and unique in both lists, else positions", () => {
+    const before = { hardware: [{ hardwareKey: "H1", d: "a" }, { hardwareKey: "H2", d: "b" }], parameters: [{ index: 0, name: "A", v: 1 }, { index: 0, name: "B", v: 2 }], plain: [{ v: 1 }] };
+    const after = { hardware: [{ hardwareKey: "H2", d: "B" }, { hardwareKey: "H1", d: "a" }], parameters: [{ index: 0, name: "A", v: 1 }, { index: 0, name: "B", v: 3 }], plain: [{ v: 2 }] };
+    expect(diffFields(before, after, "", { identity: diffIdentity(before, after) }).map((c) => c.field)).toEqual(["hardware[hardwareKey=H2].d", "parameters[name=B].v", "plain[0].v"]);
+  });
+
+  it("keyed paths resolve after a reorder, and setPath appends and removes keyed items", () => {
+    const obj = { list: [{ key: "a", v: 1 }, { key: "b", v: 2 }] };
+    setPath(obj, "list[key=b].v", 20);
+    setPath(obj, "list[key=c]", { key: "c", v: 3 });
+    setPath(obj, "list[key=a]", undefined);
+    setPath(obj, "list[key=zz]", undefined);
+    expect(obj.list).toEqual([{ key: "b", v: 20 }, { key: "c", v: 3 }]);
+    expect(() => setPath(obj, "list[key=d]", { key: "other" })).toThrow(ValidationError);
   });
 });

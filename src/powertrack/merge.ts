@@ -6,10 +6,14 @@ import { cloneJson, jsonEqual } from "./paths.js";
  * fresh copy of the current object:
  *
  * - objects merge member by member, recursively;
- * - lists of objects merge item by item, matched by the first identity field that every current
- *   item has with a unique value (`hardwareKey`, `key`, `index`, `name`, in that order); a change
- *   item without that field is matched **by position** (never into the first item, which is what
- *   the Python SDK's `deep_merge_dicts` did with every id-less item);
+ * - lists of objects merge item by item. Each change item is matched on the first key field it
+ *   carries (`hardwareKey`, `key`, `index`, `name`, in that order) whose values are unique in the
+ *   current list, so `{ name: "dev:ScaleKW", value: "2" }` finds its setting even when the list
+ *   is keyed by `index`. When none of the fields it carries is unique, its first one must name
+ *   exactly one item. A key value that names no item is refused (unless `allowNewFields`, which
+ *   appends), and one that names several is always refused. Only an item that carries none of the
+ *   key fields is matched **by position** (never into the first item, which is what the Python
+ *   SDK's `deep_merge_dicts` did with every id-less item);
  * - lists of scalars, scalars and type changes are replaced;
  * - protected members (`hardwareId`, `key` by default) may be repeated but never changed: the SDK
  *   overwrote the real `hardwareId` with the H key;
@@ -96,34 +100,85 @@ function mergeObject(base: Record<string, unknown>, change: Record<string, unkno
   return base;
 }
 
-function identityField(items: unknown[], keyFields: readonly string[]): string | null {
-  if (items.length === 0 || !items.every(isRecord)) return null;
-  for (const field of keyFields) {
-    const values = (items as Array<Record<string, unknown>>).map((item) => item[field]);
-    if (values.every((v) => (typeof v === "string" && v !== "") || typeof v === "number") && new Set(values.map(String)).size === values.length) return field;
+/** A value that can identify a list item: a non-empty string or a finite number. */
+function isKeyValue(value: unknown): value is string | number {
+  return (typeof value === "string" && value !== "") || (typeof value === "number" && Number.isFinite(value));
+}
+
+/** Whether every item carries `field` with a value no other item has (compared as text, as paths do). */
+function uniqueIn(items: readonly unknown[], field: string): boolean {
+  const seen = new Set<string>();
+  for (const item of items) {
+    const value = isRecord(item) ? item[field] : undefined;
+    if (!isKeyValue(value) || seen.has(String(value))) return false;
+    seen.add(String(value));
   }
-  return null;
+  return true;
 }
 
 function mergeList(base: unknown[], change: unknown[], path: string, opts: Opts): unknown[] {
   if (!change.every(isRecord) || !base.every(isRecord)) return cloneJson(change);
-  const field = identityField(base, opts.keyFields);
   const out = base.slice();
+  const list = path || "the list";
   change.forEach((item, i) => {
     const rec = item as Record<string, unknown>;
-    let target = -1;
+    const carried = opts.keyFields.filter((f) => isKeyValue(rec[f]));
+    let target: number;
     let how: string;
-    if (field !== null && rec[field] !== undefined) {
-      target = out.findIndex((b) => String((b as Record<string, unknown>)[field]) === String(rec[field]));
-      how = `${field} = ${JSON.stringify(rec[field])}`;
-    } else {
+    if (carried.length === 0) {
       target = i < out.length ? i : -1;
       how = `position ${i}`;
+    } else {
+      const field = carried.find((f) => base.length > 0 && uniqueIn(base, f)) ?? carried[0]!;
+      how = `${field} = ${JSON.stringify(rec[field])}`;
+      const hits = out.flatMap((b, j) => (isRecord(b) && b[field] !== undefined && String(b[field]) === String(rec[field]) ? [j] : []));
+      if (hits.length > 1) {
+        fail(`${list} has ${hits.length} items with ${how}, so the change cannot say which one it means. Add a field that names one item (${opts.keyFields.join(", ")}).`, `${path}[${field}=${String(rec[field])}]`, opts);
+      }
+      target = hits[0] ?? -1;
     }
     const here = `${path}[${target >= 0 ? target : out.length}]`;
     if (target >= 0) out[target] = mergeValue(out[target], rec, here, opts) as Record<string, unknown>;
     else if (opts.allowNewFields) out.push(cloneJson(rec));
-    else fail(`${path || "the list"} has no item with ${how}. Pass allowNewFields to append one.`, here, opts);
+    else fail(`${list} has no item with ${how}. Pass allowNewFields to append one.`, here, opts);
   });
   return out;
+}
+
+/** A key value that survives a `[field=value]` path (no "]", no surrounding blanks). */
+function pathSafe(value: unknown): boolean {
+  const text = String(value);
+  return !text.includes("]") && text.trim() === text;
+}
+
+/**
+ * The list-item identity for `diffFields`, chosen like the merge chooses it: for each pair of lists
+ * (old and new) of objects, the first of `keyFields` whose values are present, unique and usable in
+ * a path in both lists. Change paths then read `settings[index=3].value` and still name the right
+ * item when the list is reordered before the change is applied or restored; lists without such a
+ * field keep positional paths.
+ */
+export function diffIdentity(before: unknown, after: unknown, keyFields: readonly string[] = DEFAULT_KEY_FIELDS): (item: Record<string, unknown>) => string | undefined {
+  const chosen = new WeakMap<object, string>();
+  const walk = (a: unknown, b: unknown): void => {
+    if (isRecord(a) && isRecord(b)) {
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) walk(a[k], b[k]);
+      return;
+    }
+    if (!Array.isArray(a) || !Array.isArray(b)) return;
+    const all = [...a, ...b];
+    if (all.length > 0 && all.every(isRecord)) {
+      const usable = (items: unknown[], f: string) => uniqueIn(items, f) && items.every((item) => pathSafe((item as Record<string, unknown>)[f]));
+      const field = keyFields.find((f) => usable(a, f) && usable(b, f));
+      if (field !== undefined) {
+        chosen.set(all[0] as object, field);
+        const byKey = new Map(b.map((item) => [String((item as Record<string, unknown>)[field]), item]));
+        for (const item of a) walk(item, byKey.get(String((item as Record<string, unknown>)[field])));
+        return;
+      }
+    }
+    if (a.length === b.length) a.forEach((item, i) => walk(item, b[i]));
+  };
+  walk(before, after);
+  return (item) => chosen.get(item);
 }

@@ -3,7 +3,8 @@ import { ValidationError } from "../core/errors/index.js";
 /**
  * Field paths into PowerTrack objects: `location.latitude`, `settings[2].value` (position) and
  * `settings[name=dev:rate].value` (the list item whose `name` is "dev:rate"). Used by CSV imports,
- * bulk edits and restores; `diffFields` produces the positional form.
+ * bulk edits and restores. Plans and backups use the `[field=value]` form wherever a list has an
+ * identity (see `diffIdentity`), so a change still lands on its item after the list is reordered.
  */
 export type PathSegment = { kind: "prop"; name: string } | { kind: "index"; index: number } | { kind: "match"; field: string; value: string };
 
@@ -106,15 +107,32 @@ export function getPath(obj: unknown, path: string | PathSegment[]): unknown {
   return current;
 }
 
-/** Sets a value in place, creating missing plain-object members on the way. */
+/**
+ * Sets a value in place, creating missing plain-object members on the way. `undefined` removes
+ * the member or list item. A last `[field=value]` segment that names no item appends `value`
+ * when `value` carries that field and value (a new list item), and is a no-op for `undefined`.
+ */
 export function setPath(obj: unknown, path: string | PathSegment[], value: unknown): void {
-  const segments = resolvePath(obj, path);
+  const parsed = typeof path === "string" ? parsePath(path) : path;
+  const last = parsed[parsed.length - 1];
+  if (last?.kind === "match") {
+    const list = getPath(obj, parsed.slice(0, -1));
+    if (Array.isArray(list) && !list.some((item) => isRecord(item) && item[last.field] !== undefined && String(item[last.field]) === last.value)) {
+      if (value === undefined) return;
+      if (isRecord(value) && value[last.field] !== undefined && String(value[last.field]) === last.value) {
+        list.push(value);
+        return;
+      }
+    }
+  }
+  const segments = resolvePath(obj, parsed);
   let current: unknown = obj;
   segments.forEach((s, i) => {
     const lastSegment = i === segments.length - 1;
     if (s.kind === "prop") {
       if (!isRecord(current)) throw new ValidationError(`Cannot set ${formatPath(segments)}: ${formatPath(segments.slice(0, i)) || "the object"} is not an object.`, { field: formatPath(segments), vendor: "powertrack" });
-      if (lastSegment) current[s.name] = value;
+      if (lastSegment && value === undefined) delete current[s.name];
+      else if (lastSegment) current[s.name] = value;
       else {
         if (current[s.name] === undefined || current[s.name] === null) current[s.name] = {};
         current = current[s.name];
@@ -123,7 +141,8 @@ export function setPath(obj: unknown, path: string | PathSegment[], value: unkno
       if (!Array.isArray(current) || s.index > current.length) {
         throw new ValidationError(`Cannot set ${formatPath(segments)}: position ${s.index} is outside ${formatPath(segments.slice(0, i))}.`, { field: formatPath(segments), vendor: "powertrack" });
       }
-      if (lastSegment) current[s.index] = value;
+      if (lastSegment && value === undefined) current.splice(s.index, 1);
+      else if (lastSegment) current[s.index] = value;
       else current = current[s.index];
     }
   });

@@ -2,7 +2,7 @@
  * One regression test per Python powertrack-sdk defect listed in specs/powertrack.md §7 (and the
  * ones noted along the way), showing that openpower does not have it.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ import { parseEditsCsv } from "./portfolio/csv.js";
 import { SiteList } from "./portfolio/site-list.js";
 import { parseSiteKey } from "./keys.js";
 import { clientFor, simAndClient } from "./test-support/sim-client.js";
+import { nodeFetchSnippet } from "./test-support/snippets.js";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "fixtures", "powertrack");
 const load = (name: string) => JSON.parse(readFileSync(join(fixtures, name), "utf8")) as Record<string, unknown>;
@@ -37,11 +38,24 @@ const hardwareOf = (code: number, site = sim.sites[1]!) => sim.state.portfolio.s
 
 describe("SDK bug 1: credentials", () => {
   it("environment variables are not overridden by a fetch snippet; BASE_URL is honoured; ae_v defaults to c75711", () => {
-    const a = new AuthManager({ env: { COOKIE: "AESession=env-cookie", AE_S: "*env-aes", BASE_URL: "https://env.example" }, cookieFile: false, envFile: false, aeV: undefined });
-    expect(a.headers()).toMatchObject({ cookie: "AESession=env-cookie", ae_v: "c75711" });
-    expect(a.baseUrl).toBe("https://env.example");
-    expect(DEFAULT_AE_V).not.toBe("086665");
-    // No snippet ships: the "no credentials ship with the package" test in auth-manager.test.ts walks the tree.
+    const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+    mkdirSync(join(repo, "tmp"), { recursive: true });
+    const dir = mkdtempSync(join(repo, "tmp", "powertrack-sdk-bug1-"));
+    try {
+      // The SDK let a mostRecentFetch.js beat COOKIE/AE_S; here the snippet only fills what the environment lacks.
+      const snippet = join(dir, "mostRecentFetch.js");
+      writeFileSync(snippet, nodeFetchSnippet({ cookie: "AESession=snippet-cookie", aeS: "*snippet-aes", url: "https://snippet.example/api/view/site/S1" }));
+      const env = { COOKIE: "AESession=env-cookie", AE_S: "*env-aes", BASE_URL: "https://env.example", POWERTRACK_FETCH_FILE: snippet };
+      const a = new AuthManager({ env, cookieFile: false, envFile: false, cwd: dir });
+      expect(a.headers()).toMatchObject({ cookie: "AESession=env-cookie", ae_s: "*env-aes", ae_v: "c75711" });
+      expect(a.baseUrl).toBe("https://env.example");
+      expect(a.sources()).toMatchObject({ cookie: { kind: "env" }, aeS: { kind: "env" }, baseUrl: { kind: "env" } });
+      // A snippet lying around is never looked for unless named.
+      expect(() => new AuthManager({ env: {}, cookieFile: false, envFile: false, cwd: dir })).toThrow(AuthenticationError);
+      expect(DEFAULT_AE_V).not.toBe("086665");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -230,7 +244,7 @@ describe("SDK bug 12: AlertTrigger left parentKey and the per-trigger fields emp
 describe("smaller SDK defects", () => {
   it("hid is filled from the primary hardware source (it was always None)", async () => {
     const list = await client.getHardwareList(sim.sites[1]!);
-    expect(list.every((h) => Number.isInteger(h.hid) && h.hid > 0)).toBe(true);
+    expect(list.every((h) => Number.isInteger(h.hid) && h.hid! > 0)).toBe(true);
   });
 
   it("chart x values are epoch milliseconds (the SDK mock used seconds)", async () => {

@@ -10,7 +10,8 @@ import { zonedTimeToInstant } from "../core/time/zoned.js";
  *   (no value) and `9999-12-31T23:59:59.9999999` (no end). Rules:
  *   - with a zone designator (`Z`, `±hh:mm`): that exact instant;
  *   - zone-less date-times and date-only values: wall time in the site's zone when the caller
- *     knows it, else UTC (the server writes UTC wall time for most zone-less fields we have seen);
+ *     knows it (the bodies that carry them also carry a `timeZone`/`tz`), else UTC; a member whose
+ *     name says UTC (`lastDataUTC`) is read as UTC;
  *   - sentinels (year 0001 or 9999) → `null`; anything unparseable → `null`.
  * - Calendar dates (install, commissioning, contract dates) are sent both as `2027-06-30` and as
  *   `2027-06-30T00:00:00Z` for the same field on different endpoints: the `Z` is not meaningful,

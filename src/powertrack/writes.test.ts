@@ -139,7 +139,7 @@ describe("updateSiteHardware", () => {
     const [a, b] = sim.state.portfolio.site(site(2))!.hardware;
     const result = await client.updateSiteHardware(site(2), [{ hardwareKey: b!.key, description: "Second device" }]);
     expect(result.status).toBe("applied");
-    expect(result.changes.map((c) => c.field)).toEqual(["hardware[1].description"]);
+    expect(result.changes.map((c) => c.field)).toEqual([`hardware[hardwareKey=${b!.key}].description`]);
     expect(writes()[0]!.path).toBe("/api/edit/sitehardware");
     expect(writes()[0]!.headers.referer).toBe(`${sim.url}/powertrack/${site(2)}/administration/hardware/list`);
     expect(sim.state.hardwareConfig(b!.key).description).toBe("Second device");
@@ -243,5 +243,163 @@ describe("startReport", () => {
     expect(JSON.parse(writes()[0]!.body)).toEqual({ command: 2, reportConfig: null, sourceKey: "F211147" });
     expect((await client.startReport("F211147", { dryRun: true })).sent).toBe(false);
     expect(writes()).toHaveLength(1);
+  });
+});
+
+describe("after a write is sent, the result always says so", () => {
+  it("a failed read-back after a successful PUT: sent, unverified, not thrown (the value is on the server)", async () => {
+    const meter = hardwareOf(site(3), 2)[1] ?? hardwareOf(site(3), 1)[0]!;
+    const put = sim.state.putHardware.bind(sim.state);
+    let remove: (() => void) | undefined;
+    // The read-back GET fails (every retry), once the PUT has been stored.
+    sim.state.putHardware = (body: unknown) => {
+      const saved = put(body);
+      remove = sim.http.faults.add({ method: "GET", path: `/api/edit/hardware/${meter.key}`, kinds: ["http500"] });
+      return saved;
+    };
+    try {
+      const result = await client.updateHardwareConfig(meter.key, { description: "Read-back fails" });
+      expect(result).toMatchObject({ status: "failed", success: false, sent: true, taken: null });
+      expect(result.error).toMatchObject({ name: "ApiError", status: 500 });
+      expect(result.reason).toMatch(/sent and answered, but reading it back failed/);
+      expect(sim.state.hardwareConfig(meter.key).description).toBe("Read-back fails");
+      expect(writes()).toHaveLength(1);
+    } finally {
+      sim.state.putHardware = put;
+      remove?.();
+    }
+    // Planning again finds the write made: nothing is resent.
+    await expect(client.updateHardwareConfig(meter.key, { description: "Read-back fails" })).resolves.toMatchObject({ status: "unchanged", sent: false });
+    expect(writes()).toHaveLength(1);
+  });
+
+  it("a create whose response is lost: sent, the new trigger found by its new key and backed up; never resent", async () => {
+    const ws = hardwareOf(site(4), 5)[0]!;
+    const before = sim.state.triggers(ws.key).map((t) => t.key);
+    const store = new MemoryBackupStore();
+    const remove = sim.http.faults.add({ method: "POST", path: "/api/alerttrigger", kinds: ["lostResponse"], times: 1 });
+    try {
+      const result = await client.addAlertTrigger(ws.key, { alertTypeKey: "AI499", name: "Lost response" }, { backup: store });
+      const created = sim.state.triggers(ws.key).filter((t) => !before.includes(t.key));
+      expect(created).toHaveLength(1);
+      expect(result).toMatchObject({ status: "failed", sent: true, taken: true, createdKey: created[0]!.key });
+      expect(result.error).toMatchObject({ name: "ConnectionError" });
+      expect(store.entries).toEqual([expect.objectContaining({ action: "create", createdKey: created[0]!.key })]);
+      expect(writes()).toHaveLength(1);
+    } finally {
+      remove();
+    }
+  });
+
+  it("a create whose read-back fails: sent, with the echoed key; applying the plan again does not duplicate it", async () => {
+    const ws = hardwareOf(site(4), 5)[0]!;
+    const plan = await client.planEdit({ target: "alertTrigger", action: "create", hardwareKey: ws.key, key: "", changes: { alertTypeKey: "AI499", name: "Read-back fails" } });
+    const post = sim.state.postTrigger.bind(sim.state);
+    let remove: (() => void) | undefined;
+    sim.state.postTrigger = (body: unknown) => {
+      const created = post(body);
+      remove = sim.http.faults.add({ method: "GET", path: `/api/alerttrigger/${ws.key}`, kinds: ["http500"] });
+      return created;
+    };
+    let first;
+    try {
+      first = await client.applyEdit(plan);
+    } finally {
+      sim.state.postTrigger = post;
+      remove?.();
+    }
+    expect(first).toMatchObject({ status: "failed", sent: true, taken: null });
+    expect(first.createdKey).toMatch(/^x[0-9a-f]{8}$/);
+    const again = await client.applyEdit(plan);
+    expect(again).toMatchObject({ status: "alreadyApplied", sent: false, createdKey: first.createdKey });
+    expect(sim.state.triggers(ws.key).filter((t) => t.name === "Read-back fails")).toHaveLength(1);
+    expect(writes()).toHaveLength(1);
+  });
+});
+
+describe("creating triggers", () => {
+  it("re-running a plan that creates a trigger creates it once", async () => {
+    const ws = hardwareOf(site(5), 5)[0]!;
+    const plan = await client.planEdit({ target: "alertTrigger", action: "create", hardwareKey: ws.key, key: "", changes: { alertTypeKey: "AI499", name: "Once only" } });
+    expect(plan.id).toBe(`alertTrigger:${ws.key}:new`);
+    const first = await client.applyEdit(plan);
+    expect(first).toMatchObject({ status: "applied", sent: true });
+    const second = await client.applyEdit(plan);
+    expect(second).toMatchObject({ status: "alreadyApplied", sent: false, createdKey: first.createdKey });
+    expect(writes().filter((w) => w.method === "POST")).toHaveLength(1);
+    expect(sim.state.triggers(ws.key).filter((t) => t.name === "Once only")).toHaveLength(1);
+  });
+
+  it("an identical trigger that existed when planning is not mistaken for the one created", async () => {
+    const ws = hardwareOf(site(5), 5)[0]!;
+    const template = { alertTypeKey: "AI499", name: "Twin" };
+    await client.addAlertTrigger(ws.key, template);
+    const plan = await client.planEdit({ target: "alertTrigger", action: "create", hardwareKey: ws.key, key: "", changes: template });
+    expect((await client.applyEdit(plan)).status).toBe("applied");
+    expect(sim.state.triggers(ws.key).filter((t) => t.name === "Twin")).toHaveLength(2);
+  });
+
+  it("without a key in the POST answer, the created key is the one new key, not a same-named older trigger", async () => {
+    const ws = hardwareOf(site(2), 5)[0]!;
+    const existing = sim.state.triggers(ws.key).find((t) => t.alertTypeKey === "AI499")!;
+    const post = sim.state.postTrigger.bind(sim.state);
+    sim.state.postTrigger = (body: unknown) => ({ ...post(body), key: "" });
+    const store = new MemoryBackupStore();
+    let result;
+    try {
+      // Same type and name as the existing trigger: the SDK-style lookup by name picks the old one.
+      result = await client.addAlertTrigger(ws.key, { alertTypeKey: "AI499", name: String(existing.name) }, { backup: store });
+    } finally {
+      sim.state.postTrigger = post;
+    }
+    const created = sim.state.triggers(ws.key).filter((t) => t.name === existing.name && t.key !== existing.key);
+    expect(created).toHaveLength(1);
+    expect(result).toMatchObject({ status: "applied", taken: true, createdKey: created[0]!.key });
+    expect(store.entries[0]!.createdKey).toBe(created[0]!.key);
+    // Restoring deletes the created trigger, and only it.
+    const { restoreFromBackups } = await import("./portfolio/bulk-write.js");
+    const restored = await restoreFromBackups(client, store.entries);
+    expect(restored.report.counts).toEqual({ applied: 1 });
+    expect(sim.state.triggers(ws.key).map((t) => t.key)).toContain(existing.key);
+    expect(sim.state.triggers(ws.key).map((t) => t.key)).not.toContain(created[0]!.key);
+  });
+
+  it("refuses a member the type's default trigger does not have (a typo), unless there is no default", async () => {
+    const ws = hardwareOf(site(2), 5)[0]!;
+    await expect(client.addAlertTrigger(ws.key, { alertTypeKey: "AI499", delayHourTrigger: 2 })).rejects.toThrow(/no member "delayHourTrigger"/);
+    expect(writes()).toEqual([]);
+    await expect(client.addAlertTrigger(ws.key, { alertTypeKey: "AI499", delayHourTrigger: 2 }, { allowNewFields: true, dryRun: true })).resolves.toMatchObject({ status: "dryRun" });
+    // No default trigger of this type on the device: every member is the caller's to give.
+    const result = await client.addAlertTrigger(ws.key, { alertTypeKey: "AI777", name: "Custom rule", customThreshold: 3 });
+    expect(result).toMatchObject({ status: "applied", taken: true });
+  });
+});
+
+describe("list items are named by their identity", () => {
+  it("a change planned on one setting lands on it even when the server reorders the list", async () => {
+    const meter = hardwareOf(site(1), 1)[1] ?? hardwareOf(site(1), 1)[0]!;
+    const config = sim.state.hardwareConfig(meter.key);
+    const a = { index: 0, name: "dev:a", value: "1", originalValue: "1", type: 0 };
+    const b = { index: 1, name: "dev:b", value: "1", originalValue: "1", type: 0 };
+    sim.state.setHardwareConfig(meter.key, { ...config, settings: [a, b] });
+    const plan = await client.planEdit({ target: "hardware", key: meter.key, fields: { "settings[name=dev:b].value": "2" } });
+    expect(plan.changes).toEqual([{ field: "settings[index=1].value", before: "1", after: "2" }]);
+    sim.state.setHardwareConfig(meter.key, { ...sim.state.hardwareConfig(meter.key), settings: [b, a] });
+    const result = await client.applyEdit(plan);
+    expect(result).toMatchObject({ status: "applied", taken: true });
+    const settings = sim.state.hardwareConfig(meter.key).settings as Array<{ name: string; value: unknown }>;
+    expect(settings.map((s) => [s.name, s.value])).toEqual([
+      ["dev:b", "2"],
+      ["dev:a", "1"],
+    ]);
+  });
+
+  it("the planning read honours the caller's signal", async () => {
+    const meter = hardwareOf(site(1), 2)[0]!;
+    const stop = new AbortController();
+    stop.abort();
+    const plan = await client.planEdit({ target: "hardware", key: meter.key, changes: { description: "x" } }, { signal: stop.signal });
+    expect(plan.status).toBe("failed");
+    expect(sim.http.requests).toEqual([]);
   });
 });

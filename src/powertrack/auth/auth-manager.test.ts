@@ -117,6 +117,24 @@ describe("AuthManager precedence: explicit > env > fetch snippet > cookie file >
   });
 });
 
+describe("AuthManager.fromEnv and fromFetchFile", () => {
+  it("fromEnv reads the given environment (and the files it names), not process.env", () => {
+    const file = write("fetch.js", nodeFetchSnippet({ cookie: "AESession=env-named-snippet", aeS: "*env-named-aes", url: "https://snippet.example/api/x" }));
+    const a = AuthManager.fromEnv({ COOKIE: "AESession=from-env-only", POWERTRACK_FETCH_FILE: file }, { cwd: dir });
+    expect(a.headers()).toMatchObject({ cookie: "AESession=from-env-only", ae_s: "*env-named-aes" });
+    expect(a.sources()).toMatchObject({ cookie: { kind: "env", name: "COOKIE" }, aeS: { kind: "fetchFile", name: file }, baseUrl: { kind: "fetchFile" } });
+    expect(() => AuthManager.fromEnv({}, { cwd: dir })).toThrow(AuthenticationError);
+  });
+
+  it("fromFetchFile reads a snippet; explicit options and the environment still win per piece", () => {
+    const file = write("fetch.js", nodeFetchSnippet({ cookie: "AESession=snippet-only", aeS: "*snippet-only", aeV: "9bacbb" }));
+    expect(AuthManager.fromFetchFile(file, { env: {}, cwd: dir }).headers()).toMatchObject({ cookie: "AESession=snippet-only", ae_s: "*snippet-only", ae_v: "9bacbb" });
+    const mixed = AuthManager.fromFetchFile(file, { env: { AE_S: "*env-wins" }, cookie: "AESession=option-wins", cwd: dir });
+    expect(mixed.headers()).toMatchObject({ cookie: "AESession=option-wins", ae_s: "*env-wins", ae_v: "9bacbb" });
+    expect(() => AuthManager.fromFetchFile(join(dir, "nope.js"), { env: {}, cwd: dir })).toThrow(ConfigurationError);
+  });
+});
+
 describe("AuthManager failures and secrecy", () => {
   it("names the missing piece, never a value", () => {
     const error = (() => {
@@ -149,6 +167,11 @@ describe("AuthManager failures and secrecy", () => {
     expect(shown).not.toContain("TOPSECRETSESSION42");
     expect(shown).not.toContain("TopSecretAeS");
     expect(redact("cookie was AESession=TOPSECRETSESSION42 and *TopSecretAeS+value==")).not.toMatch(/TOPSECRET|TopSecret/);
+  });
+
+  it("registers a cookie for redaction as soon as it is read, even when construction then fails", () => {
+    expect(() => auth({ cookie: "AESession=READ-BUT-INCOMPLETE-77" })).toThrow(AuthenticationError);
+    expect(redact("the cookie AESession=READ-BUT-INCOMPLETE-77 leaked")).not.toContain("READ-BUT-INCOMPLETE-77");
   });
 
   it("refresh() picks up a fresh fetch and says whether anything changed", () => {

@@ -111,11 +111,6 @@ export class AuthManager {
     return out;
   }
 
-  /** The web-app page URL for a key and section, e.g. `…/powertrack/S38292/administration/config`. */
-  referer(key: string, section: string): string {
-    return `${this.#values.baseUrl}/powertrack/${key}/${section}`;
-  }
-
   /**
    * Re-reads the environment and files (after the user pasted a fresh fetch). Returns whether any
    * piece changed; throws like the constructor when a piece is now missing.
@@ -146,8 +141,6 @@ export class AuthManager {
       );
     }
     const baseUrl = normaliseBaseUrl(resolved.values.baseUrl ?? DEFAULT_BASE_URL, resolved.sources.baseUrl);
-    registerSecret(resolved.values.cookie);
-    registerSecret(resolved.values.aeS);
     this.#values = { cookie: resolved.values.cookie!, aeS: resolved.values.aeS!, aeV: resolved.values.aeV ?? DEFAULT_AE_V, baseUrl };
     this.#sources = {
       cookie: resolved.sources.cookie!,
@@ -174,8 +167,11 @@ function normaliseBaseUrl(value: string, source: CredentialSource | undefined): 
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-/** Resolves every piece from every source, first source wins per piece. */
-export function resolveCredentials(options: AuthOptions): Resolved {
+/**
+ * Resolves every piece from every source, first source wins per piece. The cookie and ae_s are
+ * registered for redaction here, as soon as they are read (internal: use `AuthManager`).
+ */
+function resolveCredentials(options: AuthOptions): Resolved {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const path = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
@@ -224,6 +220,8 @@ export function resolveCredentials(options: AuthOptions): Resolved {
     const vars = readEnvFile(file);
     if (vars) for (const piece of Object.keys(ENV_NAMES) as CredentialPiece[]) offer(piece, vars[ENV_NAMES[piece]], { kind: "envFile", name: `${file}:${ENV_NAMES[piece]}` });
   }
+  if (values.cookie) registerSecret(values.cookie);
+  if (values.aeS) registerSecret(values.aeS);
   return { values, sources, looked };
 }
 

@@ -47,8 +47,8 @@ export interface ChartData {
   expectedEnergy: number | null;
   /** energy ÷ expEnergy, fraction; null when either is missing or expected is 0. */
   performanceRatio: number | null;
-  /** kWh per loss category (0 when not reported). */
-  losses: Record<(typeof LOSS_KEYS)[number], number>;
+  /** kWh per loss category; null when the chart does not report the category. */
+  losses: Record<(typeof LOSS_KEYS)[number], number | null>;
   summaryTable: Array<[string, string]>;
   /** Hardware behind the series; may contain "BAD" placeholders. */
   hardwareKeys: string[];
@@ -63,7 +63,7 @@ export function toChartData(body: unknown, request: { chartType: number; siteId:
   const named: Record<string, number | null> = { ...(w.namedResults ?? {}) };
   const energy = named.energy ?? null;
   const expected = named.expEnergy ?? null;
-  const losses = Object.fromEntries(LOSS_KEYS.map((k) => [k, named[k] ?? 0])) as ChartData["losses"];
+  const losses = Object.fromEntries(LOSS_KEYS.map((k) => [k, named[k] ?? null])) as ChartData["losses"];
   return {
     chartType: request.chartType,
     siteId: request.siteId,

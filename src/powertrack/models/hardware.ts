@@ -1,3 +1,4 @@
+import { isValidTimeZone } from "../../core/time/zoned.js";
 import { parseWith } from "../../core/validation.js";
 import { hardwareTypeName, UNIT_CODES } from "../function-codes.js";
 import { keyKind, numericId, parseLegacyHardwareId, type LegacyHardwareId } from "../keys.js";
@@ -36,8 +37,8 @@ export interface Hardware {
   functionCode: number | null;
   /** "Inverter", "Production Meter", … ("Type N" when unknown). */
   typeName: string;
-  /** Numeric id of the key (`H504061` → 504061). */
-  hid: number;
+  /** Numeric id of the key (`H504061` → 504061); null when the key is not an H key. */
+  hid: number | null;
   serialNum: string | null;
   installDate: string | null;
   hardwareStatus: number | null;
@@ -51,7 +52,8 @@ export interface Hardware {
   /** The device's headline reading as text, e.g. "56.9 kW". */
   primaryMetric: string | null;
   dataRegisters: DataRegister[];
-  source: "sitehardwareproduction" | "node";
+  /** Where the summary was read: the production view, the `/api/node` fallback, or `edit/hardware` (`getHardwareDetails`). */
+  source: "sitehardwareproduction" | "node" | "edithardware";
   raw: unknown;
 }
 
@@ -92,8 +94,8 @@ export function toHardware(row: unknown, timeZone = "UTC"): Hardware {
   };
 }
 
-function safeNumericId(key: string): number {
-  return keyKind(key) === "hardware" ? numericId(key) : NaN;
+function safeNumericId(key: string): number | null {
+  return keyKind(key) === "hardware" ? numericId(key) : null;
 }
 
 /** `POST /api/node` entries. Hardware nodes carry the function code in `subKind`. */
@@ -183,7 +185,7 @@ export function toHardwareDetails(body: unknown): HardwareDetails {
     lastChanged: parseTimestamp(w.ts),
     primaryMetric: null,
     dataRegisters: [],
-    source: "sitehardwareproduction",
+    source: "edithardware",
     raw: body,
   };
   return {
@@ -280,14 +282,16 @@ export function toHardwareDiagnostics(body: unknown, now: Date): HardwareDiagnos
       });
     }
   }
-  const lastSuccess = parseTimestamp(w.lastSuccess);
+  // Zone-less times are wall time in the device's zone (sent with the body).
+  const zone = w.timeZone && isValidTimeZone(w.timeZone) ? w.timeZone : "UTC";
+  const lastSuccess = parseTimestamp(w.lastSuccess, zone);
   return {
     key: w.key,
     hardwareName: w.hardwareName,
     parentKey: w.parentKey,
-    lastAttempt: parseTimestamp(w.lastAttempt),
+    lastAttempt: parseTimestamp(w.lastAttempt, zone),
     lastSuccess,
-    lastChanged: parseTimestamp(w.lastChanged),
+    lastChanged: parseTimestamp(w.lastChanged, zone),
     outOfService: w.outOfService,
     timeZone: w.timeZone,
     registers,

@@ -1,3 +1,5 @@
+import { percentToFraction } from "../../core/units.js";
+import { isValidTimeZone } from "../../core/time/zoned.js";
 import { parseWith } from "../../core/validation.js";
 import { parseCalendarDay, parseTimestamp } from "../values.js";
 import { portfolioEnvelope, siteOverviewRow, type SiteOverviewRow } from "../wire/portfolio.js";
@@ -78,9 +80,11 @@ export interface SiteOverview {
   energyLoss: number | null;
   /** Currency units, as configured on the site. */
   revenueLoss: number | null;
-  /** Battery state of charge as sent (percent), for storage sites; null otherwise. */
+  /** Battery state of charge as a **fraction 0..1** (the row sends percent), for storage sites; null otherwise. */
   stateOfCharge: number | null;
+  /** A zone-less value is read as UTC, as the member's name says. */
   lastDataUtc: Date | null;
+  /** A zone-less value is read as wall time in the row's `timeZone`. */
   lastUpload: Date | null;
   /** Calendar day "YYYY-MM-DD". */
   estimatedCommissioningDate: string | null;
@@ -101,6 +105,7 @@ export interface SiteOverview {
 
 export function toSiteOverview(row: unknown): SiteOverview {
   const w = parseWith(siteOverviewRow, row, { vendor: "powertrack", operation: "getPortfolioOverview" });
+  const zone = w.timeZone && isValidTimeZone(w.timeZone) ? w.timeZone : "UTC";
   return {
     key: w.key,
     id: w.id,
@@ -140,9 +145,9 @@ export function toSiteOverview(row: unknown): SiteOverview {
     inverterFaults: w.inverterFaults,
     energyLoss: w.energyLoss,
     revenueLoss: w.revenueLoss,
-    stateOfCharge: w.stateOfCharge,
+    stateOfCharge: percentToFraction(w.stateOfCharge),
     lastDataUtc: parseTimestamp(w.lastDataUTC),
-    lastUpload: parseTimestamp(w.lastUpload),
+    lastUpload: parseTimestamp(w.lastUpload, zone),
     estimatedCommissioningDate: parseCalendarDay(w.estimatedCommissioningDate),
     expirationDate: parseCalendarDay(w.expirationDate),
     customColumnData: [w.customColumnData0, w.customColumnData1, w.customColumnData2, w.customColumnData3, w.customColumnData4, w.customColumnData5].map((v) => v ?? ""),

@@ -24,10 +24,18 @@ export class DirectoryBackupStore implements BackupStore {
   async save(entry: BackupEntry): Promise<string> {
     mkdirSync(this.dir, { recursive: true });
     const stamp = entry.takenAt.replace(/[:.]/g, "-");
-    const name = `${entry.target}-${entry.hardwareKey ? `${entry.hardwareKey}-` : ""}${entry.key || "new"}-${stamp}-${String(++this.#seq).padStart(4, "0")}.json`;
-    const file = join(this.dir, name);
-    writeFileSync(file, `${JSON.stringify(entry, null, 2)}\n`, { flag: "wx" });
-    return file;
+    const text = `${JSON.stringify(entry, null, 2)}\n`;
+    // Never overwrite: another run (or store) may have used the same name in the same millisecond.
+    for (;;) {
+      const name = `${entry.target}-${entry.hardwareKey ? `${entry.hardwareKey}-` : ""}${entry.key || "new"}-${stamp}-${String(++this.#seq).padStart(4, "0")}.json`;
+      const file = join(this.dir, name);
+      try {
+        writeFileSync(file, text, { flag: "wx" });
+        return file;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+    }
   }
 
   /** Every backup in a directory, oldest first. */

@@ -5,7 +5,7 @@ import { systemClock } from "../../core/clock.js";
 import type { PowerTrackSimulator } from "../../sim/powertrack/index.js";
 import type { PowerTrackClient } from "../client.js";
 import { simAndClient } from "../test-support/sim-client.js";
-import { bulkRead, readHardwareDiagnostics, readHardwareLists, readSiteData, valuesOf } from "./bulk-read.js";
+import { bulkRead, readAlertTriggers, readHardwareDiagnostics, readHardwareLists, readSiteConfigs, readSiteData, valuesOf } from "./bulk-read.js";
 import { SiteList } from "./site-list.js";
 
 let sim: PowerTrackSimulator;
@@ -66,6 +66,26 @@ describe("bulk reads", () => {
     const keys = report.results[1]!.value!.hardwareList.map((h) => h.key);
     const diag = await readHardwareDiagnostics(client, keys);
     expect(diag.succeeded).toBe(keys.length);
+  });
+
+  it("limit with resumeFrom works through the list in batches", async () => {
+    const first = await readSiteConfigs(client, sim.sites, { limit: 3 });
+    expect(first).toMatchObject({ succeeded: 3, skipped: 7 });
+    expect(valuesOf(first).get(sim.sites[0]!)!.siteId).toBe(sim.sites[0]);
+    sim.http.clearRequests();
+    const second = await readSiteConfigs(client, sim.sites, { limit: 3, resumeFrom: first });
+    expect(second).toMatchObject({ succeeded: 6, skipped: 4 });
+    expect(second.results.filter((r) => r.resumed).map((r) => r.key)).toEqual(sim.sites.slice(0, 3));
+    expect(sim.http.requests.map((r) => r.path).sort()).toEqual(sim.sites.slice(3, 6).map((s) => `/api/edit/site/${s}`).sort());
+    const third = await readSiteConfigs(client, sim.sites, { limit: 10, resumeFrom: second });
+    expect(third).toMatchObject({ succeeded: 10, skipped: 0 });
+  });
+
+  it("readAlertTriggers reads every device's triggers", async () => {
+    const devices = sim.state.portfolio.site(sim.sites[1]!)!.hardware.map((h) => h.key);
+    const report = await readAlertTriggers(client, devices, { concurrency: 3 });
+    expect(report).toMatchObject({ total: devices.length, succeeded: devices.length, failed: 0 });
+    for (const key of devices) expect(valuesOf(report).get(key)!.triggers.map((t) => t.key)).toEqual(sim.state.triggers(key).map((t) => t.key));
   });
 
   it("never has more than `concurrency` reads in flight, and keeps order (property)", async () => {

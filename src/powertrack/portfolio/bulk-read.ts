@@ -53,7 +53,10 @@ export interface BulkReadOptions<T> {
   onProgress?: (progress: BulkProgress) => void;
   signal?: AbortSignal;
   resumeFrom?: BulkReadReport<T>;
-  /** Read at most this many keys (the rest are reported as skipped). */
+  /**
+   * Read at most this many keys (the rest are reported as skipped). Keys reused from
+   * `resumeFrom` do not count, so `limit` and `resumeFrom` together work through a list in batches.
+   */
   limit?: number;
   /** Stop at the first authentication failure. Default true. */
   stopOnAuthError?: boolean;
@@ -77,7 +80,11 @@ export async function bulkRead<T>(
     const prior = previous.get(key);
     return prior ? { key, ok: true, value: prior.value as T, resumed: true } : { key, ok: false, skipped: true };
   });
-  const todo = results.map((r, i) => ({ r, i })).filter(({ r, i }) => !r.resumed && i < limit);
+  // `limit` counts reads, not input positions: with `resumeFrom`, each run reads the next `limit`.
+  const todo = results
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => !r.resumed)
+    .slice(0, limit);
   let done = results.filter((r) => r.resumed).length;
   let failed = 0;
   let aborted: string | undefined;

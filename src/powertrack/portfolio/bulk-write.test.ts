@@ -169,3 +169,100 @@ describe("bulk writes: plan, diff, apply, restore", () => {
     }
   });
 });
+
+describe("bulk writes: re-running, limits and restores over several runs", () => {
+  it("re-running with the same limit writes the next N (already applied items do not count)", async () => {
+    const s = sim.sites[4]!;
+    const keys = sim.state.portfolio.site(s)!.hardware.slice(0, 6).map((h) => h.key);
+    const plan = await planBulkEdits(client, keys.map((key, i) => ({ target: "hardware", key, changes: { serialNum: `LIM-${i}` } })));
+    const runs = [];
+    for (let run = 0; run < 3; run++) runs.push((await applyBulkPlan(client, plan, { limit: 2 })).counts);
+    expect(runs).toEqual([
+      { applied: 2, skipped: 4 },
+      { alreadyApplied: 2, applied: 2, skipped: 2 },
+      { alreadyApplied: 4, applied: 2 },
+    ]);
+    expect(writes()).toHaveLength(6);
+    keys.forEach((key, i) => expect(sim.state.hardwareConfig(key).serialNum).toBe(`LIM-${i}`));
+  });
+
+  it("a dry run with a limit reports the first N as dryRun and the rest as skipped", async () => {
+    const s = sim.sites[4]!;
+    const keys = sim.state.portfolio.site(s)!.hardware.slice(0, 3).map((h) => h.key);
+    const plan = await planBulkEdits(client, keys.map((key) => ({ target: "hardware", key, changes: { serialNum: "DRY" } })));
+    expect((await applyBulkPlan(client, plan, { limit: 2, dryRun: true })).counts).toEqual({ dryRun: 2, skipped: 1 });
+    expect(writes()).toEqual([]);
+  });
+
+  it("creates are numbered by position (stable ids), and re-running the plan creates nothing twice", async () => {
+    const ws = sim.state.portfolio.site(sim.sites[3]!)!.hardware.find((h) => h.functionCode === 5)!.key;
+    const requests: EditRequest[] = [
+      { target: "alertTrigger", action: "create", key: "", hardwareKey: ws, changes: { alertTypeKey: "AI499", name: "Bulk A" } },
+      { target: "alertTrigger", action: "create", key: "", hardwareKey: ws, changes: { alertTypeKey: "AI250", name: "Bulk B" } },
+    ];
+    const plan = await planBulkEdits(client, requests);
+    expect(plan.items.map((i) => i.id)).toEqual([`alertTrigger:${ws}:new-1`, `alertTrigger:${ws}:new-2`]);
+    expect((await planBulkEdits(client, requests)).items.map((i) => i.id)).toEqual(plan.items.map((i) => i.id));
+    expect((await applyBulkPlan(client, plan)).counts).toEqual({ applied: 2 });
+    expect((await applyBulkPlan(client, plan)).counts).toEqual({ alreadyApplied: 2 });
+    expect(writes().filter((w) => w.method === "POST")).toHaveLength(2);
+    expect(sim.state.triggers(ws).filter((t) => String(t.name).startsWith("Bulk "))).toHaveLength(2);
+  });
+
+  it("restoring a directory written by two runs takes each object back to its oldest original", async () => {
+    const [a, b] = sim.state.portfolio.site(sim.sites[5]!)!.hardware.map((h) => h.key);
+    const original = { a: sim.state.hardwareConfig(a!).description, b: stable(sim.state.hardwareConfig(b!)) };
+    const run1 = await bulkEdit(client, [{ target: "hardware", key: a!, changes: { description: "Run one" } }], { apply: true, backup: new DirectoryBackupStore(dir) });
+    const run2 = await bulkEdit(
+      client,
+      [
+        { target: "hardware", key: a!, changes: { description: "Run two", serialNum: "R2" } },
+        { target: "hardware", key: b!, changes: { description: "Only run two" } },
+      ],
+      { apply: true, backup: new DirectoryBackupStore(dir) },
+    );
+    expect([run1.report.counts, run2.report.counts]).toEqual([{ applied: 1 }, { applied: 2 }]);
+    expect(readdirSync(dir)).toHaveLength(3);
+    const serialBefore = (run2.plan.items[0]!.changes.find((c) => c.field === "serialNum")!).before;
+
+    const restored = await restoreFromBackups(client, DirectoryBackupStore.load(dir));
+    expect(restored.plan.items.map((i) => i.id).sort()).toEqual([`restore:hardware:${a}`, `restore:hardware:${b}`]);
+    expect(restored.report.counts).toEqual({ applied: 2 });
+    expect(sim.state.hardwareConfig(a!)).toMatchObject({ description: original.a, serialNum: serialBefore });
+    expect(stable(sim.state.hardwareConfig(b!))).toEqual(original.b);
+  });
+
+  it("restoring trigger writes: a created trigger is deleted, a deleted one comes back (with a new key)", async () => {
+    const ws = sim.state.portfolio.site(sim.sites[2]!)!.hardware.find((h) => h.functionCode === 5)!.key;
+    const doomed = sim.state.triggers(ws)[0]!;
+    const store = new MemoryBackupStore();
+    const { report } = await bulkEdit(
+      client,
+      [
+        { target: "alertTrigger", action: "create", key: "", hardwareKey: ws, changes: { alertTypeKey: "AI499", name: "Restore me away" } },
+        { target: "alertTrigger", action: "delete", key: String(doomed.key), hardwareKey: ws },
+      ],
+      { apply: true, backup: store },
+    );
+    expect(report.counts).toEqual({ applied: 2 });
+    const createdKey = report.results[0]!.createdKey!;
+    expect(store.entries.map((e) => [e.action, e.createdKey ?? e.key])).toEqual([
+      ["create", createdKey],
+      ["delete", doomed.key],
+    ]);
+
+    const restored = await restoreFromBackups(client, store.entries);
+    expect(restored.plan.items.map((i) => [i.action, i.status])).toEqual([
+      ["create", "ready"],
+      ["delete", "ready"],
+    ]);
+    expect(restored.report.counts).toEqual({ applied: 2 });
+    const now = sim.state.triggers(ws);
+    expect(now.map((t) => t.key)).not.toContain(createdKey);
+    const back = now.filter((t) => t.name === doomed.name && t.alertTypeKey === doomed.alertTypeKey);
+    expect(back).toHaveLength(1);
+    expect(back[0]!.key).not.toBe(doomed.key);
+    const { key: _k, id: _i, lastChanged: _l, ...content } = doomed;
+    expect(back[0]).toMatchObject(content);
+  });
+});

@@ -10,11 +10,13 @@ import { applyEdit, planEdit, planRestore, type BackupEntry, type BackupStore, t
  *    is sent. Requests with problems are marked `invalid` (with the reason and CSV row) or
  *    `failed` (the object could not be read); two requests for the same object are refused.
  * 2. `formatPlan` prints the exact diff.
- * 3. `applyBulkPlan` writes the `ready` items (at most `limit`): each object is read again and
- *    skipped as a `conflict` if a planned field moved since planning, its original is saved to the
- *    backup store, the PUT/POST/DELETE is sent once (never retried), and the object is read back.
- *    Re-running the same plan is safe: items already applied come back as `alreadyApplied`.
- * 4. `restoreFromBackups` puts the saved originals back the same way.
+ * 3. `applyBulkPlan` writes the `ready` items (at most `limit` writes sent): each object is read
+ *    again and skipped as a `conflict` if a planned field moved since planning, its original is
+ *    saved to the backup store, the PUT/POST/DELETE is sent once (never retried), and the object
+ *    is read back. Re-running the same plan is safe and resumes it: items already applied
+ *    (including triggers the plan created) come back as `alreadyApplied` and do not count
+ *    against `limit`.
+ * 4. `restoreFromBackups` puts the saved originals back the same way, from any number of runs.
  */
 export interface BulkPlan {
   createdAt: string;
@@ -40,8 +42,8 @@ export async function planBulkEdits(client: PowerTrackClient, edits: Iterable<Ed
   const settled = await mapLimit(
     requests,
     options.concurrency ?? client.concurrency,
-    async (request) => {
-      const item = await planEdit(client, request, { signal: options.signal });
+    async (request, i) => {
+      const item = await planEdit(client, request, { signal: options.signal, seq: i + 1 });
       options.onProgress?.({ done: ++done, total: requests.length, id: item.id, status: item.status });
       return item;
     },
@@ -106,7 +108,11 @@ export function formatPlan(plan: BulkPlan): string {
 export interface ApplyBulkOptions {
   /** Report what would be written; send nothing. */
   dryRun?: boolean;
-  /** Write at most this many objects; the rest are `skipped`. */
+  /**
+   * Send at most this many writes; the rest are `skipped`. Items that turn out to be already
+   * applied, unchanged or in conflict send nothing and do not count, so re-running a plan with
+   * the same limit writes the next ones.
+   */
   limit?: number;
   /** Where originals are saved before each write. Strongly recommended. */
   backup?: BackupStore;
@@ -134,6 +140,7 @@ export interface BulkApplyReport {
 export async function applyBulkPlan(client: PowerTrackClient, plan: BulkPlan, options: ApplyBulkOptions = {}): Promise<BulkApplyReport> {
   const started = client.clock.now();
   const limit = options.limit !== undefined && options.limit > 0 ? options.limit : Infinity;
+  // Writes sent (or, in a dry run, that would be), counted at the moment of sending.
   let admitted = 0;
   let aborted: string | undefined;
   let done = 0;
@@ -157,11 +164,21 @@ export async function applyBulkPlan(client: PowerTrackClient, plan: BulkPlan, op
     options.concurrency ?? 1,
     async (item, i) => {
       let result: EditResult;
+      const limitReached = `limit of ${options.limit} reached`;
       if (aborted) result = skip(item, aborted);
-      else if (item.status === "ready" && admitted >= limit) result = skip(item, `limit of ${options.limit} reached`);
+      else if (item.status === "ready" && admitted >= limit) result = skip(item, limitReached);
       else {
-        if (item.status === "ready") admitted++;
-        result = await applyEdit(client, item, { dryRun: options.dryRun, verify: options.verify, backup: options.backup, signal: options.signal, now: () => client.clock.now() });
+        let mine = false;
+        const admit = () => {
+          if (admitted >= limit) return false;
+          admitted++;
+          mine = true;
+          return true;
+        };
+        result = await applyEdit(client, item, { dryRun: options.dryRun, verify: options.verify, backup: options.backup, signal: options.signal, now: () => client.clock.now(), admit });
+        // A write refused before it left (nothing sent) gives its slot back.
+        if (mine && !result.sent && result.status !== "dryRun") admitted--;
+        if (result.status === "skipped") result = { ...result, reason: limitReached };
         if (result.error?.name === AuthenticationError.name && !aborted) aborted = `authentication failed at ${item.id}: ${result.error.message}`;
       }
       results[i] = result;
@@ -215,10 +232,13 @@ export async function bulkEdit(
   return { plan, report };
 }
 
-/** Plans putting saved originals back (see `planRestore`), as a BulkPlan for `formatPlan` / `applyBulkPlan`. */
+/**
+ * Plans putting saved originals back (see `planRestore`), as a BulkPlan for `formatPlan` /
+ * `applyBulkPlan`. Entries of several runs may be mixed: each object gets one restore that
+ * takes every field back to its oldest saved value.
+ */
 export async function planRestoreFromBackups(client: PowerTrackClient, entries: readonly BackupEntry[], options: { signal?: AbortSignal } = {}): Promise<BulkPlan> {
-  // Newest first, so that an object written twice ends at its oldest original.
-  const items = await planRestore(client, [...entries].reverse(), options);
+  const items = await planRestore(client, entries, options);
   return { createdAt: new Date(client.clock.now()).toISOString(), items, summary: summarise(items) };
 }
 

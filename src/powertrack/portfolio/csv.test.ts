@@ -84,7 +84,8 @@ describe("CSV edits against the simulator", () => {
       expect.arrayContaining([
         { field: "description", before: expect.any(String), after: "Row two" },
         { field: "capacityKw", before: expect.any(Number), after: 55.5 },
-        { field: "settings[0].value", before: 9600, after: 19200 },
+        // Plans name list items by their identity, not their position.
+        { field: "settings[index=0].value", before: 9600, after: 19200 },
       ]),
     );
     expect(b!.status).toBe("invalid");

@@ -1,11 +1,10 @@
-import { localDate, wallTimeOf } from "../../core/time/zoned.js";
-
 /**
  * Timestamp formats the real server mixes, reproduced on purpose: `…Z` without fractions, `…Z`
- * with .NET's 7 fractional digits, zone-less wall times, date-only values, and the sentinels.
+ * with .NET's 7 fractional digits, zone-less local midnights and day ends (contract dates, chart
+ * `start`/`end`), date-only values, and the sentinels. The captures show no other zone-less
+ * times, so the simulator sends none.
  */
 export const MIN_DATE = "0001-01-01T00:00:00";
-export const MAX_DATE = "9999-12-31T23:59:59.9999999";
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
@@ -21,19 +20,9 @@ export function iso7(ms: number): string {
   return `${d.toISOString().slice(0, 19)}.${frac}Z`;
 }
 
-/** Wall time without a zone, "2025-12-19T14:58:12". */
-export function zoneless(ms: number, timeZone: string): string {
-  const w = wallTimeOf(ms, timeZone);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
-}
-
 /** A calendar day written as if it were a UTC midnight, as `view/site` does: "2027-06-30T00:00:00Z". */
 export function dayAsZ(day: string): string {
   return `${day}T00:00:00Z`;
-}
-
-export function today(ms: number, timeZone: string): string {
-  return localDate(ms, timeZone);
 }
 
 /** A value and unit as the web app formats them ("56.9 \tkW"). */

@@ -3,7 +3,7 @@ import type { Clock } from "../../core/clock.js";
 import { addDays, daysBetween } from "../../core/time/calendar-date.js";
 import { localDate, startOfLocalDay, zonedTimeToInstant } from "../../core/time/zoned.js";
 import { hash01, hash32 } from "../kernel.js";
-import { dayAsZ, formatted, iso7, isoZ, MAX_DATE, MIN_DATE, zoneless } from "./format.js";
+import { dayAsZ, formatted, iso7, isoZ, MIN_DATE } from "./format.js";
 import { SIM_DEVICE_TYPES, type SimHardware, type SimPortfolio, type SimSite } from "./portfolio.js";
 import {
   AUDIT_LOG_TEMPLATE,
@@ -424,7 +424,7 @@ export class PowerTrackSimState {
   }
 
   #generateTriggers(site: SimSite, h: SimHardware): Obj[] {
-    const types = this.#typesFor(h).slice(0, h.functionCode === 1 ? 2 : 2);
+    const types = this.#typesFor(h).slice(0, 2);
     return types.map((type, k) => {
       const t = clone(TRIGGER_TEMPLATES[type]!);
       const id = h.number * 10 + k;
@@ -650,7 +650,7 @@ export class PowerTrackSimState {
       gridOffline: 0,
       ground: 1 + (hash32(site.seed, 81) % 3),
       id: site.number,
-      insolation: (this.portfolio.energyKwh(site, dayStart, Math.max(dayStart, Math.min(now, dayStart + 86_400_000))) / Math.max(1, site.dcKw)) * 1.1,
+      insolation: (today / Math.max(1, site.dcKw)) * 1.1,
       inverterCount: inverters.length,
       inverterFaults: faults,
       irradiance: this.portfolio.irradiance(site, now),
@@ -1072,9 +1072,8 @@ export class PowerTrackSimState {
   }
 
   userPreferences(): Obj {
+    // The template keeps the real document's mixed dates (including the 9999 sentinel) inside its JSON string.
     const prefs = clone(USER_PREFERENCES_TEMPLATE);
-    // Keep the real document's mixed dates (including the 9999 sentinel) inside the JSON string.
-    prefs.value = String(prefs.value).replace(/9999-12-31T23:59:59\.9999999/g, MAX_DATE);
     prefs.lastChanged = isoZ(this.createdAt);
     return prefs;
   }
@@ -1083,10 +1082,5 @@ export class PowerTrackSimState {
     const key = String(request.key ?? "");
     const list = key.startsWith("S") && this.portfolio.hasSite(key) ? [{ key: `RC${Number(key.slice(1)) % 10000}`, name: "Monthly production", kind: "report", isEnabled: true }] : [];
     return { isMore: false, key: JSON.stringify({ key, filter: request.filter ?? "" }), lastChanged: "1900-01-01T00:00:00Z", list };
-  }
-
-  /** Zone-less local wall time, as some members carry it. */
-  localStamp(site: SimSite, ms: number): string {
-    return zoneless(ms, site.location.tz);
   }
 }
