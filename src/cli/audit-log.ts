@@ -5,7 +5,7 @@ import { redact, redactValue } from "../core/redact.js";
 
 /** One line of the audit log: who changed what on which device, and whether it took. */
 export interface AuditEntry {
-  /** ISO time of the write (the clock the client used: simulated time against a simulator). */
+  /** ISO time the entry was written, by this machine's clock (one clock for the whole log). */
   time: string;
   user: string;
   host: string;

@@ -42,6 +42,10 @@ describe("parseBatteryIntent", () => {
     expect(parseBatteryIntent("charge 1am-5am to 90%").charge).toMatchObject({ windows: [{ start: "01:00", end: "05:00" }] });
     expect(parseBatteryIntent("discharge 5:30pm-9pm").discharge).toMatchObject({ windows: [{ start: "17:30", end: "21:00" }] });
     expect(parseBatteryIntent("charge noon-midnight to 100%").charge).toMatchObject({ windows: [{ start: "12:00", end: "00:00" }] });
+    // Midnight starts a window as well as it ends one; only a literal 24:00 cannot start one.
+    expect(parseBatteryIntent("charge midnight-5am to 90%").charge).toEqual({ kind: "windows", windows: [{ start: "00:00", end: "05:00" }], stopLevel: 0.9 });
+    expect(parseBatteryIntent("charge between midnight and 5am").charge).toMatchObject({ windows: [{ start: "00:00", end: "05:00" }] });
+    expect(() => parseBatteryIntent("charge 24:00-05:00")).toThrow(/cannot start at 24:00/);
     expect(parseBatteryIntent("charge 22:00-24:00").charge).toMatchObject({ windows: [{ start: "22:00", end: "00:00" }] });
     expect(parseBatteryIntent("charge 23:00-02:00 to 50%").charge).toMatchObject({ windows: [{ start: "23:00", end: "02:00" }] });
     expect(parseBatteryIntent("charge between 01:00 and 05:00").charge).toMatchObject({ windows: [{ start: "01:00", end: "05:00" }] });

@@ -78,7 +78,9 @@ function tokenize(text: string): Token[] {
     else if (g.dash !== undefined) tokens.push({ type: "dash", text: "-", at });
     else if (g.sep !== undefined) tokens.push({ type: "sep", text: g.sep, at });
     else if (g.word === "noon") tokens.push({ type: "time", minutes: 720, text: "noon", at, isEndOfDay: false });
-    else if (g.word === "midnight") tokens.push({ type: "time", minutes: 0, text: "midnight", at, isEndOfDay: true });
+    // Midnight is 00:00: a start ("midnight-5am") or, as an end, the end of the day (a window
+    // ending at 00:00 runs to midnight). Only a literal "24:00" cannot start a window.
+    else if (g.word === "midnight") tokens.push({ type: "time", minutes: 0, text: "midnight", at, isEndOfDay: false });
     else tokens.push({ type: "word", text: g.word!, at });
     pos = TOKEN_RE.lastIndex;
   }

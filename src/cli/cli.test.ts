@@ -1,7 +1,9 @@
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAlphaEssSimulator, type AlphaEssSimulator } from "../sim/alphaess/index.js";
 import { startAmberSimulator, type AmberSimulator } from "../sim/amber/index.js";
+import { kebab } from "./config/vendor-settings.js";
 import { loadPlugins } from "./vendors/registry.js";
 import { runInProcess } from "./test-support/in-process.js";
 import { ANSI_RE, runCli, tempHome, type TempHome } from "./test-support/run-cli.js";
@@ -145,6 +147,102 @@ describe("usage errors", () => {
     const r = await runInProcess(["--config", `${home.dir}/missing.toml`, "status"], home.env);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/missing\.toml does not exist/);
+  });
+});
+
+describe("settings and flags", () => {
+  it("config init has exactly one --<vendor>-<setting> flag per setting", async () => {
+    const { stdout, code } = await runInProcess(["config", "init", "--help"], home.env);
+    expect(code).toBe(0);
+    const flags = new Set([...stdout.matchAll(/--(alphaess|amber|goodwe|powertrack)-[a-z-]+/g)].map((m) => m[0]));
+    const expected = new Set<string>();
+    for (const plugin of await loadPlugins()) for (const s of plugin.settings) expected.add(`--${plugin.name}-${kebab(s.key)}`);
+    expect([...flags].sort()).toEqual([...expected].sort());
+  });
+
+  it("every setting can be written by config init; a flag for no setting is a usage error", async () => {
+    const h = tempHome();
+    try {
+      const unknown = await runInProcess(["config", "init", "--no-input", "--goodwe-sems-base-url", "http://x"], h.env);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/unknown option '--goodwe-sems-base-url'/);
+      const args = ["config", "init", "--no-input"];
+      const expected: Record<string, Record<string, unknown>> = {};
+      for (const plugin of await loadPlugins()) {
+        for (const s of plugin.settings) {
+          const value = s.choices ? s.choices[0]! : s.type === "number" ? "7" : s.type === "list" ? "A1,A2" : `v-${plugin.name}-${s.key}-0123456789`;
+          args.push(`--${plugin.name}-${kebab(s.key)}`, value);
+          (expected[plugin.name] ??= {})[s.key] = s.type === "number" ? 7 : s.type === "list" ? ["A1", "A2"] : value;
+        }
+      }
+      const r = await runInProcess(args, h.env);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      const show = JSON.parse((await runInProcess(["config", "show", "--json"], h.env)).stdout) as { sections: Record<string, Record<string, unknown>>; sources: Record<string, string> };
+      for (const [vendor, values] of Object.entries(expected)) {
+        for (const [key, value] of Object.entries(values)) {
+          expect(show.sources[`${vendor}.${key}`], `${vendor}.${key}`).toBe("config file");
+          const plugin = (await loadPlugins()).find((p) => p.name === vendor)!;
+          if (!plugin.settings.find((x) => x.key === key)!.secret) expect(show.sections[vendor]![key], `${vendor}.${key}`).toEqual(value);
+        }
+      }
+      const bad = await runInProcess(["config", "init", "--no-input", "--force", "--goodwe-port", "eighty"], h.env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--goodwe-port must be a number/);
+    } finally {
+      h.cleanup();
+    }
+  });
+
+  it("config init keeps sections and keys it does not know, and says that comments are not kept", async () => {
+    const h = tempHome();
+    try {
+      writeFileSync(h.configFile, '# my notes\n[amber]\ntoken = "psk_kept_token_000000001"\ntokn = "typo kept"\n\n[future]\nanswer = 42\n', { mode: 0o600 });
+      const r = await runInProcess(["config", "init", "--no-input", "--amber-site", "01SITE"], h.env);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/warning: the comments in .* were not kept/);
+      const toml = readFileSync(h.configFile, "utf8");
+      expect(toml).toMatch(/\[future\]\nanswer = 42/);
+      expect(toml).toMatch(/tokn = "typo kept"/);
+      expect(toml).toMatch(/site = "01SITE"/);
+      expect(toml).toMatch(/token = "psk_kept_token_000000001"/);
+    } finally {
+      h.cleanup();
+    }
+  });
+
+  it("a wrong --set is a usage error (exit 2)", async () => {
+    for (const set of ["amber", "amber.nope=1", "nope.key=1", "goodwe.port=abc", "goodwe.protocol=http"]) {
+      const r = await runInProcess(["--set", set, "config", "show"], home.env);
+      expect(r.code, set).toBe(2);
+      expect(r.stderr, set).toMatch(/^error: --set /);
+    }
+  });
+
+  it("--set beats the environment, which beats .env, which beats the config file (end to end)", async () => {
+    const h = tempHome();
+    try {
+      h.writeConfig({ amber: { token: "psk_file_token_0000000001", site: "FILESITE" } });
+      writeFileSync(join(h.dir, ".env"), "OPENPOWER_AMBER_SITE=DOTENVSITE\n");
+      writeFileSync(join(h.dir, "other.env"), "OPENPOWER_AMBER_SITE=OTHERSITE\n");
+      const site = async (args: string[], env: Record<string, string> = {}) => {
+        const r = await runCli([...args, "config", "show", "--json"], { env: { ...h.env, ...env }, cwd: h.dir });
+        expect(r.code, r.stderr).toBe(0);
+        const json = JSON.parse(r.stdout) as { sections: { amber: { site: string } }; sources: Record<string, string> };
+        return `${json.sections.amber.site} (${json.sources["amber.site"]})`;
+      };
+      const results = await Promise.all([
+        site([]),
+        site(["--env-file", "other.env"]),
+        site([], { OPENPOWER_AMBER_SITE: "ENVSITE" }),
+        site(["--set", "amber.site=FLAGSITE"], { OPENPOWER_AMBER_SITE: "ENVSITE" }),
+      ]);
+      expect(results).toEqual(["DOTENVSITE (.env OPENPOWER_AMBER_SITE)", "OTHERSITE (.env OPENPOWER_AMBER_SITE)", "ENVSITE (env OPENPOWER_AMBER_SITE)", "FLAGSITE (--set)"]);
+      writeFileSync(join(h.dir, ".env"), "");
+      expect(await site([])).toBe("FILESITE (config file)");
+    } finally {
+      h.cleanup();
+    }
   });
 });
 

@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import { ConfigurationError, OpenPowerError } from "../core/errors/index.js";
 import { createStderrLogger, type Logger } from "../core/logger.js";
 import type { Vendor } from "../model/types.js";
@@ -8,7 +7,7 @@ import type { Io } from "./io.js";
 import { useColor } from "./output/color.js";
 import { Output, type Format } from "./output/output.js";
 import { loadPlugins } from "./vendors/registry.js";
-import type { ConnectOptions, VendorPlugin, VendorSession } from "./vendors/types.js";
+import type { ConnectOptions, PluginFeature, VendorPlugin, VendorSession } from "./vendors/types.js";
 
 /** The options every command accepts (defined on the program). */
 export interface GlobalOptions {
@@ -40,6 +39,7 @@ export class CommandContext {
   private readonly preset: VendorSession[] | undefined;
   private readonly connecting = new Map<Vendor, Promise<{ session: VendorSession } | { vendor: Vendor; error: unknown }>>();
   private readonly opened: VendorSession[] = [];
+  private readonly warned = new Set<Vendor>();
 
   constructor(
     readonly io: Io,
@@ -76,26 +76,24 @@ export class CommandContext {
     }));
   }
 
-  async connectOptions(): Promise<ConnectOptions> {
-    const config = await this.config();
-    return {
-      env: this.io.env,
-      cwd: this.io.cwd,
-      envFile: this.global.envFile ? resolve(this.io.cwd, this.global.envFile) : undefined,
-      dotenv: config.dotenv,
-      logger: this.logger,
-    };
+  connectOptions(): ConnectOptions {
+    return { cwd: this.io.cwd, logger: this.logger };
   }
 
   /**
-   * Connects every configured vendor (or only those in `only`; the others are not even loaded).
-   * A vendor that cannot connect is reported in `failures`; none configured at all is a
-   * ConfigurationError saying how to start.
+   * Connects every configured vendor (or only those in `only`; the others are not even loaded),
+   * and with `provides` only the vendors whose plugin can have that at all (a battery schedule,
+   * EV chargers, systems), so that a command about one kind of device does not wait for vendors
+   * that cannot have it. A vendor that cannot connect is reported in `failures` (and connected
+   * again by the next call: `watch` retries); none configured at all is a ConfigurationError
+   * saying how to start.
    */
-  async sessions(only?: readonly Vendor[]): Promise<{ sessions: VendorSession[]; failures: SessionFailure[] }> {
+  async sessions(only?: readonly Vendor[], provides?: PluginFeature): Promise<{ sessions: VendorSession[]; failures: SessionFailure[] }> {
+    const keep = (p: VendorPlugin) => (!only || only.length === 0 || only.includes(p.name)) && (!provides || p.provides[provides] === true);
     if (this.preset) {
-      const keep = (v: Vendor) => !only || only.length === 0 || only.includes(v);
-      return { sessions: this.preset.filter((s) => keep(s.vendor)), failures: [] };
+      const plugins = await this.plugins();
+      const kept = new Set(plugins.filter(keep).map((p) => p.name));
+      return { sessions: this.preset.filter((s) => kept.has(s.vendor)), failures: [] };
     }
     const [plugins, config] = await Promise.all([this.plugins(), this.config()]);
     const configured = plugins.filter((p) => p.isConfigured(config.sections[p.name]));
@@ -106,13 +104,14 @@ export class CommandContext {
         { setting: "config" },
       );
     }
-    const wanted = only && only.length > 0 ? configured.filter((p) => only.includes(p.name)) : configured;
-    if (wanted.length === 0) {
+    if (only && only.length > 0 && !configured.some((p) => only.includes(p.name))) {
       throw new ConfigurationError(
-        `${only!.join(", ")} ${only!.length === 1 ? "is" : "are"} not configured. Run "openpower config init", or set the environment variables listed by "openpower config --help".`,
-        { setting: only!.join(",") },
+        `${only.join(", ")} ${only.length === 1 ? "is" : "are"} not configured. Run "openpower config init", or set the environment variables listed by "openpower config --help".`,
+        { setting: only.join(",") },
       );
     }
+    // None left after `provides`: no sessions; the command says that none can do what it needs.
+    const wanted = configured.filter(keep);
     const outcomes = await Promise.all(wanted.map((plugin) => this.connect(plugin, config)));
     return {
       sessions: outcomes.flatMap((o) => ("session" in o ? [o.session] : [])),
@@ -123,8 +122,10 @@ export class CommandContext {
   private connect(plugin: VendorPlugin, config: ResolvedConfig): Promise<{ session: VendorSession } | { vendor: Vendor; error: unknown }> {
     let pending = this.connecting.get(plugin.name);
     if (!pending) {
-      pending = this.connectOptions()
-        .then((options) => plugin.connect(config.sections[plugin.name] ?? {}, options))
+      if (!this.warned.has(plugin.name)) for (const warning of config.ignored[plugin.name] ?? []) this.out.warn(warning);
+      this.warned.add(plugin.name);
+      pending = plugin
+        .connect(config.sections[plugin.name] ?? {}, this.connectOptions())
         .then(
           (session) => {
             this.opened.push(session);
@@ -132,6 +133,8 @@ export class CommandContext {
           },
           (error: unknown) => {
             if (!(error instanceof OpenPowerError)) throw error;
+            // Not kept: the next call tries again (watch retries a vendor that was down).
+            this.connecting.delete(plugin.name);
             return { vendor: plugin.name, error };
           },
         );

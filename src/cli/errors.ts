@@ -61,24 +61,40 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
  * One line saying what went wrong and what to do next. OpenPowerError messages already carry the
  * fix; for anything else (a bug, a Node error) we say how to get the details. Secrets are removed.
  */
-export function describeError(error: unknown, options: { debug?: boolean } = {}): string {
+export function describeError(error: unknown, options: { debug?: boolean; vendor?: string } = {}): string {
   if (options.debug && error instanceof Error && error.stack) {
     const extra = error instanceof OpenPowerError ? `\n${JSON.stringify(error.toJSON())}` : "";
     return redact(`${error.stack}${extra}${causeChain(error)}`);
   }
   if (error instanceof OpenPowerError) {
     // Name the vendor unless the message already does (outside URLs: "app.amber.com.au" does not count).
-    const named = error.vendor !== undefined && new RegExp(`\\b${error.vendor}\\b`, "i").test(error.message.replace(/https?:\/\/\S+/g, ""));
-    const where = error.vendor && !named ? `${error.vendor}: ` : "";
+    const vendor = error.vendor ?? options.vendor;
+    const where = vendor && !names(error.message, vendor) ? `${vendor}: ` : "";
     const id = error.requestId ? ` (request id ${error.requestId})` : "";
     return oneLine(`error: ${where}${error.message}${id}`);
   }
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const hint = typeof code === "string" && fsHints[code] ? ` ${fsHints[code]}` : " Run again with --debug for the details, and report it if it looks like a bug.";
-    return oneLine(`error: ${error.message}.${hint}`.replace(/\.\./g, "."));
+    const where = options.vendor && !names(error.message, options.vendor) ? `${options.vendor}: ` : "";
+    // End the sentence unless the message already does (only at the end: ".." elsewhere is content).
+    const message = /[.!?]\s*$/.test(error.message) ? error.message.trimEnd() : `${error.message}.`;
+    return oneLine(`error: ${where}${message}${hint}`);
   }
-  return oneLine(`error: ${String(error)}`);
+  return oneLine(`error: ${options.vendor ? `${options.vendor}: ` : ""}${String(error)}`);
+}
+
+/**
+ * What went wrong, for a table cell, a row of a report or a warning: `describeError` without its
+ * "error: " prefix. With `vendor`, the vendor is named once (unless the message already names it).
+ */
+export function describeCause(error: unknown, options: { vendor?: string } = {}): string {
+  return describeError(error, { vendor: options.vendor }).replace(/^error: /, "");
+}
+
+/** Whether a message names the vendor (outside URLs: "app.amber.com.au" does not count). */
+function names(message: string, vendor: string): boolean {
+  return new RegExp(`\\b${vendor}\\b`, "i").test(message.replace(/https?:\/\/\S+/g, ""));
 }
 
 const fsHints: Record<string, string> = {

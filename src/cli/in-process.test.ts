@@ -43,6 +43,21 @@ async function run(args: string[], options: { tty?: boolean } = {}) {
   return { code, stdout: f.stdout(), stderr: f.stderr() };
 }
 
+/**
+ * Runs a command with stdin and stderr on a terminal and stdout piped (`... | jq`); when the
+ * question appears on stderr, `before` sees the streams, then `answer` is typed.
+ */
+async function runAsked(args: string[], answer: "y" | "n", before: (stderr: string) => void = () => {}) {
+  const f = fakeIo({ env, tty: true, stdoutTty: false });
+  const done = main(args, f.io);
+  for (let i = 0; i < 400 && !/\(y\/N\)/.test(f.stderr()); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(f.stderr()).toMatch(/\(y\/N\)/);
+  before(f.stderr());
+  f.type(`${answer}\n`);
+  const code = await done;
+  return { code, stdout: f.stdout(), stderr: f.stderr() };
+}
+
 const alphaPosts = () => alpha.http.requests.filter((r) => r.method === "POST").length;
 const goodweWrites = () => goodwe.requests.filter((r) => r.kind === "write").length;
 const audit = () => readAudit(join(home.dataDir, "audit.jsonl"));
@@ -67,7 +82,7 @@ describe("watch", () => {
 
   it("--count N draws N times (plain lines off a terminal)", async () => {
     const plugin = await loadPlugin("goodwe");
-    const real = await plugin.connect({ host: goodwe.host, port: goodwe.udpPort, family: "ET" }, { env: {}, cwd: home.dir, dotenv: {} });
+    const real = await plugin.connect({ host: goodwe.host, port: goodwe.udpPort, family: "ET" }, { cwd: home.dir });
     // The real session with a zero budget interval, so that three draws do not take 15 s.
     const session = { ...real, refreshIntervalMs: () => 0 };
     const f = fakeIo({ env });
@@ -83,7 +98,7 @@ describe("watch", () => {
 
     // --json: one document per line and draw.
     const j = fakeIo({ env });
-    const again = await plugin.connect({ host: goodwe.host, port: goodwe.udpPort, family: "ET" }, { env: {}, cwd: home.dir, dotenv: {} });
+    const again = await plugin.connect({ host: goodwe.host, port: goodwe.udpPort, family: "ET" }, { cwd: home.dir });
     try {
       expect(await watch(new CommandContext(j.io, {}, "json", { sessions: [{ ...again, refreshIntervalMs: () => 0 }] }), { count: 2, interval: "0.2s" })).toBe(0);
     } finally {
@@ -146,7 +161,72 @@ describe("vendor group writes", () => {
   });
 });
 
+describe("asking before a write", () => {
+  it("shows the change (a dry run) on stderr before asking; 'n' sends nothing; stdout stays JSON", async () => {
+    const before = alphaPosts();
+    const declined = await runAsked(["alphaess", "set-charging-settings", "--stop-level", "65%"], "n", (stderr) => {
+      // The diff comes before the question, and nothing was sent to get it.
+      expect(stderr.indexOf("stopLevel:")).toBeGreaterThan(-1);
+      expect(stderr.indexOf("stopLevel:")).toBeLessThan(stderr.indexOf("(y/N)"));
+      expect(stderr).toMatch(/updateChargeConfigInfo\n {2}stopLevel: [\d.]+ → 0\.65/);
+      expect(alphaPosts()).toBe(before);
+    });
+    expect(declined.code).toBe(1);
+    expect(declined.stderr).toMatch(/Not confirmed. Nothing was written/);
+    expect(alphaPosts()).toBe(before);
+
+    const accepted = await runAsked(["alphaess", "set-charging-settings", "--stop-level", "65%"], "y");
+    expect(accepted.code).toBe(0);
+    expect(JSON.parse(accepted.stdout)).toMatchObject({ sent: true, taken: true });
+    expect(alpha.state(SN).charge).toMatchObject({ batHighCap: 65 });
+  });
+
+  it("battery apply --json on a terminal: the plan and the question on stderr, the ApplyResult alone on stdout", async () => {
+    const r = await runAsked(["battery", "apply", "charge 03:00-04:00 to 75%", "--device", `alphaess:${SN}`, "--json"], "y", (stderr) => {
+      expect(stderr).toMatch(/Battery plan for alphaess:AL7011023039901[\s\S]*write 1\/1: POST updateChargeConfigInfo[\s\S]*\(y\/N\)/);
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ vendor: "alphaess", device: SN, ok: true });
+  });
+});
+
+describe("a write that fails", () => {
+  it("is audited with whether it may have been sent: a lost response is sent, an HTTP 500 unknown", async () => {
+    alpha.http.faults.add({ method: "POST", path: /updateChargeConfigInfo$/, kinds: ["lostResponse"], times: 1 });
+    const lost = await run(["alphaess", "set-charging-settings", "--stop-level", "60%", "--yes"]);
+    expect(lost.code).toBe(1);
+    expect(audit().at(-1)).toMatchObject({ vendor: "alphaess", ok: false, before: null, taken: [{ target: "updateChargeConfigInfo", sent: true, taken: null, error: expect.stringMatching(/connection broke/) }] });
+
+    alpha.http.faults.add({ method: "POST", path: /updateChargeConfigInfo$/, kinds: ["http500"], times: 1 });
+    const failed = await run(["alphaess", "set-charging-settings", "--stop-level", "61%", "--yes"]);
+    expect(failed.code).toBe(1);
+    expect(audit().at(-1)).toMatchObject({ ok: false, taken: [{ target: "updateChargeConfigInfo", sent: null, taken: null }] });
+
+    // Refused before sending (validation): sent false.
+    const bad = await run(["alphaess", "set-charging-settings", "--first-period", "01:10-04:00", "--yes"]);
+    expect(bad.code).toBe(2);
+    expect(audit().at(-1)).toMatchObject({ ok: false, taken: [{ target: "updateChargeConfigInfo", sent: false }] });
+  });
+
+  it("battery apply says the write may have reached the device when that is unknown", async () => {
+    alpha.http.faults.add({ method: "POST", path: /updateChargeConfigInfo$/, kinds: ["lostResponse"], times: 1 });
+    const r = await run(["battery", "apply", "charge 02:00-03:00 to 55%", "--device", SN, "--yes"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/POST updateChargeConfigInfo: failed \(it may have reached the device\)/);
+    expect(r.stderr).toMatch(/^error: a write may have reached the device .*Check with openpower battery show before retrying\.\n$/);
+    expect(r.stderr).not.toMatch(/nothing was written/);
+    expect(audit().at(-1)).toMatchObject({ device: SN, ok: false, taken: [{ target: "POST updateChargeConfigInfo", sent: null }] });
+  });
+});
+
 describe("ev", () => {
+  it("start lists the system's chargers once per command (status check, preview and write share it)", async () => {
+    alpha.http.clearRequests();
+    const r = await run(["ev", "start", EV, "--yes", "--json"]);
+    expect([0, 3]).toContain(r.code);
+    expect(alpha.http.requests.filter((x) => x.path.endsWith("getEvChargerConfigList"))).toHaveLength(1);
+  });
+
   it("limit asks first, writes with read-back and audits; --dry-run sends nothing", async () => {
     const before = alphaPosts();
     const dry = await run(["ev", "limit", EV, "16", "--dry-run", "--json"]);
@@ -168,6 +248,25 @@ describe("ev", () => {
     const r = await run(["ev", "status", "EVNOPE"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/No AlphaESS system of this AppID has an EV charger EVNOPE. "openpower ev list" shows the chargers/);
+  });
+});
+
+describe("battery schedules go by capabilities", () => {
+  it("a GoodWe DT (the methods, but no schedule) is not offered: show finds none, plan says none can", async () => {
+    const dt = await startGoodWeSimulator({ profile: "DT", tcpPort: null, discoveryPort: null });
+    const h = tempHome();
+    try {
+      h.writeConfig({ goodwe: { host: dt.host, port: dt.udpPort, family: "DT", timeZone: "Australia/Sydney" } });
+      const shown = fakeIo({ env: { ...h.env, TZ: "Australia/Sydney" } });
+      expect(await main(["battery", "show"], shown.io)).toBe(0);
+      expect(shown.stderr()).toMatch(/None of the configured systems has a battery schedule/);
+      const planned = fakeIo({ env: { ...h.env, TZ: "Australia/Sydney" } });
+      expect(await main(["battery", "plan", "charge 01:00-05:00 to 90%"], planned.io)).toBe(1);
+      expect(planned.stderr()).toMatch(/^error: None of the configured systems can plan a battery schedule\.\n$/);
+    } finally {
+      h.cleanup();
+      await dt.close();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../core/version.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
+import { initFlag, VENDOR_SETTINGS } from "./config/vendor-settings.js";
 import { describeError, exitCodeFor, ExitCode, UsageError } from "./errors.js";
 import { processIo, type Io } from "./io.js";
 import type { Format } from "./output/output.js";
@@ -42,8 +43,10 @@ Environment variables (they override the config file; a .env file in the current
   OPENPOWER_SEMS_PASSWORD          GoodWe SEMS portal password (secret)
   OPENPOWER_SEMS_LOGIN_URL         SEMS CrossLogin URL (simulators)
   OPENPOWER_SEMS_STATION           SEMS power station id (default: the account's first)
-  COOKIE, AE_S, AE_V, BASE_URL     PowerTrack browser cookie, ae_s token (secrets), ae_v and URL
-                                   (also OPENPOWER_POWERTRACK_COOKIE, _AE_S, _AE_V, _BASE_URL)
+  COOKIE, AE_S, AE_V               PowerTrack browser cookie, ae_s token (secrets) and ae_v
+                                   (also OPENPOWER_POWERTRACK_COOKIE, _AE_S, _AE_V)
+  OPENPOWER_POWERTRACK_BASE_URL    PowerTrack web app URL (simulators); a bare BASE_URL is ignored
+                                   (with a warning) unless it is https://apps.alsoenergy.com
   OPENPOWER_POWERTRACK_FETCH_FILE  a browser "Copy as fetch" snippet holding the PowerTrack credentials
   OPENPOWER_POWERTRACK_SITES       PowerTrack site keys for status/watch/history, comma-separated
   OPENPOWER_POWERTRACK_CUSTOMER    default PowerTrack customer key for portfolio commands
@@ -89,20 +92,23 @@ Examples:
     .command("config")
     .description("create, show and check the configuration and credentials")
     .addHelpText("after", `${ENV_HELP}\n\nExamples:\n  $ openpower config init\n  $ openpower config check\n  $ openpower config show --json`);
-  config
+  const init = config
     .command("init")
     .description("write the config file (mode 0600): asks for each credential, or takes flags for scripts")
     .option("--vendors <list>", "vendors to configure, comma-separated (alphaess,amber,goodwe,powertrack)")
     .option("--no-input", "do not ask anything: use only the flags below (scripts)")
-    .option("--force", "overwrite existing values without asking")
-    .option("--alphaess-app-id <id>").option("--alphaess-app-secret <secret>").option("--alphaess-serial <serials>").option("--alphaess-time-zone <zone>").option("--alphaess-base-url <url>")
-    .option("--amber-token <token>").option("--amber-site <id>").option("--amber-base-url <url>")
-    .option("--goodwe-host <host>").option("--goodwe-port <port>").option("--goodwe-protocol <udp|tcp>").option("--goodwe-family <family>").option("--goodwe-time-zone <zone>")
-    .option("--goodwe-sems-email <email>").option("--goodwe-sems-password <password>").option("--goodwe-sems-base-url <url>")
-    .option("--powertrack-cookie <cookie>").option("--powertrack-ae-s <token>").option("--powertrack-ae-v <version>").option("--powertrack-base-url <url>").option("--powertrack-fetch-file <path>").option("--powertrack-sites <keys>")
+    .option("--force", "overwrite existing values without asking");
+  // One flag per setting, from the same table the vendors read their settings from.
+  for (const [vendor, settings] of Object.entries(VENDOR_SETTINGS)) {
+    for (const setting of settings) {
+      const value = setting.choices ? setting.choices.join("|") : setting.type === "list" ? "list" : setting.type === "number" ? "n" : "value";
+      init.option(`${initFlag(vendor, setting.key)} <${value}>`, `${vendor}.${setting.key}: ${setting.description}${setting.secret ? " (secret)" : ""}`);
+    }
+  }
+  init
     .addHelpText(
       "after",
-      `\nValues given as flags are written as they are; the rest are asked for (secrets without echo).\nExisting values are kept unless you change them.\n\nExamples:\n  $ openpower config init\n  $ openpower config init --no-input --amber-token psk_xxx --alphaess-app-id alpha... --alphaess-app-secret ...\n  $ OPENPOWER_CONFIG=./openpower.toml openpower config init --vendors amber`,
+      `\nValues given as flags are written as they are; the rest are asked for (secrets without echo).\nExisting values are kept unless you change them, and so are sections and keys openpower\ndoes not know; comments in the file are not kept.\n\nExamples:\n  $ openpower config init\n  $ openpower config init --no-input --amber-token psk_xxx --alphaess-app-id alpha... --alphaess-app-secret ...\n  $ OPENPOWER_CONFIG=./openpower.toml openpower config init --vendors amber`,
     )
     .action((_o, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/config.js")).init(ctx, cmd.opts())));
   config
@@ -304,12 +310,12 @@ Examples:
 }
 
 async function execute(io: Io, state: RunState, cmd: Command, runner: Runner): Promise<void> {
-  const options = cmd.optsWithGlobals() as GlobalOptions & { json?: boolean; csv?: boolean; raw?: boolean };
+  const options = cmd.optsWithGlobals() as GlobalOptions & { json?: boolean; csv?: boolean };
   state.debug = options.debug === true;
   if (options.json && options.csv) throw new UsageError("Choose one of --json and --csv.", { field: "--json" });
   const format: Format = options.json ? "json" : options.csv ? "csv" : "table";
   const { CommandContext } = await import("./context.js");
-  const ctx = new CommandContext(io, options, format, { raw: options.raw, argv: state.argv });
+  const ctx = new CommandContext(io, options, format, { argv: state.argv });
   state.ctx = ctx;
   const code = await runner(ctx);
   state.code = typeof code === "number" ? code : ExitCode.ok;

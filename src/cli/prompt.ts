@@ -1,13 +1,17 @@
 import { Cancelled, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 
-/** Whether we may ask the user something (stdin and stdout are terminals). */
+/**
+ * Whether we may ask the user something: stdin and stderr are terminals. Prompts are written to
+ * stderr, so stdout may be a pipe (`battery apply ... --json | jq` can still confirm) and a
+ * prompt never mixes into the data.
+ */
 export function canPrompt(io: Io): boolean {
-  return io.stdin.isTTY === true && io.stdout.isTTY === true;
+  return io.stdin.isTTY === true && io.stderr.isTTY === true;
 }
 
 function context(io: Io) {
-  return { input: io.stdin, output: io.stdout as unknown as NodeJS.WritableStream, clearPromptOnDone: false };
+  return { input: io.stdin, output: io.stderr as unknown as NodeJS.WritableStream, clearPromptOnDone: false };
 }
 
 /** Ctrl-C inside a prompt is a cancellation, not a crash. */
@@ -28,12 +32,19 @@ async function guard<T>(prompt: Promise<T>): Promise<T> {
  */
 export async function confirmWrite(io: Io, message: string, yes: boolean | undefined): Promise<void> {
   if (yes) return;
-  if (!canPrompt(io)) {
-    throw new UsageError("Not on a terminal, so openpower cannot ask for confirmation: nothing was written. Re-run with --yes to confirm, or --dry-run to preview.", { field: "--yes" });
-  }
+  assertCanConfirm(io);
   const { confirm } = await import("@inquirer/prompts");
   const ok = await guard(confirm({ message, default: false }, context(io)));
   if (!ok) throw new Cancelled("Not confirmed. Nothing was written.");
+}
+
+/**
+ * Refuses (exit 2) when a confirmation would be needed and there is nobody to ask; call it before
+ * doing any work that only serves the question (a dry run to show what would change).
+ */
+export function assertCanConfirm(io: Io, yes?: boolean): void {
+  if (yes || canPrompt(io)) return;
+  throw new UsageError("Not on a terminal, so openpower cannot ask for confirmation: nothing was written. Re-run with --yes to confirm, or --dry-run to preview.", { field: "--yes" });
 }
 
 export async function askText(io: Io, message: string, options: { default?: string; secret?: boolean; validate?: (v: string) => true | string }): Promise<string> {

@@ -1,21 +1,17 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { registerSecret } from "../../core/redact.js";
-import { coerce, loadConfig } from "../config/load.js";
+import { coerce, loadConfig, readConfigFile } from "../config/load.js";
 import { maskSecret } from "../config/mask.js";
 import type { SectionValues, SettingSpec, SettingValue } from "../config/settings.js";
-import { writeConfigFile } from "../config/write.js";
+import { initFlag, initOptionKey } from "../config/vendor-settings.js";
+import { HEADER, writeConfigFile } from "../config/write.js";
 import type { CommandContext } from "../context.js";
-import { describeError, ExitCode, PartialFailure, UsageError } from "../errors.js";
+import { describeCause, describeError, ExitCode, PartialFailure, UsageError } from "../errors.js";
 import type { Column } from "../output/output.js";
 import { askChoices, askText, canPrompt } from "../prompt.js";
 import { isVendor, VENDORS } from "../vendors/registry.js";
 import type { VendorPlugin } from "../vendors/types.js";
 import type { Vendor } from "../../model/types.js";
-
-/** The `config init` flag for a setting: `--alphaess-app-id` → option key `alphaessAppId`. */
-export function initOptionKey(vendor: string, key: string): string {
-  return `${vendor}${key[0]!.toUpperCase()}${key.slice(1)}`;
-}
 
 export function parseVendorList(text: string | undefined, option: string): Vendor[] | undefined {
   if (text === undefined) return undefined;
@@ -52,6 +48,9 @@ export async function init(ctx: CommandContext, opts: Record<string, unknown>): 
   });
   for (const warning of existing.warnings) ctx.out.warn(warning);
   const sections: Record<string, SectionValues> = structuredClone(existing.sections);
+  // What is written back: the file as parsed, so that sections and keys openpower does not know
+  // (a newer version's, a typo the user will fix) survive; only the settings changed here change.
+  const document = structuredClone(readConfigFile(file, false).data);
   const interactive = opts.input !== false && canPrompt(ctx.io);
   const force = opts.force === true;
 
@@ -83,7 +82,7 @@ export async function init(ctx: CommandContext, opts: Record<string, unknown>): 
       const where = `${plugin.name}.${setting.key}`;
       let next: SettingValue | undefined;
       if (typeof flag === "string") {
-        next = coerce(flag, setting, `--${plugin.name}-${kebab(setting.key)}`);
+        next = coerce(flag, setting, initFlag(plugin.name, setting.key), "usage");
         if (current !== undefined && !sameValue(current, next) && !force && !interactive) {
           throw new UsageError(`${where} is already set in ${file}; pass --force to replace it. Nothing was written.`, { field: where });
         }
@@ -107,6 +106,7 @@ export async function init(ctx: CommandContext, opts: Record<string, unknown>): 
       if (setting.secret && typeof next === "string") registerSecret(next);
       if (next !== undefined && !sameValue(current, next)) {
         section[setting.key] = next;
+        ((document[plugin.name] ??= {}) as SectionValues)[setting.key] = next;
         changed.push(where);
       }
     }
@@ -116,18 +116,12 @@ export async function init(ctx: CommandContext, opts: Record<string, unknown>): 
     ctx.out.note(`Nothing changed; ${file} is as it was.`);
     return ExitCode.ok;
   }
-  writeConfigFile(file, sections);
-  if (ctx.out.isJson) {
-    ctx.out.json({ file, changed });
-  } else {
-    ctx.out.print(`Wrote ${file} (mode 0600): ${changed.length > 0 ? `set ${changed.join(", ")}` : "no settings"}.`);
-    ctx.out.print('Next: "openpower config check" makes one cheap call per credential.');
-  }
+  const comments = existsSync(file) && readFileSync(file, "utf8").replace(HEADER, "").split("\n").some((line) => line.trim().startsWith("#"));
+  writeConfigFile(file, document);
+  ctx.out.print(`Wrote ${file} (mode 0600): ${changed.length > 0 ? `set ${changed.join(", ")}` : "no settings"}.`);
+  if (comments) ctx.out.warn(`the comments in ${file} were not kept (the file is rewritten from its settings; unknown sections and keys are kept).`);
+  ctx.out.print('Next: "openpower config check" makes one cheap call per credential.');
   return ExitCode.ok;
-}
-
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function sameValue(a: SettingValue | undefined, b: SettingValue | undefined): boolean {
@@ -156,7 +150,7 @@ export async function check(ctx: CommandContext, opts: { vendor?: string }): Pro
       .join(", ");
   for (const failure of failures) {
     const plugin = plugins.find((p) => p.name === failure.vendor)!;
-    rows.push({ vendor: failure.vendor, ok: false, detail: describeError(failure.error).replace(/^error: /, ""), credentials: credentials(plugin) });
+    rows.push({ vendor: failure.vendor, ok: false, detail: describeCause(failure.error), credentials: credentials(plugin) });
   }
   await Promise.all(
     sessions.map(async (session) => {
@@ -165,7 +159,7 @@ export async function check(ctx: CommandContext, opts: { vendor?: string }): Pro
         rows.push({ vendor: session.vendor, ok: true, detail: await plugin.check(session), credentials: credentials(plugin) });
       } catch (error) {
         if (ctx.debug) ctx.out.note(describeError(error, { debug: true }));
-        rows.push({ vendor: session.vendor, ok: false, detail: describeError(error).replace(/^error: /, ""), credentials: credentials(plugin) });
+        rows.push({ vendor: session.vendor, ok: false, detail: describeCause(error), credentials: credentials(plugin) });
       }
     }),
   );
@@ -195,6 +189,7 @@ interface ShowRow {
 
 export async function show(ctx: CommandContext): Promise<number> {
   const [plugins, config] = await Promise.all([ctx.plugins(), ctx.config()]);
+  for (const warning of Object.values(config.ignored).flat()) ctx.out.warn(warning);
   const rows: ShowRow[] = [];
   const masked: Record<string, Record<string, unknown>> = {};
   for (const plugin of plugins) {

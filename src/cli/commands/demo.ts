@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readAudit } from "../audit-log.js";
 import { CommandContext } from "../context.js";
-import { describeError, ExitCode } from "../errors.js";
+import { describeCause, describeError, ExitCode } from "../errors.js";
 import type { VendorSession } from "../vendors/types.js";
 import { applyChange, makePlan, printApplyResult, printPlan } from "./battery.js";
 import { renderPrices } from "./prices.js";
@@ -33,7 +33,7 @@ export async function demo(parent: CommandContext, opts: { speed: number; seed: 
   const sessions: VendorSession[] = [];
   let ctx: CommandContext | undefined;
   try {
-    for (const f of sims.failures) out.warn(`${f.vendor} simulator did not start: ${describeError(f.error).replace(/^error: /, "")}`);
+    for (const f of sims.failures) out.warn(`${f.vendor} simulator did not start: ${describeCause(f.error)}`);
     for (const h of sims.handles) out.print(`  ${h.info}`);
     out.print(c.dim(`  simulated time runs ${opts.speed}× faster than real time; seed ${opts.seed}`));
 
@@ -42,9 +42,9 @@ export async function demo(parent: CommandContext, opts: { speed: number; seed: 
       sims.handles.map(async (h) => {
         const plugin = plugins.find((p) => p.name === h.vendor)!;
         try {
-          sessions.push(await plugin.connect(h.section, { env: {}, cwd: parent.io.cwd, dotenv: {}, clock: sims.clock, logger: parent.logger, timeoutMs: 5_000 }));
+          sessions.push(await plugin.connect(h.section, { cwd: parent.io.cwd, clock: sims.clock, logger: parent.logger, timeoutMs: 5_000 }));
         } catch (error) {
-          connectFailures.push(`${h.vendor}: ${describeError(error).replace(/^error: /, "")}`);
+          connectFailures.push(describeCause(error, { vendor: h.vendor }));
         }
       }),
     );

@@ -1,9 +1,11 @@
 import { NotFoundError } from "../../core/errors/index.js";
 import type { CommandContext } from "../context.js";
-import { describeError, ExitCode, PartialFailure } from "../errors.js";
+import { describeCause, ExitCode, PartialFailure } from "../errors.js";
 import type { Column } from "../output/output.js";
 import { intArg } from "../vendors/common.js";
+import type { Vendor } from "../../model/types.js";
 import type { EvChargerInfo, EvWriteOutcome, VendorSession } from "../vendors/types.js";
+import { splitDevice } from "./systems.js";
 import { performWrite } from "./write-flow.js";
 
 const COLUMNS: readonly Column<EvChargerInfo>[] = [
@@ -14,13 +16,14 @@ const COLUMNS: readonly Column<EvChargerInfo>[] = [
   { header: "limit A", value: (r) => r.currentLimitA, align: "right" },
 ];
 
-async function evSessions(ctx: CommandContext): Promise<VendorSession[]> {
-  const { sessions, failures } = await ctx.sessions();
-  for (const f of failures) ctx.out.warn(describeError(f.error).replace(/^error: /, `${f.vendor}: `));
+/** The sessions of the vendors that can have EV chargers (only `vendor` when one is named). */
+async function evSessions(ctx: CommandContext, vendor?: Vendor): Promise<VendorSession[]> {
+  const { sessions, failures } = await ctx.sessions(vendor ? [vendor] : undefined, "ev");
+  for (const f of failures) ctx.out.warn(describeCause(f.error, { vendor: f.vendor }));
   const withEv = sessions.filter((s) => s.ev);
   if (withEv.length === 0) {
     if (failures[0]) throw failures[0].error;
-    throw new NotFoundError("None of the configured vendors has EV chargers that openpower can control (AlphaESS does).");
+    throw new NotFoundError(`${vendor ? `${vendor} has no` : "None of the configured vendors has"} EV chargers that openpower can control (AlphaESS does).`);
   }
   return withEv;
 }
@@ -34,7 +37,7 @@ export async function list(ctx: CommandContext): Promise<number> {
       chargers.push(...(await s.ev!.list()));
     } catch (error) {
       failed++;
-      ctx.out.note(describeError(error).replace(/^error: /, `error: ${s.vendor}: `));
+      ctx.out.note(`error: ${describeCause(error, { vendor: s.vendor })}`);
     }
   }
   if (ctx.out.format === "table" && chargers.length === 0) ctx.out.print("No EV chargers.");
@@ -44,13 +47,10 @@ export async function list(ctx: CommandContext): Promise<number> {
   throw new PartialFailure(`${failed} of ${sessions.length} vendors could not list their chargers.`);
 }
 
-/** The vendor session that owns a charger ("vendor:id" or "id"). */
+/** The vendor session that owns a charger ("vendor:id" or "id"); only that vendor is connected when named. */
 async function owner(ctx: CommandContext, charger: string): Promise<{ session: VendorSession; id: string }> {
-  const sessions = await evSessions(ctx);
-  const colon = charger.indexOf(":");
-  const vendor = colon > 0 ? charger.slice(0, colon) : null;
-  const id = colon > 0 ? charger.slice(colon + 1) : charger;
-  const candidates = vendor ? sessions.filter((s) => s.vendor === vendor) : sessions;
+  const { vendor, id } = splitDevice(charger);
+  const candidates = await evSessions(ctx, vendor);
   if (candidates.length === 1) return { session: candidates[0]!, id };
   for (const session of candidates) {
     const chargers = await session.ev!.list();
@@ -89,11 +89,12 @@ export async function startStop(ctx: CommandContext, action: "start" | "stop", c
     vendor: session.vendor,
     device: id,
     description: what,
+    target: `ev ${action}`,
     request: { action, charger: id },
     dryRun,
     yes: opts.yes,
     send: (d) => (action === "start" ? session.ev!.start(id, { dryRun: d }) : session.ev!.stop(id, { dryRun: d })),
-    outcome: (o) => ({ target: `ev ${action}`, ...o }),
+    outcome: (o) => o,
   });
   return report(ctx, outcome, what, dryRun);
 }
@@ -107,11 +108,12 @@ export async function limit(ctx: CommandContext, charger: string, ampsText: stri
     vendor: session.vendor,
     device: id,
     description: what,
+    target: "ev limit",
     request: { action: "limit", charger: id, amps },
     dryRun,
     yes: opts.yes,
     send: (d) => session.ev!.limit(id, amps, { dryRun: d }),
-    outcome: (o) => ({ target: "ev limit", ...o }),
+    outcome: (o) => o,
   });
   return report(ctx, outcome, what, dryRun);
 }

@@ -1,8 +1,8 @@
-import { addDays, assertCalendarDate, compareDates, daysBetween, eachDay, type CalendarDate } from "../../core/time/calendar-date.js";
+import { addDays, assertCalendarDate, compareDates, daysBetween, eachDay, isCalendarDate, type CalendarDate } from "../../core/time/calendar-date.js";
 import { localDate, systemTimeZone } from "../../core/time/zoned.js";
 import type { EnergySystem, EnergyTotals, PowerFlow } from "../../model/types.js";
 import type { CommandContext } from "../context.js";
-import { describeError, ExitCode, PartialFailure, UsageError } from "../errors.js";
+import { describeCause, ExitCode, PartialFailure, UsageError } from "../errors.js";
 import { formatFraction, formatKwh, formatWatts } from "../output/format.js";
 import type { Column } from "../output/output.js";
 import { createProgress } from "../output/progress.js";
@@ -82,7 +82,10 @@ async function zoneOf(system: EnergySystem): Promise<string | undefined> {
 
 /** Checks a --from/--to value before anything is sent (relative days need the device's zone, later). */
 function checkDayArg(text: string, option: string): void {
-  if (!/^(today|yesterday)$/i.test(text.trim())) parseDay(text, option, "UTC", 0);
+  const t = text.trim();
+  if (!/^(today|yesterday)$/i.test(t) && !isCalendarDate(t)) {
+    throw new UsageError(`${option} must be a date YYYY-MM-DD, "today" or "yesterday", got ${JSON.stringify(text)}.`, { field: option });
+  }
 }
 
 export async function history(ctx: CommandContext, device: string, opts: { from: string; to?: string; energy?: boolean }): Promise<number> {
@@ -97,18 +100,30 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
   if (compareDates(from, to) > 0) throw new UsageError(`--from ${from} is after --to ${to}.`, { field: "--from" });
   if (daysBetween(from, to) + 1 > MAX_HISTORY_DAYS) throw new UsageError(`At most ${MAX_HISTORY_DAYS} days per command (asked for ${daysBetween(from, to) + 1}); split the range.`, { field: "--to" });
   const withSamples = opts.energy !== true && typeof system.getPowerHistory === "function";
+  const read = system.capabilities().read;
+  // A device that keeps today's counters only (a GoodWe inverter) cannot answer for other days:
+  // say so before asking it day after day.
+  const today = localDate(now, timeZone);
+  const totalsOnlyToday = read.energyTotals && read.energyTotalsHistory === false;
+  if (totalsOnlyToday && !withSamples && (from !== today || to !== today)) {
+    throw new UsageError(
+      `${system.vendor}:${system.id} keeps today's energy counters only (today is ${today} in ${timeZone}): use --from today${system.vendor === "goodwe" ? ", or the SEMS station (goodwe:<station id>) for other days" : ""}.`,
+      { field: "--from" },
+    );
+  }
   const days = eachDay(from, to);
   const progress = createProgress(ctx.io.stderr, { total: days.length, title: `${system.vendor}:${system.id}` });
   const results: DayResult[] = [];
   try {
     for (const date of days) {
       const result: DayResult = { date, totals: null, samples: null, error: null };
-      try {
-        result.totals = system.capabilities().read.energyTotals ? await system.getEnergyTotals(date) : null;
-        if (withSamples) result.samples = await system.getPowerHistory!(date);
-      } catch (error) {
-        result.error = describeError(error).replace(/^error: /, "");
-      }
+      // Totals and samples are paced separately by the clients: ask for both at once.
+      const wantTotals = read.energyTotals && (!totalsOnlyToday || date === today);
+      const [totals, samples] = await Promise.allSettled([wantTotals ? system.getEnergyTotals(date) : null, withSamples ? system.getPowerHistory!(date) : null]);
+      if (totals.status === "fulfilled") result.totals = totals.value;
+      if (samples.status === "fulfilled") result.samples = samples.value;
+      const failed = [totals, samples].find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) result.error = describeCause(failed.reason);
       results.push(result);
       progress.tick(1, date);
     }

@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../../core/errors/index.js";
+import { earningsPerKwhCents } from "../../model/helpers.js";
 import type { PriceInterval } from "../../model/types.js";
 import type { CommandContext } from "../context.js";
 import { parseDuration } from "../duration.js";
@@ -13,6 +14,8 @@ interface PriceRow {
   kind: string;
   buy: number | null;
   feedIn: number | null;
+  /** What exporting earns, c/kWh (feed-in with Amber's sign flipped: + = paid). */
+  earn: number | null;
   spot: number | null;
   renewablesPct: number | null;
   descriptor: string;
@@ -27,7 +30,7 @@ export function priceRows(intervals: readonly PriceInterval[]): PriceRow[] {
   const feedIn = intervals.filter((i) => i.channel === "feedIn");
   return general.map((g) => {
     const f = feedIn.find((x) => x.start.getTime() === g.start.getTime());
-    return { start: g.start, end: g.end, kind: g.kind, buy: g.perKwhCents, feedIn: f ? f.perKwhCents : null, spot: g.spotPerKwhCents, renewablesPct: g.renewablesPct, descriptor: g.descriptor, spike: g.spike };
+    return { start: g.start, end: g.end, kind: g.kind, buy: g.perKwhCents, feedIn: f ? f.perKwhCents : null, earn: f ? earningsPerKwhCents(f) : null, spot: g.spotPerKwhCents, renewablesPct: g.renewablesPct, descriptor: g.descriptor, spike: g.spike };
   });
 }
 
@@ -39,7 +42,7 @@ const COLUMNS: readonly Column<PriceRow>[] = [
   { header: "kind", value: (r) => r.kind },
   { header: "buy c/kWh", value: (r) => r.buy, show: (r, c) => (r.spike !== "none" ? c.red(formatCents(r.buy)) : formatCents(r.buy)), align: "right" },
   { header: "feed-in c/kWh", value: (r) => r.feedIn, show: (r) => formatCents(r.feedIn), align: "right" },
-  { header: "earn c/kWh", value: (r) => (r.feedIn === null ? null : r.feedIn === 0 ? 0 : -r.feedIn), show: (r) => formatCents(r.feedIn === null ? null : r.feedIn === 0 ? 0 : -r.feedIn), align: "right" },
+  { header: "earn c/kWh", value: (r) => r.earn, show: (r) => formatCents(r.earn), align: "right" },
   { header: "spot c/kWh", value: (r) => r.spot, show: (r) => formatCents(r.spot), align: "right" },
   { header: "renewables %", value: (r) => r.renewablesPct, show: (r) => (r.renewablesPct === null ? "–" : `${Math.round(r.renewablesPct)} %`), align: "right" },
   { header: "descriptor", value: (r) => r.descriptor, show: (r) => (r.spike !== "none" ? `${r.descriptor} (spike: ${r.spike})` : r.descriptor) },
@@ -76,7 +79,7 @@ export async function renderPrices(ctx: CommandContext, intervals: readonly Pric
   const c = ctx.out.c;
   ctx.out.print(c.bold(`Amber prices, now and the next ${options.hours} h (c/kWh incl. GST)`));
   ctx.out.print(
-    `now ${formatCents(now.buy)} buy (${now.descriptor})${now.feedIn === null ? "" : `, feed-in earns ${formatCents(now.feedIn === 0 ? 0 : -now.feedIn)}`}, renewables ${now.renewablesPct === null ? "–" : Math.round(now.renewablesPct)} %`,
+    `now ${formatCents(now.buy)} buy (${now.descriptor})${now.earn === null ? "" : `, feed-in earns ${formatCents(now.earn)}`}, renewables ${now.renewablesPct === null ? "–" : Math.round(now.renewablesPct)} %`,
   );
   ctx.out.print(`cheapest ${formatCents(cheapest.buy)} at ${time(cheapest.start)}, dearest ${formatCents(dearest.buy)} at ${time(dearest.start)}`);
   const spikes = rows.filter((r) => r.spike !== "none");

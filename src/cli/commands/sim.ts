@@ -6,7 +6,7 @@ import type { SectionValues } from "../config/settings.js";
 import { writeConfigFile } from "../config/write.js";
 import type { CommandContext } from "../context.js";
 import { parseDuration } from "../duration.js";
-import { describeError, ExitCode } from "../errors.js";
+import { describeCause, ExitCode } from "../errors.js";
 import type { SimulatorHandle, VendorPlugin } from "../vendors/types.js";
 import { parseVendorList } from "./config.js";
 
@@ -61,7 +61,7 @@ export async function sim(ctx: CommandContext, opts: { vendors?: string; speed: 
   const plugins = await ctx.plugins();
   const started = await startSimulators(plugins, { vendors, speed: opts.speed, seed: opts.seed, port: opts.port });
   try {
-    for (const f of started.failures) ctx.out.warn(`${f.vendor} simulator did not start: ${describeError(f.error).replace(/^error: /, "")}`);
+    for (const f of started.failures) ctx.out.warn(`${f.vendor} simulator did not start: ${describeCause(f.error)}`);
     if (started.handles.length === 0) {
       ctx.out.note("error: no simulator could be started.");
       return ExitCode.error;

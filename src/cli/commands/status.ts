@@ -1,11 +1,13 @@
+import { earningsPerKwhCents } from "../../model/helpers.js";
 import type { PriceInterval } from "../../model/types.js";
 import type { CommandContext } from "../context.js";
 import { parseDuration } from "../duration.js";
-import { describeError, ExitCode, PartialFailure } from "../errors.js";
+import { describeCause, ExitCode, PartialFailure } from "../errors.js";
 import type { Colors } from "../output/color.js";
 import { formatAge, formatCents, formatFraction, formatWatts } from "../output/format.js";
 import type { Column } from "../output/output.js";
 import { parseVendorList } from "./config.js";
+import type { VendorSession } from "../vendors/types.js";
 import { failureRow, listSystems, readFlow, type FlowRow } from "./systems.js";
 
 export const FLOW_COLUMNS: readonly Column<FlowRow>[] = [
@@ -30,29 +32,57 @@ function signed(w: number | null | undefined, c: Colors, positive: "import" | "d
   return positive === "import" ? (w > 0 ? c.red(text) : c.green(text)) : w > 0 ? c.cyan(text) : c.green(text);
 }
 
-/** The JSON shape of one row: the unified PowerFlow plus age and staleness. */
+/**
+ * The JSON shape of one row (`status --json` and each line of `watch --json`): the unified
+ * PowerFlow, with `evW` always present (null when the vendor has no charger reading), plus age
+ * and staleness.
+ */
 export function flowJson(r: FlowRow): Record<string, unknown> {
-  return { vendor: r.vendor, device: r.device, ok: r.error === null, flow: r.flow, ageS: r.ageMs === null ? null : Math.round(r.ageMs / 1000), stale: r.stale, error: r.error };
+  return {
+    vendor: r.vendor,
+    device: r.device,
+    ok: r.error === null,
+    flow: r.flow ? { ...r.flow, evW: r.flow.evW ?? null } : null,
+    ageS: r.ageMs === null ? null : Math.round(r.ageMs / 1000),
+    stale: r.stale,
+    error: r.error,
+  };
+}
+
+/** The current buy and feed-in intervals (Amber's sign: feed-in negative = paid). */
+export interface PriceNow {
+  general: PriceInterval | null;
+  feedIn: PriceInterval | null;
+}
+
+/** The price now from a price feed, or what went wrong; one request. */
+export async function readPriceNow(session: VendorSession): Promise<{ price: PriceNow | null; priceError: string | null }> {
+  try {
+    const now = await session.pricesAhead!(0.5);
+    const current = (channel: string) => now.find((i) => i.channel === channel && i.kind === "current") ?? now.find((i) => i.channel === channel) ?? null;
+    return { price: { general: current("general"), feedIn: current("feedIn") }, priceError: null };
+  } catch (error) {
+    return { price: null, priceError: describeCause(error) };
+  }
+}
+
+/** One line for people about the price now (status and watch), or null when there is none. */
+export function priceLine(price: PriceNow | null, priceError: string | null, c: Colors): string | null {
+  if (priceError) return c.red(`Amber: ${priceError}`);
+  const g = price?.general;
+  if (!g) return price ? "Amber: no current price" : null;
+  const f = price.feedIn;
+  return `Amber now: buy ${formatCents(g.perKwhCents)}/kWh (${g.descriptor})${f ? `, feed-in earns ${formatCents(earningsPerKwhCents(f))}/kWh` : ""}, renewables ${Math.round(g.renewablesPct)} %${g.spike !== "none" ? c.red(` spike: ${g.spike}`) : ""}`;
 }
 
 export async function status(ctx: CommandContext, opts: { vendor?: string; staleAfter?: string }): Promise<number> {
   const only = parseVendorList(opts.vendor, "--vendor");
   const staleAfterMs = parseDuration(opts.staleAfter ?? "15m", "--stale-after");
-  const { entries, failures } = await listSystems(ctx, only);
+  const { entries, failures } = await listSystems(ctx, only, "systems");
   const rows = [...(await Promise.all(entries.map((e) => readFlow(e, staleAfterMs)))), ...failures.map(failureRow)];
-  const { sessions } = await ctx.sessions(only);
+  const { sessions, failures: priceFailures } = await ctx.sessions(only, "prices");
   const amber = sessions.find((s) => s.pricesAhead);
-  let price: { general: PriceInterval | null; feedIn: PriceInterval | null } | null = null;
-  let priceError: string | null = null;
-  if (amber?.pricesAhead) {
-    try {
-      const now = await amber.pricesAhead(0.5);
-      const current = (channel: string) => now.find((i) => i.channel === channel && i.kind === "current") ?? now.find((i) => i.channel === channel) ?? null;
-      price = { general: current("general"), feedIn: current("feedIn") };
-    } catch (error) {
-      priceError = describeError(error).replace(/^error: /, "");
-    }
-  }
+  const { price, priceError } = amber ? await readPriceNow(amber) : { price: null, priceError: priceFailures[0] ? describeCause(priceFailures[0].error) : null };
 
   if (ctx.out.isJson) {
     ctx.out.json({ systems: rows.map(flowJson), price, priceError });
@@ -61,18 +91,12 @@ export async function status(ctx: CommandContext, opts: { vendor?: string; stale
   } else {
     if (rows.length > 0) ctx.out.table(FLOW_COLUMNS, rows);
     else ctx.out.print("No systems (only a price feed is configured).");
-    if (price?.general) {
-      const g = price.general;
-      const f = price.feedIn;
-      ctx.out.print(
-        `Amber now: buy ${formatCents(g.perKwhCents)}/kWh (${g.descriptor})${f ? `, feed-in earns ${formatCents(f.perKwhCents === 0 ? 0 : -f.perKwhCents)}/kWh` : ""}, renewables ${Math.round(g.renewablesPct)} %${g.spike !== "none" ? ctx.out.c.red(` spike: ${g.spike}`) : ""}`,
-      );
-    }
-    if (priceError) ctx.out.print(ctx.out.c.red(`Amber: ${priceError}`));
+    const line = priceLine(price, priceError, ctx.out.c);
+    if (line) ctx.out.print(line);
     ctx.out.print(ctx.out.c.dim("grid + import / − export; battery + discharge / − charge"));
   }
   const failed = rows.filter((r) => r.error !== null).length + (priceError ? 1 : 0);
-  const total = rows.length + (amber ? 1 : 0);
+  const total = rows.length + (amber || priceError ? 1 : 0);
   if (failed === 0) return ExitCode.ok;
   if (failed === total) {
     ctx.out.note(`error: every reading failed (${failed}); the first: ${rows.find((r) => r.error)?.error ?? priceError}`);

@@ -41,6 +41,8 @@ export async function vendorGroup(parent: CommandContext, vendor: Vendor, args: 
       else cmd.option(o.flags, o.description, o.defaultValue as string | boolean | undefined);
     }
     cmd.option("--raw", "include the vendor's raw response bodies");
+    // JSON is the default output; --json is accepted everywhere so scripts can say it anyway.
+    if (!(spec.options ?? []).some((o) => /(^|[ ,])--json\b/.test(o.flags))) cmd.option("--json", "JSON output (the default)");
     if (spec.tabular) cmd.option("--csv", "CSV output, one row per record");
     const usage = [`openpower ${vendor} ${spec.name}`, ...(spec.args ?? []).map((a) => `<${a.name}>`)].join(" ");
     const examples = spec.examples && spec.examples.length > 0 ? spec.examples : [usage];
@@ -59,6 +61,7 @@ export async function vendorGroup(parent: CommandContext, vendor: Vendor, args: 
 
 async function runSpec(parent: CommandContext, io: Io, vendor: Vendor, spec: VendorCommand, command: Command): Promise<number> {
   const options = command.opts();
+  if (options.json === true && options.csv === true) throw new UsageError("Choose one of --json and --csv.", { field: "--json" });
   const format: Format = options.csv ? "csv" : spec.human && options.json !== true ? "table" : "json";
   const ctx = new CommandContext(io, parent.global, format, { raw: options.raw === true, argv: parent.argv });
   try {

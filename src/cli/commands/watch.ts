@@ -1,75 +1,125 @@
 import { realSleep } from "../../core/clock.js";
+import type { Vendor } from "../../model/types.js";
 import type { CommandContext } from "../context.js";
 import { parseDuration } from "../duration.js";
-import { describeError, ExitCode } from "../errors.js";
-import { formatAge, formatCents, formatFraction, formatWatts } from "../output/format.js";
+import { ExitCode } from "../errors.js";
+import { formatAge, formatFraction, formatWatts } from "../output/format.js";
 import { renderTable } from "../output/output.js";
 import type { VendorSession } from "../vendors/types.js";
 import { parseVendorList } from "./config.js";
-import { FLOW_COLUMNS } from "./status.js";
-import { failureRow, listSystems, readFlow, type FlowRow, type SystemEntry } from "./systems.js";
+import { FLOW_COLUMNS, flowJson, priceLine, readPriceNow, type PriceNow } from "./status.js";
+import { failureRow, readFlow, type FlowRow, type SystemEntry } from "./systems.js";
 
 const HIDE_CURSOR = "\x1b[?25l";
 const SHOW_CURSOR = "\x1b[?25h";
 const HOME_CLEAR = "\x1b[H\x1b[2J";
+/** How often a vendor that could not connect or list its systems is tried again. */
+const RETRY_MS = 60_000;
+const STALE_AFTER_MS = 15 * 60_000;
 
 interface VendorTrack {
-  session: VendorSession;
-  entries: SystemEntry[];
+  vendor: Vendor;
+  session: VendorSession | null;
+  /** The vendor's systems, once listed (null: not yet, or listing failed). */
+  entries: SystemEntry[] | null;
   intervalMs: number;
   dueAt: number;
   rows: FlowRow[];
+  /** Whether this vendor is the price feed. */
+  prices: boolean;
 }
 
 /**
  * A live view. Each vendor refreshes on its own schedule: never faster than `--interval`, and
  * never faster than its rate budget allows for the number of systems it has (AlphaESS pacing,
- * Amber's 50 requests per 300 s). On a terminal the view is redrawn in place with the cursor
+ * Amber's 50 requests per 300 s). The budget is asked again after every refresh (Amber's limiter
+ * learns the window from the responses). A vendor that failed to connect or to list its systems
+ * is tried again once a minute. On a terminal the view is redrawn in place with the cursor
  * hidden; otherwise each refresh prints plain lines. Ctrl-C exits with code 0 and the cursor back.
  */
-export async function watch(ctx: CommandContext, opts: { interval?: string; once?: boolean; count?: number; vendor?: string }): Promise<number> {
+export async function watch(
+  ctx: CommandContext,
+  opts: { interval?: string; once?: boolean; count?: number; vendor?: string; /** Not a flag: tests retry sooner. */ retryMs?: number },
+): Promise<number> {
   const only = parseVendorList(opts.vendor, "--vendor");
   const requestedMs = parseDuration(opts.interval ?? "30s", "--interval");
   const maxDraws = opts.once ? 1 : (opts.count ?? Infinity);
-  const { entries, failures } = await listSystems(ctx, only);
-  const { sessions } = await ctx.sessions(only);
+  const retryMs = opts.retryMs ?? RETRY_MS;
+  const { sessions, failures } = await ctx.sessions(only);
   const tty = ctx.io.stdout.isTTY === true && ctx.out.format === "table";
-  const tracks: VendorTrack[] = sessions.map((session) => {
-    const mine = entries.filter((e) => e.session === session);
-    return { session, entries: mine, intervalMs: Math.max(requestedMs, session.refreshIntervalMs(mine.length)), dueAt: 0, rows: [] };
-  });
-  const amber = sessions.find((s) => s.pricesAhead);
-  let priceLine = "";
+  const plugins = await ctx.plugins();
+  const isPriceFeed = (vendor: Vendor) => plugins.find((p) => p.name === vendor)?.provides.prices === true;
+  const tracks: VendorTrack[] = [
+    ...sessions.map((session) => ({ vendor: session.vendor, session, entries: null, intervalMs: requestedMs, dueAt: 0, rows: [], prices: false })),
+    ...failures.map((f) => ({ vendor: f.vendor, session: null, entries: null, intervalMs: retryMs, dueAt: Date.now() + retryMs, rows: [failureRow(f)], prices: false })),
+  ];
+  // One price feed: the first one.
+  const feed = tracks.find((t) => isPriceFeed(t.vendor));
+  if (feed) feed.prices = true;
+  let price: PriceNow | null = null;
+  let priceError: string | null = null;
 
   const abort = new AbortController();
   const removeHandler = ctx.io.onInterrupt(() => abort.abort());
-  if (tty) ctx.io.stdout.write(HIDE_CURSOR);
+
+  /** Connects (again), lists (again) and reads one vendor; never throws unless interrupted. */
+  const refresh = async (t: VendorTrack): Promise<void> => {
+    if (!t.session) {
+      const again = await ctx.sessions([t.vendor]).catch((error: unknown) => ({ sessions: [], failures: [{ vendor: t.vendor, error }] }));
+      t.session = again.sessions[0] ?? null;
+      if (!t.session) {
+        t.rows = again.failures.map(failureRow);
+        t.dueAt = Date.now() + retryMs;
+        return;
+      }
+    }
+    const session = t.session;
+    if (!t.entries) {
+      try {
+        t.entries = (await session.systems()).map((system) => ({ session, system }));
+      } catch (error) {
+        if (abort.signal.aborted) throw error;
+        t.rows = [failureRow({ vendor: t.vendor, error })];
+        t.dueAt = Date.now() + retryMs;
+        return;
+      }
+    }
+    t.rows = await Promise.all(t.entries.map((e) => readFlow(e, STALE_AFTER_MS, abort.signal)));
+    if (t.prices) ({ price, priceError } = await readPriceNow(session));
+    // The budget after this refresh (Amber's limiter knows its window only from responses).
+    t.intervalMs = Math.max(requestedMs, session.refreshIntervalMs(t.entries.length));
+    t.dueAt = Date.now() + t.intervalMs;
+  };
+
+  if (tty) ctx.out.write(HIDE_CURSOR);
   let draws = 0;
   try {
     while (draws < maxDraws && !abort.signal.aborted) {
       const now = Date.now();
-      const due = tracks.filter((t) => t.dueAt <= now);
-      await Promise.all(
-        due.map(async (t) => {
-          t.rows = await Promise.all(t.entries.map((e) => readFlow(e, 15 * 60_000, abort.signal).catch((error: unknown) => errorRow(e, error))));
-          if (t.session === amber) priceLine = await readPrice(t.session);
-          t.dueAt = Date.now() + t.intervalMs;
-        }),
-      );
+      try {
+        await Promise.all(tracks.filter((t) => t.dueAt <= now).map(refresh));
+      } catch (error) {
+        // readFlow only throws when interrupted: Ctrl-C during a refresh.
+        if (abort.signal.aborted) break;
+        throw error;
+      }
       if (abort.signal.aborted) break;
       draws++;
-      const rows = [...tracks.flatMap((t) => t.rows), ...failures.map(failureRow)];
+      const rows = tracks.flatMap((t) => t.rows);
+      const line = priceLine(price, priceError, ctx.out.c);
       if (ctx.out.isJson) {
-        ctx.out.jsonLine({ at: new Date().toISOString(), systems: rows.map((r) => ({ vendor: r.vendor, device: r.device, flow: r.flow, ageS: r.ageMs === null ? null : Math.round(r.ageMs / 1000), error: r.error })), price: priceLine || null });
+        ctx.out.jsonLine({ at: new Date().toISOString(), systems: rows.map(flowJson), price, priceError });
       } else if (tty) {
-        const budget = tracks.map((t) => `${t.session.budgetNote?.() ?? t.session.vendor}; refresh every ${formatAge(t.intervalMs)}`).join("\n");
-        ctx.io.stdout.write(
-          `${HOME_CLEAR}${ctx.out.c.bold(`openpower watch — ${new Date().toLocaleTimeString("en-GB", { hour12: false })}`)}  (Ctrl-C to quit)\n${renderTable(FLOW_COLUMNS, rows, ctx.out.c, ctx.io.stdout.columns)}\n${priceLine}\n${ctx.out.c.dim(budget)}\n`,
+        const budget = tracks
+          .map((t) => (t.session ? `${t.session.budgetNote?.() ?? t.vendor}; refresh every ${formatAge(t.intervalMs)}` : `${t.vendor}: not connected; trying again every ${formatAge(retryMs)}`))
+          .join("\n");
+        ctx.out.write(
+          `${HOME_CLEAR}${ctx.out.c.bold(`openpower watch — ${new Date().toLocaleTimeString("en-GB", { hour12: false })}`)}  (Ctrl-C to quit)\n${renderTable(FLOW_COLUMNS, rows, ctx.out.c, ctx.io.stdout.columns)}\n${line ?? ""}\n${ctx.out.c.dim(budget)}\n`,
         );
       } else {
         const stamp = new Date().toISOString();
         for (const r of rows) ctx.out.print(`${stamp} ${plainLine(r)}`);
-        if (priceLine) ctx.out.print(`${stamp} ${priceLine}`);
+        if (line) ctx.out.print(`${stamp} ${line}`);
       }
       if (draws >= maxDraws) break;
       const next = Math.min(...tracks.map((t) => t.dueAt));
@@ -81,25 +131,9 @@ export async function watch(ctx: CommandContext, opts: { interval?: string; once
     }
   } finally {
     removeHandler();
-    if (tty) ctx.io.stdout.write(`${SHOW_CURSOR}\n`);
+    if (tty) ctx.out.write(`${SHOW_CURSOR}\n`);
   }
   return ExitCode.ok;
-}
-
-function errorRow(entry: SystemEntry, error: unknown): FlowRow {
-  return { vendor: entry.system.vendor, device: entry.system.id, flow: null, ageMs: null, stale: false, error: describeError(error).replace(/^error: /, "") };
-}
-
-async function readPrice(session: VendorSession): Promise<string> {
-  try {
-    const intervals = await session.pricesAhead!(0.5);
-    const general = intervals.find((i) => i.channel === "general" && i.kind === "current") ?? intervals.find((i) => i.channel === "general");
-    const feedIn = intervals.find((i) => i.channel === "feedIn" && i.kind === "current");
-    if (!general) return "amber: no current price";
-    return `amber: buy ${formatCents(general.perKwhCents)}/kWh (${general.descriptor})${feedIn ? `, feed-in earns ${formatCents(feedIn.perKwhCents === 0 ? 0 : -feedIn.perKwhCents)}/kWh` : ""}, renewables ${Math.round(general.renewablesPct)} %`;
-  } catch (error) {
-    return `amber: ${describeError(error).replace(/^error: /, "")}`;
-  }
 }
 
 /** One line per system for logs: "alphaess:SN pv=1.20 kW load=850 W grid=-350 W battery=0 W soc=85 % age=12 s". */

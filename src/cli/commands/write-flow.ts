@@ -1,7 +1,11 @@
-import { appendAudit } from "../audit-log.js";
+import { ConnectionError, RateLimitError, ValidationError } from "../../core/errors/index.js";
+import { diffFields } from "../../model/helpers.js";
+import type { FieldChange, Vendor } from "../../model/types.js";
+import { appendAudit, type AuditEntry } from "../audit-log.js";
 import type { CommandContext } from "../context.js";
-import { confirmWrite } from "../prompt.js";
-import type { Vendor } from "../../model/types.js";
+import { describeCause } from "../errors.js";
+import { formatValue } from "../output/format.js";
+import { assertCanConfirm, confirmWrite } from "../prompt.js";
 
 export interface WriteOutcome {
   /** The endpoint, register or operation written. */
@@ -11,6 +15,8 @@ export interface WriteOutcome {
   before: unknown;
   after: unknown;
   readBack: unknown;
+  /** The fields the write changes, for the preview (default: the differences of `before` and `after`). */
+  changes?: FieldChange[];
 }
 
 export interface WriteSpec<R> {
@@ -18,59 +24,97 @@ export interface WriteSpec<R> {
   device: string;
   /** What will happen, as a question's subject: "Start charging on EV charger SN123". */
   description: string;
+  /** The endpoint or operation, for the audit log when the write fails before there is a result. */
+  target: string;
   /** What was asked for, for the audit log. */
   request: unknown;
   dryRun: boolean;
   yes: boolean | undefined;
+  /**
+   * Whether `send(true)` is a dry run that shows what would change (it reads the current state).
+   * Then, when the user is asked, the change is shown first. Default true.
+   */
+  preview?: boolean;
   send(dryRun: boolean): Promise<R>;
   outcome(result: R): WriteOutcome;
 }
 
 /**
- * The one path every single write from the CLI takes: ask (unless --yes or --dry-run), send,
- * and append the outcome to the audit log, including failures (a write that may have reached the
- * device is worth recording).
+ * The one path every single write from the CLI takes. With `--dry-run`: the dry run, nothing
+ * else. Otherwise, unless `--yes`: a dry run first to show what would change, then the question;
+ * then the write, and its outcome appended to the audit log, including failures (a write that may
+ * have reached the device is worth recording).
  */
 export async function performWrite<R>(ctx: CommandContext, spec: WriteSpec<R>): Promise<R> {
-  if (!spec.dryRun) await confirmWrite(ctx.io, `${spec.description}?`, spec.yes);
+  if (spec.dryRun) return spec.send(true);
+  let preview: WriteOutcome | undefined;
+  if (!spec.yes) {
+    // Refuse before the preview's reads: without a terminal nobody could answer the question.
+    assertCanConfirm(ctx.io);
+    if (spec.preview !== false) {
+      preview = spec.outcome(await spec.send(true));
+      printPreview(ctx, spec.description, preview);
+    }
+    await confirmWrite(ctx.io, `${spec.description}?`, false);
+  }
   let result: R;
   try {
-    result = await spec.send(spec.dryRun);
+    result = await spec.send(false);
   } catch (error) {
-    if (!spec.dryRun) {
-      appendAudit(ctx.paths.auditLog, {
-        time: new Date().toISOString(),
-        command: commandLine(ctx),
-        vendor: spec.vendor,
-        device: spec.device,
-        request: spec.request,
-        dryRun: false,
-        before: null,
-        after: null,
-        readBack: null,
-        taken: [{ target: spec.description, sent: false, taken: null, error: error instanceof Error ? error.message : String(error) }],
-        ok: false,
-      });
-    }
-    throw error;
-  }
-  if (!spec.dryRun) {
-    const o = spec.outcome(result);
-    appendAudit(ctx.paths.auditLog, {
-      time: new Date().toISOString(),
-      command: commandLine(ctx),
+    const target = preview?.target ?? spec.target;
+    auditWrite(ctx, {
       vendor: spec.vendor,
       device: spec.device,
       request: spec.request,
-      dryRun: false,
-      before: { [o.target]: o.before },
-      after: { [o.target]: o.after },
-      readBack: { [o.target]: o.readBack },
-      taken: [{ target: o.target, sent: o.sent, taken: o.taken }],
-      ok: o.sent === true && o.taken !== false,
+      before: preview ? { [target]: preview.before } : null,
+      after: preview ? { [target]: preview.after } : null,
+      readBack: null,
+      taken: [{ target, sent: sentAfter(error), taken: null, error: describeCause(error) }],
+      ok: false,
     });
+    throw error;
   }
+  const o = spec.outcome(result);
+  auditWrite(ctx, {
+    vendor: spec.vendor,
+    device: spec.device,
+    request: spec.request,
+    before: { [o.target]: o.before },
+    after: { [o.target]: o.after },
+    readBack: { [o.target]: o.readBack },
+    taken: [{ target: o.target, sent: o.sent, taken: o.taken }],
+    ok: o.sent === true && o.taken !== false,
+  });
   return result;
+}
+
+/** What is shown before the question: each field before → after (on stderr, with the question). */
+function printPreview(ctx: CommandContext, description: string, o: WriteOutcome): void {
+  const { c } = ctx.out;
+  const changes = o.changes ?? diffFields(o.before, o.after);
+  ctx.out.note(`${c.bold(description)}: ${o.target}`);
+  if (changes.length === 0) ctx.out.note("  (no field changes: the device reports these values already)");
+  for (const ch of changes) ctx.out.note(`  ${ch.field}: ${c.red(formatValue(ch.before))} → ${c.green(formatValue(ch.after))}`);
+}
+
+/**
+ * Whether a write that threw may have reached the device: false when it was refused before
+ * sending (validation, our own rate limit, a connection that never opened), the error's own word
+ * for a connection error, and null (unknown) for anything else, e.g. a timeout.
+ */
+export function sentAfter(error: unknown): boolean | null {
+  if (error instanceof ConnectionError) return error.sent;
+  if (error instanceof ValidationError) return false;
+  if (error instanceof RateLimitError && error.local) return false;
+  return null;
+}
+
+/**
+ * Appends one entry to the audit log, stamped with one clock (this machine's: the log is ordered
+ * by when things were done here) and the command line (secrets removed by the log).
+ */
+export function auditWrite(ctx: CommandContext, entry: Omit<AuditEntry, "time" | "command" | "user" | "host" | "dryRun">): AuditEntry {
+  return appendAudit(ctx.paths.auditLog, { time: new Date().toISOString(), command: commandLine(ctx), dryRun: false, ...entry });
 }
 
 export function commandLine(ctx: CommandContext): string {

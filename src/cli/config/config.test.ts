@@ -4,6 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigurationError } from "../../core/errors/index.js";
+import { DEFAULT_BASE_URL } from "../../powertrack/auth/auth-manager.js";
+import { UsageError } from "../errors.js";
+import { POWERTRACK_DEFAULT_BASE_URL, VENDOR_SETTINGS } from "./vendor-settings.js";
 import { redact } from "../../core/redact.js";
 import { parseDotenv } from "./dotenv.js";
 import { loadConfig, type ConfigInputs } from "./load.js";
@@ -98,9 +101,32 @@ describe("loadConfig", () => {
     if (process.platform !== "win32") expect(config.warnings.join("\n")).toMatch(/readable by others \(mode 644\): run "chmod 600/);
   });
 
-  it("rejects --set for unknown settings and malformed pairs", () => {
+  it("rejects --set for unknown settings, malformed pairs and wrong values as usage errors", () => {
     expect(() => loadConfig(inputs({ overrides: ["amber.tokn=x"] }))).toThrow(/no such setting \(known keys of \[amber\]: token, site\)/);
     expect(() => loadConfig(inputs({ overrides: ["amber"] }))).toThrow(/--set expects section.key=value/);
+    for (const override of ["amber.tokn=x", "amber", "goodwe.port=abc", "goodwe.protocol=http"]) {
+      expect(() => loadConfig(inputs({ overrides: [override] })), override).toThrow(UsageError);
+    }
+    // The same value from the environment is a configuration error (exit 1), not a usage error.
+    expect(() => loadConfig(inputs({ env: { OPENPOWER_GOODWE_PORT: "abc" } }))).toThrow(ConfigurationError);
+    expect(() => loadConfig(inputs({ env: { OPENPOWER_GOODWE_PORT: "abc" } }))).not.toThrow(UsageError);
+  });
+
+  it("a setting's envGuard refuses environment values; the refusal is reported per section, and only when nothing above set the value", () => {
+    const sections: SectionSpec[] = [{ name: "powertrack", title: "PowerTrack", settings: VENDOR_SETTINGS.powertrack }];
+    writeFileSync(join(dir, "config.toml"), '[powertrack]\nbaseUrl = "http://127.0.0.1:4000"\n', { mode: 0o600 });
+    const refused = loadConfig(inputs({ sections, env: { BASE_URL: "https://evil.example" } }));
+    expect(refused.sections.powertrack).toEqual({ baseUrl: "http://127.0.0.1:4000" });
+    expect(refused.sources["powertrack.baseUrl"]).toBe("config file");
+    expect(refused.ignored.powertrack).toEqual([expect.stringMatching(/^BASE_URL=https:\/\/evil\.example is ignored/)]);
+    expect(refused.warnings).toEqual([]);
+    const taken = loadConfig(inputs({ sections, env: { BASE_URL: "https://apps.alsoenergy.com/" } }));
+    expect(taken.sources["powertrack.baseUrl"]).toBe("env BASE_URL");
+    expect(taken.ignored).toEqual({});
+    const overridden = loadConfig(inputs({ sections, env: { BASE_URL: "https://evil.example", OPENPOWER_POWERTRACK_BASE_URL: "http://127.0.0.1:5000" } }));
+    expect(overridden.sections.powertrack).toEqual({ baseUrl: "http://127.0.0.1:5000" });
+    expect(overridden.ignored).toEqual({});
+    expect(POWERTRACK_DEFAULT_BASE_URL).toBe(DEFAULT_BASE_URL);
   });
 });
 

@@ -3,8 +3,9 @@ import { isAbsolute, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { ConfigurationError } from "../../core/errors/index.js";
 import { registerSecret } from "../../core/redact.js";
+import { UsageError } from "../errors.js";
 import { readDotenv } from "./dotenv.js";
-import type { SectionSpec, SectionValues, SettingSource, SettingSpec, SettingValue } from "./settings.js";
+import { parseBoolean, type SectionSpec, type SectionValues, type SettingSource, type SettingSpec, type SettingValue } from "./settings.js";
 
 export interface ConfigInputs {
   /** The config file path; it may not exist. */
@@ -29,10 +30,13 @@ export interface ResolvedConfig {
   sections: Record<string, SectionValues>;
   /** "section.key" → where the value came from. */
   sources: Record<string, SettingSource>;
-  /** The `.env` values (for vendors that read further variables themselves). */
-  dotenv: Record<string, string>;
   /** Things the user should fix but that do not stop the command (unknown keys, loose file mode). */
   warnings: string[];
+  /**
+   * Per section, environment values refused by a setting's `envGuard`, as warnings: shown when the
+   * vendor is used (a stray variable must not nag users of other vendors).
+   */
+  ignored: Record<string, string[]>;
 }
 
 /**
@@ -42,6 +46,8 @@ export interface ResolvedConfig {
  */
 export function loadConfig(inputs: ConfigInputs): ResolvedConfig {
   const warnings: string[] = [];
+  const ignored: Record<string, string[]> = {};
+  const refusals: { section: string; key: string; layer: "dotenv" | "env"; warning: string }[] = [];
   const { data: fileData, exists } = readConfigFile(inputs.file, inputs.fileRequired);
   const envFile = inputs.envFile ? (isAbsolute(inputs.envFile) ? inputs.envFile : resolve(inputs.cwd, inputs.envFile)) : resolve(inputs.cwd, ".env");
   const dotenv = inputs.fileOnly ? {} : readDotenv(envFile, inputs.envFile !== undefined);
@@ -73,7 +79,13 @@ export function loadConfig(inputs: ConfigInputs): ResolvedConfig {
     for (const setting of spec.settings) {
       for (const layer of ["dotenv", "env"] as const) {
         const source = inputs.fileOnly ? {} : layer === "env" ? inputs.env : dotenv;
-        const name = (setting.env ?? []).find((n) => source[n] !== undefined && source[n] !== "");
+        const name = (setting.env ?? []).find((n) => {
+          const value = source[n];
+          if (value === undefined || value === "") return false;
+          const refused = setting.envGuard?.(n, value);
+          if (refused !== undefined) refusals.push({ section: spec.name, key: setting.key, layer, warning: `${refused}${layer === "dotenv" ? ` (from ${envFile})` : ""}` });
+          return refused === undefined;
+        });
         if (name === undefined) continue;
         const where: SettingSource = layer === "env" ? `env ${name}` : `.env ${name}`;
         set(sections, sources, spec.name, setting, coerce(source[name]!, setting, name), where);
@@ -82,16 +94,24 @@ export function loadConfig(inputs: ConfigInputs): ResolvedConfig {
   }
 
   for (const override of inputs.fileOnly ? [] : inputs.overrides) {
+    // A mistake here is on the command line: a usage error (exit 2), like any wrong option.
     const match = /^([a-z]+)\.([A-Za-z]+)=(.*)$/s.exec(override);
-    if (!match) throw new ConfigurationError(`--set expects section.key=value (for example --set amber.site=01ABC...), got ${JSON.stringify(override)}.`, { setting: "--set" });
+    if (!match) throw new UsageError(`--set expects section.key=value (for example --set amber.site=01ABC...), got ${JSON.stringify(override)}.`, { field: "--set" });
     const [, sectionName, key, value] = match as unknown as [string, string, string, string];
     const spec = known.get(sectionName);
     const setting = spec?.settings.find((s) => s.key === key);
     if (!spec || !setting) {
       const hint = spec ? `known keys of [${sectionName}]: ${spec.settings.map((s) => s.key).join(", ")}` : `known sections: ${[...known.keys()].join(", ")}`;
-      throw new ConfigurationError(`--set ${sectionName}.${key}: no such setting (${hint}).`, { setting: `${sectionName}.${key}` });
+      throw new UsageError(`--set ${sectionName}.${key}: no such setting (${hint}).`, { field: "--set" });
     }
-    set(sections, sources, sectionName, setting, coerce(value, setting, `--set ${sectionName}.${key}`), "--set");
+    set(sections, sources, sectionName, setting, coerce(value, setting, `--set ${sectionName}.${key}`, "usage"), "--set");
+  }
+
+  // A refused value matters only when nothing above it set the setting anyway.
+  for (const r of refusals) {
+    const source = sources[`${r.section}.${r.key}`];
+    if (source === "--set" || (r.layer === "dotenv" && source?.startsWith("env "))) continue;
+    (ignored[r.section] ??= []).push(r.warning);
   }
 
   if (exists && hasSecretInFile(fileData, inputs.sections)) {
@@ -100,10 +120,10 @@ export function loadConfig(inputs: ConfigInputs): ResolvedConfig {
       warnings.push(`${inputs.file} holds secrets and is readable by others (mode ${mode.toString(8)}): run "chmod 600 ${inputs.file}".`);
     }
   }
-  return { file: inputs.file, fileExists: exists, sections, sources, dotenv, warnings };
+  return { file: inputs.file, fileExists: exists, sections, sources, warnings, ignored };
 }
 
-function readConfigFile(file: string, required: boolean): { data: Record<string, unknown>; exists: boolean } {
+export function readConfigFile(file: string, required: boolean): { data: Record<string, unknown>; exists: boolean } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -151,19 +171,23 @@ function fromFile(raw: unknown, path: string, setting: SettingSpec, file: string
   return raw as SettingValue;
 }
 
-/** A value given as text (environment, .env, --set, prompts) converted to the setting's type. */
-export function coerce(text: string, setting: SettingSpec, where: string): SettingValue {
+/**
+ * A value given as text (environment, .env, --set, flags, prompts) converted to the setting's type.
+ * A wrong value is a ConfigurationError, or with `kind: "usage"` (a command-line flag) a UsageError.
+ */
+export function coerce(text: string, setting: SettingSpec, where: string, kind: "config" | "usage" = "config"): SettingValue {
   const value = text.trim();
+  const wrong = (message: string) => (kind === "usage" ? new UsageError(message, { field: where }) : new ConfigurationError(message, { setting: where }));
   switch (setting.type ?? "string") {
     case "number": {
       const n = Number(value);
-      if (value === "" || !Number.isFinite(n)) throw new ConfigurationError(`${where} must be a number, got ${JSON.stringify(value)}.`, { setting: where });
+      if (value === "" || !Number.isFinite(n)) throw wrong(`${where} must be a number, got ${JSON.stringify(value)}.`);
       return n;
     }
     case "boolean": {
-      if (/^(1|true|yes|on)$/i.test(value)) return true;
-      if (/^(0|false|no|off)$/i.test(value)) return false;
-      throw new ConfigurationError(`${where} must be true or false, got ${JSON.stringify(value)}.`, { setting: where });
+      const b = parseBoolean(value);
+      if (b === undefined) throw wrong(`${where} must be true or false, got ${JSON.stringify(value)}.`);
+      return b;
     }
     case "list":
       return value
@@ -171,9 +195,7 @@ export function coerce(text: string, setting: SettingSpec, where: string): Setti
         .map((v) => v.trim())
         .filter((v) => v !== "");
     default:
-      if (setting.choices && !setting.choices.includes(value)) {
-        throw new ConfigurationError(`${where} must be one of ${setting.choices.join(", ")}, got ${JSON.stringify(value)}.`, { setting: where });
-      }
+      if (setting.choices && !setting.choices.includes(value)) throw wrong(`${where} must be one of ${setting.choices.join(", ")}, got ${JSON.stringify(value)}.`);
       return setting.secret ? text : value;
   }
 }

@@ -15,6 +15,11 @@ export interface SettingSpec {
   example?: string;
   /** Asked by `openpower config init`. */
   init?: boolean;
+  /**
+   * Checks a value found in an environment variable or `.env` (not the config file or `--set`):
+   * returns a warning to ignore it, or undefined to take it.
+   */
+  envGuard?(name: string, value: string): string | undefined;
 }
 
 export type SettingValue = string | number | boolean | string[];
@@ -27,4 +32,12 @@ export interface SectionSpec {
   name: string;
   title: string;
   settings: readonly SettingSpec[];
+}
+
+/** "1/true/yes/on" → true, "0/false/no/off" → false, anything else → undefined (any case). */
+export function parseBoolean(text: string): boolean | undefined {
+  const value = text.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(value)) return true;
+  if (["0", "false", "no", "off"].includes(value)) return false;
+  return undefined;
 }

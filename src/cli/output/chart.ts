@@ -1,4 +1,5 @@
 import asciichart from "asciichart";
+import { earningsPerKwhCents } from "../../model/helpers.js";
 import type { PriceInterval } from "../../model/types.js";
 
 export interface ChartOptions {
@@ -31,7 +32,7 @@ export function priceChart(intervals: readonly PriceInterval[], options: ChartOp
     return fillGaps(out);
   };
   const series: number[][] = [sample(general, (i) => i.perKwhCents)];
-  if (feedIn.length > 0) series.push(sample(feedIn, (i) => (i.perKwhCents === 0 ? 0 : -i.perKwhCents)));
+  if (feedIn.length > 0) series.push(sample(feedIn, earningsPerKwhCents));
   const chart = asciichart.plot(series, {
     height: options.height ?? 10,
     colors: options.color ? [asciichart.yellow, asciichart.green] : undefined,

@@ -4,7 +4,7 @@ import { AuthenticationError, ConfigurationError, NotFoundError, OpenPowerError,
 import { registerSecret } from "../../core/redact.js";
 import type { PriceInterval } from "../../model/types.js";
 import { parseDuration } from "../duration.js";
-import { describeError, ExitCode, exitCodeFor, PartialFailure, UsageError } from "../errors.js";
+import { describeCause, describeError, ExitCode, exitCodeFor, PartialFailure, UsageError } from "../errors.js";
 import { fakeIo } from "../test-support/fake-io.js";
 import { ANSI_RE } from "../test-support/run-cli.js";
 import { priceChart } from "./chart.js";
@@ -44,10 +44,9 @@ describe("Output", () => {
     expect(JSON.parse(json.stdout())).toEqual({ rows: [{ name: "a, with comma", w: 1500, at: "2024-05-01T00:00:00.000Z" }, { name: 'b "quoted"', w: null, at: "2024-05-01T00:05:00.000Z" }] });
   });
 
-  it("keeps notes on stderr and people's lines out of JSON", () => {
+  it("keeps notes on stderr, out of JSON", () => {
     const f = fakeIo();
     const out = new Output(f.io, "json", false);
-    out.line("for people");
     out.note("progress");
     out.json({ ok: true });
     expect(JSON.parse(f.stdout())).toEqual({ ok: true });
@@ -116,6 +115,20 @@ describe("errors", () => {
     expect(describeError(error, { debug: true })).toContain("at ");
     expect(describeError(new Error("boom"))).toMatch(/^error: boom\. Run again with --debug/);
     expect(describeError(new OpenPowerError("alphaess said no", { vendor: "alphaess" }))).toBe("error: alphaess said no");
+  });
+
+  it('leaves ".." inside a message alone and only avoids a doubled final full stop', () => {
+    expect(describeError(new Error("cannot open ../x"))).toMatch(/^error: cannot open \.\.\/x\. Run again/);
+    expect(describeError(new Error("range 0..1 exceeded"))).toMatch(/^error: range 0\.\.1 exceeded\. Run again/);
+    expect(describeError(new Error("ends with a stop."))).toMatch(/^error: ends with a stop\. Run again/);
+    const enoent = Object.assign(new Error("ENOENT: no such file, open '../a..b'"), { code: "ENOENT" });
+    expect(describeError(enoent)).toBe("error: ENOENT: no such file, open '../a..b'. Check the path.");
+  });
+
+  it("describeCause drops the prefix and names the vendor once", () => {
+    expect(describeCause(new OpenPowerError("the token was refused"), { vendor: "amber" })).toBe("amber: the token was refused");
+    expect(describeCause(new OpenPowerError("amber refused the token", { vendor: "amber" }), { vendor: "amber" })).toBe("amber refused the token");
+    expect(describeCause(new Error("boom"), { vendor: "goodwe" })).toMatch(/^goodwe: boom\. Run again/);
   });
 });
 

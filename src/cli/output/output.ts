@@ -38,15 +38,17 @@ export class Output {
     return this.format === "json";
   }
 
-  /** A line for people on stdout (suppressed in JSON and CSV modes, which carry only data). */
-  line(text = ""): void {
-    if (this.format !== "table") return;
-    this.io.stdout.write(`${redact(text)}\n`);
-  }
-
   /** A line on stdout whatever the format (used by commands whose output is text by nature). */
   print(text = ""): void {
     this.io.stdout.write(`${redact(text)}\n`);
+  }
+
+  /**
+   * Text on stdout exactly as given (no newline added), secrets redacted: terminal control
+   * sequences and whole-screen redraws (`watch`).
+   */
+  write(text: string): void {
+    this.io.stdout.write(redact(text));
   }
 
   /** A note for people on stderr: progress, hints, warnings. Never mixed into data. */

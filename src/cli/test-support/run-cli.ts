@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +39,46 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
       },
     );
   });
+}
+
+/** A running `openpower` subprocess, for commands that run until interrupted (watch, sim). */
+export interface CliProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when stdout matches. */
+  waitForOutput(pattern: RegExp): Promise<void>;
+  /** The exit code (or the signal's name when killed by one). */
+  exited: Promise<number | string>;
+}
+
+export function spawnCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): CliProcess {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { PATH: process.env.PATH ?? "", TZ: "Australia/Sydney", ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+    for (const w of waiters.splice(0)) {
+      if (w.pattern.test(out)) w.resolve();
+      else waiters.push(w);
+    }
+  });
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
+  const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    waitForOutput: (pattern) =>
+      pattern.test(out)
+        ? Promise.resolve()
+        : Promise.race([
+            new Promise<void>((resolve) => waiters.push({ pattern, resolve })),
+            exited.then((code) => Promise.reject(new Error(`openpower ${args.join(" ")} exited (${code}) before printing ${pattern}\nstderr: ${err}`))),
+          ]),
+    exited,
+  };
 }
 
 /** A temporary home for one test file: config file, data dir, cwd; removed by `cleanup`. */

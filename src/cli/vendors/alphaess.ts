@@ -1,22 +1,13 @@
 import { readFileSync } from "node:fs";
-import type { AlphaESS, AlphaEssWriteResult, WeeklyScheduleInput } from "../../alphaess/index.js";
-import type { EnergySystem } from "../../model/types.js";
-import type { SettingSpec } from "../config/settings.js";
+import type { AlphaESS, AlphaEssWriteEndpoint, AlphaEssWriteResult, WeeklyScheduleInput } from "../../alphaess/index.js";
+import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { performWrite } from "../commands/write-flow.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { boolArg, budgetIntervalMs, intArg, levelArg, optionalList, optionalNumber, optionalString, required, windowArg } from "./common.js";
+import { boolArg, budgetIntervalMs, intArg, levelArg, memo, optionalList, optionalNumber, optionalString, required, windowArg } from "./common.js";
 import type { EvChargerInfo, EvControl, EvWriteOutcome, VendorCommand, VendorPlugin, VendorSession } from "./types.js";
 
-const SETTINGS: readonly SettingSpec[] = [
-  { key: "appId", env: ["OPENPOWER_ALPHAESS_APP_ID"], secret: true, init: true, description: "developer AppID from open.alphaess.com (Developer Information)", example: "alpha73cf07876a2d789e" },
-  { key: "appSecret", env: ["OPENPOWER_ALPHAESS_APP_SECRET"], secret: true, init: true, description: "developer AppSecret" },
-  { key: "serial", env: ["OPENPOWER_ALPHAESS_SERIAL"], type: "list", init: true, description: "system serial number(s), comma-separated (empty: every system bound to the AppID)" },
-  { key: "timeZone", env: ["OPENPOWER_ALPHAESS_TIMEZONE"], init: true, description: "the systems' IANA time zone, e.g. Australia/Sydney (empty: this machine's)" },
-  { key: "baseUrl", env: ["OPENPOWER_ALPHAESS_BASE_URL"], description: "API base URL (default https://openapi.alphaess.com/api; a simulator's URL)" },
-  { key: "minIntervalMs", env: ["OPENPOWER_ALPHAESS_MIN_INTERVAL_MS"], type: "number", description: "minimum ms between two requests to one endpoint (default 1250)" },
-  { key: "writeCooldownMs", env: ["OPENPOWER_ALPHAESS_WRITE_COOLDOWN_MS"], type: "number", description: "minimum ms between two setting writes to one system (default 30000)" },
-];
+const SETTINGS = VENDOR_SETTINGS.alphaess;
 
 const HELP = "Get the AppID and AppSecret at https://open.alphaess.com (Developer Information).";
 const DEFAULT_MIN_INTERVAL_MS = 1250;
@@ -44,16 +35,31 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
     ...(writeCooldownMs === undefined ? {} : { writeCooldownMs }),
   });
   const configured = optionalList(section, "serial");
-  let serialsPromise: Promise<string[]> | undefined;
-  const serials = () => (serialsPromise ??= configured.length > 0 ? Promise.resolve(configured) : client.listSystems().then((list) => list.map((s) => s.serialNumber)));
-  let systemsPromise: Promise<EnergySystem[]> | undefined;
+  const serials = memo(async () => (configured.length > 0 ? configured : (await client.listSystems()).map((s) => s.serialNumber)));
+  const systems = memo(async () => (await serials()).map((sn) => client.system(sn)));
   const interval = minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
+  // Chargers do not move between systems: list each system's chargers once per session, so that
+  // `ev start` (status check, then the write) does not list them again for every step.
+  const chargerLists = new Map<string, () => ReturnType<AlphaESS["getEvChargerList"]>>();
+  const chargersOf = (sn: string) => {
+    let list = chargerLists.get(sn);
+    if (!list) chargerLists.set(sn, (list = memo(() => client.getEvChargerList({ serialNumber: sn }))));
+    return list();
+  };
+
+  async function systemOf(chargerSn: string): Promise<string> {
+    for (const sn of await serials()) {
+      if ((await chargersOf(sn)).some((c) => c.serialNumber === chargerSn)) return sn;
+    }
+    const { NotFoundError } = await import("../../core/errors/index.js");
+    throw new NotFoundError(`No AlphaESS system of this AppID has an EV charger ${chargerSn}. "openpower ev list" shows the chargers.`, { vendor: "alphaess" });
+  }
 
   const ev: EvControl = {
     async list() {
       const out: EvChargerInfo[] = [];
       for (const sn of await serials()) {
-        const chargers = await client.getEvChargerList({ serialNumber: sn });
+        const chargers = await chargersOf(sn);
         if (chargers.length === 0) continue;
         const currents = await client.getEvChargerCurrentDrawSettings({ serialNumber: sn });
         for (const charger of chargers) {
@@ -65,12 +71,9 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
     },
     async status(id) {
       const sn = await systemOf(id);
-      const [status, currents, chargers] = [
-        await client.getEvChargerStatus(id, { serialNumber: sn }),
-        await client.getEvChargerCurrentDrawSettings({ serialNumber: sn }),
-        await client.getEvChargerList({ serialNumber: sn }),
-      ];
-      const model = chargers.find((c) => c.serialNumber === id)?.model ?? null;
+      const status = await client.getEvChargerStatus(id, { serialNumber: sn });
+      const currents = await client.getEvChargerCurrentDrawSettings({ serialNumber: sn });
+      const model = (await chargersOf(sn)).find((c) => c.serialNumber === id)?.model ?? null;
       return { vendor: "alphaess", id, system: sn, model, status: status.state, currentLimitA: currents.currentLimitA, raw: { status: status.raw, currents: currents.raw } };
     },
     async start(id, { dryRun }) {
@@ -87,22 +90,13 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
     },
   };
 
-  async function systemOf(chargerSn: string): Promise<string> {
-    for (const sn of await serials()) {
-      const chargers = await client.getEvChargerList({ serialNumber: sn });
-      if (chargers.some((c) => c.serialNumber === chargerSn)) return sn;
-    }
-    const { NotFoundError } = await import("../../core/errors/index.js");
-    throw new NotFoundError(`No AlphaESS system of this AppID has an EV charger ${chargerSn}. "openpower ev list" shows the chargers.`, { vendor: "alphaess" });
-  }
-
   return {
     vendor: "alphaess",
     client,
     timeZone: client.timeZone,
     now: () => client.clock.now(),
     serials,
-    systems: () => (systemsPromise ??= serials().then((list) => list.map((sn) => client.system(sn)))),
+    systems,
     refreshIntervalMs(count) {
       // One getLastPowerData per system per refresh; the endpoint is paced account-wide.
       const paced = count * interval;
@@ -119,7 +113,7 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
 }
 
 function evOutcome(result: AlphaEssWriteResult<unknown>): EvWriteOutcome {
-  return { sent: result.sent, taken: result.taken, before: result.before, after: result.requested, readBack: result.readBack };
+  return { target: result.endpoint, sent: result.sent, taken: result.taken, before: result.before, after: result.requested, readBack: result.readBack };
 }
 
 // -------------------------------------------------------------------------------- command group
@@ -146,7 +140,7 @@ function client(session: VendorSession): AlphaESS {
 /** A write through the client: confirm, send (dry-run and verify as asked), audit. */
 async function write<T>(
   ctx: CommandContext,
-  session: VendorSession,
+  endpoint: AlphaEssWriteEndpoint,
   sn: string,
   options: Record<string, unknown>,
   description: string,
@@ -157,6 +151,7 @@ async function write<T>(
     vendor: "alphaess",
     device: sn,
     description: `${description} on AlphaESS system ${sn}`,
+    target: endpoint,
     request,
     dryRun: options.dryRun === true,
     yes: options.yes === true,
@@ -172,9 +167,12 @@ async function plainWrite<T>(ctx: CommandContext, sn: string, options: Record<st
     vendor: "alphaess",
     device: sn,
     description: `${description} for AlphaESS system ${sn}`,
+    target,
     request: { target },
     dryRun: false,
     yes: options.yes === true,
+    // The client has no dry run for binding: the question shows what is asked, not a diff.
+    preview: false,
     send: () => send(),
     outcome: (r) => ({ target, sent: true, taken: null, before: null, after: null, readBack: r }),
   });
@@ -247,7 +245,7 @@ const COMMANDS: readonly VendorCommand[] = [
       if (o.firstPeriod !== undefined) input.firstPeriod = windowArg(o.firstPeriod, "--first-period");
       if (o.secondPeriod !== undefined) input.secondPeriod = windowArg(o.secondPeriod, "--second-period");
       if (Object.keys(input).length === 0) throw new UsageError("Nothing to change: pass at least one of --stop-level, --use-grid, --first-period, --second-period.", { field: "--stop-level" });
-      return write(ctx, s, sn, o, "Change the grid-charge settings", input, (opts) => client(s).setChargingSettings(input, opts));
+      return write(ctx, "updateChargeConfigInfo", sn, o, "Change the grid-charge settings", input, (opts) => client(s).setChargingSettings(input, opts));
     },
   },
   {
@@ -279,7 +277,7 @@ const COMMANDS: readonly VendorCommand[] = [
       if (o.firstPeriod !== undefined) input.firstPeriod = windowArg(o.firstPeriod, "--first-period");
       if (o.secondPeriod !== undefined) input.secondPeriod = windowArg(o.secondPeriod, "--second-period");
       if (Object.keys(input).length === 0) throw new UsageError("Nothing to change: pass at least one of --stop-level, --time-control, --first-period, --second-period.", { field: "--stop-level" });
-      return write(ctx, s, sn, o, "Change the discharge settings", input, (opts) => client(s).setDischargingSettings(input, opts));
+      return write(ctx, "updateDisChargeConfigInfo", sn, o, "Change the discharge settings", input, (opts) => client(s).setDischargingSettings(input, opts));
     },
   },
   {
@@ -305,7 +303,7 @@ const COMMANDS: readonly VendorCommand[] = [
         throw new UsageError(`Cannot read ${o.file} as JSON: ${(error as Error).message}.`, { field: "--file" });
       }
       const sn = await serialFor(s, o);
-      return write(ctx, s, sn, o, "Replace the weekly schedule", input, (opts) => client(s).setWeeklySchedule(input, opts));
+      return write(ctx, "setTimeChargeBySn", sn, o, "Replace the weekly schedule", input, (opts) => client(s).setWeeklySchedule(input, opts));
     },
   },
   {
@@ -333,7 +331,7 @@ const COMMANDS: readonly VendorCommand[] = [
     run: async (s, a, o, ctx) => {
       const amps = intArg(a[0], "amps", 0, 1000);
       const sn = await serialFor(s, o);
-      return write(ctx, s, sn, o, `Set the EV current limit to ${amps} A`, { amps }, (opts) => client(s).setEvChargerCurrentDrawSettings(amps, opts));
+      return write(ctx, "setEvChargerCurrentsBySn", sn, o, `Set the EV current limit to ${amps} A`, { amps }, (opts) => client(s).setEvChargerCurrentDrawSettings(amps, opts));
     },
   },
   {
@@ -358,7 +356,7 @@ const COMMANDS: readonly VendorCommand[] = [
       const action = a[1];
       if (action !== "start" && action !== "stop") throw new UsageError(`action must be start or stop, got ${JSON.stringify(action)}.`, { field: "action" });
       const sn = await serialFor(s, o);
-      return write(ctx, s, sn, o, `${action === "start" ? "Start" : "Stop"} charging on EV charger ${a[0]}`, { charger: a[0], action }, (opts) => client(s).controlEvCharger(a[0]!, action === "start", opts));
+      return write(ctx, "remoteControlEvCharger", sn, o, `${action === "start" ? "Start" : "Stop"} charging on EV charger ${a[0]}`, { charger: a[0], action }, (opts) => client(s).controlEvCharger(a[0]!, action === "start", opts));
     },
   },
   {
@@ -408,6 +406,7 @@ export const plugin: VendorPlugin = {
   name: "alphaess",
   title: "AlphaESS",
   settings: SETTINGS,
+  provides: { systems: true, batterySchedule: true, ev: true, prices: false },
   isConfigured: (section) => section !== undefined && (section.appId !== undefined || section.appSecret !== undefined),
   connect,
   async check(session) {

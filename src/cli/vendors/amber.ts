@@ -1,14 +1,10 @@
 import type { Amber, AmberPriceSource, State } from "../../amber/index.js";
-import type { SettingSpec } from "../config/settings.js";
+import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { UsageError } from "../errors.js";
-import { budgetIntervalMs, intArg, optionalString, required } from "./common.js";
+import { budgetIntervalMs, intArg, memo, optionalString, required } from "./common.js";
 import type { VendorCommand, VendorPlugin, VendorSession } from "./types.js";
 
-const SETTINGS: readonly SettingSpec[] = [
-  { key: "token", env: ["OPENPOWER_AMBER_TOKEN"], secret: true, init: true, description: "API token (psk_...) from https://app.amber.com.au/developers" },
-  { key: "site", env: ["OPENPOWER_AMBER_SITE"], init: true, description: "site id (empty: the account's active site)" },
-  { key: "baseUrl", env: ["OPENPOWER_AMBER_BASE_URL"], description: "API base URL (default https://api.amber.com.au/v1; a simulator's URL)" },
-];
+const SETTINGS = VENDOR_SETTINGS.amber;
 
 const HELP = "Create a token at https://app.amber.com.au/developers.";
 
@@ -22,10 +18,8 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
   const { Amber } = await import("../../amber/index.js");
   const configuredSite = optionalString(section, "site");
   const client = new Amber({ token, site: configuredSite, baseUrl: optionalString(section, "baseUrl"), clock: options.clock, logger: options.logger, timeoutMs: options.timeoutMs });
-  let sitePromise: Promise<string> | undefined;
-  const site = () => (sitePromise ??= configuredSite ? Promise.resolve(client.site!) : client.getActiveSite().then((s) => s.id));
-  let source: Promise<AmberPriceSource> | undefined;
-  const priceSource = () => (source ??= site().then((id) => client.priceSource(id)));
+  const site = memo(async () => configuredSite ?? (await client.getActiveSite()).id);
+  const priceSource = memo(async (): Promise<AmberPriceSource> => client.priceSource(await site()));
   return {
     vendor: "amber",
     client,
@@ -135,6 +129,7 @@ export const plugin: VendorPlugin = {
   name: "amber",
   title: "Amber Electric",
   settings: SETTINGS,
+  provides: { systems: false, batterySchedule: false, ev: false, prices: true },
   isConfigured: (section) => section?.token !== undefined,
   connect,
   async check(session) {

@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../../core/errors/index.js";
 import type { RateLimitState } from "../../core/rate-limit/limiter.js";
-import type { SectionValues, SettingSpec } from "../config/settings.js";
+import { parseBoolean, type SectionValues, type SettingSpec } from "../config/settings.js";
 import { UsageError } from "../errors.js";
 
 /** A required string setting, or a ConfigurationError naming the env variable and config key to set. */
@@ -69,10 +69,22 @@ export function levelArg(value: unknown, name: string): number {
 
 /** "on/off/true/false/yes/no/1/0" → boolean. */
 export function boolArg(value: unknown, name: string): boolean {
-  const text = String(value).trim().toLowerCase();
-  if (["1", "true", "yes", "on"].includes(text)) return true;
-  if (["0", "false", "no", "off"].includes(text)) return false;
-  throw new UsageError(`${name} must be on or off, got ${JSON.stringify(value)}.`, { field: name });
+  const b = parseBoolean(String(value));
+  if (b === undefined) throw new UsageError(`${name} must be on or off, got ${JSON.stringify(value)}.`, { field: name });
+  return b;
+}
+
+/**
+ * A value fetched once per session and then reused; a failure is not kept, so the next call
+ * tries again (a long-running `watch` recovers from a vendor that was down).
+ */
+export function memo<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    (pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
 }
 
 /** "01:00-05:00" (hyphen or en dash) → { start, end }; validation is left to the client. */

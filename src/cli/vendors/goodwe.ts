@@ -1,24 +1,13 @@
 import type { ControlResult, EcoModeGroupInput, EmsMode, GoodWeInverter, OperationMode, SemsClient } from "../../goodwe/index.js";
 import type { EnergySystem } from "../../model/types.js";
-import type { SettingSpec } from "../config/settings.js";
+import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { performWrite } from "../commands/write-flow.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { intArg, levelArg, numberArg, optionalNumber, optionalString, required, windowArg } from "./common.js";
+import { intArg, levelArg, memo, numberArg, optionalNumber, optionalString, required, windowArg } from "./common.js";
 import type { VendorCommand, VendorPlugin, VendorSession } from "./types.js";
 
-const SETTINGS: readonly SettingSpec[] = [
-  { key: "host", env: ["OPENPOWER_GOODWE_HOST"], init: true, description: "inverter (WiFi/LAN dongle) address on the local network; empty for SEMS only" },
-  { key: "port", env: ["OPENPOWER_GOODWE_PORT"], type: "number", init: true, description: "port (default 8899 for udp, 502 for tcp)" },
-  { key: "protocol", env: ["OPENPOWER_GOODWE_PROTOCOL"], choices: ["udp", "tcp"], init: true, description: "udp (most dongles) or tcp (Modbus/TCP, LAN Kit 2.0)" },
-  { key: "family", env: ["OPENPOWER_GOODWE_FAMILY"], choices: ["ET", "DT", "ES"], description: "inverter family (default: detect)" },
-  { key: "timeZone", env: ["OPENPOWER_GOODWE_TIMEZONE"], init: true, description: "the inverter's IANA time zone (empty: this machine's)" },
-  { key: "timeoutMs", env: ["OPENPOWER_GOODWE_TIMEOUT_MS"], type: "number", description: "per-attempt timeout, ms (default 1000)" },
-  { key: "semsEmail", env: ["OPENPOWER_SEMS_EMAIL"], init: true, description: "SEMS Portal account e-mail (cloud monitoring; empty for local only)" },
-  { key: "semsPassword", env: ["OPENPOWER_SEMS_PASSWORD"], secret: true, init: true, description: "SEMS Portal password" },
-  { key: "semsLoginUrl", env: ["OPENPOWER_SEMS_LOGIN_URL"], description: "SEMS CrossLogin URL (default https://www.semsportal.com/api/v2/Common/CrossLogin; a simulator's)" },
-  { key: "semsStation", env: ["OPENPOWER_SEMS_STATION"], description: "SEMS power station id (default: the account's first)" },
-];
+const SETTINGS = VENDOR_SETTINGS.goodwe;
 
 /** What the GoodWe command group works with: the local inverter and/or the SEMS account. */
 export interface GoodWeClients {
@@ -48,17 +37,19 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
     });
     systems.push(new goodwe.GoodWeSystem(inverter));
   }
-  let stationPromise: Promise<string> | undefined;
   if (email) {
     const password = required(section, SETTINGS, "goodwe", "semsPassword", "It is the password of https://www.semsportal.com.");
-    sems = new goodwe.SemsClient({ email, password, loginUrl: optionalString(section, "semsLoginUrl"), clock: options.clock, logger: options.logger, timeoutMs: options.timeoutMs });
+    // experimentalControl: only `openpower goodwe sems-remote-control` uses it, a command that is
+    // documented as experimental and asks before it sends.
+    sems = new goodwe.SemsClient({ email, password, loginUrl: optionalString(section, "semsLoginUrl"), clock: options.clock, logger: options.logger, timeoutMs: options.timeoutMs, experimentalControl: true });
   }
   const configuredStation = optionalString(section, "semsStation");
+  const station = memo(async () => configuredStation ?? (await sems!.getPowerStationIdByOwner()));
   const semsStation = () => {
     if (!sems) throw new UsageError("SEMS is not configured: set OPENPOWER_SEMS_EMAIL and OPENPOWER_SEMS_PASSWORD.", { field: "semsEmail" });
-    return (stationPromise ??= configuredStation ? Promise.resolve(configuredStation) : sems.getPowerStationIdByOwner());
+    return station();
   };
-  let all: Promise<EnergySystem[]> | undefined;
+  const all = memo(async (): Promise<EnergySystem[]> => (sems ? [...systems, sems.forStation(await semsStation(), { timeZone })] : systems));
   const clients: GoodWeClients = { inverter, sems, semsStation };
   const clock = options.clock;
   return {
@@ -66,7 +57,7 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
     client: clients,
     timeZone: inverter?.timeZone ?? timeZone,
     now: () => clock?.now() ?? Date.now(),
-    systems: () => (all ??= sems ? semsStation().then((id) => [...systems, sems!.forStation(id, { timeZone })]) : Promise.resolve(systems)),
+    systems: all,
     refreshIntervalMs(count) {
       // A local poll is a few UDP round trips; SEMS refreshes its data every 5 minutes and
       // throttles accounts (GY0429), so once a minute is plenty.
@@ -106,6 +97,7 @@ const writeOptions = [
 function controlWrite(
   ctx: CommandContext,
   session: VendorSession,
+  operation: string,
   options: Record<string, unknown>,
   description: string,
   request: unknown,
@@ -116,6 +108,7 @@ function controlWrite(
     vendor: "goodwe",
     device: inv.deviceInfo?.serialNumber ?? inv.host,
     description: `${description} on GoodWe inverter ${inv.deviceInfo?.serialNumber ?? inv.host}`,
+    target: operation,
     request,
     dryRun: options.dryRun === true,
     yes: options.yes === true,
@@ -126,11 +119,12 @@ function controlWrite(
     },
     outcome: (r) => ({
       target: r.operation,
-      sent: r.writes.some((w) => w.sent),
+      sent: r.writes.some((w) => w.sent) ? true : r.writes.every((w) => w.sent === false) ? false : null,
       taken: r.taken ?? null,
       before: r.writes.map((w) => w.before ?? null),
       after: r.writes.map((w) => w.after),
       readBack: r.writes.map((w) => w.readBack ?? null),
+      changes: r.writes.map((w) => ({ field: `${w.target} (${w.description})`, before: w.before ?? null, after: w.after })),
     }),
   });
 }
@@ -158,7 +152,7 @@ const COMMANDS: readonly VendorCommand[] = [
       const params: { power?: number; soc?: number } = {};
       if (o.power !== undefined) params.power = levelArg(o.power, "--power");
       if (o.soc !== undefined) params.soc = levelArg(o.soc, "--soc");
-      return controlWrite(ctx, s, o, `Set the work mode to ${mode}`, { mode, ...params }, (opts) => inverter(s).setOperationMode(mode, { ...params, ...opts }));
+      return controlWrite(ctx, s, "setOperationMode", o, `Set the work mode to ${mode}`, { mode, ...params }, (opts) => inverter(s).setOperationMode(mode, { ...params, ...opts }));
     },
   },
   { name: "eco-mode-groups", method: "readEcoModeGroups", description: "the four eco-mode schedule groups", run: (s) => inverter(s).readEcoModeGroups() },
@@ -184,7 +178,7 @@ const COMMANDS: readonly VendorCommand[] = [
       const group: EcoModeGroupInput = { start: w.start, end: w.end, power: numberArg(o.power, "--power") };
       if (o.soc !== undefined) group.soc = levelArg(o.soc, "--soc");
       if (typeof o.days === "string") group.days = o.days.split(",").map((d) => d.trim().toLowerCase()) as EcoModeGroupInput["days"] & string[];
-      return controlWrite(ctx, s, o, `Write eco-mode group ${index}`, { index, group, activate: o.activate === true }, (opts) =>
+      return controlWrite(ctx, s, "setEcoModeGroup", o, `Write eco-mode group ${index}`, { index, group, activate: o.activate === true }, (opts) =>
         inverter(s).setEcoModeGroup(index, group, { ...opts, activate: o.activate === true }),
       );
     },
@@ -198,7 +192,7 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions],
     run: (s, a, o, ctx) => {
       const index = intArg(a[0], "index", 1, 4);
-      return controlWrite(ctx, s, o, `Clear eco-mode group ${index}`, { index }, (opts) => inverter(s).clearEcoModeGroup(index, opts));
+      return controlWrite(ctx, s, "clearEcoModeGroup", o, `Clear eco-mode group ${index}`, { index }, (opts) => inverter(s).clearEcoModeGroup(index, opts));
     },
   },
   { name: "ems-mode", method: "getEmsMode", description: "the EMS mode and its power, W", run: (s) => inverter(s).getEmsMode() },
@@ -214,7 +208,7 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions],
     run: (s, a, o, ctx) => {
       const powerW = numberArg(a[1], "powerW");
-      return controlWrite(ctx, s, o, `Set the EMS mode to ${a[0]} at ${powerW} W`, { mode: a[0], powerW }, (opts) => inverter(s).setEmsMode(a[0] as EmsMode, powerW, opts));
+      return controlWrite(ctx, s, "setEmsMode", o, `Set the EMS mode to ${a[0]} at ${powerW} W`, { mode: a[0], powerW }, (opts) => inverter(s).setEmsMode(a[0] as EmsMode, powerW, opts));
     },
   },
   { name: "export-limit", method: "getGridExportLimit", description: "the grid export limit, W", run: async (s) => ({ exportLimitW: await inverter(s).getGridExportLimit() }) },
@@ -227,7 +221,7 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions],
     run: (s, a, o, ctx) => {
       const watts = intArg(a[0], "watts", 0, 1_000_000);
-      return controlWrite(ctx, s, o, `Set the export limit to ${watts} W`, { watts }, (opts) => inverter(s).setGridExportLimit(watts, opts));
+      return controlWrite(ctx, s, "setGridExportLimit", o, `Set the export limit to ${watts} W`, { watts }, (opts) => inverter(s).setGridExportLimit(watts, opts));
     },
   },
   { name: "battery-dod", method: "getOngridBatteryDod", description: "on-grid depth of discharge, fraction 0..1", run: async (s) => ({ dod: await inverter(s).getOngridBatteryDod() }) },
@@ -240,7 +234,7 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions],
     run: (s, a, o, ctx) => {
       const dod = levelArg(a[0], "dod");
-      return controlWrite(ctx, s, o, `Set the depth of discharge to ${Math.round(dod * 100)} %`, { dod }, (opts) => inverter(s).setOngridBatteryDod(dod, opts));
+      return controlWrite(ctx, s, "setOngridBatteryDod", o, `Set the depth of discharge to ${Math.round(dod * 100)} %`, { dod }, (opts) => inverter(s).setOngridBatteryDod(dod, opts));
     },
   },
   { name: "settings", method: "readSettings", description: "ES-family settings", run: (s) => inverter(s).readSettings() },
@@ -251,7 +245,7 @@ const COMMANDS: readonly VendorCommand[] = [
     description: "set the inverter's clock to now",
     write: true,
     options: [...writeOptions],
-    run: (s, _a, o, ctx) => controlWrite(ctx, s, o, "Set the inverter clock", {}, (opts) => inverter(s).syncClock(opts)),
+    run: (s, _a, o, ctx) => controlWrite(ctx, s, "syncClock", o, "Set the inverter clock", {}, (opts) => inverter(s).syncClock(opts)),
   },
   { name: "supports-peak-shaving", method: "supportsPeakShaving", description: "whether the firmware supports peak shaving", run: async (s) => ({ supported: await inverter(s).supportsPeakShaving() }) },
   {
@@ -281,7 +275,7 @@ const COMMANDS: readonly VendorCommand[] = [
     run: (s, a, o, ctx) => {
       const register = intArg(a[0], "register", 0, 0xffff);
       const values = a.slice(1).map((v, i) => intArg(v, `value ${i + 1}`, 0, 0xffff));
-      return controlWrite(ctx, s, o, `Write registers ${register}.. (${values.join(", ")})`, { register, values }, (opts) => inverter(s).writeRegisters(register, values, opts));
+      return controlWrite(ctx, s, "writeRegisters", o, `Write registers ${register}.. (${values.join(", ")})`, { register, values }, (opts) => inverter(s).writeRegisters(register, values, opts));
     },
   },
   {
@@ -330,11 +324,12 @@ const COMMANDS: readonly VendorCommand[] = [
         vendor: "goodwe",
         device: a[0]!,
         description: `${action === "start" ? "Start" : "Stop"} inverter ${a[0]} through SEMS`,
+        target: "saveRemoteControlInverter",
         request: { serial: a[0], action },
         dryRun: o.dryRun === true,
         yes: o.yes === true,
         send: (dryRun) => sems(s).saveRemoteControlInverter(a[0]!, action, { dryRun }),
-        outcome: (r) => ({ target: "saveRemoteControlInverter", sent: o.dryRun !== true, taken: null, before: null, after: action, readBack: r }),
+        outcome: (r) => ({ target: "saveRemoteControlInverter", sent: r.sent, taken: null, before: null, after: r.payload, readBack: null }),
       });
     },
   },
@@ -344,6 +339,7 @@ export const plugin: VendorPlugin = {
   name: "goodwe",
   title: "GoodWe",
   settings: SETTINGS,
+  provides: { systems: true, batterySchedule: true, ev: false, prices: false },
   isConfigured: (section) => section !== undefined && (section.host !== undefined || section.semsEmail !== undefined),
   connect,
   async check(session) {

@@ -1,9 +1,12 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPowerTrackSimulator, type PowerTrackSimulator } from "../../sim/powertrack/index.js";
 import { readAudit } from "../audit-log.js";
+import { main } from "../program.js";
+import { fakeIo } from "../test-support/fake-io.js";
 import { runInProcess } from "../test-support/in-process.js";
-import { tempHome, type TempHome } from "../test-support/run-cli.js";
+import { runCli, tempHome, type TempHome } from "../test-support/run-cli.js";
 
 let sim: PowerTrackSimulator;
 let home: TempHome;
@@ -57,5 +60,109 @@ describe("openpower powertrack", () => {
     expect(JSON.parse(done.stdout)).toMatchObject({ status: "applied", sent: true, taken: true });
     expect(sim.state.siteConfig(site).name).toBe("Renamed by test");
     expect(readAudit(join(home.dataDir, "audit.jsonl")).at(-1)).toMatchObject({ vendor: "powertrack", device: site, ok: true, after: { "PUT /api/edit/site": [{ field: "name", value: "Renamed by test" }] } });
+  });
+});
+
+/** Runs on a terminal (stdout piped); when the question appears, `during` runs, then `answer` is typed. */
+async function runAsked(args: string[], answer: "y" | "n", during: (stderr: string) => void = () => {}) {
+  const f = fakeIo({ env: { ...home.env, TZ: "Australia/Sydney" }, tty: true, stdoutTty: false });
+  const done = main(args, f.io);
+  for (let i = 0; i < 400 && !/\(y\/N\)/.test(f.stderr()); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(f.stderr()).toMatch(/\(y\/N\)/);
+  during(f.stderr());
+  f.type(`${answer}\n`);
+  return { code: await done, stdout: f.stdout(), stderr: f.stderr() };
+}
+
+describe("asking before PowerTrack writes", () => {
+  it("--field edits show the planned change before asking, and apply that plan (a change in between is a conflict)", async () => {
+    const site = sim.sites[2]!;
+    sim.http.clearRequests();
+    const declined = await runAsked(["powertrack", "update-site-config", site, "--field", "name=Asked first"], "n", (stderr) => {
+      expect(stderr).toMatch(/PUT \/api\/edit\/site\n {2}name: .* → Asked first\n/);
+    });
+    expect(declined.code).toBe(1);
+    expect(sim.http.requests.filter((r) => r.method === "PUT")).toEqual([]);
+
+    const conflict = await runAsked(["powertrack", "update-site-config", site, "--field", "name=Asked first"], "y", () => {
+      // Someone renames the site while the question is on the screen.
+      sim.state.setSiteConfig(site, { ...sim.state.siteConfig(site), name: "Renamed meanwhile" });
+    });
+    expect(JSON.parse(conflict.stdout)).toMatchObject({ status: "conflict", sent: false });
+    expect(sim.state.siteConfig(site).name).toBe("Renamed meanwhile");
+  });
+
+  it("bulk-update --apply shows the plan table before asking", async () => {
+    const { PowerTrackClient } = await import("../../powertrack/index.js");
+    const c = new PowerTrackClient({ auth: { ...sim.credentials, baseUrl: sim.url, envFile: false, cookieFile: false, env: {} } });
+    const key = (await c.getHardwareList(sim.sites[0]!)).find((h) => h.functionCode === 1)!.key;
+    c.close();
+    const file = join(home.dir, "asked.csv");
+    writeFileSync(file, `key,description\n${key},Asked in bulk\n`);
+    const writes = sim.state.writes.length;
+    const r = await runAsked(["powertrack", "bulk-update", "--file", file, "--apply", "--json"], "n", (stderr) => {
+      expect(stderr).toMatch(new RegExp(`hardware:${key} .*ready .*description: ".*" → "Asked in bulk"`));
+      expect(stderr).toMatch(/1 item\(s\): 1 to change/);
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(sim.state.writes.length).toBe(writes);
+  });
+});
+
+describe("PowerTrack credentials", () => {
+  const config = () => ({ cookie: sim.credentials.cookie, aeS: sim.credentials.aeS, aeV: sim.credentials.aeV, baseUrl: sim.url, customer: sim.customers[0]! });
+
+  it("a bare BASE_URL (shell or .env) does not redirect the cookie: ignored with one warning, the configured URL is used", async () => {
+    const h = tempHome();
+    try {
+      h.writeConfig({ powertrack: config() });
+      sim.http.clearRequests();
+      const shell = await runCli(["powertrack", "user-preferences"], { env: { ...h.env, BASE_URL: "http://127.0.0.1:9/elsewhere" }, cwd: h.dir });
+      expect(shell.code).toBe(0);
+      expect(shell.stderr.trim().split("\n")).toHaveLength(1);
+      expect(shell.stderr).toMatch(/^warning: BASE_URL=http:\/\/127\.0\.0\.1:9\/elsewhere is ignored: a PowerTrack base URL other than https:\/\/apps\.alsoenergy\.com is taken only from the config file/);
+      expect(sim.http.requests.length).toBeGreaterThan(0);
+
+      writeFileSync(join(h.dir, ".env"), "BASE_URL=http://127.0.0.1:9/from-dotenv\n");
+      const dotenv = await runCli(["powertrack", "user-preferences"], { env: h.env, cwd: h.dir });
+      expect(dotenv.code).toBe(0);
+      expect(dotenv.stderr).toMatch(/^warning: BASE_URL=http:\/\/127\.0\.0\.1:9\/from-dotenv is ignored: .*\(from .*\.env\)\n$/);
+
+      // The real web app's URL is harmless, and taken (environment over file) without a warning.
+      const real = await runCli(["config", "show", "--json"], { env: { ...h.env, BASE_URL: "https://apps.alsoenergy.com" }, cwd: h.dir });
+      expect(real.stderr).not.toMatch(/BASE_URL/);
+      expect((JSON.parse(real.stdout) as { sources: Record<string, string> }).sources["powertrack.baseUrl"]).toBe("env BASE_URL");
+
+      // Someone who does not use PowerTrack is not nagged about an unrelated BASE_URL.
+      const other = tempHome();
+      try {
+        other.writeConfig({ amber: { token: "psk_unused_token_00000001", baseUrl: "http://127.0.0.1:9" } });
+        const r = await runCli(["config", "path"], { env: { ...other.env, BASE_URL: "http://127.0.0.1:9/x" }, cwd: other.dir });
+        expect(r.stderr).toBe("");
+      } finally {
+        other.cleanup();
+      }
+    } finally {
+      h.cleanup();
+    }
+  });
+
+  it("the PowerTrack client reads no cookie.txt of its own: credentials come from the configuration only", async () => {
+    const h = tempHome();
+    try {
+      const { cookie: _cookie, ...withoutCookie } = config();
+      h.writeConfig({ powertrack: withoutCookie });
+      writeFileSync(join(h.dir, "cookie.txt"), sim.credentials.cookie);
+      const r = await runCli(["powertrack", "user-preferences"], { env: h.env, cwd: h.dir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/PowerTrack credentials are incomplete: no cookie found/);
+      expect(r.stdout + r.stderr).not.toContain(sim.credentials.cookie);
+      // The documented variable does work.
+      const env = await runCli(["powertrack", "user-preferences"], { env: { ...h.env, COOKIE: sim.credentials.cookie }, cwd: h.dir });
+      expect(env.code).toBe(0);
+    } finally {
+      h.cleanup();
+    }
   });
 });

@@ -1,26 +1,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BulkApplyReport, BulkPlan, EditResult, EditTarget, PowerTrackClient, UpdateResult, WriteOptions } from "../../powertrack/index.js";
-import type { SettingSpec } from "../config/settings.js";
-import { appendAudit } from "../audit-log.js";
-import { commandLine, performWrite } from "../commands/write-flow.js";
+import type { BulkApplyReport, BulkPlan, EditResult, EditTarget, PlannedEdit, PowerTrackClient, WriteOptions } from "../../powertrack/index.js";
+import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
+import { auditWrite, performWrite } from "../commands/write-flow.js";
 import type { CommandContext } from "../context.js";
-import { PartialFailure, UsageError } from "../errors.js";
+import { describeCause, PartialFailure, UsageError } from "../errors.js";
+import { renderTable, type Column } from "../output/output.js";
 import { createProgress } from "../output/progress.js";
-import { confirmWrite } from "../prompt.js";
+import { assertCanConfirm, confirmWrite } from "../prompt.js";
 import { intArg, numberArg, optionalList, optionalString } from "./common.js";
 import type { VendorCommand, VendorPlugin, VendorSession } from "./types.js";
 
-const SETTINGS: readonly SettingSpec[] = [
-  { key: "cookie", env: ["OPENPOWER_POWERTRACK_COOKIE", "COOKIE"], secret: true, init: true, description: "the browser's cookie string for apps.alsoenergy.com (or use fetchFile)" },
-  { key: "aeS", env: ["OPENPOWER_POWERTRACK_AE_S", "AE_S"], secret: true, init: true, description: "the ae_s session token header" },
-  { key: "aeV", env: ["OPENPOWER_POWERTRACK_AE_V", "AE_V"], description: "the ae_v client version header (default c75711)" },
-  { key: "baseUrl", env: ["OPENPOWER_POWERTRACK_BASE_URL", "BASE_URL"], description: "web app URL (default https://apps.alsoenergy.com; a simulator's URL)" },
-  { key: "fetchFile", env: ["OPENPOWER_POWERTRACK_FETCH_FILE", "POWERTRACK_FETCH_FILE"], init: true, description: 'a browser "Copy as fetch (Node.js)" snippet file holding the credentials' },
-  { key: "sites", env: ["OPENPOWER_POWERTRACK_SITES"], type: "list", init: true, description: "site keys shown by status, watch and history, comma-separated (e.g. S12345)" },
-  { key: "customer", env: ["OPENPOWER_POWERTRACK_CUSTOMER"], description: "default customer key for portfolio commands (e.g. C1234)" },
-  { key: "backupDir", env: ["OPENPOWER_POWERTRACK_BACKUP_DIR"], description: "where bulk-update saves originals before writing (default: <data dir>/powertrack-backups)" },
-];
+const SETTINGS = VENDOR_SETTINGS.powertrack;
 
 interface PowerTrackSession extends VendorSession {
   readonly client: PowerTrackClient;
@@ -30,13 +21,15 @@ interface PowerTrackSession extends VendorSession {
 
 async function connect(section: Parameters<VendorPlugin["connect"]>[0], options: Parameters<VendorPlugin["connect"]>[1]): Promise<PowerTrackSession> {
   const { PowerTrackClient } = await import("../../powertrack/index.js");
-  // The AuthManager resolves what is not given here (a cookie file, its own .env lookup) and
-  // reports exactly which piece is missing; explicit values follow our precedence already.
+  // Every credential comes from the merged configuration (file, .env, environment, --set, in our
+  // precedence, with a bare BASE_URL already vetted): the AuthManager reads no environment, .env
+  // or cookie file of its own. It still reads a fetch snippet when one is configured, and names
+  // the missing piece when something is missing.
   const explicit = Object.fromEntries(
     (["cookie", "aeS", "aeV", "baseUrl", "fetchFile"] as const).map((k) => [k, optionalString(section, k)]).filter(([, v]) => v !== undefined),
   );
   const client = new PowerTrackClient({
-    auth: { ...explicit, env: { ...options.dotenv, ...options.env }, cwd: options.cwd, ...(options.envFile ? { envFile: options.envFile } : {}) },
+    auth: { ...explicit, env: {}, envFile: false, cookieFile: false, cwd: options.cwd },
     clock: options.clock,
     logger: options.logger,
     timeoutMs: options.timeoutMs,
@@ -113,17 +106,38 @@ async function backupStore(session: VendorSession, ctx: CommandContext) {
   return new DirectoryBackupStore((session as PowerTrackSession).backupDir ?? join(ctx.paths.dataDir, "powertrack-backups"));
 }
 
-/** One PowerTrack write: confirm, plan → PUT → read back (the client does that), audit. */
-function update(ctx: CommandContext, s: VendorSession, o: Record<string, unknown>, key: string, description: string, request: unknown, send: (opts: WriteOptions) => Promise<UpdateResult>) {
+/**
+ * One PowerTrack write: show the change (a dry run) and confirm, then plan → PUT → read back (the
+ * client does that), and audit. `send` gets the write options of each step.
+ */
+function update<R extends EditResult>(
+  ctx: CommandContext,
+  s: VendorSession,
+  o: Record<string, unknown>,
+  key: string,
+  description: string,
+  method: string,
+  request: unknown,
+  send: (opts: WriteOptions) => Promise<R>,
+): Promise<R> {
   return performWrite(ctx, {
     vendor: "powertrack",
     device: key,
     description: `${description} (${key})`,
+    target: method,
     request,
     dryRun: o.dryRun === true,
     yes: o.yes === true,
     send: async (dryRun) => send(await writeOpts(o, dryRun, s, ctx)),
-    outcome: (r) => ({ target: r.endpoint, sent: r.sent, taken: r.taken, before: r.changes.map((c) => ({ field: c.field, value: c.before })), after: r.changes.map((c) => ({ field: c.field, value: c.after })), readBack: r.mismatches.length > 0 ? r.mismatches : null }),
+    outcome: (r) => ({
+      target: r.endpoint,
+      sent: r.sent,
+      taken: r.taken,
+      before: r.changes.map((c) => ({ field: c.field, value: c.before })),
+      after: r.changes.map((c) => ({ field: c.field, value: c.after })),
+      readBack: r.mismatches.length > 0 ? r.mismatches : null,
+      changes: r.changes,
+    }),
   });
 }
 
@@ -141,20 +155,15 @@ function fieldEdit(target: EditTarget, name: string, method: string, what: strin
       const fields = fieldsOf(o.field);
       const key = a[0]!;
       const c = client(s);
-      return performWrite(ctx, {
-        vendor: "powertrack",
-        device: key,
-        description: `Change ${Object.keys(fields).join(", ")} of ${key}`,
-        request: { target, key, fields },
-        dryRun: o.dryRun === true,
-        yes: o.yes === true,
-        send: async (dryRun) => {
-          const plan = await c.planEdit({ target, key, fields, coerce: true });
-          if (plan.status === "invalid" || plan.status === "failed") throw new UsageError(`${plan.id}: ${plan.error?.message ?? plan.status}. Nothing was sent.`, { field: "--field" });
-          const opts = await writeOpts(o, dryRun, s, ctx);
-          return c.applyEdit(plan, { dryRun, verify: opts.verify, backup: opts.backup });
-        },
-        outcome: (r: EditResult) => ({ target: r.endpoint, sent: r.sent, taken: r.taken, before: r.changes.map((ch) => ({ field: ch.field, value: ch.before })), after: r.changes.map((ch) => ({ field: ch.field, value: ch.after })), readBack: r.mismatches.length > 0 ? r.mismatches : null }),
+      // The plan shown before the question is the one applied: applyEdit refuses (conflict) when
+      // the object changed in between, rather than writing over a change nobody saw.
+      let planned: PlannedEdit | undefined;
+      return update(ctx, s, o, key, `Change ${Object.keys(fields).join(", ")}`, method, { target, key, fields }, async (opts) => {
+        if (!planned) {
+          planned = await c.planEdit({ target, key, fields, coerce: true });
+          if (planned.status === "invalid" || planned.status === "failed") throw new UsageError(`${planned.id}: ${planned.error?.message ?? planned.status}. Nothing was sent.`, { field: "--field" });
+        }
+        return c.applyEdit(planned, { dryRun: opts.dryRun, verify: opts.verify, backup: opts.backup });
       });
     },
   };
@@ -192,20 +201,19 @@ async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: Com
     changes: item.changes.map((ch) => `${ch.field}: ${JSON.stringify(ch.before)} → ${JSON.stringify(ch.after)}`).join("; "),
     error: item.error?.message ?? null,
   }));
+  const planColumns: Column<(typeof planRows)[number]>[] = [
+    { header: "item", value: (r) => r.id },
+    { header: "row", value: (r) => r.row },
+    { header: "status", value: (r) => r.status, show: (r, col) => (r.status === "ready" ? col.green(r.status) : r.status === "unchanged" ? r.status : col.red(r.status)) },
+    { header: "changes / error", value: (r) => r.error ?? r.changes },
+  ];
   const summary = plan.summary;
+  const summaryLine = `${summary.total} item(s): ${summary.ready} to change (${summary.fieldChanges} fields), ${summary.unchanged} unchanged, ${summary.invalid} invalid, ${summary.failed} unreadable.`;
   if (!apply) {
     if (ctx.out.isJson) ctx.out.json({ dryRun: true, plan: { createdAt: plan.createdAt, summary, items: planRows }, rejectedRows: errors.map((e) => e.message) });
     else {
-      ctx.out.table(
-        [
-          { header: "item", value: (r: (typeof planRows)[number]) => r.id },
-          { header: "row", value: (r) => r.row },
-          { header: "status", value: (r) => r.status, show: (r, col) => (r.status === "ready" ? col.green(r.status) : r.status === "unchanged" ? r.status : col.red(r.status)) },
-          { header: "changes / error", value: (r) => r.error ?? r.changes },
-        ],
-        planRows,
-      );
-      ctx.out.print(`${summary.total} item(s): ${summary.ready} to change (${summary.fieldChanges} fields), ${summary.unchanged} unchanged, ${summary.invalid} invalid, ${summary.failed} unreadable.`);
+      ctx.out.table(planColumns, planRows);
+      ctx.out.print(summaryLine);
       ctx.out.print(ctx.out.c.dim(`Dry run: nothing was written. Add --apply to write${limit ? ` (at most ${limit})` : ""}.`));
     }
     if (summary.invalid + summary.failed + errors.length > 0) throw new PartialFailure(`${summary.invalid + summary.failed + errors.length} item(s) cannot be applied as they are (see above).`);
@@ -219,30 +227,43 @@ async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: Com
     return undefined;
   }
   const writes = Math.min(summary.ready, limit ?? Infinity);
-  if (!ctx.out.isJson) ctx.out.print(`${summary.ready} item(s) ready (${summary.fieldChanges} fields)${limit && limit < summary.ready ? `; writing the first ${limit}` : ""}.`);
+  const limited = limit && limit < summary.ready ? `; writing the first ${limit}` : "";
+  if (o.yes !== true) {
+    // The question comes with what it is about: the plan, as the dry run shows it (on stderr
+    // with the question, so that --json output stays data only).
+    assertCanConfirm(ctx.io);
+    ctx.out.note(renderTable(planColumns, planRows, ctx.out.c, ctx.io.stderr.columns));
+    ctx.out.note(`${summaryLine}${limited ? ` Writing the first ${limit}.` : ""}`);
+  } else if (!ctx.out.isJson) ctx.out.print(`${summary.ready} item(s) ready (${summary.fieldChanges} fields)${limited}.`);
   await confirmWrite(ctx.io, `Write ${writes} PowerTrack object(s)`, o.yes === true);
   const backup = await backupStore(s, ctx);
   const applying = createProgress(ctx.io.stderr, { total: writes, title: "writing" });
-  let report: BulkApplyReport;
+  let report: BulkApplyReport | undefined;
+  let failure: unknown;
   try {
     report = await applyBulkPlan(c, plan, { limit, backup, verify: o.verify !== false, onProgress: (p) => applying.tick(1, p.id) });
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     applying.stop();
+    // Audited whatever happened: objects written before a failure must be on record.
+    const written = report ? report.results.filter((r) => r.sent) : [];
+    auditWrite(ctx, {
+      vendor: "powertrack",
+      device: `bulk-update ${o.file}`,
+      request: { file: o.file, limit: limit ?? null, items: plan.items.length },
+      before: Object.fromEntries(written.map((r) => [r.id, r.changes.map((ch) => ({ field: ch.field, value: ch.before }))])),
+      after: Object.fromEntries(written.map((r) => [r.id, r.changes.map((ch) => ({ field: ch.field, value: ch.after }))])),
+      readBack: Object.fromEntries(written.filter((r) => r.mismatches.length > 0).map((r) => [r.id, r.mismatches])),
+      taken: report
+        ? report.results.map((r) => ({ target: r.id, sent: r.sent, taken: r.taken, ...(r.error ? { error: r.error.message } : r.reason ? { error: r.reason } : {}) }))
+        : // Without a report nobody can say which objects went out before the failure.
+          plan.items.filter((i) => i.status === "ready").map((i) => ({ target: i.id, sent: null, taken: null, error: describeCause(failure) })),
+      // What the exit code says: items left out by --limit were asked to be left out.
+      ok: report !== undefined && badItems(report) === 0 && !report.aborted,
+    });
   }
-  const written = report.results.filter((r) => r.sent || r.status === "applied" || r.status === "notTaken" || (r.status === "failed" && r.sent));
-  appendAudit(ctx.paths.auditLog, {
-    time: report.finishedAt,
-    command: commandLine(ctx),
-    vendor: "powertrack",
-    device: `bulk-update ${o.file}`,
-    request: { file: o.file, limit: limit ?? null, items: plan.items.length },
-    dryRun: false,
-    before: Object.fromEntries(written.map((r) => [r.id, r.changes.map((ch) => ({ field: ch.field, value: ch.before }))])),
-    after: Object.fromEntries(written.map((r) => [r.id, r.changes.map((ch) => ({ field: ch.field, value: ch.after }))])),
-    readBack: Object.fromEntries(written.filter((r) => r.mismatches.length > 0).map((r) => [r.id, r.mismatches])),
-    taken: report.results.map((r) => ({ target: r.id, sent: r.sent, taken: r.taken, ...(r.error ? { error: r.error.message } : r.reason ? { error: r.reason } : {}) })),
-    ok: report.ok,
-  });
   const reportRows = report.results.map((r) => ({
     id: r.id,
     status: r.status,
@@ -264,12 +285,17 @@ async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: Com
     ctx.out.print(`${Object.entries(report.counts).map(([k, v]) => `${v} ${k}`).join(", ")}. Originals saved in ${backup.dir}; logged to ${ctx.paths.auditLog}.`);
   }
   // `report.ok` is false when --limit left items out; that was asked for, so only real failures count.
-  const bad = report.results.filter((r) => ["notTaken", "failed", "conflict"].includes(r.status)).length;
+  const bad = badItems(report);
   if (bad > 0) {
     throw new PartialFailure(`${bad} of ${writes} write(s) did not complete (see the report); re-running the same file is safe: applied items are detected as alreadyApplied.`);
   }
   if (report.aborted) throw new PartialFailure(`The run stopped early: ${report.aborted}. Re-running the same file is safe.`);
   return undefined;
+}
+
+/** Items whose write failed, did not take, or met a changed object. */
+function badItems(report: BulkApplyReport): number {
+  return report.results.filter((r) => r.status === "notTaken" || r.status === "failed" || r.status === "conflict").length;
 }
 
 const COMMANDS: readonly VendorCommand[] = [
@@ -409,7 +435,7 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [{ flags: "--file <path>", description: "JSON list of rows" }, ...writeOptions],
     run: (s, a, o, ctx) => {
       const rows = readJson(o.file, "--file") as Array<Record<string, unknown> & { hardwareKey: string }>;
-      return update(ctx, s, o, a[0]!, "Change the hardware list", { rows }, (opts) => client(s).updateSiteHardware(a[0]!, rows, opts));
+      return update(ctx, s, o, a[0]!, "Change the hardware list", "updateSiteHardware", { rows }, (opts) => client(s).updateSiteHardware(a[0]!, rows, opts));
     },
   },
   {
@@ -421,7 +447,7 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [{ flags: "--file <path>", description: "JSON trigger with its key" }, ...writeOptions],
     run: (s, a, o, ctx) => {
       const trigger = readJson(o.file, "--file") as Record<string, unknown> & { key: string };
-      return update(ctx, s, o, a[0]!, "Change an alert trigger", { trigger }, (opts) => client(s).updateAlertTriggers(a[0]!, trigger, opts));
+      return update(ctx, s, o, a[0]!, "Change an alert trigger", "updateAlertTriggers", { trigger }, (opts) => client(s).updateAlertTriggers(a[0]!, trigger, opts));
     },
   },
   {
@@ -433,7 +459,7 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [{ flags: "--file <path>", description: "JSON trigger" }, ...writeOptions],
     run: (s, a, o, ctx) => {
       const trigger = readJson(o.file, "--file") as Record<string, unknown> & { alertTypeKey: string };
-      return update(ctx, s, o, a[0]!, "Add an alert trigger", { trigger }, (opts) => client(s).addAlertTrigger(a[0]!, trigger, opts));
+      return update(ctx, s, o, a[0]!, "Add an alert trigger", "addAlertTrigger", { trigger }, (opts) => client(s).addAlertTrigger(a[0]!, trigger, opts));
     },
   },
   {
@@ -446,7 +472,7 @@ const COMMANDS: readonly VendorCommand[] = [
       { name: "trigger", description: "trigger key" },
     ],
     options: [...writeOptions],
-    run: (s, a, o, ctx) => update(ctx, s, o, a[0]!, `Delete alert trigger ${a[1]}`, { trigger: a[1] }, (opts) => client(s).deleteAlertTrigger(a[0]!, a[1]!, opts)),
+    run: (s, a, o, ctx) => update(ctx, s, o, a[0]!, `Delete alert trigger ${a[1]}`, "deleteAlertTrigger", { trigger: a[1] }, (opts) => client(s).deleteAlertTrigger(a[0]!, a[1]!, opts)),
   },
   {
     name: "update-inverter-model",
@@ -457,7 +483,7 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [{ flags: "--file <path>", description: "JSON inverter model" }, ...writeOptions],
     run: (s, a, o, ctx) => {
       const model = readJson(o.file, "--file") as Record<string, unknown>;
-      return update(ctx, s, o, a[0]!, "Change the inverter model", { model }, (opts) => client(s).updateInverterModel(a[0]!, model, opts));
+      return update(ctx, s, o, a[0]!, "Change the inverter model", "updateInverterModel", { model }, (opts) => client(s).updateInverterModel(a[0]!, model, opts));
     },
   },
   {
@@ -472,7 +498,7 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions],
     run: (s, a, o, ctx) => {
       const bifacialRatio = numberArg(a[1], "ratio");
-      return update(ctx, s, o, a[0]!, `Set the bifacial ratio to ${bifacialRatio}`, { bifacialRatio }, (opts) => client(s).updateBifacialSettings(a[0]!, { bifacialRatio }, opts));
+      return update(ctx, s, o, a[0]!, `Set the bifacial ratio to ${bifacialRatio}`, "updateBifacialSettings", { bifacialRatio }, (opts) => client(s).updateBifacialSettings(a[0]!, { bifacialRatio }, opts));
     },
   },
   {
@@ -487,7 +513,10 @@ const COMMANDS: readonly VendorCommand[] = [
         vendor: "powertrack",
         device: a[0]!,
         description: `Start a report for ${a[0]}`,
+        target: "POST /api/task/start",
         request: { sourceKey: a[0], command: o.command ?? null },
+        // A dry run only echoes the request: nothing to show beyond the question.
+        preview: false,
         dryRun: o.dryRun === true,
         yes: o.yes === true,
         send: (dryRun) => client(s).startReport(a[0]!, { dryRun, ...(o.command === undefined ? {} : { command: intArg(o.command, "--command", 0) }) }),
@@ -559,6 +588,7 @@ export const plugin: VendorPlugin = {
   name: "powertrack",
   title: "AlsoEnergy PowerTrack",
   settings: SETTINGS,
+  provides: { systems: true, batterySchedule: false, ev: false, prices: false },
   isConfigured: (section) => section !== undefined && (section.cookie !== undefined || section.aeS !== undefined || section.fetchFile !== undefined),
   connect,
   async check(session) {

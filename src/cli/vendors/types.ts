@@ -4,13 +4,13 @@ import type { EnergySystem, PriceInterval, PriceSource, Vendor } from "../../mod
 import type { SectionValues, SettingSpec } from "../config/settings.js";
 import type { CommandContext } from "../context.js";
 
-/** How a vendor client is built: the environment it may read and, for the demo, a shared clock. */
+/**
+ * How a vendor client is built: the directory relative paths are resolved against and, for the
+ * demo, a shared clock. Settings come from the merged configuration only (file, .env,
+ * environment, --set), never from the vendors' own lookups.
+ */
 export interface ConnectOptions {
-  env: Record<string, string | undefined>;
   cwd: string;
-  /** The `.env` file in use (vendors that read further variables themselves use the same one). */
-  envFile?: string;
-  dotenv: Record<string, string>;
   clock?: Clock;
   logger?: Logger;
   /** Per-attempt timeout for this command; vendors keep their own defaults otherwise. */
@@ -33,6 +33,8 @@ export interface EvChargerInfo {
 }
 
 export interface EvWriteOutcome {
+  /** The endpoint written (e.g. AlphaESS "remoteControlEvCharger"). */
+  target: string;
   sent: boolean | null;
   /** Whether reading back showed the change (null: not verified). */
   taken: boolean | null;
@@ -114,11 +116,25 @@ export interface VendorCommand {
   run(session: VendorSession, args: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<unknown>;
 }
 
+/** What a vendor can have at all, known without connecting (each system's `capabilities()` says more). */
+export interface PluginFeatures {
+  /** Systems with a power flow (`status`, `history`). */
+  systems: boolean;
+  /** Systems that may take a battery schedule (`battery`). */
+  batterySchedule: boolean;
+  /** EV chargers (`ev`). */
+  ev: boolean;
+  /** A price feed (`prices`). */
+  prices: boolean;
+}
+export type PluginFeature = keyof PluginFeatures;
+
 /** What the CLI knows about one vendor. Vendor code is imported lazily inside the functions. */
 export interface VendorPlugin {
   readonly name: Vendor;
   readonly title: string;
   readonly settings: readonly SettingSpec[];
+  readonly provides: Readonly<PluginFeatures>;
   /** Whether the section has enough settings to connect. */
   isConfigured(section: SectionValues | undefined): boolean;
   connect(section: SectionValues, options: ConnectOptions): Promise<VendorSession>;

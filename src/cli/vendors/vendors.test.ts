@@ -59,7 +59,7 @@ describe("vendor plugins", () => {
     const sim = await startAmberSimulator({ seed: 5, rateLimit: { limit: 3, windowMs: 600_000 } });
     try {
       const amber = (await loadPlugins()).find((x) => x.name === "amber")!;
-      const session = await amber.connect({ token: sim.token, baseUrl: sim.url, site: sim.activeSiteId }, { env: {}, cwd: process.cwd(), dotenv: {} });
+      const session = await amber.connect({ token: sim.token, baseUrl: sim.url, site: sim.activeSiteId }, { cwd: process.cwd() });
       expect(session.refreshIntervalMs(1)).toBeGreaterThanOrEqual(60_000);
       for (let i = 0; i < 3; i++) await session.pricesAhead!(1);
       // Three requests of a budget of three: the next refresh waits for the window to reset.
