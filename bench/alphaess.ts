@@ -12,7 +12,7 @@
  *   simulator refuses any request that *arrives* inside the interval (6053). The client's default
  *   jitter margin (4 %, at least 5 ms) is what keeps that at zero; it caps the rate near 96 %.
  *
- *   npx tsx -e 'import("./bench/alphaess.ts").then(m => m.run())'
+ *   npm run bench -- alphaess
  */
 import { performance } from "node:perf_hooks";
 import { AlphaESS } from "../src/alphaess/index.js";

@@ -12,6 +12,7 @@ import {
   TimeoutError,
   ValidationError,
 } from "../core/errors/index.js";
+import { redact } from "../core/redact.js";
 import { startTestServer } from "../core/test-support/test-server.js";
 import { wallTimeOf } from "../core/time/zoned.js";
 import { VirtualClock } from "../sim/kernel.js";
@@ -149,6 +150,21 @@ describe("AlphaESS client against the simulator", () => {
     }
     expect(await rejection(api.getHistoricalPowerUsage(new Date(Number.NaN), SN))).toBeInstanceOf(ValidationError);
     expect(requests("getOneDayPowerBySn")).toHaveLength(1);
+  });
+
+  it("reads the day daylight saving ends in order: the repeated hour's second pass an hour after the first", async () => {
+    // 06:00 on 5 April 2026 in Sydney, four hours after 03:00 AEDT became 02:00 AEST.
+    const clock = new VirtualClock({ mode: "manual", start: Date.parse("2026-04-04T20:00:00Z") });
+    const { api } = await setup({ clock });
+    const { samples } = await api.getHistoricalPowerUsage("2026-04-05", SN);
+    expect(samples.filter((s) => s.uploadTime.slice(11, 13) === "02").length).toBeGreaterThanOrEqual(24); // both passes
+    for (let i = 1; i < samples.length; i++) {
+      const gap = samples[i]!.at.getTime() - samples[i - 1]!.at.getTime();
+      expect(gap).toBeGreaterThan(0);
+      expect(gap).toBeLessThanOrEqual(301_000);
+    }
+    // Seven hours of local wall time, one of them twice: 00:00 to 06:00 spans seven real hours.
+    expect(samples.at(-1)!.at.getTime() - samples[0]!.at.getTime()).toBeGreaterThan(6.8 * 3_600_000);
   });
 
   it("reads a day's energy that matches the house, with load from the balance", async () => {
@@ -320,6 +336,82 @@ describe("AlphaESS client against the simulator", () => {
       expect(dropped).toMatchObject({ sent: true, taken: false });
       expect(dropped.mismatches).toEqual([{ field: "stopLevel", before: 0.6, after: 0.9 }]);
     });
+    it("a read-back that fails after the write went out still reports the write as sent", async () => {
+      const { api, sim, requests } = await setup();
+      const full = { stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } };
+      sim.errors.add({ endpoint: "getChargeConfigInfo", code: 6029, times: 1 });
+      const result = await api.setChargingSettings(full, { serialNumber: SN, verify: true });
+      expect(result).toMatchObject({ sent: true, taken: null, readBack: null, mismatches: [] });
+      expect(result.readBackError).toBeInstanceOf(ApiError);
+      expect(result.readBackError).toMatchObject({ code: 6029, operation: "getChargeConfigInfo" });
+      expect(requests("updateChargeConfigInfo")).toHaveLength(1);
+      expect(sim.state(SN).charge).toMatchObject({ batHighCap: 90, gridCharge: 1, timeChaf1: "01:00" });
+      // Without a failure the field is null.
+      expect((await api.setChargingSettings(full, { serialNumber: SN, verify: true })).readBackError).toBeNull();
+    });
+
+    it("with the default cool-down, a second concurrent update of one config is refused once the first went out", async () => {
+      const { api, sim, requests } = await setup({ client: { writeCooldownMs: undefined } });
+      const [first, second] = await Promise.allSettled([api.setChargingSettings({ stopLevel: 0.8 }, SN), api.forDevice(SN).setChargingSettings({ useGrid: true })]);
+      expect(first).toMatchObject({ status: "fulfilled", value: { sent: true } });
+      expect(second).toMatchObject({ status: "rejected", reason: { name: "RateLimitError", local: true, retryAfterMs: 30_000 } });
+      expect(requests("updateChargeConfigInfo")).toHaveLength(1);
+      expect(sim.state(SN).charge).toMatchObject({ batHighCap: 80, gridCharge: 0 });
+      // The same holds for writes that need no merge: the weekly schedule and EV start/stop queue too.
+      const schedule = { cycle: "daily" as const, charge: [{ start: "01:00", end: "05:00", limit: 0.9 }], discharge: [{ start: "17:00", end: "21:00", limit: 0.2 }] };
+      const both = await Promise.allSettled([api.setWeeklySchedule(schedule, SN), api.setWeeklySchedule(schedule, SN)]);
+      expect(both.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
+      expect(requests("setTimeChargeBySn")).toHaveLength(1);
+    });
+
+    it("the cool-down counts from the real send: an abort while waiting leaves none, a 6053 pause moves it", async () => {
+      const { api, sim, clock, requests } = await setup({ client: { writeCooldownMs: 30_000, pacing: { minIntervalMs: { updateChargeConfigInfo: 60_000 } }, tooFastBackoffMs: 10_000 } });
+      const full = { stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } };
+      await api.setChargingSettings(full, SN2); // the endpoint is now paced for 60 s
+      const controller = new AbortController();
+      const waiting = api.setChargingSettings(full, { serialNumber: SN, signal: controller.signal });
+      await new Promise((r) => setTimeout(r, 20));
+      controller.abort(new Error("changed my mind"));
+      expect((await rejection(waiting)).message).toBe("changed my mind");
+      expect(requests("updateChargeConfigInfo")).toHaveLength(1);
+      expect(api.nextWriteAllowedAt("updateChargeConfigInfo", SN).getTime()).toBe(clock.now());
+
+      // A 6053 on a read pauses the account for 10 s; a write queued meanwhile goes out at the end of the pause.
+      await clock.advance(60_000);
+      sim.errors.add({ endpoint: "getLastPowerData", code: 6053, times: 1 });
+      const read = api.getRealtimePowerUsage(SN);
+      await waitUntil(() => requests("getLastPowerData").length === 1);
+      await new Promise((r) => setTimeout(r, 20));
+      const write = api.setDischargingSettings({ stopLevel: 0.2, enableTimeControl: false, firstPeriod: { start: "00:00", end: "00:00" }, secondPeriod: { start: "00:00", end: "00:00" } }, SN);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(requests("updateDisChargeConfigInfo")).toHaveLength(0);
+      await clock.advance(10_000);
+      await write;
+      await read;
+      const sentAt = requests("updateDisChargeConfigInfo")[0]!.at;
+      expect(sentAt).toBe(NOON_SYDNEY + 70_000);
+      expect(api.nextWriteAllowedAt("updateDisChargeConfigInfo", SN).getTime()).toBe(sentAt + 30_000);
+    });
+
+    it("reports each write endpoint's cool-down: setting writes 30 s by default, EV start/stop and binding none", () => {
+      const defaults = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", timeZone: "UTC" });
+      for (const endpoint of ["updateChargeConfigInfo", "updateDisChargeConfigInfo", "setTimeChargeBySn", "setEvChargerCurrentsBySn"] as const) expect(defaults.writeCooldownMs(endpoint)).toBe(30_000);
+      for (const endpoint of ["remoteControlEvCharger", "bindSn", "unBindSn"] as const) expect(defaults.writeCooldownMs(endpoint)).toBe(0);
+      const one = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", timeZone: "UTC", writeCooldownMs: 5000 });
+      expect([one.writeCooldownMs("setTimeChargeBySn"), one.writeCooldownMs("remoteControlEvCharger"), one.writeCooldownMs("bindSn")]).toEqual([5000, 0, 0]);
+      const map = new AlphaESS({
+        appId: "alpha0123456789abcdef",
+        appSecret: "fedcba9876543210fedcba9876543210",
+        timeZone: "UTC",
+        writeCooldownMs: { updateChargeConfigInfo: 1000, remoteControlEvCharger: 2000 },
+      });
+      expect([map.writeCooldownMs("updateChargeConfigInfo"), map.writeCooldownMs("updateDisChargeConfigInfo"), map.writeCooldownMs("remoteControlEvCharger")]).toEqual([1000, 30_000, 2000]);
+      // Binding has no cool-down: the option does not take it, and a value slipped in is ignored.
+      // @ts-expect-error bindSn is not a cool-down endpoint
+      const bind = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", timeZone: "UTC", writeCooldownMs: { bindSn: 1000 } });
+      expect(bind.writeCooldownMs("bindSn")).toBe(0);
+      expect(defaults.forDevice(SN).writeCooldownMs("updateChargeConfigInfo")).toBe(30_000);
+    });
   });
 
   describe("weekly schedule", () => {
@@ -383,6 +475,30 @@ describe("AlphaESS client against the simulator", () => {
       expect(await api.unbindSystem(SN)).toEqual({ serialNumber: SN, changed: false, alreadyDone: true });
       expect(JSON.parse(requests("bindSn")[0]!.body)).toEqual({ sysSn: SN, code: "000000" });
       expect(await rejection(api.getVerificationCode("", SN))).toBeInstanceOf(ValidationError);
+    });
+
+    it("never echoes or logs check codes and verification codes", async () => {
+      const lines: string[] = [];
+      const record = (message: string, fields?: Record<string, unknown>) => void lines.push(`${message} ${JSON.stringify(fields ?? {})}`);
+      // "AB12" is too short to be registered as a secret: the logged URL hides it by the parameter's name.
+      const { api, sim } = await setup({ sim: { systems: [{ serialNumber: SN, boundTo: [], checkCode: "AB12" }] }, client: { logger: { debug: record, info: record, warn: record, error: record } } });
+      expect(await api.getVerificationCode("AB12", SN)).toMatchObject({ sent: true });
+      const logged = lines.filter((l) => l.includes("getVerificationCode"));
+      expect(logged.length).toBeGreaterThan(0);
+      expect(logged.join("\n")).not.toContain("AB12");
+      expect(logged.join("\n")).toContain("checkCode=%5BREDACTED%5D");
+      const code = sim.lastVerificationCode(SN)!;
+      await api.bindSystem(code, SN);
+      expect(redact(`code ${code}`)).toBe("code [REDACTED]");
+      for (const [call, bad] of [
+        [(v: string) => api.getVerificationCode(v, SN), "secret-check code!"],
+        [(v: string) => api.bindSystem(v, SN), "9876 54321"],
+      ] as const) {
+        const error = await rejection(call(bad));
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(error.message).not.toContain(bad);
+        expect(error.message).not.toContain("9876");
+      }
     });
 
     it("never repeats getVerificationCode (each call e-mails the owner), even after a 502", async () => {
@@ -505,6 +621,24 @@ describe("AlphaESS client against the simulator", () => {
       await clock.advance(1000);
       await b;
       expect(requests("getLastPowerData").map((r) => r.at - NOON_SYDNEY)).toEqual([1000, 2000]);
+    });
+
+    it("a call to an idle endpoint never queues behind a busy endpoint's paced calls", async () => {
+      const { api, clock, requests } = await setup({ client: { pacing: { minIntervalMs: 1000, concurrency: 4, jitterMarginMs: 0 } }, sim: { minIntervalMs: 1000 } });
+      const reads = Array.from({ length: 12 }, (_, i) => api.getRealtimePowerUsage(i % 2 === 0 ? SN : SN2));
+      await waitUntil(() => requests("getLastPowerData").length === 1);
+      // Eleven reads wait for their endpoint's interval, holding no account slot: the settings read goes at once.
+      const settings = api.getChargingSettings(SN);
+      await waitUntil(() => requests("getChargeConfigInfo").length === 1);
+      expect((await settings).serialNumber).toBe(SN);
+      expect(requests().map((r) => r.path.slice(5))).toEqual(["getLastPowerData", "getChargeConfigInfo"]);
+      expect(api.rateLimitState().account.inFlight).toBe(0);
+      for (let i = 1; i < 12; i++) {
+        await clock.advance(1000);
+        await waitUntil(() => requests("getLastPowerData").length === i + 1);
+      }
+      await Promise.all(reads);
+      expect(requests("getLastPowerData").map((r) => r.at - NOON_SYDNEY)).toEqual(Array.from({ length: 12 }, (_, i) => i * 1000));
     });
 
     it("backs off after 6053 and pauses the other calls too; a write is not retried", async () => {

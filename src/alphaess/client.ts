@@ -1,10 +1,10 @@
 import { systemClock, type Clock } from "../core/clock.js";
-import { ConfigurationError, ConnectionError, OpenPowerError, RateLimitError, ValidationError } from "../core/errors/index.js";
+import { ConfigurationError, OpenPowerError, ValidationError } from "../core/errors/index.js";
 import { HttpTransport } from "../core/http/transport.js";
 import type { FetchFn, TransportResponse } from "../core/http/types.js";
 import type { RetryPolicy } from "../core/http/retry-policy.js";
 import type { Logger } from "../core/logger.js";
-import { KeyedRateLimiter, RateLimiter, type RateLimitState } from "../core/rate-limit/limiter.js";
+import { RateLimiter, type RateLimitState } from "../core/rate-limit/limiter.js";
 import { inspect } from "node:util";
 import { redact, registerSecret } from "../core/redact.js";
 import { assertCalendarDate } from "../core/time/calendar-date.js";
@@ -12,7 +12,8 @@ import { assertTimeZone, localDate, systemTimeZone } from "../core/time/zoned.js
 import { diffFields } from "../model/helpers.js";
 import type { FieldChange } from "../model/types.js";
 import { chargeConfigFields, dischargeConfigFields } from "./bodies.js";
-import { DEFAULT_BASE_URL, ENDPOINTS, SETTING_WRITES, type AlphaEssEndpoint, type AlphaEssWriteEndpoint } from "./endpoints.js";
+import { EndpointLimiters } from "./endpoint-limiter.js";
+import { DEFAULT_BASE_URL, ENDPOINTS, SETTING_WRITES, type AlphaEssCooldownEndpoint, type AlphaEssEndpoint, type AlphaEssWriteEndpoint } from "./endpoints.js";
 import { envelopeError, httpError, parseEnvelope, VENDOR } from "./envelope.js";
 import type {
   AlphaEssDailyEnergy,
@@ -47,10 +48,12 @@ import {
   parseSystemList,
   parseSystemSummary,
   parseWeeklySchedule,
+  settingsOf,
 } from "./parse.js";
 import { alphaEssAuthHeaders } from "./signature.js";
 import { AlphaEssSystem } from "./system.js";
 import {
+  assertCode,
   assertCurrentLimit,
   assertSerial,
   validateChargingInput,
@@ -61,6 +64,7 @@ import {
 } from "./validate.js";
 import type { UpdateChargeConfigBody, UpdateDischargeConfigBody } from "./wire.js";
 import { WriteCooldown } from "./write-cooldown.js";
+import { failedWriteSent } from "./write-outcome.js";
 
 /** How the client paces itself so that normal use never meets code 6053 ("too fast"). */
 export interface AlphaEssPacing {
@@ -110,10 +114,11 @@ export interface AlphaESSOptions {
   pacing?: AlphaEssPacing;
   /**
    * Client-side minimum interval between writes to the same system and endpoint, ms: one number
-   * for the setting writes (charge, discharge, weekly schedule, EV current) or a map per write
-   * endpoint. Default 30 000 for those; 0 for bind/unbind and EV start/stop.
+   * for the setting writes (charge, discharge, weekly schedule, EV current) or a map per endpoint
+   * (those four and `remoteControlEvCharger`). Default 30 000 for the setting writes, 0 for EV
+   * start/stop. Binding and unbinding have none.
    */
-  writeCooldownMs?: number | Partial<Record<AlphaEssWriteEndpoint, number>>;
+  writeCooldownMs?: number | Partial<Record<AlphaEssCooldownEndpoint, number>>;
   /** After a 6053 ("too fast"), pause every request of this client for this long, ms. Default 10 000. */
   tooFastBackoffMs?: number;
   clock?: Clock;
@@ -143,13 +148,15 @@ const DEFAULT_WRITE_COOLDOWN_MS = 30_000;
 
 /** State shared by a client and its clones: one transport, one rate budget, one write cool-down. */
 interface Shared {
+  /** The options the client was made with (clones are made from them). */
+  options: AlphaESSOptions;
   appId: string;
   appSecret: string;
   timeZone: string;
   clock: Clock;
   transport: HttpTransport;
   account: RateLimiter;
-  endpoints: KeyedRateLimiter;
+  endpoints: EndpointLimiters;
   cooldown: WriteCooldown;
   cooldownFor: (endpoint: string) => number;
   tooFastBackoffMs: number;
@@ -174,10 +181,25 @@ interface SettingsWrite<T> {
   payload: (settings: T) => Record<string, unknown>;
 }
 
+/** One write as `sendWrite` sends it. */
+interface WriteArgs<T> {
+  sn: string;
+  endpoint: AlphaEssWriteEndpoint;
+  opts: WriteCallOptions;
+  before: T | null;
+  requested: T;
+  payload: Record<string, unknown>;
+  readBack: () => Promise<T>;
+  compare: (want: T, got: T) => FieldChange[];
+}
+
 interface CallResult {
   data: unknown;
   receivedAt: number;
 }
+
+/** The state a clone takes over, handed from `fromShared` to the one constructor call it makes. */
+let cloneOf: { shared: Shared; serialNumber: string } | undefined;
 
 /**
  * The AlphaESS Open API client: all 19 endpoints, signed requests, typed results and errors,
@@ -198,13 +220,12 @@ export class AlphaESS {
   // A #private field: util.inspect and JSON.stringify never show it (it holds the app secret).
   readonly #shared: Shared;
 
-  constructor(options: AlphaESSOptions);
-  /** @internal clones share state */
-  constructor(options: AlphaESSOptions, shared: Shared, serialNumber: string | undefined);
-  constructor(options: AlphaESSOptions, shared?: Shared, serialNumber?: string) {
-    if (shared) {
-      this.#shared = shared;
-      this.serialNumber = serialNumber;
+  constructor(options: AlphaESSOptions) {
+    const clone = cloneOf;
+    cloneOf = undefined;
+    if (clone) {
+      this.#shared = clone.shared;
+      this.serialNumber = clone.serialNumber;
       return;
     }
     if (typeof options !== "object" || options === null) throw new ConfigurationError("AlphaESS needs options { appId, appSecret }.", { vendor: VENDOR, setting: "options" });
@@ -237,18 +258,18 @@ export class AlphaESS {
     const pacing = options.pacing ?? {};
     const intervalFor = (endpoint: string): number => {
       const m = pacing.minIntervalMs;
-      const interval = typeof m === "number" ? m : (m?.[endpoint as AlphaEssEndpoint] ?? DEFAULT_MIN_INTERVAL_MS);
-      if (interval <= 0) return 0;
-      return interval + (pacing.jitterMarginMs ?? Math.max(5, Math.round(interval * 0.04)));
+      return Math.max(0, typeof m === "number" ? m : (m?.[endpoint as AlphaEssEndpoint] ?? DEFAULT_MIN_INTERVAL_MS));
     };
     const cooldownFor = (endpoint: string): number => {
       const c = options.writeCooldownMs;
       const isSetting = (SETTING_WRITES as readonly string[]).includes(endpoint);
       if (typeof c === "number") return isSetting ? c : 0;
-      return c?.[endpoint as AlphaEssWriteEndpoint] ?? (isSetting ? DEFAULT_WRITE_COOLDOWN_MS : 0);
+      if (!isSetting && endpoint !== "remoteControlEvCharger") return 0;
+      return c?.[endpoint as AlphaEssCooldownEndpoint] ?? (isSetting ? DEFAULT_WRITE_COOLDOWN_MS : 0);
     };
     const limiterBase = { vendor: VENDOR, clock, onLimit: pacing.onLimit, maxWaitMs: pacing.maxWaitMs };
     this.#shared = {
+      options,
       appId,
       appSecret,
       timeZone,
@@ -266,7 +287,11 @@ export class AlphaESS {
         mapHttpError: httpError,
       }),
       account: new RateLimiter({ ...limiterBase, name: "alphaess", concurrency: pacing.concurrency ?? 4, limit: pacing.limit, windowMs: pacing.windowMs }),
-      endpoints: new KeyedRateLimiter((endpoint) => ({ ...limiterBase, name: `alphaess ${endpoint}`, minIntervalMs: intervalFor(endpoint) })),
+      endpoints: new EndpointLimiters((endpoint) => {
+        const minIntervalMs = intervalFor(endpoint);
+        const minIntervalMarginMs = pacing.jitterMarginMs ?? Math.max(5, Math.round(minIntervalMs * 0.04));
+        return { ...limiterBase, name: `alphaess ${endpoint}`, minIntervalMs, minIntervalMarginMs };
+      }),
       cooldown: new WriteCooldown(cooldownFor, clock),
       cooldownFor,
       tooFastBackoffMs: options.tooFastBackoffMs ?? 10_000,
@@ -296,8 +321,16 @@ export class AlphaESS {
 
   /** A clone scoped to one system. It shares the transport, the rate-limit budget and the write cool-down. */
   forDevice(serialNumber: string): AlphaESS {
-    assertSerial(serialNumber, "serialNumber");
-    return new AlphaESS(undefined as unknown as AlphaESSOptions, this.#shared, serialNumber);
+    return AlphaESS.fromShared(this.#shared, assertSerial(serialNumber, "serialNumber"));
+  }
+
+  private static fromShared(shared: Shared, serialNumber: string): AlphaESS {
+    cloneOf = { shared, serialNumber };
+    try {
+      return new AlphaESS(shared.options);
+    } finally {
+      cloneOf = undefined;
+    }
   }
 
   /** The unified `EnergySystem` view of one system (default: this instance's serial number). */
@@ -334,10 +367,12 @@ export class AlphaESS {
    * Asks AlphaESS to e-mail a verification code to the system's registered owner (not to you),
    * the first step of binding. `checkCode` is printed on the device label. Never retried (each
    * attempt sends an e-mail). Code 6003 (already bound to this AppID) returns `alreadyBound: true`.
+   * The check code is a credential: it is registered for redaction (and masked by name in logged URLs).
    */
   async getVerificationCode(checkCode: string, options?: SerialOrOptions): Promise<VerificationCodeResult> {
     const sn = this.resolveSerial(options);
     const code = assertCode(checkCode, "checkCode");
+    registerSecret(code);
     try {
       await this.call("getVerificationCode", { sysSn: sn, query: { sysSn: sn, checkCode: code }, signal: signalOf(options), retry: false });
       return { serialNumber: sn, sent: true, alreadyBound: false };
@@ -347,10 +382,11 @@ export class AlphaESS {
     }
   }
 
-  /** Binds the system to this AppID with the e-mailed code. Already bound (6003) counts as done. */
+  /** Binds the system to this AppID with the e-mailed code (registered for redaction). Already bound (6003) counts as done. */
   async bindSystem(verificationCode: string, options?: SerialOrOptions): Promise<BindingResult> {
     const sn = this.resolveSerial(options);
     const code = assertCode(verificationCode, "verificationCode");
+    registerSecret(code);
     try {
       await this.call("bindSn", { sysSn: sn, json: { sysSn: sn, code }, signal: signalOf(options) });
       return { serialNumber: sn, changed: true, alreadyDone: false };
@@ -441,7 +477,7 @@ export class AlphaESS {
       opts,
       given,
       keys: ["stopLevel", "useGrid", "firstPeriod", "secondPeriod"],
-      read: async () => strip(await this.getChargingSettings({ serialNumber: sn, signal: opts.signal })),
+      read: async () => settingsOf(await this.getChargingSettings({ serialNumber: sn, signal: opts.signal })),
       complete: (s, origin) => validateCompleteCharging(s, origin),
       payload: (s) => chargeBody(sn, s),
     });
@@ -465,7 +501,7 @@ export class AlphaESS {
       opts,
       given,
       keys: ["stopLevel", "enableTimeControl", "firstPeriod", "secondPeriod"],
-      read: async () => strip(await this.getDischargingSettings({ serialNumber: sn, signal: opts.signal })),
+      read: async () => settingsOf(await this.getDischargingSettings({ serialNumber: sn, signal: opts.signal })),
       complete: (s, origin) => validateCompleteDischarging(s, origin),
       payload: (s) => dischargeBody(sn, s),
     });
@@ -503,7 +539,7 @@ export class AlphaESS {
       chargeTimeList: body.chargeTimeList,
       dischargeTimeList: body.dischargeTimeList,
     };
-    return this.sendWrite<WeeklyScheduleInput>({
+    return this.queuedWrite<WeeklyScheduleInput>({
       sn,
       endpoint: "setTimeChargeBySn",
       opts,
@@ -540,7 +576,7 @@ export class AlphaESS {
     const sn = this.resolveSerial(options);
     const opts = writeOptionsOf(options);
     const currentLimitA = assertCurrentLimit(amps, "amps");
-    return this.sendWrite<{ currentLimitA: number | null }>({
+    return this.queuedWrite<{ currentLimitA: number | null }>({
       sn,
       endpoint: "setEvChargerCurrentsBySn",
       opts,
@@ -570,7 +606,7 @@ export class AlphaESS {
     const opts = writeOptionsOf(options);
     const charger = assertSerial(chargerSerialNumber, "chargerSerialNumber");
     if (typeof charging !== "boolean") throw new ValidationError(`charging must be true (start) or false (stop), got ${JSON.stringify(charging)}. Nothing was sent.`, { vendor: VENDOR, field: "charging" });
-    return this.sendWrite<{ charging: boolean }>({
+    return this.queuedWrite<{ charging: boolean }>({
       sn,
       endpoint: "remoteControlEvCharger",
       opts,
@@ -609,7 +645,7 @@ export class AlphaESS {
   /** One signed request; returns the envelope's `data` or throws the typed error for its code. */
   private async call(
     endpoint: AlphaEssEndpoint,
-    request: { sysSn?: string; query?: Record<string, string>; json?: Record<string, unknown>; signal?: AbortSignal; retry?: false },
+    request: { sysSn?: string; query?: Record<string, string>; json?: Record<string, unknown>; signal?: AbortSignal; retry?: false; onSend?: () => void },
   ): Promise<CallResult> {
     const spec = ENDPOINTS[endpoint];
     const shared = this.#shared;
@@ -622,18 +658,19 @@ export class AlphaESS {
       headers: () => alphaEssAuthHeaders(shared.appId, shared.appSecret, shared.clock.now()),
       operation: endpoint,
       signal: request.signal,
-      // The endpoint's spacing is granted last, right before sending, so that waiting for an
-      // account slot can never squeeze two starts of one endpoint closer than its interval.
-      limiters: [shared.account, shared.endpoints.get(endpoint)],
+      // The endpoint's spacing first, then an account slot: a request waiting for its endpoint's
+      // interval holds no account slot, so calls to idle endpoints never queue behind a busy one.
+      // The endpoint limiter lets one request at a time wait for the account and the transport
+      // restamps both at the real send, so one endpoint's requests are never squeezed together.
+      limiters: [shared.endpoints.get(endpoint), shared.account],
       retry: spec.write || request.retry === false ? false : undefined,
+      onSend: request.onSend,
       onResponse: (res) => {
         if (!res.ok) return;
         const envelope = parseEnvelope(res.data, endpoint, res.status);
         if (envelope.code !== 200) {
-          if (envelope.code === 6053) {
-            shared.account.blockUntil(res.receivedAt + shared.tooFastBackoffMs);
-            shared.endpoints.get(endpoint).blockUntil(res.receivedAt + shared.tooFastBackoffMs);
-          }
+          // A 6053 is a RateLimitError with retryAfterMs = tooFastBackoffMs: the transport then
+          // blocks the account and this endpoint until the pause is over.
           throw envelopeError(envelope, {
             operation: endpoint,
             sysSn: request.sysSn,
@@ -655,7 +692,20 @@ export class AlphaESS {
     const { sn, endpoint, opts } = args;
     if (!opts.dryRun) this.#shared.cooldown.check(sn, endpoint);
     // Two partial updates of one config must not both read the old state and overwrite each other.
-    return this.serialized(sn, endpoint, () => this.mergeAndWrite(args));
+    return this.serialized(sn, endpoint, () => {
+      // An earlier write may have gone out while this one waited: no need to read for a write that would be refused.
+      if (!opts.dryRun) this.#shared.cooldown.check(sn, endpoint);
+      return this.mergeAndWrite(args);
+    });
+  }
+
+  /**
+   * A write that needs no merge, queued behind earlier writes to the same system and endpoint, so
+   * that the cool-down (recorded when a write is sent) is checked after they went out.
+   */
+  private async queuedWrite<T>(args: WriteArgs<T>): Promise<AlphaEssWriteResult<T>> {
+    if (!args.opts.dryRun) this.#shared.cooldown.check(args.sn, args.endpoint);
+    return this.serialized(args.sn, args.endpoint, () => this.sendWrite(args));
   }
 
   /** Runs `task` after every earlier write to the same system and endpoint has settled. */
@@ -709,17 +759,13 @@ export class AlphaESS {
     });
   }
 
-  /** Sends one write (never retried), honouring dryRun and the cool-down, and verifies when asked. */
-  private async sendWrite<T>(args: {
-    sn: string;
-    endpoint: AlphaEssWriteEndpoint;
-    opts: WriteCallOptions;
-    before: T | null;
-    requested: T;
-    payload: Record<string, unknown>;
-    readBack: () => Promise<T>;
-    compare: (want: T, got: T) => FieldChange[];
-  }): Promise<AlphaEssWriteResult<T>> {
+  /**
+   * Sends one write (never retried), honouring dryRun and the cool-down, and verifies when asked.
+   * Run inside `serialized` for its system and endpoint. A failed write throws; a read-back that
+   * fails after the write went out does not: the result says `sent: true`, `taken: null` and
+   * carries the error in `readBackError`.
+   */
+  private async sendWrite<T>(args: WriteArgs<T>): Promise<AlphaEssWriteResult<T>> {
     const { sn, endpoint, opts } = args;
     const result: AlphaEssWriteResult<T> = {
       serialNumber: sn,
@@ -732,38 +778,34 @@ export class AlphaESS {
       taken: null,
       readBack: null,
       mismatches: [],
+      readBackError: null,
     };
     if (opts.dryRun) return result;
-    this.#shared.cooldown.check(sn, endpoint);
-    const forget = this.#shared.cooldown.mark(sn, endpoint);
+    const cooldown = this.#shared.cooldown;
+    cooldown.check(sn, endpoint);
+    let forget: (() => void) | undefined;
     try {
-      await this.call(endpoint, { sysSn: sn, json: args.payload, signal: opts.signal });
+      // The cool-down counts from the real send: not from a wait for the rate limits that may be
+      // aborted, nor from before a 6053 pause.
+      await this.call(endpoint, { sysSn: sn, json: args.payload, signal: opts.signal, onSend: () => (forget = cooldown.mark(sn, endpoint)) });
     } catch (error) {
-      if (provablyNotApplied(error)) forget();
+      // A write the server provably refused changed nothing; a 6053 still counts against its throttle.
+      if (forget && failedWriteSent(error) === false && !(error instanceof OpenPowerError && error.code === 6053)) forget();
       throw error;
     }
     result.sent = true;
     if (opts.verify) {
-      const readBack = await args.readBack();
-      result.readBack = readBack;
-      result.mismatches = args.compare(args.requested, readBack);
-      result.taken = result.mismatches.length === 0;
+      try {
+        const readBack = await args.readBack();
+        result.readBack = readBack;
+        result.mismatches = args.compare(args.requested, readBack);
+        result.taken = result.mismatches.length === 0;
+      } catch (error) {
+        result.readBackError = error instanceof Error ? error : new Error(String(error));
+      }
     }
     return result;
   }
-}
-
-/**
- * Whether a failed write certainly changed nothing, so the cool-down need not apply: refused
- * locally, never sent, or answered with a definite error code or 4xx status. A 6053 ("too fast")
- * keeps the cool-down, and so does anything that may have reached the device (timeouts, resets, 5xx).
- */
-function provablyNotApplied(error: unknown): boolean {
-  if (error instanceof RateLimitError && error.local) return true;
-  if (error instanceof ConnectionError) return !error.sent;
-  if (!(error instanceof OpenPowerError)) return false;
-  if (typeof error.code === "number") return error.code !== 6053 && error.code !== 6026;
-  return error.status !== undefined && error.status >= 400 && error.status < 500;
 }
 
 function signalOf(options: SerialOrOptions | undefined): AbortSignal | undefined {
@@ -776,21 +818,8 @@ function writeOptionsOf(options: string | WriteCallOptions | undefined): WriteCa
   return options;
 }
 
-function assertCode(value: unknown, field: string): string {
-  if (typeof value !== "string" || !/^[A-Za-z0-9]{1,32}$/.test(value.trim())) {
-    throw new ValidationError(`${field} must be the code as printed or e-mailed (letters and digits), got ${JSON.stringify(value)}. Nothing was sent.`, { vendor: VENDOR, field });
-  }
-  return value.trim();
-}
-
 function definedOnly<T extends object>(value: Partial<T>): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** Drops the result-only fields (serial number, raw) to leave the settings themselves. */
-function strip<T extends { serialNumber: string; raw: unknown }>(result: T): Omit<T, "serialNumber" | "raw"> {
-  const { serialNumber: _sn, raw: _raw, ...settings } = result;
-  return settings;
 }
 
 function chargeBody(sysSn: string, s: ChargingSettings): UpdateChargeConfigBody & Record<string, unknown> {

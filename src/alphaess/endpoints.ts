@@ -33,6 +33,12 @@ export const ENDPOINT_NAMES = Object.keys(ENDPOINTS) as AlphaEssEndpoint[];
  * Writes that change device settings. They get the client-side write cool-down by default
  * (the portal allows them "once per 24 h"; writes beyond the server's limit may return 200 and do nothing).
  */
-export const SETTING_WRITES: readonly AlphaEssWriteEndpoint[] = ["updateChargeConfigInfo", "updateDisChargeConfigInfo", "setTimeChargeBySn", "setEvChargerCurrentsBySn"];
+export const SETTING_WRITES = ["updateChargeConfigInfo", "updateDisChargeConfigInfo", "setTimeChargeBySn", "setEvChargerCurrentsBySn"] as const satisfies readonly AlphaEssWriteEndpoint[];
+
+/**
+ * The writes that go through the client-side cool-down: the setting writes (30 s by default) and
+ * EV start/stop (0 by default). Binding and unbinding change the account, not the device, and never wait.
+ */
+export type AlphaEssCooldownEndpoint = (typeof SETTING_WRITES)[number] | "remoteControlEvCharger";
 
 export const DEFAULT_BASE_URL = "https://openapi.alphaess.com/api";

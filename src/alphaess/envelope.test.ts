@@ -81,6 +81,19 @@ describe("AlphaESS envelope", () => {
     expect(behind.clockSkewMs).toBe(-600_000);
     expect(behind.message).toMatch(/600 s behind/);
   });
+
+  it("with the clock inside the window, only 6009 blames the IP allow-list (6006 is only about the timestamp)", () => {
+    const inWindow = { ...ctx, headers: new Headers({ date: "Tue, 04 Aug 2026 02:00:01 GMT" }) };
+    const allowList = envelopeError({ code: 6009, msg: "Whitelist verification failed", expMsg: undefined, data: null }, inWindow) as AlphaEssClockSkewError;
+    expect(allowList.message).toMatch(/allow-list/);
+    const timestamp = envelopeError({ code: 6006, msg: "Timestamp error", expMsg: undefined, data: null }, inWindow) as AlphaEssClockSkewError;
+    expect(timestamp).toBeInstanceOf(AlphaEssClockSkewError);
+    expect(timestamp.clockSkewMs).toBe(-1000);
+    expect(timestamp.message).toMatch(/not the problem/);
+    expect(timestamp.message).not.toMatch(/allow-list|whitelist/i);
+    const noDate = envelopeError({ code: 6006, msg: "Timestamp error", expMsg: undefined, data: null }, ctx);
+    expect(noDate.message).not.toMatch(/allow-list/);
+  });
 });
 
 describe("AlphaESS envelope codes over HTTP", () => {

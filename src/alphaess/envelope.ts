@@ -162,10 +162,14 @@ function clockError(code: number, summary: string, ctx: EnvelopeErrorContext, ba
   // The Date header has one-second resolution and the answer took a moment to arrive: allow a few seconds.
   const outside = Math.abs(skewMs) > (SIGNATURE_WINDOW_S - 5) * 1000;
   const how = skewS === 0 ? "matches" : `is ${Math.abs(skewS)} s ${skewS > 0 ? "ahead of" : "behind"}`;
+  const within = `This machine's clock (${localTime.toISOString()}) ${how} the server's, within the ${SIGNATURE_WINDOW_S}-second window, so the clock is not the problem: `;
   const verdict = outside
     ? `This machine's clock (${localTime.toISOString()}) ${how} the server's (${serverTime.toISOString()}), beyond the ${SIGNATURE_WINDOW_S}-second window: set the machine's clock right (enable NTP).`
-    : `This machine's clock (${localTime.toISOString()}) ${how} the server's, within the ${SIGNATURE_WINDOW_S}-second window, so the clock is not the problem: ` +
-      `the AppID's IP allow-list ("Enable IP whitelist" at open.alphaess.com) probably refused this machine's address.`;
+    : code === 6009
+      ? // 6009 also covers the allow-list ("Whitelist verification failed").
+        `${within}the AppID's IP allow-list ("Enable IP whitelist" at open.alphaess.com) probably refused this machine's address.`
+      : // 6006 is only about the timestamp: one within the window was refused anyway.
+        `${within}the request may have been delayed on its way, or the server's own clock was off. Try again; report it with the request id if it persists.`;
   return new AlphaEssClockSkewError(`${summary} ${verdict}`, { ...base, clockSkewMs: skewMs, serverTime, localTime });
 }
 

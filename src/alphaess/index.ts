@@ -20,7 +20,7 @@ export {
 } from "./parse.js";
 export { RETURN_CODES, parseEnvelope, envelopeError, type ReturnCodeInfo, type AlphaEssEnvelope } from "./envelope.js";
 export { alphaEssSign, alphaEssAuthHeaders, alphaEssTimestamp, SIGNATURE_WINDOW_S } from "./signature.js";
-export { ENDPOINTS, ENDPOINT_NAMES, SETTING_WRITES, DEFAULT_BASE_URL, type AlphaEssEndpoint, type AlphaEssWriteEndpoint } from "./endpoints.js";
+export { ENDPOINTS, ENDPOINT_NAMES, SETTING_WRITES, DEFAULT_BASE_URL, type AlphaEssEndpoint, type AlphaEssWriteEndpoint, type AlphaEssCooldownEndpoint } from "./endpoints.js";
 export { validateWeeklySchedule, MAX_PERIODS_PER_DAY, MAX_PERIODS_PER_WEEK } from "./validate.js";
 export type * from "./models.js";
 export type { UpdateChargeConfigBody, UpdateDischargeConfigBody, SetTimeChargeBody, TimeChargeBodyItem } from "./wire.js";

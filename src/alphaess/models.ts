@@ -282,7 +282,7 @@ export interface WriteOptions {
 export interface AlphaEssWriteResult<T = unknown> {
   serialNumber: string;
   endpoint: AlphaEssWriteEndpoint;
-  /** False for a dry run. */
+  /** False for a dry run (a write that fails throws instead of returning). */
   sent: boolean;
   dryRun: boolean;
   /** What was in place before, when it was read (partial updates read first). */
@@ -297,4 +297,9 @@ export interface AlphaEssWriteResult<T = unknown> {
   readBack: T | null;
   /** Fields that did not take (verify). */
   mismatches: FieldChange[];
+  /**
+   * Why the read-back failed (verify), when the write itself went out: `sent` is true and `taken`
+   * null, because whether the system took the change is unknown. Read the settings again later.
+   */
+  readBackError: Error | null;
 }

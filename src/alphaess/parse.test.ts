@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ResponseFormatError } from "../core/errors/index.js";
+import { addDays } from "../core/time/calendar-date.js";
+import { wallTimeOf, zonedTimeToInstant } from "../core/time/zoned.js";
 import { powerBalanceW } from "../model/helpers.js";
 import { toBatterySchedule, toEnergyTotals, toPowerFlow, toPowerHistory } from "./adapter.js";
 import { parseEnvelope } from "./envelope.js";
@@ -120,6 +122,41 @@ describe("AlphaESS fixtures", () => {
     expect(feeding.gridW).toBe(-11);
     const other = parsePowerHistory(data("getOneDayPowerBySn.json"), "SN1", "2023-06-10", "Europe/Berlin");
     expect(other.samples[0]!.at.toISOString()).toBe("2023-06-10T21:26:35.000Z");
+  });
+
+  it("getOneDayPowerBySn: newest-first and oldest-first lists both come out oldest first, each sample with its own raw", () => {
+    const newestFirst = data("getOneDayPowerBySn.json") as { uploadTime: string }[];
+    expect(newestFirst[0]!.uploadTime > newestFirst.at(-1)!.uploadTime).toBe(true);
+    const a = parsePowerHistory(newestFirst, "SN1", "2023-06-10", TZ);
+    const b = parsePowerHistory([...newestFirst].reverse(), "SN1", "2023-06-10", TZ);
+    expect(b.samples.map((x) => x.at)).toEqual(a.samples.map((x) => x.at));
+    for (const h of [a, b]) for (const sample of h.samples) expect((sample.raw as { uploadTime: string }).uploadTime).toBe(sample.uploadTime);
+    expect(parsePowerHistory([], "SN1", "2023-06-10", TZ).samples).toEqual([]);
+  });
+
+  it("getOneDayPowerBySn: on the fall-back day the repeated hour's second pass is an hour after the first", () => {
+    // Sydney leaves daylight saving on 5 April 2026: 03:00 AEDT becomes 02:00 AEST, so 02:00-02:59 happens twice.
+    const instants = Array.from({ length: 40 }, (_, i) => Date.parse("2026-04-04T14:32:10Z") + i * 300_000 + (i % 3) * 1000);
+    const rows = instants.map((t) => ({ sysSn: SN, uploadTime: wallString(t, TZ), ppv: 0, load: 300, cbat: 50, feedIn: 0, gridCharge: 300, pchargingPile: 0 }));
+    expect(new Set(rows.map((r) => r.uploadTime.slice(11, 13))).has("02")).toBe(true);
+    const h = parsePowerHistory([...rows].reverse(), SN, "2026-04-05", TZ);
+    expect(h.samples.map((x) => x.at.getTime())).toEqual(instants);
+    expect(h.samples.map((x) => x.uploadTime)).toEqual(rows.map((r) => r.uploadTime));
+  });
+
+  it("getOneDayPowerBySn: any day's samples, newest first, come back at their instants (DST days included)", () => {
+    const zones = ["Australia/Sydney", "Europe/Berlin", "America/New_York", "Australia/Adelaide"];
+    const days = ["2026-04-05", "2026-10-04", "2026-03-29", "2026-10-25", "2026-03-08", "2026-11-01", "2026-08-04"];
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.constantFrom(...days), fc.integer({ min: 1, max: 288 }), fc.integer({ min: 0, max: 59 }), (zone, day, count, second) => {
+        const start = zonedTimeToInstant(day, "00:00", zone).getTime() + second * 1000;
+        const end = zonedTimeToInstant(addDays(day, 1), "00:00", zone).getTime();
+        const instants = Array.from({ length: count }, (_, i) => start + i * 300_000).filter((t) => t < end);
+        const rows = instants.map((t) => ({ uploadTime: wallString(t, zone), ppv: 1, load: 1, cbat: 1, feedIn: 0, gridCharge: 0 }));
+        const h = parsePowerHistory(rows.reverse(), SN, day, zone);
+        expect(h.samples.map((x) => x.at.getTime())).toEqual(instants);
+      }),
+    );
   });
 
   it("getOneDayPowerBySn: the history adapter derives battery power from the balance", () => {
@@ -242,3 +279,9 @@ describe("AlphaESS fixtures", () => {
     );
   });
 });
+
+function wallString(ms: number, zone: string): string {
+  const w = wallTimeOf(ms, zone);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${w.year}-${p(w.month)}-${p(w.day)} ${p(w.hour)}:${p(w.minute)}:${p(w.second)}`;
+}

@@ -102,12 +102,22 @@ export function parseSystemSummary(data: unknown, serialNumber: string): AlphaEs
 
 /**
  * The day series, oldest first (the API sends newest first). `uploadTime` has no zone: it is the
- * system's wall-clock time, parsed in `timeZone`.
+ * system's wall-clock time, parsed in `timeZone`. The order of the list is what tells the two
+ * passes through the repeated hour of a daylight-saving fall-back apart (both read "02:07"): each
+ * time is taken as the earlier instant unless that would not come after the previous sample.
  */
 export function parsePowerHistory(data: unknown, serialNumber: string, date: string, timeZone: string): AlphaEssPowerHistory {
   const items = parse(wire.oneDayPower, data, "getOneDayPowerBySn");
-  const samples = items.map((item, i): AlphaEssPowerSample => {
-    const at = parseLocalTimestamp(item.uploadTime, timeZone);
+  const raws = data as unknown[];
+  const order = items.map((_, i) => i);
+  // Newest first, as the API sends it (the wall-clock strings compare in time order at both ends of a day).
+  if (items.length > 1 && items[0]!.uploadTime > items[items.length - 1]!.uploadTime) order.reverse();
+  const samples: AlphaEssPowerSample[] = [];
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const i of order) {
+    const item = items[i]!;
+    let at = parseLocalTimestamp(item.uploadTime, timeZone, "earlier");
+    if (at && at.getTime() <= previous) at = parseLocalTimestamp(item.uploadTime, timeZone, "later");
     if (!at) {
       throw new ResponseFormatError(`Unexpected response from getOneDayPowerBySn: data[${i}].uploadTime ${JSON.stringify(item.uploadTime)} is not "yyyy-MM-dd HH:mm:ss". Please report it.`, {
         vendor: VENDOR,
@@ -115,9 +125,10 @@ export function parsePowerHistory(data: unknown, serialNumber: string, date: str
         path: `data[${i}].uploadTime`,
       });
     }
+    previous = Math.max(previous, at.getTime());
     const feedInW = item.feedIn;
     const importW = item.gridCharge;
-    return {
+    samples.push({
       at,
       uploadTime: item.uploadTime,
       pvW: item.ppv,
@@ -127,9 +138,11 @@ export function parsePowerHistory(data: unknown, serialNumber: string, date: str
       importW,
       gridW: feedInW !== null && importW !== null ? roundTo(importW - feedInW, 3) : null,
       evW: item.pchargingPile ?? item.pChargingPile,
-      raw: (data as unknown[])[i],
-    };
-  });
+      raw: raws[i],
+    });
+  }
+  // A list out of order within itself (never seen) still comes out oldest first; a stable sort
+  // leaves an ordered one, the fall-back hour included, as it is.
   samples.sort((a, b) => a.at.getTime() - b.at.getTime());
   return { serialNumber, date, timeZone, samples };
 }
@@ -170,6 +183,12 @@ function requireData(data: unknown, operation: string): unknown {
     });
   }
   return data;
+}
+
+/** The settings of a parsed result, without the result-only fields (serial number, raw). */
+export function settingsOf<T extends { serialNumber: string; raw: unknown }>(result: T): Omit<T, "serialNumber" | "raw"> {
+  const { serialNumber: _sn, raw: _raw, ...settings } = result;
+  return settings;
 }
 
 export function parseChargingSettings(data: unknown, serialNumber: string): ChargingSettingsResult {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../core/errors/index.js";
 import { powerBalanceW } from "../model/helpers.js";
 import type { BatterySchedule } from "../model/types.js";
+import { configConstraints } from "./system.js";
 import { alphaEssTestbed, type AlphaEssTestbed } from "./test-support/testbed.js";
 
 const SN = "AL70110230306xx";
@@ -20,7 +21,7 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
   it("reads power flow, energy totals and history in the unified model", async () => {
     bed = await alphaEssTestbed();
     const system = bed.api.system(SN);
-    expect(system).toMatchObject({ vendor: "alphaess", id: SN });
+    expect(system).toMatchObject({ vendor: "alphaess", id: SN, timeZone: "Australia/Sydney" });
     expect(system.capabilities()).toMatchObject({ read: { powerFlow: true, history: true, prices: false }, control: { batterySchedule: { maxChargeWindows: 2, gridMinutes: 15 } } });
     const flow = await system.getPowerFlow();
     expect(flow.source).toEqual({ vendor: "alphaess", device: SN });
@@ -62,10 +63,54 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
     );
     expect(charge.constraints.every((c) => c.ok)).toBe(true);
     expect(plan.warnings.some((w) => w.includes("22:00-00:30") && w.includes("midnight"))).toBe(true);
+    expect(plan.current).toEqual({ charge: { fromGrid: false, stopLevel: 1, windows: [] }, discharge: { timeControl: false, stopLevel: 0.1, windows: [] } });
     // A plan for what is already there needs no write.
     await system.applyPlan(plan);
     expect((await system.planBatterySchedule(desired)).writes).toEqual([]);
     expect(await system.getBatterySchedule()).toEqual(desired);
+  });
+
+  it("planning the schedule just read is write-free, wherever the device keeps its windows", async () => {
+    bed = await alphaEssTestbed();
+    const system = bed.api.system(SN);
+    // Slot 1 disabled and slot 2 in use; disabled periods that are not 00:00-00:00.
+    Object.assign(bed.sim.state(SN).charge, { gridCharge: 1, timeChaf1: "00:00", timeChae1: "00:00", timeChaf2: "01:00", timeChae2: "05:00", batHighCap: 90 });
+    Object.assign(bed.sim.state(SN).discharge, { ctrDis: 1, timeDisf1: "17:00", timeDise1: "21:00", timeDisf2: "05:00", timeDise2: "05:00", batUseCap: 20 });
+    const current = await system.getBatterySchedule();
+    expect(current.charge.windows).toEqual([{ start: "01:00", end: "05:00" }]);
+    const plan = await system.planBatterySchedule(current);
+    expect(plan.writes).toEqual([]);
+    expect(plan.current).toEqual(current);
+    // Windows listed in another order, or an explicit disabled window, change nothing either.
+    const reordered = { ...current, discharge: { ...current.discharge, windows: [{ start: "09:00", end: "09:00" }, ...current.discharge.windows] } };
+    expect((await system.planBatterySchedule(reordered)).writes).toEqual([]);
+    // A change keeps the held window in its slot and fills the free one.
+    const more = await system.planBatterySchedule({ ...current, charge: { ...current.charge, windows: [{ start: "13:00", end: "14:00" }, { start: "01:00", end: "05:00" }] } });
+    expect(more.writes).toHaveLength(1);
+    expect(more.writes[0]!.payload).toEqual({ sysSn: SN, batHighCap: 90, gridCharge: 1, timeChaf1: "13:00", timeChae1: "14:00", timeChaf2: "01:00", timeChae2: "05:00" });
+    expect(more.writes[0]!.changes.map((c) => c.field)).toEqual(["timeChaf1", "timeChae1"]);
+    // An off-grid disabled period on the device is not a reason to write.
+    bed.sim.state(SN).charge.timeChaf1 = "13:10";
+    bed.sim.state(SN).charge.timeChae1 = "13:10";
+    expect((await system.planBatterySchedule(current)).writes).toEqual([]);
+    expect(bed.requests().every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("computes each write's constraints from the values it sends", () => {
+    const ok = configConstraints({ stopLevel: 0.9, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } });
+    expect(ok.map((c) => [c.name, c.ok])).toEqual([
+      ["grid", true],
+      ["windows", true],
+      ["level", true],
+    ]);
+    const bad = configConstraints({ stopLevel: 1.5, firstPeriod: { start: "01:10", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } });
+    expect(bad.map((c) => [c.name, c.ok])).toEqual([
+      ["grid", false],
+      ["windows", false],
+      ["level", false],
+    ]);
+    const overlap = configConstraints({ stopLevel: 0.5, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "04:00", end: "06:00" } });
+    expect(overlap.find((c) => c.name === "windows")).toMatchObject({ ok: false });
   });
 
   it("applies a plan, verifies it, and the house follows", async () => {
@@ -85,6 +130,53 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
     const control = bed.sim.house(SN).getControl();
     expect(control.chargeWindows).toEqual([{ window: { start: "01:00", end: "05:00" }, fromGrid: true, stopSoc: 0.9 }]);
     expect(control.dischargeWindows.map((w) => w.window)).toEqual([{ start: "17:00", end: "21:00" }, { start: "22:00", end: "00:30" }]);
+  });
+
+  it("reports a write whose read-back failed as sent (taken unknown), and still sends the next one", async () => {
+    bed = await alphaEssTestbed();
+    const system = bed.api.system(SN);
+    const plan = await system.planBatterySchedule(desired);
+    bed.sim.errors.add({ endpoint: "getChargeConfigInfo", code: 6029, times: 1 });
+    const result = await system.applyPlan(plan);
+    expect(result.ok).toBe(false);
+    expect(result.results[0]).toMatchObject({ sent: true, taken: null });
+    expect(result.results[0]!.error).toMatch(/Sent, but reading it back failed.*6029/);
+    expect(result.results[1]).toMatchObject({ sent: true, taken: true });
+    expect(bed.sim.state(SN).charge).toMatchObject({ gridCharge: 1, timeChaf1: "01:00", timeChae1: "05:00", batHighCap: 90 });
+  });
+
+  it("says sent: null for a write that may have reached the device, false for one that provably did not", async () => {
+    bed = await alphaEssTestbed({ client: { timeoutMs: 300 } });
+    const system = bed.api.system(SN);
+    const plan = await system.planBatterySchedule(desired);
+    const outcomes: unknown[] = [];
+    for (const kinds of [["timeout"], ["reset"], ["http502"]] as const) {
+      bed.sim.http.faults.add({ method: "POST", path: "/api/updateChargeConfigInfo", kinds: [...kinds], times: 1 });
+      const result = await system.applyPlan(plan);
+      outcomes.push([result.results[0]!.sent, result.results[1]!.sent]);
+    }
+    expect(outcomes).toEqual([
+      [null, false],
+      [null, false],
+      [null, false],
+    ]);
+    bed.sim.errors.add({ endpoint: "updateChargeConfigInfo", code: 6026, times: 1 });
+    expect((await system.applyPlan(plan)).results[0]).toMatchObject({ sent: null, taken: null });
+    bed.sim.errors.add({ endpoint: "updateChargeConfigInfo", code: 6008, times: 1 });
+    expect((await system.applyPlan(plan)).results[0]).toMatchObject({ sent: false, taken: null });
+  });
+
+  it("a dry run is ok only when every planned write passes its checks", async () => {
+    bed = await alphaEssTestbed({ client: { writeCooldownMs: 30_000 } });
+    const system = bed.api.system(SN);
+    await bed.api.setChargingSettings({ stopLevel: 0.5, useGrid: false, firstPeriod: { start: "00:00", end: "00:00" }, secondPeriod: { start: "00:00", end: "00:00" } }, SN);
+    const plan = await system.planBatterySchedule(desired);
+    expect(plan.writes[0]!.constraints.find((c) => c.name === "cooldown")).toMatchObject({ ok: false });
+    const dry = await system.applyPlan(plan, { dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, ok: false });
+    expect(dry.results.every((r) => r.sent === false && r.error === undefined)).toBe(true);
+    await bed.clock.advance(30_000);
+    expect(await system.applyPlan(await system.planBatterySchedule(desired), { dryRun: true })).toMatchObject({ ok: true });
   });
 
   it("stops at the first failed write and reports what was not sent", async () => {
@@ -114,6 +206,10 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
     const plan = await system.planBatterySchedule(desired);
     await expect(bed.api.system("AL70110230302xx").applyPlan(plan)).rejects.toBeInstanceOf(ValidationError);
     await expect(system.applyPlan({ ...plan, writes: [{ ...plan.writes[0]!, payload: { ...(plan.writes[0]!.payload as object), timeChaf1: "01:07" } }] })).resolves.toMatchObject({ ok: false });
+    const { batHighCap: _dropped, ...incomplete } = plan.writes[0]!.payload as Record<string, unknown>;
+    const partial = await system.applyPlan({ ...plan, writes: [{ ...plan.writes[0]!, payload: incomplete }] });
+    expect(partial).toMatchObject({ ok: false, results: [{ sent: false, taken: null }] });
+    expect(partial.results[0]!.error).toMatch(/not a complete config \(batHighCap\)/);
     expect(bed.requests().filter((r) => r.method === "POST")).toHaveLength(0);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ValidationError } from "../core/errors/index.js";
 import { formatTimeOfDay } from "../core/time/schedule-grid.js";
 import { fromBatterySchedule } from "./adapter.js";
-import { assertCurrentLimit, assertSerial, validateChargingInput, validateCompleteCharging, validateWeeklySchedule } from "./validate.js";
+import { assertCode, assertCurrentLimit, assertSerial, validateChargingInput, validateCompleteCharging, validateWeeklySchedule } from "./validate.js";
 
 const onGrid = fc.integer({ min: 0, max: 95 }).map((q) => formatTimeOfDay(q * 15));
 const offGrid = fc
@@ -57,7 +57,37 @@ describe("AlphaESS input validation", () => {
 
   it("EV current limit: 6..100 A", () => {
     expect(assertCurrentLimit(16)).toBe(16);
-    for (const bad of [0, 5.9, 101, -1, Number.POSITIVE_INFINITY, "16"]) expectValidation(() => assertCurrentLimit(bad));
+    for (const bad of [0, 5.9, 101, -1, Number.POSITIVE_INFINITY, "16"]) expectValidation(() => assertCurrentLimit(bad), "amps");
+    expect(assertCurrentLimit(16.04)).toBe(16);
+  });
+
+  it("check and verification codes: letters and digits, trimmed; a bad one is never echoed", () => {
+    expect(assertCode(" AB12cd ", "checkCode")).toBe("AB12cd");
+    expect(assertCode("123456", "verificationCode")).toBe("123456");
+    for (const bad of ["", "   ", "ab cd", "12-34", "x".repeat(33), 123456, null]) {
+      const e = expectValidation(() => assertCode(bad, "checkCode"), "checkCode");
+      if (typeof bad === "string" && bad.trim() !== "") expect(e.message).not.toContain(bad);
+      expect(e.message).toMatch(/Nothing was sent/);
+    }
+  });
+
+  it("with the system's configs, windows it holds keep their slots and free slots keep its disabled periods", () => {
+    const current = {
+      charging: { firstPeriod: { start: "05:00", end: "05:00" }, secondPeriod: { start: "01:00", end: "05:00" } },
+      discharging: { firstPeriod: { start: "17:00", end: "21:00" }, secondPeriod: { start: "13:10", end: "13:10" } },
+    };
+    const schedule = {
+      charge: { fromGrid: true, stopLevel: 0.9, windows: [{ start: "01:00", end: "05:00" }] },
+      discharge: { timeControl: true, stopLevel: 0.2, windows: [{ start: "22:00", end: "23:00" }, { start: "17:00", end: "21:00" }] },
+    };
+    const m = fromBatterySchedule(schedule, current);
+    expect([m.charging.firstPeriod, m.charging.secondPeriod]).toEqual([{ start: "05:00", end: "05:00" }, { start: "01:00", end: "05:00" }]);
+    // 17:00-21:00 stays in slot 1; the new window takes slot 2 (an off-grid disabled period is not kept).
+    expect([m.discharging.firstPeriod, m.discharging.secondPeriod]).toEqual([{ start: "17:00", end: "21:00" }, { start: "22:00", end: "23:00" }]);
+    const none = fromBatterySchedule({ ...schedule, discharge: { ...schedule.discharge, windows: [] } }, current);
+    expect([none.discharging.firstPeriod, none.discharging.secondPeriod]).toEqual([{ start: "00:00", end: "00:00" }, { start: "00:00", end: "00:00" }]);
+    // Without the current configs: packed into slot 1 and padded with 00:00-00:00.
+    expect(fromBatterySchedule(schedule).charging.firstPeriod).toEqual({ start: "01:00", end: "05:00" });
   });
 
   describe("weekly schedule (setTimeChargeBySn)", () => {

@@ -1,6 +1,6 @@
 import { ValidationError } from "../core/errors/index.js";
 import { assertWindow, parseTimeOfDay, windowsOverlap, type TimeWindow } from "../core/time/schedule-grid.js";
-import { assertFraction, fractionToPercent, percentToFraction } from "../core/units.js";
+import { assertFraction, assertNumberInRange, fractionToPercent, percentToFraction, roundTo } from "../core/units.js";
 import type { ChargingSettings, DischargingSettings, SchedulePeriod, WeeklyScheduleInput } from "./models.js";
 import type { SetTimeChargeBody, TimeChargeBodyItem } from "./wire.js";
 
@@ -34,11 +34,6 @@ export function assertLevel(value: unknown, field: string, min = 0, max = 1): nu
   return percentToFraction(fractionToPercent(value as number))!;
 }
 
-/** A period on the 15-minute grid (start === end is a disabled period). */
-export function assertPeriod(value: unknown, field: string): TimeWindow {
-  return assertWindow(value, field);
-}
-
 function assertPlainObject(value: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new ValidationError(`${field} must be an object, got ${JSON.stringify(value)}. Nothing was sent.`, { field, vendor: "alphaess" });
@@ -69,8 +64,8 @@ export function validateChargingInput(input: unknown): Partial<ChargingSettings>
   const out: Partial<ChargingSettings> = {};
   if (o.stopLevel !== undefined) out.stopLevel = assertLevel(o.stopLevel, "stopLevel");
   if (o.useGrid !== undefined) out.useGrid = assertBoolean(o.useGrid, "useGrid");
-  if (o.firstPeriod !== undefined) out.firstPeriod = assertPeriod(o.firstPeriod, "firstPeriod");
-  if (o.secondPeriod !== undefined) out.secondPeriod = assertPeriod(o.secondPeriod, "secondPeriod");
+  if (o.firstPeriod !== undefined) out.firstPeriod = assertWindow(o.firstPeriod, "firstPeriod");
+  if (o.secondPeriod !== undefined) out.secondPeriod = assertWindow(o.secondPeriod, "secondPeriod");
   return out;
 }
 
@@ -79,8 +74,8 @@ export function validateDischargingInput(input: unknown): Partial<DischargingSet
   const out: Partial<DischargingSettings> = {};
   if (o.stopLevel !== undefined) out.stopLevel = assertLevel(o.stopLevel, "stopLevel");
   if (o.enableTimeControl !== undefined) out.enableTimeControl = assertBoolean(o.enableTimeControl, "enableTimeControl");
-  if (o.firstPeriod !== undefined) out.firstPeriod = assertPeriod(o.firstPeriod, "firstPeriod");
-  if (o.secondPeriod !== undefined) out.secondPeriod = assertPeriod(o.secondPeriod, "secondPeriod");
+  if (o.firstPeriod !== undefined) out.firstPeriod = assertWindow(o.firstPeriod, "firstPeriod");
+  if (o.secondPeriod !== undefined) out.secondPeriod = assertWindow(o.secondPeriod, "secondPeriod");
   return out;
 }
 
@@ -92,8 +87,8 @@ export function validateCompleteCharging(settings: ChargingSettings, origin: str
   const s = {
     stopLevel: assertLevel(settings.stopLevel, `${origin}.stopLevel`),
     useGrid: assertBoolean(settings.useGrid, `${origin}.useGrid`),
-    firstPeriod: assertPeriod(settings.firstPeriod, `${origin}.firstPeriod`),
-    secondPeriod: assertPeriod(settings.secondPeriod, `${origin}.secondPeriod`),
+    firstPeriod: assertWindow(settings.firstPeriod, `${origin}.firstPeriod`),
+    secondPeriod: assertWindow(settings.secondPeriod, `${origin}.secondPeriod`),
   };
   assertDistinctPeriods(s.firstPeriod, s.secondPeriod, origin);
   return s;
@@ -103,8 +98,8 @@ export function validateCompleteDischarging(settings: DischargingSettings, origi
   const s = {
     stopLevel: assertLevel(settings.stopLevel, `${origin}.stopLevel`),
     enableTimeControl: assertBoolean(settings.enableTimeControl, `${origin}.enableTimeControl`),
-    firstPeriod: assertPeriod(settings.firstPeriod, `${origin}.firstPeriod`),
-    secondPeriod: assertPeriod(settings.secondPeriod, `${origin}.secondPeriod`),
+    firstPeriod: assertWindow(settings.firstPeriod, `${origin}.firstPeriod`),
+    secondPeriod: assertWindow(settings.secondPeriod, `${origin}.secondPeriod`),
   };
   assertDistinctPeriods(s.firstPeriod, s.secondPeriod, origin);
   return s;
@@ -112,10 +107,19 @@ export function validateCompleteDischarging(settings: DischargingSettings, origi
 
 /** Household current limit for the EV chargers, A. No API bound is documented: we accept 6..100 A. */
 export function assertCurrentLimit(value: unknown, field = "amps"): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 6 || value > 100) {
-    throw new ValidationError(`${field} must be a current from 6 to 100 A, got ${JSON.stringify(value)}. Nothing was sent.`, { field, vendor: "alphaess" });
+  return roundTo(assertNumberInRange(value, field, 6, 100, "A"), 1);
+}
+
+/**
+ * A check code (device label) or an e-mailed verification code: 1 to 32 letters and digits. The
+ * value is never echoed in the error: it is a credential.
+ */
+export function assertCode(value: unknown, field: string): string {
+  if (typeof value !== "string" || !/^[A-Za-z0-9]{1,32}$/.test(value.trim())) {
+    const got = typeof value === "string" ? `${value.trim().length} characters` : typeof value;
+    throw new ValidationError(`${field} must be the code as printed or e-mailed (1 to 32 letters and digits), got ${got}. Nothing was sent.`, { vendor: "alphaess", field });
   }
-  return Math.round(value * 10) / 10;
+  return value.trim();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -137,7 +141,7 @@ interface Arc {
 
 function validatePeriod(value: unknown, field: string, weekly: boolean): SchedulePeriod {
   const o = assertPlainObject(value, field, PERIOD_KEYS);
-  const window = assertPeriod({ start: o.start, end: o.end }, field);
+  const window = assertWindow({ start: o.start, end: o.end }, field);
   if (window.start === window.end) {
     throw new ValidationError(
       `${field}: start and end are both ${window.start}. A zero-length period's meaning (nothing, or all day) is unconfirmed on the device, so it is refused. Nothing was sent.`,

@@ -108,9 +108,24 @@ describe("AlphaESS simulator: the wire", () => {
     expect(post.status).toBe(405);
     expect(post.json).toEqual({ timestamp: "2026-08-04T02:00:00.000+00:00", status: 405, error: "Method Not Allowed", path: "/api/getVerificationCode" });
     expect((await call(sim, "bindSn", { query: { sysSn: SN, Code: "1" } })).status).toBe(405);
-    const missing = await call(sim, "getMeterOffsetConfigInfo");
+    const missing = await call(sim, "getMeterOffsetConfig");
     expect(missing.status).toBe(404);
     expect(missing.json).toMatchObject({ status: 404, error: "Not Found" });
+  });
+
+  it("serves the commercial meter-offset endpoints with their methods, answering 6001 to a normal account", async () => {
+    const { sim } = await start();
+    const get = await call(sim, "getMeterOffsetConfigInfo", { query: { sysSn: SN } });
+    expect(get.status).toBe(200);
+    expect(get.json).toEqual({ code: 6001, msg: "Parameter error", expMsg: null, data: null, extra: null });
+    expect((await call(sim, "getMeterOffsetConfigInfo", { method: "POST", body: { sysSn: SN } })).status).toBe(405);
+    const body = { sysSn: SN, pmOffset: 10, pmOffsetEn: 1, pmOffsetS1: "00:00", pmOffsetE1: "06:00", pmOffsetS2: "00:00", pmOffsetE2: "00:00" };
+    const update = await call(sim, "updateMeterOffsetConfigInfo", { method: "POST", body });
+    expect(update.status).toBe(200);
+    expect(update.json).toMatchObject({ code: 6001 });
+    expect((await call(sim, "updateMeterOffsetConfigInfo", { query: { sysSn: SN } })).status).toBe(405);
+    // Authentication still comes first.
+    expect((await call(sim, "getMeterOffsetConfigInfo", { query: { sysSn: SN }, secret: "0".repeat(32) })).json).toMatchObject({ code: 6007 });
   });
 
   it("serves the day series newest first, about every 5 minutes, with drifting seconds", async () => {
@@ -216,6 +231,21 @@ describe("AlphaESS simulator: the wire", () => {
     expect((await call(ignore.sim, "updateDisChargeConfigInfo", { method: "POST", body: { ...body, batUseCap: 30 } })).json.code).toBe(200);
     expect(ignore.sim.state(SN).discharge.batUseCap).toBe(20);
     expect(ignore.sim.state(SN).appliedWrites).toBe(1);
+  });
+
+  it("a write the device refuses (6008) does not start the device-side cool-down", async () => {
+    const { sim } = await start({ writeCooldownMs: 60_000 });
+    const body = { sysSn: SN, batUseCap: 20, ctrDis: 1, timeDisf1: "17:00", timeDise1: "21:00", timeDisf2: "00:00", timeDise2: "00:00" };
+    const house = sim.house(SN);
+    const setControl = house.setControl.bind(house);
+    house.setControl = () => {
+      throw new RangeError("the device refused the control");
+    };
+    expect((await call(sim, "updateDisChargeConfigInfo", { method: "POST", body })).json).toMatchObject({ code: 6008 });
+    expect(sim.state(SN).discharge.batUseCap).toBe(10);
+    house.setControl = setControl;
+    expect((await call(sim, "updateDisChargeConfigInfo", { method: "POST", body })).json.code).toBe(200);
+    expect(sim.state(SN).appliedWrites).toBe(1);
   });
 
   it("runs the binding flow with an outbox of e-mailed codes that expire", async () => {

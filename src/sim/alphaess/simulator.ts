@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
 import { addDays, isCalendarDate } from "../../core/time/calendar-date.js";
 import { localDate, wallTimeOf, zonedTimeToInstant } from "../../core/time/zoned.js";
+import { roundTo } from "../../core/units.js";
 import {
   HouseModel,
   VirtualClock,
@@ -41,7 +42,13 @@ const METHODS: Readonly<Record<string, "GET" | "POST">> = Object.freeze({
   setEvChargerCurrentsBySn: "POST",
   getEvChargerStatusBySn: "GET",
   remoteControlEvCharger: "POST",
+  // Commercial & industrial only (spec §2): they exist, and a normal account always gets 6001.
+  getMeterOffsetConfigInfo: "GET",
+  updateMeterOffsetConfigInfo: "POST",
 });
+
+/** Endpoints that exist but are not open to a normal account: answered with 6001. */
+const NOT_FOR_THIS_ACCOUNT = new Set(["getMeterOffsetConfigInfo", "updateMeterOffsetConfigInfo"]);
 
 /** Writes throttled by the device-side cool-down. */
 const THROTTLED_WRITES = new Set(["updateChargeConfigInfo", "updateDisChargeConfigInfo", "setTimeChargeBySn", "setEvChargerCurrentsBySn"]);
@@ -221,11 +228,6 @@ function derive(seed: number, label: string, hexChars: number): string {
   return createHash("sha256").update(`alphaess-sim:${seed}:${label}`).digest("hex").slice(0, hexChars);
 }
 
-const round = (v: number, digits = 0): number => {
-  const f = 10 ** digits;
-  const r = Math.round(v * f) / f;
-  return r === 0 ? 0 : r;
-};
 
 /**
  * Starts an AlphaESS Open API simulator on 127.0.0.1, backed by the house model: signed requests
@@ -349,24 +351,24 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
       return { ppv: null, ppvDetail: null, soc: null, pev: null, pevDetail: null, prealL1: null, prealL2: null, prealL3: null, pgrid: null, pgridDetail: null, pbat: null, pload: null };
     }
     const snap = houseOf(s.serialNumber).now();
-    const strings = [0, 1, 2, 3].map((i) => round(snap.pvStringsW[i] ?? 0));
-    const phases = [0, 1, 2].map((i) => round(snap.gridPhasesW[i] ?? 0));
+    const strings = [0, 1, 2, 3].map((i) => roundTo(snap.pvStringsW[i] ?? 0, 0));
+    const phases = [0, 1, 2].map((i) => roundTo(snap.gridPhasesW[i] ?? 0, 0));
     const inverter = snap.pvW + snap.batteryW;
     const threePhase = snap.gridPhasesW.length === 3;
-    const ev = s.evCharger ? round(snap.evW) : null;
+    const ev = s.evCharger ? roundTo(snap.evW, 0) : null;
     return {
-      ppv: round(snap.pvW),
+      ppv: roundTo(snap.pvW, 0),
       ppvDetail: { ppv1: strings[0], ppv2: strings[1], ppv3: strings[2], ppv4: strings[3], pmeterDc: 0 },
-      soc: round(snap.soc * 100, 1),
-      pev: round(snap.evW),
+      soc: roundTo(snap.soc * 100, 1),
+      pev: roundTo(snap.evW, 0),
       pevDetail: { ev1Power: ev, ev2Power: null, ev3Power: null, ev4Power: null },
-      prealL1: round(threePhase ? inverter / 3 : inverter),
-      prealL2: round(threePhase ? inverter / 3 : 0),
-      prealL3: round(threePhase ? inverter / 3 : 0),
-      pgrid: round(snap.gridW),
+      prealL1: roundTo(threePhase ? inverter / 3 : inverter, 0),
+      prealL2: roundTo(threePhase ? inverter / 3 : 0, 0),
+      prealL3: roundTo(threePhase ? inverter / 3 : 0, 0),
+      pgrid: roundTo(snap.gridW, 0),
       pgridDetail: { pmeterL1: phases[0], pmeterL2: phases[1], pmeterL3: phases[2] },
-      pbat: round(snap.batteryW),
-      pload: round(snap.loadW),
+      pbat: roundTo(snap.batteryW, 0),
+      pload: roundTo(snap.loadW, 0),
     };
   }
 
@@ -390,12 +392,12 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
     const sample = (t: number, snap: HouseSnapshot) => ({
       sysSn: s.serialNumber,
       uploadTime: formatLocal(t, s.timeZone),
-      ppv: round(snap.pvW),
-      load: round(snap.loadW),
-      cbat: round(snap.soc * 100, 1),
-      feedIn: round(Math.max(0, -snap.gridW)),
-      gridCharge: round(Math.max(0, snap.gridW)),
-      pchargingPile: round(snap.evW),
+      ppv: roundTo(snap.pvW, 0),
+      load: roundTo(snap.loadW, 0),
+      cbat: roundTo(snap.soc * 100, 1),
+      feedIn: roundTo(Math.max(0, -snap.gridW), 0),
+      gridCharge: roundTo(Math.max(0, snap.gridW), 0),
+      pchargingPile: roundTo(snap.evW, 0),
     });
     for (let i = 0; ; i++) {
       const t = dayStart + i * 300_000 + 120_000 + ((s0 + i) % 60) * 1000;
@@ -419,13 +421,13 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
     return {
       sysSn: s.serialNumber,
       theDate: date,
-      eCharge: round(t.chargeKwh, 2),
-      epv: round(t.pvKwh, 2),
-      eOutput: round(t.exportKwh, 2),
-      eInput: round(t.importKwh, 2),
-      eGridCharge: round(t.gridChargeKwh, 2),
-      eDischarge: round(t.dischargeKwh, 2),
-      eChargingPile: round(t.evKwh, 2),
+      eCharge: roundTo(t.chargeKwh, 2),
+      epv: roundTo(t.pvKwh, 2),
+      eOutput: roundTo(t.exportKwh, 2),
+      eInput: roundTo(t.importKwh, 2),
+      eGridCharge: roundTo(t.gridChargeKwh, 2),
+      eDischarge: roundTo(t.dischargeKwh, 2),
+      eChargingPile: roundTo(t.evKwh, 2),
     };
   }
 
@@ -452,19 +454,19 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
     const income = (out: number, pv: number) => out * 0.07 + (pv - out) * 0.3;
     const tariff = s.tariff;
     return {
-      epvtoday: round(e.pv, 2),
-      epvtotal: tariff ? round(epvtotal, 2) : null,
-      eload: round(e.load, 2),
-      eoutput: round(e.out, 2),
-      einput: round(e.in, 2),
-      echarge: round(e.charge, 2),
-      edischarge: round(e.discharge, 2),
-      todayIncome: tariff ? round(income(e.out, e.pv), 2) : null,
-      totalIncome: tariff ? round(income(epvtotal * 0.4, epvtotal), 2) : null,
-      eselfConsumption: tariff ? (e.pv > 0 ? round((e.pv - e.out) / e.pv, 5) : 0) : null,
-      eselfSufficiency: tariff ? (e.load > 0 ? round(Math.max(0, e.load - e.in) / e.load, 5) : 0) : null,
-      treeNum: tariff ? round(epvtotal * 0.1712, 4) : null,
-      carbonNum: tariff ? round(epvtotal * 0.86, 4) : null,
+      epvtoday: roundTo(e.pv, 2),
+      epvtotal: tariff ? roundTo(epvtotal, 2) : null,
+      eload: roundTo(e.load, 2),
+      eoutput: roundTo(e.out, 2),
+      einput: roundTo(e.in, 2),
+      echarge: roundTo(e.charge, 2),
+      edischarge: roundTo(e.discharge, 2),
+      todayIncome: tariff ? roundTo(income(e.out, e.pv), 2) : null,
+      totalIncome: tariff ? roundTo(income(epvtotal * 0.4, epvtotal), 2) : null,
+      eselfConsumption: tariff ? (e.pv > 0 ? roundTo((e.pv - e.out) / e.pv, 5) : 0) : null,
+      eselfSufficiency: tariff ? (e.load > 0 ? roundTo(Math.max(0, e.load - e.in) / e.load, 5) : 0) : null,
+      treeNum: tariff ? roundTo(epvtotal * 0.1712, 4) : null,
+      carbonNum: tariff ? roundTo(epvtotal * 0.86, 4) : null,
       moneyType: tariff ? "AUD" : null,
     };
   }
@@ -610,6 +612,7 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
       if (last !== undefined && now - last < interval) return reply(failure(6053));
       lastRequest.set(key, now);
     }
+    if (NOT_FOR_THIS_ACCOUNT.has(endpoint)) return reply(failure(6001));
 
     if (endpoint === "getEssList") {
       const list = [...systems.values()]
@@ -621,7 +624,7 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
           poinv: s.preset.inverterKw,
           cobat: s.preset.batteryKwh,
           mbat: s.preset.batteryModel,
-          surplusCobat: round((s.preset.batteryKwh * s.preset.usableCapacityPct) / 100, 2),
+          surplusCobat: roundTo((s.preset.batteryKwh * s.preset.usableCapacityPct) / 100, 2),
           usCapacity: s.preset.usableCapacityPct,
           emsStatus: "Normal",
         }));
@@ -704,17 +707,21 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
             };
           };
         }
-        const cooled = cooldown(sysSn, endpoint, now);
+        const cooled = coolingDown(sysSn, endpoint, now);
         if (cooled) return reply(cooled === "reject" ? failure(6053) : success(null));
-        if (s.legacyWritesIgnored && endpoint !== "setTimeChargeBySn") return reply(success(null));
+        if (s.legacyWritesIgnored && endpoint !== "setTimeChargeBySn") {
+          startCooldown(sysSn, endpoint, now); // answered Success: the throttle counts it
+          return reply(success(null));
+        }
         const before = { charge: s.charge, discharge: s.discharge, periodic: s.periodic };
         apply();
         try {
           applyControl(s);
         } catch {
           Object.assign(s, before);
-          return reply(failure(6008));
+          return reply(failure(6008)); // refused: the cool-down does not start
         }
+        startCooldown(sysSn, endpoint, now);
         s.appliedWrites++;
         return reply(success(null));
       }
@@ -727,8 +734,9 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
         if (!s.evCharger) return reply(failure(6016));
         const amps = params.currentsetting;
         if (typeof amps !== "number" || !Number.isFinite(amps) || amps <= 0 || amps > 1000) return reply(failure(6001));
-        const cooled = cooldown(sysSn, endpoint, now);
+        const cooled = coolingDown(sysSn, endpoint, now);
         if (cooled) return reply(cooled === "reject" ? failure(6053) : success(null));
+        startCooldown(sysSn, endpoint, now);
         s.evCurrentSetting = amps;
         const ev = houseOf(sysSn).ev!;
         ev.setCurrentLimit(Math.min(amps, ev.spec.maxCurrentA));
@@ -753,14 +761,16 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
     }
   }
 
-  /** The device-side write cool-down: null when the write may go ahead. */
-  function cooldown(sn: string, endpoint: string, now: number): "reject" | "ignore" | null {
+  /** The device-side write cool-down: how a write now is answered, or null when it may go ahead. */
+  function coolingDown(sn: string, endpoint: string, now: number): "reject" | "ignore" | null {
     if (!THROTTLED_WRITES.has(endpoint) || writeCooldownMs <= 0) return null;
-    const key = `${sn}\u0000${endpoint}`;
-    const last = lastWrite.get(key);
-    if (last !== undefined && now - last < writeCooldownMs) return writeCooldownMode;
-    lastWrite.set(key, now);
-    return null;
+    const last = lastWrite.get(`${sn}\u0000${endpoint}`);
+    return last !== undefined && now - last < writeCooldownMs ? writeCooldownMode : null;
+  }
+
+  /** Starts the cool-down once a write was taken (a write refused with 6008 does not start it). */
+  function startCooldown(sn: string, endpoint: string, now: number): void {
+    if (THROTTLED_WRITES.has(endpoint)) lastWrite.set(`${sn}\u0000${endpoint}`, now);
   }
 
   const http = await startHttpSimulator(handle, { port: options.port, seed, clock, faults: options.faults });

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { RateLimiter } from "../core/rate-limit/limiter.js";
+import { FakeClock } from "../core/test-support/fake-clock.js";
+import { EndpointLimiter } from "./endpoint-limiter.js";
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe("EndpointLimiter", () => {
+  it("lets one request at a time wait between its grant and its send, each counting from the previous send", async () => {
+    const clock = new FakeClock(0);
+    const endpoint = new EndpointLimiter({ clock, minIntervalMs: 1000 });
+    const account = new RateLimiter({ clock, concurrency: 1 });
+    const busy = account.tryAcquire()!; // another endpoint's request holds the only account slot
+
+    const sent: number[] = [];
+    // What the transport does when a limiter is not free at once: each slot in turn, then restamp all.
+    const request = async () => {
+      const releases = [await endpoint.acquire(), await account.acquire()];
+      for (const r of releases) r.restamp?.();
+      sent.push(clock.now());
+      for (const r of releases) r();
+    };
+    const a = request();
+    const b = request();
+    await settle();
+    expect(endpoint.state().queued).toBe(1); // b waits behind a's hold, not for an account slot
+    await clock.advance(1500); // a's interval would have let b through at 1000 without the hold
+    expect(sent).toEqual([]);
+    busy();
+    await a;
+    expect(sent).toEqual([1500]);
+    await clock.advance(999);
+    await settle();
+    expect(sent).toEqual([1500]);
+    await clock.advance(1);
+    await b;
+    expect(sent).toEqual([1500, 2500]);
+  });
+
+  it("gives the hold back when the holder gives up, and drops an aborted waiter", async () => {
+    const clock = new FakeClock(0);
+    const endpoint = new EndpointLimiter({ clock, minIntervalMs: 1000 });
+    const first = await endpoint.acquire();
+    expect(endpoint.canAcquire()).toBe(false);
+    expect(endpoint.tryAcquire()).toBeNull();
+    const controller = new AbortController();
+    const aborted = endpoint.acquire({ signal: controller.signal });
+    const next = endpoint.acquire();
+    await settle();
+    expect(endpoint.state().queued).toBe(2);
+    controller.abort(new Error("stop"));
+    await expect(aborted).rejects.toThrow("stop");
+    expect(endpoint.state().queued).toBe(1);
+    first(); // released without a send: the interval still counts from its grant at 0
+    await clock.advance(1000);
+    const release = await next;
+    release.restamp?.();
+    release();
+    await clock.advance(1000);
+    expect(endpoint.canAcquire()).toBe(true);
+  });
+});
