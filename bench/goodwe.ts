@@ -4,7 +4,7 @@
  *   over UDP and Modbus/TCP, p50/p99, against a raw `dgram` round trip of the same three requests
  *   without any framing checks or decoding (the baseline, measured in the same run);
  * - frame-decode throughput: AA55/RTU framing + CRC of the 257-byte running-data reply, and the full
- *   decode into sensor values (target >= 200k frames/s for the framing).
+ *   decode into sensor values (target >= 200k frames/s; we hold both to it).
  * Run: npx tsx -e 'import("./bench/goodwe.ts").then(m => m.run())'
  */
 import { createSocket } from "node:dgram";
@@ -109,5 +109,6 @@ export async function run(): Promise<void> {
     const r = assessRtuReply(frame, request);
     return r.status === "complete" && r.value.kind === "read" ? decodeEtRunning(r.value.data) : null;
   });
-  console.log(`  target >= 200,000 frames/s for framing: ${framing >= 200_000 ? "met" : "NOT met"} (×${(framing / 200_000).toFixed(1)}); full decode is ×${(framing / full).toFixed(1)} slower than framing`);
+  const verdict = (rate: number) => `${rate >= 200_000 ? "met" : "NOT met"} (×${(rate / 200_000).toFixed(2)})`;
+  console.log(`  target >= 200,000 frames/s: framing ${verdict(framing)}, framing + full decode ${verdict(full)}`);
 }

@@ -2,7 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../core/errors/index.js";
 import { toPowerFlow } from "./adapter.js";
-import { decodeDateTime, decodeString } from "./decode.js";
+import { decodeDateTime, decodePayload, decodeRegisterBlock, decodeSensor, decodeString } from "./decode.js";
+import { ET_RUNNING_BLOCK, ET_RUNNING_SENSORS } from "./registers/et.js";
+import { ES_RUNNING_SENSORS } from "./registers/es.js";
+import { camelCase, sensorBytes } from "./registers/types.js";
 import { decodeEcoModeGroup, encodeEcoModeGroup, daysMask, dayNames } from "./eco-mode.js";
 import { decodeDtDeviceInfo, decodeDtRunning } from "./families/dt.js";
 import { decodeEsDeviceInfo, decodeEsRunning } from "./families/es.js";
@@ -152,10 +155,65 @@ describe("ES fixtures (AA55)", () => {
 });
 
 describe("codecs", () => {
+  it("decodes a register block exactly as row-by-row decoding does, for any bytes and any block length", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: ET_RUNNING_BLOCK.count * 2 }), (data) => {
+        const decoded = decodeRegisterBlock(ET_RUNNING_SENSORS, data, ET_RUNNING_BLOCK.register);
+        const expected: Record<string, unknown> = {};
+        for (const def of ET_RUNNING_SENSORS) {
+          const offset = (def.at - ET_RUNNING_BLOCK.register) * 2;
+          // Rows that do not fit a short block are left out, not null.
+          if (offset + sensorBytes(def) <= data.length) expected[camelCase(def.id)] = decodeSensor(def, data, offset);
+        }
+        expect(decoded).toStrictEqual(expected);
+        expect(Object.keys(decoded)).toEqual(Object.keys(expected)); // table order
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("decodes a block read from a later register, leaving out the rows before it", () => {
+    const data = new Uint8Array(20).fill(0x01);
+    const first = ET_RUNNING_BLOCK.register + 10;
+    const decoded = decodeRegisterBlock(ET_RUNNING_SENSORS, data, first);
+    const inside = ET_RUNNING_SENSORS.filter((d) => d.at >= first && (d.at - first) * 2 + sensorBytes(d) <= 20);
+    expect(Object.keys(decoded)).toEqual(inside.map((d) => camelCase(d.id)));
+    expect(inside.length).toBeGreaterThan(0);
+  });
+
+  it("decodes an AA55 payload by byte offset, as row-by-row decoding does", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 160 }), (payload) => {
+        const expected: Record<string, unknown> = {};
+        for (const def of ES_RUNNING_SENSORS) if (def.at + sensorBytes(def) <= payload.length) expected[camelCase(def.id)] = decodeSensor(def, payload, def.at);
+        expect(decodePayload(ES_RUNNING_SENSORS, payload)).toStrictEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("decodes dates and rejects impossible ones as null", () => {
     expect(decodeDateTime(Uint8Array.of(22, 1, 4, 18, 30, 25), 0)).toBe("2022-01-04 18:30:25");
     expect(decodeDateTime(Uint8Array.of(22, 2, 30, 0, 0, 0), 0)).toBeNull();
     expect(decodeDateTime(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff), 0)).toBeNull();
+    expect(decodeDateTime(Uint8Array.of(24, 2, 29, 23, 59, 59), 0)).toBe("2024-02-29 23:59:59");
+    expect(decodeDateTime(Uint8Array.of(24, 2, 29, 23, 59), 0)).toBeNull(); // short buffer
+  });
+
+  it("accepts exactly the byte sextets that are real calendar dates and times", () => {
+    // Ranges one step past the valid ones on each side, so both answers are common.
+    const sextet = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }));
+    fc.assert(
+      fc.property(sextet, ([y, mo, d, h, mi, s]) => {
+        const b = Uint8Array.of(y, mo, d, h, mi, s);
+        const date = new Date(Date.UTC(2000 + y, mo - 1, d, h, mi, s));
+        const real = mo >= 1 && mo <= 12 && h <= 23 && mi <= 59 && s <= 59 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+        const decoded = decodeDateTime(b, 0);
+        expect(decoded === null).toBe(!real);
+        if (decoded !== null) expect(decoded).toBe(date.toISOString().slice(0, 19).replace("T", " "));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it("decodes UTF-16BE strings when control bytes are present", () => {
