@@ -12,6 +12,7 @@ import { isValidTimeZone, localDate } from "../core/time/zoned.js";
 import { parseWith, z } from "../core/validation.js";
 import { AuthManager, type AuthOptions } from "./auth/auth-manager.js";
 import { mapLimit } from "./concurrency.js";
+import { parsePanFile, pvsystModuleName, sendCreate, validatePvsystModule, validateReportConfig, type CreateListing, type CreateResult, type PvsystModule, type ReportConfigRequest } from "./library-writes.js";
 import {
   applyEdit,
   applyEditOrThrow,
@@ -791,6 +792,80 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
     if (options.dryRun) return { sent: false, request, response: null };
     const response = await this.postJson("/api/task/start", request, { operation: "startReport", signal: options.signal });
     return { sent: true, request, response };
+  }
+
+  /**
+   * The SDK's `bulk_update_hardware`: changes many rows of a site's hardware list in one write.
+   * The SDK's `PUT /api/edit/bulkhardware/{S}` is not a documented call; the documented bulk edit
+   * of a site's hardware is `PUT /api/edit/sitehardware`, so this is `updateSiteHardware`.
+   */
+  async bulkUpdateHardware(siteId: string | number, hardware: Array<Record<string, unknown> & { hardwareKey: string }>, options: WriteOptions = {}): Promise<UpdateResult> {
+    return this.updateSiteHardware(siteId, hardware, options);
+  }
+
+  /**
+   * The SDK's `upload_pan_data`: adds a PVsyst module definition to the module library
+   * (`POST /api/edit/pvsystmodule`, answer `{}`; the SDK's `/api/pan/upload` is not a documented
+   * call). `module` is the members object, or the text of a PVsyst .PAN file (see
+   * `parsePanFile`). With `verifyKey` (a site or inverter key whose module list to read), a module
+   * of the same "Manufacturer, Model" already there is reported as `alreadyApplied` (nothing sent)
+   * and after sending the list is read back for the new module's id (`createdKey`). Never retried.
+   */
+  async uploadPanData(
+    module: PvsystModule | string,
+    options: { verifyKey?: string; cellType?: number; allowNewFields?: boolean; allowDuplicate?: boolean; dryRun?: boolean; verify?: boolean; signal?: AbortSignal } = {},
+  ): Promise<CreateResult<PvsystModule & { key: "" }>> {
+    const request = validatePvsystModule(typeof module === "string" ? parsePanFile(module, { cellType: options.cellType }) : module, { allowNewFields: options.allowNewFields });
+    const verifyKey = options.verifyKey === undefined ? undefined : parseSiteOrHardwareKey(options.verifyKey, "verifyKey");
+    const name = pvsystModuleName(request);
+    const listing: CreateListing | undefined = verifyKey && {
+      what: `the PVsyst module list of ${verifyKey}`,
+      find: async (signal) => {
+        const modules = await this.getPvsystModules(verifyKey.startsWith("H") ? { hardwareId: verifyKey } : { siteId: verifyKey }, { signal });
+        const found = modules.find((m) => m.name === name);
+        return found ? { key: found.value } : null;
+      },
+    };
+    return sendCreate(request, (signal) => this.postJson("/api/edit/pvsystmodule", request, { operation: "uploadPanData", signal }), { ...options, listing });
+  }
+
+  /**
+   * A new report configuration's starting point (`GET /api/reportconfig/new/{C}/{type}/undefined`,
+   * as the web app asks for it), to fill in and pass to `createReportConfig`.
+   */
+  async getReportConfigTemplate(customerId: string | number, reportType = 0, options: { signal?: AbortSignal } = {}): Promise<Record<string, unknown>> {
+    const key = parseCustomerKey(customerId);
+    if (!Number.isInteger(reportType) || reportType < 0) throw new ValidationError(`reportType must be a whole number >= 0, got ${JSON.stringify(reportType)}.`, { field: "reportType", vendor: "powertrack" });
+    const data = await this.#read(`/api/reportconfig/new/${key}/${reportType}/undefined`, "getReportConfigTemplate", { signal: options.signal });
+    if (typeof data !== "object" || Array.isArray(data)) throw new ResponseFormatError("PowerTrack sent a report config template that is not an object.", { vendor: "powertrack", operation: "getReportConfigTemplate" });
+    return data as Record<string, unknown>;
+  }
+
+  /**
+   * The SDK's `create_report_config`: creates a report configuration (`POST /api/reportconfig`
+   * with `key: ""`, answer `{}`; the SDK's `/api/report/config` is not a documented call). The
+   * report configs of `verifyKey` (default: the first source item) are read before (same title:
+   * `alreadyApplied`, nothing sent) and after (the new config's key as `createdKey`). Never retried.
+   */
+  async createReportConfig(
+    config: Record<string, unknown>,
+    options: { verifyKey?: string; allowDuplicate?: boolean; dryRun?: boolean; verify?: boolean; signal?: AbortSignal } = {},
+  ): Promise<CreateResult<ReportConfigRequest>> {
+    const request = validateReportConfig(config);
+    const verifyKey = parseNodeKey(options.verifyKey ?? request.sourceItems[0]!.key, "verifyKey");
+    const listing: CreateListing = {
+      what: `the report configs of ${verifyKey}`,
+      find: async (signal) => {
+        const { list } = await this.getReportConfigs(verifyKey, { signal });
+        const titled = list.filter((c): c is Record<string, unknown> => typeof c === "object" && c !== null && (typeof (c as Record<string, unknown>).name === "string" || typeof (c as Record<string, unknown>).reportTitle === "string"));
+        // Items without a name cannot be matched: say so (undefined) rather than "not there".
+        if (list.length > 0 && titled.length === 0) return undefined;
+        const match = titled.find((c) => c.name === request.reportTitle || c.reportTitle === request.reportTitle);
+        if (!match) return null;
+        return typeof match.key === "string" || typeof match.key === "number" ? { key: match.key } : {};
+      },
+    };
+    return sendCreate(request, (signal) => this.postJson("/api/reportconfig", request, { operation: "createReportConfig", signal }), { ...options, listing });
   }
 
   // -------------------------------------------------------------------------------------------

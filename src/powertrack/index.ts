@@ -45,6 +45,7 @@ export {
   type ErrorSummary,
   type CallOptions,
 } from "./edits.js";
+export { parsePanFile, validatePvsystModule, validateReportConfig, pvsystModuleName, type PvsystModule, type ReportConfigRequest, type CreateResult } from "./library-writes.js";
 export { PowerTrackSite, powerKwOf, type PowerTrackSiteOptions } from "./system.js";
 export { SiteList, type Site, type SiteListJson } from "./portfolio/site-list.js";
 export {

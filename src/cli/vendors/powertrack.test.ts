@@ -165,4 +165,45 @@ describe("PowerTrack credentials", () => {
       h.cleanup();
     }
   });
+
+  it("upload-pan reads a PVsyst text file, asks unless --yes, posts once, finds the new id, and audits; a second upload sends nothing", async () => {
+    const file = join(home.dir, "module.PAN");
+    writeFileSync(
+      file,
+      ["PVObject_=pvModule", "  PVObject_Commercial=pvCommercial", "    Manufacturer=Testmaker", "    Model=TM-400", "  End of PVObject pvCommercial", "  Technol=mtSiMono",
+        "  NCelS=72", "  NCelP=1", "  Isc=10.5", "  muISC=5.25", "  Voc=49.2", "  Imp=9.9", "  Vmp=40.4", "  muPmpReq=-0.35", "  RShunt=400", "  Rp_0=2000", "  Rp_Exp=5.5", "  RSerie=0.3", "  CellArea=244.3", "End of PVObject pvModule"].join("\n"),
+    );
+    const site = sim.sites[0]!;
+    sim.http.clearRequests();
+    const posts = () => sim.http.requests.filter((r) => r.method === "POST" && r.path === "/api/edit/pvsystmodule");
+    const dry = await run(["powertrack", "upload-pan", file, "--verify-key", site, "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ status: "dryRun", sent: false, request: { manufacturer: "Testmaker", model: "TM-400", muIsc: 0.05 } });
+    expect((await run(["powertrack", "upload-pan", file, "--verify-key", site])).code).toBe(2); // no terminal to ask
+    expect(posts()).toEqual([]);
+
+    const done = await run(["powertrack", "upload-pan", file, "--verify-key", site, "--yes"]);
+    expect(done.code).toBe(0);
+    const result = JSON.parse(done.stdout) as { status: string; createdKey: number };
+    expect(result).toMatchObject({ status: "applied", sent: true, taken: true });
+    expect(posts()).toHaveLength(1);
+    const audit = readAudit(join(home.dataDir, "audit.jsonl"));
+    expect(audit.at(-1)).toMatchObject({ vendor: "powertrack", ok: true, taken: [{ target: "POST /api/edit/pvsystmodule", sent: true, taken: true }] });
+
+    const again = await run(["powertrack", "upload-pan", file, "--verify-key", site, "--yes"]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: "alreadyApplied", sent: false, createdKey: result.createdKey });
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("report-config-template and create-report-config make a report configuration from a file", async () => {
+    const template = await run(["powertrack", "report-config-template"]);
+    expect(template.code).toBe(0);
+    const file = join(home.dir, "report.json");
+    writeFileSync(file, JSON.stringify({ ...(JSON.parse(template.stdout) as object), reportTitle: "CLI report", parentKey: "D1" }));
+    const done = await run(["powertrack", "create-report-config", "--file", file, "--yes"]);
+    expect(done.stderr).toBe("");
+    expect(JSON.parse(done.stdout)).toMatchObject({ status: "applied", sent: true, taken: true, createdKey: expect.stringMatching(/^RC/) as string });
+    const bad = await run(["powertrack", "create-report-config", "--file", file.replace("report.json", "missing.json"), "--yes"]);
+    expect(bad.code).toBe(2);
+  });
 });

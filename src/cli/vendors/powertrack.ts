@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BulkApplyReport, BulkPlan, EditResult, EditTarget, PlannedEdit, PowerTrackClient, WriteOptions } from "../../powertrack/index.js";
+import type { BulkApplyReport, BulkPlan, EditResult, EditTarget, PlannedEdit, PowerTrackClient, PvsystModule, WriteOptions } from "../../powertrack/index.js";
 import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { auditWrite, performWrite } from "../commands/write-flow.js";
 import type { CommandContext } from "../context.js";
@@ -62,6 +62,14 @@ function customerOf(session: VendorSession, given: string | undefined): string {
   const customer = given ?? (session as PowerTrackSession).customer;
   if (!customer) throw new UsageError("Name the customer (e.g. C1234), or set [powertrack] customer in the config.", { field: "customer" });
   return customer;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`Cannot read ${path}: ${(error as Error).message}.`, { field: "file" });
+  }
 }
 
 function readJson(path: unknown, option: string): unknown {
@@ -428,7 +436,7 @@ const COMMANDS: readonly VendorCommand[] = [
   fieldEdit("modeling", "update-modeling-data", "updateModelingData", "PV model", "key"),
   {
     name: "update-site-hardware",
-    method: "updateSiteHardware",
+    method: "updateSiteHardware | bulkUpdateHardware",
     description: "change rows of a site's hardware list from a JSON file ([{hardwareKey, ...changes}])",
     write: true,
     args: [{ name: "site", description: "site key" }],
@@ -522,6 +530,77 @@ const COMMANDS: readonly VendorCommand[] = [
         send: (dryRun) => client(s).startReport(a[0]!, { dryRun, ...(o.command === undefined ? {} : { command: intArg(o.command, "--command", 0) }) }),
         outcome: (r) => ({ target: "POST /api/task/start", sent: r.sent, taken: null, before: null, after: r.request, readBack: r.response }),
       }),
+  },
+  {
+    name: "upload-pan",
+    method: "uploadPanData",
+    description: "add a PVsyst module to the module library, from a .PAN text file or a JSON file of the module members",
+    write: true,
+    args: [{ name: "file", description: "PVsyst .PAN (text) or .json" }],
+    options: [
+      { flags: "--verify-key <key>", description: "site or inverter key whose module list is checked before (duplicates) and after (new id)" },
+      { flags: "--cell-type <n>", description: "PowerTrack cell type code when the PAN technology has no known one (0 = monocrystalline)" },
+      { flags: "--allow-duplicate", description: "upload even when the list already has this manufacturer and model" },
+      ...writeOptions,
+    ],
+    run: (s, a, o, ctx) => {
+      const file = a[0]!;
+      const module = /\.json$/i.test(file) ? (readJson(file, "file") as PvsystModule) : readText(file);
+      const options = {
+        ...(typeof o.verifyKey === "string" ? { verifyKey: o.verifyKey } : {}),
+        ...(o.cellType === undefined ? {} : { cellType: intArg(o.cellType, "--cell-type", 0) }),
+        allowDuplicate: o.allowDuplicate === true,
+        verify: o.verify !== false,
+      };
+      return performWrite(ctx, {
+        vendor: "powertrack",
+        device: typeof o.verifyKey === "string" ? o.verifyKey : "module library",
+        description: `Upload the PVsyst module in ${file}`,
+        target: "POST /api/edit/pvsystmodule",
+        request: { file, ...options },
+        dryRun: o.dryRun === true,
+        yes: o.yes === true,
+        send: (dryRun) => client(s).uploadPanData(module, { ...options, dryRun }),
+        outcome: (r) => ({ target: "POST /api/edit/pvsystmodule", sent: r.sent, taken: r.taken, before: null, after: r.request, readBack: r.createdKey ?? null }),
+      });
+    },
+  },
+  {
+    name: "create-report-config",
+    method: "createReportConfig",
+    description: "create a report configuration from a JSON file (start from report-config-template)",
+    write: true,
+    options: [
+      { flags: "--file <path>", description: "JSON report configuration (reportTitle, parentKey, sourceItems, …)" },
+      { flags: "--verify-key <key>", description: "whose report configs are checked before and after (default: the first source item)" },
+      { flags: "--allow-duplicate", description: "create even when a config of the same title exists" },
+      ...writeOptions,
+    ],
+    run: (s, _a, o, ctx) => {
+      const config = readJson(o.file, "--file") as Record<string, unknown>;
+      const options = { ...(typeof o.verifyKey === "string" ? { verifyKey: o.verifyKey } : {}), allowDuplicate: o.allowDuplicate === true, verify: o.verify !== false };
+      return performWrite(ctx, {
+        vendor: "powertrack",
+        device: typeof config.parentKey === "string" ? config.parentKey : "report configs",
+        description: `Create the report configuration "${String(config.reportTitle)}"`,
+        target: "POST /api/reportconfig",
+        request: { config, ...options },
+        dryRun: o.dryRun === true,
+        yes: o.yes === true,
+        send: (dryRun) => client(s).createReportConfig(config, { ...options, dryRun }),
+        outcome: (r) => ({ target: "POST /api/reportconfig", sent: r.sent, taken: r.taken, before: null, after: r.request, readBack: r.createdKey ?? null }),
+      });
+    },
+  },
+  {
+    name: "report-config-template",
+    method: "getReportConfigTemplate",
+    description: "a blank report configuration to fill in for create-report-config",
+    args: [
+      { name: "customer", description: "customer key (default: [powertrack] customer)", optional: true },
+    ],
+    options: [{ flags: "--type <n>", description: "report type number (default 0)" }],
+    run: (s, a, o) => client(s).getReportConfigTemplate(customerOf(s, a[0]), o.type === undefined ? 0 : intArg(o.type, "--type", 0)),
   },
   {
     name: "bulk-read",

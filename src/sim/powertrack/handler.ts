@@ -1,6 +1,6 @@
 import type { SimRequest, SimResponse } from "../kernel.js";
 import { SimBodyError } from "../kernel.js";
-import { EFFICIENCY_CURVES, INCIDENCE_ANGLE_CURVES, PVSYST_MODULES, REPORTING_TEMPLATE, DRIVER_SETTINGS_TEMPLATE } from "./templates.js";
+import { EFFICIENCY_CURVES, INCIDENCE_ANGLE_CURVES, REPORTING_TEMPLATE, DRIVER_SETTINGS_TEMPLATE } from "./templates.js";
 import { SimHttpError, type PowerTrackSimState } from "./state.js";
 
 type Route = { method: string; pattern: RegExp; handle: (state: PowerTrackSimState, req: SimRequest, m: RegExpExecArray) => SimResponse };
@@ -48,7 +48,7 @@ const routes: Route[] = [
     handle: (s, _r, m) => {
       if (m[1]!.startsWith("S")) s.site(m[1]!);
       else s.hardware(m[1]!);
-      return json(PVSYST_MODULES);
+      return json(s.pvsystModules());
     },
   },
   { method: "GET", pattern: /^\/api\/view\/driversettings\/list\/(\d+)$/, handle: () => json(DRIVER_SETTINGS_TEMPLATE) },
@@ -78,6 +78,9 @@ const routes: Route[] = [
   { method: "POST", pattern: /^\/api\/node$/, handle: (s, r) => json(s.nodes(objectBody(r))) },
   { method: "POST", pattern: /^\/api\/auditlog$/, handle: (s, r) => json(s.auditLog(objectBody(r))) },
   { method: "POST", pattern: /^\/api\/view\/reportconfigs$/, handle: (s, r) => json(s.reportConfigs(objectBody(r))) },
+  { method: "POST", pattern: /^\/api\/reportconfig$/, handle: (s, r) => json(s.postReportConfig(r.json())) },
+  { method: "GET", pattern: new RegExp(`^/api/reportconfig/new/(C\\d+)/(\\d+)/undefined$`), handle: (s, _r, m) => json(s.reportConfigTemplate(m[1]!, Number(m[2]))) },
+  { method: "POST", pattern: /^\/api\/edit\/pvsystmodule$/, handle: (s, r) => json(s.postPvsystModule(r.json())) },
   {
     method: "POST",
     pattern: /^\/api\/task\/start$/,

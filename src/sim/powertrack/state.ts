@@ -13,6 +13,7 @@ import {
   INVERTER_CONFIG_TEMPLATE,
   MODELING_INVERTER_TEMPLATE,
   PV_CONFIG_TEMPLATE,
+  PVSYST_MODULES,
   REGISTER_OFFSETS_TEMPLATE,
   SITE_CONFIG_TEMPLATE,
   STATUS_REGISTERS_TEMPLATE,
@@ -84,6 +85,10 @@ export class PowerTrackSimState {
   readonly #hardwareConfigs = new Map<string, Obj>();
   readonly #modeling = new Map<string, Obj>();
   readonly #triggers = new Map<string, Obj[]>();
+  /** Modules uploaded with `POST /api/edit/pvsystmodule`, after the built-in library. */
+  readonly #uploadedModules: Array<{ name: string; value: number }> = [];
+  /** Report configurations created with `POST /api/reportconfig`. */
+  readonly #reportConfigs: Obj[] = [];
   /** Serialised production views by site, for the clock minute they were made in (gateways upload every few minutes). */
   readonly #productionCache = new Map<string, { minute: number; json: string }>();
   #sessions = 0;
@@ -1080,7 +1085,70 @@ export class PowerTrackSimState {
 
   reportConfigs(request: Obj): Obj {
     const key = String(request.key ?? "");
-    const list = key.startsWith("S") && this.portfolio.hasSite(key) ? [{ key: `RC${Number(key.slice(1)) % 10000}`, name: "Monthly production", kind: "report", isEnabled: true }] : [];
+    const list: Obj[] = key.startsWith("S") && this.portfolio.hasSite(key) ? [{ key: `RC${Number(key.slice(1)) % 10000}`, name: "Monthly production", kind: "report", isEnabled: true }] : [];
+    // Created configurations are listed under their folder and under each of their sources.
+    for (const config of this.#reportConfigs) {
+      const sources = (config.sourceItems as Array<{ key: string }>).map((i) => i.key);
+      if (config.parentKey === key || sources.includes(key)) list.push({ key: config.key, name: config.reportTitle, kind: "report", isEnabled: true });
+    }
     return { isMore: false, key: JSON.stringify({ key, filter: request.filter ?? "" }), lastChanged: "1900-01-01T00:00:00Z", list };
   }
+  /** The PVsyst module library as `GET /api/view/pvsystmodules/{S|H}` lists it: built-in, then uploaded. */
+  pvsystModules(): Array<{ name: string; value: number }> {
+    return [...PVSYST_MODULES, ...this.#uploadedModules];
+  }
+
+  /**
+   * `POST /api/edit/pvsystmodule`: adds a module (key "") and answers `{}`. Required members as in
+   * the documented request; a duplicate name is added again, as nothing says the server refuses it.
+   */
+  postPvsystModule(body: unknown): Obj {
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new SimHttpError(400, "The module body must be a JSON object.");
+    const m = body as Obj;
+    if (m.key !== "") throw new SimHttpError(400, "Only new modules (key \"\") can be posted.");
+    if (typeof m.manufacturer !== "string" || typeof m.model !== "string" || !m.manufacturer || !m.model) throw new SimHttpError(400, "manufacturer and model are required.");
+    for (const name of ["isc", "voc", "impp", "vmpp", "cellsSeries", "cellsParallel"]) {
+      if (typeof m[name] !== "number") throw new SimHttpError(400, `${name} must be a number.`);
+    }
+    const value = Math.max(0, ...PVSYST_MODULES.map((x) => x.value), ...this.#uploadedModules.map((x) => x.value)) + 1;
+    this.#uploadedModules.push({ name: `${m.manufacturer}, ${m.model}`, value });
+    this.#record("POST", "/api/edit/pvsystmodule", String(value), m);
+    return {};
+  }
+
+  /** `POST /api/reportconfig`: creates a configuration (key "") and answers `{}`. */
+  postReportConfig(body: unknown): Obj {
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new SimHttpError(400, "The report config body must be a JSON object.");
+    const c = body as Obj;
+    if (c.key !== "") throw new SimHttpError(400, "Only new report configurations (key \"\") can be posted.");
+    if (typeof c.reportTitle !== "string" || !c.reportTitle || typeof c.parentKey !== "string" || !Array.isArray(c.sourceItems) || c.sourceItems.length === 0) {
+      throw new SimHttpError(400, "reportTitle, parentKey and sourceItems are required.");
+    }
+    const key = `RC${20000 + this.#reportConfigs.length}`;
+    this.#reportConfigs.push({ ...clone(c), key });
+    this.#record("POST", "/api/reportconfig", key, c, c.parentKey);
+    return {};
+  }
+
+  /** `GET /api/reportconfig/new/{C}/{type}/undefined`: a blank configuration modelled on the documented create request. */
+  reportConfigTemplate(customerKey: string, reportType: number): Obj {
+    return {
+      key: "",
+      lastChanged: null,
+      reportFileType: 54,
+      enumType: 0,
+      newNote: "",
+      reportType,
+      proofSiteKey: "",
+      reportOwnerInPath: true,
+      parentKey: "",
+      reportTitle: "",
+      sourceItems: [{ key: customerKey, indexMap: 0 }],
+      titleDashKey: "",
+      titleDashParamsList: [],
+      contentDashboards: [],
+      queryItems: [],
+    };
+  }
+
 }
