@@ -72,6 +72,11 @@ describe("AlphaESS client against the simulator", () => {
     expect(power.soc).toBeCloseTo(snap.soc, 3);
     expect(power.pvStringsW).toHaveLength(4);
     expect(power.evChargersW).not.toBeNull();
+    // The README's name for the same call reads the same endpoint.
+    const before = requests("getLastPowerData").length;
+    const viaReadmeName = await api.forDevice(SN).getRealtimeEnergyUsage();
+    expect(viaReadmeName.pvStringsW).toHaveLength(4);
+    expect(requests("getLastPowerData")).toHaveLength(before + 1);
     // + import, + discharge: the flow balances within rounding.
     expect(Math.abs(power.pvW! + power.gridW! + power.batteryW! - power.loadW! - power.evW!)).toBeLessThanOrEqual(3);
     const req = requests("getLastPowerData")[0]!;
@@ -514,6 +519,7 @@ describe("AlphaESS client against the simulator", () => {
       const { api, sim, clock } = await setup();
       const [charger] = await api.getEvChargerList(SN);
       expect(charger).toMatchObject({ model: "SMILE-EVCT11" });
+      expect(await api.getEvChargerSettings(SN)).toEqual([charger]); // the Python code's name
       expect((await api.getEvChargerCurrentDrawSettings(SN)).currentLimitA).toBe(32);
       const set = await api.setEvChargerCurrentDrawSettings(16, { serialNumber: SN, verify: true });
       expect(set).toMatchObject({ taken: true, payload: { sysSn: SN, currentsetting: 16 } });

@@ -422,6 +422,11 @@ export class AlphaESS {
     const { data, receivedAt } = await this.call("getLastPowerData", { sysSn: sn, query: { sysSn: sn }, signal: signalOf(options) });
     return parseRealtimePower(data, sn, new Date(receivedAt));
   }
+  /** The name the Python README documents for `getRealtimePowerUsage` (its code calls it `get_realtime_power_usage`). */
+  async getRealtimeEnergyUsage(options?: SerialOrOptions): Promise<AlphaEssRealtimePower> {
+    return this.getRealtimePowerUsage(options);
+  }
+
 
   /** Today's and lifetime counters (`getSumDataForCustomer`); "today" rolls over at UTC midnight on the server. */
   async getSystemSummary(options?: SerialOrOptions): Promise<AlphaEssSystemSummary> {
@@ -563,6 +568,11 @@ export class AlphaESS {
     const { data } = await this.call("getEvChargerConfigList", { sysSn: sn, query: { sysSn: sn }, signal: signalOf(options) });
     return parseEvChargers(data);
   }
+  /** The Python code's name for `getEvChargerList` (its README says `get_ev_charger_list`). */
+  async getEvChargerSettings(options?: SerialOrOptions): Promise<EvCharger[]> {
+    return this.getEvChargerList(options);
+  }
+
 
   /** The household current limit the chargers share, A (`getEvChargerCurrentsBySn`). */
   async getEvChargerCurrentDrawSettings(options?: SerialOrOptions): Promise<EvChargerCurrentSettings> {
