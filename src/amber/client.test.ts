@@ -343,4 +343,29 @@ describe("authentication errors", () => {
     await expect(wrong.listSites()).rejects.toMatchObject({ name: "AuthenticationError", status: 403, message: expect.stringMatching(/refused the API token/) });
     expect(sim.stats().byStatus).toMatchObject({ 401: 1, 403: 1 });
   });
+
+  it("says baseUrl is wrong when Amber's gateway has no route (403 Missing Authentication Token)", async () => {
+    const { sim } = await setup();
+    const noV1 = new Amber({ token: sim.token, baseUrl: sim.url.replace(/\/v1$/, "") });
+    const error = await noV1.listSites().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "AuthenticationError", status: 403, message: expect.stringMatching(/no route for \/sites .*check baseUrl, which should end in \/v1/) });
+  });
+});
+
+describe("parameter errors Amber sends", () => {
+  // The client validates first, so only a server with other rules (or a changed API) answers 400/422:
+  // the fetch below rewrites the query on the way out, as such a server would see it.
+  function rewriting(sim: AmberSimulator, from: RegExp, to: string) {
+    return new Amber({ token: sim.token, baseUrl: sim.url, clock: sim.clock, site: FIVE_MIN_SITE, fetch: (input, init) => fetch(String(input).replace(from, to), init) });
+  }
+
+  it("maps Amber's 400 and 422 to non-retryable ApiErrors carrying Amber's message, sent once", async () => {
+    const { sim } = await setup();
+    const bad = await rewriting(sim, /resolution=5/, "resolution=15").getCurrentPrices({ resolution: 5 }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ name: "ApiError", status: 400, retryable: false, vendorMessage: "resolution must be one of 5, 30" });
+    const tooLong = await rewriting(sim, /endDate=[\d-]+/, "endDate=2025-03-20").getPrices({ start: "2025-03-01", end: "2025-03-02" }).catch((e: unknown) => e);
+    expect(tooLong).toMatchObject({ name: "ApiError", status: 422, retryable: false, vendorMessage: "Requested date range is greater than 7 days" });
+    expect((tooLong as Error).message).toMatch(/limited to 7 days/);
+    expect(sim.stats().byStatus).toEqual({ 400: 1, 422: 1 });
+  });
 });

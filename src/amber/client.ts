@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { systemClock, type Clock } from "../core/clock.js";
+import { abortReason, systemClock, type Clock } from "../core/clock.js";
 import { ConfigurationError, NotFoundError, ValidationError } from "../core/errors/index.js";
 import { resolveRetryPolicy, type RetryPolicy } from "../core/http/retry-policy.js";
 import { HttpTransport } from "../core/http/transport.js";
@@ -136,6 +136,10 @@ interface LastSeen {
   headers: Headers | null;
   receivedAt: number;
   view: Ratelimits | null | undefined;
+  /** Whether Amber has answered an authenticated request on this budget yet. */
+  answered: boolean;
+  /** Until it has: the one request in flight, which the others wait for (see `authenticated`). */
+  first: Promise<void> | null;
 }
 
 const lastSeenByLimiter = new WeakMap<RateLimiter, LastSeen>();
@@ -143,7 +147,7 @@ const lastSeenByLimiter = new WeakMap<RateLimiter, LastSeen>();
 function lastSeenOf(limiter: RateLimiter): LastSeen {
   let seen = lastSeenByLimiter.get(limiter);
   if (!seen) {
-    seen = { headers: null, receivedAt: 0, view: null };
+    seen = { headers: null, receivedAt: 0, view: null, answered: false, first: null };
     lastSeenByLimiter.set(limiter, seen);
   }
   return seen;
@@ -362,9 +366,24 @@ export class Amber {
     }
   }
 
-  private authenticated(path: string, query: Record<string, QueryValue>, operation: string, signal: AbortSignal | undefined): Promise<TransportResponse> {
+  private async authenticated(path: string, query: Record<string, QueryValue>, operation: string, signal: AbortSignal | undefined): Promise<TransportResponse> {
     this.requireToken(operation);
-    return this.shared.transport.request({ path, query, operation, signal });
+    const { seen, transport } = this.shared;
+    const request = { path, query, operation, signal };
+    // Until Amber has answered once we cannot know what the account has left (another program may
+    // have used most of it), so a burst would meet 429s: send one request, the rest once it is in.
+    while (!seen.answered && seen.first) await settledOrAborted(seen.first, signal);
+    if (seen.answered) return transport.request(request);
+    const response = transport.request(request);
+    const first = response.then(
+      () => undefined,
+      () => undefined,
+    );
+    seen.first = first;
+    void first.then(() => {
+      if (seen.first === first) seen.first = null;
+    });
+    return response;
   }
 }
 
@@ -409,6 +428,7 @@ function createShared(options: AmberOptions): Shared {
       limiter,
       headers: token ? { authorization: `Bearer ${token}` } : {},
       onResponse: (response) => {
+        seen.answered = true;
         if (hasRateLimitHeaders(response.headers)) {
           seen.headers = response.headers;
           seen.receivedAt = response.receivedAt;
@@ -454,6 +474,20 @@ function checkLimiterOptions(options: AmberOptions): void {
       { vendor: "amber", setting: clashing[0] },
     );
   }
+}
+
+/** Resolves when `promise` settles; rejects with the abort reason if `signal` aborts first. */
+function settledOrAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    void promise.then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    });
+  });
 }
 
 /** Whether a response carries any `RateLimit-*` header (one lookup on Amber's usual answers). */

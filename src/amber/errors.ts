@@ -41,6 +41,14 @@ export function mapAmberHttpError(response: TransportResponse, ctx: AmberErrorCo
     case 401:
       return new AuthenticationError(`Amber did not accept the request: the API token is missing or invalid (HTTP 401${said}). ${TOKEN_HELP}`, base);
     case 403:
+      // API Gateway's answer for a path it does not route, whatever the token: say so first.
+      if (vendorMessage === "Missing Authentication Token") {
+        return new AuthenticationError(
+          `Amber's gateway has no route for ${path} (HTTP 403${said}): check baseUrl, which should end in /v1 (Amber's is https://api.amber.com.au/v1). ` +
+            `If the path is right, the token is invalid: ${TOKEN_HELP}`,
+          base,
+        );
+      }
       return new AuthenticationError(
         `Amber refused the API token (HTTP 403${said}): it is invalid, revoked or mistyped. ${TOKEN_HELP} ` +
           `(Amber's edge also answers 403 for unknown paths: check baseUrl if the token is right.)`,

@@ -114,6 +114,43 @@ describe("pacing by the budget", () => {
     await expect(pending).resolves.toHaveLength(2);
     expect(sim.stats().rateLimited).toBe(1);
   });
+
+  it("sends a cold burst one request first, so it meets no 429 when another program has used most of the budget", async () => {
+    const { sim, amber, clock } = await setup();
+    const other = new Amber({ token: sim.token, baseUrl: sim.url, clock, site: SITE });
+    for (let i = 0; i < 40; i++) await other.listSites();
+    // Ten left on the account; this client has not heard from Amber yet.
+    const burst = Promise.all(Array.from({ length: 15 }, () => amber.forSite(SITE).getCurrentPrices()));
+    await until(() => sim.http.requests.length === 50 && clock.pendingSleeps > 0);
+    expect(sim.stats().rateLimited).toBe(0);
+    await clock.advance(301_000);
+    await expect(burst).resolves.toHaveLength(15);
+    expect(sim.http.requests).toHaveLength(55);
+    expect(sim.stats().rateLimited).toBe(0);
+  });
+
+  it("lets a request waiting behind the first one give up when its signal aborts", async () => {
+    const { sim } = await setup({ rateLimit: false });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = new Amber({
+      token: sim.token,
+      baseUrl: sim.url,
+      site: SITE,
+      fetch: async (input, init) => {
+        await gate;
+        return fetch(input, init);
+      },
+    });
+    const first = slow.getCurrentPrices();
+    const controller = new AbortController();
+    const second = slow.getCurrentPrices({ signal: controller.signal });
+    controller.abort(new Error("user gave up"));
+    await expect(second).rejects.toThrow("user gave up");
+    release();
+    await expect(first).resolves.toHaveLength(2);
+    expect(sim.http.requests).toHaveLength(1);
+  });
 });
 
 describe("Amber's RateLimit-Policy", () => {
