@@ -19,7 +19,8 @@ const sims = live ? [] : await Promise.all([startGoodWeSimulator(), startGoodWeS
 try {
   const found: Array<{ dongle: DiscoveredDongle; port: number; discoveryPort?: number }> = [];
   if (live) {
-    for (const dongle of await discover({ address: host ?? "255.255.255.255", timeoutMs: 3000 })) found.push({ dongle, port: Number(process.env.GOODWE_PORT ?? 8899) });
+    // Kit-20 LAN dongles (ccm@… replies) often serve only Modbus/TCP on 502.
+    for (const dongle of await discover({ address: host ?? "255.255.255.255", timeoutMs: 3000 })) found.push({ dongle, port: Number(process.env.GOODWE_PORT ?? (dongle.kind === "kit20" ? 502 : 8899)) });
   } else {
     for (const sim of sims) {
       for (const dongle of await discover({ address: sim.host, port: sim.discoveryPort!, timeoutMs: 1000 })) found.push({ dongle, port: sim.udpPort, discoveryPort: sim.discoveryPort! });

@@ -151,6 +151,32 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
     await expect(inv.setEmsMode("chargeBattery", 70000)).rejects.toThrow(ValidationError);
   });
 
+  it("eco groups: the layout found by probing 47547 (exception 2 → V1), written, activated, read back and cleared", async () => {
+    const v2 = await setup({}, transport);
+    expect(await v2.inv.ecoModeEncoding()).toBe("v2");
+    const set = await v2.inv.setEcoModeGroup(3, { start: "01:00", end: "05:00", power: -0.5, soc: 0.9, days: ["mon", "fri"] }, { activate: true });
+    expect(set.ok).toBe(true);
+    expect(set.writes.map((w) => [w.register, w.values, w.taken])).toEqual([
+      [47559, [0x0100, 0x0500, 0xff22, 0xffce, 90, 0], true],
+      [47000, [3], true],
+      [47511, [1, 0], true],
+    ]);
+    expect((await v2.inv.readEcoModeGroups()).groups[2]).toMatchObject({ start: "01:00", end: "05:00", enabled: true, power: -0.5, soc: 0.9, days: 0b0100010 });
+    expect(v2.s.house.getControl().chargeWindows).toEqual([{ window: { start: "01:00", end: "05:00" }, fromGrid: true, stopSoc: 0.9, powerW: 5000, weekdays: [1, 5] }]);
+    expect((await v2.inv.clearEcoModeGroup(3)).ok).toBe(true);
+    expect(v2.s.house.getControl().chargeWindows).toEqual([]);
+
+    const v1 = await setup({ firmware: { ecoModeV2: false } }, transport);
+    v1.s.clearRequests();
+    expect(await v1.inv.ecoModeEncoding()).toBe("v1");
+    expect(v1.s.requests.map((r) => `${r.kind} ${r.register}×${r.count}`)).toEqual(["read 47547×6"]);
+    v1.s.clearRequests();
+    const charge = await v1.inv.setOperationMode("ecoCharge", { power: 0.4 });
+    expect(charge.ok).toBe(true);
+    expect(unitAndPdu(v1.s.requests.find((r) => r.kind === "write")!.bytes, transport)).toBe(vector("f710b99b0004080000173bffd8ff7f1343"));
+    expect(await v1.inv.getOperationMode()).toBe("ecoCharge");
+  });
+
   it("export limit and DoD: the spec's request vectors, read back, applied to the house", async () => {
     const { s, inv } = await setup({}, transport);
     s.clearRequests();

@@ -17,18 +17,24 @@ export class ModbusExceptionError extends ApiError {
   readonly functionCode: number;
   /** The first register of the request. */
   readonly register: number;
+  /** Registers asked for (reads), when known. */
+  readonly count: number | undefined;
 
-  constructor(details: ErrorDetails & { exceptionCode: number; functionCode: number; register: number }) {
+  constructor(details: ErrorDetails & { exceptionCode: number; functionCode: number; register: number; count?: number }) {
     const name = exceptionName(details.exceptionCode);
-    const what = details.functionCode === 3 ? `reading register ${details.register}` : `writing register ${details.register}`;
+    const read = details.functionCode === 3;
+    const what = read ? `reading register ${details.register}${details.count && details.count > 1 ? ` (${details.count} registers)` : ""}` : `writing register ${details.register}`;
+    // A refused read has no value to blame: units that refuse big blocks answer 3 or 4 (goodwe#146).
     const advice =
       details.exceptionCode === 2
         ? "This model or firmware does not have that register."
-        : details.exceptionCode === 3
-          ? "The inverter refused the value; check its allowed range for this model."
-          : details.exceptionCode === 6
-            ? "The inverter is busy; try again in a few seconds."
-            : "Check the register and the inverter's state.";
+        : read && (details.exceptionCode === 3 || details.exceptionCode === 4)
+          ? "Some units refuse large blocks: set a smaller maxRegistersPerRead (e.g. 30)."
+          : details.exceptionCode === 3
+            ? "The inverter refused the value; check its allowed range for this model."
+            : details.exceptionCode === 6
+              ? "The inverter is busy; try again in a few seconds."
+              : "Check the register and the inverter's state.";
     super(`The GoodWe inverter rejected ${what}: ${name} (Modbus exception ${details.exceptionCode}). ${advice}`, {
       ...details,
       code: `modbus-${details.exceptionCode}`,
@@ -38,6 +44,7 @@ export class ModbusExceptionError extends ApiError {
     this.exceptionCode = details.exceptionCode;
     this.functionCode = details.functionCode;
     this.register = details.register;
+    this.count = details.count;
   }
 }
 

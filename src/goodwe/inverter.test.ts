@@ -176,6 +176,23 @@ describe("transport faults", () => {
     expect(((await chunked.readRuntimeData()) as EtRuntimeData).running.houseConsumption).toBe(947);
   });
 
+  it("a unit that refuses even 60-register reads says how many were asked and points at maxRegistersPerRead", async () => {
+    const s = await sim({ live: false, faults: { maxReadRegisters: 40, maxReadBehaviour: "exception" } });
+    const inv = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 200, retries: 0, timeZone: TZ });
+    open.unshift(inv);
+    const error = await inv.readRuntimeData().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModbusExceptionError);
+    expect(error).toMatchObject({ exceptionCode: 3, register: 35100, count: 60 });
+    expect((error as Error).message).toMatch(/\(60 registers\).*maxRegistersPerRead/);
+    expect((error as Error).message).not.toMatch(/allowed range/);
+    const smaller = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 200, maxRegistersPerRead: 30, timeZone: TZ });
+    open.unshift(smaller);
+    expect(((await smaller.readRuntimeData()) as EtRuntimeData).running.ppv).toBe(3456);
+    // A refused write keeps the value advice.
+    const write = await inv.writeRegisters(47000, [9]);
+    expect(write.writes[0]!.error).toMatch(/allowed range/);
+  });
+
   it("delays within the timeout are fine; a refused TCP port is a ConnectionError", async () => {
     const s = await sim({ live: false, faults: { delayMs: 50 } });
     const inv = await connect(s, { transport: "tcp", timeoutMs: 400 });
@@ -195,6 +212,10 @@ describe("transport faults", () => {
     expect((error as Error).message).toMatch(/DTLS/);
     // The discovery answer stopped detection during its first attempt: no retry, no other family was tried.
     expect(s.requests.filter((r) => r.transport === "udp").length).toBeLessThanOrEqual(1);
+    // Without connect() nothing asks the dongle what it is: the timeout at least names DTLS dongles.
+    const direct = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retries: 0, timeZone: TZ });
+    open.unshift(direct);
+    await expect(direct.readDeviceInfo()).rejects.toMatchObject({ name: "TimeoutError", message: expect.stringMatching(/DTLS.*connect\(\)/) as unknown });
   });
 
   it("a late reply to a read that timed out is never taken for the answer to the next read", async () => {

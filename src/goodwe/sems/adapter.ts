@@ -163,9 +163,12 @@ export function chartToEnergyTotals(chart: PlantPowerChart, options: { timeZone:
     }
   });
   const kwh = (v: number, ok: boolean) => (ok ? Math.round(v) / 1000 : null);
+  // A day with no chart points at all (before the plant reported, or not yet synced) still comes
+  // with "Generation" 0: that is no reading, not a day without sun.
+  const generation = samples.length === 0 && chart.generationKwh === 0 ? null : chart.generationKwh;
   return {
     date: chart.date,
-    pvKwh: chart.generationKwh ?? kwh(sums.pv, seen.pv),
+    pvKwh: generation ?? kwh(sums.pv, seen.pv),
     loadKwh: kwh(sums.load, seen.load),
     importKwh: kwh(sums.imp, seen.grid),
     exportKwh: kwh(sums.exp, seen.grid),

@@ -61,6 +61,14 @@ describe("fixtures", () => {
     expect(totals.exportKwh).toBeCloseTo(7.217, 3);
   });
 
+  it("a day with no chart points is no reading (null), even when SEMS says Generation 0", () => {
+    const empty = { date: "2026-01-02", generationKwh: 0, lines: [{ key: "PCurve_Power_PV", unit: "W", points: [] }], raw: null };
+    expect(chartToEnergyTotals(empty, { timeZone: TZ, device: "x" })).toMatchObject({ pvKwh: null, loadKwh: null, importKwh: null });
+    // With points, a real 0 stays 0.
+    const dark = { ...empty, lines: [{ key: "PCurve_Power_PV", unit: "W", points: [{ time: "00:00", value: 0 }] }] };
+    expect(chartToEnergyTotals(dark, { timeZone: TZ, device: "x" }).pvKwh).toBe(0);
+  });
+
   it("SEMS+ password and signature match the spec's vectors", () => {
     expect(semsPlusPassword("sems_test_password")).toBe("ZTJmYTRkNDJhZTk4Y2NiMTFkYzg0NWJhYWY1YWUxYzc=");
     expect(semsPlusSignature(1767254400123, "0c1d2e3f-4a5b-4c6d-8e7f-901234567890", "a3f5c8e1b2d4f6a8c0e2b4d6f8a0c2e4")).toBe(

@@ -77,7 +77,7 @@ export class ModbusLink {
       signal: options.signal,
     });
     if (value.kind === "exception") {
-      throw new ModbusExceptionError({ vendor: "goodwe", operation, exceptionCode: value.code, functionCode: value.fn, register: request.register });
+      throw new ModbusExceptionError({ vendor: "goodwe", operation, exceptionCode: value.code, functionCode: value.fn, register: request.register, count: request.fn === FN_READ_HOLDING ? request.count : undefined });
     }
     // parseReplyBody has checked the function, and that a read carries exactly count × 2 bytes.
     return value;

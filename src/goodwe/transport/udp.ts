@@ -11,7 +11,8 @@ import type { Exchange, ExchangeOptions, ExchangeRequestOptions, ExchangeResult,
  * Request/response over UDP to one inverter (port 8899): one request in flight at a time (a
  * lock), a per-attempt timeout, bounded retries (reads only), and reassembly of a reply that
  * arrives split over several datagrams. Datagrams that do not answer the current request (garbage,
- * a reply to another unit) are ignored and counted for the error message.
+ * bad CRC, another function, length or write echo) are ignored and counted for the error message.
+ * The reply's unit address is not checked, as the `goodwe` library does not check it.
  *
  * An RTU reply carries no transaction id and a read's reply does not name its register, so a late
  * answer to an abandoned attempt would pass for the answer to the next read of the same length.
@@ -158,7 +159,7 @@ export class UdpExchange implements Exchange {
     }
     throw new TimeoutError(
       `No answer from the GoodWe inverter at ${this.host}:${this.port} (UDP) to ${options.operation} after ${attempts} attempt(s) of ${options.timeoutMs} ms.${seen} ` +
-        "Check the address; Kit-20/LAN 2.0 dongles need port 502 (Modbus/TCP); some units only answer smaller blocks (set maxRegistersPerRead); and another app (SolarGo, Home Assistant) may be holding the dongle.",
+        "Check the address; Kit-20/LAN 2.0 dongles need port 502 (Modbus/TCP), and Kit-20 \"Cyber Security\" dongles speak DTLS, which openpower does not (GoodWeInverter.connect() and discover() report them); some units only answer smaller blocks (set maxRegistersPerRead); and another app (SolarGo, Home Assistant) may be holding the dongle.",
       { vendor: "goodwe", operation: options.operation, timeoutMs: options.timeoutMs },
     );
   }
