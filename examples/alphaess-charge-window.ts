@@ -45,14 +45,23 @@ try {
 
   if (sim && clock) {
     const soc = async () => Math.round(((await device.getRealtimePowerUsage()).soc ?? 0) * 1000) / 10;
-    console.log(`00:30  SOC ${await soc()} %`);
+    const start = await soc();
+    console.log(`00:30  SOC ${start} %`);
+    let atEnd = start;
     for (const label of ["01:30", "02:30", "03:30", "04:30", "05:30"]) {
       await clock.advance(3_600_000);
-      console.log(`${label}  SOC ${await soc()} %`);
+      const now = await soc();
+      if (label === "04:30") atEnd = now;
+      console.log(`${label}  SOC ${now} %`);
     }
     const history = await device.getHistoricalPowerUsage("2026-08-04");
     const peakImport = Math.max(...history.samples.map((s) => s.importW ?? 0));
     console.log(`Day series: ${history.samples.length} samples, peak grid import ${peakImport} W while the window was open.`);
+    // Against the simulator the outcome is known: fail loudly (exit code 1) if the night did not go as set.
+    if (!result.taken || atEnd < 89 || peakImport <= 0) {
+      console.error(`Unexpected: taken ${result.taken}, SOC ${start} % -> ${atEnd} % by 04:30, peak import ${peakImport} W.`);
+      process.exitCode = 1;
+    }
   }
 } finally {
   await sim?.close();

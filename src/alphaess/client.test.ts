@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -155,6 +158,28 @@ describe("AlphaESS client against the simulator", () => {
     }
     expect(await rejection(api.getHistoricalPowerUsage(new Date(Number.NaN), SN))).toBeInstanceOf(ValidationError);
     expect(requests("getOneDayPowerBySn")).toHaveLength(1);
+  });
+
+  it("a clone can carry its own system's zone: one AppID with systems in Sydney and Perth", async () => {
+    const { api, requests } = await setup({ sim: { systems: [{ serialNumber: SN }, { serialNumber: SN2, timeZone: "Australia/Perth" }] } });
+    const perth = api.forDevice(SN2, { timeZone: "Australia/Perth" });
+    expect(perth.timeZone).toBe("Australia/Perth");
+    expect(api.timeZone).toBe("Australia/Sydney");
+    expect(perth.forDevice(SN2).timeZone).toBe("Australia/Perth"); // a clone of a clone keeps it
+    expect(perth.system().timeZone).toBe("Australia/Perth");
+    const { samples, timeZone } = await perth.getHistoricalPowerUsage("2026-08-04");
+    expect(timeZone).toBe("Australia/Perth");
+    expect(samples.length).toBeGreaterThan(100);
+    for (const s of samples) {
+      const w = wallTimeOf(s.at, "Australia/Perth");
+      expect(s.uploadTime).toBe(`2026-08-04 ${String(w.hour).padStart(2, "0")}:${String(w.minute).padStart(2, "0")}:${String(w.second).padStart(2, "0")}`);
+    }
+    // 14:30 UTC on 3 August: already the 4th in Sydney, still the 3rd in Perth.
+    const instant = new Date("2026-08-03T14:30:00Z");
+    await perth.getHistoricalEnergyUsage(instant);
+    await api.getHistoricalEnergyUsage(instant, SN);
+    expect(requests("getOneDateEnergyBySn").map((r) => r.query.get("queryDate"))).toEqual(["2026-08-03", "2026-08-04"]);
+    expect(() => api.forDevice(SN2, { timeZone: "Mars/Olympus" })).toThrow(ConfigurationError);
   });
 
   it("reads the day daylight saving ends in order: the repeated hour's second pass an hour after the first", async () => {
@@ -443,6 +468,37 @@ describe("AlphaESS client against the simulator", () => {
       expect(control.dischargeTimeControl).toBe(true);
     });
 
+    it("verify ignores the power a device reports for a period whose power was not asked for, but not a changed limit", async () => {
+      // A device that fills in its own chargePower where the request had none.
+      let stored: Record<string, unknown>[] = [];
+      let limitOnDevice: number | undefined;
+      const server = await startTestServer((req, res, body) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        if (req.url!.startsWith("/api/setTimeChargeBySn")) {
+          stored = (JSON.parse(body) as { chargeTimeList: Record<string, unknown>[] }).chargeTimeList;
+          res.end('{"code":200,"msg":"Success","expMsg":null,"data":null,"extra":null}');
+          return;
+        }
+        const item = (p: Record<string, unknown>) => ({ ...p, chargePower: p.chargePower ?? 3000, chargeLimit: limitOnDevice ?? p.chargeLimit });
+        const data = { sysSn: SN, executeCycleType: 0, gridChargeCycle: 0, ctrDisCycle: 0, chargeTimeList: stored.map(item), dischargeTimeList: [{ beginTime: "17:00", endTime: "21:00", chargePower: 3000, chargeLimit: 20 }] };
+        res.end(JSON.stringify({ code: 200, msg: "Success", expMsg: null, data, extra: null }));
+      });
+      try {
+        const api = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", baseUrl: `${server.url}/api`, pacing: { minIntervalMs: 0 }, writeCooldownMs: 0 });
+        const daily = { cycle: "daily" as const, charge: [{ start: "01:00", end: "05:00", limit: 0.9 }], discharge: [{ start: "17:00", end: "21:00", limit: 0.2 }] };
+        expect(await api.setWeeklySchedule(daily, { serialNumber: SN, verify: true })).toMatchObject({ taken: true, mismatches: [] });
+        // A power that was asked for still counts.
+        const withPower = { ...daily, discharge: [{ start: "17:00", end: "21:00", limit: 0.2, powerW: 5000 }] };
+        expect(await api.setWeeklySchedule(withPower, { serialNumber: SN, verify: true })).toMatchObject({ taken: false });
+        limitOnDevice = 80;
+        const result = await api.setWeeklySchedule(daily, { serialNumber: SN, verify: true });
+        expect(result.taken).toBe(false);
+        expect(result.mismatches.length).toBeGreaterThan(0);
+      } finally {
+        await server.close();
+      }
+    });
+
     it("refuses invalid schedules before sending, and maps 6017 to PermissionError", async () => {
       const { api, requests } = await setup({ sim: { systems: [{ serialNumber: SN }, { serialNumber: SN2, periodicEntitled: false }] } });
       expect(await rejection(api.setWeeklySchedule({ ...schedule, discharge: [] }, SN))).toBeInstanceOf(ValidationError);
@@ -546,6 +602,85 @@ describe("AlphaESS client against the simulator", () => {
       expect(error).toBeInstanceOf(NotFoundError);
       expect(error).toMatchObject({ code: 6016 });
       expect(await rejection(api.getEvChargerStatus("EV999", SN))).toMatchObject({ code: 6016 });
+    });
+  });
+
+  describe("the documented request bodies (fixtures/alphaess/*.request.json)", () => {
+    const dir = join(dirname(fileURLToPath(import.meta.url)), "../../fixtures/alphaess");
+    const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, name), "utf8")) as Record<string, unknown>;
+    const EV = "EV123";
+    const SN_DIS = "AL20020171xxxxx";
+
+    it("every write sends the documented body, key order included", async () => {
+      const { api, sim, requests } = await setup({ sim: { systems: [{ serialNumber: SN, evCharger: { serialNumber: EV } }, { serialNumber: SN_DIS }, { serialNumber: SN2, boundTo: [] }] } });
+      const sent = (endpoint: string): unknown => JSON.parse(requests(endpoint).at(-1)!.body);
+      const expectDocumented = (endpoint: string) => {
+        const want = fixture(`${endpoint}.request.json`);
+        expect(sent(endpoint), endpoint).toEqual(want);
+        expect(Object.keys(sent(endpoint) as object), endpoint).toEqual(Object.keys(want));
+      };
+      const off = { start: "00:00", end: "00:00" };
+      await api.setChargingSettings({ stopLevel: 1, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: off }, SN);
+      expectDocumented("updateChargeConfigInfo");
+      await api.setDischargingSettings({ stopLevel: 0.1, enableTimeControl: false, firstPeriod: off, secondPeriod: off }, SN_DIS);
+      expectDocumented("updateDisChargeConfigInfo");
+      const weekdays = [1, 2, 3, 4, 5];
+      await api.setWeeklySchedule(
+        {
+          cycle: "weekly",
+          gridCharge: true,
+          dischargeTimeControl: true,
+          charge: [{ start: "01:00", end: "05:00", weekdays, powerW: 5000, limit: 0.9 }],
+          discharge: [{ start: "17:00", end: "21:00", weekdays, powerW: 5000, limit: 0.2 }],
+        },
+        SN,
+      );
+      expectDocumented("setTimeChargeBySn");
+      await api.setEvChargerCurrentDrawSettings(16, SN);
+      expectDocumented("setEvChargerCurrentsBySn");
+      await api.controlEvCharger(EV, true, SN);
+      expectDocumented("remoteControlEvCharger");
+      await api.unbindSystem(SN);
+      expectDocumented("unBindSn");
+      // The documented code is a placeholder: the simulator answers 6046, as bindSn.bad-code.json.
+      const bind = await rejection(api.bindSystem("123456", SN));
+      expect(bind).toBeInstanceOf(AuthenticationError);
+      expect(bind).toMatchObject({ code: 6046 });
+      expectDocumented("bindSn");
+      expect(sim.state(SN).charge).toMatchObject({ batHighCap: 100, gridCharge: 1 });
+    });
+
+    it("every captured error body (errors.json) reaches the caller as its typed error", async () => {
+      const errors = fixture("errors.json") as Record<string, Record<string, unknown>>;
+      const expected: Record<string, new (...args: never[]) => Error> = {
+        sign_mismatch_6007: AuthenticationError,
+        timestamp_out_of_window_6009: AlphaEssClockSkewError,
+        sn_not_bound_to_appid_6005: PermissionError,
+        too_many_requests_6053_2023: RateLimitError,
+        too_fast_6053_portal_text: RateLimitError,
+        not_entitled_6017: PermissionError,
+        empty_period_list_6001: ApiError,
+        system_offline_6042: ApiError,
+        wrong_http_method_405: ApiError,
+      };
+      expect(Object.keys(errors).sort()).toEqual(Object.keys(expected).sort());
+      for (const [name, body] of Object.entries(errors)) {
+        const status = typeof body.status === "number" ? body.status : 200;
+        const server = await startTestServer((_req, res) => {
+          res.writeHead(status, { "content-type": "application/json" });
+          res.end(JSON.stringify(body));
+        });
+        try {
+          const api = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", baseUrl: `${server.url}/api`, pacing: { minIntervalMs: 0 }, retry: { limit: 0 } });
+          const error = await rejection(api.getChargingSettings(SN));
+          expect(error, name).toBeInstanceOf(expected[name]!);
+          expect(error, name).toMatchObject(status === 200 ? { code: body.code } : { status });
+          // The message says what the vendor said, and never only that.
+          if (typeof body.expMsg === "string") expect(error.message).toContain(body.expMsg);
+        } finally {
+          await server.close();
+        }
+      }
     });
   });
 

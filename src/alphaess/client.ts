@@ -152,7 +152,6 @@ interface Shared {
   options: AlphaESSOptions;
   appId: string;
   appSecret: string;
-  timeZone: string;
   clock: Clock;
   transport: HttpTransport;
   account: RateLimiter;
@@ -199,7 +198,7 @@ interface CallResult {
 }
 
 /** The state a clone takes over, handed from `fromShared` to the one constructor call it makes. */
-let cloneOf: { shared: Shared; serialNumber: string } | undefined;
+let cloneOf: { shared: Shared; serialNumber: string; timeZone: string } | undefined;
 
 /**
  * The AlphaESS Open API client: all 19 endpoints, signed requests, typed results and errors,
@@ -219,6 +218,8 @@ export class AlphaESS {
   readonly serialNumber: string | undefined;
   // A #private field: util.inspect and JSON.stringify never show it (it holds the app secret).
   readonly #shared: Shared;
+  // Per instance: systems of one AppID may sit in different zones (`forDevice(sn, { timeZone })`).
+  readonly #timeZone: string;
 
   constructor(options: AlphaESSOptions) {
     const clone = cloneOf;
@@ -226,6 +227,7 @@ export class AlphaESS {
     if (clone) {
       this.#shared = clone.shared;
       this.serialNumber = clone.serialNumber;
+      this.#timeZone = clone.timeZone;
       return;
     }
     if (typeof options !== "object" || options === null) throw new ConfigurationError("AlphaESS needs options { appId, appSecret }.", { vendor: VENDOR, setting: "options" });
@@ -272,7 +274,6 @@ export class AlphaESS {
       options,
       appId,
       appSecret,
-      timeZone,
       clock,
       transport: new HttpTransport({
         vendor: VENDOR,
@@ -298,15 +299,16 @@ export class AlphaESS {
       writeQueues: new Map(),
     };
     this.serialNumber = options.serialNumber;
+    this.#timeZone = timeZone;
   }
 
   /** What `console.log(client)` shows: never the secret. */
   [inspect.custom](): string {
-    return `AlphaESS { appId: ${JSON.stringify(redact(this.#shared.appId))}, serialNumber: ${JSON.stringify(this.serialNumber ?? null)}, timeZone: ${JSON.stringify(this.#shared.timeZone)}, baseUrl: ${JSON.stringify(this.#shared.transport.baseUrl)} }`;
+    return `AlphaESS { appId: ${JSON.stringify(redact(this.#shared.appId))}, serialNumber: ${JSON.stringify(this.serialNumber ?? null)}, timeZone: ${JSON.stringify(this.#timeZone)}, baseUrl: ${JSON.stringify(this.#shared.transport.baseUrl)} }`;
   }
 
   toJSON(): Record<string, unknown> {
-    return { vendor: VENDOR, serialNumber: this.serialNumber ?? null, timeZone: this.#shared.timeZone, baseUrl: this.#shared.transport.baseUrl };
+    return { vendor: VENDOR, serialNumber: this.serialNumber ?? null, timeZone: this.#timeZone, baseUrl: this.#shared.transport.baseUrl };
   }
 
   /** The clock the client paces and signs with. */
@@ -316,16 +318,22 @@ export class AlphaESS {
 
   /** The systems' time zone (dates are local dates in it). */
   get timeZone(): string {
-    return this.#shared.timeZone;
+    return this.#timeZone;
   }
 
-  /** A clone scoped to one system. It shares the transport, the rate-limit budget and the write cool-down. */
-  forDevice(serialNumber: string): AlphaESS {
-    return AlphaESS.fromShared(this.#shared, assertSerial(serialNumber, "serialNumber"));
+  /**
+   * A clone scoped to one system. It shares the transport, the rate-limit budget and the write
+   * cool-down. `timeZone` sets the zone of this system when it differs from the client's (one
+   * AppID may hold systems in several zones); by default the clone keeps this instance's zone.
+   */
+  forDevice(serialNumber: string, options: { timeZone?: string } = {}): AlphaESS {
+    const sn = assertSerial(serialNumber, "serialNumber");
+    const timeZone = options.timeZone === undefined ? this.#timeZone : assertTimeZone(options.timeZone, "timeZone");
+    return AlphaESS.fromShared(this.#shared, sn, timeZone);
   }
 
-  private static fromShared(shared: Shared, serialNumber: string): AlphaESS {
-    cloneOf = { shared, serialNumber };
+  private static fromShared(shared: Shared, serialNumber: string, timeZone: string): AlphaESS {
+    cloneOf = { shared, serialNumber, timeZone };
     try {
       return new AlphaESS(shared.options);
     } finally {
@@ -427,7 +435,6 @@ export class AlphaESS {
     return this.getRealtimePowerUsage(options);
   }
 
-
   /** Today's and lifetime counters (`getSumDataForCustomer`); "today" rolls over at UTC midnight on the server. */
   async getSystemSummary(options?: SerialOrOptions): Promise<AlphaEssSystemSummary> {
     const sn = this.resolveSerial(options);
@@ -437,14 +444,14 @@ export class AlphaESS {
 
   /**
    * The power series of one local day (`getOneDayPowerBySn`), about one sample per 5 minutes,
-   * **oldest first**, timestamps parsed in the client's `timeZone`. `date` is "YYYY-MM-DD" in
+   * **oldest first**, timestamps parsed in this instance's `timeZone`. `date` is "YYYY-MM-DD" in
    * that zone, or a `Date` whose local date there is used.
    */
   async getHistoricalPowerUsage(date: string | Date, options?: SerialOrOptions): Promise<AlphaEssPowerHistory> {
     const sn = this.resolveSerial(options);
     const day = this.queryDate(date);
     const { data } = await this.call("getOneDayPowerBySn", { sysSn: sn, query: { sysSn: sn, queryDate: day }, signal: signalOf(options) });
-    return parsePowerHistory(data, sn, day, this.#shared.timeZone);
+    return parsePowerHistory(data, sn, day, this.#timeZone);
   }
 
   /** Energy of one local day (`getOneDateEnergyBySn`), kWh; `aggregated: false` when the server has no figures yet. */
@@ -555,7 +562,7 @@ export class AlphaESS {
         const read = await this.getWeeklySchedule({ serialNumber: sn, signal: opts.signal });
         return { cycle: read.cycle, charge: read.charge, discharge: read.discharge };
       },
-      compare: (want, got) => diffFields(comparableSchedule(want), comparableSchedule(got as WeeklyScheduleInput)),
+      compare: (want, got) => diffFields(comparableSchedule(want), comparableSchedule(got as WeeklyScheduleInput, want)),
     });
   }
 
@@ -572,7 +579,6 @@ export class AlphaESS {
   async getEvChargerSettings(options?: SerialOrOptions): Promise<EvCharger[]> {
     return this.getEvChargerList(options);
   }
-
 
   /** The household current limit the chargers share, A (`getEvChargerCurrentsBySn`). */
   async getEvChargerCurrentDrawSettings(options?: SerialOrOptions): Promise<EvChargerCurrentSettings> {
@@ -647,7 +653,7 @@ export class AlphaESS {
   private queryDate(date: string | Date): string {
     if (date instanceof Date) {
       if (!Number.isFinite(date.getTime())) throw new ValidationError("date is an invalid Date. Nothing was sent.", { vendor: VENDOR, field: "date" });
-      return localDate(date, this.#shared.timeZone);
+      return localDate(date, this.#timeZone);
     }
     return assertCalendarDate(date, "date");
   }
@@ -840,12 +846,23 @@ function dischargeBody(sysSn: string, s: DischargingSettings): UpdateDischargeCo
   return { sysSn, ...dischargeConfigFields(s) };
 }
 
-/** The parts of a schedule the read reports faithfully (not the cycle flags), in a canonical order. */
-function comparableSchedule(s: Pick<WeeklyScheduleInput, "cycle" | "charge" | "discharge">): unknown {
+/**
+ * The parts of a schedule the read reports faithfully (not the cycle flags), in a canonical order.
+ * Given the requested schedule, a read-back period's power is ignored where the request left it
+ * out: the device may report its own default there, which is not a change that failed.
+ */
+function comparableSchedule(s: Pick<WeeklyScheduleInput, "cycle" | "charge" | "discharge">, requested?: Pick<WeeklyScheduleInput, "charge" | "discharge">): unknown {
   const weekly = s.cycle === "weekly";
-  const periods = (list: SchedulePeriod[]) =>
+  const unset = (list: SchedulePeriod[] | undefined) => new Set((list ?? []).filter((p) => p.powerW === undefined).map((p) => `${p.start}-${p.end}`));
+  const periods = (list: SchedulePeriod[], noPower: Set<string>) =>
     list
-      .map((p) => ({ start: p.start, end: p.end, weekdays: weekly ? [...(p.weekdays ?? [])].sort((a, b) => a - b) : null, powerW: p.powerW ?? null, limit: p.limit }))
+      .map((p) => ({
+        start: p.start,
+        end: p.end,
+        weekdays: weekly ? [...(p.weekdays ?? [])].sort((a, b) => a - b) : null,
+        powerW: noPower.has(`${p.start}-${p.end}`) ? null : (p.powerW ?? null),
+        limit: p.limit,
+      }))
       .sort((a, b) => (a.start + a.end).localeCompare(b.start + b.end));
-  return { cycle: s.cycle, charge: periods(s.charge), discharge: periods(s.discharge) };
+  return { cycle: s.cycle, charge: periods(s.charge, unset(requested?.charge)), discharge: periods(s.discharge, unset(requested?.discharge)) };
 }

@@ -28,9 +28,13 @@ export function assertBoolean(value: unknown, field: string): boolean {
   return value;
 }
 
-/** A level as a fraction within [min, max], returned with float noise removed (0.01 % resolution). */
+/**
+ * A level as a fraction within [min, max] in whole percent (the API and app store whole percent;
+ * whether 90.5 would be accepted is unverified, so it is refused rather than sent), returned with
+ * float noise removed.
+ */
 export function assertLevel(value: unknown, field: string, min = 0, max = 1): number {
-  assertFraction(value, field, { min, max });
+  assertFraction(value, field, { min, max, step: 0.01 });
   return percentToFraction(fractionToPercent(value as number))!;
 }
 
