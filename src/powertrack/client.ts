@@ -71,6 +71,8 @@ import { siteHardwareProductionBody } from "./wire/hardware.js";
 /** `lastChanged` value that makes the web app's endpoints return the full payload. */
 export const FULL_PAYLOAD = "1900-01-01T00:00:00.000Z";
 const LAST_CHANGED = { lastChanged: FULL_PAYLOAD };
+/** The members of `edit/hardware` that make up a device's driver configuration. */
+const DRIVER_MEMBERS = ["driverId", "settings", "registerOffsets"];
 
 export interface PowerTrackClientOptions {
   /** An `AuthManager`, or options for one (explicit > env > fetch snippet > cookie file > .env). */
@@ -221,6 +223,11 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   /** The web-app page URL used as Referer, on this client's base URL. */
   referer(key: string, section: string): string {
     return `${this.baseUrl}/powertrack/${key}/${section}`;
+  }
+
+  /** Referer for writes that belong to no object page (report tasks, library items): the web app itself. */
+  get appReferer(): string {
+    return `${this.baseUrl}/powertrack/`;
   }
 
   async getJson(path: string, options: CallOptions = {}): Promise<unknown> {
@@ -737,6 +744,25 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
     return this.#write({ target: "hardware", key: parseHardwareKey(hardwareKey), changes }, options);
   }
 
+  /**
+   * The SDK's `update_hardware_driver`: changes a device's driver members — `driverId`, the
+   * driver `settings` (matched by `name` or `index`: `[{ name: "dev:ScaleKW", value: "2" }]`) and
+   * `registerOffsets` — through the documented `PUT /api/edit/hardware` (the SDK's
+   * `/api/edit/hardware/driver/{H}` is not a documented call). Any other member is refused, so a
+   * driver edit cannot touch the rest of the device by accident.
+   */
+  async updateHardwareDriver(hardwareKey: string | number, driver: { driverId?: number; settings?: Array<Record<string, unknown>>; registerOffsets?: Array<Record<string, unknown>> } & Record<string, unknown>, options: WriteOptions = {}): Promise<UpdateResult> {
+    const key = parseHardwareKey(hardwareKey);
+    if (typeof driver !== "object" || driver === null || Array.isArray(driver)) {
+      throw new ValidationError("driver must be an object such as { driverId, settings: [{ name, value }] }.", { field: "driver", vendor: "powertrack" });
+    }
+    const other = Object.keys(driver).filter((k) => !DRIVER_MEMBERS.includes(k));
+    if (other.length > 0) {
+      throw new ValidationError(`updateHardwareDriver changes only ${DRIVER_MEMBERS.join(", ")}; ${other.join(", ")} belong to updateHardwareConfig.`, { field: other[0], vendor: "powertrack" });
+    }
+    return this.#write({ target: "hardware", key, changes: driver }, options);
+  }
+
   /** Changes one existing trigger (`PUT /api/alerttrigger`): `trigger.key` names it; the rest is merged into the current trigger. */
   async updateAlertTriggers(hardwareKey: string | number, trigger: Record<string, unknown> & { key: string }, options: WriteOptions = {}): Promise<UpdateResult> {
     const { key, ...changes } = trigger ?? ({} as { key: string });
@@ -790,7 +816,7 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
     if (!Number.isInteger(command) || command < 0) throw new ValidationError(`command must be a whole number, got ${JSON.stringify(command)}.`, { field: "command", vendor: "powertrack" });
     const request = { command, reportConfig: options.reportConfig ?? null, sourceKey };
     if (options.dryRun) return { sent: false, request, response: null };
-    const response = await this.postJson("/api/task/start", request, { operation: "startReport", signal: options.signal });
+    const response = await this.postJson("/api/task/start", request, { operation: "startReport", referer: this.appReferer, signal: options.signal });
     return { sent: true, request, response };
   }
 
@@ -799,8 +825,17 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
    * The SDK's `PUT /api/edit/bulkhardware/{S}` is not a documented call; the documented bulk edit
    * of a site's hardware is `PUT /api/edit/sitehardware`, so this is `updateSiteHardware`.
    */
-  async bulkUpdateHardware(siteId: string | number, hardware: Array<Record<string, unknown> & { hardwareKey: string }>, options: WriteOptions = {}): Promise<UpdateResult> {
-    return this.updateSiteHardware(siteId, hardware, options);
+  async bulkUpdateHardware(siteId: string | number, hardware: Array<Record<string, unknown> & ({ hardwareKey: string } | { hid: number })>, options: WriteOptions = {}): Promise<UpdateResult> {
+    // The SDK's rows name devices by numeric `hid`; the documented rows by `hardwareKey`.
+    const rows = Array.isArray(hardware)
+      ? hardware.map((row) => {
+          if (!row || typeof row !== "object" || row.hardwareKey !== undefined || row.hid === undefined) return row;
+          const { hid, ...rest } = row as Record<string, unknown>;
+          if (!Number.isInteger(hid) || (hid as number) <= 0) throw new ValidationError(`hid must be a device's whole numeric id, got ${JSON.stringify(hid)}.`, { field: "hid", vendor: "powertrack" });
+          return { hardwareKey: `H${hid as number}`, ...rest };
+        })
+      : hardware;
+    return this.updateSiteHardware(siteId, rows as Array<Record<string, unknown> & { hardwareKey: string }>, options);
   }
 
   /**
@@ -826,7 +861,8 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
         return found ? { key: found.value } : null;
       },
     };
-    return sendCreate(request, (signal) => this.postJson("/api/edit/pvsystmodule", request, { operation: "uploadPanData", signal }), { ...options, listing });
+    const referer = verifyKey ? this.referer(verifyKey, "administration/modeling") : this.appReferer;
+    return sendCreate(request, (signal) => this.postJson("/api/edit/pvsystmodule", request, { operation: "uploadPanData", referer, signal }), { ...options, listing });
   }
 
   /**
@@ -865,7 +901,7 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
         return typeof match.key === "string" || typeof match.key === "number" ? { key: match.key } : {};
       },
     };
-    return sendCreate(request, (signal) => this.postJson("/api/reportconfig", request, { operation: "createReportConfig", signal }), { ...options, listing });
+    return sendCreate(request, (signal) => this.postJson("/api/reportconfig", request, { operation: "createReportConfig", referer: this.appReferer, signal }), { ...options, listing });
   }
 
   // -------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { ConnectionError, NotFoundError, OpenPowerError, ResponseFormatError, Va
 import { diffFields } from "../model/helpers.js";
 import type { FieldChange } from "../model/types.js";
 import { parseAlertTriggerKey, parseHardwareKey, parseSiteKey, parseSiteOrHardwareKey } from "./keys.js";
-import { DEFAULT_PROTECTED_FIELDS, diffIdentity, mergeByKey } from "./merge.js";
+import { DEFAULT_PROTECTED_FIELDS, diffIdentity, mergeByKey, protectedChange, sdkMemberHint } from "./merge.js";
 import { cloneJson, getPath, hasPath, jsonEqual, parsePath, resolvePath, setPath, formatPath } from "./paths.js";
 
 /**
@@ -396,13 +396,19 @@ function applyField(obj: Record<string, unknown>, path: string, raw: unknown, re
     const field = formatPath(segments);
     const exists = hasPath(after, segments);
     if (!exists && !request.allowNewFields) {
-      throw new ValidationError(`Cannot change ${what}: it has no field ${JSON.stringify(path)}. Check the spelling against a fresh GET.`, { field: path, vendor: "powertrack" });
+      throw new ValidationError(`Cannot change ${what}: it has no field ${JSON.stringify(path)}.${sdkMemberHint(path, what)} Check the spelling against a fresh GET.`, { field: path, vendor: "powertrack" });
     }
     const currentValue = exists ? getPath(after, segments) : undefined;
     let value = request.coerce ? coerceText(raw, currentValue, path) : raw;
     const last = segments[segments.length - 1];
     if (last?.kind === "prop" && protectedFields.includes(last.name) && exists && !jsonEqual(currentValue, value)) {
       throw new ValidationError(`Cannot change ${what}: ${field} is an identity and is never rewritten.`, { field, vendor: "powertrack" });
+    }
+    // A whole item or object set at once (`hardware[hardwareKey=H1]` = {...}) must keep the identities inside it.
+    const inner = exists ? protectedChange(currentValue, value, protectedFields) : undefined;
+    if (inner !== undefined) {
+      const name = inner.startsWith("[") ? `${field}${inner}` : `${field}.${inner}`;
+      throw new ValidationError(`Cannot change ${what}: ${name} is an identity and is never rewritten.`, { field: name, vendor: "powertrack" });
     }
     if (!request.allowTypeChange && exists && currentValue !== null && value !== null && typeof currentValue !== typeof value) {
       throw new ValidationError(`Cannot change ${what}: ${field} is a ${typeof currentValue}, not a ${typeof value}.`, { field, vendor: "powertrack" });

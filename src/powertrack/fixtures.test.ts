@@ -50,6 +50,10 @@ const checks: Record<string, () => void> = {
     expect(s.monitoringContract.endDate).toBe("2027-06-30");
     expect(s.monitoringContract.daysRemaining).toBe(90);
     expect(s.monitoringContract.expiringSoon).toBe(true);
+    // The SDK's names for the same helpers.
+    expect([s.contractDaysRemaining, s.isContractExpiringSoon]).toEqual([90, true]);
+    const later = toSiteDetailedInfo(load("view_site_site_id.json"), "2027-03-31");
+    expect([later.contractDaysRemaining, later.isContractExpiringSoon]).toEqual([91, false]);
     expect(s.cellModemContract.status).toBe(0);
     expect(s.estimatedCommissioningDate).toBe("2017-02-03");
     expect(s.actualCommissioningDate).toBeNull();
@@ -72,6 +76,8 @@ const checks: Record<string, () => void> = {
     expect(h.legacyId).toMatchObject({ customerId: 10373, siteId: 38292, functionId: "GW0" });
     expect(h.outOfServiceUntil?.toISOString()).toBe("2025-12-19T20:14:03.831Z");
     expect(parseTimestamp((h.details as { validatedDateTime: string }).validatedDateTime)).toBeNull();
+    // The SDK's other Hardware members, from the configuration ("" is no value).
+    expect(h.summary).toMatchObject({ gatewayId: "0090E855C584", driverName: "Moxa Gateway", deviceAddress: "0", port: 0, unitId: 0, baud: null, mfrModel: null, shortName: null, enableBool: true });
   },
   "put_edit_hardware.request.json": () => {
     const h = toHardwareDetails(load("put_edit_hardware.request.json"));
@@ -94,6 +100,9 @@ const checks: Record<string, () => void> = {
     expect(rows[3]!.dataRegisters.find((r) => r.name === "KW")?.value).toBeNull();
     expect(meter.lastSuccess?.toISOString()).toBe("2025-12-19T19:58:42.000Z");
     expect(meter.hid).toBe(70614);
+    // The production view carries none of the SDK's connection members; the SDK's spellings are read when a row has them.
+    expect(meter).toMatchObject({ port: null, unitId: null, gatewayId: null, enableBool: meter.enabled });
+    expect(toHardware({ ...(body.hardware![2] as object), unitID: 7, gatewayID: "GW-1", enableBool: false })).toMatchObject({ unitId: 7, gatewayId: "GW-1", enableBool: false });
   },
   "view_hardwarestatus_hardware_id.json": () => {
     const d = toHardwareDiagnostics(load("view_hardwarestatus_hardware_id.json"), new Date("2025-12-19T20:30:00Z"));

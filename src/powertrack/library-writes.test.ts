@@ -264,5 +264,10 @@ describe("library creates against the simulator", () => {
     const result = await client.bulkUpdateHardware(site, [{ hardwareKey: first!.hardwareKey, description: "Renamed in bulk" }]);
     expect(result).toMatchObject({ status: "applied", sent: true, taken: true });
     expect(sim.http.requests.filter((r) => r.method === "PUT").map((r) => r.path)).toEqual(["/api/edit/sitehardware"]);
+    // The SDK's rows name devices by numeric hid.
+    const hid = Number(first!.hardwareKey.slice(1));
+    const byHid = await client.bulkUpdateHardware(site, [{ hid, description: "Renamed by hid" }], { dryRun: true });
+    expect(byHid.changes).toEqual([{ field: `hardware[hardwareKey=${first!.hardwareKey}].description`, before: "Renamed in bulk", after: "Renamed by hid" }]);
+    await expect(client.bulkUpdateHardware(site, [{ hid: -1, description: "x" }])).rejects.toBeInstanceOf(ValidationError);
   });
 });

@@ -15,8 +15,10 @@ import { cloneJson, jsonEqual } from "./paths.js";
  *   key fields is matched **by position** (never into the first item, which is what the Python
  *   SDK's `deep_merge_dicts` did with every id-less item);
  * - lists of scalars, scalars and type changes are replaced;
- * - protected members (`hardwareId`, `key` by default) may be repeated but never changed: the SDK
- *   overwrote the real `hardwareId` with the H key;
+ * - protected members (identities and owners: `hardwareId`, `key`, `hardwareKey`, `id`,
+ *   `parentKey` by default) may be repeated but never changed: the SDK overwrote the real
+ *   `hardwareId` with the H key, and a changed trigger `id` or `parentKey` would write over another
+ *   trigger or move the object;
  * - by default a change may not add a member or list item the object does not have (a typo such as
  *   `acCapacityKw` would otherwise be sent and silently ignored), nor change a member's JSON type.
  *
@@ -33,7 +35,7 @@ export interface MergeOptions {
   what?: string;
 }
 
-export const DEFAULT_PROTECTED_FIELDS: readonly string[] = ["hardwareId", "key"];
+export const DEFAULT_PROTECTED_FIELDS: readonly string[] = ["hardwareId", "key", "hardwareKey", "id", "parentKey"];
 export const DEFAULT_KEY_FIELDS: readonly string[] = ["hardwareKey", "key", "index", "name"];
 
 const REPLACE = Symbol.for("openpower.powertrack.replace");
@@ -55,6 +57,59 @@ function jsonType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "list";
   return typeof value;
+}
+
+/**
+ * The path of the first protected member that `after` changes in an object `before` also has,
+ * looking inside objects and same-length lists: a whole list item or object set at once must not
+ * rewrite an identity inside it either.
+ */
+export function protectedChange(before: unknown, after: unknown, protectedFields: readonly string[] = DEFAULT_PROTECTED_FIELDS, path = ""): string | undefined {
+  if (isRecord(before) && isRecord(after)) {
+    for (const name of Object.keys(before)) {
+      if (!Object.hasOwn(after, name)) continue;
+      const here = path ? `${path}.${name}` : name;
+      if (protectedFields.includes(name) && !jsonEqual(before[name], after[name])) return here;
+      const inner = protectedChange(before[name], after[name], protectedFields, here);
+      if (inner !== undefined) return inner;
+    }
+    return undefined;
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    for (let i = 0; i < before.length; i++) {
+      const inner = protectedChange(before[i], after[i], protectedFields, `${path}[${i}]`);
+      if (inner !== undefined) return inner;
+    }
+  }
+  return undefined;
+}
+
+/** Members the Python SDK's examples use that the objects do not have, with the real ones, by object. */
+const SDK_MEMBER_HINTS: Readonly<Record<"hardware" | "site", Readonly<Record<string, string>>>> = {
+  hardware: { name: "description", enableBool: "outOfService (true disables the device)" },
+  site: {
+    latitude: "location.latitude",
+    longitude: "location.longitude",
+    elevation: "location.elevation",
+    address: "location.address1",
+    city: "location.city",
+    state: "location.state",
+    zip: "location.postalCode",
+    zipCode: "location.postalCode",
+    country: "location.country",
+    timeZone: "tz",
+    timezone: "tz",
+    acCapacityKw: "capacityAc (in the unit capacityAcUnit names)",
+    dcCapacityKw: "capacityDc (in the unit capacityDcUnit names)",
+  },
+};
+
+/** " PowerTrack calls it X." for a top-level member the SDK's examples use on `what` ("hardware H1", "site S1"), else "". */
+export function sdkMemberHint(path: string, what: string): string {
+  const kind = what.startsWith("hardware ") ? "hardware" : what.startsWith("site ") ? "site" : undefined;
+  const hints = kind ? SDK_MEMBER_HINTS[kind] : undefined;
+  const real = hints && Object.hasOwn(hints, path) ? hints[path] : undefined;
+  return real ? ` PowerTrack calls it ${real}.` : "";
 }
 
 /** Merges `changes` into a copy of `base`; `base` is never modified. */
@@ -93,7 +148,7 @@ function mergeObject(base: Record<string, unknown>, change: Record<string, unkno
       fail(`${here} is an identity and is never rewritten (it is ${JSON.stringify(base[name])}, the change says ${JSON.stringify(value)}).`, here, opts);
     }
     if (!Object.hasOwn(base, name) && !opts.allowNewFields) {
-      fail(`it has no member ${JSON.stringify(here)}. Check the spelling against a fresh GET, or pass allowNewFields.`, here, opts);
+      fail(`it has no member ${JSON.stringify(here)}.${sdkMemberHint(here, opts.what)} Check the spelling against a fresh GET, or pass allowNewFields.`, here, opts);
     }
     base[name] = mergeValue(base[name], value, here, opts);
   }

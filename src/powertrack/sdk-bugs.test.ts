@@ -63,6 +63,8 @@ describe("SDK bug 2: get_site_config read members that do not exist", () => {
   it("reads the nested location, tz and capacityAc/capacityDc with their units", () => {
     const c = toSiteConfig(load("edit_site_site_id.json"));
     expect([c.timeZone, c.latitude, c.longitude, c.city, c.postalCode, c.capacityDcKw]).toEqual(["US/Eastern", 42.137941, -72.5508695, "Springfield", "01101", 2623]);
+    // The SDK's own member names (which it left empty) are filled too.
+    expect([c.timezone, c.zipCode, c.acCapacityKw, c.dcCapacityKw]).toEqual(["US/Eastern", "01101", c.capacityAcKw, 2623]);
   });
 });
 
@@ -116,8 +118,28 @@ describe("SDK bug 6: wrong paths and methods", () => {
 
   it("never calls the undocumented bulkhardware, hardware/driver|inverter|bifacial, report/* or pan/upload paths", async () => {
     const inv = hardwareOf(1);
+    // Every SDK method that used one of those paths, on its documented replacement.
     await client.updateInverterModel(inv.key, { tilt: 12 });
     await client.updateBifacialSettings(inv.key, { bifacialRatio: 0.05 });
+    await client.bulkUpdateHardware(sim.sites[1]!, [{ hardwareKey: inv.key, description: "Bulk renamed" }]);
+    await client.updateHardwareDriver(inv.key, { settings: [{ name: "dev:baud", value: 19200 }] });
+    const module = { manufacturer: "Acme", model: "AC-400", cellType: 0, cellsSeries: 72, cellsParallel: 1, cellArea: 244, isc: 10.2, voc: 49.5, impp: 9.7, vmpp: 41.3, muIsc: 0.05, rShunt: 500, rSeries: 0.3, rShuntGinc: 2000, rShuntExp: 5.5, muPMax: -0.36 };
+    expect((await client.uploadPanData(module, { verifyKey: inv.key })).status).toBe("applied");
+    const template = await client.getReportConfigTemplate(sim.customers[0]!, 0);
+    expect((await client.createReportConfig({ ...template, reportTitle: "SDK bug 6", parentKey: "D1" })).status).toBe("applied");
+    await client.startReport("F211147");
+    expect(requests().filter((r) => !r.startsWith("GET") && !/^POST \/api\/(view\/reportconfigs|node)$/.test(r))).toEqual([
+      "PUT /api/edit/modeling",
+      "PUT /api/edit/modeling",
+      "PUT /api/edit/sitehardware",
+      "PUT /api/edit/hardware",
+      "POST /api/edit/pvsystmodule",
+      "POST /api/reportconfig",
+      "POST /api/task/start",
+    ]);
+    // Each of them with a Referer on the web app, as the browser sends.
+    const writes = sim.http.requests.filter((r) => r.method !== "GET" && !/^\/api\/(view\/reportconfigs|node)$/.test(r.path));
+    expect(writes.filter((r) => !String(r.headers.referer ?? "").startsWith(`${sim.url}/powertrack/`)).map((r) => r.path)).toEqual([]);
     const remove = [
       sim.http.faults.add({ path: `/api/view/sitehardwareproduction/${sim.sites[1]}`, kinds: ["http500"] }),
       sim.http.faults.add({ path: "/api/node", kinds: ["http500"] }),

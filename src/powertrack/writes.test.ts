@@ -40,7 +40,10 @@ describe("updateSiteConfig", () => {
   });
 
   it("refuses members the object does not have (the SDK's acCapacityKw went nowhere), sending no write", async () => {
-    await expect(client.updateSiteConfig(site(), { acCapacityKw: 500 })).rejects.toThrow(/no member "acCapacityKw"/);
+    await expect(client.updateSiteConfig(site(), { acCapacityKw: 500 })).rejects.toThrow(/no member "acCapacityKw". PowerTrack calls it capacityAc/);
+    // The SDK README's own examples name the real members in the error.
+    await expect(client.updateSiteConfig(site(), { latitude: 40.7 })).rejects.toThrow(/PowerTrack calls it location\.latitude/);
+    await expect(client.updateHardwareConfig(hardwareOf(site(), 1)[0]!.key, { name: "Updated Inverter Name" })).rejects.toThrow(/PowerTrack calls it description/);
     await expect(client.updateSiteConfig(site(), { location: { latitude: 95 } })).rejects.toBeInstanceOf(ValidationError);
     await expect(client.updateSiteConfig(site(), { capacityAc: "500" })).rejects.toBeInstanceOf(ValidationError);
     await expect(client.updateSiteConfig(site(), { key: "S1" })).rejects.toBeInstanceOf(ValidationError);
@@ -75,6 +78,42 @@ describe("updateHardwareConfig", () => {
     expect(JSON.parse(writes()[0]!.body).hardwareId).toBe(original.hardwareId);
     expect(writes()[0]!.path).toBe("/api/edit/hardware");
     await expect(client.updateHardwareConfig(inverter.key, { hardwareId: inverter.key })).rejects.toThrow(/identity/);
+    expect(writes()).toHaveLength(1);
+  });
+
+  it("refuses to rewrite any identity or owner: trigger id and parentKey, a device's parentKey, a row's hardwareKey", async () => {
+    const inverter = hardwareOf(site(), 1)[0]!;
+    const trigger = sim.state.triggers(inverter.key)[0]!;
+    // A changed id would PUT over another trigger; a changed parentKey would move the object.
+    await expect(client.updateAlertTriggers(inverter.key, { key: String(trigger.key), id: Number(trigger.id) + 1 })).rejects.toThrow(/id is an identity/);
+    await expect(client.updateAlertTriggers(inverter.key, { key: String(trigger.key), parentKey: "H1" })).rejects.toThrow(/parentKey is an identity/);
+    await expect(client.updateHardwareConfig(inverter.key, { parentKey: site(2) })).rejects.toThrow(/parentKey is an identity/);
+    // Repeating the current values (the SDK's "send the whole trigger" style) is fine.
+    await expect(client.updateAlertTriggers(inverter.key, { key: String(trigger.key), id: trigger.id, parentKey: inverter.key }, { dryRun: true })).resolves.toMatchObject({ status: "unchanged" });
+    const row = `hardware[hardwareKey=${inverter.key}]`;
+    const byField = await client.planEdit({ target: "siteHardware", key: site(), fields: { [`${row}.hardwareKey`]: "H1" } });
+    expect(byField).toMatchObject({ status: "invalid" });
+    // Setting the whole row at once must keep the identity inside it too.
+    const current = (sim.state.siteHardware(site()).hardware as Array<Record<string, unknown>>).find((h) => h.hardwareKey === inverter.key)!;
+    const whole = await client.planEdit({ target: "siteHardware", key: site(), fields: { [row]: { ...current, hardwareKey: "H1", description: "x" } } });
+    expect(whole.status).toBe("invalid");
+    expect(whole.error?.message).toMatch(/hardwareKey is an identity/);
+    expect(writes()).toEqual([]);
+  });
+
+  it("updateHardwareDriver (the SDK's update_hardware_driver) changes driver settings through PUT /api/edit/hardware", async () => {
+    const inverter = hardwareOf(site(3), 1)[0]!;
+    const original = sim.state.hardwareConfig(inverter.key);
+    const baud = (original.settings as Array<{ name: string; value: unknown }>).find((s) => s.name === "dev:baud")!;
+    const result = await client.updateHardwareDriver(inverter.key, { settings: [{ name: "dev:baud", value: 19200 }] });
+    expect(result).toMatchObject({ status: "applied", taken: true });
+    expect(result.changes.map((c) => [c.before, c.after])).toEqual([[baud.value, 19200]]);
+    expect(writes().map((w) => `${w.method} ${w.path}`)).toEqual(["PUT /api/edit/hardware"]);
+    const stored = sim.state.hardwareConfig(inverter.key);
+    expect((stored.settings as Array<{ name: string; value: unknown }>).find((s) => s.name === "dev:baud")!.value).toBe(19200);
+    expect(stored.hardwareId).toBe(original.hardwareId);
+    await expect(client.updateHardwareDriver(inverter.key, { description: "not a driver member" })).rejects.toThrow(/updateHardwareConfig/);
+    await expect(client.updateHardwareDriver(inverter.key, { settings: [{ name: "dev:noSuchSetting", value: 1 }] })).rejects.toBeInstanceOf(ValidationError);
     expect(writes()).toHaveLength(1);
   });
 

@@ -36,8 +36,10 @@ export interface AuthOptions {
   cookieFile?: string | false;
   /** Path of a `.env` file; `false` to skip it. */
   envFile?: string | false;
-  /** Environment to read instead of `process.env` (tests, embedding). */
-  env?: Record<string, string | undefined>;
+  /** Environment to read instead of `process.env` (tests, embedding); `false` to read none. */
+  env?: Record<string, string | undefined> | false;
+  /** How to name the explicit options in the "missing" message, e.g. "the openpower configuration". Default "options". */
+  optionsLabel?: string;
   /** Directory that relative paths and the default files are resolved against. Default `process.cwd()`. */
   cwd?: string;
 }
@@ -172,7 +174,7 @@ function normaliseBaseUrl(value: string, source: CredentialSource | undefined): 
  * registered for redaction here, as soon as they are read (internal: use `AuthManager`).
  */
 function resolveCredentials(options: AuthOptions): Resolved {
-  const env = options.env ?? process.env;
+  const env = options.env === false ? {} : (options.env ?? process.env);
   const cwd = options.cwd ?? process.cwd();
   const path = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   const values: Record<CredentialPiece, string | undefined> = { cookie: undefined, aeS: undefined, aeV: undefined, baseUrl: undefined };
@@ -185,13 +187,13 @@ function resolveCredentials(options: AuthOptions): Resolved {
     sources[piece] = source;
   };
 
-  looked.push("options");
+  looked.push(options.optionsLabel ?? "options");
   offer("cookie", options.cookie, { kind: "option", name: "cookie" });
   offer("aeS", options.aeS, { kind: "option", name: "aeS" });
   offer("aeV", options.aeV, { kind: "option", name: "aeV" });
   offer("baseUrl", options.baseUrl, { kind: "option", name: "baseUrl" });
 
-  looked.push("environment COOKIE/AE_S/AE_V/BASE_URL");
+  if (options.env !== false) looked.push("environment COOKIE/AE_S/AE_V/BASE_URL");
   for (const piece of Object.keys(ENV_NAMES) as CredentialPiece[]) offer(piece, env[ENV_NAMES[piece]], { kind: "env", name: ENV_NAMES[piece] });
 
   const fetchFile = options.fetchFile ?? env.POWERTRACK_FETCH_FILE;
@@ -205,7 +207,7 @@ function resolveCredentials(options: AuthOptions): Resolved {
     offer("aeV", snippet.aeV, source);
     offer("baseUrl", snippet.baseUrl, source);
   } else {
-    looked.push("fetch snippet (none configured: POWERTRACK_FETCH_FILE)");
+    looked.push(options.env === false ? "fetch snippet (none configured)" : "fetch snippet (none configured: POWERTRACK_FETCH_FILE)");
   }
 
   if (options.cookieFile !== false) {

@@ -52,9 +52,56 @@ export interface Hardware {
   /** The device's headline reading as text, e.g. "56.9 kW". */
   primaryMetric: string | null;
   dataRegisters: DataRegister[];
+  /**
+   * The SDK's remaining `Hardware` members, null when the source does not carry them: the
+   * production view and `/api/node` rarely do; `edit/hardware` (`getHardwareDetails().summary`)
+   * gives the connection (`address` as `deviceAddress`, `port`, `unitId`, `baud`), `gatewayId`,
+   * `driverName` and `modelNum` as `mfrModel`. `enableBool` is `enabled`.
+   */
+  shortName: string | null;
+  mfrModel: string | null;
+  deviceId: string | number | null;
+  deviceAddress: string | null;
+  port: number | null;
+  unitId: number | null;
+  baud: number | null;
+  gatewayId: string | null;
+  driverName: string | null;
+  enableBool: boolean;
   /** Where the summary was read: the production view, the `/api/node` fallback, or `edit/hardware` (`getHardwareDetails`). */
   source: "sitehardwareproduction" | "node" | "edithardware";
   raw: unknown;
+}
+
+type SdkMembers = Pick<Hardware, "shortName" | "mfrModel" | "deviceId" | "deviceAddress" | "port" | "unitId" | "baud" | "gatewayId" | "driverName" | "enableBool">;
+
+/** The SDK's extra members from whatever the row carries (its spellings `unitID`/`gatewayID` too); empty text is null. */
+function sdkMembers(row: unknown, enabled: boolean): SdkMembers {
+  const r = typeof row === "object" && row !== null && !Array.isArray(row) ? (row as Record<string, unknown>) : {};
+  const text = (...names: string[]) => {
+    for (const n of names) if (typeof r[n] === "string" && (r[n] as string).trim() !== "") return r[n] as string;
+    return null;
+  };
+  const number = (...names: string[]) => {
+    for (const n of names) {
+      const v = typeof r[n] === "string" && (r[n] as string).trim() === "" ? null : numberOrNull(r[n]);
+      if (v !== null) return v;
+    }
+    return null;
+  };
+  const deviceId = typeof r.deviceId === "number" ? r.deviceId : text("deviceId");
+  return {
+    shortName: text("shortName"),
+    mfrModel: text("mfrModel", "modelNum"),
+    deviceId,
+    deviceAddress: text("deviceAddress", "address"),
+    port: number("port"),
+    unitId: number("unitId", "unitID"),
+    baud: number("baud"),
+    gatewayId: text("gatewayId", "gatewayID"),
+    driverName: text("driverName"),
+    enableBool: typeof r.enableBool === "boolean" ? r.enableBool : enabled,
+  };
 }
 
 export function toDataRegister(r: { name: string | null; value?: unknown; unit: number | null; formattedValue: string | null }): DataRegister {
@@ -89,6 +136,7 @@ export function toHardware(row: unknown, timeZone = "UTC"): Hardware {
     lastChanged: parseTimestamp(w.lastChanged, timeZone),
     primaryMetric: w.primaryMetric || null,
     dataRegisters: w.dataRegisters.map(toDataRegister),
+    ...sdkMembers(row, w.outOfService !== true),
     source: "sitehardwareproduction",
     raw: row,
   };
@@ -132,6 +180,7 @@ export function hardwareFromNode(node: PowerTrackNode): Hardware {
     lastChanged: null,
     primaryMetric: null,
     dataRegisters: [],
+    ...sdkMembers(null, true),
     source: "node",
     raw: node,
   };
@@ -185,6 +234,7 @@ export function toHardwareDetails(body: unknown): HardwareDetails {
     lastChanged: parseTimestamp(w.ts),
     primaryMetric: null,
     dataRegisters: [],
+    ...sdkMembers(body, w.outOfService !== true),
     source: "edithardware",
     raw: body,
   };

@@ -53,6 +53,10 @@ export interface SiteDetailedInfo {
   asOf: string;
   monitoringContract: Contract;
   cellModemContract: Contract;
+  /** The SDK's `contract_days_remaining`: the monitoring contract's `daysRemaining`. */
+  contractDaysRemaining: number | null;
+  /** The SDK's `is_contract_expiring_soon`: the monitoring contract ends within 90 days. */
+  isContractExpiringSoon: boolean;
   raw: unknown;
 }
 
@@ -80,6 +84,7 @@ export function toSiteDetailedInfo(body: unknown, asOf: string): SiteDetailedInf
     : "";
   const losses: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(w.estimatedLosses ?? {})) losses[k] = numberOrNull(v);
+  const monitoringContract = contract("monitoringContract", w, asOf);
   return {
     key: w.key,
     name: w.name,
@@ -102,8 +107,10 @@ export function toSiteDetailedInfo(body: unknown, asOf: string): SiteDetailedInf
     lastChanged: parseTimestamp(w.lastChanged),
     estimatedLosses: losses,
     asOf,
-    monitoringContract: contract("monitoringContract", w, asOf),
+    monitoringContract,
     cellModemContract: contract("cellModemContract", w, asOf),
+    contractDaysRemaining: monitoringContract.daysRemaining,
+    isContractExpiringSoon: monitoringContract.expiringSoon,
     raw: body,
   };
 }
@@ -137,6 +144,11 @@ export interface SiteConfig {
   /** kW, from the capacity and its unit code; null for an unknown unit. */
   capacityAcKw: number | null;
   capacityDcKw: number | null;
+  /** The SDK's names for `capacityAcKw`, `capacityDcKw`, `timeZone` and `postalCode` (which it never filled). */
+  acCapacityKw: number | null;
+  dcCapacityKw: number | null;
+  timezone: string | null;
+  zipCode: string | null;
   /** Expected monthly output, kWh, keyed jan..dec. */
   monthlyOutput: Record<string, number | null>;
   /** Server version stamp, sent back on PUT. */
@@ -168,6 +180,10 @@ export function toSiteConfig(body: unknown): SiteConfig {
     capacityDcUnit: w.capacityDcUnit,
     capacityAcKw: capacityToKw(w.capacityAc, w.capacityAcUnit),
     capacityDcKw: capacityToKw(w.capacityDc, w.capacityDcUnit),
+    acCapacityKw: capacityToKw(w.capacityAc, w.capacityAcUnit),
+    dcCapacityKw: capacityToKw(w.capacityDc, w.capacityDcUnit),
+    timezone: w.tz,
+    zipCode: loc?.postalCode ?? null,
     monthlyOutput: { ...(w.monthlyOutput ?? {}) },
     ts: w.ts,
     rawData: body as Record<string, unknown>,

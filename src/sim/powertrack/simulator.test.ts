@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VirtualClock } from "../kernel.js";
 import { startPowerTrackSimulator, type PowerTrackSimulator } from "./index.js";
@@ -160,5 +163,79 @@ describe("PowerTrack simulator: data", () => {
     } finally {
       await big.close();
     }
+  });
+});
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "fixtures", "powertrack");
+const fixture = (name: string) => JSON.parse(readFileSync(join(fixtures, name), "utf8")) as Record<string, unknown>;
+
+/** Members of the real sample the simulator lacks, or sends as another JSON type (null, and "NaN" for a number, are what the server also sends). */
+function shapeDifferences(real: unknown, simulated: unknown, path = "$"): string[] {
+  const type = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+  const [a, b] = [type(real), type(simulated)];
+  if (a === "null" || b === "null") return [];
+  if (a !== b) return a === "number" && simulated === "NaN" ? [] : [`${path}: ${a} in the sample, ${b} from the simulator`];
+  if (a === "array") {
+    const [r, s] = [real as unknown[], simulated as unknown[]];
+    return r.length > 0 && s.length > 0 ? shapeDifferences(r[0], s[0], `${path}[0]`) : [];
+  }
+  if (a !== "object") return [];
+  const [r, s] = [real as Record<string, unknown>, simulated as Record<string, unknown>];
+  return Object.keys(r).flatMap((k) => (k in s ? shapeDifferences(r[k], s[k], `${path}.${k}`) : [`${path}.${k}: missing from the simulator`]));
+}
+
+describe("PowerTrack simulator: faithful to the real samples", () => {
+  it("answers every sampled endpoint with every member of the sample, of the same JSON type", async () => {
+    const site = sim.state.portfolio.site(sim.sites[0]!)!;
+    const device = (code: number) => site.hardware.find((h) => h.functionCode === code)!.key;
+    const chart = { chartType: 255, context: "site", source: [site.key], binSize: null, sectionCode: -1, query: null, start: "2026-07-10", end: "2026-07-12" };
+    const cases: Array<[string, string, unknown?]> = [
+      ["view_portfolio_customer_id.json", `/api/view/portfolio/${sim.customers[0]}`],
+      ["view_site_site_id.json", `/api/view/site/${site.key}`],
+      ["edit_site_site_id.json", `/api/edit/site/${site.key}`],
+      ["edit_hardware_hardware_id.json", `/api/edit/hardware/${device(10)}`],
+      ["put_edit_hardware.response.json", `/api/edit/hardware/${device(1)}`],
+      ["edit_modeling_site_id.json", `/api/edit/modeling/${site.key}`],
+      ["put_edit_modeling.request.json", `/api/edit/modeling/${device(1)}`],
+      ["edit_sitehardware_site_id.json", `/api/edit/sitehardware/${site.key}`],
+      ["view_sitehardwareproduction_site_id.json", `/api/view/sitehardwareproduction/${site.key}`],
+      ["view_hardwarestatus_hardware_id.json", `/api/view/hardwarestatus/${device(1)}`],
+      ["alerttrigger_hardware_id.json", `/api/alerttrigger/${device(1)}`],
+      ["view_registeroffsets_hardware_id.json", `/api/view/registeroffsets/${device(1)}`],
+      ["view_driversettings_hardware_id.json", `/api/view/driversettings/${device(1)}`],
+      ["reporting.json", "/api/reporting"],
+      ["userpreferences.json", "/api/userpreferences"],
+      ["view_sitelinks_site_id.json", `/api/view/sitelinks/${site.key}`],
+      ["view_siteshares_site_id.json", `/api/view/siteshares/${site.key}`],
+      ["post_view_chart.response.json", "/api/view/chart", chart],
+      ["post_auditlog.response.json", "/api/auditlog", { ancestorKey: site.key, isRecursive: true }],
+      ["post_view_reportconfigs.response.json", "/api/view/reportconfigs", { key: site.key, filter: "" }],
+    ];
+    const differences: string[] = [];
+    for (const [file, path, body] of cases) {
+      const res = await call(path, body === undefined ? {} : { method: "POST", body });
+      expect(res.status, path).toBe(200);
+      differences.push(...shapeDifferences(fixture(file), res.json()).map((d) => `${file} ${d}`));
+    }
+    const node = fixture("post_node.json") as { request: Record<string, unknown>; response: unknown };
+    differences.push(...shapeDifferences(node.response, (await call("/api/node", { method: "POST", body: { ...node.request, key: device(1) } })).json()).map((d) => `post_node.json ${d}`));
+    const modules = fixture("view_pvsystmodules_hardware_id.json") as { response: unknown };
+    differences.push(...shapeDifferences(modules.response, JSON.parse((await call(`/api/view/pvsystmodules/${device(1)}`)).text)).map((d) => `pvsystmodules ${d}`));
+    const summary = (fixture("view_activealerts_activesummary.json") as { populated: { hardwareSummary: Record<string, unknown> } }).populated;
+    const got = (await call(`/api/view/activealerts/activesummary/${sim.customers[0]}`)).json() as { hardwareSummary: Record<string, unknown> };
+    expect(Object.keys(got)).toEqual(expect.arrayContaining(Object.keys(summary)));
+    differences.push(...shapeDifferences(Object.values(summary.hardwareSummary)[0], Object.values(got.hardwareSummary)[0]).map((d) => `activesummary ${d}`));
+    expect(differences).toEqual([]);
+  });
+
+  it("an offline site's devices last read when its portfolio row last had data", async () => {
+    const offline = sim.sites.map((k) => sim.state.portfolio.site(k)!).find((s) => s.status !== 8);
+    expect(offline).toBeDefined();
+    const rows = (await call(`/api/view/portfolio/${sim.customers[0]}`)).json().sites as Array<{ key: string; lastDataUTC: string }>;
+    const lastData = Date.parse(rows.find((r) => r.key === offline!.key)!.lastDataUTC);
+    const production = (await call(`/api/view/sitehardwareproduction/${offline!.key}`)).json().hardware as Array<{ key: string; lastSuccess: string }>;
+    expect(production.map((h) => Date.parse(h.lastSuccess))).toEqual(production.map(() => lastData));
+    const status = (await call(`/api/view/hardwarestatus/${production[0]!.key}`)).json();
+    expect(Date.parse(String(status.lastSuccess))).toBe(lastData);
   });
 });

@@ -632,7 +632,7 @@ export class PowerTrackSimState {
         plotAverage.push(Math.round((this.portfolio.sitePowerW(site, t - 7 * 86_400_000) + this.portfolio.sitePowerW(site, t - 86_400_000)) / 2000));
       }
     }
-    const lastData = site.status === 8 ? now - 7 * 60_000 : this.createdAt - 3 * 86_400_000;
+    const lastData = site.status === 8 ? now - 7 * 60_000 : this.#offlineSince();
     const custom = ["", "", hash01(site.seed, 80) < 0.3 ? "4P.Clean Capital" : "", "", "", ""];
     const row: Obj = {
       alertName: faults > 0 ? "Inverter offline" : "",
@@ -823,7 +823,7 @@ export class PowerTrackSimState {
         const dead = h.hardwareStatus === 3;
         const registers = this.#registers(site, h, now);
         const kw = registers.find((r) => r.name === "KW");
-        const lastSuccess = dead ? this.createdAt - 40 * 86_400_000 : now - 20_000;
+        const lastSuccess = this.#lastSuccess(site, h, now);
         return {
           capacityKW: h.functionCode === 11 || h.functionCode === 31 ? null : (h.capacityKw ?? site.acKw),
           communicationResult: dead ? 2 : 0,
@@ -856,6 +856,17 @@ export class PowerTrackSimState {
     };
   }
 
+  /** When an offline site's gateway last uploaded: its portfolio row and its devices agree on it. */
+  #offlineSince(): number {
+    return this.createdAt - 3 * 86_400_000;
+  }
+
+  /** A device's last good read: its site's last upload when the site is offline, long ago when the device alone is dead. */
+  #lastSuccess(site: SimSite, h: SimHardware, now: number): number {
+    if (site.status !== 8) return this.#offlineSince();
+    return h.hardwareStatus === 3 ? this.createdAt - 40 * 86_400_000 : now - 20_000;
+  }
+
   /** `GET /api/view/hardwarestatus/{H}`. */
   statusView(key: string): Obj {
     const { site, hardware: h } = this.hardware(key);
@@ -881,7 +892,7 @@ export class PowerTrackSimState {
       hardwareName: label.description,
       parentKey: site.key,
       lastAttempt: isoZ(now - 5_000),
-      lastSuccess: isoZ(dead ? this.createdAt - 40 * 86_400_000 : now - 20_000),
+      lastSuccess: isoZ(this.#lastSuccess(site, h, now)),
       lastChanged: isoZ(this.#stamp(site.seed, 40 + h.sort)),
       lastCommunication: 0,
       outOfService: label.outOfService,
