@@ -22,3 +22,12 @@ describe.concurrent("examples", () => {
     expect(stdout.trim().length).toBeGreaterThan(0);
   }, 90_000);
 });
+
+describe("npm run example", () => {
+  it("lists every example without a name, and an unknown name is exit code 2", async () => {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", join("examples", "run.ts")], { cwd: root, env });
+    for (const file of examples) expect(stdout).toContain(`  ${file.slice(0, -3)}\n`);
+    const error = await run(process.execPath, ["--import", "tsx", join("examples", "run.ts"), "no-such-example"], { cwd: root, env }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 2, stderr: expect.stringMatching(/No example named "no-such-example"/) });
+  }, 60_000);
+});

@@ -9,6 +9,8 @@ import { startAlphaEssSimulator, startAmberSimulator } from "openpower/sim";
 
 const alphaSim = process.env.ALPHAESS_APP_ID ? null : await startAlphaEssSimulator();
 const amberSim = process.env.AMBER_TOKEN ? null : await startAmberSimulator();
+if (alphaSim) console.error("ALPHAESS_APP_ID and ALPHAESS_APP_SECRET are not set: using the built-in AlphaESS simulator.");
+if (amberSim) console.error("AMBER_TOKEN is not set: using the built-in Amber simulator.");
 try {
   const alpha = new AlphaESS({
     appId: process.env.ALPHAESS_APP_ID ?? alphaSim!.credentials.appId,

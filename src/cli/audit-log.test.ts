@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerSecret } from "../core/redact.js";
-import { appendAudit, readAudit } from "./audit-log.js";
+import { appendAudit, lastAuditedWrite, readAudit, type AuditEntry } from "./audit-log.js";
 
 let dir: string;
 beforeEach(() => {
@@ -58,5 +58,31 @@ describe("audit log", () => {
     appendFileSync(path, "\n");
     appendAudit(path, entry("AL3"));
     expect(readAudit(path).map((l) => l.device)).toEqual(["AL1", "AL3"]);
+  });
+});
+
+describe("lastAuditedWrite", () => {
+  const at = (time: string, over: Partial<AuditEntry> = {}): AuditEntry => ({ ...entry("SN1"), user: "u", host: "h", time, ...over });
+  const query = { vendor: "alphaess", device: "SN1", endpoint: "updateChargeConfigInfo" };
+
+  it("finds the latest write that may have reached the device, with or without the HTTP method", () => {
+    const log = [
+      at("2024-05-01T00:00:00.000Z"),
+      at("2024-05-01T00:05:00.000Z", { taken: [{ target: "updateChargeConfigInfo", sent: null, taken: null, error: "timeout" }], command: "later" }),
+      at("2024-05-01T00:03:00.000Z"),
+    ];
+    expect(lastAuditedWrite(log, query)).toEqual({ at: new Date("2024-05-01T00:05:00.000Z"), command: "later" });
+    expect(lastAuditedWrite(log, { ...query, endpoint: "POST updateChargeConfigInfo" })?.command).toBe("later");
+  });
+
+  it("ignores dry runs, writes refused before sending, other devices, vendors and endpoints", () => {
+    const log = [
+      at("2024-05-01T00:01:00.000Z", { dryRun: true }),
+      at("2024-05-01T00:02:00.000Z", { taken: [{ target: "POST updateChargeConfigInfo", sent: false, taken: null }] }),
+      at("2024-05-01T00:03:00.000Z", { device: "SN2" }),
+      at("2024-05-01T00:04:00.000Z", { vendor: "goodwe" }),
+      at("2024-05-01T00:05:00.000Z", { taken: [{ target: "POST updateDisChargeConfigInfo", sent: true, taken: true }] }),
+    ];
+    expect(lastAuditedWrite(log, query)).toBeUndefined();
   });
 });

@@ -68,3 +68,24 @@ function currentUser(): string {
     return process.env.USER ?? process.env.USERNAME ?? "unknown";
   }
 }
+
+/**
+ * The latest write to one device and endpoint that may have reached it (`sent` true or unknown),
+ * from the audit log. Targets match with or without an HTTP method ("POST updateChargeConfigInfo"
+ * and "updateChargeConfigInfo" are the same endpoint).
+ */
+export function lastAuditedWrite(entries: readonly AuditEntry[], query: { vendor: string; device: string; endpoint: string }): { at: Date; command: string } | undefined {
+  const endpoint = bareTarget(query.endpoint);
+  let last: { at: Date; command: string } | undefined;
+  for (const e of entries) {
+    if (e.dryRun || e.vendor !== query.vendor || e.device !== query.device || !Array.isArray(e.taken)) continue;
+    if (!e.taken.some((t) => t.sent !== false && bareTarget(t.target) === endpoint)) continue;
+    const at = new Date(e.time);
+    if (!Number.isNaN(at.getTime()) && (!last || at > last.at)) last = { at, command: e.command };
+  }
+  return last;
+}
+
+function bareTarget(target: string): string {
+  return String(target).replace(/^[A-Z]+\s+/, "");
+}

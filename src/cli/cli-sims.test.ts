@@ -136,6 +136,18 @@ describe.concurrent("history, prices, watch, ev, vendor groups", () => {
     expect(table.stdout).toMatch(/renewables \d+ %/);
   });
 
+  it("prices --time-zone shows interval times in that zone (a UTC server must not print Brisbane's prices at UTC times)", async () => {
+    const r = await runCli(["prices", "--next", "2h", "--no-chart", "--time-zone", "Australia/Brisbane"], { env: home.env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/times in Australia\/Brisbane/);
+    const first = /(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})/.exec(r.stdout)!;
+    // Brisbane is UTC+10 all year: the first row (the current interval) starts within the last half hour.
+    const startMs = Date.UTC(+first[1]!, +first[2]! - 1, +first[3]!, +first[4]!, +first[5]!) - 10 * 3_600_000;
+    expect(Math.abs(Date.now() - startMs)).toBeLessThan(35 * 60_000);
+    const bad = await runCli(["prices", "--time-zone", "Mars/Olympus"], { env: home.env });
+    expect(bad.code).toBe(2);
+  });
+
   it("watch --once prints one plain line per system when not on a terminal, and exits 0", async () => {
     const r = await runCli(["watch", "--once", "--vendor", "alphaess"], { env: home.env });
     expect(r.code).toBe(0);
@@ -257,6 +269,38 @@ describe("battery plan and apply", () => {
     expect(posts().length).toBe(before);
   });
 
+  it("the write cool-down counts the writes of earlier runs, from the audit log", async () => {
+    // Each command is a new process and client: these writes (no cool-down in this config) are
+    // known to the next commands only from the audit log.
+    const env = { ...home.env, NO_COLOR: "1" };
+    for (const args of [["set-charging-settings", "--stop-level", "91%"], ["set-discharging-settings", "--stop-level", "25%"]]) {
+      const w = await runCli(["alphaess", ...args, "--serial", NORMAL, "--yes"], { env });
+      expect(w.code, w.stderr).toBe(0);
+    }
+    const cooldown = ["--set", "alphaess.writeCooldownMs=600000"];
+    const before = posts().length;
+    const auditLines = auditLog().length;
+    const plan = await runCli([...cooldown, "battery", "plan", "charge 03:00-05:00 to 90%", "--device", NORMAL], { env });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/✗ cooldown: updateChargeConfigInfo was written to AL7011023030601 \d+ s ago \(audit log\); the next write is allowed at /);
+    const dry = await runCli([...cooldown, "battery", "apply", "charge 03:00-05:00 to 90%", "--device", NORMAL, "--dry-run"], { env });
+    expect(dry.code).toBe(1);
+    expect(dry.stderr).toMatch(/dry run: the plan would not pass its checks \(cooldown: /);
+    const apply = await runCli([...cooldown, "battery", "apply", "charge 03:00-05:00 to 90%", "--device", NORMAL, "--yes"], { env });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr.trim()).toMatch(/^error: Refused: updateChargeConfigInfo was written to AL7011023030601 \d+ s ago \(audit log\).*Nothing was sent/);
+    const group = await runCli([...cooldown, "alphaess", "set-discharging-settings", "--stop-level", "30%", "--serial", NORMAL, "--yes"], { env });
+    expect(group.code).toBe(1);
+    expect(group.stderr).toMatch(/Refused: updateDisChargeConfigInfo was written to AL7011023030601/);
+    expect(posts().length).toBe(before);
+    expect(auditLog()).toHaveLength(auditLines);
+    // Another system, or the default cool-down of this test's config (0), is not held back.
+    const other = await runCli([...cooldown, "battery", "plan", "charge 03:00-05:00 to 90%", "--device", IGNORES_WRITES], { env });
+    expect(other.stdout).toMatch(/✓ cooldown/);
+    const without = await runCli(["battery", "plan", "charge 03:00-05:00 to 90%", "--device", NORMAL], { env });
+    expect(without.stdout).toMatch(/✓ cooldown/);
+  });
+
   it("a write the device does not take is reported per write, exit 3, and audited as not taken", async () => {
     const r = await runCli(["battery", "apply", "charge 02:00-04:00 to 80%", "--device", IGNORES_WRITES, "--yes"], { env: { ...home.env, NO_COLOR: "1" } });
     expect(r.code).toBe(3);
@@ -344,6 +388,18 @@ describe("ev start and stop", () => {
     const dry = await runCli(["ev", "start", "alphaess:EVTEST0001", "--dry-run", "--json"], { env: home.env });
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ sent: false });
+  });
+
+  it("limit counts the write cool-down of the charger's system from the audit log", async () => {
+    const first = await runCli(["ev", "limit", "EVTEST0001", "16", "--yes", "--json"], { env: home.env });
+    expect(first.code, first.stderr).toBe(0);
+    const before = posts().length;
+    const again = await runCli(["--set", "alphaess.writeCooldownMs=600000", "ev", "limit", "EVTEST0001", "20", "--yes"], { env: home.env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/Refused: setEvChargerCurrentsBySn was written to EVTEST0001 \d+ s ago \(audit log\)/);
+    expect(posts().length).toBe(before);
+    // A dry run is not held back.
+    expect((await runCli(["--set", "alphaess.writeCooldownMs=600000", "ev", "limit", "EVTEST0001", "20", "--dry-run"], { env: home.env })).code).toBe(0);
   });
 });
 

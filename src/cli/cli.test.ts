@@ -233,11 +233,17 @@ describe("settings and flags", () => {
       };
       const results = await Promise.all([
         site([]),
-        site(["--env-file", "other.env"]),
+        site(["--dotenv", "other.env"]),
         site([], { OPENPOWER_AMBER_SITE: "ENVSITE" }),
         site(["--set", "amber.site=FLAGSITE"], { OPENPOWER_AMBER_SITE: "ENVSITE" }),
       ]);
       expect(results).toEqual(["DOTENVSITE (.env OPENPOWER_AMBER_SITE)", "OTHERSITE (.env OPENPOWER_AMBER_SITE)", "ENVSITE (env OPENPOWER_AMBER_SITE)", "FLAGSITE (--set)"]);
+      // The old name still works for a file that exists.
+      expect(await site(["--env-file", "other.env"])).toBe("OTHERSITE (.env OPENPOWER_AMBER_SITE)");
+      // A missing file is openpower's own error (Node 20 exits 9 on a missing --env-file).
+      const missing = await runCli(["--dotenv", "missing.env", "config", "show"], { env: h.env, cwd: h.dir });
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/^error: Cannot read the \.env file .*missing\.env.*Check the --dotenv path\.\n$/);
       writeFileSync(join(h.dir, ".env"), "");
       expect(await site([])).toBe("FILESITE (config file)");
     } finally {

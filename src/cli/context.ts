@@ -12,6 +12,8 @@ import type { ConnectOptions, PluginFeature, VendorPlugin, VendorSession } from 
 /** The options every command accepts (defined on the program). */
 export interface GlobalOptions {
   config?: string;
+  dotenv?: string;
+  /** The old name of --dotenv (hidden). */
   envFile?: string;
   set?: string[];
   color?: boolean;
@@ -67,7 +69,7 @@ export class CommandContext {
         fileRequired: this.paths.configSource === "--config",
         env: this.io.env,
         cwd: this.io.cwd,
-        envFile: this.global.envFile,
+        envFile: this.global.dotenv ?? this.global.envFile,
         overrides: this.global.set ?? [],
         sections: plugins.map((p) => ({ name: p.name, title: p.title, settings: p.settings })),
       });

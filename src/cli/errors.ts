@@ -1,4 +1,4 @@
-import { OpenPowerError, ValidationError } from "../core/errors/index.js";
+import { AuthenticationError, OpenPowerError, ValidationError } from "../core/errors/index.js";
 import { redact } from "../core/redact.js";
 
 /** The exit codes of `openpower`: documented in docs/cli.md and relied on by scripts. */
@@ -61,7 +61,7 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
  * One line saying what went wrong and what to do next. OpenPowerError messages already carry the
  * fix; for anything else (a bug, a Node error) we say how to get the details. Secrets are removed.
  */
-export function describeError(error: unknown, options: { debug?: boolean; vendor?: string } = {}): string {
+export function describeError(error: unknown, options: { debug?: boolean; vendor?: string; hint?: boolean } = {}): string {
   if (options.debug && error instanceof Error && error.stack) {
     const extra = error instanceof OpenPowerError ? `\n${JSON.stringify(error.toJSON())}` : "";
     return redact(`${error.stack}${extra}${causeChain(error)}`);
@@ -71,7 +71,9 @@ export function describeError(error: unknown, options: { debug?: boolean; vendor
     const vendor = error.vendor ?? options.vendor;
     const where = vendor && !names(error.message, vendor) ? `${vendor}: ` : "";
     const id = error.requestId ? ` (request id ${error.requestId})` : "";
-    return oneLine(`error: ${where}${error.message}${id}`);
+    // The clients' messages speak to library users ("pass it as { token }"); say where the CLI's come from.
+    const hint = options.hint && error instanceof AuthenticationError ? ` ${credentialsHint(vendor)}` : "";
+    return oneLine(`error: ${where}${error.message}${id}${hint}`);
   }
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
@@ -90,6 +92,12 @@ export function describeError(error: unknown, options: { debug?: boolean; vendor
  */
 export function describeCause(error: unknown, options: { vendor?: string } = {}): string {
   return describeError(error, { vendor: options.vendor }).replace(/^error: /, "");
+}
+
+function credentialsHint(vendor: string | undefined): string {
+  const section = vendor?.split("-")[0];
+  const which = section ? `the ${section} credentials` : "each credential";
+  return `"openpower config show" says where ${which} come from; "openpower config check" tests them.`;
 }
 
 /** Whether a message names the vendor (outside URLs: "app.amber.com.au" does not count). */

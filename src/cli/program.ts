@@ -1,4 +1,4 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../core/version.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
 import { initFlag, VENDOR_SETTINGS } from "./config/vendor-settings.js";
@@ -59,7 +59,10 @@ export function buildProgram(io: Io, state: RunState): Command {
     .description("Monitor and control home solar, batteries, EV chargers and electricity prices (AlphaESS, Amber, GoodWe, PowerTrack).")
     .version(VERSION, "-V, --version")
     .option("-c, --config <path>", "config file (default: $OPENPOWER_CONFIG, else the platform config directory)")
-    .option("--env-file <path>", "read secrets from this .env file (default: ./.env when present)")
+    .option("--dotenv <path>", "read settings and secrets from this .env file (default: ./.env when present)")
+    // Node 20 itself scans the whole command line for --env-file and exits 9 ("node: <path>: not
+    // found") when the file is missing, before openpower runs: kept only as a hidden alias.
+    .addOption(new Option("--env-file <path>").hideHelp())
     .option("-s, --set <section.key=value>", "override one setting for this run, e.g. --set amber.site=01ABC (repeatable)", collect)
     .option("--no-color", "never colour the output (NO_COLOR is respected too)")
     .option("--debug", "print stack traces and every request (secrets redacted)")
@@ -165,6 +168,7 @@ Examples:
     .option("--json", "JSON output")
     .option("--csv", "CSV output")
     .option("--no-chart", "leave out the chart")
+    .option("--time-zone <zone>", "show times in this IANA zone, e.g. Australia/Sydney (default: this machine's)")
     .addHelpText(
       "after",
       "\nPrices are c/kWh including GST. Feed-in follows Amber: a negative price means you are paid\nfor exporting; the chart and the 'earn' column show it as + = paid.\n\nExamples:\n  $ openpower prices\n  $ openpower prices --next 24h --csv > prices.csv",
@@ -330,7 +334,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return state.code;
   } catch (error) {
     // Commander has already printed its own usage errors (and help).
-    if (!(error instanceof CommanderError)) io.stderr.write(`${describeError(error, { debug: state.debug })}\n`);
+    if (!(error instanceof CommanderError)) io.stderr.write(`${describeError(error, { debug: state.debug, hint: true })}\n`);
     return exitCodeFor(error);
   } finally {
     await state.ctx?.close();

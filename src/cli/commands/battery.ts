@@ -5,7 +5,7 @@ import { describeCause, ExitCode, PartialFailure } from "../errors.js";
 import { formatValue } from "../output/format.js";
 import { canPrompt, confirmWrite } from "../prompt.js";
 import { listSystems, selectSystem, type SystemEntry } from "./systems.js";
-import { auditWrite } from "./write-flow.js";
+import { assertAuditedCooldown, auditedCooldown, auditWrite } from "./write-flow.js";
 
 /**
  * Whether a system takes battery schedules: its capabilities say so (a GoodWe DT or ES has the
@@ -94,7 +94,21 @@ export async function makePlan(ctx: CommandContext, text: string, device: string
     desired = applyIntent(current, intent);
     plan = await system.planBatterySchedule!(desired);
   }
-  return { entry, intent, current: scheduleOf(plan.current) ?? current, desired, plan };
+  return { entry, intent, current: scheduleOf(plan.current) ?? current, desired, plan: withAuditedCooldowns(ctx, entry, plan) };
+}
+
+/**
+ * The plan with each write's cool-down check counted from the audit log as well: the client's
+ * own check only knows writes made by this process.
+ */
+function withAuditedCooldowns(ctx: CommandContext, entry: SystemEntry, plan: ControlPlan): ControlPlan {
+  const writes = plan.writes.map((w) => {
+    const check = auditedCooldown(ctx, { vendor: entry.system.vendor, device: entry.system.id, endpoint: w.target, cooldownMs: entry.session.writeCooldownMs?.(w.target) ?? 0 });
+    if (!check || w.constraints.some((c) => c.name === "cooldown" && !c.ok)) return w;
+    const { nextAt: _, ...constraint } = check;
+    return { ...w, constraints: [...w.constraints.filter((c) => c.name !== "cooldown"), constraint] };
+  });
+  return { ...plan, writes };
 }
 
 function scheduleOf(value: unknown): BatterySchedule | undefined {
@@ -175,6 +189,10 @@ export async function applyChange(ctx: CommandContext, change: PlannedChange, op
   const { plan } = change;
   if (plan.writes.length === 0) return { result: null, code: ExitCode.ok };
   const dryRun = opts.dryRun === true;
+  // Refuse before asking (nothing sent): the client would not know of an earlier run's write.
+  if (!dryRun) {
+    for (const w of plan.writes) assertAuditedCooldown(ctx, { vendor: system.vendor, device: system.id, endpoint: w.target, cooldownMs: change.entry.session.writeCooldownMs?.(w.target) ?? 0 });
+  }
   if (!dryRun) await confirmWrite(ctx.io, `Send ${plan.writes.length} write${plan.writes.length === 1 ? "" : "s"} to ${system.vendor}:${system.id}`, opts.yes);
   let result: ApplyResult | undefined;
   let failure: string | undefined;

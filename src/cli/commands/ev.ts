@@ -6,7 +6,7 @@ import { intArg } from "../vendors/common.js";
 import type { Vendor } from "../../model/types.js";
 import type { EvChargerInfo, EvWriteOutcome, VendorSession } from "../vendors/types.js";
 import { splitDevice } from "./systems.js";
-import { performWrite } from "./write-flow.js";
+import { assertAuditedCooldown, performWrite } from "./write-flow.js";
 
 const COLUMNS: readonly Column<EvChargerInfo>[] = [
   { header: "charger", value: (r) => `${r.vendor}:${r.id}` },
@@ -47,6 +47,17 @@ export async function list(ctx: CommandContext): Promise<number> {
   throw new PartialFailure(`${failed} of ${sessions.length} vendors could not list their chargers.`);
 }
 
+/**
+ * Refuses a write inside the vendor's cool-down as counted from the audit log: by the system (the
+ * vendor-group commands log it) and by the charger (the `ev` commands log that).
+ */
+async function checkCooldown(ctx: CommandContext, session: VendorSession, id: string, action: "start" | "stop" | "limit"): Promise<void> {
+  if (!session.ev?.writeTarget || !session.writeCooldownMs) return;
+  const { device, endpoint } = await session.ev.writeTarget(id, action);
+  const cooldownMs = session.writeCooldownMs(endpoint);
+  for (const d of new Set([device, id])) assertAuditedCooldown(ctx, { vendor: session.vendor, device: d, endpoint, cooldownMs });
+}
+
 /** The vendor session that owns a charger ("vendor:id" or "id"); only that vendor is connected when named. */
 async function owner(ctx: CommandContext, charger: string): Promise<{ session: VendorSession; id: string }> {
   const { vendor, id } = splitDevice(charger);
@@ -85,6 +96,7 @@ export async function startStop(ctx: CommandContext, action: "start" | "stop", c
   const state = (await session.ev!.status(id)).status;
   const pointless = action === "start" ? state === "available" || state === "charging" || state === "faulted" : state === "available" || state === "preparing" || state === "faulted";
   if (pointless) ctx.out.warn(`the charger is ${state}: a ${action} will probably not take effect.`);
+  if (!dryRun) await checkCooldown(ctx, session, id, action);
   const outcome = await performWrite(ctx, {
     vendor: session.vendor,
     device: id,
@@ -104,6 +116,7 @@ export async function limit(ctx: CommandContext, charger: string, ampsText: stri
   const { session, id } = await owner(ctx, charger);
   const dryRun = opts.dryRun === true;
   const what = `Set the current limit of ${session.vendor} EV charger ${id} to ${amps} A`;
+  if (!dryRun) await checkCooldown(ctx, session, id, "limit");
   const outcome = await performWrite(ctx, {
     vendor: session.vendor,
     device: id,

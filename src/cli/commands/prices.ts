@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../../core/errors/index.js";
+import { isValidTimeZone, systemTimeZone } from "../../core/time/zoned.js";
 import { earningsPerKwhCents } from "../../model/helpers.js";
 import type { PriceInterval } from "../../model/types.js";
 import type { CommandContext } from "../context.js";
@@ -34,33 +35,45 @@ export function priceRows(intervals: readonly PriceInterval[]): PriceRow[] {
   });
 }
 
-const time = (d: Date) => d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+/** "HH:mm" and "YYYY-MM-DD HH:mm" in one zone: a server on UTC must not show Sydney's prices at UTC times. */
+function clock(timeZone: string): { time: (d: Date) => string; dateTime: (d: Date) => string } {
+  const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const date = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  return { time: (d) => time.format(d), dateTime: (d) => `${date.format(d)} ${time.format(d)}` };
+}
 
-const COLUMNS: readonly Column<PriceRow>[] = [
-  { header: "start", value: (r) => r.start, show: (r) => `${r.start.toLocaleDateString("en-CA")} ${time(r.start)}` },
-  { header: "end", value: (r) => r.end, show: (r) => time(r.end) },
-  { header: "kind", value: (r) => r.kind },
-  { header: "buy c/kWh", value: (r) => r.buy, show: (r, c) => (r.spike !== "none" ? c.red(formatCents(r.buy)) : formatCents(r.buy)), align: "right" },
-  { header: "feed-in c/kWh", value: (r) => r.feedIn, show: (r) => formatCents(r.feedIn), align: "right" },
-  { header: "earn c/kWh", value: (r) => r.earn, show: (r) => formatCents(r.earn), align: "right" },
-  { header: "spot c/kWh", value: (r) => r.spot, show: (r) => formatCents(r.spot), align: "right" },
-  { header: "renewables %", value: (r) => r.renewablesPct, show: (r) => (r.renewablesPct === null ? "–" : `${Math.round(r.renewablesPct)} %`), align: "right" },
-  { header: "descriptor", value: (r) => r.descriptor, show: (r) => (r.spike !== "none" ? `${r.descriptor} (spike: ${r.spike})` : r.descriptor) },
-];
+function columns(timeZone: string): readonly Column<PriceRow>[] {
+  const { time, dateTime } = clock(timeZone);
+  return [
+    { header: "start", value: (r) => r.start, show: (r) => dateTime(r.start) },
+    { header: "end", value: (r) => r.end, show: (r) => time(r.end) },
+    { header: "kind", value: (r) => r.kind },
+    { header: "buy c/kWh", value: (r) => r.buy, show: (r, c) => (r.spike !== "none" ? c.red(formatCents(r.buy)) : formatCents(r.buy)), align: "right" },
+    { header: "feed-in c/kWh", value: (r) => r.feedIn, show: (r) => formatCents(r.feedIn), align: "right" },
+    { header: "earn c/kWh", value: (r) => r.earn, show: (r) => formatCents(r.earn), align: "right" },
+    { header: "spot c/kWh", value: (r) => r.spot, show: (r) => formatCents(r.spot), align: "right" },
+    { header: "renewables %", value: (r) => r.renewablesPct, show: (r) => (r.renewablesPct === null ? "–" : `${Math.round(r.renewablesPct)} %`), align: "right" },
+    { header: "descriptor", value: (r) => r.descriptor, show: (r) => (r.spike !== "none" ? `${r.descriptor} (spike: ${r.spike})` : r.descriptor) },
+  ];
+}
 
-export async function prices(ctx: CommandContext, opts: { next?: string; chart?: boolean }): Promise<number> {
+export async function prices(ctx: CommandContext, opts: { next?: string; chart?: boolean; timeZone?: string }): Promise<number> {
   const aheadMs = parseDuration(opts.next ?? "12h", "--next");
+  if (opts.timeZone !== undefined && !isValidTimeZone(opts.timeZone)) throw new UsageError(`--time-zone must be an IANA zone such as Australia/Sydney, got ${opts.timeZone}.`, { field: "--time-zone" });
   if (aheadMs > 48 * HOUR_MS) throw new UsageError(`--next is at most 48h (Amber forecasts about a day and a half), got ${opts.next}.`, { field: "--next" });
   const session = await ctx.session("amber");
   if (!session.pricesAhead) throw new ConfigurationError("The Amber session cannot read prices.", { vendor: "amber" });
   const intervals = await session.pricesAhead(aheadMs / HOUR_MS);
-  await renderPrices(ctx, intervals, { chart: opts.chart !== false, hours: aheadMs / HOUR_MS });
+  await renderPrices(ctx, intervals, { chart: opts.chart !== false, hours: aheadMs / HOUR_MS, timeZone: opts.timeZone });
   return ExitCode.ok;
 }
 
 /** Prints prices in the chosen format; shared with `openpower demo`. */
-export async function renderPrices(ctx: CommandContext, intervals: readonly PriceInterval[], options: { chart: boolean; hours: number }): Promise<void> {
+export async function renderPrices(ctx: CommandContext, intervals: readonly PriceInterval[], options: { chart: boolean; hours: number; timeZone?: string }): Promise<void> {
   const rows = priceRows(intervals);
+  const timeZone = options.timeZone ?? systemTimeZone();
+  const COLUMNS = columns(timeZone);
+  const { time } = clock(timeZone);
   if (ctx.out.isJson) {
     ctx.out.json({ intervals });
     return;
@@ -77,7 +90,7 @@ export async function renderPrices(ctx: CommandContext, intervals: readonly Pric
   const cheapest = rows.reduce((a, b) => ((b.buy ?? Infinity) < (a.buy ?? Infinity) ? b : a));
   const dearest = rows.reduce((a, b) => ((b.buy ?? -Infinity) > (a.buy ?? -Infinity) ? b : a));
   const c = ctx.out.c;
-  ctx.out.print(c.bold(`Amber prices, now and the next ${options.hours} h (c/kWh incl. GST)`));
+  ctx.out.print(c.bold(`Amber prices, now and the next ${options.hours} h (c/kWh incl. GST; times in ${timeZone})`));
   ctx.out.print(
     `now ${formatCents(now.buy)} buy (${now.descriptor})${now.earn === null ? "" : `, feed-in earns ${formatCents(now.earn)}`}, renewables ${now.renewablesPct === null ? "–" : Math.round(now.renewablesPct)} %`,
   );
@@ -87,7 +100,7 @@ export async function renderPrices(ctx: CommandContext, intervals: readonly Pric
   if (options.chart) {
     const width = Math.max(20, Math.min((ctx.io.stdout.columns ?? 100) - 14, 120));
     ctx.out.print();
-    ctx.out.print(priceChart(intervals, { width, height: 10, color: ctx.out.color }));
+    ctx.out.print(priceChart(intervals, { width, height: 10, color: ctx.out.color, timeZone }));
   }
   ctx.out.print();
   // Five-minute forecasts over many hours give hundreds of rows: then show one row per 30 minutes.

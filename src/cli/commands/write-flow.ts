@@ -1,7 +1,7 @@
 import { ConnectionError, RateLimitError, ValidationError } from "../../core/errors/index.js";
 import { diffFields } from "../../model/helpers.js";
-import type { FieldChange, Vendor } from "../../model/types.js";
-import { appendAudit, type AuditEntry } from "../audit-log.js";
+import type { ConstraintCheck, FieldChange, Vendor } from "../../model/types.js";
+import { appendAudit, lastAuditedWrite, readAudit, type AuditEntry } from "../audit-log.js";
 import type { CommandContext } from "../context.js";
 import { describeCause } from "../errors.js";
 import { formatValue } from "../output/format.js";
@@ -119,4 +119,38 @@ export function auditWrite(ctx: CommandContext, entry: Omit<AuditEntry, "time" |
 
 export function commandLine(ctx: CommandContext): string {
   return ["openpower", ...ctx.argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+}
+
+/**
+ * The vendor's write cool-down counted from the audit log: a client only knows the writes of its
+ * own process, and every CLI command is a new one. A "cooldown" check that fails when an earlier
+ * run wrote to this device and endpoint too recently (by this machine's clock, as the log is);
+ * undefined when the vendor has no cool-down for it or no such write is logged.
+ */
+export function auditedCooldown(ctx: CommandContext, write: { vendor: Vendor; device: string; endpoint: string; cooldownMs: number }): (ConstraintCheck & { nextAt: Date }) | undefined {
+  if (!(write.cooldownMs > 0)) return undefined;
+  const last = lastAuditedWrite(readAudit(ctx.paths.auditLog), write);
+  if (!last) return undefined;
+  const now = Date.now();
+  const nextAt = new Date(last.at.getTime() + write.cooldownMs);
+  if (nextAt.getTime() <= now) return undefined;
+  const endpoint = write.endpoint.replace(/^[A-Z]+\s+/, "");
+  return {
+    name: "cooldown",
+    ok: false,
+    detail: `${endpoint} was written to ${write.device} ${Math.max(0, Math.round((now - last.at.getTime()) / 1000))} s ago (audit log); the next write is allowed at ${nextAt.toISOString()}`,
+    nextAt,
+  };
+}
+
+/** Refuses a write (nothing sent) inside the vendor's cool-down as counted from the audit log. */
+export function assertAuditedCooldown(ctx: CommandContext, write: { vendor: Vendor; device: string; endpoint: string; cooldownMs: number }): void {
+  const check = auditedCooldown(ctx, write);
+  if (!check) return;
+  const waitMs = Math.max(0, check.nextAt.getTime() - Date.now());
+  throw new RateLimitError(
+    `Refused: ${check.detail}, in ${Math.ceil(waitMs / 1000)} s. ${write.vendor} may ignore writes that come too fast. Nothing was sent; retry then ` +
+      `(the interval is the ${write.vendor}.writeCooldownMs setting).`,
+    { vendor: write.vendor, operation: write.endpoint, retryAfterMs: waitMs, resetAt: check.nextAt, local: true },
+  );
 }

@@ -14,7 +14,7 @@ export interface ConfigInputs {
   fileRequired: boolean;
   env: Record<string, string | undefined>;
   cwd: string;
-  /** `--env-file`; default `.env` in `cwd` (optional). */
+  /** `--dotenv`; default `.env` in `cwd` (optional). */
   envFile?: string;
   /** `--set section.key=value` overrides, in order. */
   overrides: readonly string[];

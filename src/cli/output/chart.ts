@@ -7,6 +7,8 @@ export interface ChartOptions {
   width: number;
   height?: number;
   color: boolean;
+  /** Zone of the time axis labels (default: this machine's). */
+  timeZone?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export function priceChart(intervals: readonly PriceInterval[], options: ChartOp
     format: (x: number) => `${x.toFixed(1).padStart(7)} c `,
   });
   const legend = feedIn.length > 0 ? "buy price (general, c/kWh)  and  feed-in earnings (c/kWh, + = paid)" : "buy price (general, c/kWh)";
-  return `${chart}\n${" ".repeat(11)}${axis(from, to, columns)}\n${" ".repeat(11)}${legend}`;
+  return `${chart}\n${" ".repeat(11)}${axis(from, to, columns, options.timeZone)}\n${" ".repeat(11)}${legend}`;
 }
 
 /** Carries the last known value across slots with no interval (a gap would break the line). */
@@ -53,8 +55,9 @@ function fillGaps(values: number[]): number[] {
 }
 
 /** A time axis with local "HH:mm" labels at the start, middle and end. */
-function axis(from: number, to: number, columns: number): string {
-  const label = (t: number) => new Date(t).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+function axis(from: number, to: number, columns: number, timeZone?: string): string {
+  const format = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const label = (t: number) => format.format(t);
   const left = label(from);
   const mid = label((from + to) / 2);
   const right = label(to);

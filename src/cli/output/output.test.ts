@@ -198,19 +198,34 @@ describe("csv", () => {
   it("quotes any text so that a CSV reader gets the cells back", async () => {
     const { parse } = await import("csv-parse/sync");
     fc.assert(
-      fc.property(fc.array(fc.record({ name: fc.string({ maxLength: 20 }), w: fc.option(fc.integer(), { nil: null }) }), { maxLength: 5 }), (items) => {
-        const text = renderCsv<{ name: string; w: number | null }>(
-          [
-            { header: "name", value: (r) => r.name },
-            { header: "w", value: (r) => r.w },
-          ],
-          items,
-        );
-        const back = parse(text, { columns: true }) as { name: string; w: string }[];
-        expect(back.map((b) => b.name)).toEqual(items.map((i) => i.name));
-        expect(back.map((b) => b.w)).toEqual(items.map((i) => (i.w === null ? "" : String(i.w))));
-      }),
+      fc.property(
+        fc.array(fc.record({ name: fc.string({ maxLength: 20 }), w: fc.option(fc.integer(), { nil: null }), estimate: fc.option(fc.boolean(), { nil: null }) }), { maxLength: 5 }),
+        (items) => {
+          const text = renderCsv<{ name: string; w: number | null; estimate: boolean | null }>(
+            [
+              { header: "name", value: (r) => r.name },
+              { header: "w", value: (r) => r.w },
+              { header: "estimate", value: (r) => r.estimate },
+            ],
+            items,
+          );
+          const back = parse(text, { columns: true }) as { name: string; w: string; estimate: string }[];
+          expect(back.map((b) => b.name)).toEqual(items.map((i) => i.name));
+          expect(back.map((b) => b.w)).toEqual(items.map((i) => (i.w === null ? "" : String(i.w))));
+          // false must not read back as a missing value.
+          expect(back.map((b) => b.estimate)).toEqual(items.map((i) => (i.estimate === null ? "" : String(i.estimate))));
+        },
+      ),
     );
+  });
+});
+
+describe("describeError credentials hint", () => {
+  it("at the top level, a refused credential says how to find and test the CLI's settings; table cells stay short", () => {
+    const error = new AuthenticationError("SEMS rejected the e-mail or password.", { vendor: "goodwe-sems" });
+    expect(describeError(error, { hint: true })).toMatch(/^error: goodwe-sems: SEMS rejected the e-mail or password\. "openpower config show" says where the goodwe credentials come from; "openpower config check" tests them\.$/);
+    expect(describeCause(error)).not.toMatch(/config show/);
+    expect(describeError(new NotFoundError("No site 1.", { vendor: "amber" }), { hint: true })).not.toMatch(/config show/);
   });
 });
 

@@ -127,11 +127,13 @@ export function renderCsv<T>(columns: readonly Column<T>[], rows: readonly T[]):
   );
 }
 
-function csvCell(value: unknown): string | number | boolean {
+function csvCell(value: unknown): string | number {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "number") return Number.isFinite(value) ? value : "";
-  if (typeof value === "boolean" || typeof value === "string") return value;
+  // csv-stringify would write true as "1" and false as "" (the same as a missing value).
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "string") return value;
   return JSON.stringify(value);
 }
 

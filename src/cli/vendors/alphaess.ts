@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { AlphaESS, AlphaEssWriteEndpoint, AlphaEssWriteResult, WeeklyScheduleInput } from "../../alphaess/index.js";
 import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
-import { performWrite } from "../commands/write-flow.js";
+import { assertAuditedCooldown, performWrite } from "../commands/write-flow.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { boolArg, budgetIntervalMs, intArg, levelArg, memo, optionalList, optionalNumber, optionalString, required, windowArg } from "./common.js";
@@ -88,6 +88,8 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
       const sn = await systemOf(id);
       return evOutcome(await client.setEvChargerCurrentDrawSettings(amps, { serialNumber: sn, dryRun, verify: !dryRun }));
     },
+    // The client's cool-down is per system and endpoint (the current limit is the system's).
+    writeTarget: async (id, action) => ({ device: await systemOf(id), endpoint: action === "limit" ? "setEvChargerCurrentsBySn" : "remoteControlEvCharger" }),
   };
 
   return {
@@ -103,6 +105,7 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
       const state = client.rateLimitState();
       return Math.max(10_000, paced, budgetIntervalMs(state.account, count, client.clock.now()));
     },
+    writeCooldownMs: (endpoint) => client.writeCooldownMs(endpoint.replace(/^[A-Z]+\s+/, "") as AlphaEssWriteEndpoint),
     budgetNote() {
       const s = client.rateLimitState().account;
       return `alphaess: ${interval} ms between calls to one endpoint${s.limit ? `, ${s.remaining ?? "?"}/${s.limit} left` : ""}`;
@@ -140,6 +143,7 @@ function client(session: VendorSession): AlphaESS {
 /** A write through the client: confirm, send (dry-run and verify as asked), audit. */
 async function write<T>(
   ctx: CommandContext,
+  session: VendorSession,
   endpoint: AlphaEssWriteEndpoint,
   sn: string,
   options: Record<string, unknown>,
@@ -147,6 +151,8 @@ async function write<T>(
   request: unknown,
   send: (opts: { serialNumber: string; dryRun: boolean; verify: boolean }) => Promise<AlphaEssWriteResult<T>>,
 ): Promise<AlphaEssWriteResult<T>> {
+  // Before the preview and the question: an earlier run's write is only known from the audit log.
+  if (options.dryRun !== true) assertAuditedCooldown(ctx, { vendor: "alphaess", device: sn, endpoint, cooldownMs: client(session).writeCooldownMs(endpoint) });
   return performWrite(ctx, {
     vendor: "alphaess",
     device: sn,
@@ -245,7 +251,7 @@ const COMMANDS: readonly VendorCommand[] = [
       if (o.firstPeriod !== undefined) input.firstPeriod = windowArg(o.firstPeriod, "--first-period");
       if (o.secondPeriod !== undefined) input.secondPeriod = windowArg(o.secondPeriod, "--second-period");
       if (Object.keys(input).length === 0) throw new UsageError("Nothing to change: pass at least one of --stop-level, --use-grid, --first-period, --second-period.", { field: "--stop-level" });
-      return write(ctx, "updateChargeConfigInfo", sn, o, "Change the grid-charge settings", input, (opts) => client(s).setChargingSettings(input, opts));
+      return write(ctx, s, "updateChargeConfigInfo", sn, o, "Change the grid-charge settings", input, (opts) => client(s).setChargingSettings(input, opts));
     },
   },
   {
@@ -277,7 +283,7 @@ const COMMANDS: readonly VendorCommand[] = [
       if (o.firstPeriod !== undefined) input.firstPeriod = windowArg(o.firstPeriod, "--first-period");
       if (o.secondPeriod !== undefined) input.secondPeriod = windowArg(o.secondPeriod, "--second-period");
       if (Object.keys(input).length === 0) throw new UsageError("Nothing to change: pass at least one of --stop-level, --time-control, --first-period, --second-period.", { field: "--stop-level" });
-      return write(ctx, "updateDisChargeConfigInfo", sn, o, "Change the discharge settings", input, (opts) => client(s).setDischargingSettings(input, opts));
+      return write(ctx, s, "updateDisChargeConfigInfo", sn, o, "Change the discharge settings", input, (opts) => client(s).setDischargingSettings(input, opts));
     },
   },
   {
@@ -303,7 +309,7 @@ const COMMANDS: readonly VendorCommand[] = [
         throw new UsageError(`Cannot read ${o.file} as JSON: ${(error as Error).message}.`, { field: "--file" });
       }
       const sn = await serialFor(s, o);
-      return write(ctx, "setTimeChargeBySn", sn, o, "Replace the weekly schedule", input, (opts) => client(s).setWeeklySchedule(input, opts));
+      return write(ctx, s, "setTimeChargeBySn", sn, o, "Replace the weekly schedule", input, (opts) => client(s).setWeeklySchedule(input, opts));
     },
   },
   {
@@ -331,7 +337,7 @@ const COMMANDS: readonly VendorCommand[] = [
     run: async (s, a, o, ctx) => {
       const amps = intArg(a[0], "amps", 0, 1000);
       const sn = await serialFor(s, o);
-      return write(ctx, "setEvChargerCurrentsBySn", sn, o, `Set the EV current limit to ${amps} A`, { amps }, (opts) => client(s).setEvChargerCurrentDrawSettings(amps, opts));
+      return write(ctx, s, "setEvChargerCurrentsBySn", sn, o, `Set the EV current limit to ${amps} A`, { amps }, (opts) => client(s).setEvChargerCurrentDrawSettings(amps, opts));
     },
   },
   {
@@ -356,7 +362,7 @@ const COMMANDS: readonly VendorCommand[] = [
       const action = a[1];
       if (action !== "start" && action !== "stop") throw new UsageError(`action must be start or stop, got ${JSON.stringify(action)}.`, { field: "action" });
       const sn = await serialFor(s, o);
-      return write(ctx, "remoteControlEvCharger", sn, o, `${action === "start" ? "Start" : "Stop"} charging on EV charger ${a[0]}`, { charger: a[0], action }, (opts) => client(s).controlEvCharger(a[0]!, action === "start", opts));
+      return write(ctx, s, "remoteControlEvCharger", sn, o, `${action === "start" ? "Start" : "Stop"} charging on EV charger ${a[0]}`, { charger: a[0], action }, (opts) => client(s).controlEvCharger(a[0]!, action === "start", opts));
     },
   },
   {

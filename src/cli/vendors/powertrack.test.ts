@@ -53,6 +53,7 @@ describe("openpower powertrack", () => {
     const typo = await run(["powertrack", "update-site-config", site, "--field", "nmae=x", "--yes"]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/no field "nmae"/);
+    expect(typo.stderr).not.toMatch(/\.\./); // one full stop, not two
 
     const done = await run(["powertrack", "update-site-config", site, "--field", "name=Renamed by test", "--yes"]);
     expect(done.stderr).toBe("");
@@ -157,6 +158,9 @@ describe("PowerTrack credentials", () => {
       const r = await runCli(["powertrack", "user-preferences"], { env: h.env, cwd: h.dir });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/PowerTrack credentials are incomplete: no cookie found/);
+      // It names where the CLI looks, not a process environment the client was told not to read.
+      expect(r.stderr).toMatch(/the openpower configuration/);
+      expect(r.stderr).not.toMatch(/environment COOKIE\/AE_S/);
       expect(r.stdout + r.stderr).not.toContain(sim.credentials.cookie);
       // The documented variable does work.
       const env = await runCli(["powertrack", "user-preferences"], { env: { ...h.env, COOKIE: sim.credentials.cookie }, cwd: h.dir });
@@ -205,5 +209,19 @@ describe("PowerTrack credentials", () => {
     expect(JSON.parse(done.stdout)).toMatchObject({ status: "applied", sent: true, taken: true, createdKey: expect.stringMatching(/^RC/) as string });
     const bad = await run(["powertrack", "create-report-config", "--file", file.replace("report.json", "missing.json"), "--yes"]);
     expect(bad.code).toBe(2);
+  });
+
+  it("update-hardware-driver plans a driver-setting change from a file (--dry-run sends nothing) and writes it with --yes", async () => {
+    const device = sim.state.portfolio.site(sim.sites[2]!)!.hardware.find((h) => h.functionCode === 1)!;
+    const file = join(home.dir, "driver.json");
+    writeFileSync(file, JSON.stringify({ settings: [{ name: "dev:baud", value: 19200 }] }));
+    sim.http.clearRequests();
+    const dry = await run(["powertrack", "update-hardware-driver", device.key, "--file", file, "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ status: "dryRun", sent: false, changes: [{ after: 19200 }] });
+    expect(sim.http.requests.filter((r) => r.method === "PUT")).toEqual([]);
+    const done = await run(["powertrack", "update-hardware-driver", device.key, "--file", file, "--yes"]);
+    expect(JSON.parse(done.stdout)).toMatchObject({ status: "applied", sent: true, taken: true });
+    expect(sim.http.requests.filter((r) => r.method === "PUT").map((r) => r.path)).toEqual(["/api/edit/hardware"]);
   });
 });

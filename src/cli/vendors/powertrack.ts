@@ -29,7 +29,7 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
     (["cookie", "aeS", "aeV", "baseUrl", "fetchFile"] as const).map((k) => [k, optionalString(section, k)]).filter(([, v]) => v !== undefined),
   );
   const client = new PowerTrackClient({
-    auth: { ...explicit, env: {}, envFile: false, cookieFile: false, cwd: options.cwd },
+    auth: { ...explicit, env: false, envFile: false, cookieFile: false, cwd: options.cwd, optionsLabel: "the openpower configuration (powertrack.cookie, aeS, aeV, fetchFile from the config file, .env, environment or --set)" },
     clock: options.clock,
     logger: options.logger,
     timeoutMs: options.timeoutMs,
@@ -169,7 +169,10 @@ function fieldEdit(target: EditTarget, name: string, method: string, what: strin
       return update(ctx, s, o, key, `Change ${Object.keys(fields).join(", ")}`, method, { target, key, fields }, async (opts) => {
         if (!planned) {
           planned = await c.planEdit({ target, key, fields, coerce: true });
-          if (planned.status === "invalid" || planned.status === "failed") throw new UsageError(`${planned.id}: ${planned.error?.message ?? planned.status}. Nothing was sent.`, { field: "--field" });
+          if (planned.status === "invalid" || planned.status === "failed") {
+            const reason = (planned.error?.message ?? planned.status).replace(/\.\s*$/, "");
+            throw new UsageError(`${planned.id}: ${reason}${/nothing was sent/i.test(reason) ? "" : ". Nothing was sent"}.`, { field: "--field" });
+          }
         }
         return c.applyEdit(planned, { dryRun: opts.dryRun, verify: opts.verify, backup: opts.backup });
       });
@@ -492,6 +495,18 @@ const COMMANDS: readonly VendorCommand[] = [
     run: (s, a, o, ctx) => {
       const model = readJson(o.file, "--file") as Record<string, unknown>;
       return update(ctx, s, o, a[0]!, "Change the inverter model", "updateInverterModel", { model }, (opts) => client(s).updateInverterModel(a[0]!, model, opts));
+    },
+  },
+  {
+    name: "update-hardware-driver",
+    method: "updateHardwareDriver",
+    description: "change a device's driver, driver settings or register offsets from a JSON file ({driverId?, settings?, registerOffsets?})",
+    write: true,
+    args: [{ name: "hardware", description: "hardware key" }],
+    options: [{ flags: "--file <path>", description: "JSON driver changes" }, ...writeOptions],
+    run: (s, a, o, ctx) => {
+      const driver = readJson(o.file, "--file") as Record<string, unknown>;
+      return update(ctx, s, o, a[0]!, "Change the device driver", "updateHardwareDriver", { driver }, (opts) => client(s).updateHardwareDriver(a[0]!, driver, opts));
     },
   },
   {

@@ -50,6 +50,8 @@ export interface EvControl {
   stop(id: string, options: { dryRun: boolean }): Promise<EvWriteOutcome>;
   /** Sets the charging current limit, A, of the charger's system. */
   limit(id: string, amps: number, options: { dryRun: boolean }): Promise<EvWriteOutcome>;
+  /** The device and endpoint a write addresses, for the write cool-down (`VendorSession.writeCooldownMs`). */
+  writeTarget?(id: string, action: "start" | "stop" | "limit"): Promise<{ device: string; endpoint: string }>;
 }
 
 /** A connected vendor account: its systems, price feed, EV chargers and the raw client. */
@@ -68,6 +70,12 @@ export interface VendorSession {
   refreshIntervalMs(systemCount: number): number;
   /** One line about the rate budget for `watch` (remaining requests, pacing). */
   budgetNote?(): string | null;
+  /**
+   * The vendor's minimum interval between two writes to one device and endpoint, ms (0: none).
+   * The client only remembers its own writes; the CLI also counts earlier runs' writes, from the
+   * audit log, since every command is a new process.
+   */
+  writeCooldownMs?(endpoint: string): number;
   /** The IANA zone of the account's devices, when known (for "today" and history dates). */
   timeZone?: string;
   /** The clock the client paces itself by (simulated time against an accelerated simulator). */

@@ -44,7 +44,7 @@ describe("vendor plugins", () => {
   });
 
   it("no vendor command option is shadowed by a global option (those are parsed anywhere on the line)", async () => {
-    const global = ["-c", "--config", "--env-file", "-s", "--set", "--no-color", "--color", "--debug", "-V", "--version", "-h", "--help"];
+    const global = ["-c", "--config", "--dotenv", "--env-file", "-s", "--set", "--no-color", "--color", "--debug", "-V", "--version", "-h", "--help"];
     for (const plugin of await loadPlugins()) {
       for (const command of plugin.commands()) {
         for (const option of command.options ?? []) {
