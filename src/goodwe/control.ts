@@ -45,7 +45,7 @@ export interface ControlResult {
   /** What the operation changes besides the named setting (documented GoodWe behaviour). */
   sideEffects: string[];
   warnings: string[];
-  /** True when every write was sent and none was read back different (in a dry run: nothing was sent, so false). */
+  /** True when every write was sent and none was read back different; in a dry run, that every write passed its checks (as the model's `ApplyResult.ok`). */
   ok: boolean;
 }
 
@@ -93,7 +93,11 @@ export async function executeWrites(link: ModbusLink, operation: string, steps: 
     taken: null,
   }));
   const result: ControlResult = { operation, dryRun: options.dryRun ?? false, writes, sideEffects: notes.sideEffects ?? [], warnings: notes.warnings ?? [], ok: false };
-  if (options.dryRun) return result;
+  if (options.dryRun) {
+    // The steps exist only once every argument passed validation: a dry run that gets here is ok.
+    result.ok = true;
+    return result;
+  }
 
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
