@@ -143,44 +143,42 @@ export function decodeSensor(def: SensorDef, bytes: Uint8Array, offset: number):
   return decodeCompiled(compileOne(def), bytes, offset);
 }
 
-/**
- * The rows of a table that fit one block, their byte offsets, and a builder of the result record.
- * Prepared once per (table, block start, length): a poll decodes the same blocks again and again.
- */
-interface BlockLayout {
-  rows: CompiledSensor[];
-  offsets: number[];
-  build: (values: readonly (number | string | null)[]) => Record<string, number | string | null>;
-}
+/** A decoder of one block layout: the whole record from the block's bytes. */
+type BlockDecoder = (bytes: Uint8Array) => Record<string, number | string | null>;
 
 /**
- * A function returning an object literal with `keys` in order, filled from an array. A literal
- * gets its final shape at once; adding ~90 properties one by one took half the decode time (see
- * the goodwe bench). The source is built from our own register tables only, each key JSON-quoted.
+ * A function that decodes every row of a block straight into one object literal. A literal gets
+ * its final shape at once; adding ~90 properties one by one took half the decode time (see the
+ * goodwe bench). The source is built from our own register tables only: keys JSON-quoted, row
+ * indexes and byte offsets integers.
  */
-function recordBuilder(keys: readonly string[]): BlockLayout["build"] {
+function blockDecoder(rows: readonly CompiledSensor[], offsets: readonly number[]): BlockDecoder {
   // "__proto__" in a literal would set the prototype instead of a property.
-  if (keys.includes("__proto__")) throw new Error("a sensor id may not be __proto__");
-  const body = `return {${keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(", ")}};`;
-  return new Function("v", body) as BlockLayout["build"];
+  if (rows.some((c) => c.key === "__proto__")) throw new Error("a sensor id may not be __proto__");
+  if (!offsets.every(Number.isSafeInteger)) throw new Error("byte offsets must be integers");
+  const fields = rows.map((c, i) => `${JSON.stringify(c.key)}: d(r[${i}], b, ${offsets[i]})`);
+  const make = new Function("d", "r", `return (b) => ({${fields.join(", ")}});`) as (d: typeof decodeCompiled, r: readonly CompiledSensor[]) => BlockDecoder;
+  return make(decodeCompiled, rows);
 }
 
-const layouts = new WeakMap<readonly SensorDef[], Map<number, BlockLayout>>();
+/** Prepared once per (table, block start, length): a poll decodes the same blocks again and again. */
+const decoders = new WeakMap<readonly SensorDef[], Map<number, BlockDecoder>>();
 
 /**
- * `firstRegister`: the block's first register (a row sits at (at − first) × 2 bytes), or null when
- * rows are addressed by byte offset (AA55 payloads).
+ * The decoder of the rows of `table` that fit a block of `length` bytes. `firstRegister`: the
+ * block's first register (a row sits at (at − first) × 2 bytes), or null when rows are addressed
+ * by byte offset (AA55 payloads).
  */
-function layoutOf(table: readonly SensorDef[], firstRegister: number | null, length: number): BlockLayout {
-  let byBlock = layouts.get(table);
+function decoderOf(table: readonly SensorDef[], firstRegister: number | null, length: number): BlockDecoder {
+  let byBlock = decoders.get(table);
   if (!byBlock) {
     byBlock = new Map();
-    layouts.set(table, byBlock);
+    decoders.set(table, byBlock);
   }
   // Registers and lengths are below 2^16, so this number names the block uniquely.
   const id = (firstRegister ?? 0x10000) * 0x10000 + length;
-  let layout = byBlock.get(id);
-  if (!layout) {
+  let decoder = byBlock.get(id);
+  if (!decoder) {
     const rows: CompiledSensor[] = [];
     const offsets: number[] = [];
     for (const c of compile(table)) {
@@ -189,17 +187,10 @@ function layoutOf(table: readonly SensorDef[], firstRegister: number | null, len
       rows.push(c);
       offsets.push(offset);
     }
-    layout = { rows, offsets, build: recordBuilder(rows.map((c) => c.key)) };
-    byBlock.set(id, layout);
+    decoder = blockDecoder(rows, offsets);
+    byBlock.set(id, decoder);
   }
-  return layout;
-}
-
-function decodeLayout(layout: BlockLayout, bytes: Uint8Array): Record<string, number | string | null> {
-  const { rows, offsets } = layout;
-  const values = new Array<number | string | null>(rows.length);
-  for (let i = 0; i < rows.length; i++) values[i] = decodeCompiled(rows[i]!, bytes, offsets[i]!);
-  return layout.build(values);
+  return decoder;
 }
 
 /**
@@ -207,12 +198,12 @@ function decodeLayout(layout: BlockLayout, bytes: Uint8Array): Record<string, nu
  * Rows outside the block are left out (not null): the caller decides what a partial block means.
  */
 export function decodeRegisterBlock(table: readonly SensorDef[], data: Uint8Array, firstRegister: number): Record<string, number | string | null> {
-  return decodeLayout(layoutOf(table, firstRegister, data.length), data);
+  return decoderOf(table, firstRegister, data.length)(data);
 }
 
 /** Decodes every sensor of `table` addressed by byte offset in `payload` (AA55). */
 export function decodePayload(table: readonly SensorDef[], payload: Uint8Array): Record<string, number | string | null> {
-  return decodeLayout(layoutOf(table, null, payload.length), payload);
+  return decoderOf(table, null, payload.length)(payload);
 }
 
 /** The label of an enumerated code, or null. */
