@@ -1,3 +1,5 @@
+import type { OutputConfiguration } from "commander";
+
 /**
  * The process streams and environment a command runs against. Commands never touch `process`
  * directly, so that tests and `openpower demo` can run them in-process with captured output.
@@ -16,6 +18,15 @@ export interface Io {
   cwd: string;
   /** Registers a handler for Ctrl-C; returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
+}
+
+/** Commander's help and error text written to our streams, so that tests and in-process runs see it. */
+export function commanderOutput(io: Io): OutputConfiguration {
+  return {
+    writeOut: (s) => void io.stdout.write(s),
+    writeErr: (s) => void io.stderr.write(s),
+    outputError: (s, write) => write(s),
+  };
 }
 
 export function processIo(): Io {

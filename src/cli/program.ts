@@ -3,7 +3,7 @@ import { VERSION } from "../core/version.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
 import { initFlag, VENDOR_SETTINGS } from "./config/vendor-settings.js";
 import { describeError, exitCodeFor, ExitCode, UsageError } from "./errors.js";
-import { processIo, type Io } from "./io.js";
+import { commanderOutput, processIo, type Io } from "./io.js";
 import type { Format } from "./output/output.js";
 
 /**
@@ -68,11 +68,7 @@ export function buildProgram(io: Io, state: RunState): Command {
     .option("--debug", "print stack traces and every request (secrets redacted)")
     .showHelpAfterError("(run the command with --help for usage and examples)")
     .exitOverride()
-    .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => write(s),
-    })
+    .configureOutput(commanderOutput(io))
     .addHelpText(
       "after",
       `

@@ -532,7 +532,7 @@ function mismatchesOf(readBack: unknown, changes: FieldChange[]): FieldChange[] 
 }
 
 /** Whether a failed write may have reached the server. */
-function mayHaveBeenSent(error: unknown): boolean {
+export function mayHaveBeenSent(error: unknown): boolean {
   if (error instanceof ValidationError) return false;
   if (error instanceof ConnectionError) return error.sent;
   return true;

@@ -1,5 +1,5 @@
-import { ConnectionError, ValidationError } from "../core/errors/index.js";
-import { summarizeError, type ErrorSummary } from "./edits.js";
+import { ValidationError } from "../core/errors/index.js";
+import { mayHaveBeenSent, summarizeError, type ErrorSummary } from "./edits.js";
 
 /**
  * Creates that add to a library rather than edit an object: a PVsyst module definition
@@ -230,7 +230,7 @@ export async function sendCreate<Request>(
   try {
     response = await post(options.signal);
   } catch (error) {
-    if (error instanceof ValidationError || (error instanceof ConnectionError && !error.sent)) throw error;
+    if (!mayHaveBeenSent(error)) throw error;
     return { status: "failed", sent: true, taken: null, request, error: summarizeError(error), reason: "the request may have reached the server; check the listing before sending again" };
   }
   if (!listing || !verify) return { status: "applied", sent: true, taken: null, request, response };

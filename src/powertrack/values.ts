@@ -1,4 +1,4 @@
-import { zonedTimeToInstant } from "../core/time/zoned.js";
+import { zonedTimeToInstant, type WallTime } from "../core/time/zoned.js";
 
 /**
  * PowerTrack value quirks, in one place:
@@ -33,13 +33,8 @@ export function numberOrNull(value: unknown): number | null {
 
 const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
-export interface ParsedTimestamp {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
+/** Wall-clock fields as written (`WallTime`), with the fraction and zone the text carries. */
+export interface ParsedTimestamp extends WallTime {
   millisecond: number;
   /** Minutes east of UTC, or null when the text carries no zone. */
   offsetMinutes: number | null;

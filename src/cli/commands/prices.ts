@@ -6,7 +6,7 @@ import type { CommandContext } from "../context.js";
 import { parseDuration } from "../duration.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { priceChart } from "../output/chart.js";
-import { formatCents } from "../output/format.js";
+import { formatCents, zonedClock } from "../output/format.js";
 import type { Column } from "../output/output.js";
 
 interface PriceRow {
@@ -35,15 +35,8 @@ export function priceRows(intervals: readonly PriceInterval[]): PriceRow[] {
   });
 }
 
-/** "HH:mm" and "YYYY-MM-DD HH:mm" in one zone: a server on UTC must not show Sydney's prices at UTC times. */
-function clock(timeZone: string): { time: (d: Date) => string; dateTime: (d: Date) => string } {
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  const date = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-  return { time: (d) => time.format(d), dateTime: (d) => `${date.format(d)} ${time.format(d)}` };
-}
-
 function columns(timeZone: string): readonly Column<PriceRow>[] {
-  const { time, dateTime } = clock(timeZone);
+  const { time, dateTime } = zonedClock(timeZone);
   return [
     { header: "start", value: (r) => r.start, show: (r) => dateTime(r.start) },
     { header: "end", value: (r) => r.end, show: (r) => time(r.end) },
@@ -73,7 +66,7 @@ export async function renderPrices(ctx: CommandContext, intervals: readonly Pric
   const rows = priceRows(intervals);
   const timeZone = options.timeZone ?? systemTimeZone();
   const COLUMNS = columns(timeZone);
-  const { time } = clock(timeZone);
+  const { time } = zonedClock(timeZone);
   if (ctx.out.isJson) {
     ctx.out.json({ intervals });
     return;

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { Vendor } from "../../model/types.js";
 import { CommandContext } from "../context.js";
 import { ExitCode, PartialFailure, UsageError } from "../errors.js";
-import type { Io } from "../io.js";
+import { commanderOutput, type Io } from "../io.js";
 import type { Column, Format } from "../output/output.js";
 import { loadPlugin } from "../vendors/registry.js";
 import type { VendorCommand } from "../vendors/types.js";
@@ -20,11 +20,7 @@ export async function vendorGroup(parent: CommandContext, vendor: Vendor, args: 
     .description(`${plugin.title}: every client method as a command. Output is JSON; list results also --csv.`)
     .exitOverride()
     .showHelpAfterError(`(run "openpower ${vendor} --help" for the commands)`)
-    .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
-      outputError: (s, write) => write(s),
-    })
+    .configureOutput(commanderOutput(io))
     .addHelpText(
       "after",
       `\nCredentials come from the config file and environment (openpower config --help).\n\nExamples:\n${specs

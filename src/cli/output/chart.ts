@@ -1,5 +1,7 @@
 import asciichart from "asciichart";
+import { systemTimeZone } from "../../core/time/zoned.js";
 import { earningsPerKwhCents } from "../../model/helpers.js";
+import { zonedClock } from "./format.js";
 import type { PriceInterval } from "../../model/types.js";
 
 export interface ChartOptions {
@@ -56,8 +58,8 @@ function fillGaps(values: number[]): number[] {
 
 /** A time axis with local "HH:mm" labels at the start, middle and end. */
 function axis(from: number, to: number, columns: number, timeZone?: string): string {
-  const format = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  const label = (t: number) => format.format(t);
+  const { time } = zonedClock(timeZone ?? systemTimeZone());
+  const label = (t: number) => time(new Date(t));
   const left = label(from);
   const mid = label((from + to) / 2);
   const right = label(to);

@@ -46,3 +46,10 @@ export function formatValue(value: unknown): string {
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }
+
+/** "HH:mm" and "YYYY-MM-DD HH:mm" in one zone: a server on UTC must not show Sydney's prices at UTC times. */
+export function zonedClock(timeZone: string): { time: (d: Date) => string; dateTime: (d: Date) => string } {
+  const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const date = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  return { time: (d) => time.format(d), dateTime: (d) => `${date.format(d)} ${time.format(d)}` };
+}

@@ -2,6 +2,7 @@ import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import type { EnergySystem, PriceInterval, PriceSource, Vendor } from "../../model/types.js";
 import type { SectionValues, SettingSpec } from "../config/settings.js";
+import type { WriteOutcome } from "../commands/write-flow.js";
 import type { CommandContext } from "../context.js";
 
 /**
@@ -32,16 +33,8 @@ export interface EvChargerInfo {
   raw?: unknown;
 }
 
-export interface EvWriteOutcome {
-  /** The endpoint written (e.g. AlphaESS "remoteControlEvCharger"). */
-  target: string;
-  sent: boolean | null;
-  /** Whether reading back showed the change (null: not verified). */
-  taken: boolean | null;
-  before: unknown;
-  after: unknown;
-  readBack: unknown;
-}
+/** What an EV write did: the write flow's outcome (`target` is e.g. AlphaESS "remoteControlEvCharger"). */
+export type EvWriteOutcome = Omit<WriteOutcome, "changes">;
 
 export interface EvControl {
   list(): Promise<EvChargerInfo[]>;
