@@ -53,7 +53,12 @@ async function readAll(api: AlphaESS): Promise<Outcome> {
 async function baseline(): Promise<{ seconds: number; rate: number; outcome: Outcome }> {
   const sim = await startAlphaEssSimulator({ systems, historyDays: 0, stepSeconds: 300, clock: new VirtualClock({ mode: "real" }) });
   try {
-    const api = new AlphaESS({ ...sim.credentials, baseUrl: sim.url, timeZone: "Australia/Sydney", pacing: { minIntervalMs: 0, concurrency: 8 } });
+    const api = new AlphaESS({
+      ...sim.credentials,
+      baseUrl: sim.url,
+      timeZone: "Australia/Sydney",
+      pacing: { minIntervalMs: 0, concurrency: 8 },
+    });
     await readAll(api); // warm-up: builds the 500 houses
     const t0 = performance.now();
     const outcome = await readAll(api);
@@ -65,9 +70,18 @@ async function baseline(): Promise<{ seconds: number; rate: number; outcome: Out
 }
 
 /** Paced: the client and the simulator share a manual clock; the loop moves it when the wire is idle. */
-async function paced(intervalMs: number): Promise<{ achievedPerMin: number; limitPerMin: number; minGapMs: number; realSeconds: number; outcome: Outcome }> {
+async function paced(
+  intervalMs: number,
+): Promise<{ achievedPerMin: number; limitPerMin: number; minGapMs: number; realSeconds: number; outcome: Outcome }> {
   const clock = new VirtualClock({ mode: "manual", start: START });
-  const sim = await startAlphaEssSimulator({ clock, systems, historyDays: 0, stepSeconds: 300, minIntervalMs: { getLastPowerData: intervalMs }, faults: [] });
+  const sim = await startAlphaEssSimulator({
+    clock,
+    systems,
+    historyDays: 0,
+    stepSeconds: 300,
+    minIntervalMs: { getLastPowerData: intervalMs },
+    faults: [],
+  });
   let inFlight = 0;
   const countingFetch: FetchFn = async (input, init) => {
     inFlight++;
@@ -78,7 +92,14 @@ async function paced(intervalMs: number): Promise<{ achievedPerMin: number; limi
     }
   };
   try {
-    const api = new AlphaESS({ ...sim.credentials, baseUrl: sim.url, timeZone: "Australia/Sydney", clock, fetch: countingFetch, pacing: { minIntervalMs: { getLastPowerData: intervalMs } } });
+    const api = new AlphaESS({
+      ...sim.credentials,
+      baseUrl: sim.url,
+      timeZone: "Australia/Sydney",
+      clock,
+      fetch: countingFetch,
+      pacing: { minIntervalMs: { getLastPowerData: intervalMs } },
+    });
     const t0 = performance.now();
     let done = false;
     const work = readAll(api).finally(() => {
@@ -108,10 +129,23 @@ async function paced(intervalMs: number): Promise<{ achievedPerMin: number; limi
  * Paced in real time: no simulated clock, so network latency and timer jitter are in the
  * measurement, and the simulator refuses (6053) any request that arrives inside the interval.
  */
-async function pacedRealTime(intervalMs: number): Promise<{ achievedPerS: number; limitPerS: number; minGapMs: number; seconds: number; outcome: Outcome }> {
-  const sim = await startAlphaEssSimulator({ systems, historyDays: 0, stepSeconds: 300, clock: new VirtualClock({ mode: "real" }), minIntervalMs: { getLastPowerData: intervalMs } });
+async function pacedRealTime(
+  intervalMs: number,
+): Promise<{ achievedPerS: number; limitPerS: number; minGapMs: number; seconds: number; outcome: Outcome }> {
+  const sim = await startAlphaEssSimulator({
+    systems,
+    historyDays: 0,
+    stepSeconds: 300,
+    clock: new VirtualClock({ mode: "real" }),
+    minIntervalMs: { getLastPowerData: intervalMs },
+  });
   try {
-    const api = new AlphaESS({ ...sim.credentials, baseUrl: sim.url, timeZone: "Australia/Sydney", pacing: { minIntervalMs: { getLastPowerData: intervalMs } } });
+    const api = new AlphaESS({
+      ...sim.credentials,
+      baseUrl: sim.url,
+      timeZone: "Australia/Sydney",
+      pacing: { minIntervalMs: { getLastPowerData: intervalMs } },
+    });
     // Build every simulated house first (the simulator shares this process's event loop, and a
     // house built mid-run stalls the client's timers), warm the connection pool, then measure.
     for (const sn of serials) sim.house(sn).now();
@@ -132,7 +166,9 @@ async function pacedRealTime(intervalMs: number): Promise<{ achievedPerS: number
 
 export async function run(): Promise<void> {
   const base = await baseline();
-  console.log(`baseline (unpaced, real clock, 8 in flight): ${SYSTEMS} reads in ${base.seconds.toFixed(2)} s = ${base.rate.toFixed(0)} reads/s (errors: ${base.outcome.otherErrors + base.outcome.tooFast})`);
+  console.log(
+    `baseline (unpaced, real clock, 8 in flight): ${SYSTEMS} reads in ${base.seconds.toFixed(2)} s = ${base.rate.toFixed(0)} reads/s (errors: ${base.outcome.otherErrors + base.outcome.tooFast})`,
+  );
   for (const intervalMs of [1250, 10_000]) {
     const r = await paced(intervalMs);
     const ratio = r.achievedPerMin / r.limitPerMin;

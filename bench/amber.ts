@@ -32,16 +32,26 @@ const here = dirname(fileURLToPath(import.meta.url));
 const DAY = 86_400_000;
 
 function syntheticBody(copies: number): string {
-  const real = JSON.parse(readFileSync(join(here, "..", "fixtures", "amber", "prices-2day-30min-general-feedin.json"), "utf8")) as Array<Record<string, unknown>>;
+  const real = JSON.parse(readFileSync(join(here, "..", "fixtures", "amber", "prices-2day-30min-general-feedin.json"), "utf8")) as Array<
+    Record<string, unknown>
+  >;
   const shift = (iso: unknown, ms: number, suffix: "Z" | "+10:00") => {
     const t = Date.parse(iso as string) + ms;
-    return suffix === "Z" ? new Date(t).toISOString().replace(".000Z", "Z") : `${new Date(t + 10 * 3_600_000).toISOString().slice(0, 19)}+10:00`;
+    return suffix === "Z"
+      ? new Date(t).toISOString().replace(".000Z", "Z")
+      : `${new Date(t + 10 * 3_600_000).toISOString().slice(0, 19)}+10:00`;
   };
   const out: Array<Record<string, unknown>> = [];
   for (let k = 0; k < copies; k++) {
     const ms = 2 * DAY * k;
     for (const i of real) {
-      out.push({ ...i, date: shift(`${i.date as string}T12:00:00Z`, ms, "Z").slice(0, 10), startTime: shift(i.startTime, ms, "Z"), endTime: shift(i.endTime, ms, "Z"), nemTime: shift(i.nemTime, ms, "+10:00") });
+      out.push({
+        ...i,
+        date: shift(`${i.date as string}T12:00:00Z`, ms, "Z").slice(0, 10),
+        startTime: shift(i.startTime, ms, "Z"),
+        endTime: shift(i.endTime, ms, "Z"),
+        nemTime: shift(i.nemTime, ms, "+10:00"),
+      });
     }
   }
   return JSON.stringify(out);
@@ -85,29 +95,72 @@ async function throughput(): Promise<void> {
     toPriceIntervals(parseIntervals(JSON.parse(text), "bench", { inPlace: true }));
     schema.parse(JSON.parse(text));
   }
-  const json = best(rounds, many(() => JSON.parse(text)));
-  const endToEnd = best(rounds, many(() => toPriceIntervals(parseIntervals(JSON.parse(text), "bench", { inPlace: true }))));
-  const zodEndToEnd = best(rounds, many(() => toPriceIntervals(schema.parse(JSON.parse(text)).map((i) => Object.assign(i, { start: new Date(Date.parse(i.endTime) - i.duration * 60_000), end: new Date(i.endTime) })) as never)));
+  const json = best(
+    rounds,
+    many(() => JSON.parse(text)),
+  );
+  const endToEnd = best(
+    rounds,
+    many(() => toPriceIntervals(parseIntervals(JSON.parse(text), "bench", { inPlace: true }))),
+  );
+  const zodEndToEnd = best(
+    rounds,
+    many(() =>
+      toPriceIntervals(
+        schema
+          .parse(JSON.parse(text))
+          .map((i) =>
+            Object.assign(i, { start: new Date(Date.parse(i.endTime) - i.duration * 60_000), end: new Date(i.endTime) }),
+          ) as never,
+      ),
+    ),
+  );
   const raw = JSON.parse(text) as unknown;
-  const fastOnly = best(rounds, many(() => parseIntervals(raw, "bench")));
-  const zodOnly = best(rounds, many(() => schema.parse(raw)));
+  const fastOnly = best(
+    rounds,
+    many(() => parseIntervals(raw, "bench")),
+  );
+  const zodOnly = best(
+    rounds,
+    many(() => schema.parse(raw)),
+  );
   const parsed = parseIntervals(raw);
-  const adapt = best(rounds, many(() => toPriceIntervals(parsed)));
-  console.log(`parse-and-normalise, bodies of ${n.toLocaleString("en-AU")} intervals shaped like the real capture, ${total.toLocaleString("en-AU")} per round (best of ${rounds}):`);
+  const adapt = best(
+    rounds,
+    many(() => toPriceIntervals(parsed)),
+  );
+  console.log(
+    `parse-and-normalise, bodies of ${n.toLocaleString("en-AU")} intervals shaped like the real capture, ${total.toLocaleString("en-AU")} per round (best of ${rounds}):`,
+  );
   console.log(`  JSON text -> PriceInterval[] (JSON.parse + validate + normalise): ${rate(total, endToEnd)}   target >= 200,000`);
   console.log(`    the same through zod instead of the fast path:                ${rate(total, zodEndToEnd)}`);
   console.log(`  fast-path validation alone (copying):                            ${rate(total, fastOnly)}`);
   console.log(`  toPriceIntervals alone:                                          ${rate(total, adapt)}`);
   console.log(`  baseline JSON.parse alone:                                       ${rate(total, json)}`);
   console.log(`  baseline zod schema alone (z.array(intervalWire)):               ${rate(total, zodOnly)}`);
-  console.log(`  ratios: fast path / zod validation ${(zodOnly / fastOnly).toFixed(2)}x; end to end, fast / zod ${(zodEndToEnd / endToEnd).toFixed(2)}x; end to end costs ${(endToEnd / json).toFixed(2)}x a bare JSON.parse`);
+  console.log(
+    `  ratios: fast path / zod validation ${(zodOnly / fastOnly).toFixed(2)}x; end to end, fast / zod ${(zodEndToEnd / endToEnd).toFixed(2)}x; end to end costs ${(endToEnd / json).toFixed(2)}x a bare JSON.parse`,
+  );
 
   // The client itself, with fetch answering the body at once.
   // The bytes are encoded once, as a server would have sent them; decoding them is the client's work.
   const bytes = new TextEncoder().encode(text);
-  const headers = { "content-type": "application/json", "content-length": String(bytes.byteLength), "ratelimit-limit": "1000000", "ratelimit-remaining": "999999", "ratelimit-reset": "300", "ratelimit-policy": "1000000;w=300" };
+  const headers = {
+    "content-type": "application/json",
+    "content-length": String(bytes.byteLength),
+    "ratelimit-limit": "1000000",
+    "ratelimit-remaining": "999999",
+    "ratelimit-reset": "300",
+    "ratelimit-policy": "1000000;w=300",
+  };
   const stubFetch = async () => new Response(bytes, { headers });
-  const amber = new Amber({ token: "psk_bench", site: "01GM47PZ7VYRDP071ED43M47TX", baseUrl: "http://127.0.0.1:9/v1", fetch: stubFetch, rateLimit: { limit: 1_000_000, windowMs: 1 } });
+  const amber = new Amber({
+    token: "psk_bench",
+    site: "01GM47PZ7VYRDP071ED43M47TX",
+    baseUrl: "http://127.0.0.1:9/v1",
+    fetch: stubFetch,
+    rateLimit: { limit: 1_000_000, windowMs: 1 },
+  });
   const clientRound = async (call: () => Promise<unknown[]>) => {
     let min = Number.POSITIVE_INFINITY;
     for (let round = 0; round < rounds; round++) {
@@ -126,8 +179,12 @@ async function throughput(): Promise<void> {
   const clientCurrent = await clientRound(current);
   const clientWeek = await clientRound(week);
   console.log(`  client end to end, fetch stubbed (transport + limiter + JSON + validation + client + toPriceIntervals):`);
-  console.log(`    getCurrentPrices():                                            ${rate(total, clientCurrent)}   (${(clientCurrent / endToEnd).toFixed(2)}x the parse-and-normalise time)`);
-  console.log(`    getPrices() of one 7-day chunk:                                ${rate(total, clientWeek)}   (${(clientWeek / endToEnd).toFixed(2)}x)`);
+  console.log(
+    `    getCurrentPrices():                                            ${rate(total, clientCurrent)}   (${(clientCurrent / endToEnd).toFixed(2)}x the parse-and-normalise time)`,
+  );
+  console.log(
+    `    getPrices() of one 7-day chunk:                                ${rate(total, clientWeek)}   (${(clientWeek / endToEnd).toFixed(2)}x)`,
+  );
 }
 
 async function usageMemory(): Promise<void> {
@@ -159,7 +216,9 @@ async function usageMemory(): Promise<void> {
       `90-day 5-minute usage fetch (${start}..${end}, ${sim.http.requests.length} chunked requests, ${usage.length.toLocaleString("en-AU")} records, ` +
         `${(ms / 1000).toFixed(2)} s incl. the in-process simulator; manual clock, default 50/300 s budget: nothing waits):`,
     );
-    console.log(`  heapUsed: before ${mb(before.heapUsed)}, peak ${mb(peakHeap)} (+${mb(peakHeap - before.heapUsed)}), holding the result ${mb(after.heapUsed)}`);
+    console.log(
+      `  heapUsed: before ${mb(before.heapUsed)}, peak ${mb(peakHeap)} (+${mb(peakHeap - before.heapUsed)}), holding the result ${mb(after.heapUsed)}`,
+    );
     console.log(`  rss:      before ${mb(before.rss)}, peak ${mb(peakRss)} (+${mb(peakRss - before.rss)})`);
     console.log(`  result retained after a full GC ≈ ${((after.heapUsed - before.heapUsed) / usage.length).toFixed(0)} bytes/record`);
   } finally {

@@ -93,7 +93,9 @@ export async function run(): Promise<void> {
     const raw = summary("baseline: raw dgram round trips, no decoding", await rawUdpPoll(sim.udpPort, polls));
     const u = summary("GoodWeInverter.readRuntimeData over UDP", await clientPoll(udp, polls));
     const t = summary("GoodWeInverter.readRuntimeData over TCP", await clientPoll(tcp, polls));
-    console.log(`  UDP client / baseline: p50 ×${(u.p50 / raw.p50).toFixed(2)}, p99 ×${(u.p99 / raw.p99).toFixed(2)}; TCP / baseline: p50 ×${(t.p50 / raw.p50).toFixed(2)}`);
+    console.log(
+      `  UDP client / baseline: p50 ×${(u.p50 / raw.p50).toFixed(2)}, p99 ×${(u.p99 / raw.p99).toFixed(2)}; TCP / baseline: p50 ×${(t.p50 / raw.p50).toFixed(2)}`,
+    );
     await udp.close();
     await tcp.close();
   } finally {

@@ -74,7 +74,11 @@ async function startSimulatorWorker(): Promise<{ info: SimInfo; latency: (ms: nu
 export async function run(): Promise<void> {
   const sim = await startSimulatorWorker();
   const { info } = sim;
-  const client = new PowerTrackClient({ auth: { ...info.credentials, baseUrl: info.url, env: {}, cookieFile: false, envFile: false }, concurrency: CONCURRENCY, timeoutMs: 10_000 });
+  const client = new PowerTrackClient({
+    auth: { ...info.credentials, baseUrl: info.url, env: {}, cookieFile: false, envFile: false },
+    concurrency: CONCURRENCY,
+    timeoutMs: 10_000,
+  });
   try {
     // Warm-up (connections, JIT, the simulator generating every site), and the overhead without latency.
     await readHardwareLists(client, info.sites, { concurrency: CONCURRENCY });
@@ -104,12 +108,18 @@ export async function run(): Promise<void> {
 
     const idealMs = (SITES * LATENCY_MS) / CONCURRENCY;
     const pct = (ms: number) => `${((idealMs / ms) * 100).toFixed(1)} %`;
-    console.log(`hardware lists of ${SITES} sites (${devices} devices), ${LATENCY_MS} ms injected latency, concurrency ${CONCURRENCY}, simulator in a worker thread`);
+    console.log(
+      `hardware lists of ${SITES} sites (${devices} devices), ${LATENCY_MS} ms injected latency, concurrency ${CONCURRENCY}, simulator in a worker thread`,
+    );
     console.log(`  no latency (overhead only):   ${noLatencyMs.toFixed(0)} ms (${(noLatencyMs / SITES).toFixed(2)} ms/site)`);
-    console.log(`  concurrent, ${RUNS} runs:          ${runs.map((r) => r.toFixed(0)).join(" / ")} ms${failed ? `, ${failed} failed reads` : ""}`);
+    console.log(
+      `  concurrent, ${RUNS} runs:          ${runs.map((r) => r.toFixed(0)).join(" / ")} ms${failed ? `, ${failed} failed reads` : ""}`,
+    );
     console.log(`  ideal (sites x latency / c):  ${idealMs.toFixed(0)} ms`);
     console.log(`  efficiency (ideal / actual):  median ${pct(median)}, best ${pct(best)}  (target >= 85 %)`);
-    console.log(`  sequential (the SDK's way):   ${sequentialMs.toFixed(0)} ms, extrapolated from ${SEQUENTIAL_SAMPLE} sites (${sequentialSampleMs.toFixed(0)} ms)`);
+    console.log(
+      `  sequential (the SDK's way):   ${sequentialMs.toFixed(0)} ms, extrapolated from ${SEQUENTIAL_SAMPLE} sites (${sequentialSampleMs.toFixed(0)} ms)`,
+    );
     console.log(`  speed-up over sequential:     ${(sequentialMs / median).toFixed(1)}x (median)`);
   } finally {
     client.close();

@@ -33,7 +33,9 @@ try {
   const device = api.forDevice(serialNumber);
 
   const before = await device.getChargingSettings();
-  console.log(`${serialNumber} now: grid charging ${before.useGrid ? "on" : "off"}, stop at ${before.stopLevel * 100} %, periods ${before.firstPeriod.start}-${before.firstPeriod.end} and ${before.secondPeriod.start}-${before.secondPeriod.end}`);
+  console.log(
+    `${serialNumber} now: grid charging ${before.useGrid ? "on" : "off"}, stop at ${before.stopLevel * 100} %, periods ${before.firstPeriod.start}-${before.firstPeriod.end} and ${before.secondPeriod.start}-${before.secondPeriod.end}`,
+  );
 
   const dryRun = live && process.env.ALPHAESS_APPLY !== "1";
   const result = await device.setChargingSettings(
@@ -41,7 +43,8 @@ try {
     { verify: !dryRun, dryRun },
   );
   console.log(dryRun ? "Dry run (set ALPHAESS_APPLY=1 to send): would send" : "Sent", JSON.stringify(result.payload));
-  if (!dryRun) console.log(result.taken ? "The system took the change." : `The system did not take the change: ${JSON.stringify(result.mismatches)}`);
+  if (!dryRun)
+    console.log(result.taken ? "The system took the change." : `The system did not take the change: ${JSON.stringify(result.mismatches)}`);
 
   if (sim && clock) {
     const soc = async () => Math.round(((await device.getRealtimePowerUsage()).soc ?? 0) * 1000) / 10;

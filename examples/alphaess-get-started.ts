@@ -23,7 +23,10 @@ try {
   console.log(sim ? `Using the AlphaESS simulator at ${sim.url}` : "Using the AlphaESS Open API");
 
   const systems = await api.listSystems();
-  console.log(`${systems.length} system(s):`, systems.map((s) => `${s.serialNumber} (${s.inverterModel ?? "?"}, ${s.batteryCapacityKwh ?? "?"} kWh)`).join(", "));
+  console.log(
+    `${systems.length} system(s):`,
+    systems.map((s) => `${s.serialNumber} (${s.inverterModel ?? "?"}, ${s.batteryCapacityKwh ?? "?"} kWh)`).join(", "),
+  );
 
   for (const system of systems) {
     const power = await api.forDevice(system.serialNumber).getRealtimePowerUsage();

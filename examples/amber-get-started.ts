@@ -22,7 +22,10 @@ try {
     for (const p of prices) console.log(`  ${describe(p)}`);
   }
   const limits = api.getRatelimits();
-  if (limits) console.log(`Rate limit: ${limits.remaining}/${limits.limit} left, window ${limits.timeWindow()} s, resets at ${limits.estimatedReset()?.toISOString()}`);
+  if (limits)
+    console.log(
+      `Rate limit: ${limits.remaining}/${limits.limit} left, window ${limits.timeWindow()} s, resets at ${limits.estimatedReset()?.toISOString()}`,
+    );
 } finally {
   await sim?.close();
 }

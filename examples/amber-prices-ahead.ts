@@ -22,7 +22,9 @@ try {
   for (const p of ahead.filter((x) => x.channel === "general")) {
     const feedIn = ahead.find((x) => x.channel === "feedIn" && x.start.getTime() === p.start.getTime());
     const earn = feedIn ? `, export earns ${earningsPerKwhCents(feedIn).toFixed(2)}` : "";
-    console.log(`  ${fmt(p.start)}-${fmt(p.end)} ${String(p.durationMin).padStart(2)} min  ${p.kind.padEnd(8)} import ${p.perKwhCents.toFixed(2)}${earn} c/kWh${p.estimate ? " (est.)" : ""}`);
+    console.log(
+      `  ${fmt(p.start)}-${fmt(p.end)} ${String(p.durationMin).padStart(2)} min  ${p.kind.padEnd(8)} import ${p.perKwhCents.toFixed(2)}${earn} c/kWh${p.estimate ? " (est.)" : ""}`,
+    );
   }
 
   const end = addDays(nemDate(new Date()), -1);

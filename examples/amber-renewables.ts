@@ -17,7 +17,9 @@ try {
 
   for (const state of STATES) {
     const series = await amber.getCurrentRenewables(state, { previous: 2, next: 4 });
-    const line = series.map((r) => `${r.nemTime.slice(11, 16)} ${r.renewables.toFixed(1)}%${r.type === "CurrentRenewable" ? "*" : ""}`).join("  ");
+    const line = series
+      .map((r) => `${r.nemTime.slice(11, 16)} ${r.renewables.toFixed(1)}%${r.type === "CurrentRenewable" ? "*" : ""}`)
+      .join("  ");
     console.log(`${state.toUpperCase().padEnd(4)} ${line}`);
   }
   console.log("(* = current; times are interval ends in NEM time, UTC+10)");

@@ -20,19 +20,25 @@ try {
   const found: Array<{ dongle: DiscoveredDongle; port: number; discoveryPort?: number }> = [];
   if (live) {
     // Kit-20 LAN dongles (ccm@… replies) often serve only Modbus/TCP on 502.
-    for (const dongle of await discover({ address: host ?? "255.255.255.255", timeoutMs: 3000 })) found.push({ dongle, port: Number(process.env.GOODWE_PORT ?? (dongle.kind === "kit20" ? 502 : 8899)) });
+    for (const dongle of await discover({ address: host ?? "255.255.255.255", timeoutMs: 3000 }))
+      found.push({ dongle, port: Number(process.env.GOODWE_PORT ?? (dongle.kind === "kit20" ? 502 : 8899)) });
   } else {
     for (const sim of sims) {
-      for (const dongle of await discover({ address: sim.host, port: sim.discoveryPort!, timeoutMs: 1000 })) found.push({ dongle, port: sim.udpPort, discoveryPort: sim.discoveryPort! });
+      for (const dongle of await discover({ address: sim.host, port: sim.discoveryPort!, timeoutMs: 1000 }))
+        found.push({ dongle, port: sim.udpPort, discoveryPort: sim.discoveryPort! });
     }
   }
   console.log(`Found ${found.length} dongle(s):`);
   for (const { dongle, port, discoveryPort } of found) {
-    console.log(`- ${dongle.address}: ${dongle.kind}${dongle.mac ? ` MAC ${dongle.mac}` : ""}${dongle.name ? ` "${dongle.name}"` : ""}${dongle.inverterSerial ? ` inverter ${dongle.inverterSerial}` : ""}`);
+    console.log(
+      `- ${dongle.address}: ${dongle.kind}${dongle.mac ? ` MAC ${dongle.mac}` : ""}${dongle.name ? ` "${dongle.name}"` : ""}${dongle.inverterSerial ? ` inverter ${dongle.inverterSerial}` : ""}`,
+    );
     try {
       const inverter = await GoodWeInverter.connect({ host: dongle.address, port, discoveryPort, timeoutMs: 1000 });
       const info = inverter.deviceInfo!;
-      console.log(`  ${info.family} ${info.modelName} serial ${info.serialNumber}, ${info.ratedPowerW ?? "?"} W, firmware ${info.firmware}`);
+      console.log(
+        `  ${info.family} ${info.modelName} serial ${info.serialNumber}, ${info.ratedPowerW ?? "?"} W, firmware ${info.firmware}`,
+      );
       await inverter.close();
     } catch (error) {
       console.log(`  cannot connect: ${(error as Error).message}`);

@@ -28,21 +28,42 @@ const sim = host
         longitude: 151.21,
         pv: { capacityW: 8000 },
         load: { dailyKwh: 16 },
-        battery: { capacityKwh: 10, maxChargeW: 5000, maxDischargeW: 5000, roundTripEfficiency: 0.9, minSoc: 0.1, maxSoc: 1, initialSoc: 0.2 },
+        battery: {
+          capacityKwh: 10,
+          maxChargeW: 5000,
+          maxDischargeW: 5000,
+          roundTripEfficiency: 0.9,
+          minSoc: 0.1,
+          maxSoc: 1,
+          initialSoc: 0.2,
+        },
       },
     });
 
 try {
-  const inverter = await GoodWeInverter.connect({ host: host ?? sim!.host, port: Number(process.env.GOODWE_PORT ?? sim?.udpPort ?? 8899), discoveryPort: sim?.discoveryPort ?? undefined, timeZone, clock });
+  const inverter = await GoodWeInverter.connect({
+    host: host ?? sim!.host,
+    port: Number(process.env.GOODWE_PORT ?? sim?.udpPort ?? 8899),
+    discoveryPort: sim?.discoveryPort ?? undefined,
+    timeZone,
+    clock,
+  });
   const dryRun = Boolean(host) && process.env.GOODWE_APPLY !== "1";
-  console.log(`${inverter.deviceInfo!.modelName}: eco mode ${(await inverter.ecoModeEncoding()).toUpperCase()}, work mode ${await inverter.getOperationMode()}`);
+  console.log(
+    `${inverter.deviceInfo!.modelName}: eco mode ${(await inverter.ecoModeEncoding()).toUpperCase()}, work mode ${await inverter.getOperationMode()}`,
+  );
   const result = await inverter.setEcoModeGroup(1, { start: "01:00", end: "05:00", power: -0.5, soc: 1 }, { activate: true, dryRun });
-  for (const w of result.writes) console.log(`  ${w.target}: ${w.description} — ${w.sent ? (w.taken ? "taken" : w.taken === false ? "NOT taken" : "sent") : "not sent (dry run)"}`);
+  for (const w of result.writes)
+    console.log(
+      `  ${w.target}: ${w.description} — ${w.sent ? (w.taken ? "taken" : w.taken === false ? "NOT taken" : "sent") : "not sent (dry run)"}`,
+    );
   for (const note of result.sideEffects) console.log(`  side effect: ${note}`);
   if (sim && clock) {
     for (let i = 0; i < 6; i++) {
       const flow = await inverter.readPowerFlow();
-      const local = new Intl.DateTimeFormat("en-AU", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(flow.observedAt);
+      const local = new Intl.DateTimeFormat("en-AU", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(
+        flow.observedAt,
+      );
       console.log(`  ${local}  SOC ${Math.round(flow.soc! * 100)} %  battery ${flow.batteryW} W  grid ${flow.gridW} W`);
       await clock.sleep(50 * 60_000); // 50 simulated minutes ≈ 1.7 s
     }

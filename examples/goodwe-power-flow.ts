@@ -25,14 +25,25 @@ const targets = host
 
 try {
   for (const target of targets) {
-    const inverter = await GoodWeInverter.connect({ host: host ?? sim!.host, ...target, discoveryPort: sim?.discoveryPort ?? undefined, timeZone, clock: clock ?? undefined });
+    const inverter = await GoodWeInverter.connect({
+      host: host ?? sim!.host,
+      ...target,
+      discoveryPort: sim?.discoveryPort ?? undefined,
+      timeZone,
+      clock: clock ?? undefined,
+    });
     const system = new GoodWeSystem(inverter);
     const flow = await system.getPowerFlow();
     const info = inverter.deviceInfo!;
     console.log(`${info.modelName} (${info.family}, ${info.serialNumber}) over ${target.label}, measured ${flow.observedAt.toISOString()}`);
-    console.log(`  PV ${flow.pvW} W | load ${flow.loadW} W | grid ${flow.gridW} W (+ import, − export) | battery ${flow.batteryW} W (+ discharge, − charge) | SOC ${flow.soc === null ? "n/a" : `${Math.round(flow.soc * 100)} %`}`);
+    console.log(
+      `  PV ${flow.pvW} W | load ${flow.loadW} W | grid ${flow.gridW} W (+ import, − export) | battery ${flow.batteryW} W (+ discharge, − charge) | SOC ${flow.soc === null ? "n/a" : `${Math.round(flow.soc * 100)} %`}`,
+    );
     const raw = flow.raw as EtRuntimeData;
-    if (raw.family === "ET") console.log(`  today: PV ${raw.running.eDay} kWh, import ${raw.running.eDayImp} kWh, export ${raw.running.eDayExp} kWh; battery ${raw.labels.batteryMode ?? "?"}`);
+    if (raw.family === "ET")
+      console.log(
+        `  today: PV ${raw.running.eDay} kWh, import ${raw.running.eDayImp} kWh, export ${raw.running.eDayExp} kWh; battery ${raw.labels.batteryMode ?? "?"}`,
+      );
     await inverter.close();
   }
 } finally {

@@ -18,13 +18,19 @@ const sim = clock ? await startSemsSimulator({ clock }) : null;
 await clock?.advance(14 * 3600_000);
 
 try {
-  const client = new SemsClient({ email: email ?? sim!.account.email, password: password ?? sim!.account.password, ...(sim ? { loginUrl: sim.loginUrl, clock: sim.clock } : {}) });
+  const client = new SemsClient({
+    email: email ?? sim!.account.email,
+    password: password ?? sim!.account.password,
+    ...(sim ? { loginUrl: sim.loginUrl, clock: sim.clock } : {}),
+  });
   const id = await client.getPowerStationIdByOwner();
   const station = client.forStation(id, { timeZone });
   const detail = await station.getMonitorDetail();
   const flow = await station.getPowerFlow();
   console.log(`${detail.stationName} (${id}), ${detail.capacityKwp} kWp, uploaded ${detail.time}`);
-  console.log(`  PV ${flow.pvW} W | load ${flow.loadW} W | grid ${flow.gridW} W (+ import, − export) | battery ${flow.batteryW} W (+ discharge, − charge) | SOC ${flow.soc === null ? "n/a" : `${Math.round(flow.soc * 100)} %`}`);
+  console.log(
+    `  PV ${flow.pvW} W | load ${flow.loadW} W | grid ${flow.gridW} W (+ import, − export) | battery ${flow.batteryW} W (+ discharge, − charge) | SOC ${flow.soc === null ? "n/a" : `${Math.round(flow.soc * 100)} %`}`,
+  );
   const today = new Intl.DateTimeFormat("en-CA", { timeZone }).format(flow.observedAt);
   const totals = await station.getEnergyTotals(today);
   console.log(`  today ${today}: PV ${totals.pvKwh} kWh, import ${totals.importKwh} kWh, export ${totals.exportKwh} kWh`);

@@ -11,14 +11,24 @@
  *   npx tsx examples/powertrack-bulk-edit-dry-run.ts [--apply] [--limit=N]
  */
 import { readFileSync } from "node:fs";
-import { applyBulkPlan, DirectoryBackupStore, formatApplyReport, formatPlan, parseEditsCsv, planBulkEdits, PowerTrackClient } from "openpower/powertrack";
+import {
+  applyBulkPlan,
+  DirectoryBackupStore,
+  formatApplyReport,
+  formatPlan,
+  parseEditsCsv,
+  planBulkEdits,
+  PowerTrackClient,
+} from "openpower/powertrack";
 import { startPowerTrackSimulator } from "openpower/sim";
 
 const apply = process.argv.includes("--apply");
 const limit = Number(process.argv.find((a) => a.startsWith("--limit="))?.slice(8) ?? 0);
 const real = Boolean(process.env.COOKIE || process.env.POWERTRACK_FETCH_FILE);
 const sim = real ? null : await startPowerTrackSimulator({ sites: 6, seed: 12 });
-const client = sim ? new PowerTrackClient({ auth: { ...sim.credentials, baseUrl: sim.url, env: {}, cookieFile: false, envFile: false } }) : new PowerTrackClient();
+const client = sim
+  ? new PowerTrackClient({ auth: { ...sim.credentials, baseUrl: sim.url, env: {}, cookieFile: false, envFile: false } })
+  : new PowerTrackClient();
 
 let csv: string;
 if (sim) {
@@ -44,7 +54,11 @@ try {
   const plan = await planBulkEdits(client, edits, { onProgress: (p) => p.done === p.total && console.log(`planned ${p.total} objects`) });
   console.log(formatPlan(plan));
 
-  const report = await applyBulkPlan(client, plan, apply ? { limit, backup: new DirectoryBackupStore("tmp/powertrack-backups") } : { dryRun: true });
+  const report = await applyBulkPlan(
+    client,
+    plan,
+    apply ? { limit, backup: new DirectoryBackupStore("tmp/powertrack-backups") } : { dryRun: true },
+  );
   console.log(`\n${apply ? "Applied" : "Dry run (pass --apply to write)"}:`);
   console.log(formatApplyReport(report));
   if (sim && !apply) console.log(`Writes received by the simulator: ${sim.state.writes.length}`);

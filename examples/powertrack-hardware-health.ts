@@ -22,12 +22,17 @@ try {
   const sites = await SiteList.fromCustomer(client, customerId);
   console.log(`${sites.length} sites of ${customerId}`);
 
-  const lists = await readHardwareLists(client, sites, { onProgress: (p) => p.done % 10 === 0 && console.log(`  hardware lists: ${p.done}/${p.total}`) });
+  const lists = await readHardwareLists(client, sites, {
+    onProgress: (p) => p.done % 10 === 0 && console.log(`  hardware lists: ${p.done}/${p.total}`),
+  });
   console.log(`Hardware lists: ${lists.succeeded} read, ${lists.failed} failed${lists.aborted ? ` (stopped: ${lists.aborted})` : ""}`);
   for (const f of lists.failures) console.log(`  ${f.key}: ${f.error.name} ${f.error.status ?? ""} ${f.error.message}`);
 
   const devices = [...valuesOf(lists)].flatMap(([site, hardware]) => hardware.map((h) => ({ site, h })));
-  const diagnostics = await readHardwareDiagnostics(client, devices.map((d) => d.h.key));
+  const diagnostics = await readHardwareDiagnostics(
+    client,
+    devices.map((d) => d.h.key),
+  );
   const byKey = valuesOf(diagnostics);
   const issues = devices
     .map(({ site, h }) => ({ site, h, d: byKey.get(h.key) }))
@@ -37,7 +42,9 @@ try {
   console.log(`Found ${issues.length} hardware health issues:`);
   for (const { site, h, d } of issues.slice(0, 15)) {
     const last = d!.lastSuccess ? d!.lastSuccess.toISOString() : "never";
-    console.log(`  ${site} ${h.key.padEnd(10)} ${h.typeName.padEnd(18)} last good read ${last}${d!.brokenRegisterCount ? `, ${d!.brokenRegisterCount} broken registers` : ""}`);
+    console.log(
+      `  ${site} ${h.key.padEnd(10)} ${h.typeName.padEnd(18)} last good read ${last}${d!.brokenRegisterCount ? `, ${d!.brokenRegisterCount} broken registers` : ""}`,
+    );
   }
   if (issues.length > 15) console.log(`  … and ${issues.length - 15} more`);
 } finally {

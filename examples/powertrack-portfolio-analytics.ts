@@ -12,7 +12,9 @@ import { startPowerTrackSimulator } from "openpower/sim";
 
 const real = Boolean(process.env.COOKIE || process.env.POWERTRACK_FETCH_FILE);
 const sim = real ? null : await startPowerTrackSimulator({ sites: 40 });
-const client = sim ? new PowerTrackClient({ auth: { ...sim.credentials, baseUrl: sim.url, env: {}, cookieFile: false, envFile: false } }) : new PowerTrackClient();
+const client = sim
+  ? new PowerTrackClient({ auth: { ...sim.credentials, baseUrl: sim.url, env: {}, cookieFile: false, envFile: false } })
+  : new PowerTrackClient();
 const customerId = sim ? sim.customers[0]! : process.env.POWERTRACK_CUSTOMER_ID;
 if (!customerId) throw new Error("Set POWERTRACK_CUSTOMER_ID (e.g. C1234; it is in the web app's URL).");
 
@@ -29,24 +31,35 @@ try {
 
   const underperforming = portfolio.sites.filter((s) => s.availability !== null && s.availability < 95);
   console.log(`Underperforming sites (availability < 95 %): ${underperforming.length}`);
-  console.log(`Total capacity: ${portfolio.totalCapacityAc.toFixed(0)} kW AC, today's production: ${portfolio.totalEnergyToday.toFixed(0)} kWh, now: ${portfolio.totalPower.toFixed(0)} kW`);
-  console.log(`Average availability: ${fmt(portfolio.averageAvailability, "%")}; sites with inverter faults: ${portfolio.sitesWithAlerts.map((s) => s.key).join(", ") || "none"}`);
+  console.log(
+    `Total capacity: ${portfolio.totalCapacityAc.toFixed(0)} kW AC, today's production: ${portfolio.totalEnergyToday.toFixed(0)} kWh, now: ${portfolio.totalPower.toFixed(0)} kW`,
+  );
+  console.log(
+    `Average availability: ${fmt(portfolio.averageAvailability, "%")}; sites with inverter faults: ${portfolio.sitesWithAlerts.map((s) => s.key).join(", ") || "none"}`,
+  );
   if (portfolio.invalidRows.length) console.log(`Rows that could not be read: ${portfolio.invalidRows.length}`);
 
   const best = [...portfolio.sites].sort((a, b) => (b.pvCapacityAc ?? 0) - (a.pvCapacityAc ?? 0))[0]!;
   const config = await client.getSiteConfig(best.key);
   const chart = await client.getChartData(1, best.key, { binSize: 1440, timeZone: config.timeZone ?? "UTC" });
   console.log(`\nEnergy of ${best.key} from ${chart.startDate} to ${chart.endDate}:`);
-  for (const series of chart.series) console.log(`  ${series.name}: ${series.dataPoints} points (${series.unitName ?? series.customUnit ?? "?"})`);
+  for (const series of chart.series)
+    console.log(`  ${series.name}: ${series.dataPoints} points (${series.unitName ?? series.customUnit ?? "?"})`);
   const ratio = chart.performanceRatio;
-  console.log(`  produced ${fmt(chart.energyProduction, " kWh")} of ${fmt(chart.expectedEnergy, " kWh")} expected${ratio !== null ? ` (${(ratio * 100).toFixed(1)} %)` : ""}`);
+  console.log(
+    `  produced ${fmt(chart.energyProduction, " kWh")} of ${fmt(chart.expectedEnergy, " kWh")} expected${ratio !== null ? ` (${(ratio * 100).toFixed(1)} %)` : ""}`,
+  );
 
   const alerts = await client.getAlertSummary({ customerId });
-  console.log(`\nActive alerts: ${alerts.totalAlerts} on ${alerts.hardwareWithAlerts.length} devices; by severity: ${JSON.stringify(alerts.bySeverity)}`);
+  console.log(
+    `\nActive alerts: ${alerts.totalAlerts} on ${alerts.hardwareWithAlerts.length} devices; by severity: ${JSON.stringify(alerts.bySeverity)}`,
+  );
   const critical = alerts.criticalHardware.slice(0, 5);
   for (const key of critical) {
     const triggers = await client.getAlertTriggers(key);
-    console.log(`  ${key}: severity ${alerts.hardwareSummaries[key]!.severityLevel}, ${triggers.activeTriggers.length} active triggers (${triggers.activeTriggers.map((t) => t.name).join(", ")})`);
+    console.log(
+      `  ${key}: severity ${alerts.hardwareSummaries[key]!.severityLevel}, ${triggers.activeTriggers.length} active triggers (${triggers.activeTriggers.map((t) => t.name).join(", ")})`,
+    );
   }
 } finally {
   client.close();

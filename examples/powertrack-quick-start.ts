@@ -23,16 +23,20 @@ try {
 
   const config = await client.getSiteConfig(siteId);
   console.log(`Site: ${config.name} (${config.siteId}), ${config.city}, ${config.state} [${config.timeZone}]`);
-  console.log(`Capacity: ${config.capacityAcKw ?? "?"} kW AC / ${config.capacityDcKw?.toFixed(1) ?? "?"} kW DC, installed ${config.installDate}`);
+  console.log(
+    `Capacity: ${config.capacityAcKw ?? "?"} kW AC / ${config.capacityDcKw?.toFixed(1) ?? "?"} kW DC, installed ${config.installDate}`,
+  );
 
   const hardware = await client.getHardwareList(siteId);
-  for (const hw of hardware) console.log(`  ${hw.key.padEnd(10)} ${hw.typeName.padEnd(18)} ${hw.name}${hw.primaryMetric ? `  (${hw.primaryMetric})` : ""}`);
+  for (const hw of hardware)
+    console.log(`  ${hw.key.padEnd(10)} ${hw.typeName.padEnd(18)} ${hw.name}${hw.primaryMetric ? `  (${hw.primaryMetric})` : ""}`);
 
   const data = await client.getSiteData(siteId);
   console.log(`Hardware count: ${data.hardwareCount}`);
   console.log(`Active alert triggers: ${data.activeAlertsCount}`);
   console.log(`Modeled capacity: ${data.modeling?.totalCapacityKw ?? "?"} kW`);
-  if (data.errors.length) console.log(`Parts that could not be read: ${data.errors.map((e) => `${e.part} ${e.key}: ${e.error.message}`).join("; ")}`);
+  if (data.errors.length)
+    console.log(`Parts that could not be read: ${data.errors.map((e) => `${e.part} ${e.key}: ${e.error.message}`).join("; ")}`);
 } finally {
   client.close();
   await sim?.close();

@@ -27,7 +27,9 @@ try {
   const site = await amber.getActiveSite();
   const prices = await amber.forSite(site.id).priceSource().getPriceIntervals({ next: 24 });
   const general = prices.filter((p) => p.channel === "general");
-  console.log(`Amber site ${site.id}: ${general.length} general-channel intervals, now ${general.find((p) => p.kind === "current")?.perKwhCents} c/kWh`);
+  console.log(
+    `Amber site ${site.id}: ${general.length} general-channel intervals, now ${general.find((p) => p.kind === "current")?.perKwhCents} c/kWh`,
+  );
 } finally {
   await alphaSim?.close();
   await amberSim?.close();

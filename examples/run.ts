@@ -14,7 +14,9 @@ const examples = readdirSync(here)
 
 const wanted = process.argv[2]?.replace(/\.ts$/, "");
 if (!wanted) {
-  console.log(`Usage: npm run example -- <name>\n\nExamples (each runs against the built-in simulators unless credentials are set):\n${examples.map((e) => `  ${e}`).join("\n")}`);
+  console.log(
+    `Usage: npm run example -- <name>\n\nExamples (each runs against the built-in simulators unless credentials are set):\n${examples.map((e) => `  ${e}`).join("\n")}`,
+  );
   process.exit(0);
 }
 const match = examples.find((e) => e === wanted) ?? examples.filter((e) => e.endsWith(`-${wanted}`) || e.includes(wanted)).at(0);

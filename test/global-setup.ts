@@ -14,7 +14,10 @@ export default function setup(): void {
   try {
     execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, stdio: "pipe" });
   } catch (error) {
-    const output = String((error as { stdout?: unknown }).stdout ?? "").split("\n").slice(0, 5).join("\n");
+    const output = String((error as { stdout?: unknown }).stdout ?? "")
+      .split("\n")
+      .slice(0, 5)
+      .join("\n");
     console.warn(`[global-setup] the build reported errors (run "npm run build" to see them all):\n${output}`);
   }
 }

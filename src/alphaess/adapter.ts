@@ -68,7 +68,11 @@ export function toBatterySchedule(charging: ChargingSettings, discharging: Disch
   const enabled = (periods: TimeWindow[]) => periods.filter((w) => !isDisabledWindow(w)).map((w) => ({ start: w.start, end: w.end }));
   return {
     charge: { fromGrid: charging.useGrid, stopLevel: charging.stopLevel, windows: enabled([charging.firstPeriod, charging.secondPeriod]) },
-    discharge: { timeControl: discharging.enableTimeControl, stopLevel: discharging.stopLevel, windows: enabled([discharging.firstPeriod, discharging.secondPeriod]) },
+    discharge: {
+      timeControl: discharging.enableTimeControl,
+      stopLevel: discharging.stopLevel,
+      windows: enabled([discharging.firstPeriod, discharging.secondPeriod]),
+    },
   };
 }
 
@@ -81,29 +85,53 @@ export function toBatterySchedule(charging: ChargingSettings, discharging: Disch
  */
 export function fromBatterySchedule(
   schedule: BatterySchedule,
-  current?: { charging: Pick<ChargingSettings, "firstPeriod" | "secondPeriod">; discharging: Pick<DischargingSettings, "firstPeriod" | "secondPeriod"> },
+  current?: {
+    charging: Pick<ChargingSettings, "firstPeriod" | "secondPeriod">;
+    discharging: Pick<DischargingSettings, "firstPeriod" | "secondPeriod">;
+  },
 ): { charging: ChargingSettings; discharging: DischargingSettings } {
   const slots = (windows: TimeWindow[], field: string, held: [TimeWindow, TimeWindow] | undefined): [TimeWindow, TimeWindow] => {
-    if (!Array.isArray(windows)) throw new ValidationError(`${field} must be a list of { start, end } windows.`, { field, vendor: "alphaess" });
+    if (!Array.isArray(windows))
+      throw new ValidationError(`${field} must be a list of { start, end } windows.`, { field, vendor: "alphaess" });
     const active = windows.filter((w) => !(typeof w === "object" && w !== null && w.start === w.end && typeof w.start === "string"));
     if (active.length > 2) {
-      throw new ValidationError(`${field} has ${active.length} windows; AlphaESS holds at most 2 (use the weekly schedule for more). Nothing was sent.`, { field, vendor: "alphaess" });
+      throw new ValidationError(
+        `${field} has ${active.length} windows; AlphaESS holds at most 2 (use the weekly schedule for more). Nothing was sent.`,
+        { field, vendor: "alphaess" },
+      );
     }
     if (!held) return [active[0] ?? { ...DISABLED_WINDOW }, active[1] ?? { ...DISABLED_WINDOW }];
     const placed: (TimeWindow | undefined)[] = [undefined, undefined];
     const rest: TimeWindow[] = [];
     for (const w of active) {
-      const slot = held.findIndex((h, i) => placed[i] === undefined && !isDisabledWindow(h) && typeof w === "object" && w !== null && w.start === h.start && w.end === h.end);
+      const slot = held.findIndex(
+        (h, i) =>
+          placed[i] === undefined && !isDisabledWindow(h) && typeof w === "object" && w !== null && w.start === h.start && w.end === h.end,
+      );
       if (slot >= 0) placed[slot] = w;
       else rest.push(w);
     }
-    const free = (h: TimeWindow): TimeWindow => (isDisabledWindow(h) && isOnGrid(h.start) ? { start: h.start, end: h.end } : { ...DISABLED_WINDOW });
+    const free = (h: TimeWindow): TimeWindow =>
+      isDisabledWindow(h) && isOnGrid(h.start) ? { start: h.start, end: h.end } : { ...DISABLED_WINDOW };
     return [placed[0] ?? rest.shift() ?? free(held[0]), placed[1] ?? rest.shift() ?? free(held[1])];
   };
-  const [c1, c2] = slots(schedule.charge?.windows, "charge.windows", current && [current.charging.firstPeriod, current.charging.secondPeriod]);
-  const [d1, d2] = slots(schedule.discharge?.windows, "discharge.windows", current && [current.discharging.firstPeriod, current.discharging.secondPeriod]);
+  const [c1, c2] = slots(
+    schedule.charge?.windows,
+    "charge.windows",
+    current && [current.charging.firstPeriod, current.charging.secondPeriod],
+  );
+  const [d1, d2] = slots(
+    schedule.discharge?.windows,
+    "discharge.windows",
+    current && [current.discharging.firstPeriod, current.discharging.secondPeriod],
+  );
   return {
     charging: { stopLevel: schedule.charge.stopLevel, useGrid: schedule.charge.fromGrid, firstPeriod: c1, secondPeriod: c2 },
-    discharging: { stopLevel: schedule.discharge.stopLevel, enableTimeControl: schedule.discharge.timeControl, firstPeriod: d1, secondPeriod: d2 },
+    discharging: {
+      stopLevel: schedule.discharge.stopLevel,
+      enableTimeControl: schedule.discharge.timeControl,
+      firstPeriod: d1,
+      secondPeriod: d2,
+    },
   };
 }

@@ -5,7 +5,14 @@ import type { ChargingSettings, DischargingSettings } from "./models.js";
  * Our settings as the vendor's config fields (the update bodies without `sysSn`), in the key
  * order of the documented requests. Levels go back to percent.
  */
-export function chargeConfigFields(s: ChargingSettings): { batHighCap: number; gridCharge: 0 | 1; timeChaf1: string; timeChae1: string; timeChaf2: string; timeChae2: string } {
+export function chargeConfigFields(s: ChargingSettings): {
+  batHighCap: number;
+  gridCharge: 0 | 1;
+  timeChaf1: string;
+  timeChae1: string;
+  timeChaf2: string;
+  timeChae2: string;
+} {
   return {
     batHighCap: fractionToPercent(s.stopLevel),
     gridCharge: s.useGrid ? 1 : 0,
@@ -16,7 +23,14 @@ export function chargeConfigFields(s: ChargingSettings): { batHighCap: number; g
   };
 }
 
-export function dischargeConfigFields(s: DischargingSettings): { batUseCap: number; ctrDis: 0 | 1; timeDisf1: string; timeDise1: string; timeDisf2: string; timeDise2: string } {
+export function dischargeConfigFields(s: DischargingSettings): {
+  batUseCap: number;
+  ctrDis: 0 | 1;
+  timeDisf1: string;
+  timeDise1: string;
+  timeDisf2: string;
+  timeDise2: string;
+} {
   return {
     batUseCap: fractionToPercent(s.stopLevel),
     ctrDis: s.enableTimeControl ? 1 : 0,

@@ -98,7 +98,13 @@ describe("AlphaESS client against the simulator", () => {
     expect(requests()).toHaveLength(0);
     expect((await api.getRealtimePowerUsage(SN2)).serialNumber).toBe(SN2);
     expect((await api.getSystemSummary({ serialNumber: SN2 })).serialNumber).toBe(SN2);
-    const scoped = new AlphaESS({ ...sim.credentials, baseUrl: sim.url, serialNumber: SN, clock: bed!.clock, pacing: { minIntervalMs: 0 } });
+    const scoped = new AlphaESS({
+      ...sim.credentials,
+      baseUrl: sim.url,
+      serialNumber: SN,
+      clock: bed!.clock,
+      pacing: { minIntervalMs: 0 },
+    });
     expect((await scoped.getChargingSettings()).serialNumber).toBe(SN);
     // The Python original's defect 3: scoped instances could not call the settings methods.
     expect((await api.forDevice(SN).getDischargingSettings()).serialNumber).toBe(SN);
@@ -147,7 +153,9 @@ describe("AlphaESS client against the simulator", () => {
     }
     for (const s of samples) {
       const w = wallTimeOf(s.at, "Australia/Sydney");
-      expect(s.uploadTime).toBe(`2026-08-04 ${String(w.hour).padStart(2, "0")}:${String(w.minute).padStart(2, "0")}:${String(w.second).padStart(2, "0")}`);
+      expect(s.uploadTime).toBe(
+        `2026-08-04 ${String(w.hour).padStart(2, "0")}:${String(w.minute).padStart(2, "0")}:${String(w.second).padStart(2, "0")}`,
+      );
     }
     expect(samples.at(-1)!.at.getTime()).toBeLessThanOrEqual(clock.now());
     // A Date is turned into the system's local date, not the UTC date: 23:30 UTC on 3 Aug is 4 Aug in Sydney.
@@ -172,7 +180,9 @@ describe("AlphaESS client against the simulator", () => {
     expect(samples.length).toBeGreaterThan(100);
     for (const s of samples) {
       const w = wallTimeOf(s.at, "Australia/Perth");
-      expect(s.uploadTime).toBe(`2026-08-04 ${String(w.hour).padStart(2, "0")}:${String(w.minute).padStart(2, "0")}:${String(w.second).padStart(2, "0")}`);
+      expect(s.uploadTime).toBe(
+        `2026-08-04 ${String(w.hour).padStart(2, "0")}:${String(w.minute).padStart(2, "0")}:${String(w.second).padStart(2, "0")}`,
+      );
     }
     // 14:30 UTC on 3 August: already the 4th in Sydney, still the 3rd in Perth.
     const instant = new Date("2026-08-03T14:30:00Z");
@@ -229,14 +239,30 @@ describe("AlphaESS client against the simulator", () => {
   describe("charge and discharge settings", () => {
     it("updates part of the charge config by reading, merging and writing all seven fields", async () => {
       const { api, requests } = await setup();
-      await api.setChargingSettings({ stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "13:00", end: "14:30" } }, SN);
+      await api.setChargingSettings(
+        { stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "13:00", end: "14:30" } },
+        SN,
+      );
       const result = await api.setChargingSettings({ stopLevel: 0.8 }, { serialNumber: SN, verify: true });
       expect(result.before).toMatchObject({ stopLevel: 0.9, useGrid: true });
-      expect(result.requested).toEqual({ stopLevel: 0.8, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "13:00", end: "14:30" } });
+      expect(result.requested).toEqual({
+        stopLevel: 0.8,
+        useGrid: true,
+        firstPeriod: { start: "01:00", end: "05:00" },
+        secondPeriod: { start: "13:00", end: "14:30" },
+      });
       expect(result).toMatchObject({ sent: true, taken: true, mismatches: [] });
       const posted = requests("updateChargeConfigInfo").map((r) => JSON.parse(r.body) as Record<string, unknown>);
       expect(posted).toHaveLength(2);
-      expect(posted[1]).toEqual({ sysSn: SN, batHighCap: 80, gridCharge: 1, timeChaf1: "01:00", timeChae1: "05:00", timeChaf2: "13:00", timeChae2: "14:30" });
+      expect(posted[1]).toEqual({
+        sysSn: SN,
+        batHighCap: 80,
+        gridCharge: 1,
+        timeChaf1: "01:00",
+        timeChae1: "05:00",
+        timeChaf2: "13:00",
+        timeChae2: "14:30",
+      });
       expect(Object.keys(posted[1]!)).toEqual(["sysSn", "batHighCap", "gridCharge", "timeChaf1", "timeChae1", "timeChaf2", "timeChae2"]);
       expect(requests("updateChargeConfigInfo")[1]!.headers["content-type"]).toContain("application/json");
       const read = await api.getChargingSettings(SN);
@@ -245,9 +271,22 @@ describe("AlphaESS client against the simulator", () => {
 
     it("runs concurrent partial updates one after the other, so neither is lost", async () => {
       const { api, requests } = await setup();
-      await Promise.all([api.setChargingSettings({ stopLevel: 0.8 }, SN), api.forDevice(SN).setChargingSettings({ useGrid: true, firstPeriod: { start: "02:00", end: "04:00" } })]);
-      expect(await api.getChargingSettings(SN)).toMatchObject({ stopLevel: 0.8, useGrid: true, firstPeriod: { start: "02:00", end: "04:00" } });
-      expect(requests().map((r) => r.path.slice(5))).toEqual(["getChargeConfigInfo", "updateChargeConfigInfo", "getChargeConfigInfo", "updateChargeConfigInfo", "getChargeConfigInfo"]);
+      await Promise.all([
+        api.setChargingSettings({ stopLevel: 0.8 }, SN),
+        api.forDevice(SN).setChargingSettings({ useGrid: true, firstPeriod: { start: "02:00", end: "04:00" } }),
+      ]);
+      expect(await api.getChargingSettings(SN)).toMatchObject({
+        stopLevel: 0.8,
+        useGrid: true,
+        firstPeriod: { start: "02:00", end: "04:00" },
+      });
+      expect(requests().map((r) => r.path.slice(5))).toEqual([
+        "getChargeConfigInfo",
+        "updateChargeConfigInfo",
+        "getChargeConfigInfo",
+        "updateChargeConfigInfo",
+        "getChargeConfigInfo",
+      ]);
     });
 
     it("refuses bad input before anything is sent", async () => {
@@ -284,8 +323,21 @@ describe("AlphaESS client against the simulator", () => {
 
     it("a dry run validates, reads what it must, and sends no write", async () => {
       const { api, requests } = await setup();
-      const full = await api.setDischargingSettings({ stopLevel: 0.2, enableTimeControl: true, firstPeriod: { start: "17:00", end: "21:00" }, secondPeriod: { start: "00:00", end: "00:00" } }, { serialNumber: SN, dryRun: true });
-      expect(full).toMatchObject({ sent: false, dryRun: true, taken: null, payload: { sysSn: SN, batUseCap: 20, ctrDis: 1, timeDisf1: "17:00", timeDise1: "21:00" } });
+      const full = await api.setDischargingSettings(
+        {
+          stopLevel: 0.2,
+          enableTimeControl: true,
+          firstPeriod: { start: "17:00", end: "21:00" },
+          secondPeriod: { start: "00:00", end: "00:00" },
+        },
+        { serialNumber: SN, dryRun: true },
+      );
+      expect(full).toMatchObject({
+        sent: false,
+        dryRun: true,
+        taken: null,
+        payload: { sysSn: SN, batUseCap: 20, ctrDis: 1, timeDisf1: "17:00", timeDise1: "21:00" },
+      });
       expect(requests()).toHaveLength(0);
       await api.setDischargingSettings({ stopLevel: 0.3 }, { serialNumber: SN, dryRun: true });
       expect(requests("getDisChargeConfigInfo")).toHaveLength(1);
@@ -294,7 +346,15 @@ describe("AlphaESS client against the simulator", () => {
 
     it("drives the house: the discharge config limits discharging to its windows", async () => {
       const { api, sim } = await setup();
-      await api.setDischargingSettings({ stopLevel: 0.2, enableTimeControl: true, firstPeriod: { start: "17:00", end: "21:00" }, secondPeriod: { start: "00:00", end: "00:00" } }, SN);
+      await api.setDischargingSettings(
+        {
+          stopLevel: 0.2,
+          enableTimeControl: true,
+          firstPeriod: { start: "17:00", end: "21:00" },
+          secondPeriod: { start: "00:00", end: "00:00" },
+        },
+        SN,
+      );
       const control = sim.house(SN).getControl();
       expect(control.dischargeTimeControl).toBe(true);
       expect(control.dischargeWindows).toEqual([{ window: { start: "17:00", end: "21:00" }, stopSoc: 0.2 }]);
@@ -303,7 +363,12 @@ describe("AlphaESS client against the simulator", () => {
 
     it("never retries a write: one POST after a 502, a reset or a timeout", async () => {
       const { api, sim, requests } = await setup({ client: { timeoutMs: 300 } });
-      const full = { stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } };
+      const full = {
+        stopLevel: 0.9,
+        useGrid: true,
+        firstPeriod: { start: "01:00", end: "05:00" },
+        secondPeriod: { start: "00:00", end: "00:00" },
+      };
       sim.http.faults.add({ method: "POST", path: "/api/updateChargeConfigInfo", kinds: ["http502"], times: 1 });
       const e502 = await rejection(api.setChargingSettings(full, SN));
       expect(e502).toBeInstanceOf(ApiError);
@@ -318,7 +383,10 @@ describe("AlphaESS client against the simulator", () => {
 
     it("reports a write the device did not take (the new backend answers Success and changes nothing)", async () => {
       const { api } = await setup({ sim: { systems: [{ serialNumber: SN, legacyWritesIgnored: true }] } });
-      const result = await api.setChargingSettings({ stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } }, { serialNumber: SN, verify: true });
+      const result = await api.setChargingSettings(
+        { stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } },
+        { serialNumber: SN, verify: true },
+      );
       expect(result.sent).toBe(true);
       expect(result.taken).toBe(false);
       expect(result.mismatches.map((m) => m.field).sort()).toEqual(["firstPeriod.end", "firstPeriod.start", "stopLevel", "useGrid"]);
@@ -326,7 +394,12 @@ describe("AlphaESS client against the simulator", () => {
 
     it("keeps a client-side write cool-down per system and endpoint, shared by clones", async () => {
       const { api, clock, requests } = await setup({ client: { writeCooldownMs: 30_000 } });
-      const full = { stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } };
+      const full = {
+        stopLevel: 0.9,
+        useGrid: true,
+        firstPeriod: { start: "01:00", end: "05:00" },
+        secondPeriod: { start: "00:00", end: "00:00" },
+      };
       await api.forDevice(SN).setChargingSettings(full);
       await clock.advance(10_000);
       const refused = await rejection(api.forDevice(SN).setChargingSettings({ ...full, stopLevel: 0.8 }));
@@ -337,7 +410,15 @@ describe("AlphaESS client against the simulator", () => {
       expect(api.nextWriteAllowedAt("updateChargeConfigInfo", SN).getTime()).toBe(NOON_SYDNEY + 30_000);
       // Other systems and other endpoints are not held back.
       await api.setChargingSettings(full, SN2);
-      await api.setDischargingSettings({ stopLevel: 0.1, enableTimeControl: false, firstPeriod: { start: "00:00", end: "00:00" }, secondPeriod: { start: "00:00", end: "00:00" } }, SN);
+      await api.setDischargingSettings(
+        {
+          stopLevel: 0.1,
+          enableTimeControl: false,
+          firstPeriod: { start: "00:00", end: "00:00" },
+          secondPeriod: { start: "00:00", end: "00:00" },
+        },
+        SN,
+      );
       await clock.advance(20_000);
       await api.setChargingSettings({ ...full, stopLevel: 0.8 }, SN);
       expect(requests("updateChargeConfigInfo")).toHaveLength(3);
@@ -345,7 +426,12 @@ describe("AlphaESS client against the simulator", () => {
 
     it("a refused write does not start the cool-down, a 'too fast' write does", async () => {
       const { api, sim } = await setup({ client: { writeCooldownMs: 30_000 }, sim: { writeCooldownMs: 60_000 } });
-      const full = { stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } };
+      const full = {
+        stopLevel: 0.9,
+        useGrid: true,
+        firstPeriod: { start: "01:00", end: "05:00" },
+        secondPeriod: { start: "00:00", end: "00:00" },
+      };
       sim.setOnline(SN, false);
       expect(await rejection(api.setChargingSettings(full, SN))).toMatchObject({ code: 6042 });
       sim.setOnline(SN, true);
@@ -359,7 +445,12 @@ describe("AlphaESS client against the simulator", () => {
 
     it("verify catches a write the device silently dropped inside its own cool-down", async () => {
       const { api, clock } = await setup({ sim: { writeCooldownMs: 600_000, writeCooldownMode: "ignore" } });
-      const full = { stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } };
+      const full = {
+        stopLevel: 0.9,
+        useGrid: true,
+        firstPeriod: { start: "01:00", end: "05:00" },
+        secondPeriod: { start: "00:00", end: "00:00" },
+      };
       expect((await api.setChargingSettings(full, { serialNumber: SN, verify: true })).taken).toBe(true);
       await clock.advance(60_000);
       const dropped = await api.setChargingSettings({ ...full, stopLevel: 0.6 }, { serialNumber: SN, verify: true });
@@ -368,7 +459,12 @@ describe("AlphaESS client against the simulator", () => {
     });
     it("a read-back that fails after the write went out still reports the write as sent", async () => {
       const { api, sim, requests } = await setup();
-      const full = { stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } };
+      const full = {
+        stopLevel: 0.9,
+        useGrid: true,
+        firstPeriod: { start: "01:00", end: "05:00" },
+        secondPeriod: { start: "00:00", end: "00:00" },
+      };
       sim.errors.add({ endpoint: "getChargeConfigInfo", code: 6029, times: 1 });
       const result = await api.setChargingSettings(full, { serialNumber: SN, verify: true });
       expect(result).toMatchObject({ sent: true, taken: null, readBack: null, mismatches: [] });
@@ -382,21 +478,35 @@ describe("AlphaESS client against the simulator", () => {
 
     it("with the default cool-down, a second concurrent update of one config is refused once the first went out", async () => {
       const { api, sim, requests } = await setup({ client: { writeCooldownMs: undefined } });
-      const [first, second] = await Promise.allSettled([api.setChargingSettings({ stopLevel: 0.8 }, SN), api.forDevice(SN).setChargingSettings({ useGrid: true })]);
+      const [first, second] = await Promise.allSettled([
+        api.setChargingSettings({ stopLevel: 0.8 }, SN),
+        api.forDevice(SN).setChargingSettings({ useGrid: true }),
+      ]);
       expect(first).toMatchObject({ status: "fulfilled", value: { sent: true } });
       expect(second).toMatchObject({ status: "rejected", reason: { name: "RateLimitError", local: true, retryAfterMs: 30_000 } });
       expect(requests("updateChargeConfigInfo")).toHaveLength(1);
       expect(sim.state(SN).charge).toMatchObject({ batHighCap: 80, gridCharge: 0 });
       // The same holds for writes that need no merge: the weekly schedule and EV start/stop queue too.
-      const schedule = { cycle: "daily" as const, charge: [{ start: "01:00", end: "05:00", limit: 0.9 }], discharge: [{ start: "17:00", end: "21:00", limit: 0.2 }] };
+      const schedule = {
+        cycle: "daily" as const,
+        charge: [{ start: "01:00", end: "05:00", limit: 0.9 }],
+        discharge: [{ start: "17:00", end: "21:00", limit: 0.2 }],
+      };
       const both = await Promise.allSettled([api.setWeeklySchedule(schedule, SN), api.setWeeklySchedule(schedule, SN)]);
       expect(both.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
       expect(requests("setTimeChargeBySn")).toHaveLength(1);
     });
 
     it("the cool-down counts from the real send: an abort while waiting leaves none, a 6053 pause moves it", async () => {
-      const { api, sim, clock, requests } = await setup({ client: { writeCooldownMs: 30_000, pacing: { minIntervalMs: { updateChargeConfigInfo: 60_000 } }, tooFastBackoffMs: 10_000 } });
-      const full = { stopLevel: 0.9, useGrid: true, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } };
+      const { api, sim, clock, requests } = await setup({
+        client: { writeCooldownMs: 30_000, pacing: { minIntervalMs: { updateChargeConfigInfo: 60_000 } }, tooFastBackoffMs: 10_000 },
+      });
+      const full = {
+        stopLevel: 0.9,
+        useGrid: true,
+        firstPeriod: { start: "01:00", end: "05:00" },
+        secondPeriod: { start: "00:00", end: "00:00" },
+      };
       await api.setChargingSettings(full, SN2); // the endpoint is now paced for 60 s
       const controller = new AbortController();
       const waiting = api.setChargingSettings(full, { serialNumber: SN, signal: controller.signal });
@@ -412,7 +522,15 @@ describe("AlphaESS client against the simulator", () => {
       const read = api.getRealtimePowerUsage(SN);
       await waitUntil(() => requests("getLastPowerData").length === 1);
       await new Promise((r) => setTimeout(r, 20));
-      const write = api.setDischargingSettings({ stopLevel: 0.2, enableTimeControl: false, firstPeriod: { start: "00:00", end: "00:00" }, secondPeriod: { start: "00:00", end: "00:00" } }, SN);
+      const write = api.setDischargingSettings(
+        {
+          stopLevel: 0.2,
+          enableTimeControl: false,
+          firstPeriod: { start: "00:00", end: "00:00" },
+          secondPeriod: { start: "00:00", end: "00:00" },
+        },
+        SN,
+      );
       await new Promise((r) => setTimeout(r, 20));
       expect(requests("updateDisChargeConfigInfo")).toHaveLength(0);
       await clock.advance(10_000);
@@ -425,20 +543,44 @@ describe("AlphaESS client against the simulator", () => {
 
     it("reports each write endpoint's cool-down: setting writes 30 s by default, EV start/stop and binding none", () => {
       const defaults = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", timeZone: "UTC" });
-      for (const endpoint of ["updateChargeConfigInfo", "updateDisChargeConfigInfo", "setTimeChargeBySn", "setEvChargerCurrentsBySn"] as const) expect(defaults.writeCooldownMs(endpoint)).toBe(30_000);
+      for (const endpoint of [
+        "updateChargeConfigInfo",
+        "updateDisChargeConfigInfo",
+        "setTimeChargeBySn",
+        "setEvChargerCurrentsBySn",
+      ] as const)
+        expect(defaults.writeCooldownMs(endpoint)).toBe(30_000);
       for (const endpoint of ["remoteControlEvCharger", "bindSn", "unBindSn"] as const) expect(defaults.writeCooldownMs(endpoint)).toBe(0);
-      const one = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", timeZone: "UTC", writeCooldownMs: 5000 });
-      expect([one.writeCooldownMs("setTimeChargeBySn"), one.writeCooldownMs("remoteControlEvCharger"), one.writeCooldownMs("bindSn")]).toEqual([5000, 0, 0]);
+      const one = new AlphaESS({
+        appId: "alpha0123456789abcdef",
+        appSecret: "fedcba9876543210fedcba9876543210",
+        timeZone: "UTC",
+        writeCooldownMs: 5000,
+      });
+      expect([
+        one.writeCooldownMs("setTimeChargeBySn"),
+        one.writeCooldownMs("remoteControlEvCharger"),
+        one.writeCooldownMs("bindSn"),
+      ]).toEqual([5000, 0, 0]);
       const map = new AlphaESS({
         appId: "alpha0123456789abcdef",
         appSecret: "fedcba9876543210fedcba9876543210",
         timeZone: "UTC",
         writeCooldownMs: { updateChargeConfigInfo: 1000, remoteControlEvCharger: 2000 },
       });
-      expect([map.writeCooldownMs("updateChargeConfigInfo"), map.writeCooldownMs("updateDisChargeConfigInfo"), map.writeCooldownMs("remoteControlEvCharger")]).toEqual([1000, 30_000, 2000]);
+      expect([
+        map.writeCooldownMs("updateChargeConfigInfo"),
+        map.writeCooldownMs("updateDisChargeConfigInfo"),
+        map.writeCooldownMs("remoteControlEvCharger"),
+      ]).toEqual([1000, 30_000, 2000]);
       // Binding has no cool-down: the option does not take it, and a value slipped in is ignored.
       // @ts-expect-error bindSn is not a cool-down endpoint
-      const bind = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", timeZone: "UTC", writeCooldownMs: { bindSn: 1000 } });
+      const bind = new AlphaESS({
+        appId: "alpha0123456789abcdef",
+        appSecret: "fedcba9876543210fedcba9876543210",
+        timeZone: "UTC",
+        writeCooldownMs: { bindSn: 1000 },
+      });
       expect(bind.writeCooldownMs("bindSn")).toBe(0);
       expect(defaults.forDevice(SN).writeCooldownMs("updateChargeConfigInfo")).toBe(30_000);
     });
@@ -457,14 +599,18 @@ describe("AlphaESS client against the simulator", () => {
       const { api, sim, requests } = await setup();
       const result = await api.setWeeklySchedule(schedule, { serialNumber: SN, verify: true });
       expect(result).toMatchObject({ sent: true, taken: true });
-      expect(JSON.parse(requests("setTimeChargeBySn")[0]!.body)).toEqual(JSON.parse(
-        '{"sysSn":"AL70110230306xx","executeCycleType":1,"gridChargeCycle":1,"ctrDisCycle":1,"chargeTimeList":[{"beginTime":"01:00","endTime":"05:00","weeks":[1,2,3,4,5],"chargePower":5000,"chargeLimit":90}],"dischargeTimeList":[{"beginTime":"17:00","endTime":"21:00","weeks":[1,2,3,4,5],"chargePower":5000,"chargeLimit":20}]}',
-      ));
+      expect(JSON.parse(requests("setTimeChargeBySn")[0]!.body)).toEqual(
+        JSON.parse(
+          '{"sysSn":"AL70110230306xx","executeCycleType":1,"gridChargeCycle":1,"ctrDisCycle":1,"chargeTimeList":[{"beginTime":"01:00","endTime":"05:00","weeks":[1,2,3,4,5],"chargePower":5000,"chargeLimit":90}],"dischargeTimeList":[{"beginTime":"17:00","endTime":"21:00","weeks":[1,2,3,4,5],"chargePower":5000,"chargeLimit":20}]}',
+        ),
+      );
       const read = await api.getWeeklySchedule(SN);
       expect(read).toMatchObject({ cycle: "weekly", gridCharge: null, dischargeTimeControl: null });
       expect(read.charge).toEqual(schedule.charge);
       const control = sim.house(SN).getControl();
-      expect(control.chargeWindows).toEqual([{ window: { start: "01:00", end: "05:00" }, stopSoc: 0.9, powerW: 5000, weekdays: [1, 2, 3, 4, 5], fromGrid: true }]);
+      expect(control.chargeWindows).toEqual([
+        { window: { start: "01:00", end: "05:00" }, stopSoc: 0.9, powerW: 5000, weekdays: [1, 2, 3, 4, 5], fromGrid: true },
+      ]);
       expect(control.dischargeTimeControl).toBe(true);
     });
 
@@ -479,13 +625,34 @@ describe("AlphaESS client against the simulator", () => {
           res.end('{"code":200,"msg":"Success","expMsg":null,"data":null,"extra":null}');
           return;
         }
-        const item = (p: Record<string, unknown>) => ({ ...p, chargePower: p.chargePower ?? 3000, chargeLimit: limitOnDevice ?? p.chargeLimit });
-        const data = { sysSn: SN, executeCycleType: 0, gridChargeCycle: 0, ctrDisCycle: 0, chargeTimeList: stored.map(item), dischargeTimeList: [{ beginTime: "17:00", endTime: "21:00", chargePower: 3000, chargeLimit: 20 }] };
+        const item = (p: Record<string, unknown>) => ({
+          ...p,
+          chargePower: p.chargePower ?? 3000,
+          chargeLimit: limitOnDevice ?? p.chargeLimit,
+        });
+        const data = {
+          sysSn: SN,
+          executeCycleType: 0,
+          gridChargeCycle: 0,
+          ctrDisCycle: 0,
+          chargeTimeList: stored.map(item),
+          dischargeTimeList: [{ beginTime: "17:00", endTime: "21:00", chargePower: 3000, chargeLimit: 20 }],
+        };
         res.end(JSON.stringify({ code: 200, msg: "Success", expMsg: null, data, extra: null }));
       });
       try {
-        const api = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", baseUrl: `${server.url}/api`, pacing: { minIntervalMs: 0 }, writeCooldownMs: 0 });
-        const daily = { cycle: "daily" as const, charge: [{ start: "01:00", end: "05:00", limit: 0.9 }], discharge: [{ start: "17:00", end: "21:00", limit: 0.2 }] };
+        const api = new AlphaESS({
+          appId: "alpha0123456789abcdef",
+          appSecret: "fedcba9876543210fedcba9876543210",
+          baseUrl: `${server.url}/api`,
+          pacing: { minIntervalMs: 0 },
+          writeCooldownMs: 0,
+        });
+        const daily = {
+          cycle: "daily" as const,
+          charge: [{ start: "01:00", end: "05:00", limit: 0.9 }],
+          discharge: [{ start: "17:00", end: "21:00", limit: 0.2 }],
+        };
         expect(await api.setWeeklySchedule(daily, { serialNumber: SN, verify: true })).toMatchObject({ taken: true, mismatches: [] });
         // A power that was asked for still counts.
         const withPower = { ...daily, discharge: [{ start: "17:00", end: "21:00", limit: 0.2, powerW: 5000 }] };
@@ -502,7 +669,9 @@ describe("AlphaESS client against the simulator", () => {
     it("refuses invalid schedules before sending, and maps 6017 to PermissionError", async () => {
       const { api, requests } = await setup({ sim: { systems: [{ serialNumber: SN }, { serialNumber: SN2, periodicEntitled: false }] } });
       expect(await rejection(api.setWeeklySchedule({ ...schedule, discharge: [] }, SN))).toBeInstanceOf(ValidationError);
-      expect(await rejection(api.setWeeklySchedule({ ...schedule, discharge: [{ ...schedule.discharge[0]!, start: "04:00" }] }, SN))).toBeInstanceOf(ValidationError);
+      expect(
+        await rejection(api.setWeeklySchedule({ ...schedule, discharge: [{ ...schedule.discharge[0]!, start: "04:00" }] }, SN)),
+      ).toBeInstanceOf(ValidationError);
       expect(requests()).toHaveLength(0);
       const read = await rejection(api.getWeeklySchedule(SN2));
       expect(read).toBeInstanceOf(PermissionError);
@@ -514,7 +683,14 @@ describe("AlphaESS client against the simulator", () => {
 
   describe("binding", () => {
     it("runs the verification-code flow, and treats already-bound and not-bound as done", async () => {
-      const { api, sim, requests } = await setup({ sim: { systems: [{ serialNumber: SN, boundTo: [], checkCode: "CHK123" }, { serialNumber: SN2, hasOwner: false, boundTo: [] }] } });
+      const { api, sim, requests } = await setup({
+        sim: {
+          systems: [
+            { serialNumber: SN, boundTo: [], checkCode: "CHK123" },
+            { serialNumber: SN2, hasOwner: false, boundTo: [] },
+          ],
+        },
+      });
       expect(await api.listSystems()).toEqual([]);
       expect(await rejection(api.getRealtimePowerUsage(SN))).toMatchObject({ code: 6005 });
       const wrongCheck = await rejection(api.getVerificationCode("WRONG1", SN));
@@ -542,7 +718,10 @@ describe("AlphaESS client against the simulator", () => {
       const lines: string[] = [];
       const record = (message: string, fields?: Record<string, unknown>) => void lines.push(`${message} ${JSON.stringify(fields ?? {})}`);
       // "AB12" is too short to be registered as a secret: the logged URL hides it by the parameter's name.
-      const { api, sim } = await setup({ sim: { systems: [{ serialNumber: SN, boundTo: [], checkCode: "AB12" }] }, client: { logger: { debug: record, info: record, warn: record, error: record } } });
+      const { api, sim } = await setup({
+        sim: { systems: [{ serialNumber: SN, boundTo: [], checkCode: "AB12" }] },
+        client: { logger: { debug: record, info: record, warn: record, error: record } },
+      });
       expect(await api.getVerificationCode("AB12", SN)).toMatchObject({ sent: true });
       const logged = lines.filter((l) => l.includes("getVerificationCode"));
       expect(logged.length).toBeGreaterThan(0);
@@ -592,7 +771,12 @@ describe("AlphaESS client against the simulator", () => {
       expect((await api.getRealtimePowerUsage(SN)).evW).toBeGreaterThan(3000);
       const stop = await api.controlEvCharger(charger!.serialNumber, false, { serialNumber: SN, verify: true });
       expect(stop.taken).toBe(true);
-      expect(await api.getEvChargerStatus(charger!.serialNumber, SN)).toMatchObject({ state: "suspendedEVSE", code: 4, canStart: true, canStop: true });
+      expect(await api.getEvChargerStatus(charger!.serialNumber, SN)).toMatchObject({
+        state: "suspendedEVSE",
+        code: 4,
+        canStart: true,
+        canStop: true,
+      });
     });
 
     it("a system without a charger lists none and has no settings (6016)", async () => {
@@ -612,7 +796,11 @@ describe("AlphaESS client against the simulator", () => {
     const SN_DIS = "AL20020171xxxxx";
 
     it("every write sends the documented body, key order included", async () => {
-      const { api, sim, requests } = await setup({ sim: { systems: [{ serialNumber: SN, evCharger: { serialNumber: EV } }, { serialNumber: SN_DIS }, { serialNumber: SN2, boundTo: [] }] } });
+      const { api, sim, requests } = await setup({
+        sim: {
+          systems: [{ serialNumber: SN, evCharger: { serialNumber: EV } }, { serialNumber: SN_DIS }, { serialNumber: SN2, boundTo: [] }],
+        },
+      });
       const sent = (endpoint: string): unknown => JSON.parse(requests(endpoint).at(-1)!.body);
       const expectDocumented = (endpoint: string) => {
         const want = fixture(`${endpoint}.request.json`);
@@ -671,7 +859,13 @@ describe("AlphaESS client against the simulator", () => {
           res.end(JSON.stringify(body));
         });
         try {
-          const api = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", baseUrl: `${server.url}/api`, pacing: { minIntervalMs: 0 }, retry: { limit: 0 } });
+          const api = new AlphaESS({
+            appId: "alpha0123456789abcdef",
+            appSecret: "fedcba9876543210fedcba9876543210",
+            baseUrl: `${server.url}/api`,
+            pacing: { minIntervalMs: 0 },
+            retry: { limit: 0 },
+          });
           const error = await rejection(api.getChargingSettings(SN));
           expect(error, name).toBeInstanceOf(expected[name]!);
           expect(error, name).toMatchObject(status === 200 ? { code: body.code } : { status });
@@ -687,7 +881,13 @@ describe("AlphaESS client against the simulator", () => {
   describe("authentication", () => {
     it("a wrong secret is an AuthenticationError from the short 6007 body", async () => {
       const { sim } = await setup();
-      const api = new AlphaESS({ appId: sim.credentials.appId, appSecret: "0123456789abcdef0123456789abcdef", baseUrl: sim.url, clock: bed!.clock, pacing: { minIntervalMs: 0 } });
+      const api = new AlphaESS({
+        appId: sim.credentials.appId,
+        appSecret: "0123456789abcdef0123456789abcdef",
+        baseUrl: sim.url,
+        clock: bed!.clock,
+        pacing: { minIntervalMs: 0 },
+      });
       const error = await rejection(api.listSystems());
       expect(error).toBeInstanceOf(AuthenticationError);
       expect(error).toMatchObject({ code: 6007, retryable: false });
@@ -709,7 +909,9 @@ describe("AlphaESS client against the simulator", () => {
     });
 
     it("a 6009 with a correct clock points at the IP allow-list", async () => {
-      const { sim } = await setup({ sim: { apps: [{ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", ipAllowList: ["10.0.0.1"] }] } });
+      const { sim } = await setup({
+        sim: { apps: [{ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", ipAllowList: ["10.0.0.1"] }] },
+      });
       const api = new AlphaESS({ ...sim.credentials, baseUrl: sim.url, clock: bed!.clock, pacing: { minIntervalMs: 0 } });
       const error = await rejection(api.listSystems());
       expect(error).toBeInstanceOf(AlphaEssClockSkewError);
@@ -720,7 +922,10 @@ describe("AlphaESS client against the simulator", () => {
 
   describe("rate limits", () => {
     it("paces requests per endpoint across clones, so the simulator's minimum interval is never broken", async () => {
-      const { api, clock, requests } = await setup({ client: { pacing: { minIntervalMs: 1000, jitterMarginMs: 0 } }, sim: { minIntervalMs: 1000 } });
+      const { api, clock, requests } = await setup({
+        client: { pacing: { minIntervalMs: 1000, jitterMarginMs: 0 } },
+        sim: { minIntervalMs: 1000 },
+      });
       const a = api.forDevice(SN).getRealtimePowerUsage();
       const b = api.forDevice(SN2).getRealtimePowerUsage();
       const c = api.forDevice(SN).getSystemSummary();
@@ -746,7 +951,10 @@ describe("AlphaESS client against the simulator", () => {
     });
 
     it("never lets a wait for an account slot squeeze one endpoint's requests together", async () => {
-      const { api, sim, clock, requests } = await setup({ client: { pacing: { minIntervalMs: 1000, concurrency: 1, jitterMarginMs: 0 } }, sim: { minIntervalMs: { getLastPowerData: 1000 } } });
+      const { api, sim, clock, requests } = await setup({
+        client: { pacing: { minIntervalMs: 1000, concurrency: 1, jitterMarginMs: 0 } },
+        sim: { minIntervalMs: { getLastPowerData: 1000 } },
+      });
       sim.http.faults.add({ path: "/api/getSumDataForCustomer", latencyMs: 150, times: 1 });
       const slow = api.getSystemSummary(SN);
       await waitUntil(() => requests("getSumDataForCustomer").length === 1);
@@ -765,7 +973,10 @@ describe("AlphaESS client against the simulator", () => {
     });
 
     it("a call to an idle endpoint never queues behind a busy endpoint's paced calls", async () => {
-      const { api, clock, requests } = await setup({ client: { pacing: { minIntervalMs: 1000, concurrency: 4, jitterMarginMs: 0 } }, sim: { minIntervalMs: 1000 } });
+      const { api, clock, requests } = await setup({
+        client: { pacing: { minIntervalMs: 1000, concurrency: 4, jitterMarginMs: 0 } },
+        sim: { minIntervalMs: 1000 },
+      });
       const reads = Array.from({ length: 12 }, (_, i) => api.getRealtimePowerUsage(i % 2 === 0 ? SN : SN2));
       await waitUntil(() => requests("getLastPowerData").length === 1);
       // Eleven reads wait for their endpoint's interval, holding no account slot: the settings read goes at once.
@@ -784,7 +995,12 @@ describe("AlphaESS client against the simulator", () => {
 
     it("backs off after 6053 and pauses the other calls too; a write is not retried", async () => {
       const { api, clock, sim, requests } = await setup({ client: { tooFastBackoffMs: 10_000 } });
-      const remove = sim.errors.add({ endpoint: "getLastPowerData", code: 6053, msg: "The maximum number of requests has been reached", times: 1 });
+      const remove = sim.errors.add({
+        endpoint: "getLastPowerData",
+        code: 6053,
+        msg: "The maximum number of requests has been reached",
+        times: 1,
+      });
       const read = api.getRealtimePowerUsage(SN);
       await waitUntil(() => requests("getLastPowerData").length === 1);
       await new Promise((r) => setTimeout(r, 20));
@@ -798,7 +1014,12 @@ describe("AlphaESS client against the simulator", () => {
       expect(requests("getLastPowerData").map((r) => r.at - NOON_SYDNEY)).toEqual([0, 10_000]);
       remove();
       sim.errors.add({ endpoint: "updateChargeConfigInfo", code: 6053, times: 1 });
-      const write = await rejection(api.setChargingSettings({ stopLevel: 0.9, useGrid: false, firstPeriod: { start: "00:00", end: "00:00" }, secondPeriod: { start: "00:00", end: "00:00" } }, SN));
+      const write = await rejection(
+        api.setChargingSettings(
+          { stopLevel: 0.9, useGrid: false, firstPeriod: { start: "00:00", end: "00:00" }, secondPeriod: { start: "00:00", end: "00:00" } },
+          SN,
+        ),
+      );
       expect(write).toBeInstanceOf(RateLimitError);
       expect(write).toMatchObject({ code: 6053, retryAfterMs: 10_000, local: false });
       expect(requests("updateChargeConfigInfo")).toHaveLength(1);
@@ -841,7 +1062,13 @@ describe("AlphaESS client against the simulator", () => {
         res.end('{"timestamp":"2026-08-04T10:43:44.424+00:00","status":405,"error":"Method Not Allowed","path":"/api/getEssList"}');
       });
       try {
-        const api = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", baseUrl: `${server.url}/api`, pacing: { minIntervalMs: 0 }, retry: { baseDelayMs: 0 } });
+        const api = new AlphaESS({
+          appId: "alpha0123456789abcdef",
+          appSecret: "fedcba9876543210fedcba9876543210",
+          baseUrl: `${server.url}/api`,
+          pacing: { minIntervalMs: 0 },
+          retry: { baseDelayMs: 0 },
+        });
         const error = await rejection(api.listSystems());
         expect(error).toBeInstanceOf(ApiError);
         expect(error).toMatchObject({ status: 405, retryable: false, vendorMessage: "Method Not Allowed" });
@@ -857,7 +1084,13 @@ describe("AlphaESS client against the simulator", () => {
         res.end('{"status":"ok"}');
       });
       try {
-        const api = new AlphaESS({ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", baseUrl: `${server.url}/api`, pacing: { minIntervalMs: 0 }, retry: { limit: 0 } });
+        const api = new AlphaESS({
+          appId: "alpha0123456789abcdef",
+          appSecret: "fedcba9876543210fedcba9876543210",
+          baseUrl: `${server.url}/api`,
+          pacing: { minIntervalMs: 0 },
+          retry: { limit: 0 },
+        });
         const error = await rejection(api.listSystems());
         expect(error).toBeInstanceOf(ResponseFormatError);
         expect((error as ResponseFormatError).path).toBe("code");

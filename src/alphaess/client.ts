@@ -13,7 +13,14 @@ import { diffFields } from "../model/helpers.js";
 import type { FieldChange } from "../model/types.js";
 import { chargeConfigFields, dischargeConfigFields } from "./bodies.js";
 import { EndpointLimiters } from "./endpoint-limiter.js";
-import { DEFAULT_BASE_URL, ENDPOINTS, SETTING_WRITES, type AlphaEssCooldownEndpoint, type AlphaEssEndpoint, type AlphaEssWriteEndpoint } from "./endpoints.js";
+import {
+  DEFAULT_BASE_URL,
+  ENDPOINTS,
+  SETTING_WRITES,
+  type AlphaEssCooldownEndpoint,
+  type AlphaEssEndpoint,
+  type AlphaEssWriteEndpoint,
+} from "./endpoints.js";
 import { envelopeError, httpError, parseEnvelope, VENDOR } from "./envelope.js";
 import type {
   AlphaEssDailyEnergy,
@@ -230,11 +237,15 @@ export class AlphaESS {
       this.#timeZone = clone.timeZone;
       return;
     }
-    if (typeof options !== "object" || options === null) throw new ConfigurationError("AlphaESS needs options { appId, appSecret }.", { vendor: VENDOR, setting: "options" });
+    if (typeof options !== "object" || options === null)
+      throw new ConfigurationError("AlphaESS needs options { appId, appSecret }.", { vendor: VENDOR, setting: "options" });
     for (const setting of ["appId", "appSecret"] as const) {
       const value = options[setting];
       if (typeof value !== "string" || value.trim() === "") {
-        throw new ConfigurationError(`AlphaESS ${setting} is missing. Copy it from Developer Information at https://open.alphaess.com.`, { vendor: VENDOR, setting });
+        throw new ConfigurationError(`AlphaESS ${setting} is missing. Copy it from Developer Information at https://open.alphaess.com.`, {
+          vendor: VENDOR,
+          setting,
+        });
       }
     }
     const appId = options.appId.trim();
@@ -254,7 +265,10 @@ export class AlphaESS {
       const url = new URL(baseUrl);
       if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("protocol");
     } catch {
-      throw new ConfigurationError(`AlphaESS baseUrl must be an http(s) URL such as ${DEFAULT_BASE_URL}, got ${JSON.stringify(baseUrl)}.`, { vendor: VENDOR, setting: "baseUrl" });
+      throw new ConfigurationError(`AlphaESS baseUrl must be an http(s) URL such as ${DEFAULT_BASE_URL}, got ${JSON.stringify(baseUrl)}.`, {
+        vendor: VENDOR,
+        setting: "baseUrl",
+      });
     }
     const clock = options.clock ?? systemClock;
     const pacing = options.pacing ?? {};
@@ -287,7 +301,13 @@ export class AlphaESS {
         retry: options.retry,
         mapHttpError: httpError,
       }),
-      account: new RateLimiter({ ...limiterBase, name: "alphaess", concurrency: pacing.concurrency ?? 4, limit: pacing.limit, windowMs: pacing.windowMs }),
+      account: new RateLimiter({
+        ...limiterBase,
+        name: "alphaess",
+        concurrency: pacing.concurrency ?? 4,
+        limit: pacing.limit,
+        windowMs: pacing.windowMs,
+      }),
       endpoints: new EndpointLimiters((endpoint) => {
         const minIntervalMs = intervalFor(endpoint);
         const minIntervalMarginMs = pacing.jitterMarginMs ?? Math.max(5, Math.round(minIntervalMs * 0.04));
@@ -458,7 +478,11 @@ export class AlphaESS {
   async getHistoricalEnergyUsage(date: string | Date, options?: SerialOrOptions): Promise<AlphaEssDailyEnergy> {
     const sn = this.resolveSerial(options);
     const day = this.queryDate(date);
-    const { data } = await this.call("getOneDateEnergyBySn", { sysSn: sn, query: { sysSn: sn, queryDate: day }, signal: signalOf(options) });
+    const { data } = await this.call("getOneDateEnergyBySn", {
+      sysSn: sn,
+      query: { sysSn: sn, queryDate: day },
+      signal: signalOf(options),
+    });
     return parseDailyEnergy(data, sn, day);
   }
 
@@ -479,7 +503,10 @@ export class AlphaESS {
    * grid 00:00-23:45, levels 0..1). Never retried; refused locally within the write cool-down;
    * `verify: true` reads back and reports `taken` and `mismatches`; `dryRun: true` sends nothing.
    */
-  async setChargingSettings(settings: ChargingSettingsInput, options?: string | WriteCallOptions): Promise<AlphaEssWriteResult<ChargingSettings>> {
+  async setChargingSettings(
+    settings: ChargingSettingsInput,
+    options?: string | WriteCallOptions,
+  ): Promise<AlphaEssWriteResult<ChargingSettings>> {
     const sn = this.resolveSerial(options);
     const opts = writeOptionsOf(options);
     const given = validateChargingInput(settings);
@@ -503,7 +530,10 @@ export class AlphaESS {
   }
 
   /** Writes the discharge settings (`updateDisChargeConfigInfo`); same rules as `setChargingSettings`. */
-  async setDischargingSettings(settings: DischargingSettingsInput, options?: string | WriteCallOptions): Promise<AlphaEssWriteResult<DischargingSettings>> {
+  async setDischargingSettings(
+    settings: DischargingSettingsInput,
+    options?: string | WriteCallOptions,
+  ): Promise<AlphaEssWriteResult<DischargingSettings>> {
     const sn = this.resolveSerial(options);
     const opts = writeOptionsOf(options);
     const given = validateDischargingInput(settings);
@@ -539,7 +569,10 @@ export class AlphaESS {
    * weekly, at most 6 periods a day and 28 a week, no overlaps. On the new AU/NZ/UK cloud backend
    * this is the only write that takes effect.
    */
-  async setWeeklySchedule(schedule: WeeklyScheduleInput, options?: string | WriteCallOptions): Promise<AlphaEssWriteResult<WeeklyScheduleInput>> {
+  async setWeeklySchedule(
+    schedule: WeeklyScheduleInput,
+    options?: string | WriteCallOptions,
+  ): Promise<AlphaEssWriteResult<WeeklyScheduleInput>> {
     const sn = this.resolveSerial(options);
     const opts = writeOptionsOf(options);
     const { schedule: requested, body } = validateWeeklySchedule(schedule);
@@ -588,7 +621,10 @@ export class AlphaESS {
   }
 
   /** Sets the household current limit, A (6..100; `setEvChargerCurrentsBySn`, a POST). */
-  async setEvChargerCurrentDrawSettings(amps: number, options?: string | WriteCallOptions): Promise<AlphaEssWriteResult<{ currentLimitA: number | null }>> {
+  async setEvChargerCurrentDrawSettings(
+    amps: number,
+    options?: string | WriteCallOptions,
+  ): Promise<AlphaEssWriteResult<{ currentLimitA: number | null }>> {
     const sn = this.resolveSerial(options);
     const opts = writeOptionsOf(options);
     const currentLimitA = assertCurrentLimit(amps, "amps");
@@ -599,7 +635,9 @@ export class AlphaESS {
       before: null,
       requested: { currentLimitA },
       payload: { sysSn: sn, currentsetting: currentLimitA },
-      readBack: async () => ({ currentLimitA: (await this.getEvChargerCurrentDrawSettings({ serialNumber: sn, signal: opts.signal })).currentLimitA }),
+      readBack: async () => ({
+        currentLimitA: (await this.getEvChargerCurrentDrawSettings({ serialNumber: sn, signal: opts.signal })).currentLimitA,
+      }),
       compare: (want, got) => diffFields(want, got),
     });
   }
@@ -608,7 +646,11 @@ export class AlphaESS {
   async getEvChargerStatus(chargerSerialNumber: string, options?: SerialOrOptions): Promise<EvChargerStatus> {
     const sn = this.resolveSerial(options);
     const charger = assertSerial(chargerSerialNumber, "chargerSerialNumber");
-    const { data } = await this.call("getEvChargerStatusBySn", { sysSn: sn, query: { sysSn: sn, evchargerSn: charger }, signal: signalOf(options) });
+    const { data } = await this.call("getEvChargerStatusBySn", {
+      sysSn: sn,
+      query: { sysSn: sn, evchargerSn: charger },
+      signal: signalOf(options),
+    });
     return parseEvChargerStatus(data, sn, charger);
   }
 
@@ -617,11 +659,19 @@ export class AlphaESS {
    * the status is read back: a start is taken when the charger reports Charging, a stop when it
    * no longer does (the car may take a moment to respond; a start into SuspendedEV reads as not taken).
    */
-  async controlEvCharger(chargerSerialNumber: string, charging: boolean, options?: string | WriteCallOptions): Promise<AlphaEssWriteResult<{ charging: boolean }>> {
+  async controlEvCharger(
+    chargerSerialNumber: string,
+    charging: boolean,
+    options?: string | WriteCallOptions,
+  ): Promise<AlphaEssWriteResult<{ charging: boolean }>> {
     const sn = this.resolveSerial(options);
     const opts = writeOptionsOf(options);
     const charger = assertSerial(chargerSerialNumber, "chargerSerialNumber");
-    if (typeof charging !== "boolean") throw new ValidationError(`charging must be true (start) or false (stop), got ${JSON.stringify(charging)}. Nothing was sent.`, { vendor: VENDOR, field: "charging" });
+    if (typeof charging !== "boolean")
+      throw new ValidationError(`charging must be true (start) or false (stop), got ${JSON.stringify(charging)}. Nothing was sent.`, {
+        vendor: VENDOR,
+        field: "charging",
+      });
     return this.queuedWrite<{ charging: boolean }>({
       sn,
       endpoint: "remoteControlEvCharger",
@@ -629,7 +679,9 @@ export class AlphaESS {
       before: null,
       requested: { charging },
       payload: { sysSn: sn, evchargerSn: charger, controlMode: charging ? 1 : 0 },
-      readBack: async () => ({ charging: (await this.getEvChargerStatus(charger, { serialNumber: sn, signal: opts.signal })).state === "charging" }),
+      readBack: async () => ({
+        charging: (await this.getEvChargerStatus(charger, { serialNumber: sn, signal: opts.signal })).state === "charging",
+      }),
       compare: (want, got) => diffFields(want, got),
     });
   }
@@ -652,7 +704,8 @@ export class AlphaESS {
 
   private queryDate(date: string | Date): string {
     if (date instanceof Date) {
-      if (!Number.isFinite(date.getTime())) throw new ValidationError("date is an invalid Date. Nothing was sent.", { vendor: VENDOR, field: "date" });
+      if (!Number.isFinite(date.getTime()))
+        throw new ValidationError("date is an invalid Date. Nothing was sent.", { vendor: VENDOR, field: "date" });
       return localDate(date, this.#timeZone);
     }
     return assertCalendarDate(date, "date");
@@ -661,7 +714,14 @@ export class AlphaESS {
   /** One signed request; returns the envelope's `data` or throws the typed error for its code. */
   private async call(
     endpoint: AlphaEssEndpoint,
-    request: { sysSn?: string; query?: Record<string, string>; json?: Record<string, unknown>; signal?: AbortSignal; retry?: false; onSend?: () => void },
+    request: {
+      sysSn?: string;
+      query?: Record<string, string>;
+      json?: Record<string, unknown>;
+      signal?: AbortSignal;
+      retry?: false;
+      onSend?: () => void;
+    },
   ): Promise<CallResult> {
     const spec = ENDPOINTS[endpoint];
     const shared = this.#shared;
@@ -803,7 +863,12 @@ export class AlphaESS {
     try {
       // The cool-down counts from the real send: not from a wait for the rate limits that may be
       // aborted, nor from before a 6053 pause.
-      await this.call(endpoint, { sysSn: sn, json: args.payload, signal: opts.signal, onSend: () => (forget = cooldown.mark(sn, endpoint)) });
+      await this.call(endpoint, {
+        sysSn: sn,
+        json: args.payload,
+        signal: opts.signal,
+        onSend: () => (forget = cooldown.mark(sn, endpoint)),
+      });
     } catch (error) {
       // A write the server provably refused changed nothing; a 6053 still counts against its throttle.
       if (forget && failedWriteSent(error) === false && !(error instanceof OpenPowerError && error.code === 6053)) forget();
@@ -830,7 +895,8 @@ function signalOf(options: SerialOrOptions | undefined): AbortSignal | undefined
 
 function writeOptionsOf(options: string | WriteCallOptions | undefined): WriteCallOptions {
   if (options === undefined || typeof options === "string") return {};
-  if (typeof options !== "object" || options === null) throw new ValidationError("options must be an object.", { vendor: VENDOR, field: "options" });
+  if (typeof options !== "object" || options === null)
+    throw new ValidationError("options must be an object.", { vendor: VENDOR, field: "options" });
   return options;
 }
 
@@ -851,9 +917,13 @@ function dischargeBody(sysSn: string, s: DischargingSettings): UpdateDischargeCo
  * Given the requested schedule, a read-back period's power is ignored where the request left it
  * out: the device may report its own default there, which is not a change that failed.
  */
-function comparableSchedule(s: Pick<WeeklyScheduleInput, "cycle" | "charge" | "discharge">, requested?: Pick<WeeklyScheduleInput, "charge" | "discharge">): unknown {
+function comparableSchedule(
+  s: Pick<WeeklyScheduleInput, "cycle" | "charge" | "discharge">,
+  requested?: Pick<WeeklyScheduleInput, "charge" | "discharge">,
+): unknown {
   const weekly = s.cycle === "weekly";
-  const unset = (list: SchedulePeriod[] | undefined) => new Set((list ?? []).filter((p) => p.powerW === undefined).map((p) => `${p.start}-${p.end}`));
+  const unset = (list: SchedulePeriod[] | undefined) =>
+    new Set((list ?? []).filter((p) => p.powerW === undefined).map((p) => `${p.start}-${p.end}`));
   const periods = (list: SchedulePeriod[], noPower: Set<string>) =>
     list
       .map((p) => ({
@@ -864,5 +934,9 @@ function comparableSchedule(s: Pick<WeeklyScheduleInput, "cycle" | "charge" | "d
         limit: p.limit,
       }))
       .sort((a, b) => (a.start + a.end).localeCompare(b.start + b.end));
-  return { cycle: s.cycle, charge: periods(s.charge, unset(requested?.charge)), discharge: periods(s.discharge, unset(requested?.discharge)) };
+  return {
+    cycle: s.cycle,
+    charge: periods(s.charge, unset(requested?.charge)),
+    discharge: periods(s.discharge, unset(requested?.discharge)),
+  };
 }

@@ -33,7 +33,12 @@ export const ENDPOINT_NAMES = Object.keys(ENDPOINTS) as AlphaEssEndpoint[];
  * Writes that change device settings. They get the client-side write cool-down by default
  * (the portal allows them "once per 24 h"; writes beyond the server's limit may return 200 and do nothing).
  */
-export const SETTING_WRITES = ["updateChargeConfigInfo", "updateDisChargeConfigInfo", "setTimeChargeBySn", "setEvChargerCurrentsBySn"] as const satisfies readonly AlphaEssWriteEndpoint[];
+export const SETTING_WRITES = [
+  "updateChargeConfigInfo",
+  "updateDisChargeConfigInfo",
+  "setTimeChargeBySn",
+  "setEvChargerCurrentsBySn",
+] as const satisfies readonly AlphaEssWriteEndpoint[];
 
 /**
  * The writes that go through the client-side cool-down: the setting writes (30 s by default) and

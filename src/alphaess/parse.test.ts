@@ -72,7 +72,15 @@ describe("AlphaESS fixtures", () => {
 
   it("getEssList: models, capacities and usable share as a fraction", () => {
     const [a, b] = parseSystemList(data("getEssList.json"));
-    expect(a).toMatchObject({ serialNumber: "AL70110230306xx", inverterModel: "SMILE5-INV", pvRatedKw: 9, inverterRatedKw: 5, batteryCapacityKwh: 13.34, usableCapacity: 1, emsStatus: "Normal" });
+    expect(a).toMatchObject({
+      serialNumber: "AL70110230306xx",
+      inverterModel: "SMILE5-INV",
+      pvRatedKw: 9,
+      inverterRatedKw: 5,
+      batteryCapacityKwh: 13.34,
+      usableCapacity: 1,
+      emsStatus: "Normal",
+    });
     expect(b!.usableCapacity).toBe(0.9);
     expect(b!.raw).toMatchObject({ sysSn: "AL70110230302xx", surplusCobat: 9.09 });
     expect(parseSystemList(data("getEssList.empty.json"))).toEqual([]);
@@ -98,9 +106,28 @@ describe("AlphaESS fixtures", () => {
   it("getLastPowerData: the Storion-S5 all-null payload is data of nulls, not an error", () => {
     const p = parseRealtimePower(data("getLastPowerData.storion-s5-all-null.json"), "AK1510**********", at);
     expect(p.allNull).toBe(true);
-    for (const key of ["pvW", "loadW", "gridW", "batteryW", "soc", "evW", "pvStringsW", "gridPhasesW", "evChargersW", "pvDcMeterW"] as const) expect(p[key]).toBeNull();
+    for (const key of [
+      "pvW",
+      "loadW",
+      "gridW",
+      "batteryW",
+      "soc",
+      "evW",
+      "pvStringsW",
+      "gridPhasesW",
+      "evChargersW",
+      "pvDcMeterW",
+    ] as const)
+      expect(p[key]).toBeNull();
     const flow = toPowerFlow(p);
-    expect(flow).toMatchObject({ pvW: null, loadW: null, gridW: null, batteryW: null, soc: null, source: { vendor: "alphaess", device: "AK1510**********" } });
+    expect(flow).toMatchObject({
+      pvW: null,
+      loadW: null,
+      gridW: null,
+      batteryW: null,
+      soc: null,
+      source: { vendor: "alphaess", device: "AK1510**********" },
+    });
     expect(powerBalanceW(flow)).toBeNull();
     // data: null with code 200 is the same thing.
     expect(parseRealtimePower(null, SN, at).allNull).toBe(true);
@@ -130,14 +157,24 @@ describe("AlphaESS fixtures", () => {
     const a = parsePowerHistory(newestFirst, "SN1", "2023-06-10", TZ);
     const b = parsePowerHistory([...newestFirst].reverse(), "SN1", "2023-06-10", TZ);
     expect(b.samples.map((x) => x.at)).toEqual(a.samples.map((x) => x.at));
-    for (const h of [a, b]) for (const sample of h.samples) expect((sample.raw as { uploadTime: string }).uploadTime).toBe(sample.uploadTime);
+    for (const h of [a, b])
+      for (const sample of h.samples) expect((sample.raw as { uploadTime: string }).uploadTime).toBe(sample.uploadTime);
     expect(parsePowerHistory([], "SN1", "2023-06-10", TZ).samples).toEqual([]);
   });
 
   it("getOneDayPowerBySn: on the fall-back day the repeated hour's second pass is an hour after the first", () => {
     // Sydney leaves daylight saving on 5 April 2026: 03:00 AEDT becomes 02:00 AEST, so 02:00-02:59 happens twice.
     const instants = Array.from({ length: 40 }, (_, i) => Date.parse("2026-04-04T14:32:10Z") + i * 300_000 + (i % 3) * 1000);
-    const rows = instants.map((t) => ({ sysSn: SN, uploadTime: wallString(t, TZ), ppv: 0, load: 300, cbat: 50, feedIn: 0, gridCharge: 300, pchargingPile: 0 }));
+    const rows = instants.map((t) => ({
+      sysSn: SN,
+      uploadTime: wallString(t, TZ),
+      ppv: 0,
+      load: 300,
+      cbat: 50,
+      feedIn: 0,
+      gridCharge: 300,
+      pchargingPile: 0,
+    }));
     expect(new Set(rows.map((r) => r.uploadTime.slice(11, 13))).has("02")).toBe(true);
     const h = parsePowerHistory([...rows].reverse(), SN, "2026-04-05", TZ);
     expect(h.samples.map((x) => x.at.getTime())).toEqual(instants);
@@ -148,14 +185,20 @@ describe("AlphaESS fixtures", () => {
     const zones = ["Australia/Sydney", "Europe/Berlin", "America/New_York", "Australia/Adelaide"];
     const days = ["2026-04-05", "2026-10-04", "2026-03-29", "2026-10-25", "2026-03-08", "2026-11-01", "2026-08-04"];
     fc.assert(
-      fc.property(fc.constantFrom(...zones), fc.constantFrom(...days), fc.integer({ min: 1, max: 288 }), fc.integer({ min: 0, max: 59 }), (zone, day, count, second) => {
-        const start = zonedTimeToInstant(day, "00:00", zone).getTime() + second * 1000;
-        const end = zonedTimeToInstant(addDays(day, 1), "00:00", zone).getTime();
-        const instants = Array.from({ length: count }, (_, i) => start + i * 300_000).filter((t) => t < end);
-        const rows = instants.map((t) => ({ uploadTime: wallString(t, zone), ppv: 1, load: 1, cbat: 1, feedIn: 0, gridCharge: 0 }));
-        const h = parsePowerHistory(rows.reverse(), SN, day, zone);
-        expect(h.samples.map((x) => x.at.getTime())).toEqual(instants);
-      }),
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.constantFrom(...days),
+        fc.integer({ min: 1, max: 288 }),
+        fc.integer({ min: 0, max: 59 }),
+        (zone, day, count, second) => {
+          const start = zonedTimeToInstant(day, "00:00", zone).getTime() + second * 1000;
+          const end = zonedTimeToInstant(addDays(day, 1), "00:00", zone).getTime();
+          const instants = Array.from({ length: count }, (_, i) => start + i * 300_000).filter((t) => t < end);
+          const rows = instants.map((t) => ({ uploadTime: wallString(t, zone), ppv: 1, load: 1, cbat: 1, feedIn: 0, gridCharge: 0 }));
+          const h = parsePowerHistory(rows.reverse(), SN, day, zone);
+          expect(h.samples.map((x) => x.at.getTime())).toEqual(instants);
+        },
+      ),
     );
   });
 
@@ -170,22 +213,52 @@ describe("AlphaESS fixtures", () => {
 
   it("getOneDateEnergyBySn: kWh by our names, load derived from the balance (matches eload of the same day)", () => {
     const e = parseDailyEnergy(data("getOneDateEnergyBySn.json"), SN, "2026-08-04");
-    expect(e).toMatchObject({ date: "2026-08-04", aggregated: true, pvKwh: 10.6, chargeKwh: 12.2, dischargeKwh: 7.1, gridChargeKwh: 9.1, importKwh: 14.41, exportKwh: 0.42, evKwh: 0 });
+    expect(e).toMatchObject({
+      date: "2026-08-04",
+      aggregated: true,
+      pvKwh: 10.6,
+      chargeKwh: 12.2,
+      dischargeKwh: 7.1,
+      gridChargeKwh: 9.1,
+      importKwh: 14.41,
+      exportKwh: 0.42,
+      evKwh: 0,
+    });
     const summary = parseSystemSummary(data("getSumDataForCustomer.no-tariff.json"), SN);
     expect(e.loadKwh).toBe(summary.loadTodayKwh);
     const withEv = parseDailyEnergy(data("getOneDateEnergyBySn.with-ev.json"), "SN1", "2023-06-10");
     expect(withEv.evKwh).toBe(11.25);
     expect(withEv.loadKwh).toBeCloseTo(30.6 + 0.46 + 7.4 - 1.77 - 10.1 - 11.25, 6);
-    expect(toEnergyTotals(e)).toMatchObject({ date: "2026-08-04", pvKwh: 10.6, loadKwh: 19.49, source: { vendor: "alphaess", device: SN } });
+    expect(toEnergyTotals(e)).toMatchObject({
+      date: "2026-08-04",
+      pvKwh: 10.6,
+      loadKwh: 19.49,
+      source: { vendor: "alphaess", device: SN },
+    });
     const pending = parseDailyEnergy(null, SN, "2026-08-05");
     expect(pending).toMatchObject({ aggregated: false, date: "2026-08-05", pvKwh: null, loadKwh: null });
   });
 
   it("getSumDataForCustomer: fractions kept, tariff-less nulls, and garbage ratios as null", () => {
     const s = parseSystemSummary(data("getSumDataForCustomer.json"), SN);
-    expect(s).toMatchObject({ pvTodayKwh: 46.16, pvTotalKwh: 17003.14, exportTodayKwh: 37.01, selfConsumption: 0.47, selfSufficiency: 0.52016, currency: "EUR", co2SavedKg: 14622.7004 });
+    expect(s).toMatchObject({
+      pvTodayKwh: 46.16,
+      pvTotalKwh: 17003.14,
+      exportTodayKwh: 37.01,
+      selfConsumption: 0.47,
+      selfSufficiency: 0.52016,
+      currency: "EUR",
+      co2SavedKg: 14622.7004,
+    });
     const none = parseSystemSummary(data("getSumDataForCustomer.no-tariff.json"), SN);
-    expect(none).toMatchObject({ pvTotalKwh: null, incomeToday: null, currency: null, selfConsumption: null, treesPlanted: null, loadTodayKwh: 19.49 });
+    expect(none).toMatchObject({
+      pvTotalKwh: null,
+      incomeToday: null,
+      currency: null,
+      selfConsumption: null,
+      treesPlanted: null,
+      loadTodayKwh: 19.49,
+    });
     const vt = parseSystemSummary(data("getSumDataForCustomer.vt1000-zeros.json"), SN);
     expect(vt.selfSufficiency).toBeNull();
     expect((vt.raw as { eselfSufficiency: number }).eselfSufficiency).toBe(-6.13514);
@@ -194,17 +267,31 @@ describe("AlphaESS fixtures", () => {
 
   it("charge and discharge configs: levels as fractions, periods, and the unified schedule", () => {
     const c = parseChargingSettings(data("getChargeConfigInfo.json"), SN);
-    expect(c).toMatchObject({ stopLevel: 1, useGrid: false, firstPeriod: { start: "11:00", end: "14:00" }, secondPeriod: { start: "00:00", end: "00:00" } });
+    expect(c).toMatchObject({
+      stopLevel: 1,
+      useGrid: false,
+      firstPeriod: { start: "11:00", end: "14:00" },
+      secondPeriod: { start: "00:00", end: "00:00" },
+    });
     const d = parseDischargingSettings(data("getDisChargeConfigInfo.json"), SN);
     expect(d).toMatchObject({ stopLevel: 0.05, enableTimeControl: false });
     const legacy = parseDischargingSettings(data("getDisChargeConfigInfo.2023.json"), SN);
-    expect(legacy).toMatchObject({ stopLevel: 0.1, firstPeriod: { start: "17:00", end: "00:00" }, secondPeriod: { start: "00:00", end: "08:00" } });
+    expect(legacy).toMatchObject({
+      stopLevel: 0.1,
+      firstPeriod: { start: "17:00", end: "00:00" },
+      secondPeriod: { start: "00:00", end: "08:00" },
+    });
     expect(toBatterySchedule(c, d)).toEqual({
       charge: { fromGrid: false, stopLevel: 1, windows: [{ start: "11:00", end: "14:00" }] },
       discharge: { timeControl: false, stopLevel: 0.05, windows: [] },
     });
     expect(parseChargingSettings(data("getChargeConfigInfo.all-disabled.json"), SN).stopLevel).toBe(0.9);
-    expect(parseChargingSettings({ gridCharge: 1, timeChaf1: "01:00", timeChae1: "05:00", timeChaf2: "00:00", timeChae2: "00:00", batHighCap: "95" }, SN)).toMatchObject({ stopLevel: 0.95, useGrid: true });
+    expect(
+      parseChargingSettings(
+        { gridCharge: 1, timeChaf1: "01:00", timeChae1: "05:00", timeChaf2: "00:00", timeChae2: "00:00", batHighCap: "95" },
+        SN,
+      ),
+    ).toMatchObject({ stopLevel: 0.95, useGrid: true });
   });
 
   it("getTimeChargeBySn: periods with weekdays, limits as fractions, cycle flags that read 0 reported as unknown", () => {
@@ -215,11 +302,22 @@ describe("AlphaESS fixtures", () => {
   });
 
   it("EV chargers: list, current limit and typed status (object or list form)", () => {
-    expect(parseEvChargers(data("getEvChargerConfigList.json"))).toEqual([{ serialNumber: "EV123", model: "SMILE-EVCT11", raw: { evchargerSn: "EV123", evchargerModel: "SMILE-EVCT11" } }]);
+    expect(parseEvChargers(data("getEvChargerConfigList.json"))).toEqual([
+      { serialNumber: "EV123", model: "SMILE-EVCT11", raw: { evchargerSn: "EV123", evchargerModel: "SMILE-EVCT11" } },
+    ]);
     expect(parseEvChargers(data("getEvChargerConfigList.none.json"))).toEqual([]);
     expect(parseEvChargerCurrents(data("getEvChargerCurrentsBySn.json"), SN).currentLimitA).toBe(32);
-    expect(parseEvChargerStatus(data("getEvChargerStatusBySn.json"), SN, "EV123")).toMatchObject({ code: 2, state: "preparing", canStart: true, canStop: false });
-    expect(parseEvChargerStatus([{ evchargerStatus: 3 }], SN, "EV123")).toMatchObject({ state: "charging", canStop: true, canStart: false });
+    expect(parseEvChargerStatus(data("getEvChargerStatusBySn.json"), SN, "EV123")).toMatchObject({
+      code: 2,
+      state: "preparing",
+      canStart: true,
+      canStop: false,
+    });
+    expect(parseEvChargerStatus([{ evchargerStatus: 3 }], SN, "EV123")).toMatchObject({
+      state: "charging",
+      canStop: true,
+      canStart: false,
+    });
     expect(parseEvChargerStatus({ evchargerStatus: 7 }, SN, "EV123").state).toBe("unknown");
     expect(parseEvChargerStatus({ evchargerStatus: 9 }, SN, "EV123").state).toBe("faulted");
   });
@@ -227,7 +325,10 @@ describe("AlphaESS fixtures", () => {
   it("names the failing path when a field we use is malformed", () => {
     expect(() => parsePowerHistory([{ uploadTime: "yesterday", ppv: 1 }], SN, "2023-06-10", TZ)).toThrow(ResponseFormatError);
     try {
-      parseChargingSettings({ gridCharge: 1, timeChaf1: 100, timeChae1: "05:00", timeChaf2: "00:00", timeChae2: "00:00", batHighCap: 90 }, SN);
+      parseChargingSettings(
+        { gridCharge: 1, timeChaf1: 100, timeChae1: "05:00", timeChaf2: "00:00", timeChae2: "00:00", batHighCap: 90 },
+        SN,
+      );
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ResponseFormatError);
@@ -238,7 +339,24 @@ describe("AlphaESS fixtures", () => {
   });
 
   it("tolerates unknown fields and the portal spellings", () => {
-    const h = parsePowerHistory([{ sysSn: "X", uploadTime: "2024-01-01 10:00:00", ppv: 1, load: 2, cobat: 50, feedIn: 0, gridCharge: 1, pChargingPile: 7, brandNew: true }], "X", "2024-01-01", TZ);
+    const h = parsePowerHistory(
+      [
+        {
+          sysSn: "X",
+          uploadTime: "2024-01-01 10:00:00",
+          ppv: 1,
+          load: 2,
+          cobat: 50,
+          feedIn: 0,
+          gridCharge: 1,
+          pChargingPile: 7,
+          brandNew: true,
+        },
+      ],
+      "X",
+      "2024-01-01",
+      TZ,
+    );
     expect(h.samples[0]).toMatchObject({ soc: 0.5, evW: 7 });
     expect(parseRealtimePower({ ppv: 1, pevDetail: 0, novel: { a: 1 } }, SN, at)).toMatchObject({ pvW: 1, evChargersW: null, loadW: null });
   });
@@ -267,7 +385,8 @@ describe("AlphaESS fixtures", () => {
         }));
         const h = parsePowerHistory(body, "X", "2024-03-05", "UTC");
         expect(h.samples).toHaveLength(rows.length);
-        for (let i = 1; i < h.samples.length; i++) expect(h.samples[i]!.at.getTime()).toBeGreaterThanOrEqual(h.samples[i - 1]!.at.getTime());
+        for (let i = 1; i < h.samples.length; i++)
+          expect(h.samples[i]!.at.getTime()).toBeGreaterThanOrEqual(h.samples[i - 1]!.at.getTime());
         for (const s of h.samples) {
           if (s.soc !== null) {
             expect(s.soc).toBeGreaterThanOrEqual(0);

@@ -65,7 +65,10 @@ export function parseRealtimePower(data: unknown, serialNumber: string, observed
     batteryW: d?.pbat ?? null,
     inverterPhasesW: [d?.prealL1 ?? null, d?.prealL2 ?? null, d?.prealL3 ?? null],
     evW: d?.pev ?? null,
-    evChargersW: ev && [ev.ev1Power, ev.ev2Power, ev.ev3Power, ev.ev4Power].some((v) => v !== null) ? [ev.ev1Power, ev.ev2Power, ev.ev3Power, ev.ev4Power] : null,
+    evChargersW:
+      ev && [ev.ev1Power, ev.ev2Power, ev.ev3Power, ev.ev4Power].some((v) => v !== null)
+        ? [ev.ev1Power, ev.ev2Power, ev.ev3Power, ev.ev4Power]
+        : null,
     raw: data,
   };
   const readings = [result.pvW, result.loadW, result.soc, result.gridW, result.batteryW, result.evW, ...result.inverterPhasesW];
@@ -119,11 +122,14 @@ export function parsePowerHistory(data: unknown, serialNumber: string, date: str
     let at = parseLocalTimestamp(item.uploadTime, timeZone, "earlier");
     if (at && at.getTime() <= previous) at = parseLocalTimestamp(item.uploadTime, timeZone, "later");
     if (!at) {
-      throw new ResponseFormatError(`Unexpected response from getOneDayPowerBySn: data[${i}].uploadTime ${JSON.stringify(item.uploadTime)} is not "yyyy-MM-dd HH:mm:ss". Please report it.`, {
-        vendor: VENDOR,
-        operation: "getOneDayPowerBySn",
-        path: `data[${i}].uploadTime`,
-      });
+      throw new ResponseFormatError(
+        `Unexpected response from getOneDayPowerBySn: data[${i}].uploadTime ${JSON.stringify(item.uploadTime)} is not "yyyy-MM-dd HH:mm:ss". Please report it.`,
+        {
+          vendor: VENDOR,
+          operation: "getOneDayPowerBySn",
+          path: `data[${i}].uploadTime`,
+        },
+      );
     }
     previous = Math.max(previous, at.getTime());
     const feedInW = item.feedIn;
@@ -156,7 +162,9 @@ export function parseDailyEnergy(data: unknown, serialNumber: string, date: stri
   const pvKwh = d?.epv ?? null;
   const evKwh = d?.eChargingPile ?? null;
   const terms = [pvKwh, importKwh, dischargeKwh, exportKwh, chargeKwh];
-  const loadKwh = terms.every((v) => v !== null) ? roundTo(pvKwh! + importKwh! + dischargeKwh! - exportKwh! - chargeKwh! - (evKwh ?? 0), 3) : null;
+  const loadKwh = terms.every((v) => v !== null)
+    ? roundTo(pvKwh! + importKwh! + dischargeKwh! - exportKwh! - chargeKwh! - (evKwh ?? 0), 3)
+    : null;
   return {
     serialNumber,
     date: d?.theDate ?? date,
@@ -175,12 +183,15 @@ export function parseDailyEnergy(data: unknown, serialNumber: string, date: stri
 
 function requireData(data: unknown, operation: string): unknown {
   if (data === null || data === undefined) {
-    throw new ResponseFormatError(`Unexpected response from ${operation}: "data" is null on a successful answer. Try again; report it if it persists.`, {
-      vendor: VENDOR,
-      operation,
-      path: "data",
-      retryable: true,
-    });
+    throw new ResponseFormatError(
+      `Unexpected response from ${operation}: "data" is null on a successful answer. Try again; report it if it persists.`,
+      {
+        vendor: VENDOR,
+        operation,
+        path: "data",
+        retryable: true,
+      },
+    );
   }
   return data;
 }
@@ -217,7 +228,11 @@ export function parseDischargingSettings(data: unknown, serialNumber: string): D
 
 function schedulePeriod(item: wire.WireTimeChargeItem, weekly: boolean, field: string): SchedulePeriod {
   if (item.chargeLimit === null) {
-    throw new ResponseFormatError(`Unexpected response from getTimeChargeBySn: ${field}.chargeLimit is missing. Please report it.`, { vendor: VENDOR, operation: "getTimeChargeBySn", path: `${field}.chargeLimit` });
+    throw new ResponseFormatError(`Unexpected response from getTimeChargeBySn: ${field}.chargeLimit is missing. Please report it.`, {
+      vendor: VENDOR,
+      operation: "getTimeChargeBySn",
+      path: `${field}.chargeLimit`,
+    });
   }
   const period: SchedulePeriod = { start: item.beginTime, end: item.endTime, limit: percentToFraction(item.chargeLimit)! };
   if (item.weeks && (weekly || item.weeks.length > 0)) period.weekdays = [...item.weeks].sort((a, b) => a - b);
@@ -240,7 +255,11 @@ export function parseWeeklySchedule(data: unknown, serialNumber: string): Weekly
 }
 
 export function parseEvChargers(data: unknown): EvCharger[] {
-  return parse(wire.evChargerList, data, "getEvChargerConfigList").map((c, i) => ({ serialNumber: c.evchargerSn, model: c.evchargerModel ?? null, raw: (data as unknown[])[i] }));
+  return parse(wire.evChargerList, data, "getEvChargerConfigList").map((c, i) => ({
+    serialNumber: c.evchargerSn,
+    model: c.evchargerModel ?? null,
+    raw: (data as unknown[])[i],
+  }));
 }
 
 export function parseEvChargerCurrents(data: unknown, serialNumber: string): EvChargerCurrentSettings {
@@ -248,7 +267,15 @@ export function parseEvChargerCurrents(data: unknown, serialNumber: string): EvC
   return { serialNumber, currentLimitA: d.currentsetting, raw: data };
 }
 
-const EV_STATES: Record<number, EvChargerState> = { 1: "available", 2: "preparing", 3: "charging", 4: "suspendedEVSE", 5: "suspendedEV", 6: "finishing", 9: "faulted" };
+const EV_STATES: Record<number, EvChargerState> = {
+  1: "available",
+  2: "preparing",
+  3: "charging",
+  4: "suspendedEVSE",
+  5: "suspendedEV",
+  6: "finishing",
+  9: "faulted",
+};
 
 export function evChargerState(code: number): EvChargerState {
   return EV_STATES[code] ?? "unknown";

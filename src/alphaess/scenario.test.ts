@@ -4,7 +4,15 @@ import { alphaEssTestbed, type AlphaEssTestbed } from "./test-support/testbed.js
 
 const SN = "AL70110230306xx";
 const SN_CONTROL = "AL70110230302xx";
-const battery = { capacityKwh: 13.34, maxChargeW: 5000, maxDischargeW: 5000, roundTripEfficiency: 0.9, minSoc: 0.05, maxSoc: 1, initialSoc: 0.2 };
+const battery = {
+  capacityKwh: 13.34,
+  maxChargeW: 5000,
+  maxDischargeW: 5000,
+  roundTripEfficiency: 0.9,
+  minSoc: 0.05,
+  maxSoc: 1,
+  initialSoc: 0.2,
+};
 
 let bed: AlphaEssTestbed | undefined;
 afterEach(async () => {
@@ -18,7 +26,13 @@ describe("AlphaESS scenario on the accelerated clock", () => {
     const clock = new VirtualClock({ mode: "accelerated", speed: 60, start: Date.parse("2026-08-03T14:30:00Z") });
     bed = await alphaEssTestbed({
       clock,
-      sim: { historyDays: 0, systems: [{ serialNumber: SN, house: { battery } }, { serialNumber: SN_CONTROL, house: { battery } }] },
+      sim: {
+        historyDays: 0,
+        systems: [
+          { serialNumber: SN, house: { battery } },
+          { serialNumber: SN_CONTROL, house: { battery } },
+        ],
+      },
     });
     const device = bed.api.forDevice(SN);
     const control = bed.api.forDevice(SN_CONTROL);

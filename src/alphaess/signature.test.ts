@@ -19,14 +19,23 @@ describe("AlphaESS signature", () => {
 
   it("is 128 lower-case hex characters over appId + appSecret + timeStamp in that order", () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 30 }), fc.string({ minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 4_102_444_800_000 }), (appId, secret, ms) => {
-        const ts = alphaEssTimestamp(ms);
-        expect(ts).toMatch(/^\d+$/);
-        expect(Number(ts)).toBe(Math.floor(ms / 1000));
-        const sign = alphaEssSign(appId, secret, ts);
-        expect(sign).toMatch(/^[0-9a-f]{128}$/);
-        expect(sign).toBe(createHash("sha512").update(appId + secret + ts).digest("hex"));
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 30 }),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 0, max: 4_102_444_800_000 }),
+        (appId, secret, ms) => {
+          const ts = alphaEssTimestamp(ms);
+          expect(ts).toMatch(/^\d+$/);
+          expect(Number(ts)).toBe(Math.floor(ms / 1000));
+          const sign = alphaEssSign(appId, secret, ts);
+          expect(sign).toMatch(/^[0-9a-f]{128}$/);
+          expect(sign).toBe(
+            createHash("sha512")
+              .update(appId + secret + ts)
+              .digest("hex"),
+          );
+        },
+      ),
     );
   });
 });

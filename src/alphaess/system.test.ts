@@ -14,7 +14,14 @@ afterEach(async () => {
 
 const desired: BatterySchedule = {
   charge: { fromGrid: true, stopLevel: 0.9, windows: [{ start: "01:00", end: "05:00" }] },
-  discharge: { timeControl: true, stopLevel: 0.2, windows: [{ start: "17:00", end: "21:00" }, { start: "22:00", end: "00:30" }] },
+  discharge: {
+    timeControl: true,
+    stopLevel: 0.2,
+    windows: [
+      { start: "17:00", end: "21:00" },
+      { start: "22:00", end: "00:30" },
+    ],
+  },
 };
 
 describe("AlphaEssSystem (the unified EnergySystem)", () => {
@@ -22,7 +29,10 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
     bed = await alphaEssTestbed();
     const system = bed.api.system(SN);
     expect(system).toMatchObject({ vendor: "alphaess", id: SN, timeZone: "Australia/Sydney" });
-    expect(system.capabilities()).toMatchObject({ read: { powerFlow: true, history: true, prices: false }, control: { batterySchedule: { maxChargeWindows: 2, gridMinutes: 15 } } });
+    expect(system.capabilities()).toMatchObject({
+      read: { powerFlow: true, history: true, prices: false },
+      control: { batterySchedule: { maxChargeWindows: 2, gridMinutes: 15 } },
+    });
     const flow = await system.getPowerFlow();
     expect(flow.source).toEqual({ vendor: "alphaess", device: SN });
     expect(Math.abs(powerBalanceW(flow)!)).toBeLessThanOrEqual(3);
@@ -53,7 +63,15 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
     expect(plan).toMatchObject({ vendor: "alphaess", device: SN });
     expect(plan.writes.map((w) => w.target)).toEqual(["POST updateChargeConfigInfo", "POST updateDisChargeConfigInfo"]);
     const charge = plan.writes[0]!;
-    expect(charge.payload).toEqual({ sysSn: SN, batHighCap: 90, gridCharge: 1, timeChaf1: "01:00", timeChae1: "05:00", timeChaf2: "00:00", timeChae2: "00:00" });
+    expect(charge.payload).toEqual({
+      sysSn: SN,
+      batHighCap: 90,
+      gridCharge: 1,
+      timeChaf1: "01:00",
+      timeChae1: "05:00",
+      timeChaf2: "00:00",
+      timeChae2: "00:00",
+    });
     expect(charge.changes).toEqual(
       expect.arrayContaining([
         { field: "batHighCap", before: 100, after: 90 },
@@ -63,7 +81,10 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
     );
     expect(charge.constraints.every((c) => c.ok)).toBe(true);
     expect(plan.warnings.some((w) => w.includes("22:00-00:30") && w.includes("midnight"))).toBe(true);
-    expect(plan.current).toEqual({ charge: { fromGrid: false, stopLevel: 1, windows: [] }, discharge: { timeControl: false, stopLevel: 0.1, windows: [] } });
+    expect(plan.current).toEqual({
+      charge: { fromGrid: false, stopLevel: 1, windows: [] },
+      discharge: { timeControl: false, stopLevel: 0.1, windows: [] },
+    });
     // A plan for what is already there needs no write.
     await system.applyPlan(plan);
     expect((await system.planBatterySchedule(desired)).writes).toEqual([]);
@@ -74,20 +95,54 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
     bed = await alphaEssTestbed();
     const system = bed.api.system(SN);
     // Slot 1 disabled and slot 2 in use; disabled periods that are not 00:00-00:00.
-    Object.assign(bed.sim.state(SN).charge, { gridCharge: 1, timeChaf1: "00:00", timeChae1: "00:00", timeChaf2: "01:00", timeChae2: "05:00", batHighCap: 90 });
-    Object.assign(bed.sim.state(SN).discharge, { ctrDis: 1, timeDisf1: "17:00", timeDise1: "21:00", timeDisf2: "05:00", timeDise2: "05:00", batUseCap: 20 });
+    Object.assign(bed.sim.state(SN).charge, {
+      gridCharge: 1,
+      timeChaf1: "00:00",
+      timeChae1: "00:00",
+      timeChaf2: "01:00",
+      timeChae2: "05:00",
+      batHighCap: 90,
+    });
+    Object.assign(bed.sim.state(SN).discharge, {
+      ctrDis: 1,
+      timeDisf1: "17:00",
+      timeDise1: "21:00",
+      timeDisf2: "05:00",
+      timeDise2: "05:00",
+      batUseCap: 20,
+    });
     const current = await system.getBatterySchedule();
     expect(current.charge.windows).toEqual([{ start: "01:00", end: "05:00" }]);
     const plan = await system.planBatterySchedule(current);
     expect(plan.writes).toEqual([]);
     expect(plan.current).toEqual(current);
     // Windows listed in another order, or an explicit disabled window, change nothing either.
-    const reordered = { ...current, discharge: { ...current.discharge, windows: [{ start: "09:00", end: "09:00" }, ...current.discharge.windows] } };
+    const reordered = {
+      ...current,
+      discharge: { ...current.discharge, windows: [{ start: "09:00", end: "09:00" }, ...current.discharge.windows] },
+    };
     expect((await system.planBatterySchedule(reordered)).writes).toEqual([]);
     // A change keeps the held window in its slot and fills the free one.
-    const more = await system.planBatterySchedule({ ...current, charge: { ...current.charge, windows: [{ start: "13:00", end: "14:00" }, { start: "01:00", end: "05:00" }] } });
+    const more = await system.planBatterySchedule({
+      ...current,
+      charge: {
+        ...current.charge,
+        windows: [
+          { start: "13:00", end: "14:00" },
+          { start: "01:00", end: "05:00" },
+        ],
+      },
+    });
     expect(more.writes).toHaveLength(1);
-    expect(more.writes[0]!.payload).toEqual({ sysSn: SN, batHighCap: 90, gridCharge: 1, timeChaf1: "13:00", timeChae1: "14:00", timeChaf2: "01:00", timeChae2: "05:00" });
+    expect(more.writes[0]!.payload).toEqual({
+      sysSn: SN,
+      batHighCap: 90,
+      gridCharge: 1,
+      timeChaf1: "13:00",
+      timeChae1: "14:00",
+      timeChaf2: "01:00",
+      timeChae2: "05:00",
+    });
     expect(more.writes[0]!.changes.map((c) => c.field)).toEqual(["timeChaf1", "timeChae1"]);
     // An off-grid disabled period on the device is not a reason to write.
     bed.sim.state(SN).charge.timeChaf1 = "13:10";
@@ -97,19 +152,31 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
   });
 
   it("computes each write's constraints from the values it sends", () => {
-    const ok = configConstraints({ stopLevel: 0.9, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } });
+    const ok = configConstraints({
+      stopLevel: 0.9,
+      firstPeriod: { start: "01:00", end: "05:00" },
+      secondPeriod: { start: "00:00", end: "00:00" },
+    });
     expect(ok.map((c) => [c.name, c.ok])).toEqual([
       ["grid", true],
       ["windows", true],
       ["level", true],
     ]);
-    const bad = configConstraints({ stopLevel: 1.5, firstPeriod: { start: "01:10", end: "05:00" }, secondPeriod: { start: "00:00", end: "00:00" } });
+    const bad = configConstraints({
+      stopLevel: 1.5,
+      firstPeriod: { start: "01:10", end: "05:00" },
+      secondPeriod: { start: "00:00", end: "00:00" },
+    });
     expect(bad.map((c) => [c.name, c.ok])).toEqual([
       ["grid", false],
       ["windows", false],
       ["level", false],
     ]);
-    const overlap = configConstraints({ stopLevel: 0.5, firstPeriod: { start: "01:00", end: "05:00" }, secondPeriod: { start: "04:00", end: "06:00" } });
+    const overlap = configConstraints({
+      stopLevel: 0.5,
+      firstPeriod: { start: "01:00", end: "05:00" },
+      secondPeriod: { start: "04:00", end: "06:00" },
+    });
     expect(overlap.find((c) => c.name === "windows")).toMatchObject({ ok: false });
   });
 
@@ -129,7 +196,10 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
     ]);
     const control = bed.sim.house(SN).getControl();
     expect(control.chargeWindows).toEqual([{ window: { start: "01:00", end: "05:00" }, fromGrid: true, stopSoc: 0.9 }]);
-    expect(control.dischargeWindows.map((w) => w.window)).toEqual([{ start: "17:00", end: "21:00" }, { start: "22:00", end: "00:30" }]);
+    expect(control.dischargeWindows.map((w) => w.window)).toEqual([
+      { start: "17:00", end: "21:00" },
+      { start: "22:00", end: "00:30" },
+    ]);
   });
 
   it("reports a write whose read-back failed as sent (taken unknown), and still sends the next one", async () => {
@@ -169,7 +239,10 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
   it("a dry run is ok only when every planned write passes its checks", async () => {
     bed = await alphaEssTestbed({ client: { writeCooldownMs: 30_000 } });
     const system = bed.api.system(SN);
-    await bed.api.setChargingSettings({ stopLevel: 0.5, useGrid: false, firstPeriod: { start: "00:00", end: "00:00" }, secondPeriod: { start: "00:00", end: "00:00" } }, SN);
+    await bed.api.setChargingSettings(
+      { stopLevel: 0.5, useGrid: false, firstPeriod: { start: "00:00", end: "00:00" }, secondPeriod: { start: "00:00", end: "00:00" } },
+      SN,
+    );
     const plan = await system.planBatterySchedule(desired);
     expect(plan.writes[0]!.constraints.find((c) => c.name === "cooldown")).toMatchObject({ ok: false });
     const dry = await system.applyPlan(plan, { dryRun: true });
@@ -205,7 +278,12 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
     expect(bed.requests()).toHaveLength(0);
     const plan = await system.planBatterySchedule(desired);
     await expect(bed.api.system("AL70110230302xx").applyPlan(plan)).rejects.toBeInstanceOf(ValidationError);
-    await expect(system.applyPlan({ ...plan, writes: [{ ...plan.writes[0]!, payload: { ...(plan.writes[0]!.payload as object), timeChaf1: "01:07" } }] })).resolves.toMatchObject({ ok: false });
+    await expect(
+      system.applyPlan({
+        ...plan,
+        writes: [{ ...plan.writes[0]!, payload: { ...(plan.writes[0]!.payload as object), timeChaf1: "01:07" } }],
+      }),
+    ).resolves.toMatchObject({ ok: false });
     const { batHighCap: _dropped, ...incomplete } = plan.writes[0]!.payload as Record<string, unknown>;
     const partial = await system.applyPlan({ ...plan, writes: [{ ...plan.writes[0]!, payload: incomplete }] });
     expect(partial).toMatchObject({ ok: false, results: [{ sent: false, taken: null }] });

@@ -38,7 +38,11 @@ export class AlphaEssSystem implements EnergySystem {
   readonly id: string;
 
   constructor(private readonly client: AlphaESS) {
-    if (!client.serialNumber) throw new ValidationError("AlphaEssSystem needs a client scoped to a serial number (client.forDevice(sn)).", { vendor: VENDOR, field: "serialNumber" });
+    if (!client.serialNumber)
+      throw new ValidationError("AlphaEssSystem needs a client scoped to a serial number (client.forDevice(sn)).", {
+        vendor: VENDOR,
+        field: "serialNumber",
+      });
     this.id = client.serialNumber;
   }
 
@@ -48,7 +52,10 @@ export class AlphaEssSystem implements EnergySystem {
   }
 
   capabilities(): Capabilities {
-    const cooldown = Math.max(this.client.writeCooldownMs("updateChargeConfigInfo"), this.client.writeCooldownMs("updateDisChargeConfigInfo"));
+    const cooldown = Math.max(
+      this.client.writeCooldownMs("updateChargeConfigInfo"),
+      this.client.writeCooldownMs("updateDisChargeConfigInfo"),
+    );
     return {
       read: { powerFlow: true, energyTotals: true, energyTotalsHistory: true, history: true, prices: false },
       control: {
@@ -86,8 +93,18 @@ export class AlphaEssSystem implements EnergySystem {
    * and any disabled period (start equal to end) counts as equal to any other.
    */
   async planBatterySchedule(desired: BatterySchedule, options: Signal = {}): Promise<ControlPlan> {
-    if (typeof desired !== "object" || desired === null || typeof desired.charge !== "object" || typeof desired.discharge !== "object" || !desired.charge || !desired.discharge) {
-      throw new ValidationError("desired must be a BatterySchedule { charge: {...}, discharge: {...} }. Nothing was sent.", { vendor: VENDOR, field: "desired" });
+    if (
+      typeof desired !== "object" ||
+      desired === null ||
+      typeof desired.charge !== "object" ||
+      typeof desired.discharge !== "object" ||
+      !desired.charge ||
+      !desired.discharge
+    ) {
+      throw new ValidationError("desired must be a BatterySchedule { charge: {...}, discharge: {...} }. Nothing was sent.", {
+        vendor: VENDOR,
+        field: "desired",
+      });
     }
     const unplaced = fromBatterySchedule(desired);
     validateCompleteCharging(unplaced.charging, "charge");
@@ -109,30 +126,61 @@ export class AlphaEssSystem implements EnergySystem {
     ];
     for (const [side, w] of windows) {
       if (!isDisabledWindow(w) && parseTimeOfDay(w.end) < parseTimeOfDay(w.start)) {
-        warnings.push(`The ${side} window ${w.start}-${w.end} runs past midnight; AlphaESS does not document how the device treats such windows.`);
+        warnings.push(
+          `The ${side} window ${w.start}-${w.end} runs past midnight; AlphaESS does not document how the device treats such windows.`,
+        );
       }
     }
-    const overlapping = [charging.firstPeriod, charging.secondPeriod].some((c) => [discharging.firstPeriod, discharging.secondPeriod].some((d) => windowsOverlap(c, d)));
-    if (overlapping && discharging.enableTimeControl) warnings.push("A charge window overlaps a discharge window; the device decides which wins.");
+    const overlapping = [charging.firstPeriod, charging.secondPeriod].some((c) =>
+      [discharging.firstPeriod, discharging.secondPeriod].some((d) => windowsOverlap(c, d)),
+    );
+    if (overlapping && discharging.enableTimeControl)
+      warnings.push("A charge window overlaps a discharge window; the device decides which wins.");
     warnings.push(
       "AlphaESS may answer Success to a write and not apply it (writes are throttled, and on the newer AU/NZ/UK backend only the weekly schedule takes effect): apply with verify.",
     );
 
     const writes: PlannedWrite[] = [];
     const chargeSame =
-      currentSchedule.charge.fromGrid === wanted.charge.fromGrid && sameLevel(currentSchedule.charge.stopLevel, wanted.charge.stopLevel) && sameWindows(currentSchedule.charge.windows, wanted.charge.windows);
+      currentSchedule.charge.fromGrid === wanted.charge.fromGrid &&
+      sameLevel(currentSchedule.charge.stopLevel, wanted.charge.stopLevel) &&
+      sameWindows(currentSchedule.charge.windows, wanted.charge.windows);
     if (!chargeSame) {
-      writes.push(this.plannedWrite("updateChargeConfigInfo", "grid-charge settings", chargeConfigFields(current.charging), chargeConfigFields(charging), charging));
+      writes.push(
+        this.plannedWrite(
+          "updateChargeConfigInfo",
+          "grid-charge settings",
+          chargeConfigFields(current.charging),
+          chargeConfigFields(charging),
+          charging,
+        ),
+      );
     }
     const dischargeSame =
       currentSchedule.discharge.timeControl === wanted.discharge.timeControl &&
       sameLevel(currentSchedule.discharge.stopLevel, wanted.discharge.stopLevel) &&
       sameWindows(currentSchedule.discharge.windows, wanted.discharge.windows);
     if (!dischargeSame) {
-      writes.push(this.plannedWrite("updateDisChargeConfigInfo", "discharge settings", dischargeConfigFields(current.discharging), dischargeConfigFields(discharging), discharging));
+      writes.push(
+        this.plannedWrite(
+          "updateDisChargeConfigInfo",
+          "discharge settings",
+          dischargeConfigFields(current.discharging),
+          dischargeConfigFields(discharging),
+          discharging,
+        ),
+      );
     }
 
-    return { vendor: "alphaess", device: this.id, createdAt: new Date(this.client.clock.now()), desired, current: currentSchedule, writes, warnings };
+    return {
+      vendor: "alphaess",
+      device: this.id,
+      createdAt: new Date(this.client.clock.now()),
+      desired,
+      current: currentSchedule,
+      writes,
+      warnings,
+    };
   }
 
   /**
@@ -145,7 +193,10 @@ export class AlphaEssSystem implements EnergySystem {
    */
   async applyPlan(plan: ControlPlan, options: ApplyOptions = {}): Promise<ApplyResult> {
     if (!plan || plan.vendor !== "alphaess" || plan.device !== this.id || !Array.isArray(plan.writes)) {
-      throw new ValidationError(`This plan is not for AlphaESS system ${this.id}. Plan with this system's planBatterySchedule. Nothing was sent.`, { vendor: VENDOR, field: "plan" });
+      throw new ValidationError(
+        `This plan is not for AlphaESS system ${this.id}. Plan with this system's planBatterySchedule. Nothing was sent.`,
+        { vendor: VENDOR, field: "plan" },
+      );
     }
     const verify = options.verify ?? true;
     const dryRun = options.dryRun ?? false;
@@ -172,7 +223,10 @@ export class AlphaEssSystem implements EnergySystem {
 
   private async readConfigs(options: Signal): Promise<{ charging: ChargingSettings; discharging: DischargingSettings }> {
     // Two endpoints, each paced on its own: read them together.
-    const [charging, discharging] = await Promise.all([this.client.getChargingSettings({ signal: options.signal }), this.client.getDischargingSettings({ signal: options.signal })]);
+    const [charging, discharging] = await Promise.all([
+      this.client.getChargingSettings({ signal: options.signal }),
+      this.client.getDischargingSettings({ signal: options.signal }),
+    ]);
     return { charging: settingsOf(charging), discharging: settingsOf(discharging) };
   }
 
@@ -188,7 +242,10 @@ export class AlphaEssSystem implements EnergySystem {
     const cooldown: ConstraintCheck = {
       name: "cooldown",
       ok: waitS <= 0,
-      detail: waitS <= 0 ? `no ${endpoint} write within the last ${Math.round(this.client.writeCooldownMs(endpoint) / 1000)} s` : `the next ${endpoint} write is allowed at ${next.toISOString()}`,
+      detail:
+        waitS <= 0
+          ? `no ${endpoint} write within the last ${Math.round(this.client.writeCooldownMs(endpoint) / 1000)} s`
+          : `the next ${endpoint} write is allowed at ${next.toISOString()}`,
     };
     return {
       target: `POST ${endpoint}`,
@@ -201,10 +258,16 @@ export class AlphaEssSystem implements EnergySystem {
     };
   }
 
-  private async sendPlanned(write: PlannedWrite, options: { verify: boolean; dryRun: boolean; signal?: AbortSignal }): Promise<AlphaEssWriteResult<unknown>> {
+  private async sendPlanned(
+    write: PlannedWrite,
+    options: { verify: boolean; dryRun: boolean; signal?: AbortSignal },
+  ): Promise<AlphaEssWriteResult<unknown>> {
     const body = write.payload;
     if (typeof body !== "object" || body === null || (body as { sysSn?: unknown }).sysSn !== this.id) {
-      throw new ValidationError(`The planned write targets ${String((body as { sysSn?: unknown } | null)?.sysSn)}, not ${this.id}. Nothing was sent.`, { vendor: VENDOR, field: "plan" });
+      throw new ValidationError(
+        `The planned write targets ${String((body as { sysSn?: unknown } | null)?.sysSn)}, not ${this.id}. Nothing was sent.`,
+        { vendor: VENDOR, field: "plan" },
+      );
     }
     const opts = { verify: options.verify, dryRun: options.dryRun, signal: options.signal };
     switch (write.target) {
@@ -213,7 +276,10 @@ export class AlphaEssSystem implements EnergySystem {
       case "POST updateDisChargeConfigInfo":
         return this.client.setDischargingSettings(settingsOf(payloadSettings(parseDischargingSettings, body, this.id)), opts);
       default:
-        throw new ValidationError(`Unknown planned write target ${JSON.stringify(write.target)}. Nothing was sent.`, { vendor: VENDOR, field: "plan" });
+        throw new ValidationError(`Unknown planned write target ${JSON.stringify(write.target)}. Nothing was sent.`, {
+          vendor: VENDOR,
+          field: "plan",
+        });
     }
   }
 }
@@ -229,8 +295,16 @@ export function configConstraints(settings: Pick<ChargingSettings, "stopLevel" |
   const levelOk = typeof stopLevel === "number" && stopLevel >= 0 && stopLevel <= 1;
   const periods = `periods ${first.start}-${first.end} and ${second.start}-${second.end}`;
   return [
-    { name: "grid", ok: onGrid, detail: onGrid ? `${periods} are on the 15-minute grid (00:00-23:45)` : `${periods} are not all on the 15-minute grid (00:00-23:45)` },
-    { name: "windows", ok: apart, detail: apart ? "at most 2 windows, not overlapping each other" : `${periods} overlap or are not valid times` },
+    {
+      name: "grid",
+      ok: onGrid,
+      detail: onGrid ? `${periods} are on the 15-minute grid (00:00-23:45)` : `${periods} are not all on the 15-minute grid (00:00-23:45)`,
+    },
+    {
+      name: "windows",
+      ok: apart,
+      detail: apart ? "at most 2 windows, not overlapping each other" : `${periods} overlap or are not valid times`,
+    },
     { name: "level", ok: levelOk, detail: `stop level ${stopLevel} ${levelOk ? "is" : "is not"} within 0..1` },
   ];
 }
@@ -252,7 +326,10 @@ function payloadSettings<T>(parse: (data: unknown, serialNumber: string) => T, b
   } catch (error) {
     if (!(error instanceof ResponseFormatError)) throw error;
     const field = error.path ? ` (${error.path.replace(/^data\.?/, "") || "payload"})` : "";
-    throw new ValidationError(`The planned write's payload is not a complete config${field}: plan again with planBatterySchedule. Nothing was sent.`, { vendor: VENDOR, field: "plan" });
+    throw new ValidationError(
+      `The planned write's payload is not a complete config${field}: plan again with planBatterySchedule. Nothing was sent.`,
+      { vendor: VENDOR, field: "plan" },
+    );
   }
 }
 
@@ -262,6 +339,10 @@ function sameLevel(a: number, b: number): boolean {
 
 /** The same enabled windows, in any slot order. */
 function sameWindows(a: TimeWindow[], b: TimeWindow[]): boolean {
-  const key = (list: TimeWindow[]) => list.map((w) => `${w.start}-${w.end}`).sort().join(",");
+  const key = (list: TimeWindow[]) =>
+    list
+      .map((w) => `${w.start}-${w.end}`)
+      .sort()
+      .join(",");
   return key(a) === key(b);
 }

@@ -24,7 +24,11 @@ export function assertSerial(value: unknown, field = "serialNumber"): string {
 }
 
 export function assertBoolean(value: unknown, field: string): boolean {
-  if (typeof value !== "boolean") throw new ValidationError(`${field} must be true or false, got ${JSON.stringify(value)}. Nothing was sent.`, { field, vendor: "alphaess" });
+  if (typeof value !== "boolean")
+    throw new ValidationError(`${field} must be true or false, got ${JSON.stringify(value)}. Nothing was sent.`, {
+      field,
+      vendor: "alphaess",
+    });
   return value;
 }
 
@@ -44,7 +48,10 @@ function assertPlainObject(value: unknown, field: string, allowed: readonly stri
   }
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      throw new ValidationError(`${field} has an unknown field "${key}" (expected ${allowed.join(", ")}). Nothing was sent.`, { field: `${field}.${key}`, vendor: "alphaess" });
+      throw new ValidationError(`${field} has an unknown field "${key}" (expected ${allowed.join(", ")}). Nothing was sent.`, {
+        field: `${field}.${key}`,
+        vendor: "alphaess",
+      });
     }
   }
   return value as Record<string, unknown>;
@@ -121,7 +128,10 @@ export function assertCurrentLimit(value: unknown, field = "amps"): number {
 export function assertCode(value: unknown, field: string): string {
   if (typeof value !== "string" || !/^[A-Za-z0-9]{1,32}$/.test(value.trim())) {
     const got = typeof value === "string" ? `${value.trim().length} characters` : typeof value;
-    throw new ValidationError(`${field} must be the code as printed or e-mailed (1 to 32 letters and digits), got ${got}. Nothing was sent.`, { vendor: "alphaess", field });
+    throw new ValidationError(
+      `${field} must be the code as printed or e-mailed (1 to 32 letters and digits), got ${got}. Nothing was sent.`,
+      { vendor: "alphaess", field },
+    );
   }
   return value.trim();
 }
@@ -156,26 +166,41 @@ function validatePeriod(value: unknown, field: string, weekly: boolean): Schedul
   const period: SchedulePeriod = { start: window.start, end: window.end, limit };
   if (o.powerW !== undefined) {
     if (typeof o.powerW !== "number" || !Number.isInteger(o.powerW) || o.powerW < 0 || o.powerW > 1_000_000) {
-      throw new ValidationError(`${field}.powerW must be a whole number of watts from 0 to 1000000, got ${JSON.stringify(o.powerW)}. Nothing was sent.`, { field: `${field}.powerW`, vendor: "alphaess" });
+      throw new ValidationError(
+        `${field}.powerW must be a whole number of watts from 0 to 1000000, got ${JSON.stringify(o.powerW)}. Nothing was sent.`,
+        { field: `${field}.powerW`, vendor: "alphaess" },
+      );
     }
     period.powerW = o.powerW;
   }
   if (weekly) {
     const days = o.weekdays;
     if (!Array.isArray(days) || days.length === 0) {
-      throw new ValidationError(`${field}.weekdays is required for a weekly schedule: a list of ISO weekdays 1 (Monday) to 7 (Sunday). Nothing was sent.`, { field: `${field}.weekdays`, vendor: "alphaess" });
+      throw new ValidationError(
+        `${field}.weekdays is required for a weekly schedule: a list of ISO weekdays 1 (Monday) to 7 (Sunday). Nothing was sent.`,
+        { field: `${field}.weekdays`, vendor: "alphaess" },
+      );
     }
     for (const d of days) {
       if (typeof d !== "number" || !Number.isInteger(d) || d < 1 || d > 7) {
-        throw new ValidationError(`${field}.weekdays must hold ISO weekdays 1 (Monday) to 7 (Sunday), got ${JSON.stringify(d)}. Nothing was sent.`, { field: `${field}.weekdays`, vendor: "alphaess" });
+        throw new ValidationError(
+          `${field}.weekdays must hold ISO weekdays 1 (Monday) to 7 (Sunday), got ${JSON.stringify(d)}. Nothing was sent.`,
+          { field: `${field}.weekdays`, vendor: "alphaess" },
+        );
       }
     }
     if (new Set(days).size !== days.length) {
-      throw new ValidationError(`${field}.weekdays lists a day twice: ${JSON.stringify(days)}. Nothing was sent.`, { field: `${field}.weekdays`, vendor: "alphaess" });
+      throw new ValidationError(`${field}.weekdays lists a day twice: ${JSON.stringify(days)}. Nothing was sent.`, {
+        field: `${field}.weekdays`,
+        vendor: "alphaess",
+      });
     }
     period.weekdays = [...(days as number[])].sort((a, b) => a - b);
   } else if (o.weekdays !== undefined) {
-    throw new ValidationError(`${field}.weekdays only applies to a weekly schedule (cycle "weekly"); a daily schedule runs every day. Nothing was sent.`, { field: `${field}.weekdays`, vendor: "alphaess" });
+    throw new ValidationError(
+      `${field}.weekdays only applies to a weekly schedule (cycle "weekly"); a daily schedule runs every day. Nothing was sent.`,
+      { field: `${field}.weekdays`, vendor: "alphaess" },
+    );
   }
   return period;
 }
@@ -183,7 +208,13 @@ function validatePeriod(value: unknown, field: string, weekly: boolean): Schedul
 function arcsOf(period: SchedulePeriod, label: string): Arc[] {
   const from = parseTimeOfDay(period.start);
   const length = (parseTimeOfDay(period.end) - from + 1440) % 1440;
-  return (period.weekdays ?? [1, 2, 3, 4, 5, 6, 7]).map((day) => ({ label, span: `${period.start}-${period.end}`, day, from: (day - 1) * 1440 + from, length }));
+  return (period.weekdays ?? [1, 2, 3, 4, 5, 6, 7]).map((day) => ({
+    label,
+    span: `${period.start}-${period.end}`,
+    day,
+    from: (day - 1) * 1440 + from,
+    length,
+  }));
 }
 
 function arcsOverlap(a: Arc, b: Arc): boolean {
@@ -202,7 +233,10 @@ function arcsOverlap(a: Arc, b: Arc): boolean {
 export function validateWeeklySchedule(input: unknown): { schedule: WeeklyScheduleInput; body: Omit<SetTimeChargeBody, "sysSn"> } {
   const o = assertPlainObject(input, "schedule", ["cycle", "gridCharge", "dischargeTimeControl", "charge", "discharge"]);
   if (o.cycle !== "daily" && o.cycle !== "weekly") {
-    throw new ValidationError(`schedule.cycle must be "daily" or "weekly", got ${JSON.stringify(o.cycle)}. Nothing was sent.`, { field: "cycle", vendor: "alphaess" });
+    throw new ValidationError(`schedule.cycle must be "daily" or "weekly", got ${JSON.stringify(o.cycle)}. Nothing was sent.`, {
+      field: "cycle",
+      vendor: "alphaess",
+    });
   }
   const weekly = o.cycle === "weekly";
   const lists: Record<"charge" | "discharge", SchedulePeriod[]> = { charge: [], discharge: [] };
@@ -217,18 +251,28 @@ export function validateWeeklySchedule(input: unknown): { schedule: WeeklySchedu
     lists[side] = list.map((p, i) => validatePeriod(p, `${side}[${i}]`, weekly));
   }
   const gridCharge = o.gridCharge === undefined ? undefined : assertBoolean(o.gridCharge, "gridCharge");
-  const dischargeTimeControl = o.dischargeTimeControl === undefined ? undefined : assertBoolean(o.dischargeTimeControl, "dischargeTimeControl");
+  const dischargeTimeControl =
+    o.dischargeTimeControl === undefined ? undefined : assertBoolean(o.dischargeTimeControl, "dischargeTimeControl");
 
-  const arcs = [...lists.charge.flatMap((p, i) => arcsOf(p, `charge[${i}]`)), ...lists.discharge.flatMap((p, i) => arcsOf(p, `discharge[${i}]`))];
+  const arcs = [
+    ...lists.charge.flatMap((p, i) => arcsOf(p, `charge[${i}]`)),
+    ...lists.discharge.flatMap((p, i) => arcsOf(p, `discharge[${i}]`)),
+  ];
   const perDay = new Map<number, number>();
   for (const arc of arcs) perDay.set(arc.day, (perDay.get(arc.day) ?? 0) + 1);
   for (const [day, count] of perDay) {
     if (count > MAX_PERIODS_PER_DAY) {
-      throw new ValidationError(`schedule has ${count} periods on ${DAY_NAMES[day - 1]}; the API allows at most ${MAX_PERIODS_PER_DAY} per day. Nothing was sent.`, { field: "charge", vendor: "alphaess" });
+      throw new ValidationError(
+        `schedule has ${count} periods on ${DAY_NAMES[day - 1]}; the API allows at most ${MAX_PERIODS_PER_DAY} per day. Nothing was sent.`,
+        { field: "charge", vendor: "alphaess" },
+      );
     }
   }
   if (weekly && arcs.length > MAX_PERIODS_PER_WEEK) {
-    throw new ValidationError(`schedule has ${arcs.length} period-days in the week; the API allows at most ${MAX_PERIODS_PER_WEEK}. Nothing was sent.`, { field: "charge", vendor: "alphaess" });
+    throw new ValidationError(
+      `schedule has ${arcs.length} period-days in the week; the API allows at most ${MAX_PERIODS_PER_WEEK}. Nothing was sent.`,
+      { field: "charge", vendor: "alphaess" },
+    );
   }
   for (let i = 0; i < arcs.length; i++) {
     for (let j = i + 1; j < arcs.length; j++) {
@@ -252,7 +296,11 @@ export function validateWeeklySchedule(input: unknown): { schedule: WeeklySchedu
     ...(p.powerW !== undefined ? { chargePower: p.powerW } : {}),
     chargeLimit: fractionToPercent(p.limit),
   });
-  const body: Omit<SetTimeChargeBody, "sysSn"> = { executeCycleType: weekly ? 1 : 0, chargeTimeList: lists.charge.map(toItem), dischargeTimeList: lists.discharge.map(toItem) };
+  const body: Omit<SetTimeChargeBody, "sysSn"> = {
+    executeCycleType: weekly ? 1 : 0,
+    chargeTimeList: lists.charge.map(toItem),
+    dischargeTimeList: lists.discharge.map(toItem),
+  };
   if (gridCharge !== undefined) body.gridChargeCycle = gridCharge ? 1 : 0;
   if (dischargeTimeControl !== undefined) body.ctrDisCycle = dischargeTimeControl ? 1 : 0;
   const schedule: WeeklyScheduleInput = { cycle: weekly ? "weekly" : "daily", charge: lists.charge, discharge: lists.discharge };

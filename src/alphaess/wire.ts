@@ -8,7 +8,9 @@ import { nullableNumber, numberLike, z } from "../core/validation.js";
  */
 
 /** A 0/1 flag (also accepts booleans and "0"/"1", which the server has not sent but peers do). */
-export const flag = z.union([z.literal(0), z.literal(1), z.boolean(), z.literal("0"), z.literal("1")]).transform((v) => v === 1 || v === true || v === "1");
+export const flag = z
+  .union([z.literal(0), z.literal(1), z.boolean(), z.literal("0"), z.literal("1")])
+  .transform((v) => v === 1 || v === true || v === "1");
 
 /** A detail object that may be null, missing, or a bare number (`pevDetail: 0` in a 2023 sample). */
 function detail<S extends z.ZodType>(schema: S) {
@@ -32,7 +34,10 @@ export const essListItem = z.looseObject({
   usCapacity: n,
   emsStatus: z.string().nullish(),
 });
-export const essList = z.array(essListItem).nullable().transform((v) => v ?? []);
+export const essList = z
+  .array(essListItem)
+  .nullable()
+  .transform((v) => v ?? []);
 export type WireEssListItem = z.output<typeof essListItem>;
 
 export const lastPowerData = z
@@ -67,7 +72,10 @@ export const oneDayPowerItem = z.looseObject({
   pchargingPile: n,
   pChargingPile: n,
 });
-export const oneDayPower = z.array(oneDayPowerItem).nullable().transform((v) => v ?? []);
+export const oneDayPower = z
+  .array(oneDayPowerItem)
+  .nullable()
+  .transform((v) => v ?? []);
 export type WireOneDayPowerItem = z.output<typeof oneDayPowerItem>;
 
 export const oneDateEnergy = z
@@ -149,21 +157,36 @@ export const timeCharge = z.looseObject({
   executeCycleType: z.union([z.literal(0), z.literal(1), z.literal("0"), z.literal("1")]).transform(Number),
   gridChargeCycle: flag.nullish(),
   ctrDisCycle: flag.nullish(),
-  chargeTimeList: z.array(timeChargeItem).nullish().transform((v) => v ?? []),
-  dischargeTimeList: z.array(timeChargeItem).nullish().transform((v) => v ?? []),
+  chargeTimeList: z
+    .array(timeChargeItem)
+    .nullish()
+    .transform((v) => v ?? []),
+  dischargeTimeList: z
+    .array(timeChargeItem)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type WireTimeCharge = z.output<typeof timeCharge>;
 export type WireTimeChargeItem = z.output<typeof timeChargeItem>;
 
 export const evChargerItem = z.looseObject({ evchargerSn: z.string().min(1), evchargerModel: z.string().nullish() });
-export const evChargerList = z.array(evChargerItem).nullable().transform((v) => v ?? []);
+export const evChargerList = z
+  .array(evChargerItem)
+  .nullable()
+  .transform((v) => v ?? []);
 export type WireEvChargerItem = z.output<typeof evChargerItem>;
 
 export const evChargerCurrents = z.looseObject({ currentsetting: n });
 
 const evStatusObject = z.looseObject({ evchargerStatus: z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]) });
 /** The portal documents `List<data>` but a single object comes back: accept both. */
-export const evChargerStatus = z.union([evStatusObject, z.array(evStatusObject).min(1).transform((list) => list[0]!)]);
+export const evChargerStatus = z.union([
+  evStatusObject,
+  z
+    .array(evStatusObject)
+    .min(1)
+    .transform((list) => list[0]!),
+]);
 
 /** Request bodies we send (documented for tests and the simulator). */
 export interface UpdateChargeConfigBody {

@@ -28,7 +28,8 @@ describe("toPriceIntervals", () => {
   });
 
   it("keeps Amber's 'what you pay' sign: feed-in negative = paid; spot and range never inverted", () => {
-    const at = (channel: string, endTime: string) => unified.find((p) => p.channel === channel && (p.raw as { endTime: string }).endTime === endTime)!;
+    const at = (channel: string, endTime: string) =>
+      unified.find((p) => p.channel === channel && (p.raw as { endTime: string }).endTime === endTime)!;
     // First interval: general pays 15.63 c; feed-in earns 7.67 c (perKwh -7.66765); same spot on both.
     const general = at("general", "2024-09-03T14:30:00Z");
     const feedIn = at("feedIn", "2024-09-03T14:30:00Z");
@@ -58,17 +59,34 @@ describe("toPriceIntervals", () => {
       if (p.kind === "actual") expect(p.advanced === undefined && p.spotRange === undefined).toBe(true);
     }
     const locked = toPriceIntervals(parseIntervals(fixture("current-interval-5min-issue222.json")))[0]!;
-    expect(locked).toMatchObject({ kind: "current", estimate: false, durationMin: 5, descriptor: "veryLow", spike: "none", nemDate: "2024-09-12" });
+    expect(locked).toMatchObject({
+      kind: "current",
+      estimate: false,
+      durationMin: 5,
+      descriptor: "veryLow",
+      spike: "none",
+      nemDate: "2024-09-12",
+    });
   });
 
   it("converts the evcc feed-in forecast: advanced band keeps the inverted sign", () => {
     const [p] = toPriceIntervals(parseIntervals(fixture("forecast-interval-feedin-evcc22405.json")));
-    expect(p).toMatchObject({ channel: "feedIn", perKwhCents: -8.30172, spotPerKwhCents: 8.71696, advanced: { lowCents: -7.13763, predictedCents: -11.13379, highCents: -14.92346 } });
+    expect(p).toMatchObject({
+      channel: "feedIn",
+      perKwhCents: -8.30172,
+      spotPerKwhCents: 8.71696,
+      advanced: { lowCents: -7.13763, predictedCents: -11.13379, highCents: -14.92346 },
+    });
     expect(p!.advanced!.lowCents).toBeGreaterThan(p!.advanced!.highCents);
   });
 
   it("keeps channel types it does not know (a new Amber channel is never dropped), and can leave out raw", () => {
-    const withUnknown = parseIntervals(fixture<Array<Record<string, unknown>>>("prices-current-default-general-only-issue168.json").flatMap((i) => [i, { ...i, channelType: "battery" }]));
+    const withUnknown = parseIntervals(
+      fixture<Array<Record<string, unknown>>>("prices-current-default-general-only-issue168.json").flatMap((i) => [
+        i,
+        { ...i, channelType: "battery" },
+      ]),
+    );
     const out = toPriceIntervals(withUnknown, { includeRaw: false });
     expect(out.map((i) => i.channel)).toEqual(["general", "battery"]);
     expect(out[0]!.raw).toBeUndefined();

@@ -47,7 +47,8 @@ export function toPriceInterval(interval: AmberInterval, includeRaw = true): Pri
   };
   if (interval.type !== "ActualInterval") {
     const { advancedPrice, range } = interval;
-    if (advancedPrice) out.advanced = { lowCents: advancedPrice.low, predictedCents: advancedPrice.predicted, highCents: advancedPrice.high };
+    if (advancedPrice)
+      out.advanced = { lowCents: advancedPrice.low, predictedCents: advancedPrice.predicted, highCents: advancedPrice.high };
     if (range) out.spotRange = { minCents: range.min, maxCents: range.max };
   }
   if (includeRaw) out.raw = interval;

@@ -38,12 +38,16 @@ describe("splitDateRange", () => {
   it("rejects reversed ranges and bad dates, naming the argument", () => {
     expect(() => splitDateRange("2025-01-02", "2025-01-01")).toThrow(/start 2025-01-02 is after end 2025-01-01/);
     expect(() => splitDateRange("2025-02-30", "2025-03-01")).toThrow(expect.objectContaining({ name: "ValidationError", field: "start" }));
-    expect(() => splitDateRange("2025-03-01", new Date(Number.NaN))).toThrow(expect.objectContaining({ name: "ValidationError", field: "end" }));
+    expect(() => splitDateRange("2025-03-01", new Date(Number.NaN))).toThrow(
+      expect.objectContaining({ name: "ValidationError", field: "end" }),
+    );
   });
 
   it("takes instants too, as the NEM dates containing them", () => {
     // 14:00Z is midnight NEM: the next NEM day.
-    expect(splitDateRange(new Date("2025-01-01T14:00:00Z"), new Date("2025-01-02T13:59:59Z"))).toEqual([{ start: "2025-01-02", end: "2025-01-02", index: 0, total: 1 }]);
+    expect(splitDateRange(new Date("2025-01-01T14:00:00Z"), new Date("2025-01-02T13:59:59Z"))).toEqual([
+      { start: "2025-01-02", end: "2025-01-02", index: 0, total: 1 },
+    ]);
   });
 });
 
@@ -88,7 +92,12 @@ describe("merging chunks", () => {
     const chunks = splitDateRange("2025-01-01", "2025-01-20");
     const seen: ChunkProgress[] = [];
     const order: string[] = [];
-    for await (const chunk of fetchChunks(chunks, async (c) => [c.start, c.end], (p) => seen.push(p))) order.push(`${chunk.start}..${chunk.end}:${chunk.progress.done}/${chunk.progress.total}`);
+    for await (const chunk of fetchChunks(
+      chunks,
+      async (c) => [c.start, c.end],
+      (p) => seen.push(p),
+    ))
+      order.push(`${chunk.start}..${chunk.end}:${chunk.progress.done}/${chunk.progress.total}`);
     expect(order).toEqual(["2025-01-01..2025-01-07:1/3", "2025-01-08..2025-01-14:2/3", "2025-01-15..2025-01-20:3/3"]);
     expect(seen.map((p) => p.fraction)).toEqual([1 / 3, 2 / 3, 1]);
     expect(seen.at(-1)!.records).toBe(6);

@@ -17,7 +17,8 @@ export type DateInput = CalendarDate | Date;
 /** Converts a date argument to a NEM date; never via `toISOString()`, which would give the UTC date. */
 export function toNemDate(value: DateInput, field: string): CalendarDate {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new ValidationError(`${field} is an invalid Date; pass a valid Date or a NEM date "YYYY-MM-DD".`, { field, vendor: "amber" });
+    if (Number.isNaN(value.getTime()))
+      throw new ValidationError(`${field} is an invalid Date; pass a valid Date or a NEM date "YYYY-MM-DD".`, { field, vendor: "amber" });
     return nemDate(value);
   }
   return assertCalendarDate(value, field);
@@ -41,13 +42,17 @@ export interface DateChunk {
 export function splitDateRange(start: DateInput, end: DateInput, maxDays = MAX_DAYS_PER_REQUEST): DateChunk[] {
   const first = toNemDate(start, "start");
   const last = toNemDate(end, "end");
-  if (!Number.isInteger(maxDays) || maxDays < 1) throw new ValidationError(`maxDays must be a positive integer, got ${maxDays}.`, { field: "maxDays" });
+  if (!Number.isInteger(maxDays) || maxDays < 1)
+    throw new ValidationError(`maxDays must be a positive integer, got ${maxDays}.`, { field: "maxDays" });
   const days = daysBetween(first, last) + 1;
   if (days < 1) {
-    throw new ValidationError(`start ${first} is after end ${last} (both inclusive NEM dates): swap them, or pass the same date twice for one day. Nothing was sent.`, {
-      field: "start",
-      vendor: "amber",
-    });
+    throw new ValidationError(
+      `start ${first} is after end ${last} (both inclusive NEM dates): swap them, or pass the same date twice for one day. Nothing was sent.`,
+      {
+        field: "start",
+        vendor: "amber",
+      },
+    );
   }
   const total = Math.ceil(days / maxDays);
   const chunks: DateChunk[] = [];

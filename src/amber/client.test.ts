@@ -110,7 +110,11 @@ describe("sites", () => {
 
   it("says so when the account has no active site, naming each status once", async () => {
     const closed = DEFAULT_AMBER_SITES.find((s) => s.status === "closed")!;
-    const sites = [closed, { ...closed, id: "01E8RD8PDAAJ5PJCMSGK1C4610" }, { ...closed, id: "01E8RD8PDAAJ5PJCMSGK1C4611", status: "pending" as const, closedOn: undefined }];
+    const sites = [
+      closed,
+      { ...closed, id: "01E8RD8PDAAJ5PJCMSGK1C4610" },
+      { ...closed, id: "01E8RD8PDAAJ5PJCMSGK1C4611", status: "pending" as const, closedOn: undefined },
+    ];
     const { amber } = await setup({ sites });
     await expect(amber.getActiveSite()).rejects.toBeInstanceOf(NotFoundError);
     await expect(amber.getActiveSite()).rejects.toThrow(/has only closed and pending sites, none active/);
@@ -120,7 +124,10 @@ describe("sites", () => {
 
   it("maps an unknown site to NotFoundError", async () => {
     const { amber } = await setup();
-    await expect(amber.forSite("01ARZ3NDEKTSV4RRFFQ69G5FAV").getCurrentPrices()).rejects.toMatchObject({ name: "NotFoundError", status: 404 });
+    await expect(amber.forSite("01ARZ3NDEKTSV4RRFFQ69G5FAV").getCurrentPrices()).rejects.toMatchObject({
+      name: "NotFoundError",
+      status: 404,
+    });
   });
 });
 
@@ -143,11 +150,17 @@ describe("getCurrentPrices", () => {
     expect(queryOf(sim)).toEqual({ previous: "6", next: "3", resolution: "30" });
     const groups = groupByChannel(prices);
     for (const group of groups.values()) {
-      expect(group.map((p) => p.type)).toEqual([...Array(6).fill("ActualInterval"), "CurrentInterval", ...Array(3).fill("ForecastInterval")]);
+      expect(group.map((p) => p.type)).toEqual([
+        ...Array(6).fill("ActualInterval"),
+        "CurrentInterval",
+        ...Array(3).fill("ForecastInterval"),
+      ]);
       expect(group.every((p) => p.duration === 30)).toBe(true);
     }
     // Returned as sent (no regrouping): every general interval, then every feed-in one.
-    expect(prices.map((p) => p.endTime)).toEqual((sim.api.pricing.currentPrices(sim.simSites[1]!, T0, 6, 3, 30) as Array<{ endTime: string }>).map((p) => p.endTime));
+    expect(prices.map((p) => p.endTime)).toEqual(
+      (sim.api.pricing.currentPrices(sim.simSites[1]!, T0, 6, 3, 30) as Array<{ endTime: string }>).map((p) => p.endTime),
+    );
     expect(prices.slice(0, 10).every((p) => p.channelType === "general")).toBe(true);
   });
 
@@ -211,7 +224,9 @@ describe("getPrices", () => {
     const prices = await amber.forSite(FIVE_MIN_SITE).getPrices();
     expect(queryOf(sim)).toEqual({ startDate: "2025-03-11", endDate: "2025-03-11" });
     expect(new Set(prices.map((p) => p.date))).toEqual(new Set(["2025-03-11"]));
-    await amber.forSite(FIVE_MIN_SITE).getPrices({ start: new Date("2025-03-01T14:00:00Z"), end: new Date("2025-03-02T13:59:59Z"), resolution: 30 });
+    await amber
+      .forSite(FIVE_MIN_SITE)
+      .getPrices({ start: new Date("2025-03-01T14:00:00Z"), end: new Date("2025-03-02T13:59:59Z"), resolution: 30 });
     expect(queryOf(sim)).toEqual({ startDate: "2025-03-02", endDate: "2025-03-02", resolution: "30" });
   });
 
@@ -223,7 +238,11 @@ describe("getPrices", () => {
     expect(general.filter((p) => p.type === "CurrentInterval")).toHaveLength(1);
     const current = general.find((p) => p.type === "CurrentInterval")!;
     expect(current.start.getTime()).toBeLessThanOrEqual(T0);
-    expect(general.every((p) => (p.end.getTime() <= T0 ? p.type === "ActualInterval" : p.start.getTime() > T0 ? p.type === "ForecastInterval" : true))).toBe(true);
+    expect(
+      general.every((p) =>
+        p.end.getTime() <= T0 ? p.type === "ActualInterval" : p.start.getTime() > T0 ? p.type === "ForecastInterval" : true,
+      ),
+    ).toBe(true);
     expect(general.at(-1)!.nemTime).toBe("2025-03-12T00:00:00+10:00");
     expect(general.at(-1)!.date).toBe("2025-03-11");
   });
@@ -231,7 +250,9 @@ describe("getPrices", () => {
   it("splits a long range into 7-day requests and merges them in order, without gaps or duplicates", async () => {
     const { sim, amber } = await setup();
     const seen: string[] = [];
-    const prices = await amber.forSite(FIVE_MIN_SITE).getPrices({ start: "2025-02-01", end: "2025-02-20", onProgress: (p) => seen.push(`${p.done}/${p.total}`) });
+    const prices = await amber
+      .forSite(FIVE_MIN_SITE)
+      .getPrices({ start: "2025-02-01", end: "2025-02-20", onProgress: (p) => seen.push(`${p.done}/${p.total}`) });
     expect(sim.http.requests.map((r) => [r.query.get("startDate"), r.query.get("endDate")])).toEqual([
       ["2025-02-01", "2025-02-07"],
       ["2025-02-08", "2025-02-14"],
@@ -259,8 +280,15 @@ describe("getPrices", () => {
   it("refuses reversed or malformed dates before sending", async () => {
     const { sim, amber } = await setup();
     const site = amber.forSite(FIVE_MIN_SITE);
-    await expect(site.getPrices({ start: "2025-03-02", end: "2025-03-01" })).rejects.toMatchObject({ name: "ValidationError", field: "start", message: expect.stringMatching(/swap them/) });
-    await expect(site.getUsage({ start: "2025-03-02", end: "2025-03-01" })).rejects.toMatchObject({ name: "ValidationError", field: "start" });
+    await expect(site.getPrices({ start: "2025-03-02", end: "2025-03-01" })).rejects.toMatchObject({
+      name: "ValidationError",
+      field: "start",
+      message: expect.stringMatching(/swap them/),
+    });
+    await expect(site.getUsage({ start: "2025-03-02", end: "2025-03-01" })).rejects.toMatchObject({
+      name: "ValidationError",
+      field: "start",
+    });
     await expect(site.getPrices({ start: "2025-03-11" })).rejects.toMatchObject({ name: "ValidationError", field: "start" }); // after today, the default end
     await expect(site.getPrices({ start: "20250301" })).rejects.toBeInstanceOf(ValidationError);
     await expect(site.getPrices({ end: new Date(Number.NaN) })).rejects.toBeInstanceOf(ValidationError);
@@ -301,7 +329,10 @@ describe("getUsage", () => {
 
   it("needs both dates", async () => {
     const { sim, amber } = await setup();
-    await expect(amber.forSite(FIVE_MIN_SITE).getUsage({ start: "2025-03-01" } as never)).rejects.toMatchObject({ name: "ValidationError", field: "end" });
+    await expect(amber.forSite(FIVE_MIN_SITE).getUsage({ start: "2025-03-01" } as never)).rejects.toMatchObject({
+      name: "ValidationError",
+      field: "end",
+    });
     await expect(amber.forSite(FIVE_MIN_SITE).getUsage(undefined as never)).rejects.toBeInstanceOf(ValidationError);
     expect(sim.http.requests).toHaveLength(0);
   });
@@ -314,7 +345,11 @@ describe("getCurrentRenewables", () => {
     const [only] = await anonymous.getCurrentRenewables(State.VICTORIA);
     expect(only).toMatchObject({ type: "CurrentRenewable", duration: 30 });
     const series = await anonymous.getCurrentRenewables("QLD" as State, { previous: 6, next: 3, resolution: 5 });
-    expect(series.map((r) => r.type)).toEqual([...Array(6).fill("ActualRenewable"), "CurrentRenewable", ...Array(3).fill("ForecastRenewable")]);
+    expect(series.map((r) => r.type)).toEqual([
+      ...Array(6).fill("ActualRenewable"),
+      "CurrentRenewable",
+      ...Array(3).fill("ForecastRenewable"),
+    ]);
     expect(series.every((r) => r.duration === 5 && r.renewables >= 0 && r.renewables <= 100)).toBe(true);
     expect(sim.http.requests.at(-1)!.path).toBe("/v1/state/qld/renewables/current");
   });
@@ -338,9 +373,17 @@ describe("authentication errors", () => {
         return fetch(input, { ...init, headers });
       },
     });
-    await expect(stripping.listSites()).rejects.toMatchObject({ name: "AuthenticationError", status: 401, message: expect.stringMatching(/missing or invalid.*"Unauthorized"/) });
+    await expect(stripping.listSites()).rejects.toMatchObject({
+      name: "AuthenticationError",
+      status: 401,
+      message: expect.stringMatching(/missing or invalid.*"Unauthorized"/),
+    });
     const wrong = new Amber({ token: "psk_00000000000000000000000000000000", baseUrl: sim.url });
-    await expect(wrong.listSites()).rejects.toMatchObject({ name: "AuthenticationError", status: 403, message: expect.stringMatching(/refused the API token/) });
+    await expect(wrong.listSites()).rejects.toMatchObject({
+      name: "AuthenticationError",
+      status: 403,
+      message: expect.stringMatching(/refused the API token/),
+    });
     expect(sim.stats().byStatus).toMatchObject({ 401: 1, 403: 1 });
   });
 
@@ -348,7 +391,11 @@ describe("authentication errors", () => {
     const { sim } = await setup();
     const noV1 = new Amber({ token: sim.token, baseUrl: sim.url.replace(/\/v1$/, "") });
     const error = await noV1.listSites().catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "AuthenticationError", status: 403, message: expect.stringMatching(/no route for \/sites .*check baseUrl, which should end in \/v1/) });
+    expect(error).toMatchObject({
+      name: "AuthenticationError",
+      status: 403,
+      message: expect.stringMatching(/no route for \/sites .*check baseUrl, which should end in \/v1/),
+    });
   });
 });
 
@@ -356,15 +403,30 @@ describe("parameter errors Amber sends", () => {
   // The client validates first, so only a server with other rules (or a changed API) answers 400/422:
   // the fetch below rewrites the query on the way out, as such a server would see it.
   function rewriting(sim: AmberSimulator, from: RegExp, to: string) {
-    return new Amber({ token: sim.token, baseUrl: sim.url, clock: sim.clock, site: FIVE_MIN_SITE, fetch: (input, init) => fetch(String(input).replace(from, to), init) });
+    return new Amber({
+      token: sim.token,
+      baseUrl: sim.url,
+      clock: sim.clock,
+      site: FIVE_MIN_SITE,
+      fetch: (input, init) => fetch(String(input).replace(from, to), init),
+    });
   }
 
   it("maps Amber's 400 and 422 to non-retryable ApiErrors carrying Amber's message, sent once", async () => {
     const { sim } = await setup();
-    const bad = await rewriting(sim, /resolution=5/, "resolution=15").getCurrentPrices({ resolution: 5 }).catch((e: unknown) => e);
+    const bad = await rewriting(sim, /resolution=5/, "resolution=15")
+      .getCurrentPrices({ resolution: 5 })
+      .catch((e: unknown) => e);
     expect(bad).toMatchObject({ name: "ApiError", status: 400, retryable: false, vendorMessage: "resolution must be one of 5, 30" });
-    const tooLong = await rewriting(sim, /endDate=[\d-]+/, "endDate=2025-03-20").getPrices({ start: "2025-03-01", end: "2025-03-02" }).catch((e: unknown) => e);
-    expect(tooLong).toMatchObject({ name: "ApiError", status: 422, retryable: false, vendorMessage: "Requested date range is greater than 7 days" });
+    const tooLong = await rewriting(sim, /endDate=[\d-]+/, "endDate=2025-03-20")
+      .getPrices({ start: "2025-03-01", end: "2025-03-02" })
+      .catch((e: unknown) => e);
+    expect(tooLong).toMatchObject({
+      name: "ApiError",
+      status: 422,
+      retryable: false,
+      vendorMessage: "Requested date range is greater than 7 days",
+    });
     expect((tooLong as Error).message).toMatch(/limited to 7 days/);
     expect(sim.stats().byStatus).toEqual({ 400: 1, 422: 1 });
   });

@@ -13,7 +13,16 @@ import { nemDate } from "../core/time/nem.js";
 import type { PriceInterval } from "../model/types.js";
 import { fetchChunks, mergeIntervals, mergeUsage, splitDateRange, type Chunk, type ChunkProgress, type DateInput } from "./chunking.js";
 import { mapAmberHttpError, TOKEN_HELP } from "./errors.js";
-import { parseIntervals, parseRenewables, parseSites, parseUsage, type AmberInterval, type Renewable, type Site, type UsageRecord } from "./intervals.js";
+import {
+  parseIntervals,
+  parseRenewables,
+  parseSites,
+  parseUsage,
+  type AmberInterval,
+  type Renewable,
+  type Site,
+  type UsageRecord,
+} from "./intervals.js";
 import { AmberPriceSource, type PricesAheadOptions } from "./price-source.js";
 import { ratelimitsFromObservation, type Ratelimits } from "./ratelimits.js";
 import { isState, type State } from "./state.js";
@@ -191,7 +200,8 @@ export class Amber {
    */
   getRatelimits(): Ratelimits | null {
     const seen = this.shared.seen;
-    if (seen.view === undefined) seen.view = seen.headers && ratelimitsFromObservation(parseRateLimitHeaders(seen.headers, seen.receivedAt), seen.receivedAt);
+    if (seen.view === undefined)
+      seen.view = seen.headers && ratelimitsFromObservation(parseRateLimitHeaders(seen.headers, seen.receivedAt), seen.receivedAt);
     return seen.view;
   }
 
@@ -215,10 +225,13 @@ export class Amber {
     const site = activeSites(sites)[0];
     if (!site) {
       const seen = sites.length === 0 ? "no sites" : `only ${[...new Set(sites.map((s) => s.status))].join(" and ")} sites`;
-      throw new NotFoundError(`This Amber account has ${seen}, none active. New accounts can take a few days; closed sites are old addresses.`, {
-        vendor: "amber",
-        operation: "getActiveSite",
-      });
+      throw new NotFoundError(
+        `This Amber account has ${seen}, none active. New accounts can take a few days; closed sites are old addresses.`,
+        {
+          vendor: "amber",
+          operation: "getActiveSite",
+        },
+      );
     }
     return site;
   }
@@ -238,7 +251,12 @@ export class Amber {
       );
     }
     const resolution = optionalResolution(options.resolution);
-    const response = await this.authenticated(`sites/${site}/prices/current`, { previous, next, resolution }, "getCurrentPrices", options.signal);
+    const response = await this.authenticated(
+      `sites/${site}/prices/current`,
+      { previous, next, resolution },
+      "getCurrentPrices",
+      options.signal,
+    );
     // One response, already in Amber's order: nothing to merge.
     return parseIntervals(response.data, "getCurrentPrices", { inPlace: true });
   }
@@ -265,7 +283,12 @@ export class Amber {
     return fetchChunks(
       chunks,
       async (chunk) => {
-        const response = await this.authenticated(`sites/${site}/prices`, { startDate: chunk.start, endDate: chunk.end, resolution }, "getPrices", options.signal);
+        const response = await this.authenticated(
+          `sites/${site}/prices`,
+          { startDate: chunk.start, endDate: chunk.end, resolution },
+          "getPrices",
+          options.signal,
+        );
         return parseIntervals(response.data, "getPrices", { inPlace: true });
       },
       options.onProgress,
@@ -287,14 +310,23 @@ export class Amber {
   iterateUsage(options: UsageOptions): AsyncGenerator<Chunk<UsageRecord>, void, undefined> {
     const site = this.siteFor(options?.site);
     if (options?.start === undefined || options.end === undefined) {
-      throw new ValidationError("getUsage needs both start and end (NEM dates, inclusive). Nothing was sent.", { field: options?.start === undefined ? "start" : "end", vendor: "amber", operation: "getUsage" });
+      throw new ValidationError("getUsage needs both start and end (NEM dates, inclusive). Nothing was sent.", {
+        field: options?.start === undefined ? "start" : "end",
+        vendor: "amber",
+        operation: "getUsage",
+      });
     }
     const chunks = splitDateRange(options.start, options.end);
     this.requireToken("getUsage");
     return fetchChunks(
       chunks,
       async (chunk) => {
-        const response = await this.authenticated(`sites/${site}/usage`, { startDate: chunk.start, endDate: chunk.end }, "getUsage", options.signal);
+        const response = await this.authenticated(
+          `sites/${site}/usage`,
+          { startDate: chunk.start, endDate: chunk.end },
+          "getUsage",
+          options.signal,
+        );
         return parseUsage(response.data, "getUsage");
       },
       options.onProgress,
@@ -320,7 +352,12 @@ export class Amber {
       next: optionalCount(options.next, "next"),
       resolution: optionalResolution(options.resolution),
     };
-    const response = await this.shared.anonymous.request({ path: `state/${normalised}/renewables/current`, query, operation: "getCurrentRenewables", signal: options.signal });
+    const response = await this.shared.anonymous.request({
+      path: `state/${normalised}/renewables/current`,
+      query,
+      operation: "getCurrentRenewables",
+      signal: options.signal,
+    });
     return parseRenewables(response.data, "getCurrentRenewables");
   }
 
@@ -350,23 +387,34 @@ export class Amber {
   private siteFor(site: string | undefined): string {
     if (site !== undefined) return normaliseSiteId(site);
     if (this.site) return this.site;
-    throw new ConfigurationError("No Amber site selected. Pass { site }, use amber.forSite(id), or await amber.forActiveSite(). Nothing was sent.", {
-      vendor: "amber",
-      setting: "site",
-    });
+    throw new ConfigurationError(
+      "No Amber site selected. Pass { site }, use amber.forSite(id), or await amber.forActiveSite(). Nothing was sent.",
+      {
+        vendor: "amber",
+        setting: "site",
+      },
+    );
   }
 
   private requireToken(operation: string): void {
     if (!this.shared.token) {
-      throw new ConfigurationError(`${operation} needs an Amber API token (only getCurrentRenewables works without one). ${TOKEN_HELP} Nothing was sent.`, {
-        vendor: "amber",
-        operation,
-        setting: "token",
-      });
+      throw new ConfigurationError(
+        `${operation} needs an Amber API token (only getCurrentRenewables works without one). ${TOKEN_HELP} Nothing was sent.`,
+        {
+          vendor: "amber",
+          operation,
+          setting: "token",
+        },
+      );
     }
   }
 
-  private async authenticated(path: string, query: Record<string, QueryValue>, operation: string, signal: AbortSignal | undefined): Promise<TransportResponse> {
+  private async authenticated(
+    path: string,
+    query: Record<string, QueryValue>,
+    operation: string,
+    signal: AbortSignal | undefined,
+  ): Promise<TransportResponse> {
     this.requireToken(operation);
     const { seen, transport } = this.shared;
     const request = { path, query, operation, signal };
@@ -396,7 +444,10 @@ function createShared(options: AmberOptions): Shared {
   checkLimiterOptions(options);
   const token = options.token === undefined || options.token === "" ? null : options.token.trim();
   if (token !== null && !TOKEN_RE.test(token)) {
-    throw new ConfigurationError(`The Amber token contains spaces or control characters; copy it again. ${TOKEN_HELP}`, { vendor: "amber", setting: "token" });
+    throw new ConfigurationError(`The Amber token contains spaces or control characters; copy it again. ${TOKEN_HELP}`, {
+      vendor: "amber",
+      setting: "token",
+    });
   }
   registerSecret(token);
   const clock = options.clock ?? systemClock;
@@ -416,7 +467,16 @@ function createShared(options: AmberOptions): Shared {
     refusalBackoff,
     clock,
   });
-  const common = { vendor: "amber", baseUrl, clock, retry, timeoutMs: options.timeoutMs, logger: options.logger, fetch: options.fetch, userAgent: options.userAgent };
+  const common = {
+    vendor: "amber",
+    baseUrl,
+    clock,
+    retry,
+    timeoutMs: options.timeoutMs,
+    logger: options.logger,
+    fetch: options.fetch,
+    userAgent: options.userAgent,
+  };
   return {
     token,
     baseUrl,
@@ -435,12 +495,14 @@ function createShared(options: AmberOptions): Shared {
           seen.view = undefined;
         }
       },
-      mapHttpError: (response, request) => mapAmberHttpError(response, { operation: request.operation, retryableStatuses: retry.statusCodes, limiter }),
+      mapHttpError: (response, request) =>
+        mapAmberHttpError(response, { operation: request.operation, retryableStatuses: retry.statusCodes, limiter }),
     }),
     anonymous: new HttpTransport({
       ...common,
       limiter: anonymousLimiter,
-      mapHttpError: (response, request) => mapAmberHttpError(response, { operation: request.operation, retryableStatuses: retry.statusCodes, limiter: anonymousLimiter }),
+      mapHttpError: (response, request) =>
+        mapAmberHttpError(response, { operation: request.operation, retryableStatuses: retry.statusCodes, limiter: anonymousLimiter }),
     }),
   };
 }
@@ -492,16 +554,24 @@ function settledOrAborted(promise: Promise<void>, signal: AbortSignal | undefine
 
 /** Whether a response carries any `RateLimit-*` header (one lookup on Amber's usual answers). */
 function hasRateLimitHeaders(headers: Headers): boolean {
-  return headers.has("ratelimit-remaining") || headers.has("ratelimit-limit") || headers.has("ratelimit-reset") || headers.has("ratelimit-policy");
+  return (
+    headers.has("ratelimit-remaining") ||
+    headers.has("ratelimit-limit") ||
+    headers.has("ratelimit-reset") ||
+    headers.has("ratelimit-policy")
+  );
 }
 
 /** Upper-cases and checks a site id (a 26-character ULID); `ValidationError` otherwise, nothing sent. */
 export function normaliseSiteId(site: unknown): string {
   if (typeof site !== "string" || !SITE_ID_RE.test(site.trim())) {
-    throw new ValidationError(`site must be an Amber site id (26 characters, e.g. 01F5A5CRKMZ5BCX9P1S4V990AM; see listSites()), got ${JSON.stringify(site)}. Nothing was sent.`, {
-      field: "site",
-      vendor: "amber",
-    });
+    throw new ValidationError(
+      `site must be an Amber site id (26 characters, e.g. 01F5A5CRKMZ5BCX9P1S4V990AM; see listSites()), got ${JSON.stringify(site)}. Nothing was sent.`,
+      {
+        field: "site",
+        vendor: "amber",
+      },
+    );
   }
   return site.trim().toUpperCase();
 }
@@ -509,7 +579,10 @@ export function normaliseSiteId(site: unknown): string {
 function optionalCount(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_INTERVALS_PER_REQUEST) {
-    throw new ValidationError(`${field} must be a whole number of intervals from 0 to ${MAX_INTERVALS_PER_REQUEST}, got ${String(value)}. Nothing was sent.`, { field, vendor: "amber" });
+    throw new ValidationError(
+      `${field} must be a whole number of intervals from 0 to ${MAX_INTERVALS_PER_REQUEST}, got ${String(value)}. Nothing was sent.`,
+      { field, vendor: "amber" },
+    );
   }
   return value;
 }
@@ -517,7 +590,10 @@ function optionalCount(value: unknown, field: string): number | undefined {
 function optionalResolution(value: unknown): Resolution | undefined {
   if (value === undefined) return undefined;
   if (value !== 5 && value !== 30) {
-    throw new ValidationError(`resolution must be 5 or 30 (minutes), got ${String(value)}. Nothing was sent.`, { field: "resolution", vendor: "amber" });
+    throw new ValidationError(`resolution must be 5 or 30 (minutes), got ${String(value)}. Nothing was sent.`, {
+      field: "resolution",
+      vendor: "amber",
+    });
   }
   return value;
 }

@@ -4,7 +4,8 @@ import type { TransportResponse } from "../core/http/types.js";
 import type { RateLimiter } from "../core/rate-limit/limiter.js";
 
 /** Where to get a token, for error messages. */
-export const TOKEN_HELP = "Generate a token at https://app.amber.com.au/developers (turn on developer mode) and pass it as { token } (AMBER_TOKEN in the examples).";
+export const TOKEN_HELP =
+  "Generate a token at https://app.amber.com.au/developers (turn on developer mode) and pass it as { token } (AMBER_TOKEN in the examples).";
 
 export interface AmberErrorContext {
   operation: string | undefined;
@@ -39,7 +40,10 @@ export function mapAmberHttpError(response: TransportResponse, ctx: AmberErrorCo
   const path = new URL(response.url).pathname;
   switch (status) {
     case 401:
-      return new AuthenticationError(`Amber did not accept the request: the API token is missing or invalid (HTTP 401${said}). ${TOKEN_HELP}`, base);
+      return new AuthenticationError(
+        `Amber did not accept the request: the API token is missing or invalid (HTTP 401${said}). ${TOKEN_HELP}`,
+        base,
+      );
     case 403:
       // API Gateway's answer for a path it does not route, whatever the token: say so first.
       if (vendorMessage === "Missing Authentication Token") {
@@ -62,11 +66,14 @@ export function mapAmberHttpError(response: TransportResponse, ctx: AmberErrorCo
         base,
       );
     case 400:
-      return new ApiError(`Amber rejected the request parameters (HTTP 400${said}) for ${path}. Check dates ("YYYY-MM-DD"), resolution (5 or 30) and counts.`, {
-        ...base,
-        vendorMessage,
-        retryable: false,
-      });
+      return new ApiError(
+        `Amber rejected the request parameters (HTTP 400${said}) for ${path}. Check dates ("YYYY-MM-DD"), resolution (5 or 30) and counts.`,
+        {
+          ...base,
+          vendorMessage,
+          retryable: false,
+        },
+      );
     default:
       return new ApiError(
         `Amber refused the request size (HTTP 422${said}): date ranges are limited to 7 days and next + previous to 2048 intervals. ` +
@@ -95,6 +102,11 @@ function rateLimitError(response: TransportResponse, ctx: AmberErrorContext): Ra
   return new RateLimitError(
     `Amber's gateway throttled the request (HTTP 429 without rate-limit headers${said}). ` +
       `${waitMs > 0 ? `Backing off ${Math.ceil(waitMs / 1000)} s; these` : "These"} are usually brief. If they persist, poll less often.`,
-    { ...details, code: "GATEWAY_THROTTLED", retryAfterMs: waitMs > 0 ? waitMs : undefined, resetAt: waitMs > 0 ? new Date(response.receivedAt + waitMs) : undefined },
+    {
+      ...details,
+      code: "GATEWAY_THROTTLED",
+      retryAfterMs: waitMs > 0 ? waitMs : undefined,
+      resetAt: waitMs > 0 ? new Date(response.receivedAt + waitMs) : undefined,
+    },
   );
 }

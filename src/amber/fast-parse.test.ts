@@ -6,12 +6,33 @@ import { fixture } from "./test-support/fixtures.js";
 import { intervalWire } from "./wire/schemas.js";
 
 const real = fixture<Array<Record<string, unknown>>>("prices-2day-30min-general-feedin.json");
-const others = ["prices-current-5min-issue247-excerpt.json", "current-interval-5min-tou-estimate-issue272.json", "forecast-interval-feedin-evcc22405.json", "actual-interval-demandwindow-true-issue161.json"].flatMap((f) =>
-  fixture<Array<Record<string, unknown>>>(f),
-);
+const others = [
+  "prices-current-5min-issue247-excerpt.json",
+  "current-interval-5min-tou-estimate-issue272.json",
+  "forecast-interval-feedin-evcc22405.json",
+  "actual-interval-demandwindow-true-issue161.json",
+].flatMap((f) => fixture<Array<Record<string, unknown>>>(f));
 const samples = [...real, ...others];
 
-const KEYS = ["type", "duration", "spotPerKwh", "perKwh", "date", "nemTime", "startTime", "endTime", "renewables", "channelType", "tariffInformation", "spikeStatus", "descriptor", "estimate", "range", "advancedPrice", "extra"];
+const KEYS = [
+  "type",
+  "duration",
+  "spotPerKwh",
+  "perKwh",
+  "date",
+  "nemTime",
+  "startTime",
+  "endTime",
+  "renewables",
+  "channelType",
+  "tariffInformation",
+  "spikeStatus",
+  "descriptor",
+  "estimate",
+  "range",
+  "advancedPrice",
+  "extra",
+];
 const tricky = fc.constantFrom<unknown>(
   undefined,
   null,
@@ -88,9 +109,17 @@ describe("fast interval parsing", () => {
 
   it("reads date-times exactly as Date.parse does", () => {
     const digits = (n: number) => fc.integer({ min: 0, max: 10 ** n - 1 }).map((v) => String(v).padStart(n, "0"));
-    const zone = fc.oneof(fc.constant("Z"), fc.tuple(fc.constantFrom("+", "-"), digits(2), digits(2)).map(([s, h, m]) => `${s}${h}:${m}`));
-    const fraction = fc.oneof(fc.constant(""), digits(3).map((d) => `.${d}`));
-    const text = fc.tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2), fraction, zone).map(([y, mo, d, h, mi, s, f, z]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${f}${z}`);
+    const zone = fc.oneof(
+      fc.constant("Z"),
+      fc.tuple(fc.constantFrom("+", "-"), digits(2), digits(2)).map(([s, h, m]) => `${s}${h}:${m}`),
+    );
+    const fraction = fc.oneof(
+      fc.constant(""),
+      digits(3).map((d) => `.${d}`),
+    );
+    const text = fc
+      .tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2), fraction, zone)
+      .map(([y, mo, d, h, mi, s, f, z]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${f}${z}`);
     fc.assert(
       fc.property(text, (s) => {
         expect(Object.is(dateTimeMs(s), Date.parse(s))).toBe(true);

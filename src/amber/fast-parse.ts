@@ -32,7 +32,8 @@ export function dateTimeMs(v: unknown): number {
   const hour = twoDigits(v, 11);
   const minute = twoDigits(v, 14);
   const second = twoDigits(v, 17);
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]! || hour > 23 || minute > 59 || second > 59) return Date.parse(v);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]! || hour > 23 || minute > 59 || second > 59)
+    return Date.parse(v);
   if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return Date.parse(v);
   let offset = 0;
   if (n === 25) {

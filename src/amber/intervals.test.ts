@@ -31,7 +31,13 @@ function iso(ms: number): string {
 }
 
 /** A wire interval as Amber would send it, for property tests. */
-function wireInterval(endMs: number, duration: 5 | 30, channelType: string, type: AmberInterval["type"], perKwh = 10): Record<string, unknown> {
+function wireInterval(
+  endMs: number,
+  duration: 5 | 30,
+  channelType: string,
+  type: AmberInterval["type"],
+  perKwh = 10,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     type,
     date: nemDateOfIntervalEnd(endMs),
@@ -112,7 +118,9 @@ describe("parsing the fixtures", () => {
     expect(intervals.filter((i) => i.channelType === "feedIn").every((i) => i.tariffInformation === undefined)).toBe(true);
     const tou = parseIntervals(fixture("current-interval-5min-tou-estimate-issue272.json"))[0]!;
     expect(tou.tariffInformation).toEqual({ period: "shoulder", season: "default" });
-    expect(parseIntervals(fixture("actual-interval-demandwindow-true-issue161.json"))[0]!.tariffInformation).toEqual({ demandWindow: true });
+    expect(parseIntervals(fixture("actual-interval-demandwindow-true-issue161.json"))[0]!.tariffInformation).toEqual({
+      demandWindow: true,
+    });
   });
 
   it("parses usage, renewables and sites", () => {
@@ -135,7 +143,9 @@ describe("tolerance and strictness", () => {
   const base = () => wireInterval(Date.UTC(2025, 0, 1, 0, 30), 30, "general", "ForecastInterval");
 
   it("tolerates unknown fields and unknown enum values", () => {
-    const [parsed] = parseIntervals([{ ...base(), descriptor: "ultraLow", spikeStatus: "maybe", channelType: "battery", brandNew: { x: 1 } }]);
+    const [parsed] = parseIntervals([
+      { ...base(), descriptor: "ultraLow", spikeStatus: "maybe", channelType: "battery", brandNew: { x: 1 } },
+    ]);
     expect(parsed).toMatchObject({ descriptor: "ultraLow", spikeStatus: "maybe", channelType: "battery", brandNew: { x: 1 } });
     const [tou] = parseIntervals([{ ...base(), tariffInformation: { period: "superOffPeak", season: "monsoon", block: 2 } }]);
     expect(tou!.tariffInformation).toEqual({ period: "superOffPeak", season: "monsoon", block: 2 });
@@ -189,10 +199,23 @@ describe("grouping and lookup", () => {
 
   it("orders channels general, controlledLoad, feedIn, then unknown types", () => {
     const t = Date.UTC(2025, 0, 1, 0, 30);
-    const groups = groupByChannel(parseIntervals(["mystery", "feedIn", "controlledLoad", "general"].map((c) => wireInterval(t, 30, c, "ActualInterval"))));
+    const groups = groupByChannel(
+      parseIntervals(["mystery", "feedIn", "controlledLoad", "general"].map((c) => wireInterval(t, 30, c, "ActualInterval"))),
+    );
     expect([...groups.keys()]).toEqual(["general", "controlledLoad", "feedIn", "mystery"]);
     const usage = parseUsage(
-      [["B1", "feedIn"], ["E2", "general"], ["E1", "general"]].map(([id, type]) => ({ ...wireInterval(t, 30, type!, "ActualInterval"), type: "Usage", channelIdentifier: id, kwh: 1, cost: 1, quality: "billable" })),
+      [
+        ["B1", "feedIn"],
+        ["E2", "general"],
+        ["E1", "general"],
+      ].map(([id, type]) => ({
+        ...wireInterval(t, 30, type!, "ActualInterval"),
+        type: "Usage",
+        channelIdentifier: id,
+        kwh: 1,
+        cost: 1,
+        quality: "billable",
+      })),
     );
     expect([...groupByChannelIdentifier(usage).keys()]).toEqual(["E2", "E1", "B1"]);
   });
@@ -219,34 +242,48 @@ describe("grouping and lookup", () => {
 
   it("handles mixed 5- and 30-minute forecasts: tiles, and the shorter interval wins an overlap", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 1_000_000 }), (fives, thirties, halfHour) => {
-        const base = Date.UTC(2025, 0, 1) + halfHour * 1_800_000;
-        const wire = [];
-        for (let i = 1; i <= fives; i++) wire.push(wireInterval(base + i * 300_000, 5, "general", i === 1 ? "CurrentInterval" : "ForecastInterval"));
-        // 30-minute forecasts start at the next half-hour boundary after the 5-minute ones.
-        const firstThirty = Math.ceil((base + fives * 300_000) / 1_800_000) * 1_800_000;
-        for (let i = 1; i <= thirties; i++) wire.push(wireInterval(firstThirty + i * 1_800_000, 30, "general", "ForecastInterval"));
-        const intervals = parseIntervals(wire);
-        for (let i = 0; i < fives; i++) expect(intervalAt(intervals, base + i * 300_000 + 299_999)!.duration).toBe(5);
-        expect(intervalAt(intervals, firstThirty + 1_800_000 * thirties - 1)!.duration).toBe(30);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        (fives, thirties, halfHour) => {
+          const base = Date.UTC(2025, 0, 1) + halfHour * 1_800_000;
+          const wire = [];
+          for (let i = 1; i <= fives; i++)
+            wire.push(wireInterval(base + i * 300_000, 5, "general", i === 1 ? "CurrentInterval" : "ForecastInterval"));
+          // 30-minute forecasts start at the next half-hour boundary after the 5-minute ones.
+          const firstThirty = Math.ceil((base + fives * 300_000) / 1_800_000) * 1_800_000;
+          for (let i = 1; i <= thirties; i++) wire.push(wireInterval(firstThirty + i * 1_800_000, 30, "general", "ForecastInterval"));
+          const intervals = parseIntervals(wire);
+          for (let i = 0; i < fives; i++) expect(intervalAt(intervals, base + i * 300_000 + 299_999)!.duration).toBe(5);
+          expect(intervalAt(intervals, firstThirty + 1_800_000 * thirties - 1)!.duration).toBe(30);
+        },
+      ),
       { numRuns: 50 },
     );
-    const overlapping = parseIntervals([wireInterval(Date.UTC(2025, 0, 1, 0, 30), 30, "general", "ForecastInterval"), wireInterval(Date.UTC(2025, 0, 1, 0, 10), 5, "general", "CurrentInterval")]);
+    const overlapping = parseIntervals([
+      wireInterval(Date.UTC(2025, 0, 1, 0, 30), 30, "general", "ForecastInterval"),
+      wireInterval(Date.UTC(2025, 0, 1, 0, 10), 5, "general", "CurrentInterval"),
+    ]);
     expect(intervalAt(overlapping, Date.UTC(2025, 0, 1, 0, 7))!.duration).toBe(5);
     expect(intervalAt(overlapping, Date.UTC(2025, 0, 1, 0, 12))!.duration).toBe(30);
   });
 
   it("round-trips any aligned interval: start/end from endTime and duration, date and nemTime per the spec", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 3_000_000 }), fc.constantFrom<5 | 30>(5, 30), fc.constantFrom("general", "feedIn", "controlledLoad"), (n, duration, channel) => {
-        const end = Date.UTC(2020, 0, 1) + n * duration * 60_000;
-        const [parsed] = parseIntervals([wireInterval(end, duration, channel, "ActualInterval")]);
-        expect(parsed!.end.getTime()).toBe(end);
-        expect(parsed!.start.getTime()).toBe(end - duration * 60_000);
-        expect(parsed!.nemTime.endsWith("+10:00")).toBe(true);
-        expect(Date.parse(parsed!.nemTime)).toBe(end);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 3_000_000 }),
+        fc.constantFrom<5 | 30>(5, 30),
+        fc.constantFrom("general", "feedIn", "controlledLoad"),
+        (n, duration, channel) => {
+          const end = Date.UTC(2020, 0, 1) + n * duration * 60_000;
+          const [parsed] = parseIntervals([wireInterval(end, duration, channel, "ActualInterval")]);
+          expect(parsed!.end.getTime()).toBe(end);
+          expect(parsed!.start.getTime()).toBe(end - duration * 60_000);
+          expect(parsed!.nemTime.endsWith("+10:00")).toBe(true);
+          expect(Date.parse(parsed!.nemTime)).toBe(end);
+        },
+      ),
     );
   });
 });

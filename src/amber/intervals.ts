@@ -159,7 +159,11 @@ export type IntervalTypeChecks = [
  * Adds `start`/`end` to a parsed record, checking that Amber's `startTime` agrees with `endTime`
  * and `duration` (one second after `endTime − duration`; a plain `:00` start is accepted too).
  */
-function bound<T extends { duration: number; startTime: string; endTime: string }>(record: T, index: number, ctx: ParseContext): T & Bounded {
+function bound<T extends { duration: number; startTime: string; endTime: string }>(
+  record: T,
+  index: number,
+  ctx: ParseContext,
+): T & Bounded {
   // The schema has checked both strings, so dateTimeMs (= Date.parse, faster) cannot give NaN here.
   const endMs = dateTimeMs(record.endTime);
   const startMs = intervalStartMs(endMs, dateTimeMs(record.startTime), record.duration);
@@ -251,10 +255,18 @@ export function groupByChannel<T extends { channelType: string; end: Date }>(rec
 
 /** Groups usage by meter channel identifier ("E1", "E2", "B1", ...), ordered like `groupByChannel`. */
 export function groupByChannelIdentifier(records: readonly UsageRecord[]): Map<string, UsageRecord[]> {
-  return groupBy(records, (r) => r.channelIdentifier, (r) => r.channelType);
+  return groupBy(
+    records,
+    (r) => r.channelIdentifier,
+    (r) => r.channelType,
+  );
 }
 
-function groupBy<T extends { end: Date; channelType: string }>(records: readonly T[], key: (r: T) => string, typeOf: (r: T) => string = key): Map<string, T[]> {
+function groupBy<T extends { end: Date; channelType: string }>(
+  records: readonly T[],
+  key: (r: T) => string,
+  typeOf: (r: T) => string = key,
+): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   const firstSeen = new Map<string, number>();
   const types = new Map<string, string>();

@@ -38,7 +38,14 @@ describe("AmberPriceSource", () => {
     expect(feedIn!.spotPerKwhCents).toBe(general!.spotPerKwhCents);
     expect(feedIn!.perKwhCents).toBeCloseTo(-(feedIn!.spotPerKwhCents - 0.4), 4);
     const around = await source.getPriceIntervals({ previous: 2, next: 3 });
-    expect(around.filter((p) => p.channel === "general").map((p) => p.kind)).toEqual(["actual", "actual", "current", "forecast", "forecast", "forecast"]);
+    expect(around.filter((p) => p.channel === "general").map((p) => p.kind)).toEqual([
+      "actual",
+      "actual",
+      "current",
+      "forecast",
+      "forecast",
+      "forecast",
+    ]);
   });
 
   it("covers [from, to) across NEM days with intervals that tile", async () => {
@@ -93,7 +100,8 @@ describe("pricesAhead", () => {
     expect(sim.http.requests[0]!.query.get("next")).toBe("4");
     expect(controlled.every((p) => p.channel === "controlledLoad" && p.durationMin === 30)).toBe(true);
     expect(controlled).toHaveLength(5);
-    for (const hours of [0, -1, 49, Number.NaN]) await expect(amber.pricesAhead(hours, { site: THIRTY })).rejects.toBeInstanceOf(ValidationError);
+    for (const hours of [0, -1, 49, Number.NaN])
+      await expect(amber.pricesAhead(hours, { site: THIRTY })).rejects.toBeInstanceOf(ValidationError);
     expect(sim.http.requests).toHaveLength(1);
   });
 });

@@ -27,7 +27,11 @@ export class AmberPriceSource implements PriceSource {
 
   /** `client` must be scoped to a site (`amber.priceSource()` does that). */
   constructor(private readonly client: Amber) {
-    if (!client.site) throw new ValidationError("AmberPriceSource needs a site-scoped client: use amber.priceSource(siteId) or amber.forSite(id).", { field: "site", vendor: "amber" });
+    if (!client.site)
+      throw new ValidationError("AmberPriceSource needs a site-scoped client: use amber.priceSource(siteId) or amber.forSite(id).", {
+        field: "site",
+        vendor: "amber",
+      });
     this.id = client.site;
   }
 
@@ -36,7 +40,9 @@ export class AmberPriceSource implements PriceSource {
    * date; `to` defaults to `from` + 24 h, `from` to now). Without them: the current interval of
    * each channel plus `previous` actuals and `next` forecasts (`/prices/current`).
    */
-  async getPriceIntervals(options: { from?: Date; to?: Date; next?: number; previous?: number; signal?: AbortSignal } = {}): Promise<PriceInterval[]> {
+  async getPriceIntervals(
+    options: { from?: Date; to?: Date; next?: number; previous?: number; signal?: AbortSignal } = {},
+  ): Promise<PriceInterval[]> {
     const { from, to, next, previous, signal } = options;
     if (from === undefined && to === undefined) {
       return toPriceIntervals(await this.client.getCurrentPrices({ next, previous, signal }));
@@ -47,7 +53,10 @@ export class AmberPriceSource implements PriceSource {
     const fromMs = from?.getTime() ?? this.client.clock.now();
     const toMs = to?.getTime() ?? fromMs + 24 * HOUR_MS;
     if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs <= fromMs) {
-      throw new ValidationError(`from must be a valid Date before to (got ${String(from)} .. ${String(to)}). Nothing was sent.`, { field: "from", vendor: "amber" });
+      throw new ValidationError(`from must be a valid Date before to (got ${String(from)} .. ${String(to)}). Nothing was sent.`, {
+        field: "from",
+        vendor: "amber",
+      });
     }
     // The NEM dates covering [from, to): the last instant before `to` decides the last date.
     const intervals = await this.client.getPrices({ start: new Date(fromMs), end: new Date(toMs - 1), signal });
@@ -61,14 +70,19 @@ export class AmberPriceSource implements PriceSource {
    */
   async pricesAhead(hours: number, options: PricesAheadOptions = {}): Promise<PriceInterval[]> {
     if (typeof hours !== "number" || !Number.isFinite(hours) || hours <= 0 || hours > MAX_HOURS_AHEAD) {
-      throw new ValidationError(`hours must be a number above 0 and at most ${MAX_HOURS_AHEAD}, got ${String(hours)}. Nothing was sent.`, { field: "hours", vendor: "amber" });
+      throw new ValidationError(`hours must be a number above 0 and at most ${MAX_HOURS_AHEAD}, got ${String(hours)}. Nothing was sent.`, {
+        field: "hours",
+        vendor: "amber",
+      });
     }
     const next = Math.ceil((hours * 60) / (options.resolution ?? 5));
     const now = this.client.clock.now();
     const horizon = now + hours * HOUR_MS;
     const intervals = await this.client.getCurrentPrices({ next, resolution: options.resolution, signal: options.signal });
     return toPriceIntervals(intervals).filter(
-      (p) => (p.kind === "current" || (p.end.getTime() > now && p.start.getTime() < horizon)) && (!options.channel || p.channel === options.channel),
+      (p) =>
+        (p.kind === "current" || (p.end.getTime() > now && p.start.getTime() < horizon)) &&
+        (!options.channel || p.channel === options.channel),
     );
   }
 }

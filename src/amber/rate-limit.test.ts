@@ -163,7 +163,10 @@ describe("Amber's RateLimit-Policy", () => {
   });
 
   it("keeps a budget the caller configured, whatever the policy", async () => {
-    const { sim, amber } = await setup({ rateLimit: { limit: 100, windowMs: 60_000 } }, { onLimit: "throw", rateLimit: { limit: 4, windowMs: 10_000 } });
+    const { sim, amber } = await setup(
+      { rateLimit: { limit: 100, windowMs: 60_000 } },
+      { onLimit: "throw", rateLimit: { limit: 4, windowMs: 10_000 } },
+    );
     for (let i = 0; i < 4; i++) await amber.listSites();
     await expect(amber.listSites()).rejects.toMatchObject({ name: "RateLimitError", local: true });
     expect(sim.http.requests).toHaveLength(4);
@@ -301,7 +304,11 @@ describe("renewables and the edge throttle", () => {
   it("backs off after an edge 429 too, without touching the account's budget (throw mode)", async () => {
     const { sim, amber, clock } = await setup({}, { onLimit: "throw" });
     sim.setGatewayThrottle(true);
-    await expect(amber.getCurrentRenewables(State.VIC)).rejects.toMatchObject({ name: "RateLimitError", code: "GATEWAY_THROTTLED", retryAfterMs: 1_000 });
+    await expect(amber.getCurrentRenewables(State.VIC)).rejects.toMatchObject({
+      name: "RateLimitError",
+      code: "GATEWAY_THROTTLED",
+      retryAfterMs: 1_000,
+    });
     // Held back locally: the second call is not sent.
     await expect(amber.getCurrentRenewables(State.VIC)).rejects.toMatchObject({ name: "RateLimitError", local: true });
     expect(sim.stats().gatewayThrottled).toBe(1);
@@ -335,7 +342,13 @@ describe("faults", () => {
   const fast = () => new VirtualClock({ mode: "accelerated", speed: 200, start: T0 });
 
   it("retries a 500 and a reset connection, then succeeds", async () => {
-    const { sim, amber } = await setup({ clock: fast(), faults: [{ path: "/v1/sites/*", kinds: ["http500"], times: 1 }, { kinds: ["reset"], times: 1 }] });
+    const { sim, amber } = await setup({
+      clock: fast(),
+      faults: [
+        { path: "/v1/sites/*", kinds: ["http500"], times: 1 },
+        { kinds: ["reset"], times: 1 },
+      ],
+    });
     await expect(amber.getCurrentPrices()).resolves.toHaveLength(2);
     expect(sim.http.requests.map((r) => r.faulted)).toEqual(["http500", "reset", undefined]);
   });

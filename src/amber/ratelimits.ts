@@ -39,7 +39,13 @@ export class Ratelimits {
   }
 
   toJSON(): Record<string, unknown> {
-    return { limit: this.limit, remaining: this.remaining, reset: this.reset, policy: this.policy, refreshed: this.refreshed.toISOString() };
+    return {
+      limit: this.limit,
+      remaining: this.remaining,
+      reset: this.reset,
+      policy: this.policy,
+      refreshed: this.refreshed.toISOString(),
+    };
   }
 }
 

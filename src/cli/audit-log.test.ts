@@ -44,7 +44,11 @@ describe("audit log", () => {
   it("keeps secrets out of the log, by value and by field name", () => {
     registerSecret("audit_secret_value_999");
     const path = join(dir, "audit.jsonl");
-    appendAudit(path, { ...entry("AL1"), command: "openpower --set amber.token=audit_secret_value_999 x", request: { password: "hunter2hunter2" } });
+    appendAudit(path, {
+      ...entry("AL1"),
+      command: "openpower --set amber.token=audit_secret_value_999 x",
+      request: { password: "hunter2hunter2" },
+    });
     const line = JSON.stringify(readAudit(path)[0]);
     expect(line).not.toContain("audit_secret_value_999");
     expect(line).not.toContain("hunter2hunter2");
@@ -68,7 +72,10 @@ describe("lastAuditedWrite", () => {
   it("finds the latest write that may have reached the device, with or without the HTTP method", () => {
     const log = [
       at("2024-05-01T00:00:00.000Z"),
-      at("2024-05-01T00:05:00.000Z", { taken: [{ target: "updateChargeConfigInfo", sent: null, taken: null, error: "timeout" }], command: "later" }),
+      at("2024-05-01T00:05:00.000Z", {
+        taken: [{ target: "updateChargeConfigInfo", sent: null, taken: null, error: "timeout" }],
+        command: "later",
+      }),
       at("2024-05-01T00:03:00.000Z"),
     ];
     expect(lastAuditedWrite(log, query)).toEqual({ at: new Date("2024-05-01T00:05:00.000Z"), command: "later" });

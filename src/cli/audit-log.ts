@@ -32,7 +32,10 @@ export interface AuditEntry {
  * directory (0700) and file (0600) on first use. Appending a single line with one `write` keeps
  * concurrent writers from interleaving within a line.
  */
-export function appendAudit(path: string, entry: Omit<AuditEntry, "user" | "host"> & Partial<Pick<AuditEntry, "user" | "host">>): AuditEntry {
+export function appendAudit(
+  path: string,
+  entry: Omit<AuditEntry, "user" | "host"> & Partial<Pick<AuditEntry, "user" | "host">>,
+): AuditEntry {
   const full: AuditEntry = { ...entry, user: entry.user ?? currentUser(), host: entry.host ?? hostname() };
   const line = `${redact(JSON.stringify(redactValue(full)))}\n`;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -74,7 +77,10 @@ function currentUser(): string {
  * from the audit log. Targets match with or without an HTTP method ("POST updateChargeConfigInfo"
  * and "updateChargeConfigInfo" are the same endpoint).
  */
-export function lastAuditedWrite(entries: readonly AuditEntry[], query: { vendor: string; device: string; endpoint: string }): { at: Date; command: string } | undefined {
+export function lastAuditedWrite(
+  entries: readonly AuditEntry[],
+  query: { vendor: string; device: string; endpoint: string },
+): { at: Date; command: string } | undefined {
   const endpoint = bareTarget(query.endpoint);
   let last: { at: Date; command: string } | undefined;
   for (const e of entries) {

@@ -12,13 +12,26 @@ const current: BatterySchedule = {
 
 describe("parseBatteryIntent", () => {
   it("reads the issue's example with an en dash, a hyphen or an em dash, with or without a space before %", () => {
-    for (const text of ["charge 01:00–05:00 to 90 %", "charge 01:00-05:00 to 90%", "Charge 1:00 — 5:00 TO 90 percent", "charge 01:00 to 05:00 to 90%"]) {
-      expect(parseBatteryIntent(text).charge, text).toEqual({ kind: "windows", windows: [{ start: "01:00", end: "05:00" }], stopLevel: 0.9 });
+    for (const text of [
+      "charge 01:00–05:00 to 90 %",
+      "charge 01:00-05:00 to 90%",
+      "Charge 1:00 — 5:00 TO 90 percent",
+      "charge 01:00 to 05:00 to 90%",
+    ]) {
+      expect(parseBatteryIntent(text).charge, text).toEqual({
+        kind: "windows",
+        windows: [{ start: "01:00", end: "05:00" }],
+        stopLevel: 0.9,
+      });
     }
   });
 
   it('reads "discharge 17:00–21:00 down to 20%"', () => {
-    expect(parseBatteryIntent("discharge 17:00–21:00 down to 20%").discharge).toEqual({ kind: "windows", windows: [{ start: "17:00", end: "21:00" }], stopLevel: 0.2 });
+    expect(parseBatteryIntent("discharge 17:00–21:00 down to 20%").discharge).toEqual({
+      kind: "windows",
+      windows: [{ start: "17:00", end: "21:00" }],
+      stopLevel: 0.2,
+    });
   });
 
   it("reads several clauses and several windows", () => {
@@ -34,7 +47,12 @@ describe("parseBatteryIntent", () => {
     });
     expect(intent.discharge).toEqual({ kind: "windows", windows: [{ start: "17:00", end: "21:00" }], stopLevel: 0.2 });
     const commas = parseBatteryIntent("charge 01:00-03:00, 13:00-15:00 to 80%, then discharge 17:00-21:00");
-    expect(commas.charge).toMatchObject({ windows: [{ start: "01:00", end: "03:00" }, { start: "13:00", end: "15:00" }] });
+    expect(commas.charge).toMatchObject({
+      windows: [
+        { start: "01:00", end: "03:00" },
+        { start: "13:00", end: "15:00" },
+      ],
+    });
     expect(commas.discharge).toEqual({ kind: "windows", windows: [{ start: "17:00", end: "21:00" }] });
   });
 
@@ -43,7 +61,11 @@ describe("parseBatteryIntent", () => {
     expect(parseBatteryIntent("discharge 5:30pm-9pm").discharge).toMatchObject({ windows: [{ start: "17:30", end: "21:00" }] });
     expect(parseBatteryIntent("charge noon-midnight to 100%").charge).toMatchObject({ windows: [{ start: "12:00", end: "00:00" }] });
     // Midnight starts a window as well as it ends one; only a literal 24:00 cannot start one.
-    expect(parseBatteryIntent("charge midnight-5am to 90%").charge).toEqual({ kind: "windows", windows: [{ start: "00:00", end: "05:00" }], stopLevel: 0.9 });
+    expect(parseBatteryIntent("charge midnight-5am to 90%").charge).toEqual({
+      kind: "windows",
+      windows: [{ start: "00:00", end: "05:00" }],
+      stopLevel: 0.9,
+    });
     expect(parseBatteryIntent("charge between midnight and 5am").charge).toMatchObject({ windows: [{ start: "00:00", end: "05:00" }] });
     expect(() => parseBatteryIntent("charge 24:00-05:00")).toThrow(/cannot start at 24:00/);
     expect(parseBatteryIntent("charge 22:00-24:00").charge).toMatchObject({ windows: [{ start: "22:00", end: "00:00" }] });
@@ -98,7 +120,9 @@ describe("parseBatteryIntent", () => {
   });
 });
 
-const gridTime = fc.integer({ min: 0, max: 95 }).map((q) => `${String(Math.floor(q / 4)).padStart(2, "0")}:${String((q % 4) * 15).padStart(2, "0")}`);
+const gridTime = fc
+  .integer({ min: 0, max: 95 })
+  .map((q) => `${String(Math.floor(q / 4)).padStart(2, "0")}:${String((q % 4) * 15).padStart(2, "0")}`);
 const dash = fc.constantFrom("-", "–", "—", " - ", " to ");
 
 describe("parseBatteryIntent (properties)", () => {
@@ -126,13 +150,37 @@ describe("parseBatteryIntent (properties)", () => {
       { numRuns: 500 },
     );
     fc.assert(
-      fc.property(fc.array(fc.constantFrom("charge", "discharge", "01:00", "05:00", "-", "to", "90%", "and", ";", "off", "from", "solar", "down", "13:15", "24:00", "7pm", "x"), { maxLength: 12 }), (words) => {
-        try {
-          parseBatteryIntent(words.join(" "));
-        } catch (error) {
-          expect(error).toBeInstanceOf(UsageError);
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            "charge",
+            "discharge",
+            "01:00",
+            "05:00",
+            "-",
+            "to",
+            "90%",
+            "and",
+            ";",
+            "off",
+            "from",
+            "solar",
+            "down",
+            "13:15",
+            "24:00",
+            "7pm",
+            "x",
+          ),
+          { maxLength: 12 },
+        ),
+        (words) => {
+          try {
+            parseBatteryIntent(words.join(" "));
+          } catch (error) {
+            expect(error).toBeInstanceOf(UsageError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -147,14 +195,22 @@ describe("applyIntent", () => {
 
   it("keeps the current stop level when the intent has none", () => {
     expect(applyIntent(current, parseBatteryIntent("charge 01:00-05:00")).charge.stopLevel).toBe(1);
-    expect(applyIntent(current, parseBatteryIntent("discharge 17:00-21:00")).discharge).toEqual({ timeControl: true, stopLevel: 0.1, windows: [{ start: "17:00", end: "21:00" }] });
+    expect(applyIntent(current, parseBatteryIntent("discharge 17:00-21:00")).discharge).toEqual({
+      timeControl: true,
+      stopLevel: 0.1,
+      windows: [{ start: "17:00", end: "21:00" }],
+    });
   });
 
   it("turns charging off, discharge time control off (anytime) and on without windows (never)", () => {
     const withCharge = applyIntent(current, parseBatteryIntent("charge 01:00-05:00 to 90%"));
     expect(applyIntent(withCharge, parseBatteryIntent("charge off")).charge).toEqual({ fromGrid: false, stopLevel: 0.9, windows: [] });
     expect(applyIntent(current, parseBatteryIntent("discharge anytime")).discharge).toEqual({ ...current.discharge, timeControl: false });
-    expect(applyIntent(current, parseBatteryIntent("discharge never")).discharge).toEqual({ timeControl: true, stopLevel: 0.1, windows: [] });
+    expect(applyIntent(current, parseBatteryIntent("discharge never")).discharge).toEqual({
+      timeControl: true,
+      stopLevel: 0.1,
+      windows: [],
+    });
   });
 
   it("does not modify the schedule it is given", () => {

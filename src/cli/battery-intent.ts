@@ -15,9 +15,7 @@ import { UsageError } from "./errors.js";
  * Levels need a "%" sign. Hyphens, en and em dashes all separate a window's ends. Clauses are
  * separated by ";", ",", "then" or "and then".
  */
-export type ChargeIntent =
-  | { kind: "windows"; windows: TimeWindow[]; stopLevel?: number; fromGrid?: boolean }
-  | { kind: "off" };
+export type ChargeIntent = { kind: "windows"; windows: TimeWindow[]; stopLevel?: number; fromGrid?: boolean } | { kind: "off" };
 
 export type DischargeIntent =
   | { kind: "windows"; windows: TimeWindow[]; stopLevel?: number }
@@ -96,7 +94,8 @@ function timeToken(raw: string, at: number, text: string): Token {
     if (hour < 1 || hour > 12) throw fail(text, at, `${JSON.stringify(raw)} is not a time: with am/pm the hour is 1 to 12`);
     hour = (hour % 12) + (meridiem === "p" ? 12 : 0);
   }
-  if (minute > 59 || hour > 24 || (hour === 24 && minute !== 0)) throw fail(text, at, `${JSON.stringify(raw)} is not a time of day (00:00 to 23:59, or 24:00 as an end)`);
+  if (minute > 59 || hour > 24 || (hour === 24 && minute !== 0))
+    throw fail(text, at, `${JSON.stringify(raw)} is not a time of day (00:00 to 23:59, or 24:00 as an end)`);
   const isEndOfDay = hour === 24;
   return { type: "time", minutes: isEndOfDay ? 0 : hour * 60 + minute, text: raw, at, isEndOfDay };
 }
@@ -156,7 +155,8 @@ class Parser {
     let negated = false;
     if (this.isWord(first, "no", "disable", "stop")) {
       const target = this.next();
-      if (!this.isWord(target, "charge", "charging", "discharge", "discharging")) throw this.error('expected "charge" or "discharge"', target ?? first);
+      if (!this.isWord(target, "charge", "charging", "discharge", "discharging"))
+        throw this.error('expected "charge" or "discharge"', target ?? first);
       side = target!.text.startsWith("dis") ? "discharge" : "charge";
       negated = true;
       if (this.isWord(this.peek(), "windows", "window")) this.next();
@@ -164,7 +164,11 @@ class Parser {
     else if (this.isWord(first, "discharge", "discharging")) side = "discharge";
     else throw this.error(`expected "charge" or "discharge", got ${JSON.stringify(first.text)}`, first);
 
-    if (intent[side]) throw this.error(`"${side}" is given twice; put all ${side} windows in one clause, e.g. "${side} 01:00-03:00 and 13:00-15:00"`, first);
+    if (intent[side])
+      throw this.error(
+        `"${side}" is given twice; put all ${side} windows in one clause, e.g. "${side} 01:00-03:00 and 13:00-15:00"`,
+        first,
+      );
 
     if (negated) {
       if (side === "charge") intent.charge = { kind: "off" };
@@ -178,7 +182,10 @@ class Parser {
         intent.charge = { kind: "off" };
         return;
       }
-      throw this.error('"discharge off" is ambiguous: say "discharge anytime" (no time restriction) or "discharge never" (the battery does not discharge)', word);
+      throw this.error(
+        '"discharge off" is ambiguous: say "discharge anytime" (no time restriction) or "discharge never" (the battery does not discharge)',
+        word,
+      );
     }
     if (this.isWord(word, "never")) {
       this.next();
@@ -186,7 +193,10 @@ class Parser {
       else intent.discharge = { kind: "never" };
       return;
     }
-    if (side === "discharge" && (this.isWord(word, "anytime", "always") || (this.isWord(word, "any") && this.isWord(this.peek(1), "time")))) {
+    if (
+      side === "discharge" &&
+      (this.isWord(word, "anytime", "always") || (this.isWord(word, "any") && this.isWord(this.peek(1), "time")))
+    ) {
       this.next();
       if (word!.text === "any") this.next();
       const stopLevel = this.optionalLevel();
@@ -210,7 +220,11 @@ class Parser {
         windows.push(...this.windowList(side, windows.length));
         continue;
       }
-      if (t.type === "level" || t.type === "number" || this.isWord(t, "to", "down", "until", "till", "stop", "at", "min", "minimum", "reserve", "keep", "up")) {
+      if (
+        t.type === "level" ||
+        t.type === "number" ||
+        this.isWord(t, "to", "down", "until", "till", "stop", "at", "min", "minimum", "reserve", "keep", "up")
+      ) {
         if (stopLevel !== undefined) throw this.error("the level is given twice", t);
         stopLevel = this.level();
         continue;
@@ -222,7 +236,9 @@ class Parser {
       break;
     }
     if (windows.length === 0) {
-      throw this.error(`"${side}" needs at least one time window like 01:00-05:00${side === "charge" ? ' (or "charge off")' : ' (or "discharge anytime")'}`);
+      throw this.error(
+        `"${side}" needs at least one time window like 01:00-05:00${side === "charge" ? ' (or "charge off")' : ' (or "discharge anytime")'}`,
+      );
     }
     checkWindows(this.text, side, windows);
     if (side === "charge") {
@@ -286,7 +302,10 @@ class Parser {
     assertOnGridUsage(window.start, `${field} start`, this.text);
     assertOnGridUsage(window.end, `${field} end`, this.text);
     if (window.start === window.end) {
-      throw this.error(`${side} window ${n} ${start.text}-${end.text} is empty (start equals end)${side === "charge" ? '; to stop grid charging say "charge off"' : ""}`, start);
+      throw this.error(
+        `${side} window ${n} ${start.text}-${end.text} is empty (start equals end)${side === "charge" ? '; to stop grid charging say "charge off"' : ""}`,
+        start,
+      );
     }
     return window;
   }
@@ -299,13 +318,20 @@ class Parser {
 
   private optionalLevel(): number | undefined {
     const t = this.peek();
-    if (t && (t.type === "level" || t.type === "number" || this.isWord(t, "to", "down", "until", "till", "stop", "at", "min", "minimum", "reserve", "keep"))) return this.level();
+    if (
+      t &&
+      (t.type === "level" ||
+        t.type === "number" ||
+        this.isWord(t, "to", "down", "until", "till", "stop", "at", "min", "minimum", "reserve", "keep"))
+    )
+      return this.level();
     return undefined;
   }
 
   private level(): number {
     // Filler words before the number: "to", "down to", "stop at", "until", "keep", "min", "reserve".
-    while (this.isWord(this.peek(), "to", "down", "up", "until", "till", "stop", "at", "min", "minimum", "reserve", "keep", "of")) this.next();
+    while (this.isWord(this.peek(), "to", "down", "up", "until", "till", "stop", "at", "min", "minimum", "reserve", "keep", "of"))
+      this.next();
     const t = this.next();
     if (t?.type === "number") {
       const hint = t.value <= 1 ? `${Math.round(t.value * 100)}%` : `${t.text}%`;
@@ -356,13 +382,22 @@ export function applyIntent(current: BatterySchedule, intent: BatteryIntent): Ba
   const charge = intent.charge;
   if (charge?.kind === "off") next.charge = { ...next.charge, fromGrid: false, windows: [] };
   else if (charge?.kind === "windows") {
-    next.charge = { fromGrid: charge.fromGrid ?? true, stopLevel: charge.stopLevel ?? current.charge.stopLevel, windows: charge.windows.map((w) => ({ ...w })) };
+    next.charge = {
+      fromGrid: charge.fromGrid ?? true,
+      stopLevel: charge.stopLevel ?? current.charge.stopLevel,
+      windows: charge.windows.map((w) => ({ ...w })),
+    };
   }
   const discharge = intent.discharge;
   if (discharge?.kind === "never") next.discharge = { ...next.discharge, timeControl: true, windows: [] };
-  else if (discharge?.kind === "anytime") next.discharge = { ...next.discharge, timeControl: false, stopLevel: discharge.stopLevel ?? current.discharge.stopLevel };
+  else if (discharge?.kind === "anytime")
+    next.discharge = { ...next.discharge, timeControl: false, stopLevel: discharge.stopLevel ?? current.discharge.stopLevel };
   else if (discharge?.kind === "windows") {
-    next.discharge = { timeControl: true, stopLevel: discharge.stopLevel ?? current.discharge.stopLevel, windows: discharge.windows.map((w) => ({ ...w })) };
+    next.discharge = {
+      timeControl: true,
+      stopLevel: discharge.stopLevel ?? current.discharge.stopLevel,
+      windows: discharge.windows.map((w) => ({ ...w })),
+    };
   }
   return next;
 }
@@ -374,7 +409,10 @@ export function describeIntent(intent: BatteryIntent): string {
   const pct = (level: number) => `${Math.round(level * 1000) / 10}%`;
   const c = intent.charge;
   if (c?.kind === "off") parts.push("charge off");
-  else if (c) parts.push(`charge ${ws(c.windows)}${c.stopLevel === undefined ? "" : ` to ${pct(c.stopLevel)}`}${c.fromGrid === false ? " from solar" : " from grid"}`);
+  else if (c)
+    parts.push(
+      `charge ${ws(c.windows)}${c.stopLevel === undefined ? "" : ` to ${pct(c.stopLevel)}`}${c.fromGrid === false ? " from solar" : " from grid"}`,
+    );
   const d = intent.discharge;
   if (d?.kind === "never") parts.push("discharge never");
   else if (d?.kind === "anytime") parts.push(`discharge anytime${d.stopLevel === undefined ? "" : ` down to ${pct(d.stopLevel)}`}`);

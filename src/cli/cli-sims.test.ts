@@ -37,7 +37,15 @@ const goodweWrites = () => sims.goodwe.requests.filter((r) => r.kind === "write"
 const auditLog = () => readAudit(join(home.dataDir, "audit.jsonl"));
 
 interface StatusJson {
-  systems: { vendor: string; device: string; ok: boolean; flow: Record<string, unknown> | null; ageS: number | null; stale: boolean; error: string | null }[];
+  systems: {
+    vendor: string;
+    device: string;
+    ok: boolean;
+    flow: Record<string, unknown> | null;
+    ageS: number | null;
+    stale: boolean;
+    error: string | null;
+  }[];
   price: { general: { channel: string; perKwhCents: number } | null; feedIn: unknown } | null;
 }
 
@@ -56,7 +64,10 @@ describe.concurrent("status", () => {
     ]);
     for (const s of json.systems) {
       expect(s.ok, s.device).toBe(true);
-      expect(s.flow).toMatchObject({ observedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), source: { vendor: s.vendor, device: s.device } });
+      expect(s.flow).toMatchObject({
+        observedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        source: { vendor: s.vendor, device: s.device },
+      });
       expect(s.flow).not.toHaveProperty("raw");
       // Every vendor's flow has evW (null when it has no charger reading).
       expect(s.flow, s.device).toHaveProperty("evW");
@@ -64,7 +75,12 @@ describe.concurrent("status", () => {
     }
     const alpha = json.systems[0]!.flow!;
     // The unified signs: the flow balances, pv + grid + battery = load + ev.
-    const balance = (alpha.pvW as number) + (alpha.gridW as number) + (alpha.batteryW as number) - (alpha.loadW as number) - ((alpha.evW as number | null) ?? 0);
+    const balance =
+      (alpha.pvW as number) +
+      (alpha.gridW as number) +
+      (alpha.batteryW as number) -
+      (alpha.loadW as number) -
+      ((alpha.evW as number | null) ?? 0);
     expect(Math.abs(balance)).toBeLessThan(60);
     expect(alpha.soc).toBeGreaterThanOrEqual(0);
     expect(alpha.soc).toBeLessThanOrEqual(1);
@@ -86,7 +102,12 @@ describe.concurrent("status", () => {
   it("one system failing is a partial failure: exit 3, its error in the row, the others reported", async () => {
     const h = tempHome();
     try {
-      h.writeConfig({ ...sims.config(), alphaess: { ...sims.config().alphaess, serial: [NORMAL, "AL0000000000000"] }, goodwe: undefined as never, powertrack: undefined as never });
+      h.writeConfig({
+        ...sims.config(),
+        alphaess: { ...sims.config().alphaess, serial: [NORMAL, "AL0000000000000"] },
+        goodwe: undefined as never,
+        powertrack: undefined as never,
+      });
       const r = await runCli(["status", "--json"], { env: h.env });
       expect(r.code).toBe(3);
       const json = JSON.parse(r.stdout) as StatusJson;
@@ -114,7 +135,12 @@ describe.concurrent("history, prices, watch, ev, vendor groups", () => {
     const days = new Set(lines.slice(1).map((l) => l.split(",")[1]));
     expect(days.size).toBe(2);
     expect(json.code).toBe(0);
-    const parsed = JSON.parse(json.stdout) as { vendor: string; device: string; timeZone: string; days: { date: string; totals: { pvKwh: number; date: string }; samples: null; error: null }[] };
+    const parsed = JSON.parse(json.stdout) as {
+      vendor: string;
+      device: string;
+      timeZone: string;
+      days: { date: string; totals: { pvKwh: number; date: string }; samples: null; error: null }[];
+    };
     expect(parsed).toMatchObject({ vendor: "alphaess", device: NORMAL, timeZone: "Australia/Sydney" });
     expect(parsed.days).toHaveLength(1);
     expect(parsed.days[0]!.totals.date).toBe(parsed.days[0]!.date);
@@ -123,9 +149,14 @@ describe.concurrent("history, prices, watch, ev, vendor groups", () => {
   });
 
   it("prices --json gives unified intervals ahead; the table has the chart", async () => {
-    const [json, table] = await Promise.all([runCli(["prices", "--next", "6h", "--json"], { env: home.env }), runCli(["prices", "--next", "6h"], { env: home.env })]);
+    const [json, table] = await Promise.all([
+      runCli(["prices", "--next", "6h", "--json"], { env: home.env }),
+      runCli(["prices", "--next", "6h"], { env: home.env }),
+    ]);
     expect(json.code).toBe(0);
-    const intervals = (JSON.parse(json.stdout) as { intervals: { channel: string; kind: string; start: string; end: string; perKwhCents: number }[] }).intervals;
+    const intervals = (
+      JSON.parse(json.stdout) as { intervals: { channel: string; kind: string; start: string; end: string; perKwhCents: number }[] }
+    ).intervals;
     expect(intervals.some((i) => i.channel === "general" && i.kind === "current")).toBe(true);
     expect(intervals.some((i) => i.channel === "feedIn")).toBe(true);
     const last = Math.max(...intervals.map((i) => Date.parse(i.start)));
@@ -161,7 +192,16 @@ describe.concurrent("history, prices, watch, ev, vendor groups", () => {
     const r = await runCli(["ev", "list", "--json"], { env: home.env });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
-      chargers: [{ vendor: "alphaess", id: "EVTEST0001", system: NORMAL, model: "SMILE-EVCT11", status: expect.stringMatching(/^(available|preparing|charging|suspendedEV|suspendedEVSE|finishing)$/), currentLimitA: 32 }],
+      chargers: [
+        {
+          vendor: "alphaess",
+          id: "EVTEST0001",
+          system: NORMAL,
+          model: "SMILE-EVCT11",
+          status: expect.stringMatching(/^(available|preparing|charging|suspendedEV|suspendedEVSE|finishing)$/),
+          currentLimitA: 32,
+        },
+      ],
     });
   });
 
@@ -194,7 +234,9 @@ describe("battery plan and apply", () => {
     expect(r.stdout).toMatch(/Nothing was written/);
     expect(posts().length).toBe(before);
     expect(sims.alphaess.state(NORMAL).appliedWrites).toBe(0);
-    const json = JSON.parse((await runCli(["battery", "plan", "charge 01:00-05:00 to 90%", "-d", NORMAL, "--json"], { env: home.env })).stdout) as { plan: { vendor: string; device: string; writes: { target: string; changes: { field: string }[] }[] } };
+    const json = JSON.parse(
+      (await runCli(["battery", "plan", "charge 01:00-05:00 to 90%", "-d", NORMAL, "--json"], { env: home.env })).stdout,
+    ) as { plan: { vendor: string; device: string; writes: { target: string; changes: { field: string }[] }[] } };
     expect(json.plan).toMatchObject({ vendor: "alphaess", device: NORMAL });
     expect(json.plan.writes.map((w) => w.target)).toEqual(["POST updateChargeConfigInfo"]);
     expect(posts().length).toBe(before);
@@ -203,7 +245,9 @@ describe("battery plan and apply", () => {
   it("midnight starts a window", async () => {
     const r = await runCli(["battery", "plan", "charge midnight-5am to 90%", "--device", NORMAL, "--json"], { env: home.env });
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as { desired: { charge: { windows: unknown[] } } }).desired.charge.windows).toEqual([{ start: "00:00", end: "05:00" }]);
+    expect((JSON.parse(r.stdout) as { desired: { charge: { windows: unknown[] } } }).desired.charge.windows).toEqual([
+      { start: "00:00", end: "05:00" },
+    ]);
   });
 
   it("apply --dry-run sends nothing, reports the plan's checks as ok, and is not audited", async () => {
@@ -230,10 +274,19 @@ describe("battery plan and apply", () => {
   });
 
   it("apply --yes writes, reads back, reports the ApplyResult, and appends to the audit log", async () => {
-    const r = await runCli(["battery", "apply", "charge 01:00-05:00 to 90%; discharge 17:00-21:00 down to 20%", "--device", NORMAL, "--yes", "--json"], { env: home.env });
+    const r = await runCli(
+      ["battery", "apply", "charge 01:00-05:00 to 90%; discharge 17:00-21:00 down to 20%", "--device", NORMAL, "--yes", "--json"],
+      { env: home.env },
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout) as { vendor: string; device: string; dryRun: boolean; ok: boolean; results: { write: { target: string }; sent: boolean; taken: boolean | null }[] };
+    const result = JSON.parse(r.stdout) as {
+      vendor: string;
+      device: string;
+      dryRun: boolean;
+      ok: boolean;
+      results: { write: { target: string }; sent: boolean; taken: boolean | null }[];
+    };
     expect(result).toMatchObject({ vendor: "alphaess", device: NORMAL, dryRun: false, ok: true });
     expect(result.results.map((x) => [x.write.target, x.sent, x.taken])).toEqual([
       ["POST updateChargeConfigInfo", true, true],
@@ -273,7 +326,10 @@ describe("battery plan and apply", () => {
     // Each command is a new process and client: these writes (no cool-down in this config) are
     // known to the next commands only from the audit log.
     const env = { ...home.env, NO_COLOR: "1" };
-    for (const args of [["set-charging-settings", "--stop-level", "91%"], ["set-discharging-settings", "--stop-level", "25%"]]) {
+    for (const args of [
+      ["set-charging-settings", "--stop-level", "91%"],
+      ["set-discharging-settings", "--stop-level", "25%"],
+    ]) {
       const w = await runCli(["alphaess", ...args, "--serial", NORMAL, "--yes"], { env });
       expect(w.code, w.stderr).toBe(0);
     }
@@ -282,14 +338,20 @@ describe("battery plan and apply", () => {
     const auditLines = auditLog().length;
     const plan = await runCli([...cooldown, "battery", "plan", "charge 03:00-05:00 to 90%", "--device", NORMAL], { env });
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toMatch(/✗ cooldown: updateChargeConfigInfo was written to AL7011023030601 \d+ s ago \(audit log\); the next write is allowed at /);
+    expect(plan.stdout).toMatch(
+      /✗ cooldown: updateChargeConfigInfo was written to AL7011023030601 \d+ s ago \(audit log\); the next write is allowed at /,
+    );
     const dry = await runCli([...cooldown, "battery", "apply", "charge 03:00-05:00 to 90%", "--device", NORMAL, "--dry-run"], { env });
     expect(dry.code).toBe(1);
     expect(dry.stderr).toMatch(/dry run: the plan would not pass its checks \(cooldown: /);
     const apply = await runCli([...cooldown, "battery", "apply", "charge 03:00-05:00 to 90%", "--device", NORMAL, "--yes"], { env });
     expect(apply.code).toBe(1);
-    expect(apply.stderr.trim()).toMatch(/^error: Refused: updateChargeConfigInfo was written to AL7011023030601 \d+ s ago \(audit log\).*Nothing was sent/);
-    const group = await runCli([...cooldown, "alphaess", "set-discharging-settings", "--stop-level", "30%", "--serial", NORMAL, "--yes"], { env });
+    expect(apply.stderr.trim()).toMatch(
+      /^error: Refused: updateChargeConfigInfo was written to AL7011023030601 \d+ s ago \(audit log\).*Nothing was sent/,
+    );
+    const group = await runCli([...cooldown, "alphaess", "set-discharging-settings", "--stop-level", "30%", "--serial", NORMAL, "--yes"], {
+      env,
+    });
     expect(group.code).toBe(1);
     expect(group.stderr).toMatch(/Refused: updateDisChargeConfigInfo was written to AL7011023030601/);
     expect(posts().length).toBe(before);
@@ -302,9 +364,13 @@ describe("battery plan and apply", () => {
   });
 
   it("a write the device does not take is reported per write, exit 3, and audited as not taken", async () => {
-    const r = await runCli(["battery", "apply", "charge 02:00-04:00 to 80%", "--device", IGNORES_WRITES, "--yes"], { env: { ...home.env, NO_COLOR: "1" } });
+    const r = await runCli(["battery", "apply", "charge 02:00-04:00 to 80%", "--device", IGNORES_WRITES, "--yes"], {
+      env: { ...home.env, NO_COLOR: "1" },
+    });
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/POST updateChargeConfigInfo: sent, read back: NOT taken \(stopLevel: wrote 0.8, reads 1; useGrid: wrote true, reads false/);
+    expect(r.stdout).toMatch(
+      /POST updateChargeConfigInfo: sent, read back: NOT taken \(stopLevel: wrote 0.8, reads 1; useGrid: wrote true, reads false/,
+    );
     expect(r.stderr).toMatch(/^error: Some writes did not take effect/);
     const entry = readAudit(join(home.dataDir, "audit.jsonl")).find((e) => e.device === IGNORES_WRITES)!;
     expect(entry).toMatchObject({ ok: false, taken: [{ target: "POST updateChargeConfigInfo", sent: true, taken: false }] });
@@ -315,8 +381,14 @@ describe("battery show and GoodWe schedules", () => {
   it("show lists every system that has a schedule (AlphaESS, GoodWe ET), not the PowerTrack sites", async () => {
     const r = await runCli(["battery", "show", "--json"], { env: home.env });
     expect(r.code).toBe(0);
-    const systems = (JSON.parse(r.stdout) as { systems: { vendor: string; device: string; schedule: { charge: { windows: unknown[] } } | null; error: string | null }[] }).systems;
-    expect(systems.map((x) => `${x.vendor}:${x.device}`).sort()).toEqual([`alphaess:${IGNORES_WRITES}`, `alphaess:${NORMAL}`, `goodwe:${GOODWE}`].sort());
+    const systems = (
+      JSON.parse(r.stdout) as {
+        systems: { vendor: string; device: string; schedule: { charge: { windows: unknown[] } } | null; error: string | null }[];
+      }
+    ).systems;
+    expect(systems.map((x) => `${x.vendor}:${x.device}`).sort()).toEqual(
+      [`alphaess:${IGNORES_WRITES}`, `alphaess:${NORMAL}`, `goodwe:${GOODWE}`].sort(),
+    );
     for (const x of systems) expect(x.error, x.device).toBeNull();
     const table = await runCli(["battery", "show", `goodwe:${GOODWE}`], { env: { ...home.env, NO_COLOR: "1" } });
     expect(table.code).toBe(0);
@@ -343,7 +415,11 @@ describe("battery show and GoodWe schedules", () => {
     expect(goodweWrites()).toBeGreaterThan(writes);
     expect(auditLog().at(-1)).toMatchObject({ vendor: "goodwe", device: GOODWE, ok: true });
 
-    const shown = JSON.parse((await runCli(["battery", "show", `goodwe:${GOODWE}`, "--json"], { env: home.env })).stdout) as { systems: { schedule: { charge: { windows: unknown[]; stopLevel: number }; discharge: { timeControl: boolean; stopLevel: number } } }[] };
+    const shown = JSON.parse((await runCli(["battery", "show", `goodwe:${GOODWE}`, "--json"], { env: home.env })).stdout) as {
+      systems: {
+        schedule: { charge: { windows: unknown[]; stopLevel: number }; discharge: { timeControl: boolean; stopLevel: number } };
+      }[];
+    };
     expect(shown.systems[0]!.schedule.charge).toMatchObject({ windows: [{ start: "01:00", end: "05:00" }], stopLevel: 0.9 });
     expect(shown.systems[0]!.schedule.discharge).toMatchObject({ timeControl: false, stopLevel: 0.2 });
     const after = goodweWrites();
@@ -360,7 +436,9 @@ describe("battery show and GoodWe schedules", () => {
     expect(r.stdout).toBe("");
     const today = await runCli(["history", `goodwe:${GOODWE}`, "--from", "today", "--json"], { env: home.env });
     expect(today.code).toBe(0);
-    expect((JSON.parse(today.stdout) as { days: { error: null; totals: { pvKwh: number } }[] }).days).toMatchObject([{ error: null, totals: { pvKwh: expect.any(Number) } }]);
+    expect((JSON.parse(today.stdout) as { days: { error: null; totals: { pvKwh: number } }[] }).days).toMatchObject([
+      { error: null, totals: { pvKwh: expect.any(Number) } },
+    ]);
   });
 
   it("a command about one device connects only the vendors that can have it", async () => {
@@ -383,7 +461,12 @@ describe("ev start and stop", () => {
       expect(outcome).toMatchObject({ target: "remoteControlEvCharger", sent: true });
       // A start without a car plugged in is sent but does not take: exit 3, as reported.
       expect(r.code, r.stderr).toBe(outcome.taken === false ? 3 : 0);
-      expect(auditLog().at(-1)).toMatchObject({ vendor: "alphaess", device: "EVTEST0001", request: { action }, taken: [{ target: "remoteControlEvCharger", sent: true }] });
+      expect(auditLog().at(-1)).toMatchObject({
+        vendor: "alphaess",
+        device: "EVTEST0001",
+        request: { action },
+        taken: [{ target: "remoteControlEvCharger", sent: true }],
+      });
     }
     const dry = await runCli(["ev", "start", "alphaess:EVTEST0001", "--dry-run", "--json"], { env: home.env });
     expect(dry.code).toBe(0);
@@ -399,7 +482,9 @@ describe("ev start and stop", () => {
     expect(again.stderr).toMatch(/Refused: setEvChargerCurrentsBySn was written to EVTEST0001 \d+ s ago \(audit log\)/);
     expect(posts().length).toBe(before);
     // A dry run is not held back.
-    expect((await runCli(["--set", "alphaess.writeCooldownMs=600000", "ev", "limit", "EVTEST0001", "20", "--dry-run"], { env: home.env })).code).toBe(0);
+    expect(
+      (await runCli(["--set", "alphaess.writeCooldownMs=600000", "ev", "limit", "EVTEST0001", "20", "--dry-run"], { env: home.env })).code,
+    ).toBe(0);
   });
 });
 
@@ -444,7 +529,9 @@ describe("powertrack bulk-update", () => {
     const r = await runCli(["powertrack", "bulk-update", "--file", file, "--apply", "--limit", "2", "--yes", "--json"], { env: home.env });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const report = (JSON.parse(r.stdout) as { report: { results: { id: string; status: string; taken: boolean | null; backup: string | null }[] } }).report;
+    const report = (
+      JSON.parse(r.stdout) as { report: { results: { id: string; status: string; taken: boolean | null; backup: string | null }[] } }
+    ).report;
     expect(report.results.map((x) => [x.id, x.status])).toEqual([
       [`hardware:${keys[0]}`, "applied"],
       [`hardware:${keys[1]}`, "applied"],
@@ -457,13 +544,18 @@ describe("powertrack bulk-update", () => {
     expect(readdirSync(join(home.dataDir, "powertrack-backups"))).toHaveLength(2);
     const audit = readAudit(join(home.dataDir, "audit.jsonl")).filter((e) => e.vendor === "powertrack");
     // A run that did what --limit asked for is a success (exit 0), and the audit log says so.
-    expect(audit.at(-1)).toMatchObject({ ok: true, taken: [{ target: `hardware:${keys[0]}`, sent: true, taken: true }, { sent: true, taken: true }, { sent: false }] });
+    expect(audit.at(-1)).toMatchObject({
+      ok: true,
+      taken: [{ target: `hardware:${keys[0]}`, sent: true, taken: true }, { sent: true, taken: true }, { sent: false }],
+    });
   });
 });
 
 async function hardwareKeys(...sites: string[]): Promise<string[]> {
   const { PowerTrackClient } = await import("../powertrack/index.js");
-  const client = new PowerTrackClient({ auth: { ...sims.powertrack.credentials, baseUrl: sims.powertrack.url, envFile: false, cookieFile: false, env: {} } });
+  const client = new PowerTrackClient({
+    auth: { ...sims.powertrack.credentials, baseUrl: sims.powertrack.url, envFile: false, cookieFile: false, env: {} },
+  });
   try {
     const keys: string[] = [];
     for (const site of sites) keys.push(...(await client.getHardwareList(site)).filter((h) => h.functionCode === 1).map((h) => h.key));

@@ -61,13 +61,16 @@ describe("openpower --help", () => {
     expect(stdout).toContain("Exit codes: 0 ok, 1 error, 2 usage (nothing was done), 3 partial failure.");
   });
 
-  it.each(COMMANDS.map((c) => [c.join(" ") || "(top level)", c] as const))("%s has help with examples and exits 0", async (_name, command) => {
-    const { code, stdout, stderr } = await runInProcess([...command, "--help"], home.env);
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: openpower/);
-    expect(stdout).toMatch(/Examples:\n {2}\$ openpower/);
-  });
+  it.each(COMMANDS.map((c) => [c.join(" ") || "(top level)", c] as const))(
+    "%s has help with examples and exits 0",
+    async (_name, command) => {
+      const { code, stdout, stderr } = await runInProcess([...command, "--help"], home.env);
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Usage: openpower/);
+      expect(stdout).toMatch(/Examples:\n {2}\$ openpower/);
+    },
+  );
 
   it("every vendor command has help with an example", async () => {
     for (const plugin of await loadPlugins()) {
@@ -170,7 +173,13 @@ describe("settings and flags", () => {
       const expected: Record<string, Record<string, unknown>> = {};
       for (const plugin of await loadPlugins()) {
         for (const s of plugin.settings) {
-          const value = s.choices ? s.choices[0]! : s.type === "number" ? "7" : s.type === "list" ? "A1,A2" : `v-${plugin.name}-${s.key}-0123456789`;
+          const value = s.choices
+            ? s.choices[0]!
+            : s.type === "number"
+              ? "7"
+              : s.type === "list"
+                ? "A1,A2"
+                : `v-${plugin.name}-${s.key}-0123456789`;
           args.push(`--${plugin.name}-${kebab(s.key)}`, value);
           (expected[plugin.name] ??= {})[s.key] = s.type === "number" ? 7 : s.type === "list" ? ["A1", "A2"] : value;
         }
@@ -178,7 +187,10 @@ describe("settings and flags", () => {
       const r = await runInProcess(args, h.env);
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
-      const show = JSON.parse((await runInProcess(["config", "show", "--json"], h.env)).stdout) as { sections: Record<string, Record<string, unknown>>; sources: Record<string, string> };
+      const show = JSON.parse((await runInProcess(["config", "show", "--json"], h.env)).stdout) as {
+        sections: Record<string, Record<string, unknown>>;
+        sources: Record<string, string>;
+      };
       for (const [vendor, values] of Object.entries(expected)) {
         for (const [key, value] of Object.entries(values)) {
           expect(show.sources[`${vendor}.${key}`], `${vendor}.${key}`).toBe("config file");
@@ -197,7 +209,11 @@ describe("settings and flags", () => {
   it("config init keeps sections and keys it does not know, and says that comments are not kept", async () => {
     const h = tempHome();
     try {
-      writeFileSync(h.configFile, '# my notes\n[amber]\ntoken = "psk_kept_token_000000001"\ntokn = "typo kept"\n\n[future]\nanswer = 42\n', { mode: 0o600 });
+      writeFileSync(
+        h.configFile,
+        '# my notes\n[amber]\ntoken = "psk_kept_token_000000001"\ntokn = "typo kept"\n\n[future]\nanswer = 42\n',
+        { mode: 0o600 },
+      );
       const r = await runInProcess(["config", "init", "--no-input", "--amber-site", "01SITE"], h.env);
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/warning: the comments in .* were not kept/);
@@ -237,7 +253,12 @@ describe("settings and flags", () => {
         site([], { OPENPOWER_AMBER_SITE: "ENVSITE" }),
         site(["--set", "amber.site=FLAGSITE"], { OPENPOWER_AMBER_SITE: "ENVSITE" }),
       ]);
-      expect(results).toEqual(["DOTENVSITE (.env OPENPOWER_AMBER_SITE)", "OTHERSITE (.env OPENPOWER_AMBER_SITE)", "ENVSITE (env OPENPOWER_AMBER_SITE)", "FLAGSITE (--set)"]);
+      expect(results).toEqual([
+        "DOTENVSITE (.env OPENPOWER_AMBER_SITE)",
+        "OTHERSITE (.env OPENPOWER_AMBER_SITE)",
+        "ENVSITE (env OPENPOWER_AMBER_SITE)",
+        "FLAGSITE (--set)",
+      ]);
       // The old name still works for a file that exists.
       expect(await site(["--env-file", "other.env"])).toBe("OTHERSITE (.env OPENPOWER_AMBER_SITE)");
       // A missing file is openpower's own error (Node 20 exits 9 on a missing --env-file).
@@ -257,7 +278,22 @@ describe("config init, show, check", () => {
     const h = tempHome();
     try {
       const secret = "app-secret-for-init-test-0123456789";
-      const init = await runCli(["config", "init", "--no-input", "--alphaess-app-id", "alpha-init-test-id", "--alphaess-app-secret", secret, "--alphaess-serial", "AL1,AL2", "--amber-site", "01GM47PZ7VYRDP071ED43M47TX"], { env: h.env });
+      const init = await runCli(
+        [
+          "config",
+          "init",
+          "--no-input",
+          "--alphaess-app-id",
+          "alpha-init-test-id",
+          "--alphaess-app-secret",
+          secret,
+          "--alphaess-serial",
+          "AL1,AL2",
+          "--amber-site",
+          "01GM47PZ7VYRDP071ED43M47TX",
+        ],
+        { env: h.env },
+      );
       expect(init.stderr).toBe("");
       expect(init.code).toBe(0);
       expect(init.stdout).toContain(`Wrote ${h.configFile} (mode 0600)`);
@@ -270,7 +306,10 @@ describe("config init, show, check", () => {
       expect(again.code).toBe(2);
       expect(again.stderr).toMatch(/alphaess.appSecret is already set .* pass --force/);
       expect(readFileSync(h.configFile, "utf8")).toBe(toml);
-      const forced = await runInProcess(["config", "init", "--no-input", "--force", "--alphaess-app-secret", "another-secret-0000000000"], h.env);
+      const forced = await runInProcess(
+        ["config", "init", "--no-input", "--force", "--alphaess-app-secret", "another-secret-0000000000"],
+        h.env,
+      );
       expect(forced.code).toBe(0);
       expect(readFileSync(h.configFile, "utf8")).toContain("another-secret-0000000000");
 
@@ -280,8 +319,14 @@ describe("config init, show, check", () => {
       expect(show.stdout).not.toContain("psk_env_token_for_show_0001");
       expect(show.stdout).toContain("********0001");
       expect(show.stdout).toMatch(/amber\.token .*env OPENPOWER_AMBER_TOKEN/);
-      const json = JSON.parse((await runInProcess(["config", "show", "--json"], { ...h.env, OPENPOWER_AMBER_TOKEN: "psk_env_token_for_show_0001" })).stdout) as Record<string, unknown>;
-      expect(json).toMatchObject({ file: h.configFile, fileExists: true, sections: { alphaess: { appSecret: "********0000", serial: ["AL1", "AL2"] }, amber: { token: "********0001" } } });
+      const json = JSON.parse(
+        (await runInProcess(["config", "show", "--json"], { ...h.env, OPENPOWER_AMBER_TOKEN: "psk_env_token_for_show_0001" })).stdout,
+      ) as Record<string, unknown>;
+      expect(json).toMatchObject({
+        file: h.configFile,
+        fileExists: true,
+        sections: { alphaess: { appSecret: "********0000", serial: ["AL1", "AL2"] }, amber: { token: "********0001" } },
+      });
       expect(JSON.stringify(json)).not.toContain("psk_env_token_for_show_0001");
     } finally {
       h.cleanup();
@@ -324,7 +369,10 @@ describe("config init, show, check", () => {
     expect(table.stdout).not.toContain(wrongSecret);
     expect(table.stdout).not.toMatch(ANSI_RE);
 
-    const env = await runInProcess(["config", "check", "--vendor", "alphaess"], { ...home.env, OPENPOWER_ALPHAESS_APP_SECRET: alpha.credentials.appSecret });
+    const env = await runInProcess(["config", "check", "--vendor", "alphaess"], {
+      ...home.env,
+      OPENPOWER_ALPHAESS_APP_SECRET: alpha.credentials.appSecret,
+    });
     expect(env.code).toBe(0);
     expect(env.stdout).toMatch(/credentials accepted; 2 systems/);
     expect(env.stdout).toContain("(env OPENPOWER_ALPHAESS_APP_SECRET)");
@@ -340,6 +388,11 @@ describe("config init, show, check", () => {
 
   it("path prints the config file and data directory", async () => {
     const r = await runInProcess(["config", "path", "--json"], home.env);
-    expect(JSON.parse(r.stdout)).toMatchObject({ configFile: home.configFile, configSource: "OPENPOWER_CONFIG", dataDir: home.dataDir, auditLog: `${home.dataDir}/audit.jsonl` });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      configFile: home.configFile,
+      configSource: "OPENPOWER_CONFIG",
+      dataDir: home.dataDir,
+      auditLog: `${home.dataDir}/audit.jsonl`,
+    });
   });
 });

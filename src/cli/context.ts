@@ -126,20 +126,18 @@ export class CommandContext {
     if (!pending) {
       if (!this.warned.has(plugin.name)) for (const warning of config.ignored[plugin.name] ?? []) this.out.warn(warning);
       this.warned.add(plugin.name);
-      pending = plugin
-        .connect(config.sections[plugin.name] ?? {}, this.connectOptions())
-        .then(
-          (session) => {
-            this.opened.push(session);
-            return { session };
-          },
-          (error: unknown) => {
-            if (!(error instanceof OpenPowerError)) throw error;
-            // Not kept: the next call tries again (watch retries a vendor that was down).
-            this.connecting.delete(plugin.name);
-            return { vendor: plugin.name, error };
-          },
-        );
+      pending = plugin.connect(config.sections[plugin.name] ?? {}, this.connectOptions()).then(
+        (session) => {
+          this.opened.push(session);
+          return { session };
+        },
+        (error: unknown) => {
+          if (!(error instanceof OpenPowerError)) throw error;
+          // Not kept: the next call tries again (watch retries a vendor that was down).
+          this.connecting.delete(plugin.name);
+          return { vendor: plugin.name, error };
+        },
+      );
       this.connecting.set(plugin.name, pending);
     }
     return pending;

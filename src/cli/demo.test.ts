@@ -11,10 +11,17 @@ describe("openpower demo", () => {
       expect(r.code).toBe(0);
       const out = r.stdout;
       expect(out).not.toMatch(ANSI_RE);
-      for (const vendor of ["AlphaESS Open API on http://127.0.0.1:", "Amber API on http://127.0.0.1:", "GoodWe ET inverter on 127.0.0.1:", "PowerTrack on http://127.0.0.1:"]) expect(out).toContain(vendor);
+      for (const vendor of [
+        "AlphaESS Open API on http://127.0.0.1:",
+        "Amber API on http://127.0.0.1:",
+        "GoodWe ET inverter on 127.0.0.1:",
+        "PowerTrack on http://127.0.0.1:",
+      ])
+        expect(out).toContain(vendor);
       // Status: every simulated system answered.
       expect(out).toMatch(/== openpower status/);
-      for (const system of ["alphaess:AL70110230306xx", "alphaess:AL70110230302xx", "goodwe:9010KETU00000000", "powertrack:S"]) expect(out).toContain(system);
+      for (const system of ["alphaess:AL70110230306xx", "alphaess:AL70110230302xx", "goodwe:9010KETU00000000", "powertrack:S"])
+        expect(out).toContain(system);
       expect(out).not.toMatch(/error:/);
       expect(out).toMatch(/Amber now: buy -?\d+\.\d c\/kWh/);
       // Prices with the chart.

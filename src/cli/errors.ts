@@ -43,7 +43,11 @@ interface CommanderLike {
 }
 
 function isCommanderError(error: unknown): error is Error & CommanderLike {
-  return error instanceof Error && typeof (error as Partial<CommanderLike>).code === "string" && (error as Partial<CommanderLike>).code!.startsWith("commander.");
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<CommanderLike>).code === "string" &&
+    (error as Partial<CommanderLike>).code!.startsWith("commander.")
+  );
 }
 
 /** The exit code for an error that reached the top level. */
@@ -77,7 +81,10 @@ export function describeError(error: unknown, options: { debug?: boolean; vendor
   }
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    const hint = typeof code === "string" && fsHints[code] ? ` ${fsHints[code]}` : " Run again with --debug for the details, and report it if it looks like a bug.";
+    const hint =
+      typeof code === "string" && fsHints[code]
+        ? ` ${fsHints[code]}`
+        : " Run again with --debug for the details, and report it if it looks like a bug.";
     const where = options.vendor && !names(error.message, options.vendor) ? `${options.vendor}: ` : "";
     // End the sentence unless the message already does (only at the end: ".." elsewhere is content).
     const message = /[.!?]\s*$/.test(error.message) ? error.message.trimEnd() : `${error.message}.`;

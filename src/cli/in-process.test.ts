@@ -27,7 +27,14 @@ beforeAll(async () => {
   ]);
   home = tempHome();
   home.writeConfig({
-    alphaess: { appId: alpha.credentials.appId, appSecret: alpha.credentials.appSecret, baseUrl: alpha.url, minIntervalMs: 0, writeCooldownMs: 0, timeZone: "Australia/Sydney" },
+    alphaess: {
+      appId: alpha.credentials.appId,
+      appSecret: alpha.credentials.appSecret,
+      baseUrl: alpha.url,
+      minIntervalMs: 0,
+      writeCooldownMs: 0,
+      timeZone: "Australia/Sydney",
+    },
     goodwe: { host: goodwe.host, port: goodwe.udpPort, family: "ET", timeZone: "Australia/Sydney" },
   });
   env = { ...home.env, TZ: "Australia/Sydney" };
@@ -100,11 +107,20 @@ describe("watch", () => {
     const j = fakeIo({ env });
     const again = await plugin.connect({ host: goodwe.host, port: goodwe.udpPort, family: "ET" }, { cwd: home.dir });
     try {
-      expect(await watch(new CommandContext(j.io, {}, "json", { sessions: [{ ...again, refreshIntervalMs: () => 0 }] }), { count: 2, interval: "0.2s" })).toBe(0);
+      expect(
+        await watch(new CommandContext(j.io, {}, "json", { sessions: [{ ...again, refreshIntervalMs: () => 0 }] }), {
+          count: 2,
+          interval: "0.2s",
+        }),
+      ).toBe(0);
     } finally {
       await again.close();
     }
-    const docs = j.stdout().trim().split("\n").map((l) => JSON.parse(l) as { systems: { vendor: string; flow: { soc: number } }[] });
+    const docs = j
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { systems: { vendor: string; flow: { soc: number } }[] });
     expect(docs).toHaveLength(2);
     for (const doc of docs) expect(doc.systems[0]).toMatchObject({ vendor: "goodwe", flow: { soc: expect.any(Number) } });
   });
@@ -113,9 +129,23 @@ describe("watch", () => {
 describe("vendor group writes", () => {
   it("--dry-run sends nothing, no --yes off a terminal refuses, --yes writes, reads back and audits", async () => {
     const before = alphaPosts();
-    const dry = await run(["alphaess", "set-charging-settings", "--stop-level", "80%", "--use-grid", "on", "--first-period", "01:00-04:00", "--dry-run"]);
+    const dry = await run([
+      "alphaess",
+      "set-charging-settings",
+      "--stop-level",
+      "80%",
+      "--use-grid",
+      "on",
+      "--first-period",
+      "01:00-04:00",
+      "--dry-run",
+    ]);
     expect(dry.code).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ sent: false, dryRun: true, payload: { sysSn: SN, batHighCap: 80, gridCharge: 1, timeChaf1: "01:00", timeChae1: "04:00" } });
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      sent: false,
+      dryRun: true,
+      payload: { sysSn: SN, batHighCap: 80, gridCharge: 1, timeChaf1: "01:00", timeChae1: "04:00" },
+    });
     expect(alphaPosts()).toBe(before);
 
     const refused = await run(["alphaess", "set-charging-settings", "--stop-level", "80%"]);
@@ -128,19 +158,38 @@ describe("vendor group writes", () => {
     expect(bad.stderr).toMatch(/01:10.*15-minute grid/);
     expect(alphaPosts()).toBe(before);
 
-    const written = await run(["alphaess", "set-charging-settings", "--stop-level", "80%", "--use-grid", "on", "--first-period", "01:00-04:00", "--yes"]);
+    const written = await run([
+      "alphaess",
+      "set-charging-settings",
+      "--stop-level",
+      "80%",
+      "--use-grid",
+      "on",
+      "--first-period",
+      "01:00-04:00",
+      "--yes",
+    ]);
     expect(written.stderr).toBe("");
     expect(written.code).toBe(0);
     expect(JSON.parse(written.stdout)).toMatchObject({ sent: true, taken: true });
     expect(alpha.state(SN).charge).toMatchObject({ batHighCap: 80, gridCharge: 1, timeChaf1: "01:00", timeChae1: "04:00" });
-    expect(audit().at(-1)).toMatchObject({ vendor: "alphaess", device: SN, ok: true, taken: [{ target: "updateChargeConfigInfo", sent: true, taken: true }] });
+    expect(audit().at(-1)).toMatchObject({
+      vendor: "alphaess",
+      device: SN,
+      ok: true,
+      taken: [{ target: "updateChargeConfigInfo", sent: true, taken: true }],
+    });
   });
 
   it("GoodWe register writes: dry run sends nothing; --yes writes and reads back", async () => {
     const before = goodweWrites();
     const dry = await run(["goodwe", "set-export-limit", "4200", "--dry-run"]);
     expect(dry.code).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ operation: "setGridExportLimit", dryRun: true, writes: [{ register: 47510, values: [4200], sent: false }] });
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      operation: "setGridExportLimit",
+      dryRun: true,
+      writes: [{ register: 47510, values: [4200], sent: false }],
+    });
     expect(goodweWrites()).toBe(before);
     const written = await run(["goodwe", "set-export-limit", "4200", "--yes"]);
     expect(written.code).toBe(0);
@@ -151,7 +200,10 @@ describe("vendor group writes", () => {
   });
 
   it("reads go through unchanged and bad arguments are usage errors", async () => {
-    expect(JSON.parse((await run(["goodwe", "read-registers", "47510", "1"])).stdout)).toEqual({ register: 47510, values: [expect.any(Number)] });
+    expect(JSON.parse((await run(["goodwe", "read-registers", "47510", "1"])).stdout)).toEqual({
+      register: 47510,
+      values: [expect.any(Number)],
+    });
     const bad = await run(["goodwe", "read-registers", "70000", "1"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/register must be a whole number from 0 to 65535/);
@@ -195,7 +247,12 @@ describe("a write that fails", () => {
     alpha.http.faults.add({ method: "POST", path: /updateChargeConfigInfo$/, kinds: ["lostResponse"], times: 1 });
     const lost = await run(["alphaess", "set-charging-settings", "--stop-level", "60%", "--yes"]);
     expect(lost.code).toBe(1);
-    expect(audit().at(-1)).toMatchObject({ vendor: "alphaess", ok: false, before: null, taken: [{ target: "updateChargeConfigInfo", sent: true, taken: null, error: expect.stringMatching(/connection broke/) }] });
+    expect(audit().at(-1)).toMatchObject({
+      vendor: "alphaess",
+      ok: false,
+      before: null,
+      taken: [{ target: "updateChargeConfigInfo", sent: true, taken: null, error: expect.stringMatching(/connection broke/) }],
+    });
 
     alpha.http.faults.add({ method: "POST", path: /updateChargeConfigInfo$/, kinds: ["http500"], times: 1 });
     const failed = await run(["alphaess", "set-charging-settings", "--stop-level", "61%", "--yes"]);

@@ -90,7 +90,10 @@ Examples:
   const config = program
     .command("config")
     .description("create, show and check the configuration and credentials")
-    .addHelpText("after", `${ENV_HELP}\n\nExamples:\n  $ openpower config init\n  $ openpower config check\n  $ openpower config show --json`);
+    .addHelpText(
+      "after",
+      `${ENV_HELP}\n\nExamples:\n  $ openpower config init\n  $ openpower config check\n  $ openpower config show --json`,
+    );
   const init = config
     .command("init")
     .description("write the config file (mode 0600): asks for each credential, or takes flags for scripts")
@@ -100,8 +103,17 @@ Examples:
   // One flag per setting, from the same table the vendors read their settings from.
   for (const [vendor, settings] of Object.entries(VENDOR_SETTINGS)) {
     for (const setting of settings) {
-      const value = setting.choices ? setting.choices.join("|") : setting.type === "list" ? "list" : setting.type === "number" ? "n" : "value";
-      init.option(`${initFlag(vendor, setting.key)} <${value}>`, `${vendor}.${setting.key}: ${setting.description}${setting.secret ? " (secret)" : ""}`);
+      const value = setting.choices
+        ? setting.choices.join("|")
+        : setting.type === "list"
+          ? "list"
+          : setting.type === "number"
+            ? "n"
+            : "value";
+      init.option(
+        `${initFlag(vendor, setting.key)} <${value}>`,
+        `${vendor}.${setting.key}: ${setting.description}${setting.secret ? " (secret)" : ""}`,
+      );
     }
   }
   init
@@ -115,7 +127,10 @@ Examples:
     .description("make one cheap call per configured credential and say exactly what is wrong")
     .option("--json", "JSON output")
     .option("--vendor <name>", "check one vendor only")
-    .addHelpText("after", "\nExit code 0 when every credential works, 1 when none does, 3 when some do.\n\nExamples:\n  $ openpower config check\n  $ openpower config check --vendor amber --json")
+    .addHelpText(
+      "after",
+      "\nExit code 0 when every credential works, 1 when none does, 3 when some do.\n\nExamples:\n  $ openpower config check\n  $ openpower config check --vendor amber --json",
+    )
     .action((_o, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/config.js")).check(ctx, cmd.opts())));
   config
     .command("show")
@@ -153,7 +168,10 @@ Examples:
     .option("--count <n>", "draw n times and exit", (v) => positiveInt(v, "--count"))
     .option("--vendor <name>", "only this vendor")
     .option("--json", "one JSON document per line and refresh (NDJSON)")
-    .addHelpText("after", "\nExamples:\n  $ openpower watch\n  $ openpower watch --interval 10s\n  $ openpower watch --count 3 > log.txt     # plain lines when not on a terminal")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ openpower watch\n  $ openpower watch --interval 10s\n  $ openpower watch --count 3 > log.txt     # plain lines when not on a terminal",
+    )
     .action((_o, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/watch.js")).watch(ctx, cmd.opts())));
 
   // ---------------------------------------------------------------------------------------- prices
@@ -185,28 +203,40 @@ Examples:
       "after",
       "\nDates are local calendar days in the device's time zone. A progress bar shows on a terminal.\n\nExamples:\n  $ openpower history AL2002321010043 --from 2024-05-01 --to 2024-05-07\n  $ openpower history alphaess:AL2002321010043 --from yesterday --csv > samples.csv\n  $ openpower history AL2002321010043 --from 2024-05-01 --to 2024-05-31 --energy --json",
     )
-    .action((device: string, _o, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/history.js")).history(ctx, device, cmd.opts())));
+    .action((device: string, _o, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/history.js")).history(ctx, device, cmd.opts())),
+    );
 
   // --------------------------------------------------------------------------------------- battery
   const battery = program
     .command("battery")
     .description("show, plan and apply battery charge/discharge schedules (with read-back and an audit log)")
-    .addHelpText("after", `\nIntents (times on the 15-minute grid; levels need %):\n  "charge 01:00-05:00 to 90%"                 grid-charge in a window up to a level\n  "charge 01:00-03:00 and 13:00-15:00 to 80%" several windows\n  "charge 11:00-14:00 to 100% from solar"     charge window without grid charging\n  "discharge 17:00–21:00 down to 20%"         discharge only in windows, down to a level\n  "charge off", "discharge anytime", "discharge never"\n  Combine clauses with ";" or "then".\n\nExamples:\n  $ openpower battery show\n  $ openpower battery plan "charge 01:00-05:00 to 90%"\n  $ openpower battery apply "charge 01:00-05:00 to 90%; discharge 17:00-21:00 down to 20%" --yes`);
+    .addHelpText(
+      "after",
+      `\nIntents (times on the 15-minute grid; levels need %):\n  "charge 01:00-05:00 to 90%"                 grid-charge in a window up to a level\n  "charge 01:00-03:00 and 13:00-15:00 to 80%" several windows\n  "charge 11:00-14:00 to 100% from solar"     charge window without grid charging\n  "discharge 17:00–21:00 down to 20%"         discharge only in windows, down to a level\n  "charge off", "discharge anytime", "discharge never"\n  Combine clauses with ";" or "then".\n\nExamples:\n  $ openpower battery show\n  $ openpower battery plan "charge 01:00-05:00 to 90%"\n  $ openpower battery apply "charge 01:00-05:00 to 90%; discharge 17:00-21:00 down to 20%" --yes`,
+    );
   battery
     .command("show")
     .description("the current charge and discharge schedule of each system that has one")
     .argument("[device]", "system id, optionally vendor:id (default: every system with a battery schedule)")
     .option("--json", "JSON output")
     .addHelpText("after", "\nExamples:\n  $ openpower battery show\n  $ openpower battery show AL2002321010043 --json")
-    .action((device: string | undefined, _o, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/battery.js")).show(ctx, device)));
+    .action((device: string | undefined, _o, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/battery.js")).show(ctx, device)),
+    );
   battery
     .command("plan")
     .description("turn an intent into the vendor writes and print the diff (never writes)")
     .argument("<intent...>", 'what you want, e.g. "charge 01:00-05:00 to 90%"')
     .option("-d, --device <id>", "system id, optionally vendor:id (needed when several systems have a battery schedule)")
     .option("--json", "JSON output (the ControlPlan)")
-    .addHelpText("after", '\nExamples:\n  $ openpower battery plan "charge 01:00-05:00 to 90%"\n  $ openpower battery plan charge 01:00-05:00 to 90% --device AL2002321010043 --json')
-    .action((intent: string[], _o, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/battery.js")).plan(ctx, intent.join(" "), cmd.opts())));
+    .addHelpText(
+      "after",
+      '\nExamples:\n  $ openpower battery plan "charge 01:00-05:00 to 90%"\n  $ openpower battery plan charge 01:00-05:00 to 90% --device AL2002321010043 --json',
+    )
+    .action((intent: string[], _o, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/battery.js")).plan(ctx, intent.join(" "), cmd.opts())),
+    );
   battery
     .command("apply")
     .description("plan, ask, write, read back, say which writes took effect, and append to the audit log")
@@ -220,7 +250,9 @@ Examples:
       "after",
       '\nExit code 3 when a write was not taken by the device (the output says which). Every apply,\nincluding refusals by the device, is appended to the audit log (see "openpower config path").\n\nExamples:\n  $ openpower battery apply "charge 01:00-05:00 to 90%"\n  $ openpower battery apply "discharge 17:00-21:00 down to 20%" --yes --json',
     )
-    .action((intent: string[], _o, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/battery.js")).apply(ctx, intent.join(" "), cmd.opts())));
+    .action((intent: string[], _o, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/battery.js")).apply(ctx, intent.join(" "), cmd.opts())),
+    );
 
   // -------------------------------------------------------------------------------------------- ev
   const ev = program
@@ -250,7 +282,9 @@ Examples:
       .option("--dry-run", "show what would be sent; send nothing")
       .option("--json", "JSON output")
       .addHelpText("after", `\nExamples:\n  $ openpower ev ${name} SN123\n  $ openpower ev ${name} SN123 --yes --json`)
-      .action((id: string, _o, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/ev.js")).startStop(ctx, name, id, cmd.opts())));
+      .action((id: string, _o, cmd: Command) =>
+        run(cmd, async (ctx) => (await import("./commands/ev.js")).startStop(ctx, name, id, cmd.opts())),
+      );
   }
   ev.command("limit")
     .description("set the charging current limit, A (asks first unless --yes; read back; audited)")
@@ -260,7 +294,9 @@ Examples:
     .option("--dry-run", "show what would be sent; send nothing")
     .option("--json", "JSON output")
     .addHelpText("after", "\nExamples:\n  $ openpower ev limit SN123 16 --yes")
-    .action((id: string, amps: string, _o, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/ev.js")).limit(ctx, id, amps, cmd.opts())));
+    .action((id: string, amps: string, _o, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/ev.js")).limit(ctx, id, amps, cmd.opts())),
+    );
 
   // -------------------------------------------------------------------------------- vendor groups
   for (const [vendor, title, example] of [
@@ -288,7 +324,12 @@ Examples:
     .command("sim")
     .description("run the simulators and print a config that points openpower at them; Ctrl-C stops")
     .option("--vendors <list>", "which simulators, comma-separated (default: all available)")
-    .option("--speed <factor>", "simulated seconds per real second (above 1, other processes see the simulators' clock run ahead of theirs)", (v) => positiveNumber(v, "--speed"), 1)
+    .option(
+      "--speed <factor>",
+      "simulated seconds per real second (above 1, other processes see the simulators' clock run ahead of theirs)",
+      (v) => positiveNumber(v, "--speed"),
+      1,
+    )
     .option("--seed <n>", "random seed (same seed, same house and prices)", (v) => positiveInt(v, "--seed"), 1)
     .option("--port <n>", "first port to listen on (default: any free port)", (v) => positiveInt(v, "--port"))
     .option("--write-config <path>", "also write the config to this file (mode 0600)")
@@ -303,7 +344,10 @@ Examples:
     .description("everything against the built-in simulators: status, prices, a battery plan and its apply with read-back")
     .option("--speed <factor>", "simulated seconds per real second", (v) => positiveNumber(v, "--speed"), 60)
     .option("--seed <n>", "random seed", (v) => positiveInt(v, "--seed"), 1)
-    .addHelpText("after", "\nNo credentials, no network, no config file: runs in a few seconds.\n\nExamples:\n  $ openpower demo\n  $ npm start")
+    .addHelpText(
+      "after",
+      "\nNo credentials, no network, no config file: runs in a few seconds.\n\nExamples:\n  $ openpower demo\n  $ npm start",
+    )
     .action((_o, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/demo.js")).demo(ctx, cmd.opts())));
 
   return program;
@@ -343,13 +387,14 @@ function collect(value: string, previous: string[] = []): string[] {
 
 function positiveInt(value: string, option: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${option} expects a whole number of 1 or more, got ${JSON.stringify(value)}.`, { field: option });
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${option} expects a whole number of 1 or more, got ${JSON.stringify(value)}.`, { field: option });
   return n;
 }
 
 function positiveNumber(value: string, option: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${option} expects a positive number, got ${JSON.stringify(value)}.`, { field: option });
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${option} expects a positive number, got ${JSON.stringify(value)}.`, { field: option });
   return n;
 }
-

@@ -44,10 +44,17 @@ export async function confirmWrite(io: Io, message: string, yes: boolean | undef
  */
 export function assertCanConfirm(io: Io, yes?: boolean): void {
   if (yes || canPrompt(io)) return;
-  throw new UsageError("Not on a terminal, so openpower cannot ask for confirmation: nothing was written. Re-run with --yes to confirm, or --dry-run to preview.", { field: "--yes" });
+  throw new UsageError(
+    "Not on a terminal, so openpower cannot ask for confirmation: nothing was written. Re-run with --yes to confirm, or --dry-run to preview.",
+    { field: "--yes" },
+  );
 }
 
-export async function askText(io: Io, message: string, options: { default?: string; secret?: boolean; validate?: (v: string) => true | string }): Promise<string> {
+export async function askText(
+  io: Io,
+  message: string,
+  options: { default?: string; secret?: boolean; validate?: (v: string) => true | string },
+): Promise<string> {
   const { input, password } = await import("@inquirer/prompts");
   if (options.secret) {
     return guard(password({ message, mask: "*", validate: options.validate }, context(io)));
@@ -55,7 +62,11 @@ export async function askText(io: Io, message: string, options: { default?: stri
   return guard(input({ message, default: options.default, validate: options.validate }, context(io)));
 }
 
-export async function askChoices(io: Io, message: string, choices: readonly { value: string; name: string; checked?: boolean }[]): Promise<string[]> {
+export async function askChoices(
+  io: Io,
+  message: string,
+  choices: readonly { value: string; name: string; checked?: boolean }[],
+): Promise<string[]> {
   const { checkbox } = await import("@inquirer/prompts");
   return guard(checkbox({ message, choices: choices.map((c) => ({ ...c })) }, context(io)));
 }

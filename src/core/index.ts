@@ -1,5 +1,6 @@
 export * from "./errors/index.js";
 export * from "./clock.js";
+export * from "./client-options.js";
 export * from "./logger.js";
 export * from "./redact.js";
 export * from "./units.js";

@@ -64,7 +64,9 @@ describe("redaction", () => {
         JSON.stringify(error),
         inspect(error, { depth: 10 }),
         inspect({ wrapped: error }, { depth: 10 }),
-        error.cause instanceof Error ? `${error.cause.message} ${error.cause.stack} ${inspect(error.cause, { depth: 10 })}` : inspect(error.cause, { depth: 10 }),
+        error.cause instanceof Error
+          ? `${error.cause.message} ${error.cause.stack} ${inspect(error.cause, { depth: 10 })}`
+          : inspect(error.cause, { depth: 10 }),
       ];
       for (const out of outputs) expect(leaks(out)).toEqual([]);
     }
@@ -83,7 +85,12 @@ describe("redaction", () => {
       warn: (m, f) => lines.push(`${m} ${JSON.stringify(f)}`),
       error: (m, f) => lines.push(`${m} ${JSON.stringify(f)}`),
     };
-    const transport = new HttpTransport({ vendor: "amber", baseUrl: server.url, logger: sink, headers: { authorization: `Bearer ${TOKEN}` } });
+    const transport = new HttpTransport({
+      vendor: "amber",
+      baseUrl: server.url,
+      logger: sink,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     const error = (await transport.request({ path: `/sites?token=${TOKEN}&appSecret=${SECRET}` }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(lines.length).toBeGreaterThan(0);

@@ -31,11 +31,15 @@ export function assertFraction(value: unknown, field: string, range: { min?: num
   const min = range.min ?? 0;
   const max = range.max ?? 1;
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    const hint = typeof value === "number" && value > 1 && value <= 100 ? ` (levels are fractions: write ${value / 100} for ${value} %)` : "";
+    const hint =
+      typeof value === "number" && value > 1 && value <= 100 ? ` (levels are fractions: write ${value / 100} for ${value} %)` : "";
     throw new ValidationError(`${field} must be a number from ${min} to ${max}, got ${String(value)}${hint}.`, { field });
   }
   if (range.step !== undefined && !isMultipleOf(value, range.step)) {
-    throw new ValidationError(`${field} must be a multiple of ${range.step} (the device stores ${range.step === 0.01 ? "whole percent" : `steps of ${range.step}`}), got ${value}.`, { field });
+    throw new ValidationError(
+      `${field} must be a multiple of ${range.step} (the device stores ${range.step === 0.01 ? "whole percent" : `steps of ${range.step}`}), got ${value}.`,
+      { field },
+    );
   }
   return value;
 }
@@ -43,7 +47,9 @@ export function assertFraction(value: unknown, field: string, range: { min?: num
 /** Checks a whole number within [min, max]; throws `ValidationError` otherwise. */
 export function assertInteger(value: unknown, field: string, min: number, max: number, unit = ""): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(`${field} must be a whole number from ${min} to ${max}${unit ? ` ${unit}` : ""}, got ${String(value)}.`, { field });
+    throw new ValidationError(`${field} must be a whole number from ${min} to ${max}${unit ? ` ${unit}` : ""}, got ${String(value)}.`, {
+      field,
+    });
   }
   return value;
 }

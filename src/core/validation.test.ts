@@ -3,7 +3,10 @@ import { ResponseFormatError } from "./errors/index.js";
 import { nullableNumber, numberLike, parseWith, tolerantEnum, z } from "./validation.js";
 
 describe("validation", () => {
-  const schema = z.object({ code: z.number(), data: z.array(z.looseObject({ ppv: z.number().nullable(), kind: tolerantEnum(["a", "b"]) })) });
+  const schema = z.object({
+    code: z.number(),
+    data: z.array(z.looseObject({ ppv: z.number().nullable(), kind: tolerantEnum(["a", "b"]) })),
+  });
 
   it("passes unknown fields and unknown enum values through", () => {
     const parsed = parseWith(schema, { code: 200, extra: 1, data: [{ ppv: null, kind: "zzz", newField: true }] });
@@ -13,7 +16,17 @@ describe("validation", () => {
   it("names the exact failing path", () => {
     const error = (() => {
       try {
-        parseWith(schema, { code: 200, data: [{ ppv: 1, kind: "a" }, { ppv: "x", kind: "a" }] }, { vendor: "alphaess", operation: "getOneDayPowerBySn" });
+        parseWith(
+          schema,
+          {
+            code: 200,
+            data: [
+              { ppv: 1, kind: "a" },
+              { ppv: "x", kind: "a" },
+            ],
+          },
+          { vendor: "alphaess", operation: "getOneDayPowerBySn" },
+        );
       } catch (e) {
         return e;
       }

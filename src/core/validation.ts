@@ -49,7 +49,7 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown, context
 export function excerpt(value: unknown, max = 300): string {
   let text: string;
   try {
-    text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+    text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }
@@ -66,14 +66,30 @@ export function tolerantEnum<const T extends readonly [string, ...string[]]>(val
 }
 
 /** A number, or a numeric string such as "95" or "9.60" (vendors drift between the two). */
-export const numberLike = z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/).transform(Number)]);
+export const numberLike = z.union([
+  z.number(),
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/)
+    .transform(Number),
+]);
 
 /**
  * A number that may be null or missing; the string "NaN" and non-finite values become null.
  * (`.optional()` before the transform keeps an absent object member valid in zod 4.)
  */
 export const nullableNumber = z
-  .union([z.number(), z.nan(), z.literal("NaN"), z.null(), z.string().trim().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/)])
+  .union([
+    z.number(),
+    z.nan(),
+    z.literal("NaN"),
+    z.null(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/),
+  ])
   .optional()
   .transform((v): number | null => {
     if (v === null || v === undefined || v === "NaN") return null;

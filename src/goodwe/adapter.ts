@@ -22,12 +22,30 @@ export function toPowerFlow(data: RuntimeData, device: string): PowerFlow {
     const batteryW = hasBattery ? r.pbattery1 : null;
     const pvW = r.ppv; // Σ max(0, ppvN): never negative
     const loadW = pvW === null || gridW === null ? null : pvW + gridW + (batteryW ?? 0);
-    return { pvW, loadW, gridW, batteryW, soc: hasBattery && data.battery ? percentToFraction(data.battery.batterySoc) : null, observedAt: data.observedAt, source, raw: data };
+    return {
+      pvW,
+      loadW,
+      gridW,
+      batteryW,
+      soc: hasBattery && data.battery ? percentToFraction(data.battery.batterySoc) : null,
+      observedAt: data.observedAt,
+      source,
+      raw: data,
+    };
   }
   if (data.family === "DT") {
     const pvW = data.running.ppv; // Σ round(V × I) of unsigned readings
     const gridW = data.meter ? neg(data.meter.meterActivePower) : null;
-    return { pvW, loadW: pvW === null || gridW === null ? null : pvW + gridW, gridW, batteryW: null, soc: null, observedAt: data.observedAt, source, raw: data };
+    return {
+      pvW,
+      loadW: pvW === null || gridW === null ? null : pvW + gridW,
+      gridW,
+      batteryW: null,
+      soc: null,
+      observedAt: data.observedAt,
+      source,
+      raw: data,
+    };
   }
   const r = data.running;
   const hasBattery = r.batteryMode !== null && r.batteryMode !== 0;
@@ -55,10 +73,40 @@ export function toEnergyTotals(data: RuntimeData, device: string, timeZone: stri
   const date = localDate(data.observedAt, timeZone);
   if (data.family === "ET") {
     const r = data.running;
-    return { date, pvKwh: r.eDay, loadKwh: r.eLoadDay, importKwh: r.eDayImp, exportKwh: r.eDayExp, chargeKwh: r.eBatChargeDay, dischargeKwh: r.eBatDischargeDay, source, raw: data };
+    return {
+      date,
+      pvKwh: r.eDay,
+      loadKwh: r.eLoadDay,
+      importKwh: r.eDayImp,
+      exportKwh: r.eDayExp,
+      chargeKwh: r.eBatChargeDay,
+      dischargeKwh: r.eBatDischargeDay,
+      source,
+      raw: data,
+    };
   }
   if (data.family === "DT") {
-    return { date, pvKwh: data.running.eDay, loadKwh: null, importKwh: null, exportKwh: null, chargeKwh: null, dischargeKwh: null, source, raw: data };
+    return {
+      date,
+      pvKwh: data.running.eDay,
+      loadKwh: null,
+      importKwh: null,
+      exportKwh: null,
+      chargeKwh: null,
+      dischargeKwh: null,
+      source,
+      raw: data,
+    };
   }
-  return { date, pvKwh: data.running.eDay, loadKwh: data.running.eLoadDay, importKwh: null, exportKwh: null, chargeKwh: null, dischargeKwh: null, source, raw: data };
+  return {
+    date,
+    pvKwh: data.running.eDay,
+    loadKwh: data.running.eLoadDay,
+    importKwh: null,
+    exportKwh: null,
+    chargeKwh: null,
+    dischargeKwh: null,
+    source,
+    raw: data,
+  };
 }

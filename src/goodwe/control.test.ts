@@ -14,7 +14,16 @@ afterEach(async () => {
 async function setup(options: GoodWeSimulatorOptions = {}, transport: "udp" | "tcp" = "udp") {
   const s = await startGoodWeSimulator(options);
   open.push(s);
-  const inv = new GoodWeInverter({ host: s.host, port: transport === "udp" ? s.udpPort : s.tcpPort!, transport, family: options.profile ?? "ET", timeoutMs: 200, retries: 2, timeZone: TZ, clock: s.clock });
+  const inv = new GoodWeInverter({
+    host: s.host,
+    port: transport === "udp" ? s.udpPort : s.tcpPort!,
+    transport,
+    family: options.profile ?? "ET",
+    timeoutMs: 200,
+    retries: 2,
+    timeZone: TZ,
+    clock: s.clock,
+  });
   open.unshift(inv);
   await inv.readDeviceInfo();
   return { s, inv };
@@ -73,7 +82,15 @@ describe("ET operation modes", () => {
     s.clearRequests();
     const result = await inv.setOperationMode("ecoCharge", { power: 0.5, soc: 0.9, verify: false });
     expect(result.ok).toBe(true);
-    expect(s.requests.map((r) => `${r.kind} ${r.register}×${r.count}`)).toEqual(["read 47547×24", "write 47547×6", "write 47555×1", "write 47561×1", "write 47567×1", "write 47000×1", "write 47511×2"]);
+    expect(s.requests.map((r) => `${r.kind} ${r.register}×${r.count}`)).toEqual([
+      "read 47547×24",
+      "write 47547×6",
+      "write 47555×1",
+      "write 47561×1",
+      "write 47567×1",
+      "write 47000×1",
+      "write 47511×2",
+    ]);
     expect(s.requests[1]).toMatchObject({ kind: "write", register: 47547, values: [0x0000, 0x173b, 0xff7f, 0xffce, 90, 0] });
     expect(s.registers.get(47555)! >> 8).toBe(0);
     expect(s.registers.get(47555)! & 0xff).toBe(0x7f);
@@ -108,9 +125,13 @@ describe("ET operation modes", () => {
     expect(result.writes[0]).toMatchObject({ register: 47547, values: [0x0000, 0x173b, 0xf97f, 0xfe0c, 90, 0x0fff], taken: true });
     expect(await inv.getOperationMode()).toBe("ecoCharge");
     expect((await inv.readEcoModeGroups()).groups[0]).toMatchObject({ scheduleType: 6, power: -0.5, enabled: true });
-    expect(s.house.getControl().chargeWindows).toEqual([{ window: { start: "00:00", end: "23:59" }, fromGrid: true, stopSoc: 0.9, powerW: 5000 }]);
+    expect(s.house.getControl().chargeWindows).toEqual([
+      { window: { start: "00:00", end: "23:59" }, fromGrid: true, stopSoc: 0.9, powerW: 5000 },
+    ]);
     // Writing or clearing one group keeps its type too.
-    expect((await inv.setEcoModeGroup(1, { start: "01:00", end: "05:00", power: 0.25 })).writes[0]!.values).toEqual([0x0100, 0x0500, 0xf97f, 250, 100, 0x0fff]);
+    expect((await inv.setEcoModeGroup(1, { start: "01:00", end: "05:00", power: 0.25 })).writes[0]!.values).toEqual([
+      0x0100, 0x0500, 0xf97f, 250, 100, 0x0fff,
+    ]);
     expect((await inv.clearEcoModeGroup(1)).writes[0]!.values).toEqual([0x3000, 0x3000, 0x0600, 1000, 100, 0]);
   });
 
@@ -120,7 +141,10 @@ describe("ET operation modes", () => {
     expect(s.house.getControl().chargeWindows).toHaveLength(1);
     s.clearRequests();
     const cleared = await inv.clearEcoModeGroup(2);
-    expect(cleared).toMatchObject({ ok: true, writes: [{ register: 47553, values: [0x3000, 0x3000, 0x0000, 100, 100, 0], taken: true, before: { start: "01:00", enabled: true } }] });
+    expect(cleared).toMatchObject({
+      ok: true,
+      writes: [{ register: 47553, values: [0x3000, 0x3000, 0x0000, 100, 100, 0], taken: true, before: { start: "01:00", enabled: true } }],
+    });
     expect(s.requests.map((r) => `${r.kind} ${r.register}`)).toEqual(["read 47553", "write 47553", "read 47553"]);
     expect((await inv.readEcoModeGroups()).groups[1]).toMatchObject({ unset: true, enabled: false });
     expect(s.house.getControl().chargeWindows).toEqual([]);
@@ -142,7 +166,10 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
   it("EMS direct dispatch drives the battery", async () => {
     const { s, inv } = await setup({}, transport);
     const r = await inv.setEmsMode("chargeBattery", 3000);
-    expect(r).toMatchObject({ ok: true, writes: [{ register: 47511, values: [11, 3000], taken: true, before: { mode: "auto", powerW: 0 } }] });
+    expect(r).toMatchObject({
+      ok: true,
+      writes: [{ register: 47511, values: [11, 3000], taken: true, before: { mode: "auto", powerW: 0 } }],
+    });
     expect(await inv.getEmsMode()).toEqual({ mode: "chargeBattery", powerW: 3000 });
     expect(s.house.getControl()).toMatchObject({ mode: "forceCharge", forcePowerW: 3000 });
     await inv.setEmsMode("auto", 0);
@@ -154,15 +181,28 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
   it("eco groups: the layout found by probing 47547 (exception 2 → V1), written, activated, read back and cleared", async () => {
     const v2 = await setup({}, transport);
     expect(await v2.inv.ecoModeEncoding()).toBe("v2");
-    const set = await v2.inv.setEcoModeGroup(3, { start: "01:00", end: "05:00", power: -0.5, soc: 0.9, days: ["mon", "fri"] }, { activate: true });
+    const set = await v2.inv.setEcoModeGroup(
+      3,
+      { start: "01:00", end: "05:00", power: -0.5, soc: 0.9, days: ["mon", "fri"] },
+      { activate: true },
+    );
     expect(set.ok).toBe(true);
     expect(set.writes.map((w) => [w.register, w.values, w.taken])).toEqual([
       [47559, [0x0100, 0x0500, 0xff22, 0xffce, 90, 0], true],
       [47000, [3], true],
       [47511, [1, 0], true],
     ]);
-    expect((await v2.inv.readEcoModeGroups()).groups[2]).toMatchObject({ start: "01:00", end: "05:00", enabled: true, power: -0.5, soc: 0.9, days: 0b0100010 });
-    expect(v2.s.house.getControl().chargeWindows).toEqual([{ window: { start: "01:00", end: "05:00" }, fromGrid: true, stopSoc: 0.9, powerW: 5000, weekdays: [1, 5] }]);
+    expect((await v2.inv.readEcoModeGroups()).groups[2]).toMatchObject({
+      start: "01:00",
+      end: "05:00",
+      enabled: true,
+      power: -0.5,
+      soc: 0.9,
+      days: 0b0100010,
+    });
+    expect(v2.s.house.getControl().chargeWindows).toEqual([
+      { window: { start: "01:00", end: "05:00" }, fromGrid: true, stopSoc: 0.9, powerW: 5000, weekdays: [1, 5] },
+    ]);
     expect((await v2.inv.clearEcoModeGroup(3)).ok).toBe(true);
     expect(v2.s.house.getControl().chargeWindows).toEqual([]);
 
@@ -249,7 +289,11 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
     expect(r.ok).toBe(true); // every write passed its checks; none was sent
     expect(r.writes.every((w) => !w.sent)).toBe(true);
     expect(r.writes).toHaveLength(6);
-    expect((await inv.setGridExportLimit(3000, { dryRun: true })).writes[0]).toMatchObject({ register: 47510, values: [3000], sent: false });
+    expect((await inv.setGridExportLimit(3000, { dryRun: true })).writes[0]).toMatchObject({
+      register: 47510,
+      values: [3000],
+      sent: false,
+    });
     expect(writes(s)).toHaveLength(0);
   });
 

@@ -80,7 +80,13 @@ function messageOf(error: unknown): string {
  * stopping at the first write that fails or does not take. A write that times out is in doubt:
  * it is read back, and only a read-back that shows the new value lets the sequence go on.
  */
-export async function executeWrites(link: ModbusLink, operation: string, steps: WriteStep[], options: ControlOptions, notes: { sideEffects?: string[]; warnings?: string[] } = {}): Promise<ControlResult> {
+export async function executeWrites(
+  link: ModbusLink,
+  operation: string,
+  steps: WriteStep[],
+  options: ControlOptions,
+  notes: { sideEffects?: string[]; warnings?: string[] } = {},
+): Promise<ControlResult> {
   const verify = options.verify ?? true;
   const writes: RegisterWrite[] = steps.map((step) => ({
     target: target(step),
@@ -92,7 +98,14 @@ export async function executeWrites(link: ModbusLink, operation: string, steps: 
     sent: false,
     taken: null,
   }));
-  const result: ControlResult = { operation, dryRun: options.dryRun ?? false, writes, sideEffects: notes.sideEffects ?? [], warnings: notes.warnings ?? [], ok: false };
+  const result: ControlResult = {
+    operation,
+    dryRun: options.dryRun ?? false,
+    writes,
+    sideEffects: notes.sideEffects ?? [],
+    warnings: notes.warnings ?? [],
+    ok: false,
+  };
   if (options.dryRun) {
     // The steps exist only once every argument passed validation: a dry run that gets here is ok.
     result.ok = true;

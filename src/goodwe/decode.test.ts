@@ -78,7 +78,17 @@ describe("ET fixtures decode to the values in fixtures/goodwe/INDEX.md", () => {
 
   it("eco mode V2 group", () => {
     const group = decodeEcoModeGroup(rtuData("local-et-eco-mode-v2-read"), "v2");
-    expect(group).toMatchObject({ start: "00:00", end: "23:59", enabled: false, scheduleType: 0, days: 0x7f, power: 0.2, soc: 1, months: 0, unset: false });
+    expect(group).toMatchObject({
+      start: "00:00",
+      end: "23:59",
+      enabled: false,
+      scheduleType: 0,
+      days: 0x7f,
+      power: 0.2,
+      soc: 1,
+      months: 0,
+      unset: false,
+    });
     expect(dayNames(group.days)).toEqual(["sun", "mon", "tue", "wed", "thu", "fri", "sat"]);
   });
 
@@ -97,7 +107,14 @@ describe("ET fixtures decode to the values in fixtures/goodwe/INDEX.md", () => {
       raw: {},
     };
     const flow = toPowerFlow(data, "9010KETU00000000");
-    expect(flow).toMatchObject({ pvW: 3456, gridW: 3, batteryW: -2512, loadW: 947, soc: 0.68, source: { vendor: "goodwe", device: "9010KETU00000000" } });
+    expect(flow).toMatchObject({
+      pvW: 3456,
+      gridW: 3,
+      batteryW: -2512,
+      loadW: 947,
+      soc: 0.68,
+      source: { vendor: "goodwe", device: "9010KETU00000000" },
+    });
     expect(powerBalanceW(flow)).toBe(0);
   });
 });
@@ -105,26 +122,62 @@ describe("ET fixtures decode to the values in fixtures/goodwe/INDEX.md", () => {
 describe("DT fixtures", () => {
   it("device info", () => {
     const info = decodeDtDeviceInfo(rtuData("local-dt-GW8K-DT-device-info"));
-    expect(info).toMatchObject({ modelName: "GW8K-DT", serialNumber: "00000DTS00000000", dsp1Version: 1010, dsp2Version: 1010, armVersion: 8, firmware: "1010.1010.08", phases: 3 });
+    expect(info).toMatchObject({
+      modelName: "GW8K-DT",
+      serialNumber: "00000DTS00000000",
+      dsp1Version: 1010,
+      dsp2Version: 1010,
+      armVersion: 8,
+      firmware: "1010.1010.08",
+      phases: 3,
+    });
     expect(familyFromSerial(info.serialNumber)).toBe("DT");
   });
 
   it("running data over UDP", () => {
     const r = decodeDtRunning(rtuData("local-dt-GW8K-DT-running-data"));
-    expect(r).toMatchObject({ timestamp: "2021-08-24 16:43:27", vpv1: 275.5, ppv: 574, vgrid1: 237.2, pgrid1: 237, totalInverterPower: 643, workMode: 1, temperature: 45.3, eDay: null, eTotal: null });
+    expect(r).toMatchObject({
+      timestamp: "2021-08-24 16:43:27",
+      vpv1: 275.5,
+      ppv: 574,
+      vgrid1: 237.2,
+      pgrid1: 237,
+      totalInverterPower: 643,
+      workMode: 1,
+      temperature: 45.3,
+      eDay: null,
+      eTotal: null,
+    });
   });
 
   it("running data over Modbus/TCP (GW10K-MS-30)", () => {
     const frame = fixtureFrame("local-dt-GW10K-MS-30-modbus-tcp-running-data");
     const r = decodeDtRunning(frame.slice(9));
-    expect(r).toMatchObject({ timestamp: "2024-06-02 09:07:17", vpv1: 400.6, ipv1: 6.9, ppv1: 2764, ppv: 6143, vgrid1: 241.1, igrid1: 24.7, fgrid1: 49.98, pgrid1: 5955 });
+    expect(r).toMatchObject({
+      timestamp: "2024-06-02 09:07:17",
+      vpv1: 400.6,
+      ipv1: 6.9,
+      ppv1: 2764,
+      ppv: 6143,
+      vgrid1: 241.1,
+      igrid1: 24.7,
+      fgrid1: 49.98,
+      pgrid1: 5955,
+    });
   });
 });
 
 describe("ES fixtures (AA55)", () => {
   it("device info and the ESA discovery reply", () => {
     const info = decodeEsDeviceInfo(aa55Payload("local-es-GW5048D-ES-device-info-aa55"));
-    expect(info).toMatchObject({ modelName: "GW5048D-ES", serialNumber: "95048ESU227W0000", firmware: "2323G", dsp1Version: 23, dsp2Version: 23, armVersion: 16 });
+    expect(info).toMatchObject({
+      modelName: "GW5048D-ES",
+      serialNumber: "95048ESU227W0000",
+      firmware: "2323G",
+      dsp1Version: 23,
+      dsp2Version: 23,
+      armVersion: 16,
+    });
     const esa = decodeEsDeviceInfo(aa55Payload("local-es-GW5048-ESA-discovery-aa55"));
     expect(esa).toMatchObject({ modelName: "GW5048-ESA", serialNumber: "95048ESA223W0000" });
     expect(familyFromSerial(esa.serialNumber)).toBe("ES");
@@ -185,7 +238,8 @@ describe("codecs", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 160 }), (payload) => {
         const expected: Record<string, unknown> = {};
-        for (const def of ES_RUNNING_SENSORS) if (def.at + sensorBytes(def) <= payload.length) expected[camelCase(def.id)] = decodeSensor(def, payload, def.at);
+        for (const def of ES_RUNNING_SENSORS)
+          if (def.at + sensorBytes(def) <= payload.length) expected[camelCase(def.id)] = decodeSensor(def, payload, def.at);
         expect(decodePayload(ES_RUNNING_SENSORS, payload)).toStrictEqual(expected);
       }),
       { numRuns: 200 },
@@ -202,7 +256,14 @@ describe("codecs", () => {
 
   it("accepts exactly the byte sextets that are real calendar dates and times", () => {
     // Ranges one step past the valid ones on each side, so both answers are common.
-    const sextet = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }));
+    const sextet = fc.tuple(
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 24 }),
+      fc.integer({ min: 0, max: 60 }),
+      fc.integer({ min: 0, max: 60 }),
+    );
     fc.assert(
       fc.property(sextet, ([y, mo, d, h, mi, s]) => {
         const b = Uint8Array.of(y, mo, d, h, mi, s);
@@ -243,15 +304,39 @@ describe("codecs", () => {
   });
 
   it("property: every valid group round-trips through V1 and V2", () => {
-    const time = fc.record({ h: fc.integer({ min: 0, max: 23 }), m: fc.integer({ min: 0, max: 59 }) }).map(({ h, m }) => `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`);
+    const time = fc
+      .record({ h: fc.integer({ min: 0, max: 23 }), m: fc.integer({ min: 0, max: 59 }) })
+      .map(({ h, m }) => `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`);
     fc.assert(
-      fc.property(time, time, fc.integer({ min: 1, max: 127 }), fc.integer({ min: -100, max: 100 }), fc.integer({ min: 0, max: 100 }), fc.boolean(), fc.integer({ min: 0, max: 0xfff }), (start, end, days, power, soc, enabled, months) => {
-        fc.pre(start !== end);
-        const v2 = decodeEcoModeGroup(encodeEcoModeGroup({ start, end, days, power: power / 100, soc: soc / 100, enabled, months }, "v2"), "v2");
-        expect(v2).toMatchObject({ start, end, days, power: power / 100, soc: soc / 100, enabled, months, scheduleType: 0, unset: false });
-        const v1 = decodeEcoModeGroup(encodeEcoModeGroup({ start, end, days, power: power / 100, enabled }, "v1"), "v1");
-        expect(v1).toMatchObject({ start, end, days, power: power / 100, enabled, soc: null });
-      }),
+      fc.property(
+        time,
+        time,
+        fc.integer({ min: 1, max: 127 }),
+        fc.integer({ min: -100, max: 100 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 0xfff }),
+        (start, end, days, power, soc, enabled, months) => {
+          fc.pre(start !== end);
+          const v2 = decodeEcoModeGroup(
+            encodeEcoModeGroup({ start, end, days, power: power / 100, soc: soc / 100, enabled, months }, "v2"),
+            "v2",
+          );
+          expect(v2).toMatchObject({
+            start,
+            end,
+            days,
+            power: power / 100,
+            soc: soc / 100,
+            enabled,
+            months,
+            scheduleType: 0,
+            unset: false,
+          });
+          const v1 = decodeEcoModeGroup(encodeEcoModeGroup({ start, end, days, power: power / 100, enabled }, "v1"), "v1");
+          expect(v1).toMatchObject({ start, end, days, power: power / 100, enabled, soc: null });
+        },
+      ),
     );
   });
 });

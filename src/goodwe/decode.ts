@@ -49,7 +49,14 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** Wall-time fields → the 6 bytes GoodWe stores. */
-export function encodeDateTime(wall: { year: number; month: number; day: number; hour: number; minute: number; second: number }): Uint8Array {
+export function encodeDateTime(wall: {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}): Uint8Array {
   return Uint8Array.of(wall.year - 2000, wall.month, wall.day, wall.hour, wall.minute, wall.second);
 }
 
@@ -157,7 +164,10 @@ function blockDecoder(rows: readonly CompiledSensor[], offsets: readonly number[
   if (rows.some((c) => c.key === "__proto__")) throw new Error("a sensor id may not be __proto__");
   if (!offsets.every(Number.isSafeInteger)) throw new Error("byte offsets must be integers");
   const fields = rows.map((c, i) => `${JSON.stringify(c.key)}: d(r[${i}], b, ${offsets[i]})`);
-  const make = new Function("d", "r", `return (b) => ({${fields.join(", ")}});`) as (d: typeof decodeCompiled, r: readonly CompiledSensor[]) => BlockDecoder;
+  const make = new Function("d", "r", `return (b) => ({${fields.join(", ")}});`) as (
+    d: typeof decodeCompiled,
+    r: readonly CompiledSensor[],
+  ) => BlockDecoder;
   return make(decodeCompiled, rows);
 }
 
@@ -197,7 +207,11 @@ function decoderOf(table: readonly SensorDef[], firstRegister: number | null, le
  * Decodes every sensor of `table` that lies inside a register block read from `firstRegister`.
  * Rows outside the block are left out (not null): the caller decides what a partial block means.
  */
-export function decodeRegisterBlock(table: readonly SensorDef[], data: Uint8Array, firstRegister: number): Record<string, number | string | null> {
+export function decodeRegisterBlock(
+  table: readonly SensorDef[],
+  data: Uint8Array,
+  firstRegister: number,
+): Record<string, number | string | null> {
   return decoderOf(table, firstRegister, data.length)(data);
 }
 

@@ -6,20 +6,75 @@ import type { Family } from "./types.js";
  */
 /** Serial tags of the 745 platform (LV, then HV): eco groups of schedule type 6, self-use mode. */
 export const PLATFORM_745_TAGS = Object.freeze([
-  "ESN", "EBN", "EMN", "SPN", "ERN", "ESC", "HLB", "HMB", "HBB", "EOA",
-  "ETT", "HTA", "HUB", "AEB", "SPB", "CUB", "EUB", "HEB", "ERB", "BTT", "ETF", "ARB", "URB", "EBR", "NAH",
+  "ESN",
+  "EBN",
+  "EMN",
+  "SPN",
+  "ERN",
+  "ESC",
+  "HLB",
+  "HMB",
+  "HBB",
+  "EOA",
+  "ETT",
+  "HTA",
+  "HUB",
+  "AEB",
+  "SPB",
+  "CUB",
+  "EUB",
+  "HEB",
+  "ERB",
+  "BTT",
+  "ETF",
+  "ARB",
+  "URB",
+  "EBR",
+  "NAH",
 ]);
 export const ET_TAGS = Object.freeze([
   // 205 platform
-  "ETU", "ETL", "ETR", "BHN", "EHU", "BHU", "EHR", "BTU",
+  "ETU",
+  "ETL",
+  "ETR",
+  "BHN",
+  "EHU",
+  "BHU",
+  "EHR",
+  "BTU",
   ...PLATFORM_745_TAGS,
   // 753
-  "AES", "HHI", "ABP", "EHB", "HSB", "HUA", "CUA",
+  "AES",
+  "HHI",
+  "ABP",
+  "EHB",
+  "HSB",
+  "HUA",
+  "CUA",
   // others
-  "ETC", "BTC", "BTN",
+  "ETC",
+  "BTC",
+  "BTN",
 ]);
 export const ES_TAGS = Object.freeze(["ESU", "EMU", "ESA", "BPS", "BPU", "EMJ", "IJL"]);
-export const DT_TAGS = Object.freeze(["DTU", "DTS", "KMT", "MSU", "MST", "MSC", "DSN", "DTN", "DST", "NSU", "SSN", "SST", "SSX", "SSY", "PSB", "PSC"]);
+export const DT_TAGS = Object.freeze([
+  "DTU",
+  "DTS",
+  "KMT",
+  "MSU",
+  "MST",
+  "MSC",
+  "DSN",
+  "DTN",
+  "DST",
+  "NSU",
+  "SSN",
+  "SST",
+  "SSX",
+  "SSY",
+  "PSB",
+  "PSC",
+]);
 
 /** The family a serial number's tag names, or null when no tag matches. */
 export function familyFromSerial(serialNumber: string): Family | null {

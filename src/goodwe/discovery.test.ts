@@ -19,12 +19,23 @@ describe("discovery replies: the three formats", () => {
   });
 
   it("Kit-20 LAN", () => {
-    expect(parseDiscoveryReply("ccm@59999ABC0001,ccm@59999ABC0001,Solar-59999ABC0001", "10.0.0.7")).toMatchObject({ kind: "kit20", dongleSerial: "59999ABC0001", address: "10.0.0.7", supported: true });
+    expect(parseDiscoveryReply("ccm@59999ABC0001,ccm@59999ABC0001,Solar-59999ABC0001", "10.0.0.7")).toMatchObject({
+      kind: "kit20",
+      dongleSerial: "59999ABC0001",
+      address: "10.0.0.7",
+      supported: true,
+    });
   });
 
   it("DTLS dongle: flagged unsupported, with a clear error", () => {
     const reply = parseDiscoveryReply("dongle@5010KETT00W00001,dtls_port:8899,9010KETT22AW0001", "10.0.0.8");
-    expect(reply).toMatchObject({ kind: "dtls", dtlsPort: 8899, inverterSerial: "9010KETT22AW0001", dongleSerial: "5010KETT00W00001", supported: false });
+    expect(reply).toMatchObject({
+      kind: "dtls",
+      dtlsPort: 8899,
+      inverterSerial: "9010KETT22AW0001",
+      dongleSerial: "5010KETT00W00001",
+      supported: false,
+    });
     const error = dtlsNotSupported(reply, "10.0.0.8");
     expect(error.name).toBe("ConfigurationError");
     expect(error.message).toMatch(/DTLS.*port 502/s);

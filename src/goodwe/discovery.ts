@@ -44,7 +44,18 @@ export interface DiscoveredDongle {
 export function parseDiscoveryReply(text: string, address: string): DiscoveredDongle {
   const raw = text.replace(/[\r\n\0]+$/g, "");
   const fields = raw.split(",").map((f) => f.trim());
-  const base: DiscoveredDongle = { kind: "unknown", address, reportedIp: null, mac: null, name: null, dongleSerial: null, inverterSerial: null, dtlsPort: null, supported: true, raw };
+  const base: DiscoveredDongle = {
+    kind: "unknown",
+    address,
+    reportedIp: null,
+    mac: null,
+    name: null,
+    dongleSerial: null,
+    inverterSerial: null,
+    dtlsPort: null,
+    supported: true,
+    raw,
+  };
   const dtls = fields.find((f) => /^dtls_port:/i.test(f));
   if (dtls) {
     const port = Number.parseInt(dtls.slice(dtls.indexOf(":") + 1), 10);
@@ -114,9 +125,26 @@ export async function discover(options: DiscoverOptions = {}): Promise<Discovere
         found.set(rinfo.address, parseDiscoveryReply(text, rinfo.address));
         if (options.first) finish();
       });
-      socket.on("error", (error) => finish(new ConnectionError(`GoodWe discovery failed: ${error.message}.`, { vendor: "goodwe", sent: false, systemCode: (error as NodeJS.ErrnoException).code, cause: error })));
+      socket.on("error", (error) =>
+        finish(
+          new ConnectionError(`GoodWe discovery failed: ${error.message}.`, {
+            vendor: "goodwe",
+            sent: false,
+            systemCode: (error as NodeJS.ErrnoException).code,
+            cause: error,
+          }),
+        ),
+      );
       socket.send(DISCOVERY_MESSAGE, port, address, (error) => {
-        if (error) finish(new ConnectionError(`Could not send the GoodWe discovery probe to ${address}:${port}: ${error.message}.`, { vendor: "goodwe", sent: false, systemCode: (error as NodeJS.ErrnoException).code, cause: error }));
+        if (error)
+          finish(
+            new ConnectionError(`Could not send the GoodWe discovery probe to ${address}:${port}: ${error.message}.`, {
+              vendor: "goodwe",
+              sent: false,
+              systemCode: (error as NodeJS.ErrnoException).code,
+              cause: error,
+            }),
+          );
       });
       state.timer = setTimeout(() => finish(), timeoutMs);
     });

@@ -26,7 +26,15 @@ export const WEEKDAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] a
 export type WeekdayName = (typeof WEEKDAY_NAMES)[number];
 
 /** Schedule types of the V2 layout. */
-export const SCHEDULE_TYPES = Object.freeze({ 0: "eco", 1: "dryContactLoad", 2: "smartLoad", 3: "peakShaving", 4: "backup", 5: "smartCharge", 6: "eco745" });
+export const SCHEDULE_TYPES = Object.freeze({
+  0: "eco",
+  1: "dryContactLoad",
+  2: "smartLoad",
+  3: "peakShaving",
+  4: "backup",
+  5: "smartCharge",
+  6: "eco745",
+});
 const UNSET_ON_OFF = 85;
 
 /** The schedule type an eco group is written with: 0 (eco) or 6 (eco on the 745 platform). */
@@ -99,13 +107,18 @@ export function groupSwitchRegister(encoding: EcoModeEncoding, group: number): n
 export function daysMask(days: number | readonly WeekdayName[] | undefined, field = "days"): number {
   if (days === undefined) return ALL_DAYS;
   if (typeof days === "number") {
-    if (!Number.isInteger(days) || days < 0 || days > ALL_DAYS) throw new ValidationError(`${field} must be a bitmask 0..127 (bit 0 Sunday), got ${days}.`, { field, vendor: "goodwe" });
+    if (!Number.isInteger(days) || days < 0 || days > ALL_DAYS)
+      throw new ValidationError(`${field} must be a bitmask 0..127 (bit 0 Sunday), got ${days}.`, { field, vendor: "goodwe" });
     return days;
   }
   let mask = 0;
   for (const name of days) {
     const i = WEEKDAY_NAMES.indexOf(name);
-    if (i < 0) throw new ValidationError(`${field} has an unknown weekday ${JSON.stringify(name)}; use ${WEEKDAY_NAMES.join(", ")}.`, { field, vendor: "goodwe" });
+    if (i < 0)
+      throw new ValidationError(`${field} has an unknown weekday ${JSON.stringify(name)}; use ${WEEKDAY_NAMES.join(", ")}.`, {
+        field,
+        vendor: "goodwe",
+      });
     mask |= 1 << i;
   }
   return mask;
@@ -129,19 +142,35 @@ function hhmm(value: unknown, field: string): [number, number] {
  * Validates a group and encodes it for `encoding` (V2: as schedule `type`, 0 or 6; see
  * `ecoScheduleTypeFor`); throws `ValidationError` (nothing sent).
  */
-export function encodeEcoModeGroup(input: EcoModeGroupInput, encoding: EcoModeEncoding, field = "group", type: EcoScheduleType = 0): Uint8Array {
+export function encodeEcoModeGroup(
+  input: EcoModeGroupInput,
+  encoding: EcoModeEncoding,
+  field = "group",
+  type: EcoScheduleType = 0,
+): Uint8Array {
   if (typeof input !== "object" || input === null) throw new ValidationError(`${field} must be an object.`, { field, vendor: "goodwe" });
   const [sh, sm] = hhmm(input.start, `${field}.start`);
   const [eh, em] = hhmm(input.end, `${field}.end`);
-  if (sh === eh && sm === em) throw new ValidationError(`${field} starts and ends at ${input.start}: an empty window. Disable the group instead.`, { field, vendor: "goodwe" });
+  if (sh === eh && sm === em)
+    throw new ValidationError(`${field} starts and ends at ${input.start}: an empty window. Disable the group instead.`, {
+      field,
+      vendor: "goodwe",
+    });
   const days = daysMask(input.days, `${field}.days`);
   const enabled = input.enabled ?? true;
-  if (enabled && days === 0) throw new ValidationError(`${field}.days is empty: an enabled group needs at least one weekday.`, { field: `${field}.days`, vendor: "goodwe" });
+  if (enabled && days === 0)
+    throw new ValidationError(`${field}.days is empty: an enabled group needs at least one weekday.`, {
+      field: `${field}.days`,
+      vendor: "goodwe",
+    });
   const power = percentOf(input.power, `${field}.power`, -1, 1);
   if (encoding === "v1") {
     const power16 = power & 0xffff;
     if (input.soc !== undefined && input.soc !== 1) {
-      throw new ValidationError(`${field}.soc: this inverter has eco mode V1 (ARM firmware < 19), which cannot stop at a SOC; leave soc unset or 1.`, { field: `${field}.soc`, vendor: "goodwe" });
+      throw new ValidationError(
+        `${field}.soc: this inverter has eco mode V1 (ARM firmware < 19), which cannot stop at a SOC; leave soc unset or 1.`,
+        { field: `${field}.soc`, vendor: "goodwe" },
+      );
     }
     if (input.months !== undefined && input.months !== 0) {
       throw new ValidationError(`${field}.months: eco mode V1 has no months mask.`, { field: `${field}.months`, vendor: "goodwe" });
@@ -150,7 +179,11 @@ export function encodeEcoModeGroup(input: EcoModeGroupInput, encoding: EcoModeEn
   }
   const soc = percentOf(input.soc ?? 1, `${field}.soc`, 0, 1);
   const months = input.months ?? (type === 6 ? 0x0fff : 0);
-  if (!Number.isInteger(months) || months < 0 || months > 0x0fff) throw new ValidationError(`${field}.months must be a bitmask 0..4095 (bit 0 January), got ${months}.`, { field: `${field}.months`, vendor: "goodwe" });
+  if (!Number.isInteger(months) || months < 0 || months > 0x0fff)
+    throw new ValidationError(`${field}.months must be a bitmask 0..4095 (bit 0 January), got ${months}.`, {
+      field: `${field}.months`,
+      vendor: "goodwe",
+    });
   const onOff = enabled ? 0xff - type : type; // −1−type on, type off
   const power16 = (type === 6 ? power * 10 : power) & 0xffff; // type 6 stores tenths of a percent
   return Uint8Array.of(sh, sm, eh, em, onOff, days, power16 >>> 8, power16 & 0xff, soc >>> 8, soc & 0xff, months >>> 8, months & 0xff);

@@ -23,7 +23,9 @@ export class ModbusExceptionError extends ApiError {
   constructor(details: ErrorDetails & { exceptionCode: number; functionCode: number; register: number; count?: number }) {
     const name = exceptionName(details.exceptionCode);
     const read = details.functionCode === 3;
-    const what = read ? `reading register ${details.register}${details.count && details.count > 1 ? ` (${details.count} registers)` : ""}` : `writing register ${details.register}`;
+    const what = read
+      ? `reading register ${details.register}${details.count && details.count > 1 ? ` (${details.count} registers)` : ""}`
+      : `writing register ${details.register}`;
     // A refused read has no value to blame: units that refuse big blocks answer 3 or 4 (goodwe#146).
     const advice =
       details.exceptionCode === 2

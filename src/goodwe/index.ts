@@ -2,10 +2,33 @@
  * openpower/goodwe: GoodWe inverters on the local network (Modbus RTU over UDP 8899, Modbus/TCP
  * on 502, the legacy AA55 protocol of ES/EM/BP, discovery) and the unofficial SEMS Portal cloud.
  */
-export { GoodWeInverter, DEFAULT_TCP_PORT, DEFAULT_UDP_PORT, type GoodWeInverterOptions, type EsBatteryReading, type EsGridReading } from "./inverter.js";
-export { GoodWeSystem, scheduleFromGroups, readScheduleFromGroups, type GoodWeSystemOptions, type GoodWeWritePayload, type GoodWeScheduleReading } from "./system.js";
+export {
+  GoodWeInverter,
+  DEFAULT_TCP_PORT,
+  DEFAULT_UDP_PORT,
+  type GoodWeInverterOptions,
+  type EsBatteryReading,
+  type EsGridReading,
+} from "./inverter.js";
+export {
+  GoodWeSystem,
+  scheduleFromGroups,
+  readScheduleFromGroups,
+  type GoodWeSystemOptions,
+  type GoodWeWritePayload,
+  type GoodWeScheduleReading,
+} from "./system.js";
 export { toPowerFlow, toEnergyTotals } from "./adapter.js";
-export { discover, parseDiscoveryReply, dtlsNotSupported, DISCOVERY_MESSAGE, DISCOVERY_PORT, type DiscoverOptions, type DiscoveredDongle, type DongleKind } from "./discovery.js";
+export {
+  discover,
+  parseDiscoveryReply,
+  dtlsNotSupported,
+  DISCOVERY_MESSAGE,
+  DISCOVERY_PORT,
+  type DiscoverOptions,
+  type DiscoveredDongle,
+  type DongleKind,
+} from "./discovery.js";
 export { familyFromSerial, is745Platform, ET_TAGS, ES_TAGS, DT_TAGS, PLATFORM_745_TAGS } from "./detect.js";
 export { ModbusExceptionError, isIllegalAddress } from "./errors.js";
 export type { ControlOptions, ControlResult, RegisterWrite } from "./control.js";
@@ -61,7 +84,14 @@ export { crc16Modbus } from "./protocol/crc16.js";
 export { encodeRtuRequest, assessRtuReply, COMM_ADDRESS_DT, COMM_ADDRESS_ET } from "./protocol/rtu.js";
 export { encodeMbapRequest, assessMbapReply } from "./protocol/mbap.js";
 export { encodeAa55Request, assessAa55Reply, aa55Checksum, type Aa55Command, type Aa55Reply } from "./protocol/aa55.js";
-export { FN_READ_HOLDING, FN_WRITE_SINGLE, FN_WRITE_MULTIPLE, exceptionName, type ModbusRequest, type ModbusReply } from "./protocol/pdu.js";
+export {
+  FN_READ_HOLDING,
+  FN_WRITE_SINGLE,
+  FN_WRITE_MULTIPLE,
+  exceptionName,
+  type ModbusRequest,
+  type ModbusReply,
+} from "./protocol/pdu.js";
 export { toHex, fromHex } from "./protocol/bytes.js";
 export type { FrameAssessment } from "./protocol/frame.js";
 
@@ -79,7 +109,16 @@ export {
   type PowerflowSigns,
   type ChartSigns,
 } from "./sems/adapter.js";
-export { parseMonitorDetail, parsePlantPowerChart, type MonitorDetail, type PlantPowerChart, type ChartLine, type SemsPowerflow, type SemsStatistics, type SemsInverterSummary } from "./sems/models.js";
+export {
+  parseMonitorDetail,
+  parsePlantPowerChart,
+  type MonitorDetail,
+  type PlantPowerChart,
+  type ChartLine,
+  type SemsPowerflow,
+  type SemsStatistics,
+  type SemsInverterSummary,
+} from "./sems/models.js";
 export { semsPlusPassword, semsPlusSignature } from "./sems/crypto.js";
 export { CODE_MIGRATED, CODE_AUTH_EXPIRED, CODE_RATE_LIMITED } from "./sems/errors.js";
 export type { SemsSession } from "./sems/token.js";

@@ -40,9 +40,22 @@ describe("monitoring against the simulator seeded with the recorded frames (live
       const s = await sim({ live: false, faults: transport === "tcp" ? { mbapLengthField: 3 } : {} });
       const inv = await connect(s, { transport });
       expect(inv.family).toBe("ET");
-      expect(inv.deviceInfo).toMatchObject({ serialNumber: "9010KETU00000000", ratedPowerW: 10000, armVersion: 19, firmware: "04029-08-S11" });
+      expect(inv.deviceInfo).toMatchObject({
+        serialNumber: "9010KETU00000000",
+        ratedPowerW: 10000,
+        armVersion: 19,
+        firmware: "04029-08-S11",
+      });
       const data = (await inv.readRuntimeData()) as EtRuntimeData;
-      expect(data.running).toMatchObject({ timestamp: "2021-08-22 11:11:12", vpv1: 332.6, ppv: 3456, activePower: -3, pbattery1: -2512, eDay: 12.5, houseConsumption: 947 });
+      expect(data.running).toMatchObject({
+        timestamp: "2021-08-22 11:11:12",
+        vpv1: 332.6,
+        ppv: 3456,
+        activePower: -3,
+        pbattery1: -2512,
+        eDay: 12.5,
+        houseConsumption: 947,
+      });
       expect(data.battery).toMatchObject({ batterySoc: 68, batteryTemperature: 35 });
       expect(data.meter).toMatchObject({ activePowerTotal: -110, meterActivePowerTotal: -110 });
       expect(data.labels).toMatchObject({ batteryMode: "Charge", workMode: "Normal (On-Grid)", gridInOut: "Idle" });
@@ -66,7 +79,15 @@ describe("monitoring against the simulator seeded with the recorded frames (live
       expect(inv.commAddress).toBe(0x7f);
       expect(inv.deviceInfo).toMatchObject({ modelName: "GW8K-DT", serialNumber: "00000DTS00000000", firmware: "1010.1010.08" });
       const data = (await inv.readRuntimeData()) as DtRuntimeData;
-      expect(data.running).toMatchObject({ vpv1: 275.5, ppv: 574, vgrid1: 237.2, pgrid1: 237, totalInverterPower: 643, eDay: null, eTotal: null });
+      expect(data.running).toMatchObject({
+        vpv1: 275.5,
+        ppv: 574,
+        vgrid1: 237.2,
+        pgrid1: 237,
+        totalInverterPower: 643,
+        eDay: null,
+        eTotal: null,
+      });
       expect(data.meter).toMatchObject({ meterActivePower: 0, meterCommStatus: 1 });
       await expect(inv.readBattery()).rejects.toThrow(ValidationError);
       await expect(inv.setOperationMode("eco")).rejects.toThrow(/DT-family/);
@@ -79,13 +100,38 @@ describe("monitoring against the simulator seeded with the recorded frames (live
     expect(inv.family).toBe("ES");
     expect(inv.deviceInfo).toMatchObject({ modelName: "GW5048D-ES", serialNumber: "95048ESU227W0000", armVersion: 16 });
     const data = (await inv.readRuntimeData()) as EsRuntimeData;
-    expect(data.running).toMatchObject({ vbattery1: 49.4, pbattery1: 469, batterySoc: 60, pgrid: 2, plantPower: 691, eTotal: 22963.2, eDay: 12.3 });
+    expect(data.running).toMatchObject({
+      vbattery1: 49.4,
+      pbattery1: 469,
+      batterySoc: 60,
+      pgrid: 2,
+      plantPower: 691,
+      eTotal: 22963.2,
+      eDay: 12.3,
+    });
     const flow = await inv.readPowerFlow();
     expect(flow).toMatchObject({ batteryW: 469, gridW: -2, soc: 0.6 });
     expect(powerBalanceW(flow)).toBe(0);
     expect(await inv.readSettings()).toMatchObject({ workMode: 0, gridExportLimit: 5000, dod: 0.8 });
-    expect(await inv.readBattery()).toEqual({ vbattery1: 49.4, ibattery1: data.running.ibattery1, pbattery1: 469, batterySoc: 60, batterySoh: data.running.batterySoh, batteryMode: data.running.batteryMode, batteryTemperature: data.running.batteryTemperature, batteryStatus: data.running.batteryStatus });
-    expect(await inv.readMeter()).toEqual({ vgrid: data.running.vgrid, igrid: data.running.igrid, fgrid: data.running.fgrid, pgrid: 2, gridInOut: data.running.gridInOut, meterStatus: data.running.meterStatus, meterPowerFactor: data.running.meterPowerFactor });
+    expect(await inv.readBattery()).toEqual({
+      vbattery1: 49.4,
+      ibattery1: data.running.ibattery1,
+      pbattery1: 469,
+      batterySoc: 60,
+      batterySoh: data.running.batterySoh,
+      batteryMode: data.running.batteryMode,
+      batteryTemperature: data.running.batteryTemperature,
+      batteryStatus: data.running.batteryStatus,
+    });
+    expect(await inv.readMeter()).toEqual({
+      vgrid: data.running.vgrid,
+      igrid: data.running.igrid,
+      fgrid: data.running.fgrid,
+      pgrid: 2,
+      gridInOut: data.running.gridInOut,
+      meterStatus: data.running.meterStatus,
+      meterPowerFactor: data.running.meterPowerFactor,
+    });
   });
 
   it("the power flow polls only the blocks it needs, and the dongle is probed once per connect", async () => {
@@ -144,7 +190,15 @@ describe("transport faults", () => {
     await expect(inv.readRegisters(35000, 33)).rejects.toThrow(/did not answer it \(last: CRC mismatch\)/);
     s.setFaults({ corruptReplies: undefined, truncateReplies: 40 });
     await expect(inv.readRegisters(35000, 33)).rejects.toBeInstanceOf(TimeoutError);
-    const tcp = new GoodWeInverter({ host: s.host, port: s.tcpPort!, transport: "tcp", family: "ET", timeoutMs: 100, retries: 1, timeZone: TZ });
+    const tcp = new GoodWeInverter({
+      host: s.host,
+      port: s.tcpPort!,
+      transport: "tcp",
+      family: "ET",
+      timeoutMs: 100,
+      retries: 1,
+      timeZone: TZ,
+    });
     open.unshift(tcp);
     await expect(tcp.readRegisters(35000, 33)).rejects.toBeInstanceOf(TimeoutError);
     s.setFaults({ truncateReplies: undefined });
@@ -161,17 +215,40 @@ describe("transport faults", () => {
     await adaptive.readRuntimeData();
     expect(s.requests.every((r) => (r.count ?? 0) <= 60)).toBe(true);
     const refusing = await sim({ live: false, faults: { maxReadRegisters: 60, maxReadBehaviour: "exception" } });
-    const quick = new GoodWeInverter({ host: refusing.host, port: refusing.tcpPort!, transport: "tcp", family: "ET", timeoutMs: 100, retries: 0, timeZone: TZ });
+    const quick = new GoodWeInverter({
+      host: refusing.host,
+      port: refusing.tcpPort!,
+      transport: "tcp",
+      family: "ET",
+      timeoutMs: 100,
+      retries: 0,
+      timeZone: TZ,
+    });
     open.unshift(quick);
     expect(((await quick.readRuntimeData()) as EtRuntimeData).running.ppv).toBe(3456);
   });
 
   it("without adaptive chunking a unit that ignores large blocks times out; maxRegistersPerRead fixes it", async () => {
     const s = await sim({ live: false, faults: { maxReadRegisters: 60 } });
-    const slow = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retries: 0, timeZone: TZ, adaptiveChunking: false });
+    const slow = new GoodWeInverter({
+      host: s.host,
+      port: s.udpPort,
+      family: "ET",
+      timeoutMs: 100,
+      retries: 0,
+      timeZone: TZ,
+      adaptiveChunking: false,
+    });
     open.unshift(slow);
     await expect(slow.readRuntimeData()).rejects.toThrow(/maxRegistersPerRead/);
-    const chunked = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 200, maxRegistersPerRead: 60, timeZone: TZ });
+    const chunked = new GoodWeInverter({
+      host: s.host,
+      port: s.udpPort,
+      family: "ET",
+      timeoutMs: 200,
+      maxRegistersPerRead: 60,
+      timeZone: TZ,
+    });
     open.unshift(chunked);
     expect(((await chunked.readRuntimeData()) as EtRuntimeData).running.houseConsumption).toBe(947);
   });
@@ -185,7 +262,14 @@ describe("transport faults", () => {
     expect(error).toMatchObject({ exceptionCode: 3, register: 35100, count: 60 });
     expect((error as Error).message).toMatch(/\(60 registers\).*maxRegistersPerRead/);
     expect((error as Error).message).not.toMatch(/allowed range/);
-    const smaller = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 200, maxRegistersPerRead: 30, timeZone: TZ });
+    const smaller = new GoodWeInverter({
+      host: s.host,
+      port: s.udpPort,
+      family: "ET",
+      timeoutMs: 200,
+      maxRegistersPerRead: 30,
+      timeZone: TZ,
+    });
     open.unshift(smaller);
     expect(((await smaller.readRuntimeData()) as EtRuntimeData).running.ppv).toBe(3456);
     // A refused write keeps the value advice.
@@ -206,7 +290,13 @@ describe("transport faults", () => {
 
   it("reports a DTLS dongle at once instead of timing out", async () => {
     const s = await sim({ dtls: true });
-    const error = await GoodWeInverter.connect({ host: s.host, port: s.udpPort, discoveryPort: s.discoveryPort!, timeoutMs: 2000, retries: 3 }).catch((e: unknown) => e);
+    const error = await GoodWeInverter.connect({
+      host: s.host,
+      port: s.udpPort,
+      discoveryPort: s.discoveryPort!,
+      timeoutMs: 2000,
+      retries: 3,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).code).toBe("dtls-not-supported");
     expect((error as Error).message).toMatch(/DTLS/);
@@ -215,7 +305,10 @@ describe("transport faults", () => {
     // Without connect() nothing asks the dongle what it is: the timeout at least names DTLS dongles.
     const direct = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retries: 0, timeZone: TZ });
     open.unshift(direct);
-    await expect(direct.readDeviceInfo()).rejects.toMatchObject({ name: "TimeoutError", message: expect.stringMatching(/DTLS.*connect\(\)/) as unknown });
+    await expect(direct.readDeviceInfo()).rejects.toMatchObject({
+      name: "TimeoutError",
+      message: expect.stringMatching(/DTLS.*connect\(\)/) as unknown,
+    });
   });
 
   it("a late reply to a read that timed out is never taken for the answer to the next read", async () => {
@@ -237,8 +330,19 @@ describe("transport faults", () => {
     const { udpPort, tcpPort } = s;
     await s.close();
     open.splice(open.indexOf(s), 1);
-    for (const [transport, port] of [["udp", udpPort], ["tcp", tcpPort!]] as const) {
-      const error = await GoodWeInverter.connect({ host: "127.0.0.1", port, transport, probeDongle: false, timeoutMs: 1000, retries: 1, timeZone: TZ }).catch((e: unknown) => e);
+    for (const [transport, port] of [
+      ["udp", udpPort],
+      ["tcp", tcpPort!],
+    ] as const) {
+      const error = await GoodWeInverter.connect({
+        host: "127.0.0.1",
+        port,
+        transport,
+        probeDongle: false,
+        timeoutMs: 1000,
+        retries: 1,
+        timeZone: TZ,
+      }).catch((e: unknown) => e);
       expect(error, transport).toBeInstanceOf(ConnectionError);
       expect(error, transport).toMatchObject({ sent: false, systemCode: "ECONNREFUSED" });
     }
@@ -247,7 +351,14 @@ describe("transport faults", () => {
   it("a device that refuses both register maps is reported as such, not as a timeout", async () => {
     const s = await sim({ profile: "DT", live: false });
     s.registers.delete(30001);
-    const error = await GoodWeInverter.connect({ host: s.host, port: s.tcpPort!, transport: "tcp", commAddress: 0x7f, timeoutMs: 200, timeZone: TZ }).catch((e: unknown) => e);
+    const error = await GoodWeInverter.connect({
+      host: s.host,
+      port: s.tcpPort!,
+      transport: "tcp",
+      commAddress: 0x7f,
+      timeoutMs: 200,
+      timeZone: TZ,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: "family-not-detected" });
     expect((error as Error).message).toMatch(/ILLEGAL DATA ADDRESS/);
@@ -268,7 +379,15 @@ describe("transport faults", () => {
 
   it("refuses bad options before sending anything", () => {
     const base = { host: "127.0.0.1", family: "ET" as const };
-    for (const bad of [{ commAddress: 300 }, { commAddress: 1.5 }, { retries: Number.NaN }, { retries: -1 }, { retries: 11 }, { timeoutMs: Number.POSITIVE_INFINITY }, { timeoutMs: 0 }]) {
+    for (const bad of [
+      { commAddress: 300 },
+      { commAddress: 1.5 },
+      { retries: Number.NaN },
+      { retries: -1 },
+      { retries: 11 },
+      { timeoutMs: Number.POSITIVE_INFINITY },
+      { timeoutMs: 0 },
+    ]) {
       expect(() => new GoodWeInverter({ ...base, ...bad }), JSON.stringify(bad)).toThrow(ConfigurationError);
     }
     expect(new GoodWeInverter({ ...base, commAddress: 0xff }).commAddress).toBe(0xff);

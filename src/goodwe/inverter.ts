@@ -108,7 +108,10 @@ export class GoodWeInverter {
   constructor(options: GoodWeInverterOptions & { family: Family }, exchange?: Exchange) {
     const resolved = resolveOptions(options);
     if (!options.family || !["ET", "DT", "ES"].includes(options.family)) {
-      throw new ConfigurationError(`family must be "ET", "DT" or "ES", got ${JSON.stringify(options.family)}; use GoodWeInverter.connect() to detect it.`, { setting: "family", vendor: "goodwe" });
+      throw new ConfigurationError(
+        `family must be "ET", "DT" or "ES", got ${JSON.stringify(options.family)}; use GoodWeInverter.connect() to detect it.`,
+        { setting: "family", vendor: "goodwe" },
+      );
     }
     this.host = resolved.host;
     this.port = resolved.port;
@@ -188,7 +191,16 @@ export class GoodWeInverter {
     if (d instanceof EtDriver) return (await d.readBattery(options)).values;
     if (d instanceof EsDriver) {
       const r = (await d.readRuntimeData(options)).running;
-      return { vbattery1: r.vbattery1, ibattery1: r.ibattery1, pbattery1: r.pbattery1, batterySoc: r.batterySoc, batterySoh: r.batterySoh, batteryMode: r.batteryMode, batteryTemperature: r.batteryTemperature, batteryStatus: r.batteryStatus };
+      return {
+        vbattery1: r.vbattery1,
+        ibattery1: r.ibattery1,
+        pbattery1: r.pbattery1,
+        batterySoc: r.batterySoc,
+        batterySoh: r.batterySoh,
+        batteryMode: r.batteryMode,
+        batteryTemperature: r.batteryTemperature,
+        batteryStatus: r.batteryStatus,
+      };
     }
     throw unsupported("readBattery", this.family, "DT inverters have no battery.");
   }
@@ -198,7 +210,15 @@ export class GoodWeInverter {
     const d = this.driver;
     if (d instanceof EtDriver || d instanceof DtDriver) return (await d.readMeter(options)).values;
     const r = (await d.readRuntimeData(options)).running;
-    return { vgrid: r.vgrid, igrid: r.igrid, fgrid: r.fgrid, pgrid: r.pgrid, gridInOut: r.gridInOut, meterStatus: r.meterStatus, meterPowerFactor: r.meterPowerFactor };
+    return {
+      vgrid: r.vgrid,
+      igrid: r.igrid,
+      fgrid: r.fgrid,
+      pgrid: r.pgrid,
+      gridInOut: r.gridInOut,
+      meterStatus: r.meterStatus,
+      meterPowerFactor: r.meterPowerFactor,
+    };
   }
 
   // ---- settings and control ----
@@ -237,7 +257,11 @@ export class GoodWeInverter {
    * in the inverter's local time. Groups act in eco mode only: `activate: true` also sets work
    * mode eco and EMS auto (with their side effects).
    */
-  async setEcoModeGroup(index: number, group: EcoModeGroupInput, params: ControlOptions & { activate?: boolean } = {}): Promise<ControlResult> {
+  async setEcoModeGroup(
+    index: number,
+    group: EcoModeGroupInput,
+    params: ControlOptions & { activate?: boolean } = {},
+  ): Promise<ControlResult> {
     return this.et("setEcoModeGroup").setEcoModeGroup(index, group, params);
   }
 
@@ -258,7 +282,8 @@ export class GoodWeInverter {
   /** Grid export limit in W. */
   async getGridExportLimit(options: { signal?: AbortSignal } = {}): Promise<number | null> {
     const d = this.driver;
-    if (d instanceof DtDriver) throw unsupported("getGridExportLimit", "DT", "DT export limits are not supported yet; use readRegisters(40327, 10).");
+    if (d instanceof DtDriver)
+      throw unsupported("getGridExportLimit", "DT", "DT export limits are not supported yet; use readRegisters(40327, 10).");
     return d.getGridExportLimit(options);
   }
 
@@ -289,7 +314,12 @@ export class GoodWeInverter {
   /** ES settings block (work mode, export limit, DoD, battery limits). */
   async readSettings(options: { signal?: AbortSignal } = {}): Promise<EsSettings> {
     const d = this.driver;
-    if (!(d instanceof EsDriver)) throw unsupported("readSettings", this.family, "Use the named getters (getOperationMode, getGridExportLimit, getOngridBatteryDod) or readRegisters.");
+    if (!(d instanceof EsDriver))
+      throw unsupported(
+        "readSettings",
+        this.family,
+        "Use the named getters (getOperationMode, getGridExportLimit, getOngridBatteryDod) or readRegisters.",
+      );
     return d.readSettings(options);
   }
 
@@ -324,12 +354,22 @@ export class GoodWeInverter {
    */
   async writeRegisters(register: number, values: readonly number[], params: ControlOptions = {}): Promise<ControlResult> {
     assertInteger(register, "register", 0, 0xffff);
-    if (!Array.isArray(values) || values.length === 0 || values.length > 123) throw new ValidationError(`values must hold 1 to 123 register values, got ${Array.isArray(values) ? values.length : typeof values}.`, { field: "values", vendor: "goodwe" });
+    if (!Array.isArray(values) || values.length === 0 || values.length > 123)
+      throw new ValidationError(
+        `values must hold 1 to 123 register values, got ${Array.isArray(values) ? values.length : typeof values}.`,
+        { field: "values", vendor: "goodwe" },
+      );
     const words = values.map((v, i) => assertInteger(v, `values[${i}]`, -0x8000, 0xffff) & 0xffff);
     assertInteger(register + words.length - 1, "last register", 0, 0xffff);
-    return executeWrites(this.ctx.link, `writeRegisters(${register})`, [{ description: `raw write of ${words.length} register(s) from ${register}`, register, values: words }], params, {
-      warnings: ["Raw register writes bypass every check of the named methods."],
-    });
+    return executeWrites(
+      this.ctx.link,
+      `writeRegisters(${register})`,
+      [{ description: `raw write of ${words.length} register(s) from ${register}`, register, values: words }],
+      params,
+      {
+        warnings: ["Raw register writes bypass every check of the named methods."],
+      },
+    );
   }
 
   /** The block size reads use now (lowered by adaptive chunking after a refused large read). */
@@ -349,7 +389,11 @@ export class GoodWeInverter {
 }
 
 function unsupported(operation: string, family: Family, why: string): ValidationError {
-  return new ValidationError(`${operation} is not available on ${family}-family GoodWe inverters. ${why}`, { field: "family", vendor: "goodwe", operation });
+  return new ValidationError(`${operation} is not available on ${family}-family GoodWe inverters. ${why}`, {
+    field: "family",
+    vendor: "goodwe",
+    operation,
+  });
 }
 
 interface ResolvedOptions {
@@ -368,26 +412,44 @@ interface ResolvedOptions {
 }
 
 function resolveOptions(options: GoodWeInverterOptions): ResolvedOptions {
-  if (typeof options.host !== "string" || options.host.trim() === "") throw new ConfigurationError("host must be the inverter dongle's host name or IP address.", { setting: "host", vendor: "goodwe" });
+  if (typeof options.host !== "string" || options.host.trim() === "")
+    throw new ConfigurationError("host must be the inverter dongle's host name or IP address.", { setting: "host", vendor: "goodwe" });
   const port = options.port ?? DEFAULT_UDP_PORT;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigurationError(`port must be 1..65535, got ${String(options.port)}.`, { setting: "port", vendor: "goodwe" });
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ConfigurationError(`port must be 1..65535, got ${String(options.port)}.`, { setting: "port", vendor: "goodwe" });
   const transport = options.transport ?? (port === DEFAULT_TCP_PORT ? "tcp" : "udp");
-  if (transport !== "udp" && transport !== "tcp") throw new ConfigurationError(`transport must be "udp" or "tcp", got ${JSON.stringify(transport)}.`, { setting: "transport", vendor: "goodwe" });
+  if (transport !== "udp" && transport !== "tcp")
+    throw new ConfigurationError(`transport must be "udp" or "tcp", got ${JSON.stringify(transport)}.`, {
+      setting: "transport",
+      vendor: "goodwe",
+    });
   const maxRegistersPerRead = options.maxRegistersPerRead ?? 125;
   if (!Number.isInteger(maxRegistersPerRead) || maxRegistersPerRead < 1 || maxRegistersPerRead > 125) {
-    throw new ConfigurationError(`maxRegistersPerRead must be 1..125, got ${String(options.maxRegistersPerRead)}.`, { setting: "maxRegistersPerRead", vendor: "goodwe" });
+    throw new ConfigurationError(`maxRegistersPerRead must be 1..125, got ${String(options.maxRegistersPerRead)}.`, {
+      setting: "maxRegistersPerRead",
+      vendor: "goodwe",
+    });
   }
   const timeoutMs = options.timeoutMs ?? 1000;
   if (typeof timeoutMs !== "number" || !(timeoutMs >= 1 && timeoutMs <= 600_000)) {
-    throw new ConfigurationError(`timeoutMs must be 1..600000 ms, got ${String(options.timeoutMs)}.`, { setting: "timeoutMs", vendor: "goodwe" });
+    throw new ConfigurationError(`timeoutMs must be 1..600000 ms, got ${String(options.timeoutMs)}.`, {
+      setting: "timeoutMs",
+      vendor: "goodwe",
+    });
   }
   const retries = options.retries ?? (transport === "udp" ? 3 : 1);
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
-    throw new ConfigurationError(`retries must be a whole number 0..10, got ${String(options.retries)}.`, { setting: "retries", vendor: "goodwe" });
+    throw new ConfigurationError(`retries must be a whole number 0..10, got ${String(options.retries)}.`, {
+      setting: "retries",
+      vendor: "goodwe",
+    });
   }
   const commAddress = options.commAddress;
   if (commAddress !== undefined && (!Number.isInteger(commAddress) || commAddress < 0 || commAddress > 0xff)) {
-    throw new ConfigurationError(`commAddress must be a Modbus unit address 0..255 (0xF7 for ET/ES, 0x7F for DT), got ${String(commAddress)}.`, { setting: "commAddress", vendor: "goodwe" });
+    throw new ConfigurationError(
+      `commAddress must be a Modbus unit address 0..255 (0xF7 for ET/ES, 0x7F for DT), got ${String(commAddress)}.`,
+      { setting: "commAddress", vendor: "goodwe" },
+    );
   }
   return {
     host: options.host.trim(),
@@ -414,14 +476,24 @@ function createExchange(options: ResolvedOptions): Exchange {
  * Runs `task`; on UDP, meanwhile asks the dongle's discovery port what it is. A DTLS dongle
  * aborts the task at once with a clear error; any other answer (or none) lets the task run.
  */
-async function withDongleProbe<T>(options: ResolvedOptions, outer: AbortSignal | undefined, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withDongleProbe<T>(
+  options: ResolvedOptions,
+  outer: AbortSignal | undefined,
+  task: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   if (options.transport !== "udp" || !options.probeDongle) return task(outer ?? new AbortController().signal);
   const controller = new AbortController();
   const onOuter = () => controller.abort(outer?.reason);
   outer?.addEventListener("abort", onOuter, { once: true });
   const probeController = new AbortController();
   let dtlsError: Error | null = null;
-  const probe = discover({ address: options.host, port: options.discoveryPort, timeoutMs: options.timeoutMs * 2, first: true, signal: probeController.signal })
+  const probe = discover({
+    address: options.host,
+    port: options.discoveryPort,
+    timeoutMs: options.timeoutMs * 2,
+    first: true,
+    signal: probeController.signal,
+  })
     .then((replies) => {
       const dtls = replies.find((r) => r.kind === "dtls");
       if (dtls) {
@@ -445,7 +517,8 @@ async function withDongleProbe<T>(options: ResolvedOptions, outer: AbortSignal |
 /** Finds the family: the AA55 probe's serial tag on UDP, else ET, then DT, then ES device info. */
 async function detectFamily(exchange: Exchange, options: ResolvedOptions, signal: AbortSignal): Promise<Family> {
   const probeOptions = { signal, retries: Math.min(1, options.retries) };
-  const link = (address: number) => new ModbusLink(exchange, { address, timeoutMs: options.timeoutMs, retries: Math.min(1, options.retries) });
+  const link = (address: number) =>
+    new ModbusLink(exchange, { address, timeoutMs: options.timeoutMs, retries: Math.min(1, options.retries) });
   const failures: Array<{ probe: string; error: Error }> = [];
   let aa55Answered = false;
   if (exchange.kind === "udp") {
@@ -477,28 +550,37 @@ async function detectFamily(exchange: Exchange, options: ResolvedOptions, signal
   const tried = `Tried: ${failures.map((f) => `${f.probe}: ${f.error.message}`).join(" | ")}`;
   const where = `${options.host}:${options.port} (${options.transport})`;
   if (failures.some((f) => f.error instanceof TimeoutError)) {
-    throw new TimeoutError(`No GoodWe inverter family answered at ${where}. Check the address and port (8899 UDP for classic dongles, 502 for Modbus/TCP), or pass family explicitly. ${tried}`, {
-      vendor: "goodwe",
-      operation: "connect",
-      timeoutMs: options.timeoutMs,
-    });
+    throw new TimeoutError(
+      `No GoodWe inverter family answered at ${where}. Check the address and port (8899 UDP for classic dongles, 502 for Modbus/TCP), or pass family explicitly. ${tried}`,
+      {
+        vendor: "goodwe",
+        operation: "connect",
+        timeoutMs: options.timeoutMs,
+      },
+    );
   }
   if (failures.every((f) => f.error instanceof ConnectionError)) {
     const sent = failures.some((f) => (f.error as ConnectionError).sent);
-    throw new ConnectionError(`Cannot reach a GoodWe inverter at ${where}: ${sent ? "the connection failed" : "nothing listens there"}. Check the address and port (8899 UDP for classic dongles, 502 for Modbus/TCP). ${tried}`, {
-      vendor: "goodwe",
-      operation: "connect",
-      sent,
-      systemCode: (failures[failures.length - 1]!.error as ConnectionError).systemCode,
-      cause: failures[failures.length - 1]!.error,
-    });
+    throw new ConnectionError(
+      `Cannot reach a GoodWe inverter at ${where}: ${sent ? "the connection failed" : "nothing listens there"}. Check the address and port (8899 UDP for classic dongles, 502 for Modbus/TCP). ${tried}`,
+      {
+        vendor: "goodwe",
+        operation: "connect",
+        sent,
+        systemCode: (failures[failures.length - 1]!.error as ConnectionError).systemCode,
+        cause: failures[failures.length - 1]!.error,
+      },
+    );
   }
   // Something answered, but refused both register maps (Modbus exceptions) or sent malformed replies.
-  throw new ApiError(`The device at ${where} answered but is neither an ET nor a DT GoodWe inverter at comm address ${options.commAddress === undefined ? "0xF7 (ET) or 0x7F (DT)" : `0x${options.commAddress.toString(16).toUpperCase()}`}. Pass family (and commAddress) explicitly. ${tried}`, {
-    vendor: "goodwe",
-    operation: "connect",
-    code: "family-not-detected",
-    retryable: false,
-    cause: failures[failures.length - 1]!.error,
-  });
+  throw new ApiError(
+    `The device at ${where} answered but is neither an ET nor a DT GoodWe inverter at comm address ${options.commAddress === undefined ? "0xF7 (ET) or 0x7F (DT)" : `0x${options.commAddress.toString(16).toUpperCase()}`}. Pass family (and commAddress) explicitly. ${tried}`,
+    {
+      vendor: "goodwe",
+      operation: "connect",
+      code: "family-not-detected",
+      retryable: false,
+      cause: failures[failures.length - 1]!.error,
+    },
+  );
 }

@@ -15,12 +15,21 @@ afterEach(async () => {
 async function setup(options: GoodWeSimulatorOptions = {}) {
   const s = await startGoodWeSimulator(options);
   open.push(s);
-  const inverter = await GoodWeInverter.connect({ host: s.host, port: s.udpPort, discoveryPort: s.discoveryPort!, timeoutMs: 200, timeZone: TZ, clock: s.clock });
+  const inverter = await GoodWeInverter.connect({
+    host: s.host,
+    port: s.udpPort,
+    discoveryPort: s.discoveryPort!,
+    timeoutMs: 200,
+    timeZone: TZ,
+    clock: s.clock,
+  });
   open.unshift(inverter);
   return { s, system: new GoodWeSystem(inverter) };
 }
 
-const schedule = (over: Partial<{ charge: Partial<BatterySchedule["charge"]>; discharge: Partial<BatterySchedule["discharge"]> }> = {}): BatterySchedule => ({
+const schedule = (
+  over: Partial<{ charge: Partial<BatterySchedule["charge"]>; discharge: Partial<BatterySchedule["discharge"]> }> = {},
+): BatterySchedule => ({
   charge: { fromGrid: true, stopLevel: 0.9, windows: [{ start: "01:00", end: "05:00" }], ...over.charge },
   discharge: { timeControl: false, stopLevel: 0.2, windows: [{ start: "17:00", end: "20:00" }], ...over.discharge },
 });
@@ -57,7 +66,13 @@ describe("GoodWeSystem (EnergySystem)", () => {
     s.clearRequests();
     const plan = await system.planBatterySchedule(schedule());
     expect(s.requests.filter((r) => r.kind === "write")).toHaveLength(0);
-    expect(plan.writes.map((w) => w.target)).toEqual(["registers 47547..47552", "registers 47553..47558", "register 45356", "register 47000", "registers 47511..47512"]);
+    expect(plan.writes.map((w) => w.target)).toEqual([
+      "registers 47547..47552",
+      "registers 47553..47558",
+      "register 45356",
+      "register 47000",
+      "registers 47511..47512",
+    ]);
     expect(plan.writes[0]!.payload).toEqual({ register: 47547, values: [0x0100, 0x0500, 0xff7f, 0xff9c, 90, 0] });
     expect(plan.writes[1]!.payload).toEqual({ register: 47553, values: [0x1100, 0x1400, 0xff7f, 100, 100, 0] });
     expect(plan.writes[2]).toMatchObject({ before: 10, after: 20 });
@@ -96,8 +111,23 @@ describe("GoodWeSystem (EnergySystem)", () => {
       schedule({ discharge: { timeControl: true } }),
       schedule({ discharge: { stopLevel: 0.05 } }),
       schedule({ charge: { stopLevel: 90 } }),
-      schedule({ charge: { windows: [{ start: "01:00", end: "05:00" }, { start: "04:00", end: "06:00" }] } }),
-      schedule({ charge: { windows: [1, 2, 3].map((h) => ({ start: `0${h}:00`, end: `0${h}:30` })) }, discharge: { windows: [{ start: "17:00", end: "18:00" }, { start: "19:00", end: "20:00" }] } }),
+      schedule({
+        charge: {
+          windows: [
+            { start: "01:00", end: "05:00" },
+            { start: "04:00", end: "06:00" },
+          ],
+        },
+      }),
+      schedule({
+        charge: { windows: [1, 2, 3].map((h) => ({ start: `0${h}:00`, end: `0${h}:30` })) },
+        discharge: {
+          windows: [
+            { start: "17:00", end: "18:00" },
+            { start: "19:00", end: "20:00" },
+          ],
+        },
+      }),
     ];
     for (const desired of bad) await expect(system.planBatterySchedule(desired), JSON.stringify(desired)).rejects.toThrow(ValidationError);
     expect(s.requests).toHaveLength(0);
@@ -119,7 +149,14 @@ describe("GoodWeSystem (EnergySystem)", () => {
     const { system } = await setup();
     await system.inverter.setOperationMode("ecoCharge", { power: 0.5, soc: 0.9 });
     const allDay = await system.readBatterySchedule();
-    expect(allDay.schedule.charge).toEqual({ fromGrid: true, stopLevel: 0.9, windows: [{ start: "00:00", end: "12:00" }, { start: "12:00", end: "00:00" }] });
+    expect(allDay.schedule.charge).toEqual({
+      fromGrid: true,
+      stopLevel: 0.9,
+      windows: [
+        { start: "00:00", end: "12:00" },
+        { start: "12:00", end: "00:00" },
+      ],
+    });
     expect(allDay.notes.join(" ")).toMatch(/runs all day/);
     const replanned = await system.planBatterySchedule(allDay.schedule, { power: 0.5 });
     expect(replanned.writes.map((w) => w.target)).toEqual(["registers 47547..47552", "registers 47553..47558"]);
@@ -128,11 +165,17 @@ describe("GoodWeSystem (EnergySystem)", () => {
     // A group set in the SolarGo app at 01:10–05:05: snapped to the nearest quarter hour.
     await system.inverter.setEcoModeGroup(2, { start: "01:10", end: "05:05", power: -0.5, soc: 0.9 });
     const solarGo = await system.readBatterySchedule();
-    expect(solarGo.schedule.charge.windows).toEqual([{ start: "00:00", end: "12:00" }, { start: "01:15", end: "05:00" }]);
+    expect(solarGo.schedule.charge.windows).toEqual([
+      { start: "00:00", end: "12:00" },
+      { start: "01:15", end: "05:00" },
+    ]);
     expect(solarGo.notes.join(" ")).toMatch(/Eco group 2 \(01:10–05:05\) is off the 15-minute grid: shown as 01:15–05:00/);
     await expect(system.planBatterySchedule(solarGo.schedule)).rejects.toThrow(/overlap/);
     const fixed = { ...solarGo.schedule, charge: { ...solarGo.schedule.charge, windows: [solarGo.schedule.charge.windows[1]!] } };
-    expect((await system.planBatterySchedule(fixed, { power: 0.5 })).writes.map((w) => w.target)).toEqual(["registers 47547..47552", "registers 47553..47558"]);
+    expect((await system.planBatterySchedule(fixed, { power: 0.5 })).writes.map((w) => w.target)).toEqual([
+      "registers 47547..47552",
+      "registers 47553..47558",
+    ]);
   });
 
   it("a system on an inverter that has not read its device info yet plans for, and applies to, the serial number", async () => {
@@ -156,7 +199,11 @@ describe("GoodWeSystem (EnergySystem)", () => {
     s.setFaults({ ignoreWrites: true });
     const applied = await system.applyPlan(plan);
     expect(applied.ok).toBe(false);
-    expect(applied.results[0]).toMatchObject({ sent: true, taken: false, mismatches: [{ field: "registers 47547..47552", before: [0x0100, 0x0500, 0xff7f, 0xff9c, 90, 0] }] });
+    expect(applied.results[0]).toMatchObject({
+      sent: true,
+      taken: false,
+      mismatches: [{ field: "registers 47547..47552", before: [0x0100, 0x0500, 0xff7f, 0xff9c, 90, 0] }],
+    });
     expect(applied.results.slice(1).every((r) => r.sent === false)).toBe(true);
   });
 
@@ -185,7 +232,20 @@ describe("GoodWeSystem (EnergySystem)", () => {
 
   it("midnight-ending windows map to 23:59 and back", () => {
     const sched = scheduleFromGroups(
-      [{ start: "22:00", end: "23:59", days: 0x7f, enabled: true, power: -0.5, soc: 0.8, months: 0, scheduleType: 0, unset: false, raw: "" }],
+      [
+        {
+          start: "22:00",
+          end: "23:59",
+          days: 0x7f,
+          enabled: true,
+          power: -0.5,
+          soc: 0.8,
+          months: 0,
+          scheduleType: 0,
+          unset: false,
+          raw: "",
+        },
+      ],
       0.1,
     );
     expect(sched.charge).toEqual({ fromGrid: true, stopLevel: 0.8, windows: [{ start: "22:00", end: "00:00" }] });

@@ -1,8 +1,27 @@
 import { ConfigurationError, ValidationError } from "../core/errors/index.js";
-import { assertWindow, formatTimeOfDay, isDisabledWindow, parseTimeOfDay, windowsOverlap, type TimeWindow } from "../core/time/schedule-grid.js";
+import {
+  assertWindow,
+  formatTimeOfDay,
+  isDisabledWindow,
+  parseTimeOfDay,
+  windowsOverlap,
+  type TimeWindow,
+} from "../core/time/schedule-grid.js";
 import { assertFraction } from "../core/units.js";
 import { diffFields } from "../model/helpers.js";
-import type { ApplyOptions, ApplyResult, BatterySchedule, Capabilities, ConstraintCheck, ControlPlan, EnergySystem, EnergyTotals, PlannedWrite, PowerFlow, WriteResult } from "../model/types.js";
+import type {
+  ApplyOptions,
+  ApplyResult,
+  BatterySchedule,
+  Capabilities,
+  ConstraintCheck,
+  ControlPlan,
+  EnergySystem,
+  EnergyTotals,
+  PlannedWrite,
+  PowerFlow,
+  WriteResult,
+} from "../model/types.js";
 import { toEnergyTotals } from "./adapter.js";
 import { is745Platform } from "./detect.js";
 import {
@@ -86,8 +105,22 @@ export class GoodWeSystem implements EnergySystem {
     return {
       read: { powerFlow: true, energyTotals: true, energyTotalsHistory: false, history: false, prices: false },
       control: {
-        ...(et ? { batterySchedule: { maxChargeWindows: ECO_GROUPS, maxDischargeWindows: ECO_GROUPS, maxWindowsTotal: ECO_GROUPS, gridMinutes: 15 as const, minWriteIntervalS: 0 } } : {}),
-        ...(et ? { operationMode: ["general", "offGrid", "backup", "eco", "peakShaving", "selfUse", "ecoCharge", "ecoDischarge"] } : es ? { operationMode: ["general", "offGrid", "backup", "eco"] } : {}),
+        ...(et
+          ? {
+              batterySchedule: {
+                maxChargeWindows: ECO_GROUPS,
+                maxDischargeWindows: ECO_GROUPS,
+                maxWindowsTotal: ECO_GROUPS,
+                gridMinutes: 15 as const,
+                minWriteIntervalS: 0,
+              },
+            }
+          : {}),
+        ...(et
+          ? { operationMode: ["general", "offGrid", "backup", "eco", "peakShaving", "selfUse", "ecoCharge", "ecoDischarge"] }
+          : es
+            ? { operationMode: ["general", "offGrid", "backup", "eco"] }
+            : {}),
         exportLimit: et || es,
       },
     };
@@ -131,10 +164,17 @@ export class GoodWeSystem implements EnergySystem {
     const { encoding, groups: current } = await this.inverter.readEcoModeGroups(options);
     const warnings: string[] = [];
     if (encoding === "v1" && desired.charge.windows.length > 0 && desired.charge.stopLevel !== 1) {
-      throw new ValidationError("This inverter has eco mode V1 (ARM firmware < 19): charge windows always charge to full, so charge.stopLevel must be 1.", { field: "charge.stopLevel", vendor: "goodwe" });
+      throw new ValidationError(
+        "This inverter has eco mode V1 (ARM firmware < 19): charge windows always charge to full, so charge.stopLevel must be 1.",
+        { field: "charge.stopLevel", vendor: "goodwe" },
+      );
     }
     const inputs = groupInputs(desired, power, encoding);
-    checks.push({ name: "windows", ok: true, detail: `${inputs.filter(Boolean).length} of ${ECO_GROUPS} eco groups used (${encoding.toUpperCase()} encoding)` });
+    checks.push({
+      name: "windows",
+      ok: true,
+      detail: `${inputs.filter(Boolean).length} of ${ECO_GROUPS} eco groups used (${encoding.toUpperCase()} encoding)`,
+    });
     const platform745 = is745Platform(device);
     const writes: PlannedWrite[] = [];
     for (let i = 0; i < ECO_GROUPS; i++) {
@@ -150,7 +190,9 @@ export class GoodWeSystem implements EnergySystem {
       const values = registersOf(bytes);
       writes.push({
         target: `registers ${register}..${register + values.length - 1}`,
-        description: input ? `eco group ${i + 1}: ${input.kind} ${input.group.start}–${input.group.end} at ${Math.round(power * 100)} %` : `eco group ${i + 1}: off`,
+        description: input
+          ? `eco group ${i + 1}: ${input.kind} ${input.group.start}–${input.group.end} at ${Math.round(power * 100)} %`
+          : `eco group ${i + 1}: off`,
         before: summary(before),
         after: summary(after),
         changes: diffFields(summary(before), summary(after)),
@@ -198,7 +240,8 @@ export class GoodWeSystem implements EnergySystem {
         warnings.push("Switching to eco mode can reset schedules made in the SolarGo app, and sets EMS to auto.");
       }
     }
-    if ([...desired.charge.windows, ...desired.discharge.windows].some((w) => w.end === "00:00" && w.start !== "00:00")) warnings.push('Windows ending at midnight are written as ending 23:59 (GoodWe has no "24:00").');
+    if ([...desired.charge.windows, ...desired.discharge.windows].some((w) => w.end === "00:00" && w.start !== "00:00"))
+      warnings.push('Windows ending at midnight are written as ending 23:59 (GoodWe has no "24:00").');
     warnings.push("Times are the inverter's local time; keep its clock in sync (syncClock).");
     return {
       vendor: "goodwe",
@@ -215,7 +258,10 @@ export class GoodWeSystem implements EnergySystem {
   async applyPlan(plan: ControlPlan, options: ApplyOptions = {}): Promise<ApplyResult> {
     const device = await this.deviceId(options);
     if (plan.vendor !== "goodwe" || plan.device !== device) {
-      throw new ValidationError(`This plan is for ${plan.vendor} ${plan.device}, not goodwe ${device}.`, { field: "plan", vendor: "goodwe" });
+      throw new ValidationError(`This plan is for ${plan.vendor} ${plan.device}, not goodwe ${device}.`, {
+        field: "plan",
+        vendor: "goodwe",
+      });
     }
     const dryRun = options.dryRun ?? false;
     const results: WriteResult[] = [];
@@ -226,21 +272,37 @@ export class GoodWeSystem implements EnergySystem {
         results.push({ write, sent: false, taken: null });
         continue;
       }
-      const r = await this.inverter.writeRegisters(payload.register, payload.values, { verify: options.verify ?? true, signal: options.signal });
+      const r = await this.inverter.writeRegisters(payload.register, payload.values, {
+        verify: options.verify ?? true,
+        signal: options.signal,
+      });
       const w = r.writes[0]!;
       // Both sides of a mismatch in raw register values: what was written, what was read back.
       const written = payload.values.length === 1 ? payload.values[0] : payload.values;
       // A timed-out write whose read-back did not confirm it: whether it reached the inverter is unknown.
       const sent = w.inDoubt && w.taken !== true ? null : w.sent;
-      results.push({ write, sent, taken: w.taken, readBack: w.readBack, ...(w.error ? { error: w.error } : {}), ...(w.taken === false ? { mismatches: [{ field: write.target, before: written, after: w.readBack }] } : {}) });
+      results.push({
+        write,
+        sent,
+        taken: w.taken,
+        readBack: w.readBack,
+        ...(w.error ? { error: w.error } : {}),
+        ...(w.taken === false ? { mismatches: [{ field: write.target, before: written, after: w.readBack }] } : {}),
+      });
       if (!r.ok) failed = true;
     }
-    const ok = dryRun ? plan.writes.every((w) => w.constraints.every((c) => c.ok)) : results.every((r) => r.sent === true && r.taken !== false);
+    const ok = dryRun
+      ? plan.writes.every((w) => w.constraints.every((c) => c.ok))
+      : results.every((r) => r.sent === true && r.taken !== false);
     return { vendor: "goodwe", device, appliedAt: new Date(this.inverter.clock.now()), dryRun, results, ok };
   }
 
   private requireEt(operation: string): void {
-    if (this.inverter.family !== "ET") throw new ValidationError(`${operation} needs an ET-family (hybrid) inverter; this one is ${this.inverter.family}.`, { field: "family", vendor: "goodwe" });
+    if (this.inverter.family !== "ET")
+      throw new ValidationError(`${operation} needs an ET-family (hybrid) inverter; this one is ${this.inverter.family}.`, {
+        field: "family",
+        vendor: "goodwe",
+      });
   }
 
   /** The serial number, reading the device info when it is not known yet. */
@@ -276,34 +338,58 @@ function validateSchedule(desired: BatterySchedule): ConstraintCheck[] {
   const discharge = windows(desired.discharge.windows, "discharge.windows");
   checks.push({ name: "grid", ok: true, detail: "all window times on the 15-minute grid" });
   if (charge.length + discharge.length > ECO_GROUPS) {
-    throw new ValidationError(`GoodWe has ${ECO_GROUPS} eco groups for charge and discharge windows together; got ${charge.length} + ${discharge.length}.`, { field: "windows", vendor: "goodwe" });
+    throw new ValidationError(
+      `GoodWe has ${ECO_GROUPS} eco groups for charge and discharge windows together; got ${charge.length} + ${discharge.length}.`,
+      { field: "windows", vendor: "goodwe" },
+    );
   }
   const all = [...charge, ...discharge];
   for (let i = 0; i < all.length; i++) {
     for (let j = i + 1; j < all.length; j++) {
-      if (windowsOverlap(all[i]!, all[j]!)) throw new ValidationError(`Windows ${all[i]!.start}–${all[i]!.end} and ${all[j]!.start}–${all[j]!.end} overlap.`, { field: "windows", vendor: "goodwe" });
+      if (windowsOverlap(all[i]!, all[j]!))
+        throw new ValidationError(`Windows ${all[i]!.start}–${all[i]!.end} and ${all[j]!.start}–${all[j]!.end} overlap.`, {
+          field: "windows",
+          vendor: "goodwe",
+        });
     }
   }
   checks.push({ name: "overlap", ok: true, detail: "no windows overlap" });
   if (charge.length > 0 && desired.charge.fromGrid !== true) {
-    throw new ValidationError("GoodWe eco charge windows charge from PV and the grid: charge.fromGrid must be true when there are charge windows.", { field: "charge.fromGrid", vendor: "goodwe" });
+    throw new ValidationError(
+      "GoodWe eco charge windows charge from PV and the grid: charge.fromGrid must be true when there are charge windows.",
+      { field: "charge.fromGrid", vendor: "goodwe" },
+    );
   }
   if (desired.discharge.timeControl) {
-    throw new ValidationError("GoodWe cannot limit discharging to windows: outside its eco groups the inverter runs self-use and discharges to cover the load. Set discharge.timeControl to false.", {
-      field: "discharge.timeControl",
-      vendor: "goodwe",
-    });
+    throw new ValidationError(
+      "GoodWe cannot limit discharging to windows: outside its eco groups the inverter runs self-use and discharges to cover the load. Set discharge.timeControl to false.",
+      {
+        field: "discharge.timeControl",
+        vendor: "goodwe",
+      },
+    );
   }
   assertFraction(desired.charge.stopLevel, "charge.stopLevel", { step: 0.01 });
   assertFraction(desired.discharge.stopLevel, "discharge.stopLevel", { min: 0.1, step: 0.01 });
-  checks.push({ name: "levels", ok: true, detail: `charge stop ${desired.charge.stopLevel}, discharge stop ${desired.discharge.stopLevel} (DoD at most 90 %)` });
+  checks.push({
+    name: "levels",
+    ok: true,
+    detail: `charge stop ${desired.charge.stopLevel}, discharge stop ${desired.discharge.stopLevel} (DoD at most 90 %)`,
+  });
   return checks;
 }
 
-function groupInputs(desired: BatterySchedule, power: number, encoding: EcoModeEncoding): Array<{ kind: "charge" | "discharge"; group: EcoModeGroupInput } | null> {
+function groupInputs(
+  desired: BatterySchedule,
+  power: number,
+  encoding: EcoModeEncoding,
+): Array<{ kind: "charge" | "discharge"; group: EcoModeGroupInput } | null> {
   const out: Array<{ kind: "charge" | "discharge"; group: EcoModeGroupInput } | null> = [];
   for (const w of desired.charge.windows.filter((x) => !isDisabledWindow(x))) {
-    out.push({ kind: "charge", group: { start: w.start, end: deviceEnd(w.end), power: -power, ...(encoding === "v2" ? { soc: desired.charge.stopLevel } : {}) } });
+    out.push({
+      kind: "charge",
+      group: { start: w.start, end: deviceEnd(w.end), power: -power, ...(encoding === "v2" ? { soc: desired.charge.stopLevel } : {}) },
+    });
   }
   for (const w of desired.discharge.windows.filter((x) => !isDisabledWindow(x))) {
     out.push({ kind: "discharge", group: { start: w.start, end: deviceEnd(w.end), power, ...(encoding === "v2" ? { soc: 1 } : {}) } });
@@ -334,13 +420,16 @@ function windowsOfGroup(g: EcoModeGroup, name: string, notes: string[]): TimeWin
       return [];
     }
     const half = (start + 720) % 1440;
-    notes.push(`${name} runs all day (${g.start}–${g.end}); a window cannot span 24 h, so it is shown as ${formatTimeOfDay(start)}–${formatTimeOfDay(half)} and ${formatTimeOfDay(half)}–${formatTimeOfDay(start)}.`);
+    notes.push(
+      `${name} runs all day (${g.start}–${g.end}); a window cannot span 24 h, so it is shown as ${formatTimeOfDay(start)}–${formatTimeOfDay(half)} and ${formatTimeOfDay(half)}–${formatTimeOfDay(start)}.`,
+    );
     return [
       { start: formatTimeOfDay(start), end: formatTimeOfDay(half) },
       { start: formatTimeOfDay(half), end: formatTimeOfDay(start) },
     ];
   }
-  if (nearestQuarter(rawStart) !== rawStart || nearestQuarter(rawEnd) !== rawEnd) notes.push(`${name} (${g.start}–${g.end}) is off the 15-minute grid: shown as ${shown}.`);
+  if (nearestQuarter(rawStart) !== rawStart || nearestQuarter(rawEnd) !== rawEnd)
+    notes.push(`${name} (${g.start}–${g.end}) is off the 15-minute grid: shown as ${shown}.`);
   return [{ start: formatTimeOfDay(start), end: formatTimeOfDay(end) }];
 }
 
@@ -359,8 +448,10 @@ export function readScheduleFromGroups(groups: readonly EcoModeGroup[], minSoc: 
     if (!g.enabled || g.unset || g.power === null || g.power === 0 || !g.start || !g.end) continue;
     if (g.scheduleType !== null && g.scheduleType !== 0 && g.scheduleType !== 6) continue;
     const name = `Eco group ${i + 1}`;
-    if ((g.days & ALL_DAYS) !== ALL_DAYS) notes.push(`${name} runs on ${dayNames(g.days).join(", ") || "no day"} only; the schedule shows it every day.`);
-    if (g.months !== null && g.months !== 0 && g.months !== 0x0fff) notes.push(`${name} is limited to some months (mask 0x${g.months.toString(16)}); the schedule shows it all year.`);
+    if ((g.days & ALL_DAYS) !== ALL_DAYS)
+      notes.push(`${name} runs on ${dayNames(g.days).join(", ") || "no day"} only; the schedule shows it every day.`);
+    if (g.months !== null && g.months !== 0 && g.months !== 0x0fff)
+      notes.push(`${name} is limited to some months (mask 0x${g.months.toString(16)}); the schedule shows it all year.`);
     const windows = windowsOfGroup(g, name, notes);
     if (g.power < 0) {
       charge.push(...windows);

@@ -131,7 +131,9 @@ export const OPERATION_MODE_CODES: Readonly<Record<Exclude<OperationMode, "ecoCh
 
 /** The mode a work-mode code (47000, AA55 settings) stands for, or `unknown(code)`. */
 export function operationModeOf(code: number | null): Exclude<OperationMode, "ecoCharge" | "ecoDischarge"> | `unknown(${number})` {
-  const mode = (Object.keys(OPERATION_MODE_CODES) as Array<keyof typeof OPERATION_MODE_CODES>).find((m) => OPERATION_MODE_CODES[m] === code);
+  const mode = (Object.keys(OPERATION_MODE_CODES) as Array<keyof typeof OPERATION_MODE_CODES>).find(
+    (m) => OPERATION_MODE_CODES[m] === code,
+  );
   return mode ?? `unknown(${code ?? -1})`;
 }
 

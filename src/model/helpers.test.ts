@@ -14,15 +14,43 @@ describe("model helpers", () => {
 
   it("matches list items by identity when asked, so a reordered list still points at the right item", () => {
     const identity = (item: Record<string, unknown>) => ("hardwareKey" in item ? "hardwareKey" : undefined);
-    const before = { hardware: [{ hardwareKey: "H1", name: "a" }, { hardwareKey: "H2", name: "b" }] };
-    const after = { hardware: [{ hardwareKey: "H2", name: "B" }, { hardwareKey: "H1", name: "a" }, { hardwareKey: "H3", name: "c" }] };
+    const before = {
+      hardware: [
+        { hardwareKey: "H1", name: "a" },
+        { hardwareKey: "H2", name: "b" },
+      ],
+    };
+    const after = {
+      hardware: [
+        { hardwareKey: "H2", name: "B" },
+        { hardwareKey: "H1", name: "a" },
+        { hardwareKey: "H3", name: "c" },
+      ],
+    };
     expect(diffFields(before, after, "", { identity })).toEqual([
       { field: "hardware[hardwareKey=H2].name", before: "b", after: "B" },
       { field: "hardware[hardwareKey=H3]", before: undefined, after: { hardwareKey: "H3", name: "c" } },
     ]);
     // Without a unique identity it falls back to positions.
-    const dup = { hardware: [{ hardwareKey: "H1", name: "a" }, { hardwareKey: "H1", name: "b" }] };
-    expect(diffFields(dup, { hardware: [{ hardwareKey: "H1", name: "a" }, { hardwareKey: "H1", name: "x" }] }, "", { identity })).toEqual([{ field: "hardware[1].name", before: "b", after: "x" }]);
+    const dup = {
+      hardware: [
+        { hardwareKey: "H1", name: "a" },
+        { hardwareKey: "H1", name: "b" },
+      ],
+    };
+    expect(
+      diffFields(
+        dup,
+        {
+          hardware: [
+            { hardwareKey: "H1", name: "a" },
+            { hardwareKey: "H1", name: "x" },
+          ],
+        },
+        "",
+        { identity },
+      ),
+    ).toEqual([{ field: "hardware[1].name", before: "b", after: "x" }]);
   });
 
   it("checks a power flow's balance", () => {

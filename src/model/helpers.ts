@@ -1,4 +1,4 @@
-import type { FieldChange, PowerFlow, PriceInterval } from "./types.js";
+import type { ApplyResult, FieldChange, PowerFlow, PriceInterval, WriteResult } from "./types.js";
 
 /**
  * For a feed-in interval, what the customer earns per kWh exported (positive = paid).
@@ -46,7 +46,11 @@ export function diffFields(before: unknown, after: unknown, prefix = "", options
 }
 
 /** Both lists' items by "field=value" when one identity field is present and unique in both; else null. */
-function keyedItems(before: unknown[], after: unknown[], identity: (item: Record<string, unknown>) => string | undefined): { before: Map<string, unknown>; after: Map<string, unknown> } | null {
+function keyedItems(
+  before: unknown[],
+  after: unknown[],
+  identity: (item: Record<string, unknown>) => string | undefined,
+): { before: Map<string, unknown>; after: Map<string, unknown> } | null {
   const all = [...before, ...after];
   if (all.length === 0 || !all.every(isPlainObject)) return null;
   const field = identity(all[0] as Record<string, unknown>);
@@ -75,4 +79,26 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/**
+ * One word for a write's outcome, derived from its fields (never stored, so never out of step):
+ * `dry-run` nothing sent on purpose; `not-sent` refused or stopped before sending; `unknown` it may
+ * have reached the device and nothing could confirm it; `sent` sent and not verified; `taken` read
+ * back as written; `not-taken` read back different.
+ */
+export type WriteStatus = "dry-run" | "not-sent" | "unknown" | "sent" | "taken" | "not-taken";
+
+export function writeStatus(result: Pick<WriteResult, "sent" | "taken" | "error">, dryRun = false): WriteStatus {
+  if (result.taken === true) return "taken";
+  if (result.taken === false) return "not-taken";
+  if (result.sent === null) return "unknown";
+  if (result.sent === false) return dryRun && result.error === undefined ? "dry-run" : "not-sent";
+  return "sent";
+}
+
+/** `ok` of an `ApplyResult`, by the model's rule: dry run, every check passed; else every write sent and, when verified, taken. */
+export function applyOk(result: Pick<ApplyResult, "dryRun" | "results">): boolean {
+  if (result.dryRun) return result.results.every((r) => r.write.constraints.every((c) => c.ok) && r.error === undefined);
+  return result.results.every((r) => r.sent === true && r.taken !== false && r.error === undefined);
 }

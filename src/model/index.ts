@@ -1,2 +1,27 @@
 export type * from "./types.js";
-export { earningsPerKwhCents, powerBalanceW, diffFields, type DiffOptions } from "./helpers.js";
+export { earningsPerKwhCents, powerBalanceW, diffFields, writeStatus, applyOk, type DiffOptions, type WriteStatus } from "./helpers.js";
+export {
+  WEEKDAYS,
+  isPowerMeter,
+  isEnergyMeter,
+  isPowerHistory,
+  isBatteryController,
+  isEvCharger,
+  isExportLimiter,
+  isPriceSource,
+  capabilityNames,
+  type CapabilityName,
+  type ReadOptions,
+  type PowerMeter,
+  type EnergyMeter,
+  type PowerHistory,
+  type Weekday,
+  type BatteryControlLimits,
+  type BatteryController,
+  type EvChargerInfo,
+  type EvChargerLimits,
+  type EvCharger,
+  type ExportLimits,
+  type ExportLimiter,
+  type PriceQuery,
+} from "./capabilities.js";

@@ -1,4 +1,5 @@
 import type { TimeWindow } from "../core/time/schedule-grid.js";
+import type { PowerMeter, Weekday } from "./capabilities.js";
 
 /**
  * The unified model: the shapes every vendor adapter produces, so the CLI, the service and
@@ -96,6 +97,17 @@ export interface PriceInterval {
   raw?: unknown;
 }
 
+/**
+ * One window of a battery schedule, on the 15-minute grid. `powerW` caps the charge (or discharge)
+ * power inside the window, W > 0; absent means the device's maximum. `weekdays` limits the window
+ * to those days; absent means every day. A backend that cannot honour either refuses the plan
+ * before anything is sent (see `BatteryControlLimits.windowPower` / `.weekdays`).
+ */
+export interface ScheduleWindow extends TimeWindow {
+  powerW?: number;
+  weekdays?: Weekday[];
+}
+
 /** Charge and discharge windows on the 15-minute grid; levels are fractions 0..1. */
 export interface BatterySchedule {
   charge: {
@@ -103,14 +115,14 @@ export interface BatterySchedule {
     fromGrid: boolean;
     /** Stop charging at this state of charge. */
     stopLevel: number;
-    windows: TimeWindow[];
+    windows: ScheduleWindow[];
   };
   discharge: {
     /** Whether discharging is limited to the windows. */
     timeControl: boolean;
     /** Stop discharging at this state of charge. */
     stopLevel: number;
-    windows: TimeWindow[];
+    windows: ScheduleWindow[];
   };
 }
 
@@ -183,7 +195,11 @@ export interface ControlPlan {
   warnings: string[];
 }
 
-export interface WriteResult {
+/**
+ * The outcome of one write: the one vocabulary of every vendor, the CLI, the service and the audit.
+ * `writeStatus(result)` derives a one-word status from these fields, so it can never disagree with them.
+ */
+export interface WriteResult<Detail = unknown> {
   write: PlannedWrite;
   /**
    * Whether the write was sent: false in a dry run, after an earlier write failed, or when it was
@@ -199,14 +215,18 @@ export interface WriteResult {
   mismatches?: FieldChange[];
   /** Error message when the write failed. */
   error?: string;
+  /** The typed error's class and vendor code when the write failed, for programs. */
+  errorCode?: string;
+  /** Vendor detail (an AlphaESS envelope code, a PowerTrack edit key, GoodWe registers), typed by the vendor. */
+  detail?: Detail;
 }
 
-export interface ApplyResult {
+export interface ApplyResult<Detail = unknown> {
   vendor: Vendor;
   device: string;
   appliedAt: Date;
   dryRun: boolean;
-  results: WriteResult[];
+  results: WriteResult<Detail>[];
   /**
    * True when every write was sent and (when verified) taken. In a dry run, true when every
    * planned write passed its constraint checks (nothing was sent).
@@ -222,14 +242,20 @@ export interface ApplyOptions {
   signal?: AbortSignal;
 }
 
-/** A device-scoped handle: an AlphaESS system, a GoodWe inverter, a PowerTrack site. */
-export interface EnergySystem {
+/**
+ * A device-scoped handle: an AlphaESS system, a GoodWe inverter, a PowerTrack site. What else it
+ * can do is said by the capability interfaces in `capabilities.ts` and tested with their guards.
+ */
+export interface EnergySystem extends PowerMeter {
   readonly vendor: Vendor;
   readonly id: string;
+  /** A name for people, when the vendor has one. */
+  readonly name?: string;
   /** The device's IANA time zone, in which its local dates ("YYYY-MM-DD") are counted, when known. */
   readonly timeZone?: string;
-  capabilities(): Capabilities;
-  getPowerFlow(options?: { signal?: AbortSignal }): Promise<PowerFlow>;
+  /** @deprecated Being replaced by the capability guards; removed once every vendor implements them. */
+  capabilities?(): Capabilities;
+  /** @deprecated Use `isEnergyMeter(system)`; these optional members go once every vendor implements the capability interfaces. */
   getEnergyTotals(date: string, options?: { signal?: AbortSignal }): Promise<EnergyTotals>;
   /** Power samples of one local day ("YYYY-MM-DD"), oldest first. */
   getPowerHistory?(date: string, options?: { signal?: AbortSignal }): Promise<PowerFlow[]>;
@@ -238,9 +264,4 @@ export interface EnergySystem {
   applyPlan?(plan: ControlPlan, options?: ApplyOptions): Promise<ApplyResult>;
 }
 
-/** A retailer price feed (an Amber site). */
-export interface PriceSource {
-  readonly vendor: Vendor;
-  readonly id: string;
-  getPriceIntervals(options?: { from?: Date; to?: Date; next?: number; previous?: number; signal?: AbortSignal }): Promise<PriceInterval[]>;
-}
+export type { PriceSource } from "./capabilities.js";

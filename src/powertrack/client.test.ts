@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError, AuthenticationError, ConfigurationError, NotFoundError, OpenPowerError, ResponseFormatError, TimeoutError, ValidationError } from "../core/errors/index.js";
+import {
+  ApiError,
+  AuthenticationError,
+  ConfigurationError,
+  NotFoundError,
+  OpenPowerError,
+  ResponseFormatError,
+  TimeoutError,
+  ValidationError,
+} from "../core/errors/index.js";
 import { startHttpSimulator } from "../sim/kernel.js";
 import { startPowerTrackSimulator, type PowerTrackSimulator } from "../sim/powertrack/index.js";
 import { PowerTrackClient } from "./client.js";
@@ -78,7 +87,12 @@ describe("reads against the simulator", () => {
       expect(list.length).toBeGreaterThan(10);
       expect(list.every((h) => h.source === "node" && h.functionCode !== null)).toBe(true);
       expect(lastRequest().path).toBe("/api/node");
-      expect(JSON.parse(lastRequest().body)).toMatchObject({ key: first(), context: "query", kinds: ["customer", "site", "hardware"], filterBy: "Name" });
+      expect(JSON.parse(lastRequest().body)).toMatchObject({
+        key: first(),
+        context: "query",
+        kinds: ["customer", "site", "hardware"],
+        filterBy: "Name",
+      });
     } finally {
       remove();
     }
@@ -136,16 +150,31 @@ describe("reads against the simulator", () => {
 
   it("getChartData: the documented request body, daily bins at local midnight in epoch ms", async () => {
     const config = await client.getSiteConfig(first());
-    const chart = await client.getChartData(1, first(), { startDate: "2026-01-05", endDate: "2026-01-07T00:00:00Z", timeZone: config.timeZone! });
+    const chart = await client.getChartData(1, first(), {
+      startDate: "2026-01-05",
+      endDate: "2026-01-07T00:00:00Z",
+      timeZone: config.timeZone!,
+    });
     const body = JSON.parse(lastRequest().body) as Record<string, unknown>;
-    expect(body).toEqual({ chartType: 1, context: "site", source: [first()], binSize: null, sectionCode: -1, query: null, start: "2026-01-05", end: "2026-01-07" });
+    expect(body).toEqual({
+      chartType: 1,
+      context: "site",
+      source: [first()],
+      binSize: null,
+      sectionCode: -1,
+      query: null,
+      start: "2026-01-05",
+      end: "2026-01-07",
+    });
     expect(lastRequest().headers.referer).toBe(`${sim.url}/powertrack/${first()}/overview/dashboard`);
     const energy = chart.series.find((s) => s.key === "Energy_NetEnergyPM")!;
     expect(energy.unitName).toBe("kWh");
     expect(energy.yMax).toBeNull();
     if (energy.dataXy.length > 0) {
       expect(energy.dataXy[0]!.x % 1000).toBe(0);
-      expect(new Intl.DateTimeFormat("en-US", { timeZone: config.timeZone!, hour: "2-digit", hourCycle: "h23" }).format(energy.dataXy[0]!.at)).toBe("00");
+      expect(
+        new Intl.DateTimeFormat("en-US", { timeZone: config.timeZone!, hour: "2-digit", hourCycle: "h23" }).format(energy.dataXy[0]!.at),
+      ).toBe("00");
     }
     expect(chart.startDate).toBe("2026-01-05");
   });
@@ -261,7 +290,9 @@ describe("session and server errors", () => {
   });
 
   it("401 for wrong or missing credentials", async () => {
-    const c = new PowerTrackClient({ auth: { cookie: "AESession=WRONGWRONG", aeS: "*wrong-aes", baseUrl: sim.url, env: {}, cookieFile: false, envFile: false } });
+    const c = new PowerTrackClient({
+      auth: { cookie: "AESession=WRONGWRONG", aeS: "*wrong-aes", baseUrl: sim.url, env: {}, cookieFile: false, envFile: false },
+    });
     const error = await c.getReportingCapabilities().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).status).toBe(401);
@@ -273,7 +304,9 @@ describe("session and server errors", () => {
     const s = await startPowerTrackSimulator({ sites: 1, expiredResponse: "html" });
     try {
       s.state.expireSession();
-      const error = await clientFor(s).getSiteConfig(s.sites[0]!).catch((e: unknown) => e);
+      const error = await clientFor(s)
+        .getSiteConfig(s.sites[0]!)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AuthenticationError);
       expect((error as AuthenticationError).code).toBe("login_page");
       expect(s.http.requests).toHaveLength(1);
@@ -348,7 +381,10 @@ describe("session and server errors", () => {
   it("empty and null 200 bodies are handled explicitly", async () => {
     const bare = await startHttpSimulator((req) => (req.path.endsWith("empty") ? { status: 200 } : { status: 200, body: null }));
     try {
-      const c = new PowerTrackClient({ auth: { cookie: "AESession=any-session", aeS: "*any-aes-value", baseUrl: bare.url, env: {}, cookieFile: false, envFile: false }, retry: { limit: 0 } });
+      const c = new PowerTrackClient({
+        auth: { cookie: "AESession=any-session", aeS: "*any-aes-value", baseUrl: bare.url, env: {}, cookieFile: false, envFile: false },
+        retry: { limit: 0 },
+      });
       await expect(c.getJson("/api/x/empty")).resolves.toBeNull();
       await expect(c.deleteJson("/api/x/null")).resolves.toBeNull();
       await expect(c.getUserPreferences()).rejects.toThrow(/empty body/);
@@ -415,7 +451,9 @@ describe("one bad part never takes the rest down", () => {
       expect(sim.http.requests.map((r) => r.path)).toEqual([`/api/view/sitehardwareproduction/${key}`]);
       expect(warnings).toEqual([expect.objectContaining({ site: key, hardware: rows[1]!.key })]);
       const data = await c.getSiteData(key, { includeAlerts: false, includeModeling: false });
-      expect(data.errors).toEqual([{ part: "hardwareRow", key: rows[1]!.key, error: expect.objectContaining({ name: "ResponseFormatError" }) }]);
+      expect(data.errors).toEqual([
+        { part: "hardwareRow", key: rows[1]!.key, error: expect.objectContaining({ name: "ResponseFormatError" }) },
+      ]);
       expect(data.hardwareCount).toBe(rows.length - 1);
     } finally {
       sim.state.productionViewJson = original;
@@ -437,7 +475,9 @@ describe("one bad part never takes the rest down", () => {
     };
     try {
       sim.http.clearRequests();
-      await expect(client.getSiteData(key, { includeHardware: false, includeModeling: false, concurrency: 2 })).rejects.toBeInstanceOf(AuthenticationError);
+      await expect(client.getSiteData(key, { includeHardware: false, includeModeling: false, concurrency: 2 })).rejects.toBeInstanceOf(
+        AuthenticationError,
+      );
       const triggerReads = sim.http.requests.filter((r) => r.path.startsWith("/api/alerttrigger/"));
       expect(devices).toBeGreaterThan(10);
       // The one that expired the session, the one that failed, and at most one already in flight.
@@ -481,9 +521,22 @@ describe("getNodes", () => {
   it("POSTs /api/node and returns the tree with function codes on hardware", async () => {
     const nodes = await client.getNodes(first(), { kinds: ["hardware"] });
     expect(lastRequest()).toMatchObject({ method: "POST", path: "/api/node" });
-    expect(JSON.parse(lastRequest().body)).toEqual({ key: first(), context: "query", kinds: ["hardware"], subKinds: [], nodes: [], filter: "", filterBy: "Name" });
+    expect(JSON.parse(lastRequest().body)).toEqual({
+      key: first(),
+      context: "query",
+      kinds: ["hardware"],
+      subKinds: [],
+      nodes: [],
+      filter: "",
+      filterBy: "Name",
+    });
     const hardware = nodes.filter((n) => n.kind === "hardware");
-    expect(hardware.map((n) => n.key).sort()).toEqual(sim.state.portfolio.site(first())!.hardware.map((h) => h.key).sort());
+    expect(hardware.map((n) => n.key).sort()).toEqual(
+      sim.state.portfolio
+        .site(first())!
+        .hardware.map((h) => h.key)
+        .sort(),
+    );
     expect(hardware.every((n) => typeof n.subKind === "number" && n.path.includes(first()))).toBe(true);
   });
 });

@@ -1,7 +1,14 @@
 import { existsSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
-import { ApiError, AuthenticationError, ConfigurationError, NotFoundError, ResponseFormatError, ValidationError } from "../core/errors/index.js";
+import {
+  ApiError,
+  AuthenticationError,
+  ConfigurationError,
+  NotFoundError,
+  ResponseFormatError,
+  ValidationError,
+} from "../core/errors/index.js";
 import { silentLogger, redactingLogger, type Logger } from "../core/logger.js";
 import { HttpTransport } from "../core/http/transport.js";
 import type { FetchFn, HttpMethod } from "../core/http/types.js";
@@ -12,7 +19,17 @@ import { isValidTimeZone, localDate } from "../core/time/zoned.js";
 import { parseWith, z } from "../core/validation.js";
 import { AuthManager, type AuthOptions } from "./auth/auth-manager.js";
 import { mapLimit } from "./concurrency.js";
-import { parsePanFile, pvsystModuleName, sendCreate, validatePvsystModule, validateReportConfig, type CreateListing, type CreateResult, type PvsystModule, type ReportConfigRequest } from "./library-writes.js";
+import {
+  parsePanFile,
+  pvsystModuleName,
+  sendCreate,
+  validatePvsystModule,
+  validateReportConfig,
+  type CreateListing,
+  type CreateResult,
+  type PvsystModule,
+  type ReportConfigRequest,
+} from "./library-writes.js";
 import {
   applyEdit,
   applyEditOrThrow,
@@ -40,7 +57,13 @@ import {
   type HardwareKey,
   type SiteKey,
 } from "./keys.js";
-import { toAlertSummaryResponse, toAlertTriggers, type AlertSummaryResponse, type AlertTrigger, type AlertTriggers } from "./models/alerts.js";
+import {
+  toAlertSummaryResponse,
+  toAlertTriggers,
+  type AlertSummaryResponse,
+  type AlertTrigger,
+  type AlertTriggers,
+} from "./models/alerts.js";
 import { toChartData, type ChartData } from "./models/chart.js";
 import {
   hardwareFromNode,
@@ -57,10 +80,28 @@ import {
   type PowerTrackNode,
   type RegisterOffsets,
 } from "./models/hardware.js";
-import { toAuditLog, toReportConfigs, toReportingCapabilities, toUserPreferences, type AuditLogEntry, type ReportConfigs, type ReportingCapabilities, type UserPreferences } from "./models/misc.js";
+import {
+  toAuditLog,
+  toReportConfigs,
+  toReportingCapabilities,
+  toUserPreferences,
+  type AuditLogEntry,
+  type ReportConfigs,
+  type ReportingCapabilities,
+  type UserPreferences,
+} from "./models/misc.js";
 import { toModelingData, type ModelingData } from "./models/modeling.js";
 import { toPortfolioMetrics, type InvalidRow, type PortfolioMetrics, type SiteOverview } from "./models/portfolio.js";
-import { toSiteConfig, toSiteDetailedInfo, toSiteLinks, toSiteShares, type SiteConfig, type SiteDetailedInfo, type SiteLink, type SiteShare } from "./models/site.js";
+import {
+  toSiteConfig,
+  toSiteDetailedInfo,
+  toSiteLinks,
+  toSiteShares,
+  type SiteConfig,
+  type SiteDetailedInfo,
+  type SiteLink,
+  type SiteShare,
+} from "./models/site.js";
 import { SiteList } from "./portfolio/site-list.js";
 import { PowerTrackSite, type PowerTrackSiteOptions } from "./system.js";
 import { parseCalendarDay } from "./values.js";
@@ -164,7 +205,12 @@ export interface SiteHardwareProduction {
 
 export type DateInput = string | Date;
 
-const lookupOrWrapped = z.union([lookupList, z.looseObject({ curves: lookupList }), z.looseObject({ modules: lookupList }), z.looseObject({ list: lookupList })]);
+const lookupOrWrapped = z.union([
+  lookupList,
+  z.looseObject({ curves: lookupList }),
+  z.looseObject({ modules: lookupList }),
+  z.looseObject({ list: lookupList }),
+]);
 
 /**
  * The AlsoEnergy PowerTrack web-app API (`https://apps.alsoenergy.com/api/…`) with browser
@@ -192,13 +238,19 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   #closed = false;
 
   constructor(options: PowerTrackClientOptions = {}) {
-    this.auth = options.auth instanceof AuthManager ? options.auth : new AuthManager({ ...options.auth, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+    this.auth =
+      options.auth instanceof AuthManager
+        ? options.auth
+        : new AuthManager({ ...options.auth, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
     this.baseUrl = (options.baseUrl ?? this.auth.baseUrl).replace(/\/+$/, "");
     this.clock = options.clock ?? systemClock;
     this.#logger = options.logger ? redactingLogger(options.logger) : silentLogger;
     const concurrency = options.concurrency ?? 8;
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-      throw new ConfigurationError(`concurrency must be a whole number from 1 to 64, got ${JSON.stringify(options.concurrency)}.`, { vendor: "powertrack", setting: "concurrency" });
+      throw new ConfigurationError(`concurrency must be a whole number from 1 to 64, got ${JSON.stringify(options.concurrency)}.`, {
+        vendor: "powertrack",
+        setting: "concurrency",
+      });
     }
     this.concurrency = concurrency;
     this.limiter = options.limiter ?? new RateLimiter({ name: "powertrack", vendor: "powertrack", concurrency, clock: this.clock });
@@ -269,10 +321,13 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   async #read(path: string, operation: string, options: CallOptions = {}): Promise<unknown> {
     const data = await this.getJson(path, { operation, ...options });
     if (data === null) {
-      throw new ResponseFormatError(`PowerTrack returned an empty body for ${operation} (GET ${path}). The object may not exist or the session may be limited; try it in the web app.`, {
-        vendor: "powertrack",
-        operation,
-      });
+      throw new ResponseFormatError(
+        `PowerTrack returned an empty body for ${operation} (GET ${path}). The object may not exist or the session may be limited; try it in the web app.`,
+        {
+          vendor: "powertrack",
+          operation,
+        },
+      );
     }
     return data;
   }
@@ -287,7 +342,10 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   /** `GET /api/view/portfolio/{C}`: every site's live metrics, with portfolio totals. */
   async getPortfolioOverview(customerId: string | number, options: { signal?: AbortSignal } = {}): Promise<PortfolioMetrics> {
     const key = parseCustomerKey(customerId);
-    const body = await this.#read(`/api/view/portfolio/${key}`, "getPortfolioOverview", { query: { ...LAST_CHANGED, mergeHash: "" }, signal: options.signal });
+    const body = await this.#read(`/api/view/portfolio/${key}`, "getPortfolioOverview", {
+      query: { ...LAST_CHANGED, mergeHash: "" },
+      signal: options.signal,
+    });
     return toPortfolioMetrics(key, body);
   }
 
@@ -299,30 +357,50 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   async getSiteOverview(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteOverview> {
     const key = parseSiteKey(siteId);
     const info = await this.getSiteDetailedInfo(key, options);
-    if (!info.parentKey) throw new NotFoundError(`Site ${key} has no customer (parentKey) in view/site; its portfolio row cannot be found.`, { vendor: "powertrack", operation: "getSiteOverview" });
+    if (!info.parentKey)
+      throw new NotFoundError(`Site ${key} has no customer (parentKey) in view/site; its portfolio row cannot be found.`, {
+        vendor: "powertrack",
+        operation: "getSiteOverview",
+      });
     const portfolio = await this.getPortfolioOverview(info.parentKey, options);
     const row = portfolio.sites.find((s) => s.key === key);
-    if (!row) throw new NotFoundError(`Site ${key} is not in the portfolio of ${info.parentKey}.`, { vendor: "powertrack", operation: "getSiteOverview" });
+    if (!row)
+      throw new NotFoundError(`Site ${key} is not in the portfolio of ${info.parentKey}.`, {
+        vendor: "powertrack",
+        operation: "getSiteOverview",
+      });
     return row;
   }
 
   /** `GET /api/view/site/{S}`: address, capacities, contracts (days remaining counted from the clock's UTC date). */
   async getSiteDetailedInfo(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteDetailedInfo> {
     const key = parseSiteKey(siteId);
-    const body = await this.#read(`/api/view/site/${key}`, "getSiteDetailedInfo", { query: LAST_CHANGED, referer: this.referer(key, "overview/dashboard"), signal: options.signal });
+    const body = await this.#read(`/api/view/site/${key}`, "getSiteDetailedInfo", {
+      query: LAST_CHANGED,
+      referer: this.referer(key, "overview/dashboard"),
+      signal: options.signal,
+    });
     return toSiteDetailedInfo(body, this.#today());
   }
 
   /** `GET /api/edit/site/{S}`: the editable configuration (location, `tz`, capacities with units). */
   async getSiteConfig(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteConfig> {
     const key = parseSiteKey(siteId);
-    return toSiteConfig(await this.#read(`/api/edit/site/${key}`, "getSiteConfig", { referer: this.referer(key, "administration/config"), signal: options.signal }));
+    return toSiteConfig(
+      await this.#read(`/api/edit/site/${key}`, "getSiteConfig", {
+        referer: this.referer(key, "administration/config"),
+        signal: options.signal,
+      }),
+    );
   }
 
   /** `GET /api/edit/sitehardware/{S}`: the editable hardware list (rows keyed by `hardwareKey`), raw. */
   async getSiteHardware(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<Record<string, unknown>> {
     const key = parseSiteKey(siteId);
-    return (await this.#read(`/api/edit/sitehardware/${key}`, "getSiteHardware", { referer: this.referer(key, "administration/hardware/list"), signal: options.signal })) as Record<string, unknown>;
+    return (await this.#read(`/api/edit/sitehardware/${key}`, "getSiteHardware", {
+      referer: this.referer(key, "administration/hardware/list"),
+      signal: options.signal,
+    })) as Record<string, unknown>;
   }
 
   /**
@@ -333,10 +411,13 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
     if (options.customerId !== undefined) return SiteList.fromCustomer(this, options.customerId, options);
     const file = resolvePath(options.file ?? "portfolio/SiteList.json");
     if (!options.file && !existsSync(file)) {
-      throw new ConfigurationError(`No site list at ${file}. Build one with SiteList.fromCustomer(client, "C1234") and save it with writeJsonFile, or pass customerId.`, {
-        vendor: "powertrack",
-        setting: "file",
-      });
+      throw new ConfigurationError(
+        `No site list at ${file}. Build one with SiteList.fromCustomer(client, "C1234") and save it with writeJsonFile, or pass customerId.`,
+        {
+          vendor: "powertrack",
+          setting: "file",
+        },
+      );
     }
     return SiteList.fromJsonFile(file);
   }
@@ -369,10 +450,17 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
     siteId: string | number,
     options: { startDate?: DateInput; endDate?: DateInput; binSize?: number | null; timeZone?: string; signal?: AbortSignal } = {},
   ): Promise<ChartData> {
-    if (!Number.isInteger(chartType) || chartType < 0) throw new ValidationError(`chartType must be a whole number such as 255, got ${JSON.stringify(chartType)}.`, { field: "chartType", vendor: "powertrack" });
+    if (!Number.isInteger(chartType) || chartType < 0)
+      throw new ValidationError(`chartType must be a whole number such as 255, got ${JSON.stringify(chartType)}.`, {
+        field: "chartType",
+        vendor: "powertrack",
+      });
     const key = parseSiteKey(siteId);
     if (options.timeZone !== undefined && (typeof options.timeZone !== "string" || !isValidTimeZone(options.timeZone))) {
-      throw new ValidationError(`timeZone must be an IANA zone such as "America/New_York", got ${JSON.stringify(options.timeZone)}.`, { field: "timeZone", vendor: "powertrack" });
+      throw new ValidationError(`timeZone must be an IANA zone such as "America/New_York", got ${JSON.stringify(options.timeZone)}.`, {
+        field: "timeZone",
+        vendor: "powertrack",
+      });
     }
     const needsZone = options.endDate === undefined || options.startDate instanceof Date || options.endDate instanceof Date;
     // Check what can be checked before reading the site's zone, so bad input sends nothing.
@@ -380,12 +468,16 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
     if (options.startDate !== undefined && !(options.startDate instanceof Date)) dateInput(options.startDate, "UTC", "startDate");
     const binSizeIn = options.binSize ?? null;
     if (binSizeIn !== null && (!Number.isInteger(binSizeIn) || binSizeIn < 1 || binSizeIn > 527_040)) {
-      throw new ValidationError(`binSize must be whole minutes (e.g. 15, 60, 1440) or null, got ${JSON.stringify(binSizeIn)}.`, { field: "binSize", vendor: "powertrack" });
+      throw new ValidationError(`binSize must be whole minutes (e.g. 15, 60, 1440) or null, got ${JSON.stringify(binSizeIn)}.`, {
+        field: "binSize",
+        vendor: "powertrack",
+      });
     }
     const tz = options.timeZone ?? (needsZone ? await this.#siteTimeZone(key, options.signal) : undefined);
     const endDate = options.endDate === undefined ? this.#today(tz) : dateInput(options.endDate, tz ?? "UTC", "endDate");
     const startDate = options.startDate === undefined ? addDays(endDate, -7) : dateInput(options.startDate, tz ?? "UTC", "startDate");
-    if (startDate > endDate) throw new ValidationError(`startDate ${startDate} is after endDate ${endDate}.`, { field: "startDate", vendor: "powertrack" });
+    if (startDate > endDate)
+      throw new ValidationError(`startDate ${startDate} is after endDate ${endDate}.`, { field: "startDate", vendor: "powertrack" });
     const binSize = binSizeIn;
     const body = { chartType, context: "site", source: [key], binSize, sectionCode: -1, query: null, start: startDate, end: endDate };
     const data = await this.postJson("/api/view/chart", body, {
@@ -395,7 +487,11 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
       idempotent: true,
       signal: options.signal,
     });
-    if (data === null) throw new ResponseFormatError("PowerTrack returned an empty body for getChartData.", { vendor: "powertrack", operation: "getChartData" });
+    if (data === null)
+      throw new ResponseFormatError("PowerTrack returned an empty body for getChartData.", {
+        vendor: "powertrack",
+        operation: "getChartData",
+      });
     return toChartData(data, { chartType, siteId: key, startDate, endDate, ...(tz ? { timeZone: tz } : {}) });
   }
 
@@ -412,7 +508,11 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
 
   /** `GET /api/view/chart/builtin`: the predefined charts (a bare list or `chartMenuSections[].predefinedCharts[]`, flattened). */
   async getChartDefinitions(options: { signal?: AbortSignal } = {}): Promise<unknown[]> {
-    const body = parseWith(chartDefinitionsBody, await this.#read("/api/view/chart/builtin", "getChartDefinitions", { signal: options.signal }), { vendor: "powertrack", operation: "getChartDefinitions" });
+    const body = parseWith(
+      chartDefinitionsBody,
+      await this.#read("/api/view/chart/builtin", "getChartDefinitions", { signal: options.signal }),
+      { vendor: "powertrack", operation: "getChartDefinitions" },
+    );
     return Array.isArray(body) ? body : body.chartMenuSections.flatMap((s) => s.predefinedCharts);
   }
 
@@ -426,7 +526,10 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
    */
   async getSiteHardwareProduction(siteId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteHardwareProduction> {
     const key = parseSiteKey(siteId);
-    const body = await this.#read(`/api/view/sitehardwareproduction/${key}`, "getSiteHardwareProduction", { query: LAST_CHANGED, signal: options.signal });
+    const body = await this.#read(`/api/view/sitehardwareproduction/${key}`, "getSiteHardwareProduction", {
+      query: LAST_CHANGED,
+      signal: options.signal,
+    });
     return this.#production(body);
   }
 
@@ -439,11 +542,20 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
       try {
         hardware.push(toHardware(row, tz));
       } catch (error) {
-        const rowKey = row && typeof row === "object" && typeof (row as { key?: unknown }).key === "string" ? (row as { key: string }).key : null;
+        const rowKey =
+          row && typeof row === "object" && typeof (row as { key?: unknown }).key === "string" ? (row as { key: string }).key : null;
         invalidRows.push({ index, key: rowKey, reason: error instanceof Error ? error.message : String(error) });
       }
     });
-    return { key: w.key, timeZone: w.timeZone, lastChanged: w.lastChanged, hasHardware: Array.isArray(w.hardware), hardware, invalidRows, raw: body };
+    return {
+      key: w.key,
+      timeZone: w.timeZone,
+      lastChanged: w.lastChanged,
+      hasHardware: Array.isArray(w.hardware),
+      hardware,
+      invalidRows,
+      raw: body,
+    };
   }
 
   /**
@@ -461,44 +573,73 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   async #hardwareList(key: SiteKey, signal?: AbortSignal): Promise<{ hardware: Hardware[]; invalidRows: InvalidRow[] }> {
     let body: unknown = null;
     try {
-      body = await this.getJson(`/api/view/sitehardwareproduction/${key}`, { query: LAST_CHANGED, operation: "getSiteHardwareProduction", signal });
+      body = await this.getJson(`/api/view/sitehardwareproduction/${key}`, {
+        query: LAST_CHANGED,
+        operation: "getSiteHardwareProduction",
+        signal,
+      });
     } catch (error) {
       if (!(error instanceof ApiError || error instanceof NotFoundError)) throw error;
-      this.#logger.info("the hardware production view failed; listing devices from /api/node", { vendor: "powertrack", site: key, error: error.name, status: error.status });
+      this.#logger.info("the hardware production view failed; listing devices from /api/node", {
+        vendor: "powertrack",
+        site: key,
+        error: error.name,
+        status: error.status,
+      });
     }
     if (body !== null) {
       const production = this.#production(body);
       for (const row of production.invalidRows) {
-        this.#logger.warn("a hardware row could not be read and is left out", { vendor: "powertrack", site: key, row: row.index, hardware: row.key, reason: row.reason });
+        this.#logger.warn("a hardware row could not be read and is left out", {
+          vendor: "powertrack",
+          site: key,
+          row: row.index,
+          hardware: row.key,
+          reason: row.reason,
+        });
       }
       if (production.hasHardware) return { hardware: production.hardware, invalidRows: production.invalidRows };
     }
     const nodes = await this.getNodes(key, { context: "query", kinds: ["customer", "site", "hardware"], filterBy: "Name", signal });
-    return { hardware: nodes.filter((n) => n.kind === "hardware" && (n.parentKey === key || n.path.includes(key))).map(hardwareFromNode), invalidRows: [] };
+    return {
+      hardware: nodes.filter((n) => n.kind === "hardware" && (n.parentKey === key || n.path.includes(key))).map(hardwareFromNode),
+      invalidRows: [],
+    };
   }
 
   /** `GET /api/edit/hardware/{H}`: the full configuration (`summary.name` is the `description`). */
   async getHardwareDetails(hardwareKey: string | number, options: { signal?: AbortSignal } = {}): Promise<HardwareDetails> {
     const key = parseHardwareKey(hardwareKey);
-    return toHardwareDetails(await this.#read(`/api/edit/hardware/${key}`, "getHardwareDetails", { referer: this.referer(key, "administration/config"), signal: options.signal }));
+    return toHardwareDetails(
+      await this.#read(`/api/edit/hardware/${key}`, "getHardwareDetails", {
+        referer: this.referer(key, "administration/config"),
+        signal: options.signal,
+      }),
+    );
   }
 
   /** `GET /api/view/hardwarestatus/{H}`: communication status and every register. */
   async getHardwareDiagnostics(hardwareKey: string | number, options: { signal?: AbortSignal } = {}): Promise<HardwareDiagnostics> {
     const key = parseHardwareKey(hardwareKey);
-    const body = await this.#read(`/api/view/hardwarestatus/${key}`, "getHardwareDiagnostics", { query: LAST_CHANGED, signal: options.signal });
+    const body = await this.#read(`/api/view/hardwarestatus/${key}`, "getHardwareDiagnostics", {
+      query: LAST_CHANGED,
+      signal: options.signal,
+    });
     return toHardwareDiagnostics(body, new Date(this.clock.now()));
   }
 
   /** `GET /api/view/driversettings/{H}` */
   async getDriverSettings(hardwareKey: string | number, options: { signal?: AbortSignal } = {}): Promise<DriverSettings> {
     const key = parseHardwareKey(hardwareKey);
-    return toDriverSettings(await this.#read(`/api/view/driversettings/${key}`, "getDriverSettings", { query: LAST_CHANGED, signal: options.signal }));
+    return toDriverSettings(
+      await this.#read(`/api/view/driversettings/${key}`, "getDriverSettings", { query: LAST_CHANGED, signal: options.signal }),
+    );
   }
 
   /** `GET /api/view/driversettings/list/{id}` (shape not documented: the list, or its `settings` member). */
   async getDriverSettingsList(listId: string | number, options: { signal?: AbortSignal } = {}): Promise<unknown[]> {
-    if (!/^\d{1,12}$/.test(String(listId))) throw new ValidationError(`listId must be a number, got ${JSON.stringify(listId)}.`, { field: "listId", vendor: "powertrack" });
+    if (!/^\d{1,12}$/.test(String(listId)))
+      throw new ValidationError(`listId must be a number, got ${JSON.stringify(listId)}.`, { field: "listId", vendor: "powertrack" });
     const body = await this.#read(`/api/view/driversettings/list/${listId}`, "getDriverSettingsList", { signal: options.signal });
     if (Array.isArray(body)) return body;
     const settings = (body as { settings?: unknown; list?: unknown }).settings ?? (body as { list?: unknown }).list;
@@ -506,21 +647,40 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   }
 
   /** `GET /api/lookuplist/drivers/{functionCode}`: drivers for a device type. Not in the scraped docs (the SDK's path). */
-  async getDriverList(functionCode = 2, options: { signal?: AbortSignal } = {}): Promise<Array<{ name: string; value: number | string } & Record<string, unknown>>> {
-    if (!Number.isInteger(functionCode) || functionCode < 0) throw new ValidationError(`functionCode must be a whole number, got ${JSON.stringify(functionCode)}.`, { field: "functionCode", vendor: "powertrack" });
-    return lookup(await this.#read(`/api/lookuplist/drivers/${functionCode}`, "getDriverList", { signal: options.signal }), "getDriverList");
+  async getDriverList(
+    functionCode = 2,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Array<{ name: string; value: number | string } & Record<string, unknown>>> {
+    if (!Number.isInteger(functionCode) || functionCode < 0)
+      throw new ValidationError(`functionCode must be a whole number, got ${JSON.stringify(functionCode)}.`, {
+        field: "functionCode",
+        vendor: "powertrack",
+      });
+    return lookup(
+      await this.#read(`/api/lookuplist/drivers/${functionCode}`, "getDriverList", { signal: options.signal }),
+      "getDriverList",
+    );
   }
 
   /** `GET /api/view/registeroffsets/{H}` */
   async getRegisterOffsets(hardwareKey: string | number, options: { signal?: AbortSignal } = {}): Promise<RegisterOffsets> {
     const key = parseHardwareKey(hardwareKey);
-    return toRegisterOffsets(await this.#read(`/api/view/registeroffsets/${key}`, "getRegisterOffsets", { query: LAST_CHANGED, signal: options.signal }));
+    return toRegisterOffsets(
+      await this.#read(`/api/view/registeroffsets/${key}`, "getRegisterOffsets", { query: LAST_CHANGED, signal: options.signal }),
+    );
   }
 
   /** `POST /api/node`: the node tree under/around a key. Hardware nodes carry the function code in `subKind`. */
   async getNodes(
     key: string,
-    options: { context?: "query" | "path"; kinds?: string[]; subKinds?: number[]; filter?: string; filterBy?: string; signal?: AbortSignal } = {},
+    options: {
+      context?: "query" | "path";
+      kinds?: string[];
+      subKinds?: number[];
+      filter?: string;
+      filterBy?: string;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<PowerTrackNode[]> {
     const nodeKey = parseNodeKey(key);
     const body = {
@@ -532,8 +692,14 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
       filter: options.filter ?? "",
       filterBy: options.filterBy ?? "Name",
     };
-    const data = await this.postJson("/api/node", body, { query: LAST_CHANGED, operation: "getNodes", idempotent: true, signal: options.signal });
-    if (data === null) throw new ResponseFormatError("PowerTrack returned an empty body for getNodes.", { vendor: "powertrack", operation: "getNodes" });
+    const data = await this.postJson("/api/node", body, {
+      query: LAST_CHANGED,
+      operation: "getNodes",
+      idempotent: true,
+      signal: options.signal,
+    });
+    if (data === null)
+      throw new ResponseFormatError("PowerTrack returned an empty body for getNodes.", { vendor: "powertrack", operation: "getNodes" });
     return toNodes(data);
   }
 
@@ -541,7 +707,10 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   // Alerts
 
   /** `GET /api/alerttrigger/{H}`: configured triggers (every member typed) and the default templates. */
-  async getAlertTriggers(hardwareKey: string | number, options: { lastChanged?: string; signal?: AbortSignal } = {}): Promise<AlertTriggers> {
+  async getAlertTriggers(
+    hardwareKey: string | number,
+    options: { lastChanged?: string; signal?: AbortSignal } = {},
+  ): Promise<AlertTriggers> {
     const key = parseHardwareKey(hardwareKey);
     const body = await this.#read(`/api/alerttrigger/${key}`, "getAlertTriggers", {
       ...(options.lastChanged ? { query: { lastChanged: options.lastChanged } } : {}),
@@ -552,11 +721,25 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   }
 
   /** `GET /api/view/activealerts/activesummary/{C|S|H}`: active alerts per device with severity (0 info … 5 emergency). */
-  async getAlertSummary(scope: { customerId?: string | number; siteId?: string | number; hardwareId?: string | number }, options: { signal?: AbortSignal } = {}): Promise<AlertSummaryResponse> {
+  async getAlertSummary(
+    scope: { customerId?: string | number; siteId?: string | number; hardwareId?: string | number },
+    options: { signal?: AbortSignal } = {},
+  ): Promise<AlertSummaryResponse> {
     const given = [scope.customerId, scope.siteId, scope.hardwareId].filter((v) => v !== undefined && v !== null);
-    if (given.length !== 1) throw new ValidationError("getAlertSummary needs exactly one of customerId, siteId or hardwareId.", { field: "scope", vendor: "powertrack" });
-    const key = scope.customerId !== undefined ? parseCustomerKey(scope.customerId) : scope.siteId !== undefined ? parseSiteKey(scope.siteId) : parseHardwareKey(scope.hardwareId);
-    return toAlertSummaryResponse(await this.#read(`/api/view/activealerts/activesummary/${key}`, "getAlertSummary", { query: LAST_CHANGED, signal: options.signal }));
+    if (given.length !== 1)
+      throw new ValidationError("getAlertSummary needs exactly one of customerId, siteId or hardwareId.", {
+        field: "scope",
+        vendor: "powertrack",
+      });
+    const key =
+      scope.customerId !== undefined
+        ? parseCustomerKey(scope.customerId)
+        : scope.siteId !== undefined
+          ? parseSiteKey(scope.siteId)
+          : parseHardwareKey(scope.hardwareId);
+    return toAlertSummaryResponse(
+      await this.#read(`/api/view/activealerts/activesummary/${key}`, "getAlertSummary", { query: LAST_CHANGED, signal: options.signal }),
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -565,22 +748,40 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   /** `GET /api/edit/modeling/{S|H}`: the PV model of a site, or of one inverter. */
   async getModelingData(key: string, options: { signal?: AbortSignal } = {}): Promise<ModelingData> {
     const k = parseSiteOrHardwareKey(key, "siteId");
-    return toModelingData(await this.#read(`/api/edit/modeling/${k}`, "getModelingData", { referer: this.referer(k, "administration/modeling"), signal: options.signal }));
+    return toModelingData(
+      await this.#read(`/api/edit/modeling/${k}`, "getModelingData", {
+        referer: this.referer(k, "administration/modeling"),
+        signal: options.signal,
+      }),
+    );
   }
 
   /** `GET /api/view/pvcurvemodels/{efficiencycurvemodels|incidenceanglemodels}`: `{name, value}` lookups. */
-  async getPvModelCurves(modelType: "efficiencycurvemodels" | "incidenceanglemodels" = "efficiencycurvemodels", options: { signal?: AbortSignal } = {}) {
+  async getPvModelCurves(
+    modelType: "efficiencycurvemodels" | "incidenceanglemodels" = "efficiencycurvemodels",
+    options: { signal?: AbortSignal } = {},
+  ) {
     if (modelType !== "efficiencycurvemodels" && modelType !== "incidenceanglemodels") {
-      throw new ValidationError(`modelType must be "efficiencycurvemodels" or "incidenceanglemodels", got ${JSON.stringify(modelType)}.`, { field: "modelType", vendor: "powertrack" });
+      throw new ValidationError(`modelType must be "efficiencycurvemodels" or "incidenceanglemodels", got ${JSON.stringify(modelType)}.`, {
+        field: "modelType",
+        vendor: "powertrack",
+      });
     }
-    return lookup(await this.#read(`/api/view/pvcurvemodels/${modelType}`, "getPvModelCurves", { query: LAST_CHANGED, signal: options.signal }), "getPvModelCurves");
+    return lookup(
+      await this.#read(`/api/view/pvcurvemodels/${modelType}`, "getPvModelCurves", { query: LAST_CHANGED, signal: options.signal }),
+      "getPvModelCurves",
+    );
   }
 
   /** `GET /api/view/pvsystmodules/{H|S}`: PVsyst module lookups (`{name: "Maker, Model", value: id}`). */
   async getPvsystModules(scope: { hardwareId?: string | number; siteId?: string | number }, options: { signal?: AbortSignal } = {}) {
-    if ((scope.hardwareId === undefined) === (scope.siteId === undefined)) throw new ValidationError("getPvsystModules needs exactly one of hardwareId or siteId.", { field: "scope", vendor: "powertrack" });
+    if ((scope.hardwareId === undefined) === (scope.siteId === undefined))
+      throw new ValidationError("getPvsystModules needs exactly one of hardwareId or siteId.", { field: "scope", vendor: "powertrack" });
     const key = scope.hardwareId !== undefined ? parseHardwareKey(scope.hardwareId) : parseSiteKey(scope.siteId);
-    return lookup(await this.#read(`/api/view/pvsystmodules/${key}`, "getPvsystModules", { query: LAST_CHANGED, signal: options.signal }), "getPvsystModules");
+    return lookup(
+      await this.#read(`/api/view/pvsystmodules/${key}`, "getPvsystModules", { query: LAST_CHANGED, signal: options.signal }),
+      "getPvsystModules",
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -593,22 +794,40 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
 
   /** `GET /api/userpreferences`: `value` decoded from its JSON string. */
   async getUserPreferences(options: { signal?: AbortSignal } = {}): Promise<UserPreferences> {
-    return toUserPreferences(await this.#read("/api/userpreferences", "getUserPreferences", { query: LAST_CHANGED, signal: options.signal }));
+    return toUserPreferences(
+      await this.#read("/api/userpreferences", "getUserPreferences", { query: LAST_CHANGED, signal: options.signal }),
+    );
   }
 
   /** `POST /api/auditlog` (a read; the SDK sent GET): changes under a customer, site or hardware key. */
   async getAuditLog(key: string, options: { recursive?: boolean; signal?: AbortSignal } = {}): Promise<AuditLogEntry[]> {
     const ancestorKey = parseNodeKey(key);
-    const data = await this.postJson("/api/auditlog", { ancestorKey, isRecursive: options.recursive ?? false }, { query: LAST_CHANGED, operation: "getAuditLog", idempotent: true, signal: options.signal });
-    if (data === null) throw new ResponseFormatError("PowerTrack returned an empty body for getAuditLog.", { vendor: "powertrack", operation: "getAuditLog" });
+    const data = await this.postJson(
+      "/api/auditlog",
+      { ancestorKey, isRecursive: options.recursive ?? false },
+      { query: LAST_CHANGED, operation: "getAuditLog", idempotent: true, signal: options.signal },
+    );
+    if (data === null)
+      throw new ResponseFormatError("PowerTrack returned an empty body for getAuditLog.", {
+        vendor: "powertrack",
+        operation: "getAuditLog",
+      });
     return toAuditLog(data);
   }
 
   /** `POST /api/view/reportconfigs` (a read; the SDK sent GET and read `configs`): report configurations for a key. */
   async getReportConfigs(key: string, options: { filter?: string; signal?: AbortSignal } = {}): Promise<ReportConfigs> {
     const k = parseNodeKey(key);
-    const data = await this.postJson("/api/view/reportconfigs", { key: k, filter: options.filter ?? "" }, { query: LAST_CHANGED, operation: "getReportConfigs", idempotent: true, signal: options.signal });
-    if (data === null) throw new ResponseFormatError("PowerTrack returned an empty body for getReportConfigs.", { vendor: "powertrack", operation: "getReportConfigs" });
+    const data = await this.postJson(
+      "/api/view/reportconfigs",
+      { key: k, filter: options.filter ?? "" },
+      { query: LAST_CHANGED, operation: "getReportConfigs", idempotent: true, signal: options.signal },
+    );
+    if (data === null)
+      throw new ResponseFormatError("PowerTrack returned an empty body for getReportConfigs.", {
+        vendor: "powertrack",
+        operation: "getReportConfigs",
+      });
     return toReportConfigs(data);
   }
 
@@ -623,7 +842,13 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
    */
   async getSiteData(
     siteId: string | number,
-    options: { includeHardware?: boolean; includeAlerts?: boolean; includeModeling?: boolean; concurrency?: number; signal?: AbortSignal } = {},
+    options: {
+      includeHardware?: boolean;
+      includeAlerts?: boolean;
+      includeModeling?: boolean;
+      concurrency?: number;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<SiteData> {
     const key = parseSiteKey(siteId);
     const { includeHardware = true, includeAlerts = true, includeModeling = true } = options;
@@ -651,7 +876,12 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
       try {
         const list = await this.#hardwareList(key, options.signal);
         hardwareList = list.hardware;
-        for (const row of list.invalidRows) errors.push({ part: "hardwareRow", key: row.key ?? `row ${row.index}`, error: { name: "ResponseFormatError", message: row.reason, retryable: false } });
+        for (const row of list.invalidRows)
+          errors.push({
+            part: "hardwareRow",
+            key: row.key ?? `row ${row.index}`,
+            error: { name: "ResponseFormatError", message: row.reason, retryable: false },
+          });
       } catch (error) {
         note("hardware", key, error);
       }
@@ -659,13 +889,23 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
     const devices = hardwareList.map((h) => h.key).filter((k): k is HardwareKey => /^H\d+$/.test(k));
     const shouldStop = () => authError !== undefined;
     const [details, alerts, modeling] = await Promise.all([
-      includeHardware ? mapLimit(devices, limit, (h) => guard(this.getHardwareDetails(h, { signal })), { signal: options.signal, shouldStop }) : Promise.resolve([]),
-      includeAlerts ? mapLimit(devices, limit, (h) => guard(this.getAlertTriggers(h, { signal })), { signal: options.signal, shouldStop }) : Promise.resolve([]),
-      includeModeling ? guard(this.getModelingData(key, { signal })).catch((error: unknown) => (error instanceof AuthenticationError ? null : (note("modeling", key, error), null))) : Promise.resolve(null),
+      includeHardware
+        ? mapLimit(devices, limit, (h) => guard(this.getHardwareDetails(h, { signal })), { signal: options.signal, shouldStop })
+        : Promise.resolve([]),
+      includeAlerts
+        ? mapLimit(devices, limit, (h) => guard(this.getAlertTriggers(h, { signal })), { signal: options.signal, shouldStop })
+        : Promise.resolve([]),
+      includeModeling
+        ? guard(this.getModelingData(key, { signal })).catch((error: unknown) =>
+            error instanceof AuthenticationError ? null : (note("modeling", key, error), null),
+          )
+        : Promise.resolve(null),
     ]);
     if (authError) throw authError;
     const hardware: HardwareDetails[] = [];
-    details.forEach((r, i) => (r.started && r.ok ? hardware.push(r.value) : r.started ? note("hardwareDetails", devices[i]!, r.error) : undefined));
+    details.forEach((r, i) =>
+      r.started && r.ok ? hardware.push(r.value) : r.started ? note("hardwareDetails", devices[i]!, r.error) : undefined,
+    );
     const alertList: AlertTriggers[] = [];
     alerts.forEach((r, i) => (r.started && r.ok ? alertList.push(r.value) : r.started ? note("alerts", devices[i]!, r.error) : undefined));
     return {
@@ -705,8 +945,22 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
 
   async #write(request: EditRequest, options: WriteOptions): Promise<UpdateResult> {
     // Problems before anything is sent throw their typed error; once sent, a result comes back.
-    const plan = await planEditOrThrow(this, { ...request, allowNewFields: options.allowNewFields ?? request.allowNewFields, allowTypeChange: options.allowTypeChange ?? request.allowTypeChange }, { signal: options.signal });
-    const result = await applyEditOrThrow(this, plan, { dryRun: options.dryRun, verify: options.verify, backup: options.backup, signal: options.signal, now: () => this.clock.now() });
+    const plan = await planEditOrThrow(
+      this,
+      {
+        ...request,
+        allowNewFields: options.allowNewFields ?? request.allowNewFields,
+        allowTypeChange: options.allowTypeChange ?? request.allowTypeChange,
+      },
+      { signal: options.signal },
+    );
+    const result = await applyEditOrThrow(this, plan, {
+      dryRun: options.dryRun,
+      verify: options.verify,
+      backup: options.backup,
+      signal: options.signal,
+      now: () => this.clock.now(),
+    });
     return {
       ...result,
       success: ["applied", "alreadyApplied", "unchanged", "dryRun"].includes(result.status),
@@ -728,7 +982,11 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   }
 
   /** Changes rows of a site's hardware list (`PUT /api/edit/sitehardware`); rows are matched by `hardwareKey`. */
-  async updateSiteHardware(siteId: string | number, hardware: Array<Record<string, unknown> & { hardwareKey: string }>, options: WriteOptions = {}): Promise<UpdateResult> {
+  async updateSiteHardware(
+    siteId: string | number,
+    hardware: Array<Record<string, unknown> & { hardwareKey: string }>,
+    options: WriteOptions = {},
+  ): Promise<UpdateResult> {
     if (!Array.isArray(hardware) || hardware.some((h) => !h || typeof h.hardwareKey !== "string")) {
       throw new ValidationError("hardware must be a list of rows, each with its hardwareKey.", { field: "hardware", vendor: "powertrack" });
     }
@@ -740,7 +998,11 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
    * Changes a device's configuration (`PUT /api/edit/hardware`). `hardwareId` (the legacy
    * `C…_S…_PV9` id) and `key` are never rewritten; the SDK replaced `hardwareId` with the H key.
    */
-  async updateHardwareConfig(hardwareKey: string | number, changes: Record<string, unknown>, options: WriteOptions = {}): Promise<UpdateResult> {
+  async updateHardwareConfig(
+    hardwareKey: string | number,
+    changes: Record<string, unknown>,
+    options: WriteOptions = {},
+  ): Promise<UpdateResult> {
     return this.#write({ target: "hardware", key: parseHardwareKey(hardwareKey), changes }, options);
   }
 
@@ -751,22 +1013,42 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
    * `/api/edit/hardware/driver/{H}` is not a documented call). Any other member is refused, so a
    * driver edit cannot touch the rest of the device by accident.
    */
-  async updateHardwareDriver(hardwareKey: string | number, driver: { driverId?: number; settings?: Array<Record<string, unknown>>; registerOffsets?: Array<Record<string, unknown>> } & Record<string, unknown>, options: WriteOptions = {}): Promise<UpdateResult> {
+  async updateHardwareDriver(
+    hardwareKey: string | number,
+    driver: { driverId?: number; settings?: Array<Record<string, unknown>>; registerOffsets?: Array<Record<string, unknown>> } & Record<
+      string,
+      unknown
+    >,
+    options: WriteOptions = {},
+  ): Promise<UpdateResult> {
     const key = parseHardwareKey(hardwareKey);
     if (typeof driver !== "object" || driver === null || Array.isArray(driver)) {
-      throw new ValidationError("driver must be an object such as { driverId, settings: [{ name, value }] }.", { field: "driver", vendor: "powertrack" });
+      throw new ValidationError("driver must be an object such as { driverId, settings: [{ name, value }] }.", {
+        field: "driver",
+        vendor: "powertrack",
+      });
     }
     const other = Object.keys(driver).filter((k) => !DRIVER_MEMBERS.includes(k));
     if (other.length > 0) {
-      throw new ValidationError(`updateHardwareDriver changes only ${DRIVER_MEMBERS.join(", ")}; ${other.join(", ")} belong to updateHardwareConfig.`, { field: other[0], vendor: "powertrack" });
+      throw new ValidationError(
+        `updateHardwareDriver changes only ${DRIVER_MEMBERS.join(", ")}; ${other.join(", ")} belong to updateHardwareConfig.`,
+        { field: other[0], vendor: "powertrack" },
+      );
     }
     return this.#write({ target: "hardware", key, changes: driver }, options);
   }
 
   /** Changes one existing trigger (`PUT /api/alerttrigger`): `trigger.key` names it; the rest is merged into the current trigger. */
-  async updateAlertTriggers(hardwareKey: string | number, trigger: Record<string, unknown> & { key: string }, options: WriteOptions = {}): Promise<UpdateResult> {
+  async updateAlertTriggers(
+    hardwareKey: string | number,
+    trigger: Record<string, unknown> & { key: string },
+    options: WriteOptions = {},
+  ): Promise<UpdateResult> {
     const { key, ...changes } = trigger ?? ({} as { key: string });
-    return this.#write({ target: "alertTrigger", hardwareKey: parseHardwareKey(hardwareKey), key: parseAlertTriggerKey(key, "trigger.key"), changes }, options);
+    return this.#write(
+      { target: "alertTrigger", hardwareKey: parseHardwareKey(hardwareKey), key: parseAlertTriggerKey(key, "trigger.key"), changes },
+      options,
+    );
   }
 
   /**
@@ -776,13 +1058,23 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
    * `delayHourTrigger`) is refused unless `allowNewFields`. Without a template every member is
    * sent as given. The result's `createdKey` is the key the server assigned.
    */
-  async addAlertTrigger(hardwareKey: string | number, trigger: Record<string, unknown> & { alertTypeKey: string }, options: WriteOptions = {}): Promise<UpdateResult> {
-    return this.#write({ target: "alertTrigger", action: "create", hardwareKey: parseHardwareKey(hardwareKey), key: "", changes: trigger }, options);
+  async addAlertTrigger(
+    hardwareKey: string | number,
+    trigger: Record<string, unknown> & { alertTypeKey: string },
+    options: WriteOptions = {},
+  ): Promise<UpdateResult> {
+    return this.#write(
+      { target: "alertTrigger", action: "create", hardwareKey: parseHardwareKey(hardwareKey), key: "", changes: trigger },
+      options,
+    );
   }
 
   /** Deletes one trigger (`DELETE /api/alerttrigger/{H}/{triggerKey}`; the server answers `null`). */
   async deleteAlertTrigger(hardwareKey: string | number, triggerKey: string, options: WriteOptions = {}): Promise<UpdateResult> {
-    return this.#write({ target: "alertTrigger", action: "delete", hardwareKey: parseHardwareKey(hardwareKey), key: parseAlertTriggerKey(triggerKey) }, options);
+    return this.#write(
+      { target: "alertTrigger", action: "delete", hardwareKey: parseHardwareKey(hardwareKey), key: parseAlertTriggerKey(triggerKey) },
+      options,
+    );
   }
 
   /** Changes a site's (S key) or one inverter's (H key) PV model (`PUT /api/edit/modeling`, no id in the path). */
@@ -795,12 +1087,20 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
    * per-inverter modeling (`PUT /api/edit/modeling` with the H key). The SDK's
    * `/api/edit/hardware/inverter/{H}` is not a documented endpoint.
    */
-  async updateInverterModel(hardwareKey: string | number, inverter: Record<string, unknown>, options: WriteOptions = {}): Promise<UpdateResult> {
+  async updateInverterModel(
+    hardwareKey: string | number,
+    inverter: Record<string, unknown>,
+    options: WriteOptions = {},
+  ): Promise<UpdateResult> {
     return this.updateModelingData(parseHardwareKey(hardwareKey), { pvConfig: { inverters: [inverter] } }, options);
   }
 
   /** Sets an inverter's bifacial ratio (fraction 0..1) in its modeling; bifacial settings are nothing more. */
-  async updateBifacialSettings(hardwareKey: string | number, settings: { bifacialRatio: number }, options: WriteOptions = {}): Promise<UpdateResult> {
+  async updateBifacialSettings(
+    hardwareKey: string | number,
+    settings: { bifacialRatio: number },
+    options: WriteOptions = {},
+  ): Promise<UpdateResult> {
     return this.updateInverterModel(hardwareKey, { bifacialRatio: settings?.bifacialRatio }, options);
   }
 
@@ -808,15 +1108,29 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
    * Starts a report task (`POST /api/task/start` with `{command, reportConfig, sourceKey}`; the
    * server answers `{}`). `sourceKey` is the report's file key, e.g. "F211147". Never retried.
    */
-  async startReport(sourceKey: string, options: { command?: number; reportConfig?: unknown; dryRun?: boolean; signal?: AbortSignal } = {}): Promise<{ sent: boolean; request: Record<string, unknown>; response: unknown }> {
+  async startReport(
+    sourceKey: string,
+    options: { command?: number; reportConfig?: unknown; dryRun?: boolean; signal?: AbortSignal } = {},
+  ): Promise<{ sent: boolean; request: Record<string, unknown>; response: unknown }> {
     if (typeof sourceKey !== "string" || !/^[A-Z]{1,2}\d{1,12}$/.test(sourceKey)) {
-      throw new ValidationError(`sourceKey must be a report file key such as "F211147", got ${JSON.stringify(sourceKey)}.`, { field: "sourceKey", vendor: "powertrack" });
+      throw new ValidationError(`sourceKey must be a report file key such as "F211147", got ${JSON.stringify(sourceKey)}.`, {
+        field: "sourceKey",
+        vendor: "powertrack",
+      });
     }
     const command = options.command ?? 2;
-    if (!Number.isInteger(command) || command < 0) throw new ValidationError(`command must be a whole number, got ${JSON.stringify(command)}.`, { field: "command", vendor: "powertrack" });
+    if (!Number.isInteger(command) || command < 0)
+      throw new ValidationError(`command must be a whole number, got ${JSON.stringify(command)}.`, {
+        field: "command",
+        vendor: "powertrack",
+      });
     const request = { command, reportConfig: options.reportConfig ?? null, sourceKey };
     if (options.dryRun) return { sent: false, request, response: null };
-    const response = await this.postJson("/api/task/start", request, { operation: "startReport", referer: this.appReferer, signal: options.signal });
+    const response = await this.postJson("/api/task/start", request, {
+      operation: "startReport",
+      referer: this.appReferer,
+      signal: options.signal,
+    });
     return { sent: true, request, response };
   }
 
@@ -825,13 +1139,21 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
    * The SDK's `PUT /api/edit/bulkhardware/{S}` is not a documented call; the documented bulk edit
    * of a site's hardware is `PUT /api/edit/sitehardware`, so this is `updateSiteHardware`.
    */
-  async bulkUpdateHardware(siteId: string | number, hardware: Array<Record<string, unknown> & ({ hardwareKey: string } | { hid: number })>, options: WriteOptions = {}): Promise<UpdateResult> {
+  async bulkUpdateHardware(
+    siteId: string | number,
+    hardware: Array<Record<string, unknown> & ({ hardwareKey: string } | { hid: number })>,
+    options: WriteOptions = {},
+  ): Promise<UpdateResult> {
     // The SDK's rows name devices by numeric `hid`; the documented rows by `hardwareKey`.
     const rows = Array.isArray(hardware)
       ? hardware.map((row) => {
           if (!row || typeof row !== "object" || row.hardwareKey !== undefined || row.hid === undefined) return row;
           const { hid, ...rest } = row as Record<string, unknown>;
-          if (!Number.isInteger(hid) || (hid as number) <= 0) throw new ValidationError(`hid must be a device's whole numeric id, got ${JSON.stringify(hid)}.`, { field: "hid", vendor: "powertrack" });
+          if (!Number.isInteger(hid) || (hid as number) <= 0)
+            throw new ValidationError(`hid must be a device's whole numeric id, got ${JSON.stringify(hid)}.`, {
+              field: "hid",
+              vendor: "powertrack",
+            });
           return { hardwareKey: `H${hid as number}`, ...rest };
         })
       : hardware;
@@ -848,32 +1170,62 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
    */
   async uploadPanData(
     module: PvsystModule | string,
-    options: { verifyKey?: string; cellType?: number; allowNewFields?: boolean; allowDuplicate?: boolean; dryRun?: boolean; verify?: boolean; signal?: AbortSignal } = {},
+    options: {
+      verifyKey?: string;
+      cellType?: number;
+      allowNewFields?: boolean;
+      allowDuplicate?: boolean;
+      dryRun?: boolean;
+      verify?: boolean;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<CreateResult<PvsystModule & { key: "" }>> {
-    const request = validatePvsystModule(typeof module === "string" ? parsePanFile(module, { cellType: options.cellType }) : module, { allowNewFields: options.allowNewFields });
+    const request = validatePvsystModule(typeof module === "string" ? parsePanFile(module, { cellType: options.cellType }) : module, {
+      allowNewFields: options.allowNewFields,
+    });
     const verifyKey = options.verifyKey === undefined ? undefined : parseSiteOrHardwareKey(options.verifyKey, "verifyKey");
     const name = pvsystModuleName(request);
     const listing: CreateListing | undefined = verifyKey && {
       what: `the PVsyst module list of ${verifyKey}`,
       find: async (signal) => {
-        const modules = await this.getPvsystModules(verifyKey.startsWith("H") ? { hardwareId: verifyKey } : { siteId: verifyKey }, { signal });
+        const modules = await this.getPvsystModules(verifyKey.startsWith("H") ? { hardwareId: verifyKey } : { siteId: verifyKey }, {
+          signal,
+        });
         const found = modules.find((m) => m.name === name);
         return found ? { key: found.value } : null;
       },
     };
     const referer = verifyKey ? this.referer(verifyKey, "administration/modeling") : this.appReferer;
-    return sendCreate(request, (signal) => this.postJson("/api/edit/pvsystmodule", request, { operation: "uploadPanData", referer, signal }), { ...options, listing });
+    return sendCreate(
+      request,
+      (signal) => this.postJson("/api/edit/pvsystmodule", request, { operation: "uploadPanData", referer, signal }),
+      { ...options, listing },
+    );
   }
 
   /**
    * A new report configuration's starting point (`GET /api/reportconfig/new/{C}/{type}/undefined`,
    * as the web app asks for it), to fill in and pass to `createReportConfig`.
    */
-  async getReportConfigTemplate(customerId: string | number, reportType = 0, options: { signal?: AbortSignal } = {}): Promise<Record<string, unknown>> {
+  async getReportConfigTemplate(
+    customerId: string | number,
+    reportType = 0,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Record<string, unknown>> {
     const key = parseCustomerKey(customerId);
-    if (!Number.isInteger(reportType) || reportType < 0) throw new ValidationError(`reportType must be a whole number >= 0, got ${JSON.stringify(reportType)}.`, { field: "reportType", vendor: "powertrack" });
-    const data = await this.#read(`/api/reportconfig/new/${key}/${reportType}/undefined`, "getReportConfigTemplate", { signal: options.signal });
-    if (typeof data !== "object" || Array.isArray(data)) throw new ResponseFormatError("PowerTrack sent a report config template that is not an object.", { vendor: "powertrack", operation: "getReportConfigTemplate" });
+    if (!Number.isInteger(reportType) || reportType < 0)
+      throw new ValidationError(`reportType must be a whole number >= 0, got ${JSON.stringify(reportType)}.`, {
+        field: "reportType",
+        vendor: "powertrack",
+      });
+    const data = await this.#read(`/api/reportconfig/new/${key}/${reportType}/undefined`, "getReportConfigTemplate", {
+      signal: options.signal,
+    });
+    if (typeof data !== "object" || Array.isArray(data))
+      throw new ResponseFormatError("PowerTrack sent a report config template that is not an object.", {
+        vendor: "powertrack",
+        operation: "getReportConfigTemplate",
+      });
     return data as Record<string, unknown>;
   }
 
@@ -893,7 +1245,12 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
       what: `the report configs of ${verifyKey}`,
       find: async (signal) => {
         const { list } = await this.getReportConfigs(verifyKey, { signal });
-        const titled = list.filter((c): c is Record<string, unknown> => typeof c === "object" && c !== null && (typeof (c as Record<string, unknown>).name === "string" || typeof (c as Record<string, unknown>).reportTitle === "string"));
+        const titled = list.filter(
+          (c): c is Record<string, unknown> =>
+            typeof c === "object" &&
+            c !== null &&
+            (typeof (c as Record<string, unknown>).name === "string" || typeof (c as Record<string, unknown>).reportTitle === "string"),
+        );
         // Items without a name cannot be matched: say so (undefined) rather than "not there".
         if (list.length > 0 && titled.length === 0) return undefined;
         const match = titled.find((c) => c.name === request.reportTitle || c.reportTitle === request.reportTitle);
@@ -901,7 +1258,11 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
         return typeof match.key === "string" || typeof match.key === "number" ? { key: match.key } : {};
       },
     };
-    return sendCreate(request, (signal) => this.postJson("/api/reportconfig", request, { operation: "createReportConfig", referer: this.appReferer, signal }), { ...options, listing });
+    return sendCreate(
+      request,
+      (signal) => this.postJson("/api/reportconfig", request, { operation: "createReportConfig", referer: this.appReferer, signal }),
+      { ...options, listing },
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -915,7 +1276,9 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#abort.abort(new ConfigurationError("The PowerTrackClient was closed while this request was in flight.", { vendor: "powertrack" }));
+    this.#abort.abort(
+      new ConfigurationError("The PowerTrackClient was closed while this request was in flight.", { vendor: "powertrack" }),
+    );
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -930,7 +1293,12 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
 function lookup(body: unknown, operation: string): Array<{ name: string; value: number | string } & Record<string, unknown>> {
   const parsed = parseWith(lookupOrWrapped, body, { vendor: "powertrack", operation });
   if (Array.isArray(parsed)) return parsed;
-  return (parsed as { curves?: never[]; modules?: never[]; list?: never[] }).curves ?? (parsed as { modules?: never[] }).modules ?? (parsed as { list?: never[] }).list ?? [];
+  return (
+    (parsed as { curves?: never[]; modules?: never[]; list?: never[] }).curves ??
+    (parsed as { modules?: never[] }).modules ??
+    (parsed as { list?: never[] }).list ??
+    []
+  );
 }
 
 function dateInput(value: DateInput, timeZone: string, field: string): string {
@@ -939,7 +1307,11 @@ function dateInput(value: DateInput, timeZone: string, field: string): string {
     return localDate(value, timeZone);
   }
   const day = parseCalendarDay(value);
-  if (!day) throw new ValidationError(`${field} must be "YYYY-MM-DD" (or a date-time), got ${JSON.stringify(value)}.`, { field, vendor: "powertrack" });
+  if (!day)
+    throw new ValidationError(`${field} must be "YYYY-MM-DD" (or a date-time), got ${JSON.stringify(value)}.`, {
+      field,
+      vendor: "powertrack",
+    });
   return day;
 }
 

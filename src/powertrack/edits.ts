@@ -196,7 +196,12 @@ interface TargetSpec {
 const TARGETS: Record<EditTarget, TargetSpec> = {
   site: { endpoint: "/api/edit/site", method: "PUT", section: "administration/config", operation: "updateSiteConfig" },
   hardware: { endpoint: "/api/edit/hardware", method: "PUT", section: "administration/config", operation: "updateHardwareConfig" },
-  siteHardware: { endpoint: "/api/edit/sitehardware", method: "PUT", section: "administration/hardware/list", operation: "updateSiteHardware" },
+  siteHardware: {
+    endpoint: "/api/edit/sitehardware",
+    method: "PUT",
+    section: "administration/hardware/list",
+    operation: "updateSiteHardware",
+  },
   modeling: { endpoint: "/api/edit/modeling", method: "PUT", section: "administration/modeling", operation: "updateModelingData" },
   alertTrigger: { endpoint: "/api/alerttrigger", method: "PUT", section: "administration/alertsettings", operation: "updateAlertTriggers" },
 };
@@ -210,18 +215,39 @@ export function endpointOf(target: EditTarget, action: EditAction, hardwareKey?:
 /** Normalises and checks the keys of a request; throws ValidationError. */
 export function normaliseRequest(request: EditRequest): EditRequest & { action: EditAction } {
   const action = request.action ?? "update";
-  if (!(request.target in TARGETS)) throw new ValidationError(`target must be one of ${Object.keys(TARGETS).join(", ")}, got ${JSON.stringify(request.target)}.`, { field: "target", vendor: "powertrack" });
+  if (!(request.target in TARGETS))
+    throw new ValidationError(`target must be one of ${Object.keys(TARGETS).join(", ")}, got ${JSON.stringify(request.target)}.`, {
+      field: "target",
+      vendor: "powertrack",
+    });
   if (action !== "update" && request.target !== "alertTrigger") {
-    throw new ValidationError(`action ${JSON.stringify(action)} exists only for alert triggers; ${request.target} objects can only be updated.`, { field: "action", vendor: "powertrack" });
+    throw new ValidationError(
+      `action ${JSON.stringify(action)} exists only for alert triggers; ${request.target} objects can only be updated.`,
+      { field: "action", vendor: "powertrack" },
+    );
   }
-  if (!["update", "create", "delete"].includes(action)) throw new ValidationError(`action must be update, create or delete, got ${JSON.stringify(action)}.`, { field: "action", vendor: "powertrack" });
-  if (request.changes !== undefined && (typeof request.changes !== "object" || request.changes === null || Array.isArray(request.changes))) {
-    throw new ValidationError(`changes must be an object of members to change, got ${Array.isArray(request.changes) ? "a list" : JSON.stringify(request.changes)}.`, { field: "changes", vendor: "powertrack" });
+  if (!["update", "create", "delete"].includes(action))
+    throw new ValidationError(`action must be update, create or delete, got ${JSON.stringify(action)}.`, {
+      field: "action",
+      vendor: "powertrack",
+    });
+  if (
+    request.changes !== undefined &&
+    (typeof request.changes !== "object" || request.changes === null || Array.isArray(request.changes))
+  ) {
+    throw new ValidationError(
+      `changes must be an object of members to change, got ${Array.isArray(request.changes) ? "a list" : JSON.stringify(request.changes)}.`,
+      { field: "changes", vendor: "powertrack" },
+    );
   }
   if (request.fields !== undefined && (typeof request.fields !== "object" || request.fields === null || Array.isArray(request.fields))) {
     throw new ValidationError("fields must be an object of path → value.", { field: "fields", vendor: "powertrack" });
   }
-  if (action === "update" && !request.changes && !request.fields) throw new ValidationError(`Nothing to change on ${request.target} ${request.key}: give changes or fields.`, { field: "changes", vendor: "powertrack" });
+  if (action === "update" && !request.changes && !request.fields)
+    throw new ValidationError(`Nothing to change on ${request.target} ${request.key}: give changes or fields.`, {
+      field: "changes",
+      vendor: "powertrack",
+    });
   let key: string;
   let hardwareKey: string | undefined;
   switch (request.target) {
@@ -244,23 +270,39 @@ export function normaliseRequest(request: EditRequest): EditRequest & { action: 
 }
 
 /** Reads the current object a request edits. For triggers, the one trigger (null when absent). */
-export async function readTarget(client: RawClient, target: EditTarget, key: string, hardwareKey: string | undefined, signal?: AbortSignal): Promise<Record<string, unknown> | null> {
+export async function readTarget(
+  client: RawClient,
+  target: EditTarget,
+  key: string,
+  hardwareKey: string | undefined,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown> | null> {
   if (target === "alertTrigger") {
     const all = await readTriggers(client, hardwareKey!, signal);
     return (all.triggers.find((t) => t.key === key) as Record<string, unknown> | undefined) ?? null;
   }
-  const path = { site: "/api/edit/site/", hardware: "/api/edit/hardware/", siteHardware: "/api/edit/sitehardware/", modeling: "/api/edit/modeling/" }[target] + key;
+  const path =
+    { site: "/api/edit/site/", hardware: "/api/edit/hardware/", siteHardware: "/api/edit/sitehardware/", modeling: "/api/edit/modeling/" }[
+      target
+    ] + key;
   const body = await client.getJson(path, { referer: client.referer(key, TARGETS[target].section), operation: `get:${target}`, signal });
   if (!body || typeof body !== "object" || Array.isArray(body)) {
-    throw new ResponseFormatError(`PowerTrack returned ${body === null ? "an empty body" : "something other than an object"} for GET ${path}; cannot edit it.`, {
-      vendor: "powertrack",
-      operation: `get:${target}`,
-    });
+    throw new ResponseFormatError(
+      `PowerTrack returned ${body === null ? "an empty body" : "something other than an object"} for GET ${path}; cannot edit it.`,
+      {
+        vendor: "powertrack",
+        operation: `get:${target}`,
+      },
+    );
   }
   return body as Record<string, unknown>;
 }
 
-async function readTriggers(client: RawClient, hardwareKey: string, signal?: AbortSignal): Promise<{ triggers: Array<Record<string, unknown>>; defaultTriggers: Array<Record<string, unknown>> }> {
+async function readTriggers(
+  client: RawClient,
+  hardwareKey: string,
+  signal?: AbortSignal,
+): Promise<{ triggers: Array<Record<string, unknown>>; defaultTriggers: Array<Record<string, unknown>> }> {
   const body = (await client.getJson(`/api/alerttrigger/${hardwareKey}`, {
     referer: client.referer(hardwareKey, "administration/alertsettings"),
     operation: "getAlertTriggers",
@@ -274,9 +316,16 @@ async function readTriggers(client: RawClient, hardwareKey: string, signal?: Abo
 // Value checks on changed fields (only on what a request changes, so odd existing data never blocks)
 
 type Check = { target: EditTarget | "*"; path: RegExp; check: (v: unknown) => string | null };
-const finiteIn = (min: number, max: number, unit = "") => (v: unknown) =>
-  v === null ? null : typeof v !== "number" || !Number.isFinite(v) || v < min || v > max ? `must be a number from ${min} to ${max}${unit}` : null;
-const nonNegative = (v: unknown) => (v === null ? null : typeof v !== "number" || !Number.isFinite(v) || v < 0 ? "must be a number >= 0" : null);
+const finiteIn =
+  (min: number, max: number, unit = "") =>
+  (v: unknown) =>
+    v === null
+      ? null
+      : typeof v !== "number" || !Number.isFinite(v) || v < min || v > max
+        ? `must be a number from ${min} to ${max}${unit}`
+        : null;
+const nonNegative = (v: unknown) =>
+  v === null ? null : typeof v !== "number" || !Number.isFinite(v) || v < 0 ? "must be a number >= 0" : null;
 const CHECKS: Check[] = [
   { target: "site", path: /^location\.latitude$/, check: finiteIn(-90, 90, " degrees") },
   { target: "site", path: /^location\.longitude$/, check: finiteIn(-180, 180, " degrees") },
@@ -290,7 +339,11 @@ const CHECKS: Check[] = [
   { target: "modeling", path: /^pvConfig\.degrade$/, check: finiteIn(0, 100, " percent per year") },
   { target: "alertTrigger", path: /^(delayHoursTrigger|delayHoursResolve)$/, check: nonNegative },
   { target: "alertTrigger", path: /^sunMinElevation$/, check: finiteIn(-90, 90, " degrees") },
-  { target: "*", path: /^(description|name)$/, check: (v) => (typeof v !== "string" || v.trim() === "" ? "must be a non-empty text" : null) },
+  {
+    target: "*",
+    path: /^(description|name)$/,
+    check: (v) => (typeof v !== "string" || v.trim() === "" ? "must be a non-empty text" : null),
+  },
 ];
 
 function checkValues(target: EditTarget, changes: FieldChange[], what: string): void {
@@ -298,7 +351,11 @@ function checkValues(target: EditTarget, changes: FieldChange[], what: string): 
     for (const c of CHECKS) {
       if ((c.target === target || c.target === "*") && c.path.test(field)) {
         const problem = c.check(value);
-        if (problem) throw new ValidationError(`Cannot change ${what}: ${field} ${problem}, got ${JSON.stringify(value)}.`, { field, vendor: "powertrack" });
+        if (problem)
+          throw new ValidationError(`Cannot change ${what}: ${field} ${problem}, got ${JSON.stringify(value)}.`, {
+            field,
+            vendor: "powertrack",
+          });
       }
     }
     // A whole replaced list or object: check its members too.
@@ -320,7 +377,8 @@ export function coerceText(text: unknown, current: unknown, field: string): unkn
   }
   switch (typeof current) {
     case "number": {
-      if (!/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(t)) throw new ValidationError(`${field} is a number; ${JSON.stringify(text)} is not one.`, { field, vendor: "powertrack" });
+      if (!/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(t))
+        throw new ValidationError(`${field} is a number; ${JSON.stringify(text)} is not one.`, { field, vendor: "powertrack" });
       return Number(t);
     }
     case "boolean": {
@@ -337,7 +395,10 @@ export function coerceText(text: unknown, current: unknown, field: string): unkn
         if (Array.isArray(parsed) !== Array.isArray(current) || typeof parsed !== "object") throw new Error("type");
         return parsed;
       } catch {
-        throw new ValidationError(`${field} is a ${Array.isArray(current) ? "list" : "object"}; give it as JSON.`, { field, vendor: "powertrack" });
+        throw new ValidationError(`${field} is a ${Array.isArray(current) ? "list" : "object"}; give it as JSON.`, {
+          field,
+          vendor: "powertrack",
+        });
       }
   }
 }
@@ -369,10 +430,21 @@ export function buildEdit(
   if (request.action === "create") {
     const changes = request.changes ?? {};
     const typeKey = changes.alertTypeKey;
-    if (typeof typeKey !== "string" || !/^AI\d+$/.test(typeKey)) throw new ValidationError(`Cannot create ${what}: alertTypeKey must be an alert type such as "AI250".`, { field: "alertTypeKey", vendor: "powertrack" });
+    if (typeof typeKey !== "string" || !/^AI\d+$/.test(typeKey))
+      throw new ValidationError(`Cannot create ${what}: alertTypeKey must be an alert type such as "AI250".`, {
+        field: "alertTypeKey",
+        vendor: "powertrack",
+      });
     const template = templates.find((t) => t.alertTypeKey === typeKey);
     const base: Record<string, unknown> = template ? cloneJson(template) : {};
-    const merged = template ? mergeByKey(base, changes, { what, protectedFields: [], allowNewFields: request.allowNewFields, allowTypeChange: request.allowTypeChange }) : cloneJson(changes);
+    const merged = template
+      ? mergeByKey(base, changes, {
+          what,
+          protectedFields: [],
+          allowNewFields: request.allowNewFields,
+          allowTypeChange: request.allowTypeChange,
+        })
+      : cloneJson(changes);
     const after: Record<string, unknown> = { ...merged, key: "", id: 0, parentKey: request.hardwareKey };
     const list = diffFields({}, after).map((c) => ({ ...c, before: null }));
     checkValues("alertTrigger", list, what);
@@ -380,7 +452,9 @@ export function buildEdit(
   }
   if (!current) throw new NotFoundError(`Cannot change ${what}: it does not exist.`, { vendor: "powertrack" });
   const protectedFields = DEFAULT_PROTECTED_FIELDS;
-  let after = request.changes ? mergeByKey(current, request.changes, { what, allowNewFields: request.allowNewFields, allowTypeChange: request.allowTypeChange }) : cloneJson(current);
+  let after = request.changes
+    ? mergeByKey(current, request.changes, { what, allowNewFields: request.allowNewFields, allowTypeChange: request.allowTypeChange })
+    : cloneJson(current);
   for (const [path, raw] of Object.entries(request.fields ?? {})) {
     after = applyField(after, path, raw, request, what, protectedFields);
   }
@@ -389,14 +463,24 @@ export function buildEdit(
   return { after, changes };
 }
 
-function applyField(obj: Record<string, unknown>, path: string, raw: unknown, request: EditRequest, what: string, protectedFields: readonly string[]): Record<string, unknown> {
+function applyField(
+  obj: Record<string, unknown>,
+  path: string,
+  raw: unknown,
+  request: EditRequest,
+  what: string,
+  protectedFields: readonly string[],
+): Record<string, unknown> {
   try {
     const after = cloneJson(obj);
     const segments = resolvePath(after, parsePath(path));
     const field = formatPath(segments);
     const exists = hasPath(after, segments);
     if (!exists && !request.allowNewFields) {
-      throw new ValidationError(`Cannot change ${what}: it has no field ${JSON.stringify(path)}.${sdkMemberHint(path, what)} Check the spelling against a fresh GET.`, { field: path, vendor: "powertrack" });
+      throw new ValidationError(
+        `Cannot change ${what}: it has no field ${JSON.stringify(path)}.${sdkMemberHint(path, what)} Check the spelling against a fresh GET.`,
+        { field: path, vendor: "powertrack" },
+      );
     }
     const currentValue = exists ? getPath(after, segments) : undefined;
     let value = request.coerce ? coerceText(raw, currentValue, path) : raw;
@@ -408,10 +492,16 @@ function applyField(obj: Record<string, unknown>, path: string, raw: unknown, re
     const inner = exists ? protectedChange(currentValue, value, protectedFields) : undefined;
     if (inner !== undefined) {
       const name = inner.startsWith("[") ? `${field}${inner}` : `${field}.${inner}`;
-      throw new ValidationError(`Cannot change ${what}: ${name} is an identity and is never rewritten.`, { field: name, vendor: "powertrack" });
+      throw new ValidationError(`Cannot change ${what}: ${name} is an identity and is never rewritten.`, {
+        field: name,
+        vendor: "powertrack",
+      });
     }
     if (!request.allowTypeChange && exists && currentValue !== null && value !== null && typeof currentValue !== typeof value) {
-      throw new ValidationError(`Cannot change ${what}: ${field} is a ${typeof currentValue}, not a ${typeof value}.`, { field, vendor: "powertrack" });
+      throw new ValidationError(`Cannot change ${what}: ${field} is a ${typeof currentValue}, not a ${typeof value}.`, {
+        field,
+        vendor: "powertrack",
+      });
     }
     value = cloneJson(value);
 
@@ -456,7 +546,19 @@ async function planEditInternal(client: RawClient, input: EditRequest, options: 
     request = normaliseRequest(input);
   } catch (error) {
     if (strict) throw error;
-    return { id: fallbackId, target: input.target, action: input.action ?? "update", key: String(input.key), endpoint: "", status: "invalid", before: null, after: null, changes: [], error: summarizeError(error), source: input.source };
+    return {
+      id: fallbackId,
+      target: input.target,
+      action: input.action ?? "update",
+      key: String(input.key),
+      endpoint: "",
+      status: "invalid",
+      before: null,
+      after: null,
+      changes: [],
+      error: summarizeError(error),
+      source: input.source,
+    };
   }
   const createSeq = request.source?.row !== undefined ? `-row${request.source.row}` : options.seq !== undefined ? `-${options.seq}` : "";
   const id =
@@ -492,7 +594,14 @@ async function planEditInternal(client: RawClient, input: EditRequest, options: 
   }
   try {
     const { after, changes } = buildEdit(current, request, templates);
-    return { ...base, status: changes.length === 0 ? "unchanged" : "ready", before: current, after, changes, ...(existingKeys ? { existingKeys } : {}) };
+    return {
+      ...base,
+      status: changes.length === 0 ? "unchanged" : "ready",
+      before: current,
+      after,
+      changes,
+      ...(existingKeys ? { existingKeys } : {}),
+    };
   } catch (error) {
     if (strict) throw error;
     return { ...base, status: "invalid", before: current, after: null, changes: [], error: summarizeError(error) };
@@ -528,7 +637,9 @@ function valueAt(obj: unknown, field: string): unknown {
 }
 
 function mismatchesOf(readBack: unknown, changes: FieldChange[]): FieldChange[] {
-  return changes.filter((c) => !jsonEqual(valueAt(readBack, c.field), c.after)).map((c) => ({ field: c.field, before: c.after, after: valueAt(readBack, c.field) }));
+  return changes
+    .filter((c) => !jsonEqual(valueAt(readBack, c.field), c.after))
+    .map((c) => ({ field: c.field, before: c.after, after: valueAt(readBack, c.field) }));
 }
 
 /** Whether a failed write may have reached the server. */
@@ -546,9 +657,14 @@ async function send(client: RawClient, plan: PlannedEdit, payload: Record<string
   const spec = TARGETS[plan.target];
   const refererKey = plan.target === "alertTrigger" ? plan.hardwareKey! : plan.key;
   const options: CallOptions = { referer: client.referer(refererKey, spec.section), operation: spec.operation, signal };
-  if (plan.target === "alertTrigger" && plan.action === "create") return client.postJson(spec.endpoint, payload, { ...options, operation: "addAlertTrigger" });
+  if (plan.target === "alertTrigger" && plan.action === "create")
+    return client.postJson(spec.endpoint, payload, { ...options, operation: "addAlertTrigger" });
   if (plan.target === "alertTrigger" && plan.action === "delete") {
-    return client.deleteJson(`/api/alerttrigger/${plan.hardwareKey}/${plan.key}`, { ...options, operation: "deleteAlertTrigger", accept: "*/*" });
+    return client.deleteJson(`/api/alerttrigger/${plan.hardwareKey}/${plan.key}`, {
+      ...options,
+      operation: "deleteAlertTrigger",
+      accept: "*/*",
+    });
   }
   return client.putJson(spec.endpoint, payload, options);
 }
@@ -580,10 +696,12 @@ export async function applyEditOrThrow(client: RawClient, plan: PlannedEdit, opt
   const current = await readTarget(client, plan.target, plan.key, plan.hardwareKey, signal);
   if (plan.action === "delete") {
     if (!current) return resultOf(plan, "alreadyApplied", { reason: "the trigger no longer exists" });
-    if (!jsonEqual(stripVolatile(current), stripVolatile(plan.before))) return resultOf(plan, "conflict", { reason: "the trigger changed since planning; plan again" });
+    if (!jsonEqual(stripVolatile(current), stripVolatile(plan.before)))
+      return resultOf(plan, "conflict", { reason: "the trigger changed since planning; plan again" });
   } else {
     if (!current) return resultOf(plan, "conflict", { reason: "the object no longer exists" });
-    if (plan.changes.every((c) => jsonEqual(valueAt(current, c.field), c.after))) return resultOf(plan, "alreadyApplied", { reason: "the object already has the planned values" });
+    if (plan.changes.every((c) => jsonEqual(valueAt(current, c.field), c.after)))
+      return resultOf(plan, "alreadyApplied", { reason: "the object already has the planned values" });
     const moved = plan.changes.filter((c) => !jsonEqual(valueAt(current, c.field), c.before));
     if (moved.length > 0) {
       return resultOf(plan, "conflict", {
@@ -652,7 +770,12 @@ export async function applyEditOrThrow(client: RawClient, plan: PlannedEdit, opt
     return resultOf(plan, readBack === null ? "applied" : "notTaken", { ...done, readBack, taken: readBack === null });
   }
   const mismatches = mismatchesOf(readBack, plan.changes);
-  return resultOf(plan, mismatches.length === 0 ? "applied" : "notTaken", { ...done, readBack, taken: mismatches.length === 0, mismatches });
+  return resultOf(plan, mismatches.length === 0 ? "applied" : "notTaken", {
+    ...done,
+    readBack,
+    taken: mismatches.length === 0,
+    mismatches,
+  });
 }
 
 function stripVolatile(obj: unknown): unknown {
@@ -674,7 +797,13 @@ function createdFields(plan: PlannedEdit): FieldChange[] {
  * `alreadyApplied`), POST once, learn the new key (the echo, else the one key that was not there
  * before), save the backup with that key, and read back.
  */
-async function applyCreate(client: RawClient, plan: PlannedEdit, options: ApplyEditOptions, verify: boolean, now: () => number): Promise<EditResult> {
+async function applyCreate(
+  client: RawClient,
+  plan: PlannedEdit,
+  options: ApplyEditOptions,
+  verify: boolean,
+  now: () => number,
+): Promise<EditResult> {
   const hardwareKey = plan.hardwareKey!;
   const signal = options.signal;
   const checked = createdFields(plan);
@@ -682,7 +811,12 @@ async function applyCreate(client: RawClient, plan: PlannedEdit, options: ApplyE
   if (plan.existingKeys) {
     const known = new Set(plan.existingKeys);
     const earlier = before.triggers.find((t) => typeof t.key === "string" && !known.has(t.key) && mismatchesOf(t, checked).length === 0);
-    if (earlier) return resultOf(plan, "alreadyApplied", { createdKey: earlier.key as string, readBack: earlier, reason: `trigger ${String(earlier.key)} was created from this plan already` });
+    if (earlier)
+      return resultOf(plan, "alreadyApplied", {
+        createdKey: earlier.key as string,
+        readBack: earlier,
+        reason: `trigger ${String(earlier.key)} was created from this plan already`,
+      });
   }
   if (options.admit && !options.admit()) return resultOf(plan, "skipped", { reason: "not admitted (write limit reached)" });
   if (options.dryRun) return resultOf(plan, "dryRun");
@@ -749,8 +883,12 @@ async function applyCreate(client: RawClient, plan: PlannedEdit, options: ApplyE
     ...(backup ? { backup } : {}),
     ...(after !== null ? { readBack: found ?? null, taken, mismatches } : {}),
   };
-  const unknownKey = after !== null && !createdKey ? "; the new trigger could not be told apart from the others, so a restore cannot delete it: check the device's triggers" : "";
-  if (sendError !== undefined) return resultOf(plan, "failed", { ...extra, error: summarizeError(sendError), ...(unknownKey ? { reason: unknownKey.slice(2) } : {}) });
+  const unknownKey =
+    after !== null && !createdKey
+      ? "; the new trigger could not be told apart from the others, so a restore cannot delete it: check the device's triggers"
+      : "";
+  if (sendError !== undefined)
+    return resultOf(plan, "failed", { ...extra, error: summarizeError(sendError), ...(unknownKey ? { reason: unknownKey.slice(2) } : {}) });
   if (problems.length > 0) {
     return resultOf(plan, "failed", {
       ...extra,
@@ -775,14 +913,22 @@ async function applyCreate(client: RawClient, plan: PlannedEdit, options: ApplyE
  * the same state would make the second a conflict). A trigger created and later deleted by the
  * same entries is left alone.
  */
-export async function planRestore(client: RawClient, entries: readonly BackupEntry[], options: { signal?: AbortSignal } = {}): Promise<PlannedEdit[]> {
+export async function planRestore(
+  client: RawClient,
+  entries: readonly BackupEntry[],
+  options: { signal?: AbortSignal } = {},
+): Promise<PlannedEdit[]> {
   const ordered = entries
     .map((entry, i) => ({ entry, i }))
     .sort((a, b) => a.entry.takenAt.localeCompare(b.entry.takenAt) || a.i - b.i)
     .map((x) => x.entry);
   const triggerId = (hardwareKey: string | undefined, key: string | undefined) => `${hardwareKey}/${key}`;
   const created = new Set(ordered.filter((e) => e.action === "create" && e.createdKey).map((e) => triggerId(e.hardwareKey, e.createdKey)));
-  const cancelled = new Set(ordered.filter((e) => e.action === "delete" && created.has(triggerId(e.hardwareKey, e.key))).map((e) => triggerId(e.hardwareKey, e.key)));
+  const cancelled = new Set(
+    ordered
+      .filter((e) => e.action === "delete" && created.has(triggerId(e.hardwareKey, e.key)))
+      .map((e) => triggerId(e.hardwareKey, e.key)),
+  );
 
   const plans: PlannedEdit[] = [];
   const updates = new Map<string, BackupEntry[]>();
@@ -800,21 +946,52 @@ export async function planRestore(client: RawClient, entries: readonly BackupEnt
     if (entry.action === "create") {
       if (cancelled.has(triggerId(entry.hardwareKey, entry.createdKey))) continue;
       if (!entry.createdKey) {
-        plans.push({ id: `restore:${entry.id}`, target: entry.target, action: "delete", key: "", endpoint: "", status: "invalid", before: null, after: null, changes: [], error: { name: "ValidationError", message: `The backup of ${entry.id} does not say which trigger was created; delete it by hand.`, retryable: false } });
+        plans.push({
+          id: `restore:${entry.id}`,
+          target: entry.target,
+          action: "delete",
+          key: "",
+          endpoint: "",
+          status: "invalid",
+          before: null,
+          after: null,
+          changes: [],
+          error: {
+            name: "ValidationError",
+            message: `The backup of ${entry.id} does not say which trigger was created; delete it by hand.`,
+            retryable: false,
+          },
+        });
         continue;
       }
-      plans.push(await planEdit(client, { target: "alertTrigger", action: "delete", key: entry.createdKey, hardwareKey: entry.hardwareKey! }, options));
+      plans.push(
+        await planEdit(
+          client,
+          { target: "alertTrigger", action: "delete", key: entry.createdKey, hardwareKey: entry.hardwareKey! },
+          options,
+        ),
+      );
     } else if (entry.action === "delete") {
       if (cancelled.has(triggerId(entry.hardwareKey, entry.key))) continue;
       const { key: _k, id: _i, lastChanged: _l, ...rest } = entry.original ?? {};
-      plans.push(await planEdit(client, { target: "alertTrigger", action: "create", key: "", hardwareKey: entry.hardwareKey!, changes: rest, allowNewFields: true }, { ...options, seq: ++seq }));
+      plans.push(
+        await planEdit(
+          client,
+          { target: "alertTrigger", action: "create", key: "", hardwareKey: entry.hardwareKey!, changes: rest, allowNewFields: true },
+          { ...options, seq: ++seq },
+        ),
+      );
     }
   }
   return plans;
 }
 
 /** One restore plan for the updates of one object (oldest first): undo them newest first. */
-async function planObjectRestore(client: RawClient, group: readonly BackupEntry[], options: { signal?: AbortSignal }): Promise<PlannedEdit> {
+async function planObjectRestore(
+  client: RawClient,
+  group: readonly BackupEntry[],
+  options: { signal?: AbortSignal },
+): Promise<PlannedEdit> {
   const first = group[0]!;
   const base = {
     id: `restore:${first.id}`,
@@ -826,7 +1003,8 @@ async function planObjectRestore(client: RawClient, group: readonly BackupEntry[
   };
   try {
     const current = await readTarget(client, first.target, first.key, first.hardwareKey, options.signal);
-    if (!current) throw new NotFoundError(`${first.target} ${first.key} no longer exists; it cannot be restored in place.`, { vendor: "powertrack" });
+    if (!current)
+      throw new NotFoundError(`${first.target} ${first.key} no longer exists; it cannot be restored in place.`, { vendor: "powertrack" });
     const after = cloneJson(current);
     for (const entry of [...group].reverse()) {
       for (const field of entry.fields) setPath(after, field, cloneJson(valueAt(entry.original, field)));

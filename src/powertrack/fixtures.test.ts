@@ -5,7 +5,15 @@ import { describe, expect, it } from "vitest";
 import { parseWith } from "../core/validation.js";
 import { toAlertSummaryResponse, toAlertTrigger, toAlertTriggers } from "./models/alerts.js";
 import { toChartData } from "./models/chart.js";
-import { hardwareFromNode, toDriverSettings, toHardware, toHardwareDetails, toHardwareDiagnostics, toNodes, toRegisterOffsets } from "./models/hardware.js";
+import {
+  hardwareFromNode,
+  toDriverSettings,
+  toHardware,
+  toHardwareDetails,
+  toHardwareDiagnostics,
+  toNodes,
+  toRegisterOffsets,
+} from "./models/hardware.js";
 import { toAuditLog, toReportConfigs, toReportingCapabilities, toUserPreferences } from "./models/misc.js";
 import { toModelingData } from "./models/modeling.js";
 import { toPortfolioMetrics } from "./models/portfolio.js";
@@ -61,7 +69,16 @@ const checks: Record<string, () => void> = {
   },
   "edit_site_site_id.json": () => {
     const c = toSiteConfig(load("edit_site_site_id.json"));
-    expect(c).toMatchObject({ siteId: "S38292", timeZone: "US/Eastern", latitude: 42.137941, longitude: -72.5508695, elevation: 70, city: "Springfield", state: "MA", postalCode: "01101" });
+    expect(c).toMatchObject({
+      siteId: "S38292",
+      timeZone: "US/Eastern",
+      latitude: 42.137941,
+      longitude: -72.5508695,
+      elevation: 70,
+      city: "Springfield",
+      state: "MA",
+      postalCode: "01101",
+    });
     expect(c.installDate).toBe("2016-07-25");
     expect(c.capacityDcKw).toBeCloseTo(2623);
     expect(c.monthlyOutput.jul).toBe(386314);
@@ -77,11 +94,26 @@ const checks: Record<string, () => void> = {
     expect(h.outOfServiceUntil?.toISOString()).toBe("2025-12-19T20:14:03.831Z");
     expect(parseTimestamp((h.details as { validatedDateTime: string }).validatedDateTime)).toBeNull();
     // The SDK's other Hardware members, from the configuration ("" is no value).
-    expect(h.summary).toMatchObject({ gatewayId: "0090E855C584", driverName: "Moxa Gateway", deviceAddress: "0", port: 0, unitId: 0, baud: null, mfrModel: null, shortName: null, enableBool: true });
+    expect(h.summary).toMatchObject({
+      gatewayId: "0090E855C584",
+      driverName: "Moxa Gateway",
+      deviceAddress: "0",
+      port: 0,
+      unitId: 0,
+      baud: null,
+      mfrModel: null,
+      shortName: null,
+      enableBool: true,
+    });
   },
   "put_edit_hardware.request.json": () => {
     const h = toHardwareDetails(load("put_edit_hardware.request.json"));
-    expect(h.summary).toMatchObject({ name: "Inv C10 - (62.5 kW) SMA Core 1 STP", functionCode: 1, typeName: "Inverter", capacityKw: 62.5 });
+    expect(h.summary).toMatchObject({
+      name: "Inv C10 - (62.5 kW) SMA Core 1 STP",
+      functionCode: 1,
+      typeName: "Inverter",
+      capacityKw: 62.5,
+    });
     expect(h.settings.map((s) => s.name)).toEqual(["dev:baud", "dev:portMode", "dev:RegOffset"]);
   },
   "put_edit_hardware.response.json": () => {
@@ -102,12 +134,22 @@ const checks: Record<string, () => void> = {
     expect(meter.hid).toBe(70614);
     // The production view carries none of the SDK's connection members; the SDK's spellings are read when a row has them.
     expect(meter).toMatchObject({ port: null, unitId: null, gatewayId: null, enableBool: meter.enabled });
-    expect(toHardware({ ...(body.hardware![2] as object), unitID: 7, gatewayID: "GW-1", enableBool: false })).toMatchObject({ unitId: 7, gatewayId: "GW-1", enableBool: false });
+    expect(toHardware({ ...(body.hardware![2] as object), unitID: 7, gatewayID: "GW-1", enableBool: false })).toMatchObject({
+      unitId: 7,
+      gatewayId: "GW-1",
+      enableBool: false,
+    });
   },
   "view_hardwarestatus_hardware_id.json": () => {
     const d = toHardwareDiagnostics(load("view_hardwarestatus_hardware_id.json"), new Date("2025-12-19T20:30:00Z"));
     expect(d.registers).toHaveLength(4);
-    expect(d.registers[1]).toMatchObject({ name: "Module temp", value: "42.686", numericValue: 42.686, units: "°F", standardDataName: "Temp_Module" });
+    expect(d.registers[1]).toMatchObject({
+      name: "Module temp",
+      value: "42.686",
+      numericValue: 42.686,
+      units: "°F",
+      standardDataName: "Temp_Module",
+    });
     expect(d.registers[3]!.numericValue).toBeNull();
     expect(d.isOnline).toBe(true);
     expect(toHardwareDiagnostics(load("view_hardwarestatus_hardware_id.json"), new Date("2025-12-20T20:30:00Z")).isOnline).toBe(false);
@@ -166,10 +208,25 @@ const checks: Record<string, () => void> = {
     expect(s.hardware).toHaveLength(2);
   },
   "post_view_chart.request.json": () => {
-    expect(Object.keys(load("post_view_chart.request.json") as object).sort()).toEqual(["binSize", "chartType", "context", "end", "query", "sectionCode", "source", "start"]);
+    expect(Object.keys(load("post_view_chart.request.json") as object).sort()).toEqual([
+      "binSize",
+      "chartType",
+      "context",
+      "end",
+      "query",
+      "sectionCode",
+      "source",
+      "start",
+    ]);
   },
   "post_view_chart.response.json": () => {
-    const c = toChartData(load("post_view_chart.response.json"), { chartType: 1, siteId: "S38292", startDate: "2025-12-01", endDate: "2025-12-19", timeZone: "US/Eastern" });
+    const c = toChartData(load("post_view_chart.response.json"), {
+      chartType: 1,
+      siteId: "S38292",
+      startDate: "2025-12-01",
+      endDate: "2025-12-19",
+      timeZone: "US/Eastern",
+    });
     expect(c.series).toHaveLength(2);
     expect(c.series[0]).toMatchObject({ key: "Energy_NetEnergyPM", units: 11, unitName: "kWh", yMax: null, yMin: null, dataPoints: 19 });
     expect(c.series[0]!.dataXy[0]).toMatchObject({ x: 1764565200000, y: 5322 });
@@ -184,7 +241,9 @@ const checks: Record<string, () => void> = {
     expect(c.lastDataDatetime?.toISOString()).toBe("2025-12-19T05:00:00.000Z");
   },
   "view_registeroffsets_hardware_id.json": () => {
-    expect(toRegisterOffsets(load("view_registeroffsets_hardware_id.json")).registerOffsets.map((o) => o.registerAddress)).toEqual([22, 9999]);
+    expect(toRegisterOffsets(load("view_registeroffsets_hardware_id.json")).registerOffsets.map((o) => o.registerAddress)).toEqual([
+      22, 9999,
+    ]);
   },
   "view_driversettings_hardware_id.json": () => {
     const d = toDriverSettings(load("view_driversettings_hardware_id.json"));
@@ -197,13 +256,20 @@ const checks: Record<string, () => void> = {
     expect(list).toHaveLength(10);
   },
   "reporting.json": () => {
-    expect(toReportingCapabilities(load("reporting.json"))).toMatchObject({ hasReportingAccess: false, canAddAutoReport: false, views: [] });
+    expect(toReportingCapabilities(load("reporting.json"))).toMatchObject({
+      hasReportingAccess: false,
+      canAddAutoReport: false,
+      views: [],
+    });
   },
   "userpreferences.json": () => {
     const p = toUserPreferences(load("userpreferences.json"));
     const value = p.value as { app: { showPanel: boolean }; renewalCenterData: { data: string } };
     expect(value.app.showPanel).toBe(true);
-    const renewals = parseJsonString(value.renewalCenterData.data) as Array<{ siteKey: string; timeline: { check: string; close: string } }>;
+    const renewals = parseJsonString(value.renewalCenterData.data) as Array<{
+      siteKey: string;
+      timeline: { check: string; close: string };
+    }>;
     expect(renewals[0]!.siteKey).toBe("S35181");
     expect(parseTimestamp(renewals[0]!.timeline.check)).toBeNull();
     expect(parseTimestamp(renewals[0]!.timeline.close)?.toISOString()).toBe("2026-07-15T00:00:00.000Z");
@@ -215,7 +281,11 @@ const checks: Record<string, () => void> = {
     expect(log[0]!.date?.toISOString()).toBe("2024-05-22T20:58:03.000Z");
   },
   "post_view_reportconfigs.response.json": () => {
-    expect(toReportConfigs(load("post_view_reportconfigs.response.json"))).toMatchObject({ isMore: false, list: [], request: { key: "H504184", filter: "" } });
+    expect(toReportConfigs(load("post_view_reportconfigs.response.json"))).toMatchObject({
+      isMore: false,
+      list: [],
+      request: { key: "H504184", filter: "" },
+    });
   },
   "post_node.json": () => {
     const nodes = toNodes((load("post_node.json") as { response: unknown }).response);
@@ -232,13 +302,20 @@ const checks: Record<string, () => void> = {
     expect(links.map((l) => l.kind)).toEqual(["dashboard", "dashboard", "external", "external"]);
   },
   "view_siteshares_site_id.json": () => {
-    expect(toSiteShares(load("view_siteshares_site_id.json"))[0]).toMatchObject({ siteKey: "S68624", sharedToCustomerKey: "C11056", canEdit: true, canControl: false });
+    expect(toSiteShares(load("view_siteshares_site_id.json"))[0]).toMatchObject({
+      siteKey: "S68624",
+      sharedToCustomerKey: "C11056",
+      canEdit: true,
+      canControl: false,
+    });
   },
 };
 
 describe("PowerTrack fixtures", () => {
   it("every fixture file has a check, and every check a file", () => {
-    const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort();
     expect(files).toEqual(Object.keys(checks).sort());
     expect(readdirSync(dir)).toContain("INDEX.md");
   });

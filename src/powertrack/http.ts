@@ -8,7 +8,12 @@ import type { InvalidBody, PreparedRequest, TransportResponse } from "../core/ht
 export const SESSION_EXPIRED_HINT =
   "copy a fresh fetch from the browser (DevTools → Network → right-click an /api/ request → Copy as fetch (Node.js)) into your fetch file, or update COOKIE and AE_S";
 
-export function sessionExpired(what: string, status: number | undefined, operation: string | undefined, requestId?: string): AuthenticationError {
+export function sessionExpired(
+  what: string,
+  status: number | undefined,
+  operation: string | undefined,
+  requestId?: string,
+): AuthenticationError {
   return new AuthenticationError(`PowerTrack session expired or rejected (${what}): ${SESSION_EXPIRED_HINT}.`, {
     vendor: "powertrack",
     status,

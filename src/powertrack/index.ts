@@ -1,6 +1,23 @@
 // openpower/powertrack: the AlsoEnergy PowerTrack web-app API client, auth, portfolio tools and models.
-export { PowerTrackClient, FULL_PAYLOAD, type PowerTrackClientOptions, type WriteOptions, type UpdateResult, type SiteData, type PartialFailure, type SiteHardwareProduction, type DateInput } from "./client.js";
-export { AuthManager, DEFAULT_AE_V, DEFAULT_BASE_URL, type AuthOptions, type CredentialPiece, type CredentialSource } from "./auth/auth-manager.js";
+export {
+  PowerTrackClient,
+  FULL_PAYLOAD,
+  type PowerTrackClientOptions,
+  type WriteOptions,
+  type UpdateResult,
+  type SiteData,
+  type PartialFailure,
+  type SiteHardwareProduction,
+  type DateInput,
+} from "./client.js";
+export {
+  AuthManager,
+  DEFAULT_AE_V,
+  DEFAULT_BASE_URL,
+  type AuthOptions,
+  type CredentialPiece,
+  type CredentialSource,
+} from "./auth/auth-manager.js";
 export { parseFetchSnippet, type FetchSnippet } from "./auth/fetch-snippet.js";
 export { readEnvFile } from "./auth/env-file.js";
 export { SESSION_EXPIRED_HINT } from "./http.js";
@@ -45,7 +62,15 @@ export {
   type ErrorSummary,
   type CallOptions,
 } from "./edits.js";
-export { parsePanFile, validatePvsystModule, validateReportConfig, pvsystModuleName, type PvsystModule, type ReportConfigRequest, type CreateResult } from "./library-writes.js";
+export {
+  parsePanFile,
+  validatePvsystModule,
+  validateReportConfig,
+  pvsystModuleName,
+  type PvsystModule,
+  type ReportConfigRequest,
+  type CreateResult,
+} from "./library-writes.js";
 export { PowerTrackSite, powerKwOf, type PowerTrackSiteOptions } from "./system.js";
 export { SiteList, type Site, type SiteListJson } from "./portfolio/site-list.js";
 export {
@@ -76,10 +101,34 @@ export {
 } from "./portfolio/bulk-write.js";
 export { MemoryBackupStore, DirectoryBackupStore } from "./portfolio/backups.js";
 export { parseEditsCsv, EMPTY_TEXT, type CsvImportOptions, type CsvImportResult } from "./portfolio/csv.js";
-export { performanceStatus, SITE_STATUS_ONLINE, type SiteOverview, type PortfolioMetrics, type PerformanceStatus, type InvalidRow } from "./models/portfolio.js";
+export {
+  performanceStatus,
+  SITE_STATUS_ONLINE,
+  type SiteOverview,
+  type PortfolioMetrics,
+  type PerformanceStatus,
+  type InvalidRow,
+} from "./models/portfolio.js";
 export { type SiteDetailedInfo, type SiteConfig, type SiteLink, type SiteShare, type Contract } from "./models/site.js";
-export { type Hardware, type HardwareDetails, type HardwareDiagnostics, type RegisterData, type DataRegister, type DriverSettings, type RegisterOffsets, type PowerTrackNode } from "./models/hardware.js";
-export { severityLevel, SEVERITY_LEVELS, type AlertTrigger, type AlertTriggers, type AlertSummary, type AlertSummaryResponse, type SeverityLevel } from "./models/alerts.js";
+export {
+  type Hardware,
+  type HardwareDetails,
+  type HardwareDiagnostics,
+  type RegisterData,
+  type DataRegister,
+  type DriverSettings,
+  type RegisterOffsets,
+  type PowerTrackNode,
+} from "./models/hardware.js";
+export {
+  severityLevel,
+  SEVERITY_LEVELS,
+  type AlertTrigger,
+  type AlertTriggers,
+  type AlertSummary,
+  type AlertSummaryResponse,
+  type SeverityLevel,
+} from "./models/alerts.js";
 export { type ModelingData } from "./models/modeling.js";
 export { LOSS_KEYS, type ChartData, type ChartSeries, type ChartPoint } from "./models/chart.js";
 export { type ReportingCapabilities, type UserPreferences, type AuditLogEntry, type ReportConfigs } from "./models/misc.js";

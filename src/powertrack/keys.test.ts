@@ -71,13 +71,25 @@ describe("site, hardware and customer keys", () => {
   });
 
   it("decodes and re-encodes the legacy hardwareId", () => {
-    expect(parseLegacyHardwareId("C44418_S70513_PV9")).toEqual({ customerId: 44418, siteId: 70513, functionId: "PV9", typeCode: "PV", instance: 9 });
+    expect(parseLegacyHardwareId("C44418_S70513_PV9")).toEqual({
+      customerId: 44418,
+      siteId: 70513,
+      functionId: "PV9",
+      typeCode: "PV",
+      instance: 9,
+    });
     expect(parseLegacyHardwareId("H70611")).toBeNull();
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 1, max: 1e9 }), fc.constantFrom("PV", "PM", "GW", "WS", "CE"), fc.integer({ min: 0, max: 99 }), (c, s, t, i) => {
-        const id = formatLegacyHardwareId({ customerId: c, siteId: s, functionId: `${t}${i}` });
-        expect(formatLegacyHardwareId(parseLegacyHardwareId(id)!)).toBe(id);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1e9 }),
+        fc.integer({ min: 1, max: 1e9 }),
+        fc.constantFrom("PV", "PM", "GW", "WS", "CE"),
+        fc.integer({ min: 0, max: 99 }),
+        (c, s, t, i) => {
+          const id = formatLegacyHardwareId({ customerId: c, siteId: s, functionId: `${t}${i}` });
+          expect(formatLegacyHardwareId(parseLegacyHardwareId(id)!)).toBe(id);
+        },
+      ),
     );
   });
 });

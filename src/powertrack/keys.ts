@@ -30,7 +30,11 @@ function normalise(input: unknown, prefix: "C" | "S" | "H", field: string, what:
   let text: string;
   if (typeof input === "number" && Number.isSafeInteger(input) && input > 0) text = String(input);
   else if (typeof input === "string") text = input.trim();
-  else throw new ValidationError(`${field} must be a ${what} key such as "${example}", got ${JSON.stringify(input)}.`, { field, vendor: "powertrack" });
+  else
+    throw new ValidationError(`${field} must be a ${what} key such as "${example}", got ${JSON.stringify(input)}.`, {
+      field,
+      vendor: "powertrack",
+    });
   const match = new RegExp(`^(?:${prefix})?(\\d{1,${MAX_DIGITS}})$`, "i").exec(text);
   if (!match || Number(match[1]) === 0) {
     throw new ValidationError(`${field} must be a ${what} key such as "${example}" (or just its digits), got ${JSON.stringify(input)}.`, {
@@ -60,7 +64,10 @@ export function parseCustomerKey(input: unknown, field = "customerId"): Customer
 export function parseSiteOrHardwareKey(input: unknown, field = "key"): SiteKey | HardwareKey {
   if (typeof input === "string" && /^\s*h/i.test(input)) return parseHardwareKey(input, field);
   if (typeof input === "string" && /^\s*s/i.test(input)) return parseSiteKey(input, field);
-  throw new ValidationError(`${field} must be a site key ("S38292") or a hardware key ("H504061"), got ${JSON.stringify(input)}.`, { field, vendor: "powertrack" });
+  throw new ValidationError(`${field} must be a site key ("S38292") or a hardware key ("H504061"), got ${JSON.stringify(input)}.`, {
+    field,
+    vendor: "powertrack",
+  });
 }
 
 /** A customer, site or hardware key, for endpoints that take any of them (alert summaries, audit log, reports). */
@@ -69,10 +76,13 @@ export function parseNodeKey(input: unknown, field = "key"): CustomerKey | SiteK
   if (/^c/i.test(text)) return parseCustomerKey(text, field);
   if (/^s/i.test(text)) return parseSiteKey(text, field);
   if (/^h/i.test(text)) return parseHardwareKey(text, field);
-  throw new ValidationError(`${field} must be a customer ("C8458"), site ("S38292") or hardware ("H504061") key, got ${JSON.stringify(input)}.`, {
-    field,
-    vendor: "powertrack",
-  });
+  throw new ValidationError(
+    `${field} must be a customer ("C8458"), site ("S38292") or hardware ("H504061") key, got ${JSON.stringify(input)}.`,
+    {
+      field,
+      vendor: "powertrack",
+    },
+  );
 }
 
 /**
@@ -100,7 +110,8 @@ export function keyKind(key: string): KeyKind | undefined {
 /** The numeric id of a key: `H504061` → 504061 (the SDK's `hid`). */
 export function numericId(key: string): number {
   const match = /^[A-Z]{1,2}(\d+)$/.exec(key);
-  if (!match) throw new ValidationError(`${JSON.stringify(key)} is not a PowerTrack key with a numeric id.`, { field: "key", vendor: "powertrack" });
+  if (!match)
+    throw new ValidationError(`${JSON.stringify(key)} is not a PowerTrack key with a numeric id.`, { field: "key", vendor: "powertrack" });
   return Number(match[1]);
 }
 
@@ -118,7 +129,13 @@ export interface LegacyHardwareId {
 export function parseLegacyHardwareId(value: string): LegacyHardwareId | null {
   const match = /^C(\d+)_S(\d+)_([A-Z]+)(\d+)$/.exec(value);
   if (!match) return null;
-  return { customerId: Number(match[1]), siteId: Number(match[2]), functionId: `${match[3]}${match[4]}`, typeCode: match[3]!, instance: Number(match[4]) };
+  return {
+    customerId: Number(match[1]),
+    siteId: Number(match[2]),
+    functionId: `${match[3]}${match[4]}`,
+    typeCode: match[3]!,
+    instance: Number(match[4]),
+  };
 }
 
 export function formatLegacyHardwareId(id: Pick<LegacyHardwareId, "customerId" | "siteId" | "functionId">): string {

@@ -70,7 +70,7 @@ function panText(m: PvsystModule, technology = "mtSiMono", muISC = m.muIsc * m.i
 }
 
 describe("validatePvsystModule", () => {
-  it("accepts the documented module and asks for a new one (key \"\")", () => {
+  it('accepts the documented module and asks for a new one (key "")', () => {
     expect(validatePvsystModule(DOCUMENTED_MODULE)).toEqual({ ...DOCUMENTED_MODULE, key: "" });
   });
 
@@ -102,7 +102,9 @@ describe("validatePvsystModule", () => {
 
   it("refuses a member PowerTrack does not know unless allowNewFields", () => {
     expect(() => validatePvsystModule({ ...DOCUMENTED_MODULE, muIsC: 0.04 })).toThrow(/muIsC/);
-    expect(validatePvsystModule({ ...DOCUMENTED_MODULE, bifacialityFactor: 0.7 }, { allowNewFields: true })).toMatchObject({ bifacialityFactor: 0.7 });
+    expect(validatePvsystModule({ ...DOCUMENTED_MODULE, bifacialityFactor: 0.7 }, { allowNewFields: true })).toMatchObject({
+      bifacialityFactor: 0.7,
+    });
   });
 });
 
@@ -156,7 +158,13 @@ describe("parsePanFile", () => {
 });
 
 describe("validateReportConfig", () => {
-  const config = { reportTitle: "Portfolio PV Model Setup", parentKey: "D97742", sourceItems: [{ key: "C8458", indexMap: 0 }], queryItems: [], reportFileType: 54 };
+  const config = {
+    reportTitle: "Portfolio PV Model Setup",
+    parentKey: "D97742",
+    sourceItems: [{ key: "C8458", indexMap: 0 }],
+    queryItems: [],
+    reportFileType: 54,
+  };
 
   it("asks for a new configuration and keeps the report-specific members as given", () => {
     expect(validateReportConfig(config)).toEqual({ ...config, key: "", lastChanged: null });
@@ -171,7 +179,9 @@ describe("validateReportConfig", () => {
     ["config.queryItems", { queryItems: {} }],
     ["config.key", { key: "RC3004" }],
   ])("refuses a bad %s", (field, change) => {
-    expect(() => validateReportConfig({ ...config, ...change })).toThrow(expect.objectContaining({ name: "ValidationError", field }) as Error);
+    expect(() => validateReportConfig({ ...config, ...change })).toThrow(
+      expect.objectContaining({ name: "ValidationError", field }) as Error,
+    );
   });
 });
 
@@ -251,8 +261,15 @@ describe("library creates against the simulator", () => {
     const listed = await client.getReportConfigs(customer);
     expect(listed.list).toContainEqual(expect.objectContaining({ key: result.createdKey, name: "Monthly PV model check" }));
 
-    await expect(client.createReportConfig(config)).resolves.toMatchObject({ status: "alreadyApplied", sent: false, createdKey: result.createdKey });
-    await expect(client.createReportConfig(config, { allowDuplicate: true, dryRun: true })).resolves.toMatchObject({ status: "dryRun", sent: false });
+    await expect(client.createReportConfig(config)).resolves.toMatchObject({
+      status: "alreadyApplied",
+      sent: false,
+      createdKey: result.createdKey,
+    });
+    await expect(client.createReportConfig(config, { allowDuplicate: true, dryRun: true })).resolves.toMatchObject({
+      status: "dryRun",
+      sent: false,
+    });
     await expect(client.createReportConfig({ ...config, parentKey: "" })).rejects.toBeInstanceOf(ValidationError);
     await expect(client.getReportConfigTemplate("S1")).rejects.toBeInstanceOf(ValidationError);
     expect(posts("/api/reportconfig")).toHaveLength(1);
@@ -267,7 +284,9 @@ describe("library creates against the simulator", () => {
     // The SDK's rows name devices by numeric hid.
     const hid = Number(first!.hardwareKey.slice(1));
     const byHid = await client.bulkUpdateHardware(site, [{ hid, description: "Renamed by hid" }], { dryRun: true });
-    expect(byHid.changes).toEqual([{ field: `hardware[hardwareKey=${first!.hardwareKey}].description`, before: "Renamed in bulk", after: "Renamed by hid" }]);
+    expect(byHid.changes).toEqual([
+      { field: `hardware[hardwareKey=${first!.hardwareKey}].description`, before: "Renamed in bulk", after: "Renamed by hid" },
+    ]);
     await expect(client.bulkUpdateHardware(site, [{ hid: -1, description: "x" }])).rejects.toBeInstanceOf(ValidationError);
   });
 });

@@ -41,7 +41,22 @@ export interface PvsystModule {
   muPMax: number;
 }
 
-const MODULE_NUMBERS = ["cellType", "cellsSeries", "cellsParallel", "cellArea", "isc", "voc", "impp", "vmpp", "muIsc", "rShunt", "rSeries", "rShuntGinc", "rShuntExp", "muPMax"] as const;
+const MODULE_NUMBERS = [
+  "cellType",
+  "cellsSeries",
+  "cellsParallel",
+  "cellArea",
+  "isc",
+  "voc",
+  "impp",
+  "vmpp",
+  "muIsc",
+  "rShunt",
+  "rSeries",
+  "rShuntGinc",
+  "rShuntExp",
+  "muPMax",
+] as const;
 const MODULE_FIELDS: readonly string[] = ["key", "manufacturer", "model", ...MODULE_NUMBERS];
 
 /** The listing name PowerTrack gives a module: "Manufacturer, Model" (see `getPvsystModules`). */
@@ -58,7 +73,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function text(value: unknown, field: string): string {
-  if (typeof value !== "string" || value.trim() === "" || value.length > 200) fail(`${field} must be a non-empty text of at most 200 characters, got ${JSON.stringify(value)}.`, field);
+  if (typeof value !== "string" || value.trim() === "" || value.length > 200)
+    fail(`${field} must be a non-empty text of at most 200 characters, got ${JSON.stringify(value)}.`, field);
   return value.trim();
 }
 
@@ -69,21 +85,37 @@ function text(value: unknown, field: string): string {
  */
 export function validatePvsystModule(input: unknown, options: { allowNewFields?: boolean } = {}): PvsystModule & { key: "" } {
   if (!isRecord(input)) fail("module must be an object with the PVsyst module members (manufacturer, model, isc, voc, …).", "module");
-  if (input.key !== undefined && input.key !== "") fail(`module.key must be empty: this uploads a new module (got ${JSON.stringify(input.key)}).`, "module.key");
+  if (input.key !== undefined && input.key !== "")
+    fail(`module.key must be empty: this uploads a new module (got ${JSON.stringify(input.key)}).`, "module.key");
   if (!options.allowNewFields) {
     const unknown = Object.keys(input).filter((k) => !MODULE_FIELDS.includes(k));
-    if (unknown.length > 0) fail(`module has members PowerTrack does not know: ${unknown.join(", ")}. Check the spelling, or pass allowNewFields.`, `module.${unknown[0]}`);
+    if (unknown.length > 0)
+      fail(
+        `module has members PowerTrack does not know: ${unknown.join(", ")}. Check the spelling, or pass allowNewFields.`,
+        `module.${unknown[0]}`,
+      );
   }
-  const out: Record<string, unknown> = { ...input, key: "", manufacturer: text(input.manufacturer, "module.manufacturer"), model: text(input.model, "module.model") };
+  const out: Record<string, unknown> = {
+    ...input,
+    key: "",
+    manufacturer: text(input.manufacturer, "module.manufacturer"),
+    model: text(input.model, "module.model"),
+  };
   for (const name of MODULE_NUMBERS) {
     const value = input[name];
-    if (typeof value !== "number" || !Number.isFinite(value)) fail(`module.${name} must be a finite number, got ${JSON.stringify(value)}.`, `module.${name}`);
+    if (typeof value !== "number" || !Number.isFinite(value))
+      fail(`module.${name} must be a finite number, got ${JSON.stringify(value)}.`, `module.${name}`);
   }
   const m = out as unknown as PvsystModule;
-  const range = (name: keyof PvsystModule, ok: boolean, what: string) => ok || fail(`module.${name} must be ${what}, got ${JSON.stringify(m[name])}.`, `module.${name}`);
+  const range = (name: keyof PvsystModule, ok: boolean, what: string) =>
+    ok || fail(`module.${name} must be ${what}, got ${JSON.stringify(m[name])}.`, `module.${name}`);
   range("cellType", Number.isInteger(m.cellType) && m.cellType >= 0, "a whole number >= 0");
   range("cellsSeries", Number.isInteger(m.cellsSeries) && m.cellsSeries >= 1 && m.cellsSeries <= 500, "a whole number of cells, 1..500");
-  range("cellsParallel", Number.isInteger(m.cellsParallel) && m.cellsParallel >= 1 && m.cellsParallel <= 20, "a whole number of strings, 1..20");
+  range(
+    "cellsParallel",
+    Number.isInteger(m.cellsParallel) && m.cellsParallel >= 1 && m.cellsParallel <= 20,
+    "a whole number of strings, 1..20",
+  );
   range("cellArea", m.cellArea > 0 && m.cellArea < 2000, "a cell area in cm², above 0 and below 2000");
   range("isc", m.isc > 0 && m.isc < 100, "a current in A, above 0 and below 100");
   range("voc", m.voc > 0 && m.voc < 1500, "a voltage in V, above 0 and below 1500");
@@ -120,7 +152,10 @@ export function parsePanFile(content: string, options: { cellType?: number } = {
     if (!values.has(key)) values.set(key, line.slice(eq + 1).trim());
   }
   if (!values.has("PVObject_") && !values.has("Isc")) {
-    fail("This is not a PVsyst module file in text form (no PVObject_ or Isc line). Export it from PVsyst as text, or give the module members as JSON.", "pan");
+    fail(
+      "This is not a PVsyst module file in text form (no PVObject_ or Isc line). Export it from PVsyst as text, or give the module members as JSON.",
+      "pan",
+    );
   }
   const number = (key: string): number => {
     const value = values.get(key);
@@ -131,7 +166,10 @@ export function parsePanFile(content: string, options: { cellType?: number } = {
   const technology = values.get("Technol");
   const cellType = options.cellType ?? (technology !== undefined ? CELL_TYPES[technology] : undefined);
   if (cellType === undefined) {
-    fail(`PowerTrack's cell type code for PVsyst technology ${JSON.stringify(technology ?? null)} is not known; pass cellType explicitly (0 is monocrystalline silicon).`, "cellType");
+    fail(
+      `PowerTrack's cell type code for PVsyst technology ${JSON.stringify(technology ?? null)} is not known; pass cellType explicitly (0 is monocrystalline silicon).`,
+      "cellType",
+    );
   }
   const isc = number("Isc");
   return {
@@ -157,7 +195,12 @@ export function parsePanFile(content: string, options: { cellType?: number } = {
 const NODE_KEY = /^[A-Z]{1,2}\d{1,12}$/;
 
 /** The body of `POST /api/reportconfig`: the checked members, and the rest as given. */
-export type ReportConfigRequest = Record<string, unknown> & { key: ""; reportTitle: string; parentKey: string; sourceItems: Array<{ key: string; indexMap: number }> };
+export type ReportConfigRequest = Record<string, unknown> & {
+  key: "";
+  reportTitle: string;
+  parentKey: string;
+  sourceItems: Array<{ key: string; indexMap: number }>;
+};
 
 /**
  * Checks a report configuration before `POST /api/reportconfig`: a title, a parent folder key
@@ -167,13 +210,30 @@ export type ReportConfigRequest = Record<string, unknown> & { key: ""; reportTit
  */
 export function validateReportConfig(input: unknown): ReportConfigRequest {
   if (!isRecord(input)) fail("config must be an object (reportTitle, parentKey, sourceItems, queryItems, …).", "config");
-  if (input.key !== undefined && input.key !== "") fail(`config.key must be empty: this creates a configuration (editing ${JSON.stringify(input.key)} is not a documented call).`, "config.key");
+  if (input.key !== undefined && input.key !== "")
+    fail(
+      `config.key must be empty: this creates a configuration (editing ${JSON.stringify(input.key)} is not a documented call).`,
+      "config.key",
+    );
   const reportTitle = text(input.reportTitle, "config.reportTitle");
-  if (typeof input.parentKey !== "string" || !NODE_KEY.test(input.parentKey)) fail(`config.parentKey must be the key of the folder that holds the report, e.g. "D97742", got ${JSON.stringify(input.parentKey)}.`, "config.parentKey");
-  if (!Array.isArray(input.sourceItems) || input.sourceItems.length === 0) fail("config.sourceItems must list at least one source, e.g. [{ key: \"C8458\", indexMap: 0 }].", "config.sourceItems");
+  if (typeof input.parentKey !== "string" || !NODE_KEY.test(input.parentKey))
+    fail(
+      `config.parentKey must be the key of the folder that holds the report, e.g. "D97742", got ${JSON.stringify(input.parentKey)}.`,
+      "config.parentKey",
+    );
+  if (!Array.isArray(input.sourceItems) || input.sourceItems.length === 0)
+    fail('config.sourceItems must list at least one source, e.g. [{ key: "C8458", indexMap: 0 }].', "config.sourceItems");
   input.sourceItems.forEach((item: unknown, i) => {
-    if (!isRecord(item) || typeof item.key !== "string" || !NODE_KEY.test(item.key)) fail(`config.sourceItems[${i}].key must be a customer, site or hardware key, got ${JSON.stringify(isRecord(item) ? item.key : item)}.`, `config.sourceItems[${i}].key`);
-    if (!Number.isInteger(item.indexMap) || (item.indexMap as number) < 0) fail(`config.sourceItems[${i}].indexMap must be a whole number >= 0, got ${JSON.stringify(item.indexMap)}.`, `config.sourceItems[${i}].indexMap`);
+    if (!isRecord(item) || typeof item.key !== "string" || !NODE_KEY.test(item.key))
+      fail(
+        `config.sourceItems[${i}].key must be a customer, site or hardware key, got ${JSON.stringify(isRecord(item) ? item.key : item)}.`,
+        `config.sourceItems[${i}].key`,
+      );
+    if (!Number.isInteger(item.indexMap) || (item.indexMap as number) < 0)
+      fail(
+        `config.sourceItems[${i}].indexMap must be a whole number >= 0, got ${JSON.stringify(item.indexMap)}.`,
+        `config.sourceItems[${i}].indexMap`,
+      );
   });
   if (input.queryItems !== undefined && !Array.isArray(input.queryItems)) fail("config.queryItems must be a list.", "config.queryItems");
   return { ...input, key: "", lastChanged: input.lastChanged ?? null, reportTitle } as unknown as ReportConfigRequest;
@@ -222,7 +282,14 @@ export async function sendCreate<Request>(
   if (listing && !options.allowDuplicate) {
     const existing = await listing.find(options.signal);
     if (existing !== null && existing !== undefined) {
-      return { status: "alreadyApplied", sent: false, taken: true, request, ...keyOf(existing), reason: `${listing.what} already has it; nothing sent (pass allowDuplicate to add another)` };
+      return {
+        status: "alreadyApplied",
+        sent: false,
+        taken: true,
+        request,
+        ...keyOf(existing),
+        reason: `${listing.what} already has it; nothing sent (pass allowDuplicate to add another)`,
+      };
     }
   }
   if (options.dryRun) return { status: "dryRun", sent: false, taken: null, request };
@@ -231,16 +298,47 @@ export async function sendCreate<Request>(
     response = await post(options.signal);
   } catch (error) {
     if (!mayHaveBeenSent(error)) throw error;
-    return { status: "failed", sent: true, taken: null, request, error: summarizeError(error), reason: "the request may have reached the server; check the listing before sending again" };
+    return {
+      status: "failed",
+      sent: true,
+      taken: null,
+      request,
+      error: summarizeError(error),
+      reason: "the request may have reached the server; check the listing before sending again",
+    };
   }
   if (!listing || !verify) return { status: "applied", sent: true, taken: null, request, response };
   try {
     const found = await listing.find(options.signal);
-    if (found === undefined) return { status: "applied", sent: true, taken: null, request, response, reason: `${listing.what} does not show names, so the create could not be checked` };
-    if (found === null) return { status: "notTaken", sent: true, taken: false, request, response, reason: `sent and answered, but ${listing.what} does not show it` };
+    if (found === undefined)
+      return {
+        status: "applied",
+        sent: true,
+        taken: null,
+        request,
+        response,
+        reason: `${listing.what} does not show names, so the create could not be checked`,
+      };
+    if (found === null)
+      return {
+        status: "notTaken",
+        sent: true,
+        taken: false,
+        request,
+        response,
+        reason: `sent and answered, but ${listing.what} does not show it`,
+      };
     return { status: "applied", sent: true, taken: true, request, response, ...keyOf(found) };
   } catch (error) {
-    return { status: "failed", sent: true, taken: null, request, response, error: summarizeError(error), reason: "sent and answered, but reading the listing back failed; check it before sending again" };
+    return {
+      status: "failed",
+      sent: true,
+      taken: null,
+      request,
+      response,
+      error: summarizeError(error),
+      reason: "sent and answered, but reading the listing back failed; check it before sending again",
+    };
   }
 }
 

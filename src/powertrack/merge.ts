@@ -64,7 +64,12 @@ function jsonType(value: unknown): string {
  * looking inside objects and same-length lists: a whole list item or object set at once must not
  * rewrite an identity inside it either.
  */
-export function protectedChange(before: unknown, after: unknown, protectedFields: readonly string[] = DEFAULT_PROTECTED_FIELDS, path = ""): string | undefined {
+export function protectedChange(
+  before: unknown,
+  after: unknown,
+  protectedFields: readonly string[] = DEFAULT_PROTECTED_FIELDS,
+  path = "",
+): string | undefined {
   if (isRecord(before) && isRecord(after)) {
     for (const name of Object.keys(before)) {
       if (!Object.hasOwn(after, name)) continue;
@@ -144,11 +149,23 @@ function mergeValue(base: unknown, change: unknown, path: string, opts: Opts): u
 function mergeObject(base: Record<string, unknown>, change: Record<string, unknown>, path: string, opts: Opts): Record<string, unknown> {
   for (const [name, value] of Object.entries(change)) {
     const here = path ? `${path}.${name}` : name;
-    if (opts.protectedFields.includes(name) && Object.hasOwn(base, name) && !jsonEqual(base[name], isReplace(value) ? value.value : value)) {
-      fail(`${here} is an identity and is never rewritten (it is ${JSON.stringify(base[name])}, the change says ${JSON.stringify(value)}).`, here, opts);
+    if (
+      opts.protectedFields.includes(name) &&
+      Object.hasOwn(base, name) &&
+      !jsonEqual(base[name], isReplace(value) ? value.value : value)
+    ) {
+      fail(
+        `${here} is an identity and is never rewritten (it is ${JSON.stringify(base[name])}, the change says ${JSON.stringify(value)}).`,
+        here,
+        opts,
+      );
     }
     if (!Object.hasOwn(base, name) && !opts.allowNewFields) {
-      fail(`it has no member ${JSON.stringify(here)}.${sdkMemberHint(here, opts.what)} Check the spelling against a fresh GET, or pass allowNewFields.`, here, opts);
+      fail(
+        `it has no member ${JSON.stringify(here)}.${sdkMemberHint(here, opts.what)} Check the spelling against a fresh GET, or pass allowNewFields.`,
+        here,
+        opts,
+      );
     }
     base[name] = mergeValue(base[name], value, here, opts);
   }
@@ -188,7 +205,11 @@ function mergeList(base: unknown[], change: unknown[], path: string, opts: Opts)
       how = `${field} = ${JSON.stringify(rec[field])}`;
       const hits = out.flatMap((b, j) => (isRecord(b) && b[field] !== undefined && String(b[field]) === String(rec[field]) ? [j] : []));
       if (hits.length > 1) {
-        fail(`${list} has ${hits.length} items with ${how}, so the change cannot say which one it means. Add a field that names one item (${opts.keyFields.join(", ")}).`, `${path}[${field}=${String(rec[field])}]`, opts);
+        fail(
+          `${list} has ${hits.length} items with ${how}, so the change cannot say which one it means. Add a field that names one item (${opts.keyFields.join(", ")}).`,
+          `${path}[${field}=${String(rec[field])}]`,
+          opts,
+        );
       }
       target = hits[0] ?? -1;
     }
@@ -213,7 +234,11 @@ function pathSafe(value: unknown): boolean {
  * item when the list is reordered before the change is applied or restored; lists without such a
  * field keep positional paths.
  */
-export function diffIdentity(before: unknown, after: unknown, keyFields: readonly string[] = DEFAULT_KEY_FIELDS): (item: Record<string, unknown>) => string | undefined {
+export function diffIdentity(
+  before: unknown,
+  after: unknown,
+  keyFields: readonly string[] = DEFAULT_KEY_FIELDS,
+): (item: Record<string, unknown>) => string | undefined {
   const chosen = new WeakMap<object, string>();
   const walk = (a: unknown, b: unknown): void => {
     if (isRecord(a) && isRecord(b)) {
@@ -223,7 +248,8 @@ export function diffIdentity(before: unknown, after: unknown, keyFields: readonl
     if (!Array.isArray(a) || !Array.isArray(b)) return;
     const all = [...a, ...b];
     if (all.length > 0 && all.every(isRecord)) {
-      const usable = (items: unknown[], f: string) => uniqueIn(items, f) && items.every((item) => pathSafe((item as Record<string, unknown>)[f]));
+      const usable = (items: unknown[], f: string) =>
+        uniqueIn(items, f) && items.every((item) => pathSafe((item as Record<string, unknown>)[f]));
       const field = keyFields.find((f) => usable(a, f) && usable(b, f));
       if (field !== undefined) {
         chosen.set(all[0] as object, field);

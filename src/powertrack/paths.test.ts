@@ -3,12 +3,26 @@ import { describe, expect, it } from "vitest";
 import { ValidationError } from "../core/errors/index.js";
 import { formatPath, getPath, hasPath, jsonEqual, parsePath, resolvePath, setPath } from "./paths.js";
 
-const hw = { key: "H1", location: { latitude: 1 }, settings: [{ index: 0, name: "dev:rate", value: "60" }, { index: 1, name: "dev:baud", value: 9600 }] };
+const hw = {
+  key: "H1",
+  location: { latitude: 1 },
+  settings: [
+    { index: 0, name: "dev:rate", value: "60" },
+    { index: 1, name: "dev:baud", value: 9600 },
+  ],
+};
 
 describe("field paths", () => {
   it("parses names, positions and selectors", () => {
-    expect(parsePath("location.latitude")).toEqual([{ kind: "prop", name: "location" }, { kind: "prop", name: "latitude" }]);
-    expect(parsePath("settings[1].value")).toEqual([{ kind: "prop", name: "settings" }, { kind: "index", index: 1 }, { kind: "prop", name: "value" }]);
+    expect(parsePath("location.latitude")).toEqual([
+      { kind: "prop", name: "location" },
+      { kind: "prop", name: "latitude" },
+    ]);
+    expect(parsePath("settings[1].value")).toEqual([
+      { kind: "prop", name: "settings" },
+      { kind: "index", index: 1 },
+      { kind: "prop", name: "value" },
+    ]);
     expect(parsePath("settings[name=dev:rate].value")[1]).toEqual({ kind: "match", field: "name", value: "dev:rate" });
   });
 
@@ -36,11 +50,16 @@ describe("field paths", () => {
 
   it("formats what it parses (property)", () => {
     const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/);
-    const seg = fc.oneof(name.map((n) => `.${n}`), fc.nat(50).map((i) => `[${i}]`));
-    fc.assert(fc.property(name, fc.array(seg, { maxLength: 5 }), (head, rest) => {
-      const path = head + rest.join("");
-      expect(formatPath(parsePath(path))).toBe(path);
-    }));
+    const seg = fc.oneof(
+      name.map((n) => `.${n}`),
+      fc.nat(50).map((i) => `[${i}]`),
+    );
+    fc.assert(
+      fc.property(name, fc.array(seg, { maxLength: 5 }), (head, rest) => {
+        const path = head + rest.join("");
+        expect(formatPath(parsePath(path))).toBe(path);
+      }),
+    );
   });
 
   it("compares JSON regardless of member order", () => {

@@ -6,7 +6,8 @@ import { ValidationError } from "../core/errors/index.js";
  * bulk edits and restores. Plans and backups use the `[field=value]` form wherever a list has an
  * identity (see `diffIdentity`), so a change still lands on its item after the list is reordered.
  */
-export type PathSegment = { kind: "prop"; name: string } | { kind: "index"; index: number } | { kind: "match"; field: string; value: string };
+export type PathSegment =
+  { kind: "prop"; name: string } | { kind: "index"; index: number } | { kind: "match"; field: string; value: string };
 
 export function parsePath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
@@ -31,10 +32,13 @@ export function parsePath(path: string): PathSegment[] {
     }
   }
   if (last !== path.length || path === "" || expectName || segments[0]?.kind !== "prop") {
-    throw new ValidationError(`${JSON.stringify(path)} is not a field path. Use names joined by dots, [n] for a list position, or [field=value] to pick a list item (e.g. settings[name=dev:rate].value).`, {
-      field: path,
-      vendor: "powertrack",
-    });
+    throw new ValidationError(
+      `${JSON.stringify(path)} is not a field path. Use names joined by dots, [n] for a list position, or [field=value] to pick a list item (e.g. settings[name=dev:rate].value).`,
+      {
+        field: path,
+        vendor: "powertrack",
+      },
+    );
   }
   return segments;
 }
@@ -63,13 +67,22 @@ export function resolvePath(obj: unknown, path: string | PathSegment[]): PathSeg
   let current: unknown = obj;
   for (const s of segments) {
     if (s.kind === "match") {
-      if (!Array.isArray(current)) throw new ValidationError(`${formatPath([...out, s])}: ${formatPath(out)} is not a list.`, { field: formatPath([...out, s]), vendor: "powertrack" });
-      const hits = current.map((item, i) => [item, i] as const).filter(([item]) => isRecord(item) && item[s.field] !== undefined && String(item[s.field]) === s.value);
-      if (hits.length !== 1) {
-        throw new ValidationError(`${formatPath([...out, s])}: ${hits.length === 0 ? "no" : `${hits.length}`} items of ${formatPath(out)} have ${s.field} = ${JSON.stringify(s.value)}.`, {
+      if (!Array.isArray(current))
+        throw new ValidationError(`${formatPath([...out, s])}: ${formatPath(out)} is not a list.`, {
           field: formatPath([...out, s]),
           vendor: "powertrack",
         });
+      const hits = current
+        .map((item, i) => [item, i] as const)
+        .filter(([item]) => isRecord(item) && item[s.field] !== undefined && String(item[s.field]) === s.value);
+      if (hits.length !== 1) {
+        throw new ValidationError(
+          `${formatPath([...out, s])}: ${hits.length === 0 ? "no" : `${hits.length}`} items of ${formatPath(out)} have ${s.field} = ${JSON.stringify(s.value)}.`,
+          {
+            field: formatPath([...out, s]),
+            vendor: "powertrack",
+          },
+        );
       }
       out.push({ kind: "index", index: hits[0]![1] });
       current = hits[0]![0];
@@ -117,7 +130,10 @@ export function setPath(obj: unknown, path: string | PathSegment[], value: unkno
   const last = parsed[parsed.length - 1];
   if (last?.kind === "match") {
     const list = getPath(obj, parsed.slice(0, -1));
-    if (Array.isArray(list) && !list.some((item) => isRecord(item) && item[last.field] !== undefined && String(item[last.field]) === last.value)) {
+    if (
+      Array.isArray(list) &&
+      !list.some((item) => isRecord(item) && item[last.field] !== undefined && String(item[last.field]) === last.value)
+    ) {
       if (value === undefined) return;
       if (isRecord(value) && value[last.field] !== undefined && String(value[last.field]) === last.value) {
         list.push(value);
@@ -130,7 +146,11 @@ export function setPath(obj: unknown, path: string | PathSegment[], value: unkno
   segments.forEach((s, i) => {
     const lastSegment = i === segments.length - 1;
     if (s.kind === "prop") {
-      if (!isRecord(current)) throw new ValidationError(`Cannot set ${formatPath(segments)}: ${formatPath(segments.slice(0, i)) || "the object"} is not an object.`, { field: formatPath(segments), vendor: "powertrack" });
+      if (!isRecord(current))
+        throw new ValidationError(
+          `Cannot set ${formatPath(segments)}: ${formatPath(segments.slice(0, i)) || "the object"} is not an object.`,
+          { field: formatPath(segments), vendor: "powertrack" },
+        );
       if (lastSegment && value === undefined) delete current[s.name];
       else if (lastSegment) current[s.name] = value;
       else {
@@ -139,7 +159,10 @@ export function setPath(obj: unknown, path: string | PathSegment[], value: unkno
       }
     } else if (s.kind === "index") {
       if (!Array.isArray(current) || s.index > current.length) {
-        throw new ValidationError(`Cannot set ${formatPath(segments)}: position ${s.index} is outside ${formatPath(segments.slice(0, i))}.`, { field: formatPath(segments), vendor: "powertrack" });
+        throw new ValidationError(
+          `Cannot set ${formatPath(segments)}: position ${s.index} is outside ${formatPath(segments.slice(0, i))}.`,
+          { field: formatPath(segments), vendor: "powertrack" },
+        );
       }
       if (lastSegment && value === undefined) current.splice(s.index, 1);
       else if (lastSegment) current[s.index] = value;

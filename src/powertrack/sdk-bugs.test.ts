@@ -44,7 +44,10 @@ describe("SDK bug 1: credentials", () => {
     try {
       // The SDK let a mostRecentFetch.js beat COOKIE/AE_S; here the snippet only fills what the environment lacks.
       const snippet = join(dir, "mostRecentFetch.js");
-      writeFileSync(snippet, nodeFetchSnippet({ cookie: "AESession=snippet-cookie", aeS: "*snippet-aes", url: "https://snippet.example/api/view/site/S1" }));
+      writeFileSync(
+        snippet,
+        nodeFetchSnippet({ cookie: "AESession=snippet-cookie", aeS: "*snippet-aes", url: "https://snippet.example/api/view/site/S1" }),
+      );
       const env = { COOKIE: "AESession=env-cookie", AE_S: "*env-aes", BASE_URL: "https://env.example", POWERTRACK_FETCH_FILE: snippet };
       const a = new AuthManager({ env, cookieFile: false, envFile: false, cwd: dir });
       expect(a.headers()).toMatchObject({ cookie: "AESession=env-cookie", ae_s: "*env-aes", ae_v: "c75711" });
@@ -62,7 +65,14 @@ describe("SDK bug 1: credentials", () => {
 describe("SDK bug 2: get_site_config read members that do not exist", () => {
   it("reads the nested location, tz and capacityAc/capacityDc with their units", () => {
     const c = toSiteConfig(load("edit_site_site_id.json"));
-    expect([c.timeZone, c.latitude, c.longitude, c.city, c.postalCode, c.capacityDcKw]).toEqual(["US/Eastern", 42.137941, -72.5508695, "Springfield", "01101", 2623]);
+    expect([c.timeZone, c.latitude, c.longitude, c.city, c.postalCode, c.capacityDcKw]).toEqual([
+      "US/Eastern",
+      42.137941,
+      -72.5508695,
+      "Springfield",
+      "01101",
+      2623,
+    ]);
     // The SDK's own member names (which it left empty) are filled too.
     expect([c.timezone, c.zipCode, c.acCapacityKw, c.dcCapacityKw]).toEqual(["US/Eastern", "01101", c.capacityAcKw, 2623]);
   });
@@ -98,7 +108,10 @@ describe("SDK bug 6: wrong paths and methods", () => {
     const ws = hardwareOf(5);
     const added = await client.addAlertTrigger(ws.key, { alertTypeKey: "AI250", name: "Extra comm check" });
     await client.deleteAlertTrigger(ws.key, added.createdKey!);
-    expect(requests().filter((r) => !r.startsWith("GET"))).toEqual(["POST /api/alerttrigger", `DELETE /api/alerttrigger/${ws.key}/${added.createdKey}`]);
+    expect(requests().filter((r) => !r.startsWith("GET"))).toEqual([
+      "POST /api/alerttrigger",
+      `DELETE /api/alerttrigger/${ws.key}/${added.createdKey}`,
+    ]);
     await expect(client.postJson(`/api/alerttrigger/${ws.key}`, {})).rejects.toMatchObject({ status: 405 });
     await expect(client.deleteJson(`/api/alerttrigger/${ws.key}`)).rejects.toMatchObject({ status: 405 });
   });
@@ -106,7 +119,9 @@ describe("SDK bug 6: wrong paths and methods", () => {
   it("modeling: PUT /api/edit/modeling without an id (the SDK's /api/edit/modeling/{S} is refused)", async () => {
     await client.updateModelingData(sim.sites[1]!, { pvConfig: { degrade: 0.6 } });
     expect(requests()).toContain("PUT /api/edit/modeling");
-    await expect(client.putJson(`/api/edit/modeling/${sim.sites[1]}`, {}, { referer: client.referer(sim.sites[1]!, "administration/modeling") })).rejects.toMatchObject({ status: 405 });
+    await expect(
+      client.putJson(`/api/edit/modeling/${sim.sites[1]}`, {}, { referer: client.referer(sim.sites[1]!, "administration/modeling") }),
+    ).rejects.toMatchObject({ status: 405 });
   });
 
   it("audit log and report configs are POSTs; reports start at /api/task/start", async () => {
@@ -123,7 +138,24 @@ describe("SDK bug 6: wrong paths and methods", () => {
     await client.updateBifacialSettings(inv.key, { bifacialRatio: 0.05 });
     await client.bulkUpdateHardware(sim.sites[1]!, [{ hardwareKey: inv.key, description: "Bulk renamed" }]);
     await client.updateHardwareDriver(inv.key, { settings: [{ name: "dev:baud", value: 19200 }] });
-    const module = { manufacturer: "Acme", model: "AC-400", cellType: 0, cellsSeries: 72, cellsParallel: 1, cellArea: 244, isc: 10.2, voc: 49.5, impp: 9.7, vmpp: 41.3, muIsc: 0.05, rShunt: 500, rSeries: 0.3, rShuntGinc: 2000, rShuntExp: 5.5, muPMax: -0.36 };
+    const module = {
+      manufacturer: "Acme",
+      model: "AC-400",
+      cellType: 0,
+      cellsSeries: 72,
+      cellsParallel: 1,
+      cellArea: 244,
+      isc: 10.2,
+      voc: 49.5,
+      impp: 9.7,
+      vmpp: 41.3,
+      muIsc: 0.05,
+      rShunt: 500,
+      rSeries: 0.3,
+      rShuntGinc: 2000,
+      rShuntExp: 5.5,
+      muPMax: -0.36,
+    };
     expect((await client.uploadPanData(module, { verifyKey: inv.key })).status).toBe("applied");
     const template = await client.getReportConfigTemplate(sim.customers[0]!, 0);
     expect((await client.createReportConfig({ ...template, reportTitle: "SDK bug 6", parentKey: "D1" })).status).toBe("applied");
@@ -202,7 +234,10 @@ describe("SDK bug 9: error mapping and retries", () => {
       const result = await client.updateSiteConfig(sim.sites[2]!, { name: "x" });
       expect(result.status).toBe("failed");
       await expect(client.startReport("F1")).rejects.toMatchObject({ status: 503 });
-      expect(requests().filter((r) => r.startsWith("PUT") || r === "POST /api/task/start")).toEqual(["PUT /api/edit/site", "POST /api/task/start"]);
+      expect(requests().filter((r) => r.startsWith("PUT") || r === "POST /api/task/start")).toEqual([
+        "PUT /api/edit/site",
+        "POST /api/task/start",
+      ]);
     } finally {
       remove();
       removePost();
@@ -259,7 +294,12 @@ describe("SDK bug 12: AlertTrigger left parentKey and the per-trigger fields emp
     const ws = hardwareOf(5, sim.sites[4]!);
     const t = await client.getAlertTriggers(ws.key);
     expect(t.parentKey).toBe(ws.key);
-    expect(t.triggers[0]).toMatchObject({ isActive: true, checkSun: expect.any(Boolean), delayHoursTrigger: expect.any(Number), alertTypeKey: "AI250" });
+    expect(t.triggers[0]).toMatchObject({
+      isActive: true,
+      checkSun: expect.any(Boolean),
+      delayHoursTrigger: expect.any(Number),
+      alertTypeKey: "AI250",
+    });
   });
 });
 

@@ -66,7 +66,12 @@ describe("PowerTrackSite (EnergySystem)", () => {
   });
 
   it("reads a device's kW from its registers, null when it says NaN", () => {
-    const fixture = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..", "fixtures", "powertrack", "view_sitehardwareproduction_site_id.json"), "utf8")) as { hardware: unknown[] };
+    const fixture = JSON.parse(
+      readFileSync(
+        join(dirname(fileURLToPath(import.meta.url)), "..", "..", "fixtures", "powertrack", "view_sitehardwareproduction_site_id.json"),
+        "utf8",
+      ),
+    ) as { hardware: unknown[] };
     const rows = fixture.hardware.map((r) => toHardware(r));
     expect(rows.map(powerKwOf)).toEqual([null, null, 56.87224578857422, null]);
   });

@@ -96,14 +96,32 @@ export class PowerTrackSite implements EnergySystem {
   async getEnergyTotals(date: string, options: { signal?: AbortSignal } = {}): Promise<EnergyTotals> {
     assertCalendarDate(date);
     const timeZone = await this.getTimeZone(options);
-    const chart = await this.client.getChartData(this.options.energyChartType ?? 1, this.id, { startDate: date, endDate: date, binSize: 1440, timeZone, signal: options.signal });
-    const series = chart.series.find((s) => s.units === KWH_UNIT && (s.key ?? "").startsWith("Energy_")) ?? chart.series.find((s) => s.units === KWH_UNIT);
+    const chart = await this.client.getChartData(this.options.energyChartType ?? 1, this.id, {
+      startDate: date,
+      endDate: date,
+      binSize: 1440,
+      timeZone,
+      signal: options.signal,
+    });
+    const series =
+      chart.series.find((s) => s.units === KWH_UNIT && (s.key ?? "").startsWith("Energy_")) ??
+      chart.series.find((s) => s.units === KWH_UNIT);
     let pvKwh: number | null = null;
     if (series) {
       const ys = series.dataXy.filter((p) => localDate(p.x, timeZone) === date && p.y !== null).map((p) => p.y!);
       pvKwh = ys.length > 0 ? ys.reduce((a, b) => a + b, 0) : null;
     }
     if (pvKwh === null) pvKwh = chart.energyProduction;
-    return { date, pvKwh, loadKwh: null, importKwh: null, exportKwh: null, chargeKwh: null, dischargeKwh: null, source: { vendor: "powertrack", device: this.id }, raw: chart.raw };
+    return {
+      date,
+      pvKwh,
+      loadKwh: null,
+      importKwh: null,
+      exportKwh: null,
+      chargeKwh: null,
+      dischargeKwh: null,
+      source: { vendor: "powertrack", device: this.id },
+      raw: chart.raw,
+    };
   }
 }

@@ -37,7 +37,18 @@ describe("mixed date formats", () => {
   });
 
   it("turns the .NET sentinels, empty and junk into null", () => {
-    for (const v of ["0001-01-01T00:00:00", "9999-12-31T23:59:59.9999999", "", "   ", "12/19/2025 1:20:44 PM", "2025-02-30", "2025-13-01T00:00:00Z", null, undefined, 5]) {
+    for (const v of [
+      "0001-01-01T00:00:00",
+      "9999-12-31T23:59:59.9999999",
+      "",
+      "   ",
+      "12/19/2025 1:20:44 PM",
+      "2025-02-30",
+      "2025-13-01T00:00:00Z",
+      null,
+      undefined,
+      5,
+    ]) {
       expect(parseTimestamp(v)).toBeNull();
       expect(parseCalendarDay(v)).toBeNull();
     }

@@ -58,7 +58,16 @@ export function splitTimestamp(value: string): ParsedTimestamp | null {
     offsetMinutes: null as number | null,
     dateOnly: h === undefined,
   };
-  if (fields.month < 1 || fields.month > 12 || fields.day < 1 || fields.day > 31 || fields.hour > 23 || fields.minute > 59 || fields.second > 59) return null;
+  if (
+    fields.month < 1 ||
+    fields.month > 12 ||
+    fields.day < 1 ||
+    fields.day > 31 ||
+    fields.hour > 23 ||
+    fields.minute > 59 ||
+    fields.second > 59
+  )
+    return null;
   const probe = new Date(Date.UTC(fields.year, fields.month - 1, fields.day));
   if (probe.getUTCDate() !== fields.day) return null;
   if (zone) {

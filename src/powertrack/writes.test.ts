@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 beforeEach(() => sim.http.clearRequests());
 
-const writes = () => sim.http.requests.filter((r) => r.method !== "GET" && !["/api/view/chart", "/api/node", "/api/auditlog", "/api/view/reportconfigs"].includes(r.path));
+const writes = () =>
+  sim.http.requests.filter(
+    (r) => r.method !== "GET" && !["/api/view/chart", "/api/node", "/api/auditlog", "/api/view/reportconfigs"].includes(r.path),
+  );
 const site = (i = 1) => sim.sites[i]!;
 const hardwareOf = (siteKey: string, code: number) => sim.state.portfolio.site(siteKey)!.hardware.filter((h) => h.functionCode === code);
 
@@ -36,14 +39,23 @@ describe("updateSiteConfig", () => {
     expect(after.name).toBe("Renamed site");
     expect((after.location as { latitude: number }).latitude).toBe(41.5);
     // Nothing else moved (the server stamps a new ts).
-    expect({ ...after, ts: null, name: null, location: { ...(after.location as object), latitude: null } }).toEqual({ ...before, ts: null, name: null, location: { ...(before.location as object), latitude: null } });
+    expect({ ...after, ts: null, name: null, location: { ...(after.location as object), latitude: null } }).toEqual({
+      ...before,
+      ts: null,
+      name: null,
+      location: { ...(before.location as object), latitude: null },
+    });
   });
 
   it("refuses members the object does not have (the SDK's acCapacityKw went nowhere), sending no write", async () => {
-    await expect(client.updateSiteConfig(site(), { acCapacityKw: 500 })).rejects.toThrow(/no member "acCapacityKw". PowerTrack calls it capacityAc/);
+    await expect(client.updateSiteConfig(site(), { acCapacityKw: 500 })).rejects.toThrow(
+      /no member "acCapacityKw". PowerTrack calls it capacityAc/,
+    );
     // The SDK README's own examples name the real members in the error.
     await expect(client.updateSiteConfig(site(), { latitude: 40.7 })).rejects.toThrow(/PowerTrack calls it location\.latitude/);
-    await expect(client.updateHardwareConfig(hardwareOf(site(), 1)[0]!.key, { name: "Updated Inverter Name" })).rejects.toThrow(/PowerTrack calls it description/);
+    await expect(client.updateHardwareConfig(hardwareOf(site(), 1)[0]!.key, { name: "Updated Inverter Name" })).rejects.toThrow(
+      /PowerTrack calls it description/,
+    );
     await expect(client.updateSiteConfig(site(), { location: { latitude: 95 } })).rejects.toBeInstanceOf(ValidationError);
     await expect(client.updateSiteConfig(site(), { capacityAc: "500" })).rejects.toBeInstanceOf(ValidationError);
     await expect(client.updateSiteConfig(site(), { key: "S1" })).rejects.toBeInstanceOf(ValidationError);
@@ -53,7 +65,10 @@ describe("updateSiteConfig", () => {
   it("refuses bad keys and empty changes before sending anything at all", async () => {
     await expect(client.updateSiteConfig("H1", { name: "x" })).rejects.toBeInstanceOf(ValidationError);
     await expect(client.updateHardwareConfig("S1", { description: "x" })).rejects.toBeInstanceOf(ValidationError);
-    await expect(client.updateSiteConfig(site(), {} as Record<string, unknown>)).resolves.toMatchObject({ status: "unchanged", sent: false });
+    await expect(client.updateSiteConfig(site(), {} as Record<string, unknown>)).resolves.toMatchObject({
+      status: "unchanged",
+      sent: false,
+    });
     await expect(client.updateSiteConfig(site(), [] as unknown as Record<string, unknown>)).rejects.toBeInstanceOf(ValidationError);
     expect(writes()).toEqual([]);
   });
@@ -85,17 +100,29 @@ describe("updateHardwareConfig", () => {
     const inverter = hardwareOf(site(), 1)[0]!;
     const trigger = sim.state.triggers(inverter.key)[0]!;
     // A changed id would PUT over another trigger; a changed parentKey would move the object.
-    await expect(client.updateAlertTriggers(inverter.key, { key: String(trigger.key), id: Number(trigger.id) + 1 })).rejects.toThrow(/id is an identity/);
-    await expect(client.updateAlertTriggers(inverter.key, { key: String(trigger.key), parentKey: "H1" })).rejects.toThrow(/parentKey is an identity/);
+    await expect(client.updateAlertTriggers(inverter.key, { key: String(trigger.key), id: Number(trigger.id) + 1 })).rejects.toThrow(
+      /id is an identity/,
+    );
+    await expect(client.updateAlertTriggers(inverter.key, { key: String(trigger.key), parentKey: "H1" })).rejects.toThrow(
+      /parentKey is an identity/,
+    );
     await expect(client.updateHardwareConfig(inverter.key, { parentKey: site(2) })).rejects.toThrow(/parentKey is an identity/);
     // Repeating the current values (the SDK's "send the whole trigger" style) is fine.
-    await expect(client.updateAlertTriggers(inverter.key, { key: String(trigger.key), id: trigger.id, parentKey: inverter.key }, { dryRun: true })).resolves.toMatchObject({ status: "unchanged" });
+    await expect(
+      client.updateAlertTriggers(inverter.key, { key: String(trigger.key), id: trigger.id, parentKey: inverter.key }, { dryRun: true }),
+    ).resolves.toMatchObject({ status: "unchanged" });
     const row = `hardware[hardwareKey=${inverter.key}]`;
     const byField = await client.planEdit({ target: "siteHardware", key: site(), fields: { [`${row}.hardwareKey`]: "H1" } });
     expect(byField).toMatchObject({ status: "invalid" });
     // Setting the whole row at once must keep the identity inside it too.
-    const current = (sim.state.siteHardware(site()).hardware as Array<Record<string, unknown>>).find((h) => h.hardwareKey === inverter.key)!;
-    const whole = await client.planEdit({ target: "siteHardware", key: site(), fields: { [row]: { ...current, hardwareKey: "H1", description: "x" } } });
+    const current = (sim.state.siteHardware(site()).hardware as Array<Record<string, unknown>>).find(
+      (h) => h.hardwareKey === inverter.key,
+    )!;
+    const whole = await client.planEdit({
+      target: "siteHardware",
+      key: site(),
+      fields: { [row]: { ...current, hardwareKey: "H1", description: "x" } },
+    });
     expect(whole.status).toBe("invalid");
     expect(whole.error?.message).toMatch(/hardwareKey is an identity/);
     expect(writes()).toEqual([]);
@@ -113,7 +140,9 @@ describe("updateHardwareConfig", () => {
     expect((stored.settings as Array<{ name: string; value: unknown }>).find((s) => s.name === "dev:baud")!.value).toBe(19200);
     expect(stored.hardwareId).toBe(original.hardwareId);
     await expect(client.updateHardwareDriver(inverter.key, { description: "not a driver member" })).rejects.toThrow(/updateHardwareConfig/);
-    await expect(client.updateHardwareDriver(inverter.key, { settings: [{ name: "dev:noSuchSetting", value: 1 }] })).rejects.toBeInstanceOf(ValidationError);
+    await expect(client.updateHardwareDriver(inverter.key, { settings: [{ name: "dev:noSuchSetting", value: 1 }] })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect(writes()).toHaveLength(1);
   });
 
@@ -246,7 +275,9 @@ describe("alert triggers", () => {
     await expect(client.updateAlertTriggers(ws.key, { key: "AS1", isActive: false })).rejects.toThrow(/does not exist/);
     await expect(client.deleteAlertTrigger(ws.key, "a/b")).rejects.toBeInstanceOf(ValidationError);
     await expect(client.addAlertTrigger(ws.key, { alertTypeKey: "nope" })).rejects.toBeInstanceOf(ValidationError);
-    await expect(client.updateAlertTriggers(ws.key, { key: String(sim.state.triggers(ws.key)[0]!.key), delayHoursTrigger: -1 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      client.updateAlertTriggers(ws.key, { key: String(sim.state.triggers(ws.key)[0]!.key), delayHoursTrigger: -1 }),
+    ).rejects.toBeInstanceOf(ValidationError);
     expect(writes()).toEqual([]);
   });
 });
@@ -308,7 +339,10 @@ describe("after a write is sent, the result always says so", () => {
       remove?.();
     }
     // Planning again finds the write made: nothing is resent.
-    await expect(client.updateHardwareConfig(meter.key, { description: "Read-back fails" })).resolves.toMatchObject({ status: "unchanged", sent: false });
+    await expect(client.updateHardwareConfig(meter.key, { description: "Read-back fails" })).resolves.toMatchObject({
+      status: "unchanged",
+      sent: false,
+    });
     expect(writes()).toHaveLength(1);
   });
 
@@ -332,7 +366,13 @@ describe("after a write is sent, the result always says so", () => {
 
   it("a create whose read-back fails: sent, with the echoed key; applying the plan again does not duplicate it", async () => {
     const ws = hardwareOf(site(4), 5)[0]!;
-    const plan = await client.planEdit({ target: "alertTrigger", action: "create", hardwareKey: ws.key, key: "", changes: { alertTypeKey: "AI499", name: "Read-back fails" } });
+    const plan = await client.planEdit({
+      target: "alertTrigger",
+      action: "create",
+      hardwareKey: ws.key,
+      key: "",
+      changes: { alertTypeKey: "AI499", name: "Read-back fails" },
+    });
     const post = sim.state.postTrigger.bind(sim.state);
     let remove: (() => void) | undefined;
     sim.state.postTrigger = (body: unknown) => {
@@ -359,7 +399,13 @@ describe("after a write is sent, the result always says so", () => {
 describe("creating triggers", () => {
   it("re-running a plan that creates a trigger creates it once", async () => {
     const ws = hardwareOf(site(5), 5)[0]!;
-    const plan = await client.planEdit({ target: "alertTrigger", action: "create", hardwareKey: ws.key, key: "", changes: { alertTypeKey: "AI499", name: "Once only" } });
+    const plan = await client.planEdit({
+      target: "alertTrigger",
+      action: "create",
+      hardwareKey: ws.key,
+      key: "",
+      changes: { alertTypeKey: "AI499", name: "Once only" },
+    });
     expect(plan.id).toBe(`alertTrigger:${ws.key}:new`);
     const first = await client.applyEdit(plan);
     expect(first).toMatchObject({ status: "applied", sent: true });
@@ -405,9 +451,13 @@ describe("creating triggers", () => {
 
   it("refuses a member the type's default trigger does not have (a typo), unless there is no default", async () => {
     const ws = hardwareOf(site(2), 5)[0]!;
-    await expect(client.addAlertTrigger(ws.key, { alertTypeKey: "AI499", delayHourTrigger: 2 })).rejects.toThrow(/no member "delayHourTrigger"/);
+    await expect(client.addAlertTrigger(ws.key, { alertTypeKey: "AI499", delayHourTrigger: 2 })).rejects.toThrow(
+      /no member "delayHourTrigger"/,
+    );
     expect(writes()).toEqual([]);
-    await expect(client.addAlertTrigger(ws.key, { alertTypeKey: "AI499", delayHourTrigger: 2 }, { allowNewFields: true, dryRun: true })).resolves.toMatchObject({ status: "dryRun" });
+    await expect(
+      client.addAlertTrigger(ws.key, { alertTypeKey: "AI499", delayHourTrigger: 2 }, { allowNewFields: true, dryRun: true }),
+    ).resolves.toMatchObject({ status: "dryRun" });
     // No default trigger of this type on the device: every member is the caller's to give.
     const result = await client.addAlertTrigger(ws.key, { alertTypeKey: "AI777", name: "Custom rule", customThreshold: 3 });
     expect(result).toMatchObject({ status: "applied", taken: true });

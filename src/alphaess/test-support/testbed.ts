@@ -20,7 +20,9 @@ export interface AlphaEssTestbed {
  * client with no pacing, no write cool-down and instant retries unless the test says otherwise.
  * @internal for tests and examples
  */
-export async function alphaEssTestbed(options: { sim?: AlphaEssSimulatorOptions; client?: Partial<AlphaESSOptions>; clock?: VirtualClock } = {}): Promise<AlphaEssTestbed> {
+export async function alphaEssTestbed(
+  options: { sim?: AlphaEssSimulatorOptions; client?: Partial<AlphaESSOptions>; clock?: VirtualClock } = {},
+): Promise<AlphaEssTestbed> {
   const clock = options.clock ?? new VirtualClock({ mode: "manual", start: NOON_SYDNEY });
   const sim = await startAlphaEssSimulator({ clock, ...options.sim });
   const api = new AlphaESS({

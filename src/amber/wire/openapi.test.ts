@@ -10,6 +10,7 @@ describe("generated wire types", () => {
 
   it("describe the contract's five operations", async () => {
     const source = await readFile(AMBER_TYPES_PATH, "utf8");
-    for (const op of ["getSites", "getCurrentPrices", "getPrices", "getUsage", "getCurrentRenewables"]) expect(source).toContain(`${op}: {`);
+    for (const op of ["getSites", "getCurrentPrices", "getPrices", "getUsage", "getCurrentRenewables"])
+      expect(source).toContain(`${op}: {`);
   });
 });

@@ -24,7 +24,18 @@ export const SPIKE_STATUSES = ["none", "potential", "spike"] as const;
 export const PRICE_DESCRIPTORS = ["negative", "extremelyLow", "veryLow", "low", "neutral", "high", "spike"] as const;
 export const RENEWABLE_DESCRIPTORS = ["best", "great", "ok", "notGreat", "worst"] as const;
 export const TARIFF_PERIODS = ["offPeak", "shoulder", "solarSponge", "peak"] as const;
-export const TARIFF_SEASONS = ["default", "summer", "autumn", "winter", "spring", "nonSummer", "holiday", "weekend", "weekendHoliday", "weekday"] as const;
+export const TARIFF_SEASONS = [
+  "default",
+  "summer",
+  "autumn",
+  "winter",
+  "spring",
+  "nonSummer",
+  "holiday",
+  "weekend",
+  "weekendHoliday",
+  "weekday",
+] as const;
 export const USAGE_QUALITIES = ["estimated", "billable"] as const;
 export const RENEWABLE_TYPES = ["ActualRenewable", "CurrentRenewable", "ForecastRenewable"] as const;
 

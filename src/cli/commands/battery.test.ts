@@ -22,7 +22,17 @@ function planFor(system: EnergySystem, desired: BatterySchedule, current: Batter
     createdAt: new Date(),
     desired,
     current,
-    writes: [{ target: "POST updateChargeConfigInfo", description: "grid-charge settings", before: {}, after: {}, changes: [], constraints: [{ name: "cool-down", ok: false, detail: "wait 20 s" }], payload: {} }],
+    writes: [
+      {
+        target: "POST updateChargeConfigInfo",
+        description: "grid-charge settings",
+        before: {},
+        after: {},
+        changes: [],
+        constraints: [{ name: "cool-down", ok: false, detail: "wait 20 s" }],
+        payload: {},
+      },
+    ],
     warnings: [],
   };
 }
@@ -48,14 +58,24 @@ function batterySystem(over: { read?: () => BatterySchedule; seen?: () => Batter
 
 function context(systems: EnergySystem[], format: "table" | "json" = "table") {
   const f = fakeIo({ env: home.env });
-  const ctx = new CommandContext(f.io, {}, format, { sessions: [fakeSession("alphaess", async () => systems)], argv: ["battery", "apply"] });
+  const ctx = new CommandContext(f.io, {}, format, {
+    sessions: [fakeSession("alphaess", async () => systems)],
+    argv: ["battery", "apply"],
+  });
   return { f, ctx };
 }
 
 describe("battery apply", () => {
   it("a dry run whose plan fails its checks (ApplyResult.ok false) is an error, not a success", async () => {
     const { system } = batterySystem({
-      apply: async (plan, options) => ({ vendor: "alphaess", device: "AL1", appliedAt: new Date(), dryRun: options?.dryRun === true, ok: false, results: plan.writes.map((write) => ({ write, sent: false, taken: null })) }),
+      apply: async (plan, options) => ({
+        vendor: "alphaess",
+        device: "AL1",
+        appliedAt: new Date(),
+        dryRun: options?.dryRun === true,
+        ok: false,
+        results: plan.writes.map((write) => ({ write, sent: false, taken: null })),
+      }),
     });
     const { f, ctx } = context([system]);
     expect(await apply(ctx, "charge 01:00-05:00 to 90%", { dryRun: true })).toBe(ExitCode.error);
@@ -72,13 +92,26 @@ describe("battery apply", () => {
     const { ctx } = context([system]);
     await expect(apply(ctx, "charge 01:00-05:00 to 90%", { yes: true })).rejects.toThrow(ConnectionError);
     expect(readAudit(ctx.paths.auditLog)).toMatchObject([
-      { vendor: "alphaess", device: "AL1", ok: false, request: { intent: "charge 01:00-05:00 to 90%" }, taken: [{ target: "POST updateChargeConfigInfo", sent: null, taken: null, error: "The connection broke." }] },
+      {
+        vendor: "alphaess",
+        device: "AL1",
+        ok: false,
+        request: { intent: "charge 01:00-05:00 to 90%" },
+        taken: [{ target: "POST updateChargeConfigInfo", sent: null, taken: null, error: "The connection broke." }],
+      },
     ]);
   });
 
   it("an apply that succeeds is audited once, with the model's ok", async () => {
     const { system } = batterySystem({
-      apply: async (plan): Promise<ApplyResult> => ({ vendor: "alphaess", device: "AL1", appliedAt: new Date(), dryRun: false, ok: true, results: plan.writes.map((write) => ({ write, sent: true, taken: true })) }),
+      apply: async (plan): Promise<ApplyResult> => ({
+        vendor: "alphaess",
+        device: "AL1",
+        appliedAt: new Date(),
+        dryRun: false,
+        ok: true,
+        results: plan.writes.map((write) => ({ write, sent: true, taken: true })),
+      }),
     });
     const { ctx } = context([system]);
     expect(await apply(ctx, "charge 01:00-05:00 to 90%", { yes: true })).toBe(ExitCode.ok);

@@ -11,12 +11,13 @@ import { assertAuditedCooldown, auditedCooldown, auditWrite } from "./write-flow
  * Whether a system takes battery schedules: its capabilities say so (a GoodWe DT or ES has the
  * methods but no schedule), and it has the methods for the step asked.
  */
-const hasSchedule = (s: EnergySystem) => s.capabilities().control.batterySchedule !== undefined;
+const hasSchedule = (s: EnergySystem) => s.capabilities?.().control.batterySchedule !== undefined;
 const canShow = (s: EnergySystem) => hasSchedule(s) && typeof s.getBatterySchedule === "function";
 const canPlan = (s: EnergySystem) => canShow(s) && typeof s.planBatterySchedule === "function" && typeof s.applyPlan === "function";
 
 export function scheduleLines(schedule: BatterySchedule): string[] {
-  const ws = (list: { start: string; end: string }[]) => (list.length === 0 ? "no windows" : list.map((w) => `${w.start}-${w.end}`).join(", "));
+  const ws = (list: { start: string; end: string }[]) =>
+    list.length === 0 ? "no windows" : list.map((w) => `${w.start}-${w.end}`).join(", ");
   const pct = (v: number) => `${Math.round(v * 1000) / 10} %`;
   return [
     `charge:    ${ws(schedule.charge.windows)}; ${schedule.charge.fromGrid ? "from grid" : "no grid charging"}; stop at ${pct(schedule.charge.stopLevel)}`,
@@ -28,7 +29,8 @@ export function scheduleLines(schedule: BatterySchedule): string[] {
 
 export async function show(ctx: CommandContext, device: string | undefined): Promise<number> {
   let entries: SystemEntry[];
-  if (device !== undefined) entries = [await selectSystem(ctx, device, { label: "show a battery schedule", can: canShow, provides: "batterySchedule" })];
+  if (device !== undefined)
+    entries = [await selectSystem(ctx, device, { label: "show a battery schedule", can: canShow, provides: "batterySchedule" })];
   else {
     const listed = await listSystems(ctx, undefined, "batterySchedule");
     for (const f of listed.failures) ctx.out.warn(describeCause(f.error, { vendor: f.vendor }));
@@ -103,7 +105,12 @@ export async function makePlan(ctx: CommandContext, text: string, device: string
  */
 function withAuditedCooldowns(ctx: CommandContext, entry: SystemEntry, plan: ControlPlan): ControlPlan {
   const writes = plan.writes.map((w) => {
-    const check = auditedCooldown(ctx, { vendor: entry.system.vendor, device: entry.system.id, endpoint: w.target, cooldownMs: entry.session.writeCooldownMs?.(w.target) ?? 0 });
+    const check = auditedCooldown(ctx, {
+      vendor: entry.system.vendor,
+      device: entry.system.id,
+      endpoint: w.target,
+      cooldownMs: entry.session.writeCooldownMs?.(w.target) ?? 0,
+    });
     if (!check || w.constraints.some((c) => c.name === "cooldown" && !c.ok)) return w;
     const { nextAt: _, ...constraint } = check;
     return { ...w, constraints: [...w.constraints.filter((c) => c.name !== "cooldown"), constraint] };
@@ -118,7 +125,14 @@ function scheduleOf(value: unknown): BatterySchedule | undefined {
 
 function sameSchedule(a: BatterySchedule, b: BatterySchedule): boolean {
   const norm = (s: BatterySchedule) =>
-    JSON.stringify([s.charge.fromGrid, s.charge.stopLevel, s.charge.windows.map((w) => [w.start, w.end]), s.discharge.timeControl, s.discharge.stopLevel, s.discharge.windows.map((w) => [w.start, w.end])]);
+    JSON.stringify([
+      s.charge.fromGrid,
+      s.charge.stopLevel,
+      s.charge.windows.map((w) => [w.start, w.end]),
+      s.discharge.timeControl,
+      s.discharge.stopLevel,
+      s.discharge.windows.map((w) => [w.start, w.end]),
+    ]);
   return norm(a) === norm(b);
 }
 
@@ -144,10 +158,16 @@ export function printPlan(ctx: CommandContext, change: PlannedChange, line: (tex
 
 export async function plan(ctx: CommandContext, text: string, opts: { device?: string }): Promise<number> {
   const change = await makePlan(ctx, text, opts.device);
-  if (ctx.out.isJson) ctx.out.json({ intent: describeIntent(change.intent), current: change.current, desired: change.desired, plan: change.plan });
+  if (ctx.out.isJson)
+    ctx.out.json({ intent: describeIntent(change.intent), current: change.current, desired: change.desired, plan: change.plan });
   else {
     printPlan(ctx, change);
-    if (change.plan.writes.length > 0) ctx.out.print(ctx.out.c.dim(`Nothing was written. To perform it: openpower battery apply ${JSON.stringify(change.intent.text)}${opts.device ? ` --device ${opts.device}` : ""}`));
+    if (change.plan.writes.length > 0)
+      ctx.out.print(
+        ctx.out.c.dim(
+          `Nothing was written. To perform it: openpower battery apply ${JSON.stringify(change.intent.text)}${opts.device ? ` --device ${opts.device}` : ""}`,
+        ),
+      );
   }
   return ExitCode.ok;
 }
@@ -167,7 +187,9 @@ export function printApplyResult(ctx: CommandContext, result: ApplyResult): void
             ? c.green("sent, read back: took effect")
             : r.taken === false
               ? // Every vendor reports a mismatch as before = what was written, after = what was read back.
-                c.red(`sent, read back: NOT taken (${(r.mismatches ?? []).map((m) => `${m.field}: wrote ${formatValue(m.before)}, reads ${formatValue(m.after)}`).join("; ") || "differs"})`)
+                c.red(
+                  `sent, read back: NOT taken (${(r.mismatches ?? []).map((m) => `${m.field}: wrote ${formatValue(m.before)}, reads ${formatValue(m.after)}`).join("; ") || "differs"})`,
+                )
               : c.yellow("sent, not verified");
     ctx.out.print(`${r.write.target}: ${state}`);
   }
@@ -184,16 +206,31 @@ export function applyCode(result: ApplyResult): number {
  * Applies a planned change: confirm, apply with read-back, audit (also when `applyPlan` throws:
  * writes sent before the failure must be on record). Returns the exit code.
  */
-export async function applyChange(ctx: CommandContext, change: PlannedChange, opts: { yes?: boolean; dryRun?: boolean; verify?: boolean }): Promise<{ result: ApplyResult | null; code: number }> {
+export async function applyChange(
+  ctx: CommandContext,
+  change: PlannedChange,
+  opts: { yes?: boolean; dryRun?: boolean; verify?: boolean },
+): Promise<{ result: ApplyResult | null; code: number }> {
   const { system } = change.entry;
   const { plan } = change;
   if (plan.writes.length === 0) return { result: null, code: ExitCode.ok };
   const dryRun = opts.dryRun === true;
   // Refuse before asking (nothing sent): the client would not know of an earlier run's write.
   if (!dryRun) {
-    for (const w of plan.writes) assertAuditedCooldown(ctx, { vendor: system.vendor, device: system.id, endpoint: w.target, cooldownMs: change.entry.session.writeCooldownMs?.(w.target) ?? 0 });
+    for (const w of plan.writes)
+      assertAuditedCooldown(ctx, {
+        vendor: system.vendor,
+        device: system.id,
+        endpoint: w.target,
+        cooldownMs: change.entry.session.writeCooldownMs?.(w.target) ?? 0,
+      });
   }
-  if (!dryRun) await confirmWrite(ctx.io, `Send ${plan.writes.length} write${plan.writes.length === 1 ? "" : "s"} to ${system.vendor}:${system.id}`, opts.yes);
+  if (!dryRun)
+    await confirmWrite(
+      ctx.io,
+      `Send ${plan.writes.length} write${plan.writes.length === 1 ? "" : "s"} to ${system.vendor}:${system.id}`,
+      opts.yes,
+    );
   let result: ApplyResult | undefined;
   let failure: string | undefined;
   try {
@@ -223,7 +260,11 @@ export async function applyChange(ctx: CommandContext, change: PlannedChange, op
   }
 }
 
-export async function apply(ctx: CommandContext, text: string, opts: { device?: string; yes?: boolean; dryRun?: boolean; verify?: boolean }): Promise<number> {
+export async function apply(
+  ctx: CommandContext,
+  text: string,
+  opts: { device?: string; yes?: boolean; dryRun?: boolean; verify?: boolean },
+): Promise<number> {
   const asks = opts.dryRun !== true && opts.yes !== true;
   const change = await makePlan(ctx, text, opts.device);
   if (!ctx.out.isJson) printPlan(ctx, change);
@@ -232,20 +273,34 @@ export async function apply(ctx: CommandContext, text: string, opts: { device?: 
   const { result, code } = await applyChange(ctx, change, opts);
   if (ctx.out.isJson) {
     ctx.out.json(
-      result ?? { vendor: change.plan.vendor, device: change.plan.device, appliedAt: new Date(change.entry.session.now()), dryRun: opts.dryRun === true, results: [], ok: true },
+      result ?? {
+        vendor: change.plan.vendor,
+        device: change.plan.device,
+        appliedAt: new Date(change.entry.session.now()),
+        dryRun: opts.dryRun === true,
+        results: [],
+        ok: true,
+      },
     );
   } else if (result) {
     printApplyResult(ctx, result);
     if (!result.dryRun) ctx.out.print(ctx.out.c.dim(`Logged to ${ctx.paths.auditLog}`));
   }
-  if (code === ExitCode.partial) throw new PartialFailure("Some writes did not take effect on the device (see above); it may be throttling writes. Check with openpower battery show, and retry later.");
+  if (code === ExitCode.partial)
+    throw new PartialFailure(
+      "Some writes did not take effect on the device (see above); it may be throttling writes. Check with openpower battery show, and retry later.",
+    );
   if (code === ExitCode.error && result) {
     const first = result.results.find((r) => r.error)?.error;
     if (result.dryRun) {
       const failed = result.results.flatMap((r) => r.write.constraints.filter((ch) => !ch.ok).map((ch) => `${ch.name}: ${ch.detail}`));
-      ctx.out.note(`error: dry run: the plan would not pass its checks${failed.length > 0 ? ` (${failed.join("; ")})` : first ? ` (${first})` : ""}; nothing was sent.`);
+      ctx.out.note(
+        `error: dry run: the plan would not pass its checks${failed.length > 0 ? ` (${failed.join("; ")})` : first ? ` (${first})` : ""}; nothing was sent.`,
+      );
     } else if (result.results.some((r) => r.sent === null)) {
-      ctx.out.note(`error: a write may have reached the device (it is unknown whether it was sent)${first ? `: ${first.replace(/\.\s*$/, "")}` : ""}. Check with openpower battery show before retrying.`);
+      ctx.out.note(
+        `error: a write may have reached the device (it is unknown whether it was sent)${first ? `: ${first.replace(/\.\s*$/, "")}` : ""}. Check with openpower battery show before retrying.`,
+      );
     } else {
       ctx.out.note(`error: nothing was written${first ? `: ${first}` : ""}`);
     }

@@ -21,7 +21,10 @@ export function parseVendorList(text: string | undefined, option: string): Vendo
     .filter((v) => v !== "");
   const unknown = names.filter((n) => !isVendor(n));
   if (unknown.length > 0 || names.length === 0) {
-    throw new UsageError(`${option} takes a comma-separated list of ${VENDORS.join(", ")}; ${unknown.length > 0 ? `unknown: ${unknown.join(", ")}` : "the list is empty"}.`, { field: option });
+    throw new UsageError(
+      `${option} takes a comma-separated list of ${VENDORS.join(", ")}; ${unknown.length > 0 ? `unknown: ${unknown.join(", ")}` : "the list is empty"}.`,
+      { field: option },
+    );
   }
   return names as Vendor[];
 }
@@ -67,7 +70,7 @@ export async function init(ctx: CommandContext, opts: Record<string, unknown>): 
   vendors ??= flagged;
   if (vendors.length === 0) {
     throw new UsageError(
-      "Nothing to configure: not on a terminal (or --no-input) and no setting flags given. Pass flags such as --amber-token psk_..., or run \"openpower config init\" in a terminal.",
+      'Nothing to configure: not on a terminal (or --no-input) and no setting flags given. Pass flags such as --amber-token psk_..., or run "openpower config init" in a terminal.',
       { field: "--vendors" },
     );
   }
@@ -116,10 +119,16 @@ export async function init(ctx: CommandContext, opts: Record<string, unknown>): 
     ctx.out.note(`Nothing changed; ${file} is as it was.`);
     return ExitCode.ok;
   }
-  const comments = existsSync(file) && readFileSync(file, "utf8").replace(HEADER, "").split("\n").some((line) => line.trim().startsWith("#"));
+  const comments =
+    existsSync(file) &&
+    readFileSync(file, "utf8")
+      .replace(HEADER, "")
+      .split("\n")
+      .some((line) => line.trim().startsWith("#"));
   writeConfigFile(file, document);
   ctx.out.print(`Wrote ${file} (mode 0600): ${changed.length > 0 ? `set ${changed.join(", ")}` : "no settings"}.`);
-  if (comments) ctx.out.warn(`the comments in ${file} were not kept (the file is rewritten from its settings; unknown sections and keys are kept).`);
+  if (comments)
+    ctx.out.warn(`the comments in ${file} were not kept (the file is rewritten from its settings; unknown sections and keys are kept).`);
   ctx.out.print('Next: "openpower config check" makes one cheap call per credential.');
   return ExitCode.ok;
 }
@@ -201,7 +210,14 @@ export async function show(ctx: CommandContext): Promise<number> {
     }
   }
   if (ctx.out.isJson) {
-    ctx.out.json({ file: config.file, fileExists: config.fileExists, dataDir: ctx.paths.dataDir, auditLog: ctx.paths.auditLog, sections: masked, sources: config.sources });
+    ctx.out.json({
+      file: config.file,
+      fileExists: config.fileExists,
+      dataDir: ctx.paths.dataDir,
+      auditLog: ctx.paths.auditLog,
+      sections: masked,
+      sources: config.sources,
+    });
     return ExitCode.ok;
   }
   ctx.out.print(`config file: ${config.file}${config.fileExists ? "" : " (does not exist)"}`);

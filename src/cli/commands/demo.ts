@@ -42,7 +42,9 @@ export async function demo(parent: CommandContext, opts: { speed: number; seed: 
       sims.handles.map(async (h) => {
         const plugin = plugins.find((p) => p.name === h.vendor)!;
         try {
-          sessions.push(await plugin.connect(h.section, { cwd: parent.io.cwd, clock: sims.clock, logger: parent.logger, timeoutMs: 5_000 }));
+          sessions.push(
+            await plugin.connect(h.section, { cwd: parent.io.cwd, clock: sims.clock, logger: parent.logger, timeoutMs: 5_000 }),
+          );
         } catch (error) {
           connectFailures.push(describeCause(error, { vendor: h.vendor }));
         }
@@ -51,7 +53,10 @@ export async function demo(parent: CommandContext, opts: { speed: number; seed: 
     for (const f of connectFailures) out.warn(f);
     const order = (s: VendorSession) => plugins.findIndex((p) => p.name === s.vendor);
     sessions.sort((a, b) => order(a) - order(b));
-    ctx = new CommandContext({ ...parent.io, env: { ...parent.io.env, OPENPOWER_DATA_DIR: dataDir } }, parent.global, "table", { sessions, argv: ["demo"] });
+    ctx = new CommandContext({ ...parent.io, env: { ...parent.io.env, OPENPOWER_DATA_DIR: dataDir } }, parent.global, "table", {
+      sessions,
+      argv: ["demo"],
+    });
 
     heading("openpower status: the power flow of every system");
     const statusCode = await status(ctx, {}).catch((error: unknown) => {
@@ -86,9 +91,16 @@ export async function demo(parent: CommandContext, opts: { speed: number; seed: 
         printApplyResult(ctx, result);
         applied = result.ok ? "took effect" : result.results.some((r) => r.sent) ? "not taken" : "failed";
         const after = await change.entry.system.getBatterySchedule!();
-        out.print(`read back: charge ${after.charge.windows.map((w) => `${w.start}-${w.end}`).join(", ") || "no windows"}, ${after.charge.fromGrid ? "from grid" : "no grid charging"}, stop at ${Math.round(after.charge.stopLevel * 100)} %`);
+        out.print(
+          `read back: charge ${after.charge.windows.map((w) => `${w.start}-${w.end}`).join(", ") || "no windows"}, ${after.charge.fromGrid ? "from grid" : "no grid charging"}, stop at ${Math.round(after.charge.stopLevel * 100)} %`,
+        );
         const entry = readAudit(ctx.paths.auditLog).at(-1);
-        if (entry) out.print(c.dim(`audit log line (${ctx.paths.auditLog}): ${entry.time} ${entry.user}@${entry.host} ${entry.vendor}:${entry.device} ok=${entry.ok}`));
+        if (entry)
+          out.print(
+            c.dim(
+              `audit log line (${ctx.paths.auditLog}): ${entry.time} ${entry.user}@${entry.host} ${entry.vendor}:${entry.device} ok=${entry.ok}`,
+            ),
+          );
       } else {
         applied = "took effect";
         out.print("The schedule was already in place: nothing to write.");
@@ -100,12 +112,22 @@ export async function demo(parent: CommandContext, opts: { speed: number; seed: 
 
     heading("summary");
     const systems = (await Promise.all(sessions.map((s) => s.systems().catch(() => [])))).flat();
-    out.print(`simulators: ${sims.handles.map((h) => h.vendor).join(", ")}${sims.failures.length > 0 ? ` (not started: ${sims.failures.map((f) => f.vendor).join(", ")})` : ""}`);
+    out.print(
+      `simulators: ${sims.handles.map((h) => h.vendor).join(", ")}${sims.failures.length > 0 ? ` (not started: ${sims.failures.map((f) => f.vendor).join(", ")})` : ""}`,
+    );
     out.print(`systems: ${systems.map((s) => `${s.vendor}:${s.id}`).join(", ")}`);
-    out.print(`status: ${statusCode === ExitCode.ok ? "every system answered" : "some readings failed"}; prices: ${pricesShown ? "shown" : "not available"}`);
+    out.print(
+      `status: ${statusCode === ExitCode.ok ? "every system answered" : "some readings failed"}; prices: ${pricesShown ? "shown" : "not available"}`,
+    );
     out.print(`battery: "${DEMO_INTENT}" on ${device ?? "(no AlphaESS system)"}: ${writes} write(s) planned, ${applied}`);
-    out.print(`finished in ${((Date.now() - started) / 1000).toFixed(1)} s (simulated: ${Math.round((sims.clock.now() - started) / 60_000)} min)`);
-    out.print(c.dim('Next: "openpower sim --write-config sim.toml" runs the simulators for your own commands; "openpower --help" lists everything.'));
+    out.print(
+      `finished in ${((Date.now() - started) / 1000).toFixed(1)} s (simulated: ${Math.round((sims.clock.now() - started) / 60_000)} min)`,
+    );
+    out.print(
+      c.dim(
+        'Next: "openpower sim --write-config sim.toml" runs the simulators for your own commands; "openpower --help" lists everything.',
+      ),
+    );
     const ok = statusCode === ExitCode.ok && applied === "took effect" && sims.failures.length === 0 && connectFailures.length === 0;
     return ok ? ExitCode.ok : ExitCode.partial;
   } finally {

@@ -23,7 +23,9 @@ async function evSessions(ctx: CommandContext, vendor?: Vendor): Promise<VendorS
   const withEv = sessions.filter((s) => s.ev);
   if (withEv.length === 0) {
     if (failures[0]) throw failures[0].error;
-    throw new NotFoundError(`${vendor ? `${vendor} has no` : "None of the configured vendors has"} EV chargers that openpower can control (AlphaESS does).`);
+    throw new NotFoundError(
+      `${vendor ? `${vendor} has no` : "None of the configured vendors has"} EV chargers that openpower can control (AlphaESS does).`,
+    );
   }
   return withEv;
 }
@@ -84,17 +86,26 @@ function report(ctx: CommandContext, outcome: EvWriteOutcome, what: string, dryR
   else if (outcome.taken === true) ctx.out.print(ctx.out.c.green(`${what}: sent, read back: took effect.`));
   else if (outcome.taken === false) ctx.out.print(ctx.out.c.red(`${what}: sent, but reading back shows it did NOT take effect.`));
   else ctx.out.print(ctx.out.c.yellow(`${what}: sent (not verified).`));
-  if (!dryRun && outcome.taken === false) throw new PartialFailure(`${what} did not take effect; check "openpower ev status" and retry later.`);
+  if (!dryRun && outcome.taken === false)
+    throw new PartialFailure(`${what} did not take effect; check "openpower ev status" and retry later.`);
   return ExitCode.ok;
 }
 
-export async function startStop(ctx: CommandContext, action: "start" | "stop", charger: string, opts: { yes?: boolean; dryRun?: boolean }): Promise<number> {
+export async function startStop(
+  ctx: CommandContext,
+  action: "start" | "stop",
+  charger: string,
+  opts: { yes?: boolean; dryRun?: boolean },
+): Promise<number> {
   const { session, id } = await owner(ctx, charger);
   const dryRun = opts.dryRun === true;
   const what = `${action === "start" ? "Start" : "Stop"} charging on ${session.vendor} EV charger ${id}`;
   // The charger ignores a start without a car and a stop when idle; say so before asking.
   const state = (await session.ev!.status(id)).status;
-  const pointless = action === "start" ? state === "available" || state === "charging" || state === "faulted" : state === "available" || state === "preparing" || state === "faulted";
+  const pointless =
+    action === "start"
+      ? state === "available" || state === "charging" || state === "faulted"
+      : state === "available" || state === "preparing" || state === "faulted";
   if (pointless) ctx.out.warn(`the charger is ${state}: a ${action} will probably not take effect.`);
   if (!dryRun) await checkCooldown(ctx, session, id, action);
   const outcome = await performWrite(ctx, {
@@ -111,7 +122,12 @@ export async function startStop(ctx: CommandContext, action: "start" | "stop", c
   return report(ctx, outcome, what, dryRun);
 }
 
-export async function limit(ctx: CommandContext, charger: string, ampsText: string, opts: { yes?: boolean; dryRun?: boolean }): Promise<number> {
+export async function limit(
+  ctx: CommandContext,
+  charger: string,
+  ampsText: string,
+  opts: { yes?: boolean; dryRun?: boolean },
+): Promise<number> {
   const amps = intArg(ampsText, "amps", 1, 1000);
   const { session, id } = await owner(ctx, charger);
   const dryRun = opts.dryRun === true;

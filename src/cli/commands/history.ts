@@ -1,4 +1,12 @@
-import { addDays, assertCalendarDate, compareDates, daysBetween, eachDay, isCalendarDate, type CalendarDate } from "../../core/time/calendar-date.js";
+import {
+  addDays,
+  assertCalendarDate,
+  compareDates,
+  daysBetween,
+  eachDay,
+  isCalendarDate,
+  type CalendarDate,
+} from "../../core/time/calendar-date.js";
 import { localDate, systemTimeZone } from "../../core/time/zoned.js";
 import type { EnergySystem, EnergyTotals, PowerFlow } from "../../model/types.js";
 import type { CommandContext } from "../context.js";
@@ -91,16 +99,22 @@ function checkDayArg(text: string, option: string): void {
 export async function history(ctx: CommandContext, device: string, opts: { from: string; to?: string; energy?: boolean }): Promise<number> {
   checkDayArg(opts.from, "--from");
   if (opts.to !== undefined) checkDayArg(opts.to, "--to");
-  const entry = await selectSystem(ctx, device, { label: "report history", can: (s) => s.capabilities().read.energyTotals || typeof s.getPowerHistory === "function" });
+  const entry = await selectSystem(ctx, device, {
+    label: "report history",
+    can: (s) => s.capabilities?.().read.energyTotals || typeof s.getPowerHistory === "function",
+  });
   const { system, session } = entry;
   const timeZone = (await zoneOf(system)) ?? session.timeZone ?? systemTimeZone();
   const now = session.now();
   const from = parseDay(opts.from, "--from", timeZone, now);
   const to = parseDay(opts.to ?? opts.from, "--to", timeZone, now);
   if (compareDates(from, to) > 0) throw new UsageError(`--from ${from} is after --to ${to}.`, { field: "--from" });
-  if (daysBetween(from, to) + 1 > MAX_HISTORY_DAYS) throw new UsageError(`At most ${MAX_HISTORY_DAYS} days per command (asked for ${daysBetween(from, to) + 1}); split the range.`, { field: "--to" });
+  if (daysBetween(from, to) + 1 > MAX_HISTORY_DAYS)
+    throw new UsageError(`At most ${MAX_HISTORY_DAYS} days per command (asked for ${daysBetween(from, to) + 1}); split the range.`, {
+      field: "--to",
+    });
   const withSamples = opts.energy !== true && typeof system.getPowerHistory === "function";
-  const read = system.capabilities().read;
+  const read = system.capabilities?.().read ?? { powerFlow: true, energyTotals: false, history: false, prices: false };
   // A device that keeps today's counters only (a GoodWe inverter) cannot answer for other days:
   // say so before asking it day after day.
   const today = localDate(now, timeZone);
@@ -119,7 +133,10 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
       const result: DayResult = { date, totals: null, samples: null, error: null };
       // Totals and samples are paced separately by the clients: ask for both at once.
       const wantTotals = read.energyTotals && (!totalsOnlyToday || date === today);
-      const [totals, samples] = await Promise.allSettled([wantTotals ? system.getEnergyTotals(date) : null, withSamples ? system.getPowerHistory!(date) : null]);
+      const [totals, samples] = await Promise.allSettled([
+        wantTotals ? system.getEnergyTotals(date) : null,
+        withSamples ? system.getPowerHistory!(date) : null,
+      ]);
       if (totals.status === "fulfilled") result.totals = totals.value;
       if (samples.status === "fulfilled") result.samples = samples.value;
       const failed = [totals, samples].find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -134,7 +151,11 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
   if (ctx.out.isJson) {
     ctx.out.json({ vendor: system.vendor, device: system.id, timeZone, from, to, days: results });
   } else if (ctx.out.format === "csv") {
-    if (withSamples) ctx.out.csv(SAMPLE_COLUMNS, results.flatMap((r) => (r.samples ?? []).map((flow) => ({ date: r.date, flow }))));
+    if (withSamples)
+      ctx.out.csv(
+        SAMPLE_COLUMNS,
+        results.flatMap((r) => (r.samples ?? []).map((flow) => ({ date: r.date, flow }))),
+      );
     else ctx.out.csv(ENERGY_COLUMNS, results);
   } else {
     ctx.out.table(ENERGY_COLUMNS, results, { title: `${system.vendor}:${system.id}, ${from} to ${to} (${timeZone})` });

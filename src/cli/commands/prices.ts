@@ -31,7 +31,18 @@ export function priceRows(intervals: readonly PriceInterval[]): PriceRow[] {
   const feedIn = intervals.filter((i) => i.channel === "feedIn");
   return general.map((g) => {
     const f = feedIn.find((x) => x.start.getTime() === g.start.getTime());
-    return { start: g.start, end: g.end, kind: g.kind, buy: g.perKwhCents, feedIn: f ? f.perKwhCents : null, earn: f ? earningsPerKwhCents(f) : null, spot: g.spotPerKwhCents, renewablesPct: g.renewablesPct, descriptor: g.descriptor, spike: g.spike };
+    return {
+      start: g.start,
+      end: g.end,
+      kind: g.kind,
+      buy: g.perKwhCents,
+      feedIn: f ? f.perKwhCents : null,
+      earn: f ? earningsPerKwhCents(f) : null,
+      spot: g.spotPerKwhCents,
+      renewablesPct: g.renewablesPct,
+      descriptor: g.descriptor,
+      spike: g.spike,
+    };
   });
 }
 
@@ -41,19 +52,35 @@ function columns(timeZone: string): readonly Column<PriceRow>[] {
     { header: "start", value: (r) => r.start, show: (r) => dateTime(r.start) },
     { header: "end", value: (r) => r.end, show: (r) => time(r.end) },
     { header: "kind", value: (r) => r.kind },
-    { header: "buy c/kWh", value: (r) => r.buy, show: (r, c) => (r.spike !== "none" ? c.red(formatCents(r.buy)) : formatCents(r.buy)), align: "right" },
+    {
+      header: "buy c/kWh",
+      value: (r) => r.buy,
+      show: (r, c) => (r.spike !== "none" ? c.red(formatCents(r.buy)) : formatCents(r.buy)),
+      align: "right",
+    },
     { header: "feed-in c/kWh", value: (r) => r.feedIn, show: (r) => formatCents(r.feedIn), align: "right" },
     { header: "earn c/kWh", value: (r) => r.earn, show: (r) => formatCents(r.earn), align: "right" },
     { header: "spot c/kWh", value: (r) => r.spot, show: (r) => formatCents(r.spot), align: "right" },
-    { header: "renewables %", value: (r) => r.renewablesPct, show: (r) => (r.renewablesPct === null ? "–" : `${Math.round(r.renewablesPct)} %`), align: "right" },
-    { header: "descriptor", value: (r) => r.descriptor, show: (r) => (r.spike !== "none" ? `${r.descriptor} (spike: ${r.spike})` : r.descriptor) },
+    {
+      header: "renewables %",
+      value: (r) => r.renewablesPct,
+      show: (r) => (r.renewablesPct === null ? "–" : `${Math.round(r.renewablesPct)} %`),
+      align: "right",
+    },
+    {
+      header: "descriptor",
+      value: (r) => r.descriptor,
+      show: (r) => (r.spike !== "none" ? `${r.descriptor} (spike: ${r.spike})` : r.descriptor),
+    },
   ];
 }
 
 export async function prices(ctx: CommandContext, opts: { next?: string; chart?: boolean; timeZone?: string }): Promise<number> {
   const aheadMs = parseDuration(opts.next ?? "12h", "--next");
-  if (opts.timeZone !== undefined && !isValidTimeZone(opts.timeZone)) throw new UsageError(`--time-zone must be an IANA zone such as Australia/Sydney, got ${opts.timeZone}.`, { field: "--time-zone" });
-  if (aheadMs > 48 * HOUR_MS) throw new UsageError(`--next is at most 48h (Amber forecasts about a day and a half), got ${opts.next}.`, { field: "--next" });
+  if (opts.timeZone !== undefined && !isValidTimeZone(opts.timeZone))
+    throw new UsageError(`--time-zone must be an IANA zone such as Australia/Sydney, got ${opts.timeZone}.`, { field: "--time-zone" });
+  if (aheadMs > 48 * HOUR_MS)
+    throw new UsageError(`--next is at most 48h (Amber forecasts about a day and a half), got ${opts.next}.`, { field: "--next" });
   const session = await ctx.session("amber");
   if (!session.pricesAhead) throw new ConfigurationError("The Amber session cannot read prices.", { vendor: "amber" });
   const intervals = await session.pricesAhead(aheadMs / HOUR_MS);
@@ -62,7 +89,11 @@ export async function prices(ctx: CommandContext, opts: { next?: string; chart?:
 }
 
 /** Prints prices in the chosen format; shared with `openpower demo`. */
-export async function renderPrices(ctx: CommandContext, intervals: readonly PriceInterval[], options: { chart: boolean; hours: number; timeZone?: string }): Promise<void> {
+export async function renderPrices(
+  ctx: CommandContext,
+  intervals: readonly PriceInterval[],
+  options: { chart: boolean; hours: number; timeZone?: string },
+): Promise<void> {
   const rows = priceRows(intervals);
   const timeZone = options.timeZone ?? systemTimeZone();
   const COLUMNS = columns(timeZone);
@@ -87,7 +118,9 @@ export async function renderPrices(ctx: CommandContext, intervals: readonly Pric
   ctx.out.print(
     `now ${formatCents(now.buy)} buy (${now.descriptor})${now.earn === null ? "" : `, feed-in earns ${formatCents(now.earn)}`}, renewables ${now.renewablesPct === null ? "–" : Math.round(now.renewablesPct)} %`,
   );
-  ctx.out.print(`cheapest ${formatCents(cheapest.buy)} at ${time(cheapest.start)}, dearest ${formatCents(dearest.buy)} at ${time(dearest.start)}`);
+  ctx.out.print(
+    `cheapest ${formatCents(cheapest.buy)} at ${time(cheapest.start)}, dearest ${formatCents(dearest.buy)} at ${time(dearest.start)}`,
+  );
   const spikes = rows.filter((r) => r.spike !== "none");
   if (spikes.length > 0) ctx.out.print(c.red(`price spike ${spikes[0]!.spike} from ${time(spikes[0]!.start)}`));
   if (options.chart) {
@@ -99,7 +132,8 @@ export async function renderPrices(ctx: CommandContext, intervals: readonly Pric
   // Five-minute forecasts over many hours give hundreds of rows: then show one row per 30 minutes.
   const shown = rows.length > 48 ? thin(rows, 30 * 60_000) : rows;
   ctx.out.table(COLUMNS, shown);
-  if (shown.length < rows.length) ctx.out.print(c.dim(`(${rows.length - shown.length} shorter intervals not shown; --csv or --json has them all)`));
+  if (shown.length < rows.length)
+    ctx.out.print(c.dim(`(${rows.length - shown.length} shorter intervals not shown; --csv or --json has them all)`));
 }
 
 function thin(rows: PriceRow[], stepMs: number): PriceRow[] {

@@ -21,7 +21,10 @@ export interface StartedSimulators {
  * Starts the simulators of `vendors` (default: every vendor that has one) on one shared
  * accelerated clock. A simulator that fails to start is reported, not fatal.
  */
-export async function startSimulators(plugins: readonly VendorPlugin[], options: { vendors?: readonly Vendor[]; speed: number; seed: number; port?: number }): Promise<StartedSimulators> {
+export async function startSimulators(
+  plugins: readonly VendorPlugin[],
+  options: { vendors?: readonly Vendor[]; speed: number; seed: number; port?: number },
+): Promise<StartedSimulators> {
   const { VirtualClock } = await import("../../sim/kernel.js");
   const clock = new VirtualClock({ mode: "accelerated", speed: options.speed, start: Date.now() });
   const wanted = plugins.filter((p) => p.startSimulator && (!options.vendors || options.vendors.includes(p.name)));
@@ -55,7 +58,10 @@ export function simulatorConfig(handles: readonly SimulatorHandle[]): string {
   return stringifyToml(sections);
 }
 
-export async function sim(ctx: CommandContext, opts: { vendors?: string; speed: number; seed: number; port?: number; writeConfig?: string; duration?: string }): Promise<number> {
+export async function sim(
+  ctx: CommandContext,
+  opts: { vendors?: string; speed: number; seed: number; port?: number; writeConfig?: string; duration?: string },
+): Promise<number> {
   const vendors = parseVendorList(opts.vendors, "--vendors");
   const durationMs = opts.duration === undefined ? undefined : parseDuration(opts.duration, "--duration");
   const plugins = await ctx.plugins();
@@ -68,7 +74,12 @@ export async function sim(ctx: CommandContext, opts: { vendors?: string; speed: 
     }
     const toml = simulatorConfig(started.handles);
     if (opts.writeConfig) writeConfigFile(opts.writeConfig, Object.fromEntries(started.handles.map((h) => [h.vendor, h.section])));
-    if (ctx.out.isJson) ctx.out.json({ speed: opts.speed, seed: opts.seed, simulators: started.handles.map((h) => ({ vendor: h.vendor, info: h.info, config: h.section })) });
+    if (ctx.out.isJson)
+      ctx.out.json({
+        speed: opts.speed,
+        seed: opts.seed,
+        simulators: started.handles.map((h) => ({ vendor: h.vendor, info: h.info, config: h.section })),
+      });
     else {
       ctx.out.print(`# openpower simulators (speed ${opts.speed}×, seed ${opts.seed}). Save as a file and point OPENPOWER_CONFIG at it:`);
       ctx.out.print(toml);

@@ -15,14 +15,30 @@ export const FLOW_COLUMNS: readonly Column<FlowRow>[] = [
   { header: "pv", value: (r) => r.flow?.pvW ?? null, show: (r) => formatWatts(r.flow?.pvW), align: "right" },
   { header: "load", value: (r) => r.flow?.loadW ?? null, show: (r) => formatWatts(r.flow?.loadW), align: "right" },
   { header: "grid (+imp)", value: (r) => r.flow?.gridW ?? null, show: (r, c) => signed(r.flow?.gridW, c, "import"), align: "right" },
-  { header: "battery (+dis)", value: (r) => r.flow?.batteryW ?? null, show: (r, c) => signed(r.flow?.batteryW, c, "discharge"), align: "right" },
+  {
+    header: "battery (+dis)",
+    value: (r) => r.flow?.batteryW ?? null,
+    show: (r, c) => signed(r.flow?.batteryW, c, "discharge"),
+    align: "right",
+  },
   { header: "soc", value: (r) => r.flow?.soc ?? null, show: (r) => formatFraction(r.flow?.soc), align: "right" },
   { header: "ev", value: (r) => r.flow?.evW ?? null, show: (r) => formatWatts(r.flow?.evW), align: "right" },
-  { header: "observed", value: (r) => r.flow?.observedAt ?? null, show: (r) => (r.flow ? r.flow.observedAt.toLocaleTimeString("en-GB", { hour12: false }) : "–") },
+  {
+    header: "observed",
+    value: (r) => r.flow?.observedAt ?? null,
+    show: (r) => (r.flow ? r.flow.observedAt.toLocaleTimeString("en-GB", { hour12: false }) : "–"),
+  },
   {
     header: "age",
     value: (r) => (r.ageMs === null ? null : Math.round(r.ageMs / 1000)),
-    show: (r, c) => (r.error ? c.red(`error: ${r.error}`) : r.ageMs === null ? "–" : r.stale ? c.yellow(`${formatAge(r.ageMs)} STALE`) : formatAge(r.ageMs)),
+    show: (r, c) =>
+      r.error
+        ? c.red(`error: ${r.error}`)
+        : r.ageMs === null
+          ? "–"
+          : r.stale
+            ? c.yellow(`${formatAge(r.ageMs)} STALE`)
+            : formatAge(r.ageMs),
   },
 ];
 
@@ -59,7 +75,8 @@ export interface PriceNow {
 export async function readPriceNow(session: VendorSession): Promise<{ price: PriceNow | null; priceError: string | null }> {
   try {
     const now = await session.pricesAhead!(0.5);
-    const current = (channel: string) => now.find((i) => i.channel === channel && i.kind === "current") ?? now.find((i) => i.channel === channel) ?? null;
+    const current = (channel: string) =>
+      now.find((i) => i.channel === channel && i.kind === "current") ?? now.find((i) => i.channel === channel) ?? null;
     return { price: { general: current("general"), feedIn: current("feedIn") }, priceError: null };
   } catch (error) {
     return { price: null, priceError: describeCause(error) };
@@ -82,7 +99,9 @@ export async function status(ctx: CommandContext, opts: { vendor?: string; stale
   const rows = [...(await Promise.all(entries.map((e) => readFlow(e, staleAfterMs)))), ...failures.map(failureRow)];
   const { sessions, failures: priceFailures } = await ctx.sessions(only, "prices");
   const amber = sessions.find((s) => s.pricesAhead);
-  const { price, priceError } = amber ? await readPriceNow(amber) : { price: null, priceError: priceFailures[0] ? describeCause(priceFailures[0].error) : null };
+  const { price, priceError } = amber
+    ? await readPriceNow(amber)
+    : { price: null, priceError: priceFailures[0] ? describeCause(priceFailures[0].error) : null };
 
   if (ctx.out.isJson) {
     ctx.out.json({ systems: rows.map(flowJson), price, priceError });

@@ -14,7 +14,11 @@ export interface SystemEntry {
  * Every EnergySystem of every connected vendor (of `only`, and of those that can have `provides`
  * at all), plus the vendors that failed to connect or to list theirs.
  */
-export async function listSystems(ctx: CommandContext, only?: readonly Vendor[], provides: PluginFeature = "systems"): Promise<{ entries: SystemEntry[]; failures: SessionFailure[] }> {
+export async function listSystems(
+  ctx: CommandContext,
+  only?: readonly Vendor[],
+  provides: PluginFeature = "systems",
+): Promise<{ entries: SystemEntry[]; failures: SessionFailure[] }> {
   const { sessions, failures } = await ctx.sessions(only, provides);
   const entries: SystemEntry[] = [];
   const listFailures: SessionFailure[] = [...failures];
@@ -71,9 +75,16 @@ export async function selectSystem(
       const which = provides === "systems" ? "configured system" : `configured system that can ${what.label}`;
       throw new NotFoundError(`No ${which} is called ${JSON.stringify(device)} (known: ${known}). Check the id, or name it as vendor:id.`);
     }
-    if (matches.length > 1) throw new UsageError(`${device} matches several systems: name it as ${matches.map((m) => `${m.system.vendor}:${m.system.id}`).join(" or ")}.`, { field: "device" });
+    if (matches.length > 1)
+      throw new UsageError(
+        `${device} matches several systems: name it as ${matches.map((m) => `${m.system.vendor}:${m.system.id}`).join(" or ")}.`,
+        { field: "device" },
+      );
     const match = matches[0]!;
-    if (!what.can(match.system)) throw new ConfigurationError(`${match.system.vendor}:${match.system.id} cannot ${what.label} (the vendor does not support it).`, { vendor: match.system.vendor });
+    if (!what.can(match.system))
+      throw new ConfigurationError(`${match.system.vendor}:${match.system.id} cannot ${what.label} (the vendor does not support it).`, {
+        vendor: match.system.vendor,
+      });
     return match;
   }
   if (capable.length === 1) return capable[0]!;
@@ -81,7 +92,10 @@ export async function selectSystem(
     if (failures.length > 0) throw failures[0]!.error;
     throw new ConfigurationError(`None of the configured systems can ${what.label}.`, { setting: "config" });
   }
-  throw new UsageError(`Several systems can ${what.label}: choose one with --device (${capable.map((e) => `${e.system.vendor}:${e.system.id}`).join(", ")}).`, { field: "--device" });
+  throw new UsageError(
+    `Several systems can ${what.label}: choose one with --device (${capable.map((e) => `${e.system.vendor}:${e.system.id}`).join(", ")}).`,
+    { field: "--device" },
+  );
 }
 
 /** One system's reading for status and watch. */

@@ -23,15 +23,18 @@ export async function vendorGroup(parent: CommandContext, vendor: Vendor, args: 
     .configureOutput(commanderOutput(io))
     .addHelpText(
       "after",
-      `\nCredentials come from the config file and environment (openpower config --help).\n\nExamples:\n${specs
-        .flatMap((s) => s.examples ?? [])
-        .slice(0, 4)
-        .map((e) => `  $ ${e}`)
-        .join("\n") || `  $ openpower ${vendor} ${specs[0]?.name ?? ""}`}`,
+      `\nCredentials come from the config file and environment (openpower config --help).\n\nExamples:\n${
+        specs
+          .flatMap((s) => s.examples ?? [])
+          .slice(0, 4)
+          .map((e) => `  $ ${e}`)
+          .join("\n") || `  $ openpower ${vendor} ${specs[0]?.name ?? ""}`
+      }`,
     );
   for (const spec of specs) {
     const cmd = group.command(spec.name).description(`${spec.description} [${spec.method}]`);
-    for (const a of spec.args ?? []) cmd.argument(a.optional ? `[${a.name}${a.variadic ? "..." : ""}]` : `<${a.name}${a.variadic ? "..." : ""}>`, a.description);
+    for (const a of spec.args ?? [])
+      cmd.argument(a.optional ? `[${a.name}${a.variadic ? "..." : ""}]` : `<${a.name}${a.variadic ? "..." : ""}>`, a.description);
     for (const o of spec.options ?? []) {
       if (o.parse) cmd.option(o.flags, o.description, o.parse as (value: string, previous: unknown) => unknown);
       else cmd.option(o.flags, o.description, o.defaultValue as string | boolean | undefined);

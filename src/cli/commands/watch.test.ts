@@ -48,7 +48,17 @@ describe("watch", () => {
     const doc = JSON.parse(f.stdout()) as Record<string, unknown>;
     expect(Object.keys(doc).sort()).toEqual(["at", "price", "priceError", "systems"]);
     expect(doc).toMatchObject({
-      systems: [{ vendor: "alphaess", device: "AL1", ok: true, stale: false, error: null, ageS: expect.any(Number), flow: { pvW: 1000, evW: null } }],
+      systems: [
+        {
+          vendor: "alphaess",
+          device: "AL1",
+          ok: true,
+          stale: false,
+          error: null,
+          ageS: expect.any(Number),
+          flow: { pvW: 1000, evW: null },
+        },
+      ],
       price: { general: { channel: "general", perKwhCents: 30 }, feedIn: { channel: "feedIn", perKwhCents: -5 } },
       priceError: null,
     });

@@ -50,8 +50,24 @@ export async function watch(
   const plugins = await ctx.plugins();
   const isPriceFeed = (vendor: Vendor) => plugins.find((p) => p.name === vendor)?.provides.prices === true;
   const tracks: VendorTrack[] = [
-    ...sessions.map((session) => ({ vendor: session.vendor, session, entries: null, intervalMs: requestedMs, dueAt: 0, rows: [], prices: false })),
-    ...failures.map((f) => ({ vendor: f.vendor, session: null, entries: null, intervalMs: retryMs, dueAt: Date.now() + retryMs, rows: [failureRow(f)], prices: false })),
+    ...sessions.map((session) => ({
+      vendor: session.vendor,
+      session,
+      entries: null,
+      intervalMs: requestedMs,
+      dueAt: 0,
+      rows: [],
+      prices: false,
+    })),
+    ...failures.map((f) => ({
+      vendor: f.vendor,
+      session: null,
+      entries: null,
+      intervalMs: retryMs,
+      dueAt: Date.now() + retryMs,
+      rows: [failureRow(f)],
+      prices: false,
+    })),
   ];
   // One price feed: the first one.
   const feed = tracks.find((t) => isPriceFeed(t.vendor));
@@ -111,7 +127,11 @@ export async function watch(
         ctx.out.jsonLine({ at: new Date().toISOString(), systems: rows.map(flowJson), price, priceError });
       } else if (tty) {
         const budget = tracks
-          .map((t) => (t.session ? `${t.session.budgetNote?.() ?? t.vendor}; refresh every ${formatAge(t.intervalMs)}` : `${t.vendor}: not connected; trying again every ${formatAge(retryMs)}`))
+          .map((t) =>
+            t.session
+              ? `${t.session.budgetNote?.() ?? t.vendor}; refresh every ${formatAge(t.intervalMs)}`
+              : `${t.vendor}: not connected; trying again every ${formatAge(retryMs)}`,
+          )
           .join("\n");
         ctx.out.write(
           `${HOME_CLEAR}${ctx.out.c.bold(`openpower watch — ${new Date().toLocaleTimeString("en-GB", { hour12: false })}`)}  (Ctrl-C to quit)\n${renderTable(FLOW_COLUMNS, rows, ctx.out.c, ctx.io.stdout.columns)}\n${line ?? ""}\n${ctx.out.c.dim(budget)}\n`,

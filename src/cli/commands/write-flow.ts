@@ -127,7 +127,10 @@ export function commandLine(ctx: CommandContext): string {
  * run wrote to this device and endpoint too recently (by this machine's clock, as the log is);
  * undefined when the vendor has no cool-down for it or no such write is logged.
  */
-export function auditedCooldown(ctx: CommandContext, write: { vendor: Vendor; device: string; endpoint: string; cooldownMs: number }): (ConstraintCheck & { nextAt: Date }) | undefined {
+export function auditedCooldown(
+  ctx: CommandContext,
+  write: { vendor: Vendor; device: string; endpoint: string; cooldownMs: number },
+): (ConstraintCheck & { nextAt: Date }) | undefined {
   if (!(write.cooldownMs > 0)) return undefined;
   const last = lastAuditedWrite(readAudit(ctx.paths.auditLog), write);
   if (!last) return undefined;
@@ -144,7 +147,10 @@ export function auditedCooldown(ctx: CommandContext, write: { vendor: Vendor; de
 }
 
 /** Refuses a write (nothing sent) inside the vendor's cool-down as counted from the audit log. */
-export function assertAuditedCooldown(ctx: CommandContext, write: { vendor: Vendor; device: string; endpoint: string; cooldownMs: number }): void {
+export function assertAuditedCooldown(
+  ctx: CommandContext,
+  write: { vendor: Vendor; device: string; endpoint: string; cooldownMs: number },
+): void {
   const check = auditedCooldown(ctx, write);
   if (!check) return;
   const waitMs = Math.max(0, check.nextAt.getTime() - Date.now());

@@ -32,7 +32,11 @@ const SECTIONS: SectionSpec[] = [
       { key: "protocol", env: ["OPENPOWER_GOODWE_PROTOCOL"], choices: ["udp", "tcp"], description: "protocol" },
     ],
   },
-  { name: "alphaess", title: "AlphaESS", settings: [{ key: "serial", env: ["OPENPOWER_ALPHAESS_SERIAL"], type: "list", description: "serials" }] },
+  {
+    name: "alphaess",
+    title: "AlphaESS",
+    settings: [{ key: "serial", env: ["OPENPOWER_ALPHAESS_SERIAL"], type: "list", description: "serials" }],
+  },
 ];
 
 let dir: string;
@@ -47,9 +51,16 @@ function inputs(over: Partial<ConfigInputs> = {}): ConfigInputs {
 
 describe("loadConfig", () => {
   it("merges with the precedence flags > environment > .env > file, and says where each value came from", () => {
-    writeFileSync(join(dir, "config.toml"), '[amber]\ntoken = "psk_from_the_file_0001"\nsite = "FILESITE"\n[goodwe]\nport = 8899\n', { mode: 0o600 });
-    writeFileSync(join(dir, ".env"), "OPENPOWER_AMBER_TOKEN=psk_from_dotenv_00002\nOPENPOWER_AMBER_SITE=DOTENVSITE\nOPENPOWER_GOODWE_PORT=502\n");
-    const config = loadConfig(inputs({ env: { OPENPOWER_AMBER_TOKEN: "psk_from_environ_0003", OPENPOWER_GOODWE_PORT: "" }, overrides: ["amber.site=FLAGSITE"] }));
+    writeFileSync(join(dir, "config.toml"), '[amber]\ntoken = "psk_from_the_file_0001"\nsite = "FILESITE"\n[goodwe]\nport = 8899\n', {
+      mode: 0o600,
+    });
+    writeFileSync(
+      join(dir, ".env"),
+      "OPENPOWER_AMBER_TOKEN=psk_from_dotenv_00002\nOPENPOWER_AMBER_SITE=DOTENVSITE\nOPENPOWER_GOODWE_PORT=502\n",
+    );
+    const config = loadConfig(
+      inputs({ env: { OPENPOWER_AMBER_TOKEN: "psk_from_environ_0003", OPENPOWER_GOODWE_PORT: "" }, overrides: ["amber.site=FLAGSITE"] }),
+    );
     expect(config.sections.amber).toEqual({ token: "psk_from_environ_0003", site: "FLAGSITE" });
     expect(config.sources["amber.token"]).toBe("env OPENPOWER_AMBER_TOKEN");
     expect(config.sources["amber.site"]).toBe("--set");
@@ -78,7 +89,9 @@ describe("loadConfig", () => {
   });
 
   it("types values: numbers, lists, choices", () => {
-    const config = loadConfig(inputs({ env: { OPENPOWER_GOODWE_PORT: "502", OPENPOWER_GOODWE_PROTOCOL: "tcp", OPENPOWER_ALPHAESS_SERIAL: "AL1, AL2,," } }));
+    const config = loadConfig(
+      inputs({ env: { OPENPOWER_GOODWE_PORT: "502", OPENPOWER_GOODWE_PROTOCOL: "tcp", OPENPOWER_ALPHAESS_SERIAL: "AL1, AL2,," } }),
+    );
     expect(config.sections.goodwe).toEqual({ port: 502, protocol: "tcp" });
     expect(config.sections.alphaess).toEqual({ serial: ["AL1", "AL2"] });
     expect(() => loadConfig(inputs({ env: { OPENPOWER_GOODWE_PORT: "eighty" } }))).toThrow(/OPENPOWER_GOODWE_PORT must be a number/);
@@ -90,11 +103,15 @@ describe("loadConfig", () => {
   it("says which line of a broken file is wrong, and requires a file named explicitly", () => {
     writeFileSync(join(dir, "config.toml"), "[amber\ntoken = 1\n");
     expect(() => loadConfig(inputs())).toThrow(/not valid TOML/);
-    expect(() => loadConfig(inputs({ file: join(dir, "nope.toml"), fileRequired: true }))).toThrow(/does not exist. Create it with "openpower config init/);
+    expect(() => loadConfig(inputs({ file: join(dir, "nope.toml"), fileRequired: true }))).toThrow(
+      /does not exist. Create it with "openpower config init/,
+    );
   });
 
   it("warns about unknown sections and keys (typos) and about a config with secrets readable by others", () => {
-    writeFileSync(join(dir, "config.toml"), '[amber]\ntokn = "x"\ntoken = "psk_world_readable_0005"\n[ambre]\nsite = "x"\n', { mode: 0o644 });
+    writeFileSync(join(dir, "config.toml"), '[amber]\ntokn = "x"\ntoken = "psk_world_readable_0005"\n[ambre]\nsite = "x"\n', {
+      mode: 0o644,
+    });
     const config = loadConfig(inputs());
     expect(config.warnings.join("\n")).toMatch(/Unknown setting amber.tokn/);
     expect(config.warnings.join("\n")).toMatch(/Unknown section \[ambre\]/);
@@ -123,7 +140,9 @@ describe("loadConfig", () => {
     const taken = loadConfig(inputs({ sections, env: { BASE_URL: "https://apps.alsoenergy.com/" } }));
     expect(taken.sources["powertrack.baseUrl"]).toBe("env BASE_URL");
     expect(taken.ignored).toEqual({});
-    const overridden = loadConfig(inputs({ sections, env: { BASE_URL: "https://evil.example", OPENPOWER_POWERTRACK_BASE_URL: "http://127.0.0.1:5000" } }));
+    const overridden = loadConfig(
+      inputs({ sections, env: { BASE_URL: "https://evil.example", OPENPOWER_POWERTRACK_BASE_URL: "http://127.0.0.1:5000" } }),
+    );
     expect(overridden.sections.powertrack).toEqual({ baseUrl: "http://127.0.0.1:5000" });
     expect(overridden.ignored).toEqual({});
     expect(POWERTRACK_DEFAULT_BASE_URL).toBe(DEFAULT_BASE_URL);
@@ -164,15 +183,26 @@ describe("parseDotenv", () => {
       "not a line",
       "G=a=b",
     ].join("\n");
-    expect(parseDotenv(text)).toEqual({ A: "1", B: "two words", C: "single # not a comment", D: 'line\nbreak "quoted"', E: "multi\nline", F: "", G: "a=b" });
+    expect(parseDotenv(text)).toEqual({
+      A: "1",
+      B: "two words",
+      C: "single # not a comment",
+      D: 'line\nbreak "quoted"',
+      E: "multi\nline",
+      F: "",
+      G: "a=b",
+    });
   });
 
   it("round-trips any value written double-quoted with escapes", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 40 }).filter((s) => !s.includes("\r")), (value) => {
-        const quoted = `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
-        expect(parseDotenv(`KEY=${quoted}\n`).KEY).toBe(value);
-      }),
+      fc.property(
+        fc.string({ maxLength: 40 }).filter((s) => !s.includes("\r")),
+        (value) => {
+          const quoted = `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\t/g, "\\t")}"`;
+          expect(parseDotenv(`KEY=${quoted}\n`).KEY).toBe(value);
+        },
+      ),
     );
   });
 });
@@ -195,7 +225,12 @@ describe("maskSecret", () => {
 describe("resolvePaths", () => {
   it("takes --config over OPENPOWER_CONFIG over the platform directory, and OPENPOWER_DATA_DIR for data", () => {
     const env = { OPENPOWER_CONFIG: "env.toml", OPENPOWER_DATA_DIR: "data" };
-    expect(resolvePaths(env, "/work", "flag.toml")).toMatchObject({ configFile: "/work/flag.toml", configSource: "--config", dataDir: "/work/data", auditLog: "/work/data/audit.jsonl" });
+    expect(resolvePaths(env, "/work", "flag.toml")).toMatchObject({
+      configFile: "/work/flag.toml",
+      configSource: "--config",
+      dataDir: "/work/data",
+      auditLog: "/work/data/audit.jsonl",
+    });
     expect(resolvePaths(env, "/work")).toMatchObject({ configFile: "/work/env.toml", configSource: "OPENPOWER_CONFIG" });
     const platform = resolvePaths({}, "/work");
     expect(platform.configSource).toBe("default");

@@ -49,6 +49,9 @@ export function readDotenv(path: string, required: boolean): Record<string, stri
     return parseDotenv(readFileSync(path, "utf8"));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT" && !required) return {};
-    throw new ConfigurationError(`Cannot read the .env file ${path}: ${(error as Error).message}. Check the --dotenv path.`, { setting: "--dotenv", cause: error });
+    throw new ConfigurationError(`Cannot read the .env file ${path}: ${(error as Error).message}. Check the --dotenv path.`, {
+      setting: "--dotenv",
+      cause: error,
+    });
   }
 }

@@ -49,7 +49,11 @@ export function loadConfig(inputs: ConfigInputs): ResolvedConfig {
   const ignored: Record<string, string[]> = {};
   const refusals: { section: string; key: string; layer: "dotenv" | "env"; warning: string }[] = [];
   const { data: fileData, exists } = readConfigFile(inputs.file, inputs.fileRequired);
-  const envFile = inputs.envFile ? (isAbsolute(inputs.envFile) ? inputs.envFile : resolve(inputs.cwd, inputs.envFile)) : resolve(inputs.cwd, ".env");
+  const envFile = inputs.envFile
+    ? isAbsolute(inputs.envFile)
+      ? inputs.envFile
+      : resolve(inputs.cwd, inputs.envFile)
+    : resolve(inputs.cwd, ".env");
   const dotenv = inputs.fileOnly ? {} : readDotenv(envFile, inputs.envFile !== undefined);
 
   const sections: Record<string, SectionValues> = {};
@@ -63,12 +67,17 @@ export function loadConfig(inputs: ConfigInputs): ResolvedConfig {
       continue;
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new ConfigurationError(`${inputs.file}: "${name}" must be a section ([${name}]), not a value. Fix the file or run "openpower config init".`, { setting: name });
+      throw new ConfigurationError(
+        `${inputs.file}: "${name}" must be a section ([${name}]), not a value. Fix the file or run "openpower config init".`,
+        { setting: name },
+      );
     }
     for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
       const setting = spec.settings.find((s) => s.key === key);
       if (!setting) {
-        warnings.push(`Unknown setting ${name}.${key} in ${inputs.file} (known: ${spec.settings.map((s) => s.key).join(", ")}); it is ignored.`);
+        warnings.push(
+          `Unknown setting ${name}.${key} in ${inputs.file} (known: ${spec.settings.map((s) => s.key).join(", ")}); it is ignored.`,
+        );
         continue;
       }
       set(sections, sources, name, setting, fromFile(raw, `${name}.${key}`, setting, inputs.file), "config file");
@@ -83,7 +92,13 @@ export function loadConfig(inputs: ConfigInputs): ResolvedConfig {
           const value = source[n];
           if (value === undefined || value === "") return false;
           const refused = setting.envGuard?.(n, value);
-          if (refused !== undefined) refusals.push({ section: spec.name, key: setting.key, layer, warning: `${refused}${layer === "dotenv" ? ` (from ${envFile})` : ""}` });
+          if (refused !== undefined)
+            refusals.push({
+              section: spec.name,
+              key: setting.key,
+              layer,
+              warning: `${refused}${layer === "dotenv" ? ` (from ${envFile})` : ""}`,
+            });
           return refused === undefined;
         });
         if (name === undefined) continue;
@@ -96,12 +111,17 @@ export function loadConfig(inputs: ConfigInputs): ResolvedConfig {
   for (const override of inputs.fileOnly ? [] : inputs.overrides) {
     // A mistake here is on the command line: a usage error (exit 2), like any wrong option.
     const match = /^([a-z]+)\.([A-Za-z]+)=(.*)$/s.exec(override);
-    if (!match) throw new UsageError(`--set expects section.key=value (for example --set amber.site=01ABC...), got ${JSON.stringify(override)}.`, { field: "--set" });
+    if (!match)
+      throw new UsageError(`--set expects section.key=value (for example --set amber.site=01ABC...), got ${JSON.stringify(override)}.`, {
+        field: "--set",
+      });
     const [, sectionName, key, value] = match as unknown as [string, string, string, string];
     const spec = known.get(sectionName);
     const setting = spec?.settings.find((s) => s.key === key);
     if (!spec || !setting) {
-      const hint = spec ? `known keys of [${sectionName}]: ${spec.settings.map((s) => s.key).join(", ")}` : `known sections: ${[...known.keys()].join(", ")}`;
+      const hint = spec
+        ? `known keys of [${sectionName}]: ${spec.settings.map((s) => s.key).join(", ")}`
+        : `known sections: ${[...known.keys()].join(", ")}`;
       throw new UsageError(`--set ${sectionName}.${key}: no such setting (${hint}).`, { field: "--set" });
     }
     set(sections, sources, sectionName, setting, coerce(value, setting, `--set ${sectionName}.${key}`, "usage"), "--set");
@@ -130,18 +150,35 @@ export function readConfigFile(file: string, required: boolean): { data: Record<
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && !required) return { data: {}, exists: false };
-    if (code === "ENOENT") throw new ConfigurationError(`The config file ${file} does not exist. Create it with "openpower config init --config ${file}", or check the path.`, { setting: "config" });
-    throw new ConfigurationError(`Cannot read the config file ${file}: ${(error as Error).message}. Check its permissions.`, { setting: "config", cause: error });
+    if (code === "ENOENT")
+      throw new ConfigurationError(
+        `The config file ${file} does not exist. Create it with "openpower config init --config ${file}", or check the path.`,
+        { setting: "config" },
+      );
+    throw new ConfigurationError(`Cannot read the config file ${file}: ${(error as Error).message}. Check its permissions.`, {
+      setting: "config",
+      cause: error,
+    });
   }
   try {
     return { data: parseToml(text) as Record<string, unknown>, exists: true };
   } catch (error) {
     const message = (error as Error).message.split("\n")[0];
-    throw new ConfigurationError(`The config file ${file} is not valid TOML: ${message}. Fix it, or recreate it with "openpower config init --force".`, { setting: "config" });
+    throw new ConfigurationError(
+      `The config file ${file} is not valid TOML: ${message}. Fix it, or recreate it with "openpower config init --force".`,
+      { setting: "config" },
+    );
   }
 }
 
-function set(sections: Record<string, SectionValues>, sources: Record<string, SettingSource>, section: string, setting: SettingSpec, value: SettingValue, source: SettingSource): void {
+function set(
+  sections: Record<string, SectionValues>,
+  sources: Record<string, SettingSource>,
+  section: string,
+  setting: SettingSpec,
+  value: SettingValue,
+  source: SettingSource,
+): void {
   if (setting.secret) {
     for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") registerSecret(v);
   }
@@ -177,7 +214,8 @@ function fromFile(raw: unknown, path: string, setting: SettingSpec, file: string
  */
 export function coerce(text: string, setting: SettingSpec, where: string, kind: "config" | "usage" = "config"): SettingValue {
   const value = text.trim();
-  const wrong = (message: string) => (kind === "usage" ? new UsageError(message, { field: where }) : new ConfigurationError(message, { setting: where }));
+  const wrong = (message: string) =>
+    kind === "usage" ? new UsageError(message, { field: where }) : new ConfigurationError(message, { setting: where });
   switch (setting.type ?? "string") {
     case "number": {
       const n = Number(value);
@@ -195,7 +233,8 @@ export function coerce(text: string, setting: SettingSpec, where: string, kind: 
         .map((v) => v.trim())
         .filter((v) => v !== "");
     default:
-      if (setting.choices && !setting.choices.includes(value)) throw wrong(`${where} must be one of ${setting.choices.join(", ")}, got ${JSON.stringify(value)}.`);
+      if (setting.choices && !setting.choices.includes(value))
+        throw wrong(`${where} must be one of ${setting.choices.join(", ")}, got ${JSON.stringify(value)}.`);
       return setting.secret ? text : value;
   }
 }

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AuthenticationError, ConfigurationError, NotFoundError, OpenPowerError, RateLimitError, ValidationError } from "../../core/errors/index.js";
+import {
+  AuthenticationError,
+  ConfigurationError,
+  NotFoundError,
+  OpenPowerError,
+  RateLimitError,
+  ValidationError,
+} from "../../core/errors/index.js";
 import { registerSecret } from "../../core/redact.js";
 import type { PriceInterval } from "../../model/types.js";
 import { parseDuration } from "../duration.js";
@@ -41,7 +48,12 @@ describe("Output", () => {
 
     const json = fakeIo();
     new Output(json.io, "json", false).rows(columns, rows, { json: { rows } });
-    expect(JSON.parse(json.stdout())).toEqual({ rows: [{ name: "a, with comma", w: 1500, at: "2024-05-01T00:00:00.000Z" }, { name: 'b "quoted"', w: null, at: "2024-05-01T00:05:00.000Z" }] });
+    expect(JSON.parse(json.stdout())).toEqual({
+      rows: [
+        { name: "a, with comma", w: 1500, at: "2024-05-01T00:00:00.000Z" },
+        { name: 'b "quoted"', w: null, at: "2024-05-01T00:05:00.000Z" },
+      ],
+    });
   });
 
   it("keeps notes on stderr, out of JSON", () => {
@@ -67,7 +79,14 @@ describe("Output", () => {
     const long = [{ name: "x".repeat(30) + " " + "y".repeat(60), w: 1, at: new Date(0) }];
     const narrow = fakeIo({ tty: true, columns: 60 });
     new Output(narrow.io, "table", false).table(columns, long);
-    expect(Math.max(...narrow.stdout().split("\n").map((l) => l.length))).toBeLessThanOrEqual(60);
+    expect(
+      Math.max(
+        ...narrow
+          .stdout()
+          .split("\n")
+          .map((l) => l.length),
+      ),
+    ).toBeLessThanOrEqual(60);
     const pipe = fakeIo({ columns: 60 });
     new Output(pipe.io, "table", false).table(columns, long);
     expect(pipe.stdout()).toContain("y".repeat(60));
@@ -102,14 +121,24 @@ describe("errors", () => {
     expect(exitCodeFor(new ValidationError("bad"))).toBe(ExitCode.usage);
     expect(exitCodeFor(new UsageError("bad"))).toBe(ExitCode.usage);
     expect(exitCodeFor(new PartialFailure("half"))).toBe(ExitCode.partial);
-    for (const e of [new AuthenticationError("no"), new ConfigurationError("no"), new NotFoundError("no"), new RateLimitError("no"), new Error("bug")]) expect(exitCodeFor(e)).toBe(ExitCode.error);
+    for (const e of [
+      new AuthenticationError("no"),
+      new ConfigurationError("no"),
+      new NotFoundError("no"),
+      new RateLimitError("no"),
+      new Error("bug"),
+    ])
+      expect(exitCodeFor(e)).toBe(ExitCode.error);
     const commander = Object.assign(new Error("unknown option"), { code: "commander.unknownOption", exitCode: 1 });
     expect(exitCodeFor(commander)).toBe(ExitCode.usage);
     expect(exitCodeFor(Object.assign(new Error("(outputHelp)"), { code: "commander.helpDisplayed", exitCode: 0 }))).toBe(ExitCode.ok);
   });
 
   it("describes an error in one line with the vendor and request id; stack only with --debug", () => {
-    const error = new AuthenticationError("The token was refused. Create a new one at https://app.amber.com.au.\nThen retry.", { vendor: "amber", requestId: "req-1" });
+    const error = new AuthenticationError("The token was refused. Create a new one at https://app.amber.com.au.\nThen retry.", {
+      vendor: "amber",
+      requestId: "req-1",
+    });
     const line = describeError(error);
     expect(line).toBe("error: amber: The token was refused. Create a new one at https://app.amber.com.au. Then retry. (request id req-1)");
     expect(describeError(error, { debug: true })).toContain("at ");
@@ -127,7 +156,9 @@ describe("errors", () => {
 
   it("describeCause drops the prefix and names the vendor once", () => {
     expect(describeCause(new OpenPowerError("the token was refused"), { vendor: "amber" })).toBe("amber: the token was refused");
-    expect(describeCause(new OpenPowerError("amber refused the token", { vendor: "amber" }), { vendor: "amber" })).toBe("amber refused the token");
+    expect(describeCause(new OpenPowerError("amber refused the token", { vendor: "amber" }), { vendor: "amber" })).toBe(
+      "amber refused the token",
+    );
     expect(describeCause(new Error("boom"), { vendor: "goodwe" })).toMatch(/^goodwe: boom\. Run again/);
   });
 });
@@ -182,7 +213,10 @@ describe("priceChart", () => {
     spike: "none",
   });
   it("plots the buy price and the feed-in earnings (sign flipped) over the period", () => {
-    const intervals = [...Array.from({ length: 8 }, (_, i) => interval(i, "general", 10 + i * 5)), ...Array.from({ length: 8 }, (_, i) => interval(i, "feedIn", -5))];
+    const intervals = [
+      ...Array.from({ length: 8 }, (_, i) => interval(i, "general", 10 + i * 5)),
+      ...Array.from({ length: 8 }, (_, i) => interval(i, "feedIn", -5)),
+    ];
     const chart = priceChart(intervals, { width: 40, height: 6, color: false });
     expect(chart).toContain("45.0 c");
     expect(chart).toContain("5.0 c");
@@ -199,7 +233,14 @@ describe("csv", () => {
     const { parse } = await import("csv-parse/sync");
     fc.assert(
       fc.property(
-        fc.array(fc.record({ name: fc.string({ maxLength: 20 }), w: fc.option(fc.integer(), { nil: null }), estimate: fc.option(fc.boolean(), { nil: null }) }), { maxLength: 5 }),
+        fc.array(
+          fc.record({
+            name: fc.string({ maxLength: 20 }),
+            w: fc.option(fc.integer(), { nil: null }),
+            estimate: fc.option(fc.boolean(), { nil: null }),
+          }),
+          { maxLength: 5 },
+        ),
         (items) => {
           const text = renderCsv<{ name: string; w: number | null; estimate: boolean | null }>(
             [
@@ -223,7 +264,9 @@ describe("csv", () => {
 describe("describeError credentials hint", () => {
   it("at the top level, a refused credential says how to find and test the CLI's settings; table cells stay short", () => {
     const error = new AuthenticationError("SEMS rejected the e-mail or password.", { vendor: "goodwe-sems" });
-    expect(describeError(error, { hint: true })).toMatch(/^error: goodwe-sems: SEMS rejected the e-mail or password\. "openpower config show" says where the goodwe credentials come from; "openpower config check" tests them\.$/);
+    expect(describeError(error, { hint: true })).toMatch(
+      /^error: goodwe-sems: SEMS rejected the e-mail or password\. "openpower config show" says where the goodwe credentials come from; "openpower config check" tests them\.$/,
+    );
     expect(describeCause(error)).not.toMatch(/config show/);
     expect(describeError(new NotFoundError("No site 1.", { vendor: "amber" }), { hint: true })).not.toMatch(/config show/);
   });
@@ -231,9 +274,15 @@ describe("describeError credentials hint", () => {
 
 describe("describeError vendor prefix", () => {
   it("names the vendor once", () => {
-    expect(describeError(new OpenPowerError("Could not reach amber at http://127.0.0.1:1/v1.", { vendor: "amber" }))).toBe("error: Could not reach amber at http://127.0.0.1:1/v1.");
-    expect(describeError(new OpenPowerError("AlphaESS appSecret is missing.", { vendor: "alphaess" }))).toBe("error: AlphaESS appSecret is missing.");
-    expect(describeError(new OpenPowerError("Token refused, see https://app.amber.com.au.", { vendor: "amber" }))).toBe("error: amber: Token refused, see https://app.amber.com.au.");
+    expect(describeError(new OpenPowerError("Could not reach amber at http://127.0.0.1:1/v1.", { vendor: "amber" }))).toBe(
+      "error: Could not reach amber at http://127.0.0.1:1/v1.",
+    );
+    expect(describeError(new OpenPowerError("AlphaESS appSecret is missing.", { vendor: "alphaess" }))).toBe(
+      "error: AlphaESS appSecret is missing.",
+    );
+    expect(describeError(new OpenPowerError("Token refused, see https://app.amber.com.au.", { vendor: "amber" }))).toBe(
+      "error: amber: Token refused, see https://app.amber.com.au.",
+    );
   });
 });
 
@@ -241,7 +290,10 @@ describe("createProgress", () => {
   it("draws on a terminal and stays silent otherwise (so --csv > file stays clean)", async () => {
     const { createProgress } = await import("./progress.js");
     let tty = "";
-    const onTty = createProgress({ isTTY: true, columns: 80, write: (s: string) => ((tty += s), true) } as never, { total: 3, title: "alphaess:AL1" });
+    const onTty = createProgress({ isTTY: true, columns: 80, write: (s: string) => ((tty += s), true) } as never, {
+      total: 3,
+      title: "alphaess:AL1",
+    });
     onTty.tick(1, "2024-05-01");
     onTty.tick(1, "2024-05-02");
     onTty.stop();

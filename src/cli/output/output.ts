@@ -92,7 +92,9 @@ export class Output {
  */
 export function renderTable<T>(columns: readonly Column<T>[], rows: readonly T[], c: Colors, maxWidth?: number): string {
   const cells = rows.map((row) => columns.map((col) => (col.show ? col.show(row, c) : plain(col.value(row)))));
-  const widths = columns.map((col, i) => Math.max(visibleLength(col.header), ...cells.map((r) => Math.max(...r[i]!.split("\n").map(visibleLength)))) + 2);
+  const widths = columns.map(
+    (col, i) => Math.max(visibleLength(col.header), ...cells.map((r) => Math.max(...r[i]!.split("\n").map(visibleLength)))) + 2,
+  );
   const fits = () => widths.reduce((a, b) => a + b, 0) + widths.length + 1 <= maxWidth!;
   let narrowed = false;
   if (maxWidth !== undefined && maxWidth > 20) {

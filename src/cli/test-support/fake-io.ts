@@ -2,7 +2,9 @@ import { PassThrough, Writable } from "node:stream";
 import type { Io } from "../io.js";
 
 /** An Io whose output is captured, for running commands in-process. */
-export function fakeIo(options: { tty?: boolean; stdoutTty?: boolean; env?: Record<string, string | undefined>; cwd?: string; columns?: number } = {}) {
+export function fakeIo(
+  options: { tty?: boolean; stdoutTty?: boolean; env?: Record<string, string | undefined>; cwd?: string; columns?: number } = {},
+) {
   let out = "";
   let err = "";
   const handlers = new Set<() => void>();

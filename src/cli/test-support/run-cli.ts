@@ -19,7 +19,10 @@ export interface CliResult {
  * The environment is only what the test gives (plus PATH), so nothing from the developer's
  * shell or home directory leaks in.
  */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -53,7 +56,11 @@ export interface CliProcess {
 }
 
 export function spawnCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { PATH: process.env.PATH ?? "", TZ: "Australia/Sydney", ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? "", TZ: "Australia/Sydney", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
@@ -75,7 +82,9 @@ export function spawnCli(args: readonly string[], options: { env?: Record<string
         ? Promise.resolve()
         : Promise.race([
             new Promise<void>((resolve) => waiters.push({ pattern, resolve })),
-            exited.then((code) => Promise.reject(new Error(`openpower ${args.join(" ")} exited (${code}) before printing ${pattern}\nstderr: ${err}`))),
+            exited.then((code) =>
+              Promise.reject(new Error(`openpower ${args.join(" ")} exited (${code}) before printing ${pattern}\nstderr: ${err}`)),
+            ),
           ]),
     exited,
   };
@@ -99,7 +108,13 @@ export function tempHome(): TempHome {
     dir,
     configFile,
     dataDir,
-    env: { OPENPOWER_CONFIG: configFile, OPENPOWER_DATA_DIR: dataDir, HOME: dir, XDG_CONFIG_HOME: join(dir, "xdg-config"), XDG_DATA_HOME: join(dir, "xdg-data") },
+    env: {
+      OPENPOWER_CONFIG: configFile,
+      OPENPOWER_DATA_DIR: dataDir,
+      HOME: dir,
+      XDG_CONFIG_HOME: join(dir, "xdg-config"),
+      XDG_DATA_HOME: join(dir, "xdg-data"),
+    },
     writeConfig(sections) {
       writeFileSync(configFile, stringifyToml(sections), { mode: 0o600 });
     },

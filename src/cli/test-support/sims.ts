@@ -30,10 +30,24 @@ export async function startTestSims(options: { alphaess?: AlphaEssSimulatorOptio
     goodwe,
     powertrack,
     config: () => ({
-      alphaess: { appId: alphaess.credentials.appId, appSecret: alphaess.credentials.appSecret, baseUrl: alphaess.url, timeZone: "Australia/Sydney", minIntervalMs: 0, writeCooldownMs: 0 },
+      alphaess: {
+        appId: alphaess.credentials.appId,
+        appSecret: alphaess.credentials.appSecret,
+        baseUrl: alphaess.url,
+        timeZone: "Australia/Sydney",
+        minIntervalMs: 0,
+        writeCooldownMs: 0,
+      },
       amber: { token: amber.token, baseUrl: amber.url, site: amber.activeSiteId },
       goodwe: { host: goodwe.host, port: goodwe.udpPort, protocol: "udp", family: "ET", timeZone: "Australia/Sydney" },
-      powertrack: { cookie: powertrack.credentials.cookie, aeS: powertrack.credentials.aeS, aeV: powertrack.credentials.aeV, baseUrl: powertrack.url, sites: powertrack.sites.slice(0, 2), customer: powertrack.customers[0]! },
+      powertrack: {
+        cookie: powertrack.credentials.cookie,
+        aeS: powertrack.credentials.aeS,
+        aeV: powertrack.credentials.aeV,
+        baseUrl: powertrack.url,
+        sites: powertrack.sites.slice(0, 2),
+        customer: powertrack.customers[0]!,
+      },
     }),
     async close() {
       await Promise.allSettled([alphaess.close(), amber.close(), goodwe.close(), powertrack.close()]);

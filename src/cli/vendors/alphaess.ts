@@ -4,7 +4,18 @@ import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { assertAuditedCooldown, performWrite } from "../commands/write-flow.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
-import { boolArg, budgetIntervalMs, intArg, levelArg, memo, optionalList, optionalNumber, optionalString, required, windowArg } from "./common.js";
+import {
+  boolArg,
+  budgetIntervalMs,
+  intArg,
+  levelArg,
+  memo,
+  optionalList,
+  optionalNumber,
+  optionalString,
+  required,
+  windowArg,
+} from "./common.js";
 import type { EvChargerInfo, EvControl, EvWriteOutcome, VendorCommand, VendorPlugin, VendorSession } from "./types.js";
 
 const SETTINGS = VENDOR_SETTINGS.alphaess;
@@ -17,7 +28,10 @@ interface AlphaSession extends VendorSession {
   serials(): Promise<string[]>;
 }
 
-async function connect(section: Parameters<VendorPlugin["connect"]>[0], options: Parameters<VendorPlugin["connect"]>[1]): Promise<AlphaSession> {
+async function connect(
+  section: Parameters<VendorPlugin["connect"]>[0],
+  options: Parameters<VendorPlugin["connect"]>[1],
+): Promise<AlphaSession> {
   const appId = required(section, SETTINGS, "alphaess", "appId", HELP);
   const appSecret = required(section, SETTINGS, "alphaess", "appSecret", HELP);
   const minIntervalMs = optionalNumber(section, "minIntervalMs");
@@ -52,7 +66,9 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
       if ((await chargersOf(sn)).some((c) => c.serialNumber === chargerSn)) return sn;
     }
     const { NotFoundError } = await import("../../core/errors/index.js");
-    throw new NotFoundError(`No AlphaESS system of this AppID has an EV charger ${chargerSn}. "openpower ev list" shows the chargers.`, { vendor: "alphaess" });
+    throw new NotFoundError(`No AlphaESS system of this AppID has an EV charger ${chargerSn}. "openpower ev list" shows the chargers.`, {
+      vendor: "alphaess",
+    });
   }
 
   const ev: EvControl = {
@@ -64,7 +80,15 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
         const currents = await client.getEvChargerCurrentDrawSettings({ serialNumber: sn });
         for (const charger of chargers) {
           const status = await client.getEvChargerStatus(charger.serialNumber, { serialNumber: sn });
-          out.push({ vendor: "alphaess", id: charger.serialNumber, system: sn, model: charger.model, status: status.state, currentLimitA: currents.currentLimitA, raw: { charger: charger.raw, status: status.raw } });
+          out.push({
+            vendor: "alphaess",
+            id: charger.serialNumber,
+            system: sn,
+            model: charger.model,
+            status: status.state,
+            currentLimitA: currents.currentLimitA,
+            raw: { charger: charger.raw, status: status.raw },
+          });
         }
       }
       return out;
@@ -74,7 +98,15 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
       const status = await client.getEvChargerStatus(id, { serialNumber: sn });
       const currents = await client.getEvChargerCurrentDrawSettings({ serialNumber: sn });
       const model = (await chargersOf(sn)).find((c) => c.serialNumber === id)?.model ?? null;
-      return { vendor: "alphaess", id, system: sn, model, status: status.state, currentLimitA: currents.currentLimitA, raw: { status: status.raw, currents: currents.raw } };
+      return {
+        vendor: "alphaess",
+        id,
+        system: sn,
+        model,
+        status: status.state,
+        currentLimitA: currents.currentLimitA,
+        raw: { status: status.raw, currents: currents.raw },
+      };
     },
     async start(id, { dryRun }) {
       const sn = await systemOf(id);
@@ -89,7 +121,10 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
       return evOutcome(await client.setEvChargerCurrentDrawSettings(amps, { serialNumber: sn, dryRun, verify: !dryRun }));
     },
     // The client's cool-down is per system and endpoint (the current limit is the system's).
-    writeTarget: async (id, action) => ({ device: await systemOf(id), endpoint: action === "limit" ? "setEvChargerCurrentsBySn" : "remoteControlEvCharger" }),
+    writeTarget: async (id, action) => ({
+      device: await systemOf(id),
+      endpoint: action === "limit" ? "setEvChargerCurrentsBySn" : "remoteControlEvCharger",
+    }),
   };
 
   return {
@@ -116,12 +151,22 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
 }
 
 function evOutcome(result: AlphaEssWriteResult<unknown>): EvWriteOutcome {
-  return { target: result.endpoint, sent: result.sent, taken: result.taken, before: result.before, after: result.requested, readBack: result.readBack };
+  return {
+    target: result.endpoint,
+    sent: result.sent,
+    taken: result.taken,
+    before: result.before,
+    after: result.requested,
+    readBack: result.readBack,
+  };
 }
 
 // -------------------------------------------------------------------------------- command group
 
-const serialOption = { flags: "--serial <sn>", description: "system serial number (default: the only configured or bound system)" } as const;
+const serialOption = {
+  flags: "--serial <sn>",
+  description: "system serial number (default: the only configured or bound system)",
+} as const;
 const writeOptions = [
   { flags: "-y, --yes", description: "do not ask for confirmation" },
   { flags: "--dry-run", description: "validate and print the payload; send nothing" },
@@ -132,7 +177,8 @@ async function serialFor(session: VendorSession, options: Record<string, unknown
   if (typeof options.serial === "string") return options.serial;
   const serials = await (session as AlphaSession).serials();
   if (serials.length === 1) return serials[0]!;
-  if (serials.length === 0) throw new UsageError("No AlphaESS system is bound to this AppID: bind one (bind-system) or pass --serial.", { field: "--serial" });
+  if (serials.length === 0)
+    throw new UsageError("No AlphaESS system is bound to this AppID: bind one (bind-system) or pass --serial.", { field: "--serial" });
   throw new UsageError(`Several AlphaESS systems (${serials.join(", ")}): pass --serial <sn>.`, { field: "--serial" });
 }
 
@@ -152,7 +198,8 @@ async function write<T>(
   send: (opts: { serialNumber: string; dryRun: boolean; verify: boolean }) => Promise<AlphaEssWriteResult<T>>,
 ): Promise<AlphaEssWriteResult<T>> {
   // Before the preview and the question: an earlier run's write is only known from the audit log.
-  if (options.dryRun !== true) assertAuditedCooldown(ctx, { vendor: "alphaess", device: sn, endpoint, cooldownMs: client(session).writeCooldownMs(endpoint) });
+  if (options.dryRun !== true)
+    assertAuditedCooldown(ctx, { vendor: "alphaess", device: sn, endpoint, cooldownMs: client(session).writeCooldownMs(endpoint) });
   return performWrite(ctx, {
     vendor: "alphaess",
     device: sn,
@@ -167,7 +214,14 @@ async function write<T>(
 }
 
 /** A write without dry-run or read-back support in the client (binding): confirm, send, audit. */
-async function plainWrite<T>(ctx: CommandContext, sn: string, options: Record<string, unknown>, description: string, target: string, send: () => Promise<T>): Promise<T | { dryRun: true; wouldCall: string; serialNumber: string }> {
+async function plainWrite<T>(
+  ctx: CommandContext,
+  sn: string,
+  options: Record<string, unknown>,
+  description: string,
+  target: string,
+  send: () => Promise<T>,
+): Promise<T | { dryRun: true; wouldCall: string; serialNumber: string }> {
   if (options.dryRun === true) return { dryRun: true, wouldCall: target, serialNumber: sn };
   return performWrite(ctx, {
     vendor: "alphaess",
@@ -250,8 +304,13 @@ const COMMANDS: readonly VendorCommand[] = [
       if (o.useGrid !== undefined) input.useGrid = boolArg(o.useGrid, "--use-grid");
       if (o.firstPeriod !== undefined) input.firstPeriod = windowArg(o.firstPeriod, "--first-period");
       if (o.secondPeriod !== undefined) input.secondPeriod = windowArg(o.secondPeriod, "--second-period");
-      if (Object.keys(input).length === 0) throw new UsageError("Nothing to change: pass at least one of --stop-level, --use-grid, --first-period, --second-period.", { field: "--stop-level" });
-      return write(ctx, s, "updateChargeConfigInfo", sn, o, "Change the grid-charge settings", input, (opts) => client(s).setChargingSettings(input, opts));
+      if (Object.keys(input).length === 0)
+        throw new UsageError("Nothing to change: pass at least one of --stop-level, --use-grid, --first-period, --second-period.", {
+          field: "--stop-level",
+        });
+      return write(ctx, s, "updateChargeConfigInfo", sn, o, "Change the grid-charge settings", input, (opts) =>
+        client(s).setChargingSettings(input, opts),
+      );
     },
   },
   {
@@ -282,8 +341,13 @@ const COMMANDS: readonly VendorCommand[] = [
       if (o.timeControl !== undefined) input.enableTimeControl = boolArg(o.timeControl, "--time-control");
       if (o.firstPeriod !== undefined) input.firstPeriod = windowArg(o.firstPeriod, "--first-period");
       if (o.secondPeriod !== undefined) input.secondPeriod = windowArg(o.secondPeriod, "--second-period");
-      if (Object.keys(input).length === 0) throw new UsageError("Nothing to change: pass at least one of --stop-level, --time-control, --first-period, --second-period.", { field: "--stop-level" });
-      return write(ctx, s, "updateDisChargeConfigInfo", sn, o, "Change the discharge settings", input, (opts) => client(s).setDischargingSettings(input, opts));
+      if (Object.keys(input).length === 0)
+        throw new UsageError("Nothing to change: pass at least one of --stop-level, --time-control, --first-period, --second-period.", {
+          field: "--stop-level",
+        });
+      return write(ctx, s, "updateDisChargeConfigInfo", sn, o, "Change the discharge settings", input, (opts) =>
+        client(s).setDischargingSettings(input, opts),
+      );
     },
   },
   {
@@ -298,7 +362,11 @@ const COMMANDS: readonly VendorCommand[] = [
     method: "setWeeklySchedule",
     description: "replace the periodic schedule (setTimeChargeBySn) from a JSON file (WeeklyScheduleInput)",
     write: true,
-    options: [serialOption, { flags: "--file <path>", description: 'JSON: {"cycle":"daily","charge":[{"start":"01:00","end":"05:00"}],"discharge":[]}' }, ...writeOptions],
+    options: [
+      serialOption,
+      { flags: "--file <path>", description: 'JSON: {"cycle":"daily","charge":[{"start":"01:00","end":"05:00"}],"discharge":[]}' },
+      ...writeOptions,
+    ],
     examples: ["openpower alphaess set-weekly-schedule --file schedule.json --dry-run"],
     run: async (s, _a, o, ctx) => {
       if (typeof o.file !== "string") throw new UsageError("set-weekly-schedule needs --file <schedule.json>.", { field: "--file" });
@@ -309,7 +377,9 @@ const COMMANDS: readonly VendorCommand[] = [
         throw new UsageError(`Cannot read ${o.file} as JSON: ${(error as Error).message}.`, { field: "--file" });
       }
       const sn = await serialFor(s, o);
-      return write(ctx, s, "setTimeChargeBySn", sn, o, "Replace the weekly schedule", input, (opts) => client(s).setWeeklySchedule(input, opts));
+      return write(ctx, s, "setTimeChargeBySn", sn, o, "Replace the weekly schedule", input, (opts) =>
+        client(s).setWeeklySchedule(input, opts),
+      );
     },
   },
   {
@@ -337,7 +407,9 @@ const COMMANDS: readonly VendorCommand[] = [
     run: async (s, a, o, ctx) => {
       const amps = intArg(a[0], "amps", 0, 1000);
       const sn = await serialFor(s, o);
-      return write(ctx, s, "setEvChargerCurrentsBySn", sn, o, `Set the EV current limit to ${amps} A`, { amps }, (opts) => client(s).setEvChargerCurrentDrawSettings(amps, opts));
+      return write(ctx, s, "setEvChargerCurrentsBySn", sn, o, `Set the EV current limit to ${amps} A`, { amps }, (opts) =>
+        client(s).setEvChargerCurrentDrawSettings(amps, opts),
+      );
     },
   },
   {
@@ -360,9 +432,19 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [serialOption, ...writeOptions],
     run: async (s, a, o, ctx) => {
       const action = a[1];
-      if (action !== "start" && action !== "stop") throw new UsageError(`action must be start or stop, got ${JSON.stringify(action)}.`, { field: "action" });
+      if (action !== "start" && action !== "stop")
+        throw new UsageError(`action must be start or stop, got ${JSON.stringify(action)}.`, { field: "action" });
       const sn = await serialFor(s, o);
-      return write(ctx, s, "remoteControlEvCharger", sn, o, `${action === "start" ? "Start" : "Stop"} charging on EV charger ${a[0]}`, { charger: a[0], action }, (opts) => client(s).controlEvCharger(a[0]!, action === "start", opts));
+      return write(
+        ctx,
+        s,
+        "remoteControlEvCharger",
+        sn,
+        o,
+        `${action === "start" ? "Start" : "Stop"} charging on EV charger ${a[0]}`,
+        { charger: a[0], action },
+        (opts) => client(s).controlEvCharger(a[0]!, action === "start", opts),
+      );
     },
   },
   {
@@ -374,7 +456,9 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [serialOption, ...writeOptions.slice(0, 2)],
     run: async (s, a, o, ctx) => {
       const sn = await serialFor(s, o);
-      return plainWrite(ctx, sn, o, "E-mail a verification code to the owner", "getVerificationCode", () => client(s).getVerificationCode(a[0]!, sn));
+      return plainWrite(ctx, sn, o, "E-mail a verification code to the owner", "getVerificationCode", () =>
+        client(s).getVerificationCode(a[0]!, sn),
+      );
     },
   },
   {
@@ -425,7 +509,12 @@ export const plugin: VendorPlugin = {
     const { startAlphaEssSimulator } = await import("../../sim/alphaess/index.js");
     // A client in another process signs with the wall clock while an accelerated simulator's
     // clock runs ahead: accept any timestamp so `openpower sim` stays usable at any speed.
-    const sim = await startAlphaEssSimulator({ clock: options.clock, seed: options.seed, port: options.port, signatureWindowS: 10 * 365 * 86_400 });
+    const sim = await startAlphaEssSimulator({
+      clock: options.clock,
+      seed: options.seed,
+      port: options.port,
+      signatureWindowS: 10 * 365 * 86_400,
+    });
     return {
       vendor: "alphaess",
       section: { appId: sim.credentials.appId, appSecret: sim.credentials.appSecret, baseUrl: sim.url, timeZone: "Australia/Sydney" },

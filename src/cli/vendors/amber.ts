@@ -13,11 +13,21 @@ interface AmberSession extends VendorSession {
   site(): Promise<string>;
 }
 
-async function connect(section: Parameters<VendorPlugin["connect"]>[0], options: Parameters<VendorPlugin["connect"]>[1]): Promise<AmberSession> {
+async function connect(
+  section: Parameters<VendorPlugin["connect"]>[0],
+  options: Parameters<VendorPlugin["connect"]>[1],
+): Promise<AmberSession> {
   const token = required(section, SETTINGS, "amber", "token", HELP);
   const { Amber } = await import("../../amber/index.js");
   const configuredSite = optionalString(section, "site");
-  const client = new Amber({ token, site: configuredSite, baseUrl: optionalString(section, "baseUrl"), clock: options.clock, logger: options.logger, timeoutMs: options.timeoutMs });
+  const client = new Amber({
+    token,
+    site: configuredSite,
+    baseUrl: optionalString(section, "baseUrl"),
+    clock: options.clock,
+    logger: options.logger,
+    timeoutMs: options.timeoutMs,
+  });
   const site = memo(async () => configuredSite ?? (await client.getActiveSite()).id);
   const priceSource = memo(async (): Promise<AmberPriceSource> => client.priceSource(await site()));
   return {
@@ -54,7 +64,8 @@ const resolutionOption = { flags: "--resolution <5|30>", description: "interval 
 function resolution(options: Record<string, unknown>): 5 | 30 | undefined {
   if (options.resolution === undefined) return undefined;
   const r = Number(options.resolution);
-  if (r !== 5 && r !== 30) throw new UsageError(`--resolution must be 5 or 30, got ${JSON.stringify(options.resolution)}.`, { field: "--resolution" });
+  if (r !== 5 && r !== 30)
+    throw new UsageError(`--resolution must be 5 or 30, got ${JSON.stringify(options.resolution)}.`, { field: "--resolution" });
   return r;
 }
 
@@ -63,35 +74,67 @@ function count(options: Record<string, unknown>, key: "next" | "previous"): numb
 }
 
 const COMMANDS: readonly VendorCommand[] = [
-  { name: "list-sites", method: "listSites", description: "every site of the account (pending, active, closed)", tabular: true, run: (s) => client(s).listSites() },
+  {
+    name: "list-sites",
+    method: "listSites",
+    description: "every site of the account (pending, active, closed)",
+    tabular: true,
+    run: (s) => client(s).listSites(),
+  },
   { name: "get-active-site", method: "getActiveSite", description: "the first active site", run: (s) => client(s).getActiveSite() },
   {
     name: "current-prices",
     method: "getCurrentPrices",
     description: "the current interval of each channel plus previous actuals and next forecasts (c/kWh incl. GST; feed-in negative = paid)",
     tabular: true,
-    options: [siteOption, { flags: "--next <n>", description: "forecast intervals per channel" }, { flags: "--previous <n>", description: "actual intervals per channel" }, resolutionOption],
+    options: [
+      siteOption,
+      { flags: "--next <n>", description: "forecast intervals per channel" },
+      { flags: "--previous <n>", description: "actual intervals per channel" },
+      resolutionOption,
+    ],
     examples: ["openpower amber current-prices --next 24 --csv"],
-    run: async (s, _a, o) => client(s).getCurrentPrices({ site: await siteFor(s, o), next: count(o, "next"), previous: count(o, "previous"), resolution: resolution(o) }),
+    run: async (s, _a, o) =>
+      client(s).getCurrentPrices({
+        site: await siteFor(s, o),
+        next: count(o, "next"),
+        previous: count(o, "previous"),
+        resolution: resolution(o),
+      }),
   },
   {
     name: "prices",
     method: "getPrices",
     description: "prices for NEM dates (inclusive; ranges over 7 days are fetched in chunks)",
     tabular: true,
-    options: [siteOption, { flags: "--start <date>", description: "first NEM date YYYY-MM-DD (default today)" }, { flags: "--end <date>", description: "last NEM date (default today)" }, resolutionOption],
+    options: [
+      siteOption,
+      { flags: "--start <date>", description: "first NEM date YYYY-MM-DD (default today)" },
+      { flags: "--end <date>", description: "last NEM date (default today)" },
+      resolutionOption,
+    ],
     examples: ["openpower amber prices --start 2024-05-01 --end 2024-05-31 --csv > may.csv"],
     run: async (s, _a, o) =>
-      client(s).getPrices({ site: await siteFor(s, o), start: o.start as string | undefined, end: o.end as string | undefined, resolution: resolution(o) }),
+      client(s).getPrices({
+        site: await siteFor(s, o),
+        start: o.start as string | undefined,
+        end: o.end as string | undefined,
+        resolution: resolution(o),
+      }),
   },
   {
     name: "usage",
     method: "getUsage",
     description: "metered usage for NEM dates (inclusive; lags about a day); kWh and cost in cents",
     tabular: true,
-    options: [siteOption, { flags: "--start <date>", description: "first NEM date YYYY-MM-DD" }, { flags: "--end <date>", description: "last NEM date" }],
+    options: [
+      siteOption,
+      { flags: "--start <date>", description: "first NEM date YYYY-MM-DD" },
+      { flags: "--end <date>", description: "last NEM date" },
+    ],
     run: async (s, _a, o) => {
-      if (typeof o.start !== "string" || typeof o.end !== "string") throw new UsageError("usage needs --start and --end (NEM dates YYYY-MM-DD).", { field: "--start" });
+      if (typeof o.start !== "string" || typeof o.end !== "string")
+        throw new UsageError("usage needs --start and --end (NEM dates YYYY-MM-DD).", { field: "--start" });
       return client(s).getUsage({ site: await siteFor(s, o), start: o.start, end: o.end });
     },
   },
@@ -101,8 +144,13 @@ const COMMANDS: readonly VendorCommand[] = [
     description: "renewables share of a state's grid, percent (no token needed)",
     tabular: true,
     args: [{ name: "state", description: "nsw | qld | sa | vic" }],
-    options: [{ flags: "--next <n>", description: "forecast intervals" }, { flags: "--previous <n>", description: "actual intervals" }, resolutionOption],
-    run: (s, a, o) => client(s).getCurrentRenewables(a[0] as State, { next: count(o, "next"), previous: count(o, "previous"), resolution: resolution(o) }),
+    options: [
+      { flags: "--next <n>", description: "forecast intervals" },
+      { flags: "--previous <n>", description: "actual intervals" },
+      resolutionOption,
+    ],
+    run: (s, a, o) =>
+      client(s).getCurrentRenewables(a[0] as State, { next: count(o, "next"), previous: count(o, "previous"), resolution: resolution(o) }),
   },
   {
     name: "prices-ahead",
@@ -122,7 +170,12 @@ const COMMANDS: readonly VendorCommand[] = [
       return client(s).getRatelimits();
     },
   },
-  { name: "rate-limit-state", method: "rateLimitState", description: "the local budget (no request)", run: async (s) => client(s).rateLimitState() },
+  {
+    name: "rate-limit-state",
+    method: "rateLimitState",
+    description: "the local budget (no request)",
+    run: async (s) => client(s).rateLimitState(),
+  },
 ];
 
 export const plugin: VendorPlugin = {

@@ -28,7 +28,11 @@ export function optionalNumber(section: SectionValues, key: string): number | un
 export function optionalList(section: SectionValues, key: string): string[] {
   const value = section[key];
   if (Array.isArray(value)) return value;
-  if (typeof value === "string" && value.trim() !== "") return value.split(",").map((v) => v.trim()).filter(Boolean);
+  if (typeof value === "string" && value.trim() !== "")
+    return value
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean);
   return [];
 }
 
@@ -47,14 +51,16 @@ export function budgetIntervalMs(state: RateLimitState, requests: number, now: n
 /** A whole positive number from a command-line argument. */
 export function intArg(value: unknown, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const n = typeof value === "number" ? value : Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`, { field: name });
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`, { field: name });
   return n;
 }
 
 /** A number from a command-line argument. */
 export function numberArg(value: unknown, name: string): number {
   const n = typeof value === "number" ? value : Number(value);
-  if (value === undefined || value === "" || !Number.isFinite(n)) throw new UsageError(`${name} must be a number, got ${JSON.stringify(value)}.`, { field: name });
+  if (value === undefined || value === "" || !Number.isFinite(n))
+    throw new UsageError(`${name} must be a number, got ${JSON.stringify(value)}.`, { field: name });
   return n;
 }
 
@@ -63,7 +69,8 @@ export function levelArg(value: unknown, name: string): number {
   const text = String(value).trim();
   const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
   const n = pct ? Number(pct[1]) / 100 : Number(text);
-  if (text === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${name} must be a level like 90% or 0.9, got ${JSON.stringify(value)}.`, { field: name });
+  if (text === "" || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new UsageError(`${name} must be a level like 90% or 0.9, got ${JSON.stringify(value)}.`, { field: name });
   return n;
 }
 

@@ -16,7 +16,10 @@ export interface GoodWeClients {
   semsStation(): Promise<string>;
 }
 
-async function connect(section: Parameters<VendorPlugin["connect"]>[0], options: Parameters<VendorPlugin["connect"]>[1]): Promise<VendorSession> {
+async function connect(
+  section: Parameters<VendorPlugin["connect"]>[0],
+  options: Parameters<VendorPlugin["connect"]>[1],
+): Promise<VendorSession> {
   const host = optionalString(section, "host");
   const email = optionalString(section, "semsEmail");
   const goodwe = await import("../../goodwe/index.js");
@@ -41,15 +44,26 @@ async function connect(section: Parameters<VendorPlugin["connect"]>[0], options:
     const password = required(section, SETTINGS, "goodwe", "semsPassword", "It is the password of https://www.semsportal.com.");
     // experimentalControl: only `openpower goodwe sems-remote-control` uses it, a command that is
     // documented as experimental and asks before it sends.
-    sems = new goodwe.SemsClient({ email, password, loginUrl: optionalString(section, "semsLoginUrl"), clock: options.clock, logger: options.logger, timeoutMs: options.timeoutMs, experimentalControl: true });
+    sems = new goodwe.SemsClient({
+      email,
+      password,
+      loginUrl: optionalString(section, "semsLoginUrl"),
+      clock: options.clock,
+      logger: options.logger,
+      timeoutMs: options.timeoutMs,
+      experimentalControl: true,
+    });
   }
   const configuredStation = optionalString(section, "semsStation");
   const station = memo(async () => configuredStation ?? (await sems!.getPowerStationIdByOwner()));
   const semsStation = () => {
-    if (!sems) throw new UsageError("SEMS is not configured: set OPENPOWER_SEMS_EMAIL and OPENPOWER_SEMS_PASSWORD.", { field: "semsEmail" });
+    if (!sems)
+      throw new UsageError("SEMS is not configured: set OPENPOWER_SEMS_EMAIL and OPENPOWER_SEMS_PASSWORD.", { field: "semsEmail" });
     return station();
   };
-  const all = memo(async (): Promise<EnergySystem[]> => (sems ? [...systems, sems.forStation(await semsStation(), { timeZone })] : systems));
+  const all = memo(async (): Promise<EnergySystem[]> =>
+    sems ? [...systems, sems.forStation(await semsStation(), { timeZone })] : systems,
+  );
   const clients: GoodWeClients = { inverter, sems, semsStation };
   const clock = options.clock;
   return {
@@ -129,33 +143,74 @@ function controlWrite(
   });
 }
 
-const OPERATION_MODES: readonly OperationMode[] = ["general", "offGrid", "backup", "eco", "peakShaving", "selfUse", "ecoCharge", "ecoDischarge"];
+const OPERATION_MODES: readonly OperationMode[] = [
+  "general",
+  "offGrid",
+  "backup",
+  "eco",
+  "peakShaving",
+  "selfUse",
+  "ecoCharge",
+  "ecoDischarge",
+];
 
 const COMMANDS: readonly VendorCommand[] = [
-  { name: "device-info", method: "readDeviceInfo", description: "model, serial, firmware, rated power", run: (s) => inverter(s).readDeviceInfo() },
-  { name: "runtime-data", method: "readRuntimeData", description: "every runtime sensor, decoded with units", run: (s) => inverter(s).readRuntimeData() },
-  { name: "power-flow", method: "readPowerFlow", description: "the unified power flow, W (grid + import, battery + discharge)", run: (s) => inverter(s).readPowerFlow() },
+  {
+    name: "device-info",
+    method: "readDeviceInfo",
+    description: "model, serial, firmware, rated power",
+    run: (s) => inverter(s).readDeviceInfo(),
+  },
+  {
+    name: "runtime-data",
+    method: "readRuntimeData",
+    description: "every runtime sensor, decoded with units",
+    run: (s) => inverter(s).readRuntimeData(),
+  },
+  {
+    name: "power-flow",
+    method: "readPowerFlow",
+    description: "the unified power flow, W (grid + import, battery + discharge)",
+    run: (s) => inverter(s).readPowerFlow(),
+  },
   { name: "battery", method: "readBattery", description: "battery readings", run: (s) => inverter(s).readBattery() },
   { name: "meter", method: "readMeter", description: "meter readings", run: (s) => inverter(s).readMeter() },
-  { name: "operation-mode", method: "getOperationMode", description: "the work mode", run: async (s) => ({ mode: await inverter(s).getOperationMode() }) },
+  {
+    name: "operation-mode",
+    method: "getOperationMode",
+    description: "the work mode",
+    run: async (s) => ({ mode: await inverter(s).getOperationMode() }),
+  },
   {
     name: "set-operation-mode",
     method: "setOperationMode",
     description: `set the work mode (${OPERATION_MODES.join(", ")})`,
     write: true,
     args: [{ name: "mode", description: OPERATION_MODES.join(" | ") }],
-    options: [{ flags: "--power <fraction>", description: "battery power for ecoCharge/ecoDischarge, e.g. 50% or 0.5" }, { flags: "--soc <level>", description: "stop level for ecoCharge/ecoDischarge, e.g. 90%" }, ...writeOptions],
+    options: [
+      { flags: "--power <fraction>", description: "battery power for ecoCharge/ecoDischarge, e.g. 50% or 0.5" },
+      { flags: "--soc <level>", description: "stop level for ecoCharge/ecoDischarge, e.g. 90%" },
+      ...writeOptions,
+    ],
     examples: ["openpower goodwe set-operation-mode ecoCharge --power 50% --soc 90% --dry-run"],
     run: (s, a, o, ctx) => {
       const mode = a[0] as OperationMode;
-      if (!OPERATION_MODES.includes(mode)) throw new UsageError(`mode must be one of ${OPERATION_MODES.join(", ")}, got ${JSON.stringify(a[0])}.`, { field: "mode" });
+      if (!OPERATION_MODES.includes(mode))
+        throw new UsageError(`mode must be one of ${OPERATION_MODES.join(", ")}, got ${JSON.stringify(a[0])}.`, { field: "mode" });
       const params: { power?: number; soc?: number } = {};
       if (o.power !== undefined) params.power = levelArg(o.power, "--power");
       if (o.soc !== undefined) params.soc = levelArg(o.soc, "--soc");
-      return controlWrite(ctx, s, "setOperationMode", o, `Set the work mode to ${mode}`, { mode, ...params }, (opts) => inverter(s).setOperationMode(mode, { ...params, ...opts }));
+      return controlWrite(ctx, s, "setOperationMode", o, `Set the work mode to ${mode}`, { mode, ...params }, (opts) =>
+        inverter(s).setOperationMode(mode, { ...params, ...opts }),
+      );
     },
   },
-  { name: "eco-mode-groups", method: "readEcoModeGroups", description: "the four eco-mode schedule groups", run: (s) => inverter(s).readEcoModeGroups() },
+  {
+    name: "eco-mode-groups",
+    method: "readEcoModeGroups",
+    description: "the four eco-mode schedule groups",
+    run: (s) => inverter(s).readEcoModeGroups(),
+  },
   {
     name: "set-eco-mode-group",
     method: "setEcoModeGroup",
@@ -173,13 +228,21 @@ const COMMANDS: readonly VendorCommand[] = [
     examples: ["openpower goodwe set-eco-mode-group 1 --window 01:00-05:00 --power -1 --soc 90% --dry-run"],
     run: (s, a, o, ctx) => {
       const index = intArg(a[0], "index", 1, 4);
-      if (o.window === undefined || o.power === undefined) throw new UsageError("set-eco-mode-group needs --window and --power.", { field: "--window" });
+      if (o.window === undefined || o.power === undefined)
+        throw new UsageError("set-eco-mode-group needs --window and --power.", { field: "--window" });
       const w = windowArg(o.window, "--window");
       const group: EcoModeGroupInput = { start: w.start, end: w.end, power: numberArg(o.power, "--power") };
       if (o.soc !== undefined) group.soc = levelArg(o.soc, "--soc");
-      if (typeof o.days === "string") group.days = o.days.split(",").map((d) => d.trim().toLowerCase()) as EcoModeGroupInput["days"] & string[];
-      return controlWrite(ctx, s, "setEcoModeGroup", o, `Write eco-mode group ${index}`, { index, group, activate: o.activate === true }, (opts) =>
-        inverter(s).setEcoModeGroup(index, group, { ...opts, activate: o.activate === true }),
+      if (typeof o.days === "string")
+        group.days = o.days.split(",").map((d) => d.trim().toLowerCase()) as EcoModeGroupInput["days"] & string[];
+      return controlWrite(
+        ctx,
+        s,
+        "setEcoModeGroup",
+        o,
+        `Write eco-mode group ${index}`,
+        { index, group, activate: o.activate === true },
+        (opts) => inverter(s).setEcoModeGroup(index, group, { ...opts, activate: o.activate === true }),
       );
     },
   },
@@ -192,7 +255,9 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions],
     run: (s, a, o, ctx) => {
       const index = intArg(a[0], "index", 1, 4);
-      return controlWrite(ctx, s, "clearEcoModeGroup", o, `Clear eco-mode group ${index}`, { index }, (opts) => inverter(s).clearEcoModeGroup(index, opts));
+      return controlWrite(ctx, s, "clearEcoModeGroup", o, `Clear eco-mode group ${index}`, { index }, (opts) =>
+        inverter(s).clearEcoModeGroup(index, opts),
+      );
     },
   },
   { name: "ems-mode", method: "getEmsMode", description: "the EMS mode and its power, W", run: (s) => inverter(s).getEmsMode() },
@@ -208,10 +273,17 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions],
     run: (s, a, o, ctx) => {
       const powerW = numberArg(a[1], "powerW");
-      return controlWrite(ctx, s, "setEmsMode", o, `Set the EMS mode to ${a[0]} at ${powerW} W`, { mode: a[0], powerW }, (opts) => inverter(s).setEmsMode(a[0] as EmsMode, powerW, opts));
+      return controlWrite(ctx, s, "setEmsMode", o, `Set the EMS mode to ${a[0]} at ${powerW} W`, { mode: a[0], powerW }, (opts) =>
+        inverter(s).setEmsMode(a[0] as EmsMode, powerW, opts),
+      );
     },
   },
-  { name: "export-limit", method: "getGridExportLimit", description: "the grid export limit, W", run: async (s) => ({ exportLimitW: await inverter(s).getGridExportLimit() }) },
+  {
+    name: "export-limit",
+    method: "getGridExportLimit",
+    description: "the grid export limit, W",
+    run: async (s) => ({ exportLimitW: await inverter(s).getGridExportLimit() }),
+  },
   {
     name: "set-export-limit",
     method: "setGridExportLimit",
@@ -221,10 +293,17 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions],
     run: (s, a, o, ctx) => {
       const watts = intArg(a[0], "watts", 0, 1_000_000);
-      return controlWrite(ctx, s, "setGridExportLimit", o, `Set the export limit to ${watts} W`, { watts }, (opts) => inverter(s).setGridExportLimit(watts, opts));
+      return controlWrite(ctx, s, "setGridExportLimit", o, `Set the export limit to ${watts} W`, { watts }, (opts) =>
+        inverter(s).setGridExportLimit(watts, opts),
+      );
     },
   },
-  { name: "battery-dod", method: "getOngridBatteryDod", description: "on-grid depth of discharge, fraction 0..1", run: async (s) => ({ dod: await inverter(s).getOngridBatteryDod() }) },
+  {
+    name: "battery-dod",
+    method: "getOngridBatteryDod",
+    description: "on-grid depth of discharge, fraction 0..1",
+    run: async (s) => ({ dod: await inverter(s).getOngridBatteryDod() }),
+  },
   {
     name: "set-battery-dod",
     method: "setOngridBatteryDod",
@@ -234,7 +313,9 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions],
     run: (s, a, o, ctx) => {
       const dod = levelArg(a[0], "dod");
-      return controlWrite(ctx, s, "setOngridBatteryDod", o, `Set the depth of discharge to ${Math.round(dod * 100)} %`, { dod }, (opts) => inverter(s).setOngridBatteryDod(dod, opts));
+      return controlWrite(ctx, s, "setOngridBatteryDod", o, `Set the depth of discharge to ${Math.round(dod * 100)} %`, { dod }, (opts) =>
+        inverter(s).setOngridBatteryDod(dod, opts),
+      );
     },
   },
   { name: "settings", method: "readSettings", description: "ES-family settings", run: (s) => inverter(s).readSettings() },
@@ -247,7 +328,12 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions],
     run: (s, _a, o, ctx) => controlWrite(ctx, s, "syncClock", o, "Set the inverter clock", {}, (opts) => inverter(s).syncClock(opts)),
   },
-  { name: "supports-peak-shaving", method: "supportsPeakShaving", description: "whether the firmware supports peak shaving", run: async (s) => ({ supported: await inverter(s).supportsPeakShaving() }) },
+  {
+    name: "supports-peak-shaving",
+    method: "supportsPeakShaving",
+    description: "whether the firmware supports peak shaving",
+    run: async (s) => ({ supported: await inverter(s).supportsPeakShaving() }),
+  },
   {
     name: "read-registers",
     method: "readRegisters",
@@ -275,7 +361,15 @@ const COMMANDS: readonly VendorCommand[] = [
     run: (s, a, o, ctx) => {
       const register = intArg(a[0], "register", 0, 0xffff);
       const values = a.slice(1).map((v, i) => intArg(v, `value ${i + 1}`, 0, 0xffff));
-      return controlWrite(ctx, s, "writeRegisters", o, `Write registers ${register}.. (${values.join(", ")})`, { register, values }, (opts) => inverter(s).writeRegisters(register, values, opts));
+      return controlWrite(
+        ctx,
+        s,
+        "writeRegisters",
+        o,
+        `Write registers ${register}.. (${values.join(", ")})`,
+        { register, values },
+        (opts) => inverter(s).writeRegisters(register, values, opts),
+      );
     },
   },
   {
@@ -283,13 +377,24 @@ const COMMANDS: readonly VendorCommand[] = [
     method: "discover",
     description: "find GoodWe dongles on the local network (UDP broadcast; no config needed)",
     tabular: true,
-    options: [{ flags: "--address <ip>", description: "probe one address instead of broadcasting" }, { flags: "--timeout <ms>", description: "how long to listen, ms (default 2000)" }],
+    options: [
+      { flags: "--address <ip>", description: "probe one address instead of broadcasting" },
+      { flags: "--timeout <ms>", description: "how long to listen, ms (default 2000)" },
+    ],
     run: async (_s, _a, o) => {
       const { discover } = await import("../../goodwe/index.js");
-      return discover({ address: o.address as string | undefined, timeoutMs: o.timeout === undefined ? undefined : intArg(o.timeout, "--timeout", 1, 60_000) });
+      return discover({
+        address: o.address as string | undefined,
+        timeoutMs: o.timeout === undefined ? undefined : intArg(o.timeout, "--timeout", 1, 60_000),
+      });
     },
   },
-  { name: "sems-station-id", method: "getPowerStationIdByOwner", description: "the SEMS account's power station id", run: async (s) => ({ powerStationId: await sems(s).getPowerStationIdByOwner() }) },
+  {
+    name: "sems-station-id",
+    method: "getPowerStationIdByOwner",
+    description: "the SEMS account's power station id",
+    run: async (s) => ({ powerStationId: await sems(s).getPowerStationIdByOwner() }),
+  },
   {
     name: "sems-monitor-detail",
     method: "getMonitorDetailByPowerstationId",
@@ -319,7 +424,8 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions.slice(0, 2)],
     run: (s, a, o, ctx) => {
       const action = a[1];
-      if (action !== "start" && action !== "stop") throw new UsageError(`action must be start or stop, got ${JSON.stringify(action)}.`, { field: "action" });
+      if (action !== "start" && action !== "stop")
+        throw new UsageError(`action must be start or stop, got ${JSON.stringify(action)}.`, { field: "action" });
       return performWrite(ctx, {
         vendor: "goodwe",
         device: a[0]!,
@@ -329,7 +435,14 @@ const COMMANDS: readonly VendorCommand[] = [
         dryRun: o.dryRun === true,
         yes: o.yes === true,
         send: (dryRun) => sems(s).saveRemoteControlInverter(a[0]!, action, { dryRun }),
-        outcome: (r) => ({ target: "saveRemoteControlInverter", sent: r.sent, taken: null, before: null, after: r.payload, readBack: null }),
+        outcome: (r) => ({
+          target: "saveRemoteControlInverter",
+          sent: r.sent,
+          taken: null,
+          before: null,
+          after: r.payload,
+          readBack: null,
+        }),
       });
     },
   },
@@ -347,7 +460,9 @@ export const plugin: VendorPlugin = {
     const parts: string[] = [];
     if (inv) {
       const info = await inv.readDeviceInfo();
-      parts.push(`inverter ${info.modelName ?? "?"} serial ${info.serialNumber ?? "?"} (${inv.family}) answers on ${inv.host}:${inv.port}/${inv.transport}`);
+      parts.push(
+        `inverter ${info.modelName ?? "?"} serial ${info.serialNumber ?? "?"} (${inv.family}) answers on ${inv.host}:${inv.port}/${inv.transport}`,
+      );
     }
     if (cloud) parts.push(`SEMS login accepted; station ${await clients(session).semsStation()}`);
     return parts.join("; ");

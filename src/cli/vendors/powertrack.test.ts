@@ -14,7 +14,15 @@ let home: TempHome;
 beforeAll(async () => {
   sim = await startPowerTrackSimulator({ seed: 21, sites: 4 });
   home = tempHome();
-  home.writeConfig({ powertrack: { cookie: sim.credentials.cookie, aeS: sim.credentials.aeS, aeV: sim.credentials.aeV, baseUrl: sim.url, customer: sim.customers[0]! } });
+  home.writeConfig({
+    powertrack: {
+      cookie: sim.credentials.cookie,
+      aeS: sim.credentials.aeS,
+      aeV: sim.credentials.aeV,
+      baseUrl: sim.url,
+      customer: sim.customers[0]!,
+    },
+  });
 });
 afterAll(async () => {
   await sim.close();
@@ -60,7 +68,12 @@ describe("openpower powertrack", () => {
     expect(done.code).toBe(0);
     expect(JSON.parse(done.stdout)).toMatchObject({ status: "applied", sent: true, taken: true });
     expect(sim.state.siteConfig(site).name).toBe("Renamed by test");
-    expect(readAudit(join(home.dataDir, "audit.jsonl")).at(-1)).toMatchObject({ vendor: "powertrack", device: site, ok: true, after: { "PUT /api/edit/site": [{ field: "name", value: "Renamed by test" }] } });
+    expect(readAudit(join(home.dataDir, "audit.jsonl")).at(-1)).toMatchObject({
+      vendor: "powertrack",
+      device: site,
+      ok: true,
+      after: { "PUT /api/edit/site": [{ field: "name", value: "Renamed by test" }] },
+    });
   });
 });
 
@@ -112,17 +125,28 @@ describe("asking before PowerTrack writes", () => {
 });
 
 describe("PowerTrack credentials", () => {
-  const config = () => ({ cookie: sim.credentials.cookie, aeS: sim.credentials.aeS, aeV: sim.credentials.aeV, baseUrl: sim.url, customer: sim.customers[0]! });
+  const config = () => ({
+    cookie: sim.credentials.cookie,
+    aeS: sim.credentials.aeS,
+    aeV: sim.credentials.aeV,
+    baseUrl: sim.url,
+    customer: sim.customers[0]!,
+  });
 
   it("a bare BASE_URL (shell or .env) does not redirect the cookie: ignored with one warning, the configured URL is used", async () => {
     const h = tempHome();
     try {
       h.writeConfig({ powertrack: config() });
       sim.http.clearRequests();
-      const shell = await runCli(["powertrack", "user-preferences"], { env: { ...h.env, BASE_URL: "http://127.0.0.1:9/elsewhere" }, cwd: h.dir });
+      const shell = await runCli(["powertrack", "user-preferences"], {
+        env: { ...h.env, BASE_URL: "http://127.0.0.1:9/elsewhere" },
+        cwd: h.dir,
+      });
       expect(shell.code).toBe(0);
       expect(shell.stderr.trim().split("\n")).toHaveLength(1);
-      expect(shell.stderr).toMatch(/^warning: BASE_URL=http:\/\/127\.0\.0\.1:9\/elsewhere is ignored: a PowerTrack base URL other than https:\/\/apps\.alsoenergy\.com is taken only from the config file/);
+      expect(shell.stderr).toMatch(
+        /^warning: BASE_URL=http:\/\/127\.0\.0\.1:9\/elsewhere is ignored: a PowerTrack base URL other than https:\/\/apps\.alsoenergy\.com is taken only from the config file/,
+      );
       expect(sim.http.requests.length).toBeGreaterThan(0);
 
       writeFileSync(join(h.dir, ".env"), "BASE_URL=http://127.0.0.1:9/from-dotenv\n");
@@ -174,15 +198,39 @@ describe("PowerTrack credentials", () => {
     const file = join(home.dir, "module.PAN");
     writeFileSync(
       file,
-      ["PVObject_=pvModule", "  PVObject_Commercial=pvCommercial", "    Manufacturer=Testmaker", "    Model=TM-400", "  End of PVObject pvCommercial", "  Technol=mtSiMono",
-        "  NCelS=72", "  NCelP=1", "  Isc=10.5", "  muISC=5.25", "  Voc=49.2", "  Imp=9.9", "  Vmp=40.4", "  muPmpReq=-0.35", "  RShunt=400", "  Rp_0=2000", "  Rp_Exp=5.5", "  RSerie=0.3", "  CellArea=244.3", "End of PVObject pvModule"].join("\n"),
+      [
+        "PVObject_=pvModule",
+        "  PVObject_Commercial=pvCommercial",
+        "    Manufacturer=Testmaker",
+        "    Model=TM-400",
+        "  End of PVObject pvCommercial",
+        "  Technol=mtSiMono",
+        "  NCelS=72",
+        "  NCelP=1",
+        "  Isc=10.5",
+        "  muISC=5.25",
+        "  Voc=49.2",
+        "  Imp=9.9",
+        "  Vmp=40.4",
+        "  muPmpReq=-0.35",
+        "  RShunt=400",
+        "  Rp_0=2000",
+        "  Rp_Exp=5.5",
+        "  RSerie=0.3",
+        "  CellArea=244.3",
+        "End of PVObject pvModule",
+      ].join("\n"),
     );
     const site = sim.sites[0]!;
     sim.http.clearRequests();
     const posts = () => sim.http.requests.filter((r) => r.method === "POST" && r.path === "/api/edit/pvsystmodule");
     const dry = await run(["powertrack", "upload-pan", file, "--verify-key", site, "--dry-run"]);
     expect(dry.code).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ status: "dryRun", sent: false, request: { manufacturer: "Testmaker", model: "TM-400", muIsc: 0.05 } });
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      status: "dryRun",
+      sent: false,
+      request: { manufacturer: "Testmaker", model: "TM-400", muIsc: 0.05 },
+    });
     expect((await run(["powertrack", "upload-pan", file, "--verify-key", site])).code).toBe(2); // no terminal to ask
     expect(posts()).toEqual([]);
 
@@ -192,7 +240,11 @@ describe("PowerTrack credentials", () => {
     expect(result).toMatchObject({ status: "applied", sent: true, taken: true });
     expect(posts()).toHaveLength(1);
     const audit = readAudit(join(home.dataDir, "audit.jsonl"));
-    expect(audit.at(-1)).toMatchObject({ vendor: "powertrack", ok: true, taken: [{ target: "POST /api/edit/pvsystmodule", sent: true, taken: true }] });
+    expect(audit.at(-1)).toMatchObject({
+      vendor: "powertrack",
+      ok: true,
+      taken: [{ target: "POST /api/edit/pvsystmodule", sent: true, taken: true }],
+    });
 
     const again = await run(["powertrack", "upload-pan", file, "--verify-key", site, "--yes"]);
     expect(JSON.parse(again.stdout)).toMatchObject({ status: "alreadyApplied", sent: false, createdKey: result.createdKey });
@@ -206,7 +258,12 @@ describe("PowerTrack credentials", () => {
     writeFileSync(file, JSON.stringify({ ...(JSON.parse(template.stdout) as object), reportTitle: "CLI report", parentKey: "D1" }));
     const done = await run(["powertrack", "create-report-config", "--file", file, "--yes"]);
     expect(done.stderr).toBe("");
-    expect(JSON.parse(done.stdout)).toMatchObject({ status: "applied", sent: true, taken: true, createdKey: expect.stringMatching(/^RC/) as string });
+    expect(JSON.parse(done.stdout)).toMatchObject({
+      status: "applied",
+      sent: true,
+      taken: true,
+      createdKey: expect.stringMatching(/^RC/) as string,
+    });
     const bad = await run(["powertrack", "create-report-config", "--file", file.replace("report.json", "missing.json"), "--yes"]);
     expect(bad.code).toBe(2);
   });

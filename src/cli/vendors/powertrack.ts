@@ -1,6 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BulkApplyReport, BulkPlan, EditResult, EditTarget, PlannedEdit, PowerTrackClient, PvsystModule, WriteOptions } from "../../powertrack/index.js";
+import type {
+  BulkApplyReport,
+  BulkPlan,
+  EditResult,
+  EditTarget,
+  PlannedEdit,
+  PowerTrackClient,
+  PvsystModule,
+  WriteOptions,
+} from "../../powertrack/index.js";
 import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { auditWrite, performWrite } from "../commands/write-flow.js";
 import type { CommandContext } from "../context.js";
@@ -19,17 +28,29 @@ interface PowerTrackSession extends VendorSession {
   readonly backupDir: string | undefined;
 }
 
-async function connect(section: Parameters<VendorPlugin["connect"]>[0], options: Parameters<VendorPlugin["connect"]>[1]): Promise<PowerTrackSession> {
+async function connect(
+  section: Parameters<VendorPlugin["connect"]>[0],
+  options: Parameters<VendorPlugin["connect"]>[1],
+): Promise<PowerTrackSession> {
   const { PowerTrackClient } = await import("../../powertrack/index.js");
   // Every credential comes from the merged configuration (file, .env, environment, --set, in our
   // precedence, with a bare BASE_URL already vetted): the AuthManager reads no environment, .env
   // or cookie file of its own. It still reads a fetch snippet when one is configured, and names
   // the missing piece when something is missing.
   const explicit = Object.fromEntries(
-    (["cookie", "aeS", "aeV", "baseUrl", "fetchFile"] as const).map((k) => [k, optionalString(section, k)]).filter(([, v]) => v !== undefined),
+    (["cookie", "aeS", "aeV", "baseUrl", "fetchFile"] as const)
+      .map((k) => [k, optionalString(section, k)])
+      .filter(([, v]) => v !== undefined),
   );
   const client = new PowerTrackClient({
-    auth: { ...explicit, env: false, envFile: false, cookieFile: false, cwd: options.cwd, optionsLabel: "the openpower configuration (powertrack.cookie, aeS, aeV, fetchFile from the config file, .env, environment or --set)" },
+    auth: {
+      ...explicit,
+      env: false,
+      envFile: false,
+      cookieFile: false,
+      cwd: options.cwd,
+      optionsLabel: "the openpower configuration (powertrack.cookie, aeS, aeV, fetchFile from the config file, .env, environment or --set)",
+    },
     clock: options.clock,
     logger: options.logger,
     timeoutMs: options.timeoutMs,
@@ -87,7 +108,8 @@ function readJson(path: unknown, option: string): unknown {
  */
 function fieldsOf(sets: unknown): Record<string, string> {
   const list = Array.isArray(sets) ? (sets as string[]) : [];
-  if (list.length === 0) throw new UsageError('Pass at least one --field path=value (e.g. --field "location.latitude=42.1").', { field: "--field" });
+  if (list.length === 0)
+    throw new UsageError('Pass at least one --field path=value (e.g. --field "location.latitude=42.1").', { field: "--field" });
   const out: Record<string, string> = {};
   for (const pair of list) {
     const eq = pair.indexOf("=");
@@ -157,7 +179,14 @@ function fieldEdit(target: EditTarget, name: string, method: string, what: strin
     description: `change ${what} fields (--field path=value, repeatable); plan → PUT → read back`,
     write: true,
     args: [{ name: keyArg, description: `${what} key` }],
-    options: [{ flags: "--field <path=value>", description: 'a field and its new value, e.g. "location.latitude=42.1" (repeatable)', parse: collect }, ...writeOptions],
+    options: [
+      {
+        flags: "--field <path=value>",
+        description: 'a field and its new value, e.g. "location.latitude=42.1" (repeatable)',
+        parse: collect,
+      },
+      ...writeOptions,
+    ],
     examples: [`openpower powertrack ${name} ${keyArg === "site" ? "S12345" : "H12345"} --field "name=New name" --dry-run`],
     run: async (s, a, o, ctx) => {
       const fields = fieldsOf(o.field);
@@ -171,7 +200,9 @@ function fieldEdit(target: EditTarget, name: string, method: string, what: strin
           planned = await c.planEdit({ target, key, fields, coerce: true });
           if (planned.status === "invalid" || planned.status === "failed") {
             const reason = (planned.error?.message ?? planned.status).replace(/\.\s*$/, "");
-            throw new UsageError(`${planned.id}: ${reason}${/nothing was sent/i.test(reason) ? "" : ". Nothing was sent"}.`, { field: "--field" });
+            throw new UsageError(`${planned.id}: ${reason}${/nothing was sent/i.test(reason) ? "" : ". Nothing was sent"}.`, {
+              field: "--field",
+            });
           }
         }
         return c.applyEdit(planned, { dryRun: opts.dryRun, verify: opts.verify, backup: opts.backup });
@@ -192,9 +223,16 @@ async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: Com
     throw new UsageError(`Cannot read ${o.file}: ${(error as Error).message}.`, { field: "--file" });
   }
   const limit = o.limit === undefined ? undefined : intArg(o.limit, "--limit", 1);
-  const { edits, errors } = parseEditsCsv(text, { file: o.file, collectErrors: true, ...(o.target ? { target: o.target as EditTarget } : {}) });
+  const { edits, errors } = parseEditsCsv(text, {
+    file: o.file,
+    collectErrors: true,
+    ...(o.target ? { target: o.target as EditTarget } : {}),
+  });
   for (const error of errors) ctx.out.warn(error.message);
-  if (edits.length === 0) throw new UsageError(`${o.file} has no usable rows${errors.length > 0 ? ` (${errors.length} rejected, see above)` : ""}.`, { field: "--file" });
+  if (edits.length === 0)
+    throw new UsageError(`${o.file} has no usable rows${errors.length > 0 ? ` (${errors.length} rejected, see above)` : ""}.`, {
+      field: "--file",
+    });
 
   const c = client(s);
   const planning = createProgress(ctx.io.stderr, { total: edits.length, title: "planning" });
@@ -215,19 +253,29 @@ async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: Com
   const planColumns: Column<(typeof planRows)[number]>[] = [
     { header: "item", value: (r) => r.id },
     { header: "row", value: (r) => r.row },
-    { header: "status", value: (r) => r.status, show: (r, col) => (r.status === "ready" ? col.green(r.status) : r.status === "unchanged" ? r.status : col.red(r.status)) },
+    {
+      header: "status",
+      value: (r) => r.status,
+      show: (r, col) => (r.status === "ready" ? col.green(r.status) : r.status === "unchanged" ? r.status : col.red(r.status)),
+    },
     { header: "changes / error", value: (r) => r.error ?? r.changes },
   ];
   const summary = plan.summary;
   const summaryLine = `${summary.total} item(s): ${summary.ready} to change (${summary.fieldChanges} fields), ${summary.unchanged} unchanged, ${summary.invalid} invalid, ${summary.failed} unreadable.`;
   if (!apply) {
-    if (ctx.out.isJson) ctx.out.json({ dryRun: true, plan: { createdAt: plan.createdAt, summary, items: planRows }, rejectedRows: errors.map((e) => e.message) });
+    if (ctx.out.isJson)
+      ctx.out.json({
+        dryRun: true,
+        plan: { createdAt: plan.createdAt, summary, items: planRows },
+        rejectedRows: errors.map((e) => e.message),
+      });
     else {
       ctx.out.table(planColumns, planRows);
       ctx.out.print(summaryLine);
       ctx.out.print(ctx.out.c.dim(`Dry run: nothing was written. Add --apply to write${limit ? ` (at most ${limit})` : ""}.`));
     }
-    if (summary.invalid + summary.failed + errors.length > 0) throw new PartialFailure(`${summary.invalid + summary.failed + errors.length} item(s) cannot be applied as they are (see above).`);
+    if (summary.invalid + summary.failed + errors.length > 0)
+      throw new PartialFailure(`${summary.invalid + summary.failed + errors.length} item(s) cannot be applied as they are (see above).`);
     return undefined;
   }
 
@@ -268,9 +316,16 @@ async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: Com
       after: Object.fromEntries(written.map((r) => [r.id, r.changes.map((ch) => ({ field: ch.field, value: ch.after }))])),
       readBack: Object.fromEntries(written.filter((r) => r.mismatches.length > 0).map((r) => [r.id, r.mismatches])),
       taken: report
-        ? report.results.map((r) => ({ target: r.id, sent: r.sent, taken: r.taken, ...(r.error ? { error: r.error.message } : r.reason ? { error: r.reason } : {}) }))
+        ? report.results.map((r) => ({
+            target: r.id,
+            sent: r.sent,
+            taken: r.taken,
+            ...(r.error ? { error: r.error.message } : r.reason ? { error: r.reason } : {}),
+          }))
         : // Without a report nobody can say which objects went out before the failure.
-          plan.items.filter((i) => i.status === "ready").map((i) => ({ target: i.id, sent: null, taken: null, error: describeCause(failure) })),
+          plan.items
+            .filter((i) => i.status === "ready")
+            .map((i) => ({ target: i.id, sent: null, taken: null, error: describeCause(failure) })),
       // What the exit code says: items left out by --limit were asked to be left out.
       ok: report !== undefined && badItems(report) === 0 && !report.aborted,
     });
@@ -280,7 +335,13 @@ async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: Com
     status: r.status,
     sent: r.sent,
     taken: r.taken,
-    detail: r.error ? r.error.message : r.reason ? r.reason : r.mismatches.length > 0 ? `did not take: ${r.mismatches.map((m) => m.field).join(", ")}` : r.changes.map((ch) => ch.field).join(", "),
+    detail: r.error
+      ? r.error.message
+      : r.reason
+        ? r.reason
+        : r.mismatches.length > 0
+          ? `did not take: ${r.mismatches.map((m) => m.field).join(", ")}`
+          : r.changes.map((ch) => ch.field).join(", "),
     backup: r.backup ?? null,
   }));
   if (ctx.out.isJson) ctx.out.json({ dryRun: false, report: { ...report, results: reportRows } });
@@ -288,17 +349,32 @@ async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: Com
     ctx.out.table(
       [
         { header: "item", value: (r: (typeof reportRows)[number]) => r.id },
-        { header: "status", value: (r) => r.status, show: (r, col) => (r.status === "applied" || r.status === "alreadyApplied" ? col.green(r.status) : r.status === "skipped" || r.status === "unchanged" ? r.status : col.red(r.status)) },
+        {
+          header: "status",
+          value: (r) => r.status,
+          show: (r, col) =>
+            r.status === "applied" || r.status === "alreadyApplied"
+              ? col.green(r.status)
+              : r.status === "skipped" || r.status === "unchanged"
+                ? r.status
+                : col.red(r.status),
+        },
         { header: "detail", value: (r) => r.detail },
       ],
       reportRows,
     );
-    ctx.out.print(`${Object.entries(report.counts).map(([k, v]) => `${v} ${k}`).join(", ")}. Originals saved in ${backup.dir}; logged to ${ctx.paths.auditLog}.`);
+    ctx.out.print(
+      `${Object.entries(report.counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(", ")}. Originals saved in ${backup.dir}; logged to ${ctx.paths.auditLog}.`,
+    );
   }
   // `report.ok` is false when --limit left items out; that was asked for, so only real failures count.
   const bad = badItems(report);
   if (bad > 0) {
-    throw new PartialFailure(`${bad} of ${writes} write(s) did not complete (see the report); re-running the same file is safe: applied items are detected as alreadyApplied.`);
+    throw new PartialFailure(
+      `${bad} of ${writes} write(s) did not complete (see the report); re-running the same file is safe: applied items are detected as alreadyApplied.`,
+    );
   }
   if (report.aborted) throw new PartialFailure(`The run stopped early: ${report.aborted}. Re-running the same file is safe.`);
   return undefined;
@@ -319,20 +395,66 @@ const COMMANDS: readonly VendorCommand[] = [
     examples: ["openpower powertrack portfolio C1234 --csv > portfolio.csv"],
     run: (s, a) => client(s).getPortfolioOverview(customerOf(s, a[0])),
   },
-  { name: "site-overview", method: "getSiteOverview", description: "one site's portfolio row", args: [{ name: "site", description: "site key, e.g. S12345" }], run: (s, a) => client(s).getSiteOverview(a[0]!) },
-  { name: "site-info", method: "getSiteDetailedInfo", description: "address, capacities, contracts", args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteDetailedInfo(a[0]!) },
-  { name: "site-config", method: "getSiteConfig", description: "the editable site configuration", args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteConfig(a[0]!) },
-  { name: "site-hardware", method: "getSiteHardware", description: "the editable hardware list of a site (raw)", args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteHardware(a[0]!) },
+  {
+    name: "site-overview",
+    method: "getSiteOverview",
+    description: "one site's portfolio row",
+    args: [{ name: "site", description: "site key, e.g. S12345" }],
+    run: (s, a) => client(s).getSiteOverview(a[0]!),
+  },
+  {
+    name: "site-info",
+    method: "getSiteDetailedInfo",
+    description: "address, capacities, contracts",
+    args: [{ name: "site", description: "site key" }],
+    run: (s, a) => client(s).getSiteDetailedInfo(a[0]!),
+  },
+  {
+    name: "site-config",
+    method: "getSiteConfig",
+    description: "the editable site configuration",
+    args: [{ name: "site", description: "site key" }],
+    run: (s, a) => client(s).getSiteConfig(a[0]!),
+  },
+  {
+    name: "site-hardware",
+    method: "getSiteHardware",
+    description: "the editable hardware list of a site (raw)",
+    args: [{ name: "site", description: "site key" }],
+    run: (s, a) => client(s).getSiteHardware(a[0]!),
+  },
   {
     name: "sites",
     method: "getSites",
     description: "a site list: from a customer's portfolio or a SiteList JSON file",
     tabular: true,
-    options: [{ flags: "--customer <key>", description: "customer key (default: [powertrack] customer)" }, { flags: "--file <path>", description: "a SiteList.json" }],
-    run: async (s, _a, o) => (await client(s).getSites(typeof o.file === "string" ? { file: o.file } : { customerId: customerOf(s, o.customer as string | undefined) })).toJSON(),
+    options: [
+      { flags: "--customer <key>", description: "customer key (default: [powertrack] customer)" },
+      { flags: "--file <path>", description: "a SiteList.json" },
+    ],
+    run: async (s, _a, o) =>
+      (
+        await client(s).getSites(
+          typeof o.file === "string" ? { file: o.file } : { customerId: customerOf(s, o.customer as string | undefined) },
+        )
+      ).toJSON(),
   },
-  { name: "site-links", method: "getSiteLinks", description: "dashboards and external links of a site", tabular: true, args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteLinks(a[0]!) },
-  { name: "site-shares", method: "getSiteShares", description: "customers a site is shared with", tabular: true, args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteShares(a[0]!) },
+  {
+    name: "site-links",
+    method: "getSiteLinks",
+    description: "dashboards and external links of a site",
+    tabular: true,
+    args: [{ name: "site", description: "site key" }],
+    run: (s, a) => client(s).getSiteLinks(a[0]!),
+  },
+  {
+    name: "site-shares",
+    method: "getSiteShares",
+    description: "customers a site is shared with",
+    tabular: true,
+    args: [{ name: "site", description: "site key" }],
+    run: (s, a) => client(s).getSiteShares(a[0]!),
+  },
   {
     name: "chart",
     method: "getChartData",
@@ -355,13 +477,56 @@ const COMMANDS: readonly VendorCommand[] = [
         timeZone: o.timeZone as string | undefined,
       }),
   },
-  { name: "chart-definitions", method: "getChartDefinitions", description: "the predefined charts", tabular: true, run: (s) => client(s).getChartDefinitions() },
-  { name: "site-production", method: "getSiteHardwareProduction", description: "live production of every device of a site", args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getSiteHardwareProduction(a[0]!) },
-  { name: "hardware-list", method: "getHardwareList", description: "a site's devices with their live registers", tabular: true, args: [{ name: "site", description: "site key" }], run: (s, a) => client(s).getHardwareList(a[0]!) },
-  { name: "hardware-details", method: "getHardwareDetails", description: "one device's configuration", args: [{ name: "hardware", description: "hardware key, e.g. H12345" }], run: (s, a) => client(s).getHardwareDetails(a[0]!) },
-  { name: "hardware-diagnostics", method: "getHardwareDiagnostics", description: "one device's status and registers", args: [{ name: "hardware", description: "hardware key" }], run: (s, a) => client(s).getHardwareDiagnostics(a[0]!) },
-  { name: "driver-settings", method: "getDriverSettings", description: "one device's driver settings", args: [{ name: "hardware", description: "hardware key" }], run: (s, a) => client(s).getDriverSettings(a[0]!) },
-  { name: "driver-settings-list", method: "getDriverSettingsList", description: "a driver settings list", args: [{ name: "listId", description: "list id" }], run: (s, a) => client(s).getDriverSettingsList(a[0]!) },
+  {
+    name: "chart-definitions",
+    method: "getChartDefinitions",
+    description: "the predefined charts",
+    tabular: true,
+    run: (s) => client(s).getChartDefinitions(),
+  },
+  {
+    name: "site-production",
+    method: "getSiteHardwareProduction",
+    description: "live production of every device of a site",
+    args: [{ name: "site", description: "site key" }],
+    run: (s, a) => client(s).getSiteHardwareProduction(a[0]!),
+  },
+  {
+    name: "hardware-list",
+    method: "getHardwareList",
+    description: "a site's devices with their live registers",
+    tabular: true,
+    args: [{ name: "site", description: "site key" }],
+    run: (s, a) => client(s).getHardwareList(a[0]!),
+  },
+  {
+    name: "hardware-details",
+    method: "getHardwareDetails",
+    description: "one device's configuration",
+    args: [{ name: "hardware", description: "hardware key, e.g. H12345" }],
+    run: (s, a) => client(s).getHardwareDetails(a[0]!),
+  },
+  {
+    name: "hardware-diagnostics",
+    method: "getHardwareDiagnostics",
+    description: "one device's status and registers",
+    args: [{ name: "hardware", description: "hardware key" }],
+    run: (s, a) => client(s).getHardwareDiagnostics(a[0]!),
+  },
+  {
+    name: "driver-settings",
+    method: "getDriverSettings",
+    description: "one device's driver settings",
+    args: [{ name: "hardware", description: "hardware key" }],
+    run: (s, a) => client(s).getDriverSettings(a[0]!),
+  },
+  {
+    name: "driver-settings-list",
+    method: "getDriverSettingsList",
+    description: "a driver settings list",
+    args: [{ name: "listId", description: "list id" }],
+    run: (s, a) => client(s).getDriverSettingsList(a[0]!),
+  },
   {
     name: "driver-list",
     method: "getDriverList",
@@ -370,7 +535,13 @@ const COMMANDS: readonly VendorCommand[] = [
     args: [{ name: "functionCode", description: "function code", optional: true }],
     run: (s, a) => client(s).getDriverList(a[0] === undefined ? undefined : intArg(a[0], "functionCode", 0)),
   },
-  { name: "register-offsets", method: "getRegisterOffsets", description: "one device's register offsets", args: [{ name: "hardware", description: "hardware key" }], run: (s, a) => client(s).getRegisterOffsets(a[0]!) },
+  {
+    name: "register-offsets",
+    method: "getRegisterOffsets",
+    description: "one device's register offsets",
+    args: [{ name: "hardware", description: "hardware key" }],
+    run: (s, a) => client(s).getRegisterOffsets(a[0]!),
+  },
   {
     name: "nodes",
     method: "getNodes",
@@ -380,7 +551,13 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [{ flags: "--filter <text>", description: "filter by name" }],
     run: (s, a, o) => client(s).getNodes(a[0]!, { filter: o.filter as string | undefined }),
   },
-  { name: "alert-triggers", method: "getAlertTriggers", description: "one device's alert triggers and defaults", args: [{ name: "hardware", description: "hardware key" }], run: (s, a) => client(s).getAlertTriggers(a[0]!) },
+  {
+    name: "alert-triggers",
+    method: "getAlertTriggers",
+    description: "one device's alert triggers and defaults",
+    args: [{ name: "hardware", description: "hardware key" }],
+    run: (s, a) => client(s).getAlertTriggers(a[0]!),
+  },
   {
     name: "alert-summary",
     method: "getAlertSummary",
@@ -392,7 +569,13 @@ const COMMANDS: readonly VendorCommand[] = [
       return client(s).getAlertSummary(scope);
     },
   },
-  { name: "modeling", method: "getModelingData", description: "the PV model of a site (S) or inverter (H)", args: [{ name: "key", description: "S… or H… key" }], run: (s, a) => client(s).getModelingData(a[0]!) },
+  {
+    name: "modeling",
+    method: "getModelingData",
+    description: "the PV model of a site (S) or inverter (H)",
+    args: [{ name: "key", description: "S… or H… key" }],
+    run: (s, a) => client(s).getModelingData(a[0]!),
+  },
   {
     name: "pv-model-curves",
     method: "getPvModelCurves",
@@ -407,8 +590,18 @@ const COMMANDS: readonly VendorCommand[] = [
     args: [{ name: "key", description: "S… or H… key" }],
     run: (s, a) => client(s).getPvsystModules(a[0]!.startsWith("H") ? { hardwareId: a[0]! } : { siteId: a[0]! }),
   },
-  { name: "reporting-capabilities", method: "getReportingCapabilities", description: "what the account can report", run: (s) => client(s).getReportingCapabilities() },
-  { name: "user-preferences", method: "getUserPreferences", description: "the signed-in user's preferences", run: (s) => client(s).getUserPreferences() },
+  {
+    name: "reporting-capabilities",
+    method: "getReportingCapabilities",
+    description: "what the account can report",
+    run: (s) => client(s).getReportingCapabilities(),
+  },
+  {
+    name: "user-preferences",
+    method: "getUserPreferences",
+    description: "the signed-in user's preferences",
+    run: (s) => client(s).getUserPreferences(),
+  },
   {
     name: "audit-log",
     method: "getAuditLog",
@@ -431,8 +624,17 @@ const COMMANDS: readonly VendorCommand[] = [
     method: "getSiteData",
     description: "everything about one site: config, hardware, alerts, modeling (parts that fail are listed)",
     args: [{ name: "site", description: "site key" }],
-    options: [{ flags: "--no-hardware", description: "skip hardware details" }, { flags: "--no-alerts", description: "skip alert triggers" }, { flags: "--no-modeling", description: "skip modeling" }],
-    run: (s, a, o) => client(s).getSiteData(a[0]!, { includeHardware: o.hardware !== false, includeAlerts: o.alerts !== false, includeModeling: o.modeling !== false }),
+    options: [
+      { flags: "--no-hardware", description: "skip hardware details" },
+      { flags: "--no-alerts", description: "skip alert triggers" },
+      { flags: "--no-modeling", description: "skip modeling" },
+    ],
+    run: (s, a, o) =>
+      client(s).getSiteData(a[0]!, {
+        includeHardware: o.hardware !== false,
+        includeAlerts: o.alerts !== false,
+        includeModeling: o.modeling !== false,
+      }),
   },
   fieldEdit("site", "update-site-config", "updateSiteConfig", "site configuration", "site"),
   fieldEdit("hardware", "update-hardware-config", "updateHardwareConfig", "device configuration", "hardware"),
@@ -446,7 +648,9 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [{ flags: "--file <path>", description: "JSON list of rows" }, ...writeOptions],
     run: (s, a, o, ctx) => {
       const rows = readJson(o.file, "--file") as Array<Record<string, unknown> & { hardwareKey: string }>;
-      return update(ctx, s, o, a[0]!, "Change the hardware list", "updateSiteHardware", { rows }, (opts) => client(s).updateSiteHardware(a[0]!, rows, opts));
+      return update(ctx, s, o, a[0]!, "Change the hardware list", "updateSiteHardware", { rows }, (opts) =>
+        client(s).updateSiteHardware(a[0]!, rows, opts),
+      );
     },
   },
   {
@@ -458,7 +662,9 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [{ flags: "--file <path>", description: "JSON trigger with its key" }, ...writeOptions],
     run: (s, a, o, ctx) => {
       const trigger = readJson(o.file, "--file") as Record<string, unknown> & { key: string };
-      return update(ctx, s, o, a[0]!, "Change an alert trigger", "updateAlertTriggers", { trigger }, (opts) => client(s).updateAlertTriggers(a[0]!, trigger, opts));
+      return update(ctx, s, o, a[0]!, "Change an alert trigger", "updateAlertTriggers", { trigger }, (opts) =>
+        client(s).updateAlertTriggers(a[0]!, trigger, opts),
+      );
     },
   },
   {
@@ -470,7 +676,9 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [{ flags: "--file <path>", description: "JSON trigger" }, ...writeOptions],
     run: (s, a, o, ctx) => {
       const trigger = readJson(o.file, "--file") as Record<string, unknown> & { alertTypeKey: string };
-      return update(ctx, s, o, a[0]!, "Add an alert trigger", "addAlertTrigger", { trigger }, (opts) => client(s).addAlertTrigger(a[0]!, trigger, opts));
+      return update(ctx, s, o, a[0]!, "Add an alert trigger", "addAlertTrigger", { trigger }, (opts) =>
+        client(s).addAlertTrigger(a[0]!, trigger, opts),
+      );
     },
   },
   {
@@ -483,7 +691,10 @@ const COMMANDS: readonly VendorCommand[] = [
       { name: "trigger", description: "trigger key" },
     ],
     options: [...writeOptions],
-    run: (s, a, o, ctx) => update(ctx, s, o, a[0]!, `Delete alert trigger ${a[1]}`, "deleteAlertTrigger", { trigger: a[1] }, (opts) => client(s).deleteAlertTrigger(a[0]!, a[1]!, opts)),
+    run: (s, a, o, ctx) =>
+      update(ctx, s, o, a[0]!, `Delete alert trigger ${a[1]}`, "deleteAlertTrigger", { trigger: a[1] }, (opts) =>
+        client(s).deleteAlertTrigger(a[0]!, a[1]!, opts),
+      ),
   },
   {
     name: "update-inverter-model",
@@ -494,19 +705,24 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [{ flags: "--file <path>", description: "JSON inverter model" }, ...writeOptions],
     run: (s, a, o, ctx) => {
       const model = readJson(o.file, "--file") as Record<string, unknown>;
-      return update(ctx, s, o, a[0]!, "Change the inverter model", "updateInverterModel", { model }, (opts) => client(s).updateInverterModel(a[0]!, model, opts));
+      return update(ctx, s, o, a[0]!, "Change the inverter model", "updateInverterModel", { model }, (opts) =>
+        client(s).updateInverterModel(a[0]!, model, opts),
+      );
     },
   },
   {
     name: "update-hardware-driver",
     method: "updateHardwareDriver",
-    description: "change a device's driver, driver settings or register offsets from a JSON file ({driverId?, settings?, registerOffsets?})",
+    description:
+      "change a device's driver, driver settings or register offsets from a JSON file ({driverId?, settings?, registerOffsets?})",
     write: true,
     args: [{ name: "hardware", description: "hardware key" }],
     options: [{ flags: "--file <path>", description: "JSON driver changes" }, ...writeOptions],
     run: (s, a, o, ctx) => {
       const driver = readJson(o.file, "--file") as Record<string, unknown>;
-      return update(ctx, s, o, a[0]!, "Change the device driver", "updateHardwareDriver", { driver }, (opts) => client(s).updateHardwareDriver(a[0]!, driver, opts));
+      return update(ctx, s, o, a[0]!, "Change the device driver", "updateHardwareDriver", { driver }, (opts) =>
+        client(s).updateHardwareDriver(a[0]!, driver, opts),
+      );
     },
   },
   {
@@ -521,7 +737,9 @@ const COMMANDS: readonly VendorCommand[] = [
     options: [...writeOptions],
     run: (s, a, o, ctx) => {
       const bifacialRatio = numberArg(a[1], "ratio");
-      return update(ctx, s, o, a[0]!, `Set the bifacial ratio to ${bifacialRatio}`, "updateBifacialSettings", { bifacialRatio }, (opts) => client(s).updateBifacialSettings(a[0]!, { bifacialRatio }, opts));
+      return update(ctx, s, o, a[0]!, `Set the bifacial ratio to ${bifacialRatio}`, "updateBifacialSettings", { bifacialRatio }, (opts) =>
+        client(s).updateBifacialSettings(a[0]!, { bifacialRatio }, opts),
+      );
     },
   },
   {
@@ -542,8 +760,16 @@ const COMMANDS: readonly VendorCommand[] = [
         preview: false,
         dryRun: o.dryRun === true,
         yes: o.yes === true,
-        send: (dryRun) => client(s).startReport(a[0]!, { dryRun, ...(o.command === undefined ? {} : { command: intArg(o.command, "--command", 0) }) }),
-        outcome: (r) => ({ target: "POST /api/task/start", sent: r.sent, taken: null, before: null, after: r.request, readBack: r.response }),
+        send: (dryRun) =>
+          client(s).startReport(a[0]!, { dryRun, ...(o.command === undefined ? {} : { command: intArg(o.command, "--command", 0) }) }),
+        outcome: (r) => ({
+          target: "POST /api/task/start",
+          sent: r.sent,
+          taken: null,
+          before: null,
+          after: r.request,
+          readBack: r.response,
+        }),
       }),
   },
   {
@@ -553,7 +779,10 @@ const COMMANDS: readonly VendorCommand[] = [
     write: true,
     args: [{ name: "file", description: "PVsyst .PAN (text) or .json" }],
     options: [
-      { flags: "--verify-key <key>", description: "site or inverter key whose module list is checked before (duplicates) and after (new id)" },
+      {
+        flags: "--verify-key <key>",
+        description: "site or inverter key whose module list is checked before (duplicates) and after (new id)",
+      },
       { flags: "--cell-type <n>", description: "PowerTrack cell type code when the PAN technology has no known one (0 = monocrystalline)" },
       { flags: "--allow-duplicate", description: "upload even when the list already has this manufacturer and model" },
       ...writeOptions,
@@ -576,7 +805,14 @@ const COMMANDS: readonly VendorCommand[] = [
         dryRun: o.dryRun === true,
         yes: o.yes === true,
         send: (dryRun) => client(s).uploadPanData(module, { ...options, dryRun }),
-        outcome: (r) => ({ target: "POST /api/edit/pvsystmodule", sent: r.sent, taken: r.taken, before: null, after: r.request, readBack: r.createdKey ?? null }),
+        outcome: (r) => ({
+          target: "POST /api/edit/pvsystmodule",
+          sent: r.sent,
+          taken: r.taken,
+          before: null,
+          after: r.request,
+          readBack: r.createdKey ?? null,
+        }),
       });
     },
   },
@@ -593,7 +829,11 @@ const COMMANDS: readonly VendorCommand[] = [
     ],
     run: (s, _a, o, ctx) => {
       const config = readJson(o.file, "--file") as Record<string, unknown>;
-      const options = { ...(typeof o.verifyKey === "string" ? { verifyKey: o.verifyKey } : {}), allowDuplicate: o.allowDuplicate === true, verify: o.verify !== false };
+      const options = {
+        ...(typeof o.verifyKey === "string" ? { verifyKey: o.verifyKey } : {}),
+        allowDuplicate: o.allowDuplicate === true,
+        verify: o.verify !== false,
+      };
       return performWrite(ctx, {
         vendor: "powertrack",
         device: typeof config.parentKey === "string" ? config.parentKey : "report configs",
@@ -603,7 +843,14 @@ const COMMANDS: readonly VendorCommand[] = [
         dryRun: o.dryRun === true,
         yes: o.yes === true,
         send: (dryRun) => client(s).createReportConfig(config, { ...options, dryRun }),
-        outcome: (r) => ({ target: "POST /api/reportconfig", sent: r.sent, taken: r.taken, before: null, after: r.request, readBack: r.createdKey ?? null }),
+        outcome: (r) => ({
+          target: "POST /api/reportconfig",
+          sent: r.sent,
+          taken: r.taken,
+          before: null,
+          after: r.request,
+          readBack: r.createdKey ?? null,
+        }),
       });
     },
   },
@@ -611,9 +858,7 @@ const COMMANDS: readonly VendorCommand[] = [
     name: "report-config-template",
     method: "getReportConfigTemplate",
     description: "a blank report configuration to fill in for create-report-config",
-    args: [
-      { name: "customer", description: "customer key (default: [powertrack] customer)", optional: true },
-    ],
+    args: [{ name: "customer", description: "customer key (default: [powertrack] customer)", optional: true }],
     options: [{ flags: "--type <n>", description: "report type number (default 0)" }],
     run: (s, a, o) => client(s).getReportConfigTemplate(customerOf(s, a[0]), o.type === undefined ? 0 : intArg(o.type, "--type", 0)),
   },
@@ -623,10 +868,21 @@ const COMMANDS: readonly VendorCommand[] = [
     description: "read many sites (or devices) at once, within the client's concurrency, with a progress bar; failures are listed per key",
     args: [
       { name: "what", description: "site-configs | hardware-lists | site-data | hardware-diagnostics | alert-triggers" },
-      { name: "keys", description: "site keys (hardware keys for diagnostics and alert triggers); default: every site of the customer", optional: true, variadic: true },
+      {
+        name: "keys",
+        description: "site keys (hardware keys for diagnostics and alert triggers); default: every site of the customer",
+        optional: true,
+        variadic: true,
+      },
     ],
-    options: [{ flags: "--customer <key>", description: "customer whose sites to read (default: [powertrack] customer)" }, { flags: "--limit <n>", description: "read at most n keys" }],
-    examples: ["openpower powertrack bulk-read site-configs --customer C1234 > configs.json", "openpower powertrack bulk-read hardware-diagnostics H1001 H1002"],
+    options: [
+      { flags: "--customer <key>", description: "customer whose sites to read (default: [powertrack] customer)" },
+      { flags: "--limit <n>", description: "read at most n keys" },
+    ],
+    examples: [
+      "openpower powertrack bulk-read site-configs --customer C1234 > configs.json",
+      "openpower powertrack bulk-read hardware-diagnostics H1001 H1002",
+    ],
     run: async (s, a, o, ctx) => {
       const pt = await import("../../powertrack/index.js");
       const readers = {
@@ -637,23 +893,31 @@ const COMMANDS: readonly VendorCommand[] = [
         "alert-triggers": pt.readAlertTriggers,
       } as const;
       const what = a[0] as keyof typeof readers;
-      if (!(what in readers)) throw new UsageError(`what must be one of ${Object.keys(readers).join(", ")}, got ${JSON.stringify(a[0])}.`, { field: "what" });
+      if (!(what in readers))
+        throw new UsageError(`what must be one of ${Object.keys(readers).join(", ")}, got ${JSON.stringify(a[0])}.`, { field: "what" });
       let keys = a.slice(1);
       if (keys.length === 0) {
-        if (what === "hardware-diagnostics" || what === "alert-triggers") throw new UsageError(`${what} needs hardware keys (H...).`, { field: "keys" });
+        if (what === "hardware-diagnostics" || what === "alert-triggers")
+          throw new UsageError(`${what} needs hardware keys (H...).`, { field: "keys" });
         keys = (await client(s).getSites({ customerId: customerOf(s, o.customer as string | undefined) })).sites.map((site) => site.key);
       }
       const limit = o.limit === undefined ? undefined : intArg(o.limit, "--limit", 1);
       const progress = createProgress(ctx.io.stderr, { total: Math.min(keys.length, limit ?? Infinity), title: what });
       let report: Awaited<ReturnType<typeof pt.bulkRead>>;
       try {
-        report = await (readers[what] as (c: PowerTrackClient, k: string[], opts: object) => ReturnType<typeof pt.bulkRead>)(client(s), keys, { limit, onProgress: (p: { key: string }) => progress.tick(1, p.key) });
+        report = await (readers[what] as (c: PowerTrackClient, k: string[], opts: object) => ReturnType<typeof pt.bulkRead>)(
+          client(s),
+          keys,
+          { limit, onProgress: (p: { key: string }) => progress.tick(1, p.key) },
+        );
       } finally {
         progress.stop();
       }
       ctx.out.json(report);
       if (report.failed > 0 || report.aborted) {
-        throw new PartialFailure(`${report.failed} of ${report.total} reads failed${report.aborted ? ` (stopped: ${report.aborted})` : ""}; see "failures".`);
+        throw new PartialFailure(
+          `${report.failed} of ${report.total} reads failed${report.aborted ? ` (stopped: ${report.aborted})` : ""}; see "failures".`,
+        );
       }
       return undefined;
     },
@@ -662,7 +926,8 @@ const COMMANDS: readonly VendorCommand[] = [
     name: "bulk-update",
     method: "planBulkEdits + applyBulkPlan",
     human: true,
-    description: "edit many objects from a CSV (key column + field paths): plans and prints a dry run; --apply writes, saves originals, reads back",
+    description:
+      "edit many objects from a CSV (key column + field paths): plans and prints a dry run; --apply writes, saves originals, reads back",
     write: true,
     options: [
       { flags: "--file <path>", description: "the CSV: key,<field path>,... (see docs/powertrack.md)" },
@@ -683,7 +948,8 @@ export const plugin: VendorPlugin = {
   title: "AlsoEnergy PowerTrack",
   settings: SETTINGS,
   provides: { systems: true, batterySchedule: false, ev: false, prices: false },
-  isConfigured: (section) => section !== undefined && (section.cookie !== undefined || section.aeS !== undefined || section.fetchFile !== undefined),
+  isConfigured: (section) =>
+    section !== undefined && (section.cookie !== undefined || section.aeS !== undefined || section.fetchFile !== undefined),
   connect,
   async check(session) {
     const prefs = await client(session).getUserPreferences();
@@ -695,7 +961,14 @@ export const plugin: VendorPlugin = {
     const sim = await startPowerTrackSimulator({ clock: options.clock, seed: options.seed, port: options.port, sites: 12 });
     return {
       vendor: "powertrack",
-      section: { cookie: sim.credentials.cookie, aeS: sim.credentials.aeS, aeV: sim.credentials.aeV, baseUrl: sim.url, sites: sim.sites.slice(0, 2), customer: sim.customers[0]! },
+      section: {
+        cookie: sim.credentials.cookie,
+        aeS: sim.credentials.aeS,
+        aeV: sim.credentials.aeV,
+        baseUrl: sim.url,
+        sites: sim.sites.slice(0, 2),
+        customer: sim.customers[0]!,
+      },
       info: `PowerTrack on ${sim.url}: customer ${sim.customers[0]}, ${sim.sites.length} sites`,
       handle: sim,
       close: () => sim.close(),
@@ -703,4 +976,3 @@ export const plugin: VendorPlugin = {
   },
   commands: () => COMMANDS,
 };
-

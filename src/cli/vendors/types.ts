@@ -106,7 +106,12 @@ export interface VendorCommand {
   /** The client method it calls (for `--help` and docs). */
   method: string;
   args?: readonly { name: string; description: string; optional?: boolean; variadic?: boolean }[];
-  options?: readonly { flags: string; description: string; defaultValue?: string | boolean; parse?: (value: string, previous: never) => unknown }[];
+  options?: readonly {
+    flags: string;
+    description: string;
+    defaultValue?: string | boolean;
+    parse?: (value: string, previous: never) => unknown;
+  }[];
   /** Changes something on the vendor side: asks first (unless --yes), supports --dry-run where the client does, audited. */
   write?: boolean;
   /** The result is a list of flat records and `--csv` makes sense. */

@@ -4,7 +4,18 @@ import { startAmberSimulator } from "../../sim/amber/index.js";
 import { budgetIntervalMs, levelArg, windowArg } from "./common.js";
 import { loadPlugins, VENDORS } from "./registry.js";
 
-const state = (over: Partial<RateLimitState>): RateLimitState => ({ name: "x", limit: null, windowMs: null, remaining: null, resetAt: null, inFlight: 0, queued: 0, nextAt: new Date(0), observedAt: null, ...over });
+const state = (over: Partial<RateLimitState>): RateLimitState => ({
+  name: "x",
+  limit: null,
+  windowMs: null,
+  remaining: null,
+  resetAt: null,
+  inFlight: 0,
+  queued: 0,
+  nextAt: new Date(0),
+  observedAt: null,
+  ...over,
+});
 
 describe("budgetIntervalMs", () => {
   it("spreads the requests of a refresh over the window", () => {
@@ -33,7 +44,10 @@ describe("vendor plugins", () => {
     const plugins = await loadPlugins();
     expect(plugins.map((p) => p.name)).toEqual([...VENDORS]);
     for (const plugin of plugins) {
-      expect(plugin.settings.some((s) => s.secret), plugin.name).toBe(true);
+      expect(
+        plugin.settings.some((s) => s.secret),
+        plugin.name,
+      ).toBe(true);
       for (const s of plugin.settings) expect(s.env?.[0], `${plugin.name}.${s.key}`).toMatch(/^OPENPOWER_[A-Z_]+$/);
       const names = plugin.commands().map((c) => c.name);
       expect(new Set(names).size, plugin.name).toBe(names.length);
@@ -44,7 +58,21 @@ describe("vendor plugins", () => {
   });
 
   it("no vendor command option is shadowed by a global option (those are parsed anywhere on the line)", async () => {
-    const global = ["-c", "--config", "--dotenv", "--env-file", "-s", "--set", "--no-color", "--color", "--debug", "-V", "--version", "-h", "--help"];
+    const global = [
+      "-c",
+      "--config",
+      "--dotenv",
+      "--env-file",
+      "-s",
+      "--set",
+      "--no-color",
+      "--color",
+      "--debug",
+      "-V",
+      "--version",
+      "-h",
+      "--help",
+    ];
     for (const plugin of await loadPlugins()) {
       for (const command of plugin.commands()) {
         for (const option of command.options ?? []) {

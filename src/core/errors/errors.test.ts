@@ -25,8 +25,23 @@ describe("error classes", () => {
   });
 
   it("keeps vendor details and serialises them", () => {
-    const e = new errors.ApiError("System offline", { vendor: "alphaess", code: 6042, status: 200, retryable: true, requestId: "r1", vendorMessage: "system offline" });
-    expect(JSON.parse(JSON.stringify(e))).toMatchObject({ name: "ApiError", message: "System offline", vendor: "alphaess", code: 6042, status: 200, retryable: true, requestId: "r1" });
+    const e = new errors.ApiError("System offline", {
+      vendor: "alphaess",
+      code: 6042,
+      status: 200,
+      retryable: true,
+      requestId: "r1",
+      vendorMessage: "system offline",
+    });
+    expect(JSON.parse(JSON.stringify(e))).toMatchObject({
+      name: "ApiError",
+      message: "System offline",
+      vendor: "alphaess",
+      code: 6042,
+      status: 200,
+      retryable: true,
+      requestId: "r1",
+    });
   });
 
   it("a permanent error class cannot be made retryable by accident", () => {

@@ -4,7 +4,16 @@ import { ConnectionError, TimeoutError, type OpenPowerError } from "../errors/in
  * System error codes after which the request provably never reached the server: nothing was
  * connected, so even a write may be tried again.
  */
-const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT", "ERR_INVALID_URL"]);
+const NEVER_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_NONAME",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ERR_INVALID_URL",
+]);
 
 /** The first `code` found along an error's cause chain (undici nests the socket error). */
 export function systemErrorCode(error: unknown): string | undefined {
@@ -45,9 +54,7 @@ export function mapFetchFailure(error: unknown, ctx: FetchFailureContext): OpenP
   // undici refuses blocked ports ("bad port") before connecting, without a code.
   const sent = !((code !== undefined && NEVER_SENT.has(code)) || causeMessage(error) === "bad port");
   const what = code ? ` (${code})` : "";
-  const next = sent
-    ? "The connection broke after the request may have been sent."
-    : "The request was not sent.";
+  const next = sent ? "The connection broke after the request may have been sent." : "The request was not sent.";
   return new ConnectionError(
     `Could not reach ${ctx.vendor} at ${ctx.origin}${what}. ${next} Check the network connection and the base URL.`,
     { vendor: ctx.vendor, operation: ctx.operation, sent, systemCode: code, cause: error },

@@ -1,11 +1,4 @@
-import {
-  ApiError,
-  AuthenticationError,
-  NotFoundError,
-  PermissionError,
-  RateLimitError,
-  type OpenPowerError,
-} from "../errors/index.js";
+import { ApiError, AuthenticationError, NotFoundError, PermissionError, RateLimitError, type OpenPowerError } from "../errors/index.js";
 import { parseRateLimitHeaders } from "../rate-limit/headers.js";
 import { DEFAULT_RETRY_POLICY } from "./retry-policy.js";
 import type { TransportResponse } from "./types.js";
@@ -44,14 +37,22 @@ export function defaultHttpError(
     return new PermissionError(`${vendor} refused access (HTTP 403${said}). Check that these credentials may use this resource.`, base);
   }
   if (status === 404) {
-    return new NotFoundError(`${vendor} has no such resource (HTTP 404${said}) at ${response.method} ${new URL(response.url).pathname}. Check the id.`, base);
+    return new NotFoundError(
+      `${vendor} has no such resource (HTTP 404${said}) at ${response.method} ${new URL(response.url).pathname}. Check the id.`,
+      base,
+    );
   }
   if (status === 429) {
     const hints = parseRateLimitHeaders(response.headers, nowMs);
     const retryAfterMs = hints.retryAfterMs ?? hints.resetAfterMs;
     return new RateLimitError(
       `${vendor} rate limit reached (HTTP 429${said}).${retryAfterMs !== undefined ? ` Retry in ${Math.ceil(retryAfterMs / 1000)} s.` : " Slow down and retry later."}`,
-      { ...base, retryable: retryableStatuses.includes(429), retryAfterMs, resetAt: retryAfterMs !== undefined ? new Date(nowMs + retryAfterMs) : undefined },
+      {
+        ...base,
+        retryable: retryableStatuses.includes(429),
+        retryAfterMs,
+        resetAt: retryAfterMs !== undefined ? new Date(nowMs + retryAfterMs) : undefined,
+      },
     );
   }
   const retryable = retryableStatuses.includes(status);

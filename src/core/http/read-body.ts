@@ -7,10 +7,13 @@ import { ResponseFormatError } from "../errors/index.js";
  */
 export async function readBodyText(response: Response, maxBytes: number, vendor: string): Promise<string> {
   const tooLarge = (size: string) =>
-    new ResponseFormatError(`${vendor} sent a response of ${size}, over the ${maxBytes}-byte limit. Ask for less data (a shorter range) or raise maxResponseBytes.`, {
-      vendor,
-      status: response.status,
-    });
+    new ResponseFormatError(
+      `${vendor} sent a response of ${size}, over the ${maxBytes}-byte limit. Ask for less data (a shorter range) or raise maxResponseBytes.`,
+      {
+        vendor,
+        status: response.status,
+      },
+    );
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > 0) {
     if (declared > maxBytes) {

@@ -35,7 +35,15 @@ describe("HttpTransport", () => {
   it("sends JSON and query parameters and parses the JSON answer", async () => {
     const s = await server((req, res, body) => {
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ method: req.method, url: req.url, body: JSON.parse(body), ua: req.headers["user-agent"], ct: req.headers["content-type"] }));
+      res.end(
+        JSON.stringify({
+          method: req.method,
+          url: req.url,
+          body: JSON.parse(body),
+          ua: req.headers["user-agent"],
+          ct: req.headers["content-type"],
+        }),
+      );
     });
     const { t } = transport(`${s.url}/api`);
     const res = await t.request<{ method: string; url: string; body: unknown; ua: string; ct: string }>({
@@ -46,7 +54,13 @@ describe("HttpTransport", () => {
     });
     expect(res.status).toBe(200);
     expect(res.attempts).toBe(1);
-    expect(res.data).toEqual({ method: "POST", url: "/api/thing?a=1&b=x%20y", body: { hello: "world" }, ua: expect.stringMatching(/^openpower\//), ct: "application/json" });
+    expect(res.data).toEqual({
+      method: "POST",
+      url: "/api/thing?a=1&b=x%20y",
+      body: { hello: "world" },
+      ua: expect.stringMatching(/^openpower\//),
+      ct: "application/json",
+    });
   });
 
   it("retries a GET on 503 with back-off and succeeds", async () => {

@@ -53,7 +53,11 @@ export class HttpTransport {
   async request<T = unknown>(options: RequestOptions): Promise<TransportResponse<T>> {
     const method = options.method ?? "GET";
     const policy =
-      options.retry === undefined ? this.retryPolicy : options.retry === false ? resolveRetryPolicy(this.retryPolicy, { limit: 0 }) : resolveRetryPolicy(this.retryPolicy, options.retry);
+      options.retry === undefined
+        ? this.retryPolicy
+        : options.retry === false
+          ? resolveRetryPolicy(this.retryPolicy, { limit: 0 })
+          : resolveRetryPolicy(this.retryPolicy, options.retry);
     const random = this.options.random ?? Math.random;
     for (let retries = 0; ; retries++) {
       try {
@@ -65,11 +69,26 @@ export class HttpTransport {
         const sent = "sent" in error ? Boolean((error as { sent: unknown }).sent) : true;
         const delay = retryDelay(
           policy,
-          { method, idempotent: options.idempotent, retriesSoFar: retries, retryable: error.retryable, sent, retryAfterMs: error.retryAfterMs },
+          {
+            method,
+            idempotent: options.idempotent,
+            retriesSoFar: retries,
+            retryable: error.retryable,
+            sent,
+            retryAfterMs: error.retryAfterMs,
+          },
           random,
         );
         if (delay === null) throw error;
-        this.logger.warn("retrying request", { vendor: this.vendor, operation: options.operation, error: error.name, code: error.code, status: error.status, retry: retries + 1, delayMs: delay });
+        this.logger.warn("retrying request", {
+          vendor: this.vendor,
+          operation: options.operation,
+          error: error.name,
+          code: error.code,
+          status: error.status,
+          retry: retries + 1,
+          delayMs: delay,
+        });
         await this.clock.sleep(delay, options.signal);
       }
     }
@@ -125,7 +144,12 @@ export class HttpTransport {
     return releases;
   }
 
-  private async attempt<T>(options: RequestOptions, method: HttpMethod, attempt: number, policy: RetryPolicy): Promise<TransportResponse<T>> {
+  private async attempt<T>(
+    options: RequestOptions,
+    method: HttpMethod,
+    attempt: number,
+    policy: RetryPolicy,
+  ): Promise<TransportResponse<T>> {
     const releases = this.tryAcquireAll(options) ?? (await this.acquire(options));
     const url = this.url(options.path, options.query);
     const prepared: PreparedRequest = { method, url, operation: options.operation, attempt };
@@ -152,7 +176,8 @@ export class HttpTransport {
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
 
     options.onSend?.(prepared);
-    if (this.hasLogger) this.logger.debug("request", { vendor: this.vendor, operation: options.operation, method, url: redactUrl(url), attempt });
+    if (this.hasLogger)
+      this.logger.debug("request", { vendor: this.vendor, operation: options.operation, method, url: redactUrl(url), attempt });
     try {
       let response: Response;
       let text: string;
@@ -161,7 +186,10 @@ export class HttpTransport {
         response = await fetchFn(url, { method, headers, body, signal });
         // Fast path: a declared length within the limit is read directly (no extra promise layer).
         const declared = Number(response.headers.get("content-length"));
-        text = declared > 0 && declared <= this.maxResponseBytes ? await response.text() : await readBodyText(response, this.maxResponseBytes, this.vendor);
+        text =
+          declared > 0 && declared <= this.maxResponseBytes
+            ? await response.text()
+            : await readBodyText(response, this.maxResponseBytes, this.vendor);
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason ?? error;
         if (error instanceof OpenPowerError) throw error;
@@ -185,13 +213,15 @@ export class HttpTransport {
         attempts: attempt,
         receivedAt,
       };
-      if (this.hasLogger) this.logger.debug("response", { vendor: this.vendor, operation: options.operation, status: response.status, attempt });
+      if (this.hasLogger)
+        this.logger.debug("response", { vendor: this.vendor, operation: options.operation, status: response.status, attempt });
       if (this.limiter) {
         if (!response.ok || hasRateLimitHints(responseHeaders)) {
           const hints = parseRateLimitHeaders(responseHeaders, receivedAt);
           this.limiter.observe(hints, receivedAt);
           // A 429 that says nothing about when to come back (a gateway throttle): back off.
-          if (response.status === 429 && hints.retryAfterMs === undefined && hints.resetAfterMs === undefined) this.limiter.observeRefusal(receivedAt);
+          if (response.status === 429 && hints.retryAfterMs === undefined && hints.resetAfterMs === undefined)
+            this.limiter.observeRefusal(receivedAt);
         }
         if (response.ok) this.limiter.observeSuccess();
       }
@@ -206,7 +236,10 @@ export class HttpTransport {
         throw error;
       }
       if (!response.ok) {
-        throw this.options.mapHttpError?.(result, prepared) ?? defaultHttpError(result, this.vendor, options.operation, receivedAt, policy.statusCodes);
+        throw (
+          this.options.mapHttpError?.(result, prepared) ??
+          defaultHttpError(result, this.vendor, options.operation, receivedAt, policy.statusCodes)
+        );
       }
       return result;
     } finally {
@@ -228,7 +261,14 @@ export class HttpTransport {
       throw new ResponseFormatError(
         `${this.vendor} sent a body that is not valid JSON for ${request.operation ?? request.method}` +
           ` (HTTP ${response.status}, ${text.length} characters, maybe truncated). Try again; report it if it persists.`,
-        { vendor: this.vendor, operation: request.operation, status: response.status, excerpt: excerpt(text), retryable: true, cause: error },
+        {
+          vendor: this.vendor,
+          operation: request.operation,
+          status: response.status,
+          excerpt: excerpt(text),
+          retryable: true,
+          cause: error,
+        },
       );
     }
   }

@@ -20,21 +20,38 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter(null, NOW)).toBeUndefined();
   });
   it("never throws and never returns a negative wait", () => {
-    fc.assert(fc.property(fc.string(), (s) => {
-      const v = parseRetryAfter(s, NOW);
-      return v === undefined || v >= 0;
-    }));
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const v = parseRetryAfter(s, NOW);
+        return v === undefined || v >= 0;
+      }),
+    );
   });
 });
 
 describe("parseRateLimitHeaders", () => {
   it("reads Amber's four IETF headers (case-insensitively)", () => {
-    const headers = new Headers({ "RateLimit-Limit": "50", "RateLimit-Remaining": "42", "RateLimit-Reset": "180", "RateLimit-Policy": "50;w=300" });
-    expect(parseRateLimitHeaders(headers, NOW)).toEqual({ limit: 50, remaining: 42, resetAfterMs: 180_000, windowMs: 300_000, policy: "50;w=300" });
+    const headers = new Headers({
+      "RateLimit-Limit": "50",
+      "RateLimit-Remaining": "42",
+      "RateLimit-Reset": "180",
+      "RateLimit-Policy": "50;w=300",
+    });
+    expect(parseRateLimitHeaders(headers, NOW)).toEqual({
+      limit: 50,
+      remaining: 42,
+      resetAfterMs: 180_000,
+      windowMs: 300_000,
+      policy: "50;w=300",
+    });
   });
 
   it("reads the combined RateLimit field of later drafts", () => {
-    expect(parseRateLimitHeaders({ RateLimit: "limit=100, remaining=3, reset=20" }, NOW)).toEqual({ limit: 100, remaining: 3, resetAfterMs: 20_000 });
+    expect(parseRateLimitHeaders({ RateLimit: "limit=100, remaining=3, reset=20" }, NOW)).toEqual({
+      limit: 100,
+      remaining: 3,
+      resetAfterMs: 20_000,
+    });
   });
 
   it("reads Retry-After next to the others", () => {

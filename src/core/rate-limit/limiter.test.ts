@@ -114,7 +114,9 @@ describe("RateLimiter", () => {
   it("backs off exponentially on refusals without hints, and resets on success", () => {
     const clock = new FakeClock(0);
     const limiter = new RateLimiter({ clock, refusalBackoff: { baseMs: 1000, maxMs: 5000 } });
-    expect([limiter.observeRefusal(), limiter.observeRefusal(), limiter.observeRefusal(), limiter.observeRefusal()]).toEqual([1000, 2000, 4000, 5000]);
+    expect([limiter.observeRefusal(), limiter.observeRefusal(), limiter.observeRefusal(), limiter.observeRefusal()]).toEqual([
+      1000, 2000, 4000, 5000,
+    ]);
     expect(limiter.waitMs()).toBe(5000);
     limiter.observeSuccess();
     expect(limiter.observeRefusal()).toBe(1000);
@@ -168,7 +170,7 @@ describe("RateLimiter", () => {
     expect(limiter.state()).toMatchObject({ remaining: 8, resetAt: new Date(1000), inFlight: 0 });
   });
 
-  it("adopts the server's policy over a configured assumption only with \"override\"", () => {
+  it('adopts the server\'s policy over a configured assumption only with "override"', () => {
     const clock = new FakeClock(0);
     const assumed = new RateLimiter({ limit: 50, windowMs: 300_000, clock });
     assumed.observe({ limit: 100, windowMs: 600_000 });

@@ -11,7 +11,10 @@ export class FakeClock implements Clock {
   private seq = 0;
   readonly sleeps: number[] = [];
   /** When true, `sleep` resolves at once (after moving time forward), for retry tests. */
-  constructor(start = Date.UTC(2026, 0, 1), private readonly autoAdvance = false) {
+  constructor(
+    start = Date.UTC(2026, 0, 1),
+    private readonly autoAdvance = false,
+  ) {
     this.time = start;
   }
 
@@ -29,10 +32,14 @@ export class FakeClock implements Clock {
     return new Promise((resolve, reject) => {
       const sleeper = { at: this.time + Math.max(0, ms), resolve, reject, seq: this.seq++ };
       this.sleepers.push(sleeper);
-      signal?.addEventListener("abort", () => {
-        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-        reject(abortReason(signal));
-      }, { once: true });
+      signal?.addEventListener(
+        "abort",
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+          reject(abortReason(signal));
+        },
+        { once: true },
+      );
     });
   }
 

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /** A throwaway HTTP server on 127.0.0.1 for transport tests; each request goes to `handler`. */
-export async function startTestServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+export async function startTestServer(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
   let hits = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

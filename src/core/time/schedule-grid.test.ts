@@ -1,13 +1,23 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors/index.js";
-import { assertOnGrid, assertWindow, formatTimeOfDay, parseTimeOfDay, snapToGrid, windowContains, windowDurationMinutes, windowsOverlap } from "./schedule-grid.js";
+import {
+  assertOnGrid,
+  assertWindow,
+  formatTimeOfDay,
+  parseTimeOfDay,
+  snapToGrid,
+  windowContains,
+  windowDurationMinutes,
+  windowsOverlap,
+} from "./schedule-grid.js";
 
 describe("schedule grid", () => {
   it("parses only zero-padded 24-hour times", () => {
     expect(parseTimeOfDay("00:00")).toBe(0);
     expect(parseTimeOfDay("23:45")).toBe(1425);
-    for (const bad of ["9:00", "24:00", "12:60", "1200", " 12:00", "12:00:00", 900]) expect(() => parseTimeOfDay(bad)).toThrow(ValidationError);
+    for (const bad of ["9:00", "24:00", "12:60", "1200", " 12:00", "12:00:00", 900])
+      expect(() => parseTimeOfDay(bad)).toThrow(ValidationError);
   });
 
   it("round-trips every minute of the day (property)", () => {
@@ -16,7 +26,9 @@ describe("schedule grid", () => {
 
   it("accepts the 15-minute grid and says which neighbours to use otherwise", () => {
     expect(assertOnGrid("01:15", "start")).toBe(75);
-    expect(() => assertOnGrid("01:10", "firstPeriod.start")).toThrow(/firstPeriod.start "01:10" is not on the 15-minute grid: use 01:00 or 01:15/);
+    expect(() => assertOnGrid("01:10", "firstPeriod.start")).toThrow(
+      /firstPeriod.start "01:10" is not on the 15-minute grid: use 01:00 or 01:15/,
+    );
     expect(() => assertWindow({ start: "01:00", end: "05:07" }, "window")).toThrow(/window.end/);
     expect(() => assertOnGrid("23:59", "end")).toThrow(/grid: use 23:45\.$/);
     expect(() => assertWindow(null, "window")).toThrow(ValidationError);

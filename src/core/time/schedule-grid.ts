@@ -19,7 +19,9 @@ const HHMM_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 export function parseTimeOfDay(value: unknown, field = "time"): number {
   const match = typeof value === "string" ? HHMM_RE.exec(value) : null;
   if (!match) {
-    throw new ValidationError(`${field} must be a zero-padded 24-hour time "HH:mm" (00:00 to 23:59), got ${JSON.stringify(value)}.`, { field });
+    throw new ValidationError(`${field} must be a zero-padded 24-hour time "HH:mm" (00:00 to 23:59), got ${JSON.stringify(value)}.`, {
+      field,
+    });
   }
   return Number(match[1]) * 60 + Number(match[2]);
 }

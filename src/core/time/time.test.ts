@@ -76,8 +76,18 @@ describe("zoned time", () => {
         const t = Math.floor(ms / 1000) * 1000;
         const w = wallTimeOf(t, zone);
         const pad = (n: number) => String(n).padStart(2, "0");
-        const earlier = zonedTimeToInstant(`${w.year}-${pad(w.month)}-${pad(w.day)}`, `${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`, zone, "earlier").getTime();
-        const later = zonedTimeToInstant(`${w.year}-${pad(w.month)}-${pad(w.day)}`, `${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`, zone, "later").getTime();
+        const earlier = zonedTimeToInstant(
+          `${w.year}-${pad(w.month)}-${pad(w.day)}`,
+          `${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`,
+          zone,
+          "earlier",
+        ).getTime();
+        const later = zonedTimeToInstant(
+          `${w.year}-${pad(w.month)}-${pad(w.day)}`,
+          `${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`,
+          zone,
+          "later",
+        ).getTime();
         return earlier === t || later === t;
       }),
       { numRuns: 500 },

@@ -39,7 +39,9 @@ export function isValidTimeZone(timeZone: unknown): timeZone is string {
 /** Returns the zone or throws a `ConfigurationError` naming the bad value. */
 export function assertTimeZone(timeZone: unknown, setting = "timeZone"): string {
   if (!isValidTimeZone(timeZone)) {
-    throw new ConfigurationError(`${setting} must be an IANA time zone such as "Australia/Sydney", got ${JSON.stringify(timeZone)}.`, { setting });
+    throw new ConfigurationError(`${setting} must be an IANA time zone such as "Australia/Sydney", got ${JSON.stringify(timeZone)}.`, {
+      setting,
+    });
   }
   return timeZone;
 }
@@ -100,12 +102,18 @@ export function offsetMinutes(instant: Date | number, timeZone: string): number 
 export type Disambiguation = "compatible" | "earlier" | "later" | "reject";
 
 /** The instant at which the wall clock in `timeZone` shows `date` `time` ("HH:mm" or "HH:mm:ss"). */
-export function zonedTimeToInstant(date: CalendarDate, time: string, timeZone: string, disambiguation: Disambiguation = "compatible"): Date {
+export function zonedTimeToInstant(
+  date: CalendarDate,
+  time: string,
+  timeZone: string,
+  disambiguation: Disambiguation = "compatible",
+): Date {
   const { year, month, day } = parseCalendarDate(date);
   const match = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(time);
   if (!match) throw new ValidationError(`time must be "HH:mm" or "HH:mm:ss", got ${JSON.stringify(time)}.`, { field: "time" });
   const [hour, minute, second] = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
-  if (hour > 23 || minute > 59 || second > 59) throw new ValidationError(`time ${JSON.stringify(time)} is out of range.`, { field: "time" });
+  if (hour > 23 || minute > 59 || second > 59)
+    throw new ValidationError(`time ${JSON.stringify(time)} is out of range.`, { field: "time" });
 
   const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   // The offset can only change once around a given moment; the offsets a day before and after
@@ -122,11 +130,13 @@ export function zonedTimeToInstant(date: CalendarDate, time: string, timeZone: s
 
   if (candidates.length === 1) return new Date(candidates[0]!);
   if (candidates.length > 1) {
-    if (disambiguation === "reject") throw new ValidationError(`${date} ${time} happens twice in ${timeZone} (daylight saving ends).`, { field: "time" });
+    if (disambiguation === "reject")
+      throw new ValidationError(`${date} ${time} happens twice in ${timeZone} (daylight saving ends).`, { field: "time" });
     return new Date(disambiguation === "later" ? candidates[candidates.length - 1]! : candidates[0]!);
   }
   // A gap: the wall time was skipped.
-  if (disambiguation === "reject") throw new ValidationError(`${date} ${time} does not exist in ${timeZone} (daylight saving starts).`, { field: "time" });
+  if (disambiguation === "reject")
+    throw new ValidationError(`${date} ${time} does not exist in ${timeZone} (daylight saving starts).`, { field: "time" });
   // Using the offset from after the change lands before the gap ("earlier"); the offset from
   // before the change lands after it, shifted forward by the gap's length ("compatible", "later").
   if (disambiguation === "earlier") return new Date(wallAsUtc - after * 60_000);

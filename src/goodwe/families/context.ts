@@ -49,7 +49,13 @@ export async function readBlock(ctx: DriverContext, register: number, count: num
   return readChunks(ctx, register, count, chunk, options);
 }
 
-async function readChunks(ctx: DriverContext, register: number, count: number, chunk: number, options: LinkCallOptions): Promise<Uint8Array> {
+async function readChunks(
+  ctx: DriverContext,
+  register: number,
+  count: number,
+  chunk: number,
+  options: LinkCallOptions,
+): Promise<Uint8Array> {
   const out = new Uint8Array(count * 2);
   for (let done = 0; done < count; done += chunk) {
     const n = Math.min(chunk, count - done);

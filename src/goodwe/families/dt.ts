@@ -1,7 +1,15 @@
 import { TimeoutError } from "../../core/errors/index.js";
 import { decodeRegisterBlock, decodeString, roundedProduct as product } from "../decode.js";
 import { isIllegalAddress } from "../errors.js";
-import { DT_DEVICE_INFO_BLOCK, DT_METER_BLOCK, DT_METER_SENSORS, DT_RUNNING_BLOCK, DT_RUNNING_SENSORS, type DtMeterValues, type DtRunningValues } from "../registers/dt.js";
+import {
+  DT_DEVICE_INFO_BLOCK,
+  DT_METER_BLOCK,
+  DT_METER_SENSORS,
+  DT_RUNNING_BLOCK,
+  DT_RUNNING_SENSORS,
+  type DtMeterValues,
+  type DtRunningValues,
+} from "../registers/dt.js";
 import type { DeviceInfo, DtCalculated, DtRuntimeData } from "../types.js";
 import { toHex, u16 } from "../protocol/bytes.js";
 import { labelsOf, observedAtOf, readBlock, type DriverContext } from "./context.js";

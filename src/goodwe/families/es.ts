@@ -17,7 +17,15 @@ import { toHex } from "../protocol/bytes.js";
 import { ES_DOD_REGISTER, ES_RUNNING_SENSORS, ES_SETTINGS_SENSORS, type EsRunningValues, type EsSettingsValues } from "../registers/es.js";
 import { GRID_IN_OUT_MODES } from "../registers/labels.js";
 import type { Aa55Link } from "../transport/aa55-link.js";
-import { OPERATION_MODE_CODES, operationModeOf, type DeviceInfo, type EsCalculated, type EsRuntimeData, type EsSettings, type OperationMode } from "../types.js";
+import {
+  OPERATION_MODE_CODES,
+  operationModeOf,
+  type DeviceInfo,
+  type EsCalculated,
+  type EsRuntimeData,
+  type EsSettings,
+  type OperationMode,
+} from "../types.js";
 import { labelsOf, type DriverContext } from "./context.js";
 import { dodPercent } from "./et.js";
 
@@ -89,7 +97,10 @@ export class EsDriver {
 
   private get aa55(): Aa55Link {
     if (!this.ctx.aa55) {
-      throw new ConfigurationError("ES/EM/BP inverters speak the AA55 protocol over UDP port 8899; Modbus/TCP cannot reach them. Connect with port 8899.", { setting: "port", vendor: "goodwe" });
+      throw new ConfigurationError(
+        "ES/EM/BP inverters speak the AA55 protocol over UDP port 8899; Modbus/TCP cannot reach them. Connect with port 8899.",
+        { setting: "port", vendor: "goodwe" },
+      );
     }
     return this.ctx.aa55;
   }
@@ -181,32 +192,71 @@ export class EsDriver {
         break;
       case "backup":
         if (arm >= 7 && this.supportsEcoModeV2()) steps.push(clear);
-        else if (arm >= 7) steps.push(clear, { description: "charge limit window 00:00–23:59 at 10 %", command: aa55SetLimitPower("charge", 0, 0, 23, 59, 10) });
-        else steps.push({ description: "charge limit window 00:00–23:59 at 10 %", command: aa55SetLimitPower("charge", 0, 0, 23, 59, 10) }, noDischarge);
+        else if (arm >= 7)
+          steps.push(clear, {
+            description: "charge limit window 00:00–23:59 at 10 %",
+            command: aa55SetLimitPower("charge", 0, 0, 23, 59, 10),
+          });
+        else
+          steps.push(
+            { description: "charge limit window 00:00–23:59 at 10 %", command: aa55SetLimitPower("charge", 0, 0, 23, 59, 10) },
+            noDischarge,
+          );
         steps.push(offGridMode(0), workMode(OPERATION_MODE_CODES.backup));
         break;
       case "eco":
         steps.push(offGridMode(0), workMode(OPERATION_MODE_CODES.eco));
         break;
       default:
-        throw new ValidationError(`ES inverters support the modes general, offGrid, backup and eco over AA55, not ${JSON.stringify(mode)}.`, { field: "mode", vendor: "goodwe" });
+        throw new ValidationError(
+          `ES inverters support the modes general, offGrid, backup and eco over AA55, not ${JSON.stringify(mode)}.`,
+          { field: "mode", vendor: "goodwe" },
+        );
     }
-    return this.execute(`setOperationMode(${mode})`, steps, params, sideEffects, (s) => s.workMode === OPERATION_MODE_CODES[mode as keyof typeof OPERATION_MODE_CODES], (s) => s.workMode);
+    return this.execute(
+      `setOperationMode(${mode})`,
+      steps,
+      params,
+      sideEffects,
+      (s) => s.workMode === OPERATION_MODE_CODES[mode as keyof typeof OPERATION_MODE_CODES],
+      (s) => s.workMode,
+    );
   }
 
   /** Export limit in W (AA55 0335). */
   async setGridExportLimit(watts: number, params: ControlOptions = {}): Promise<ControlResult> {
     assertInteger(watts, "watts", 0, 0xffff, "W");
-    return this.execute("setGridExportLimit", [{ description: `export limit ${watts} W`, command: aa55SetExportLimit(watts), after: watts }], params, [], (s) => s.gridExportLimit === watts, (s) => s.gridExportLimit);
+    return this.execute(
+      "setGridExportLimit",
+      [{ description: `export limit ${watts} W`, command: aa55SetExportLimit(watts), after: watts }],
+      params,
+      [],
+      (s) => s.gridExportLimit === watts,
+      (s) => s.gridExportLimit,
+    );
   }
 
   /** On-grid DoD, fraction 0..0.89 (AA55 write 0x560 ← 100 − DoD %). */
   async setOngridBatteryDod(dod: number, params: ControlOptions = {}): Promise<ControlResult> {
     const percent = dodPercent(dod, 0.89);
-    return this.execute("setOngridBatteryDod", [{ description: `on-grid DoD ${percent} %`, command: aa55WriteRegister(ES_DOD_REGISTER, 100 - percent), after: dod }], params, [], (s) => s.dischargeDepthRaw === 100 - percent, (s) => s.dod);
+    return this.execute(
+      "setOngridBatteryDod",
+      [{ description: `on-grid DoD ${percent} %`, command: aa55WriteRegister(ES_DOD_REGISTER, 100 - percent), after: dod }],
+      params,
+      [],
+      (s) => s.dischargeDepthRaw === 100 - percent,
+      (s) => s.dod,
+    );
   }
 
-  private async execute(operation: string, steps: Aa55Step[], options: ControlOptions, sideEffects: string[], check: (s: EsSettings) => boolean, shown: (s: EsSettings) => unknown): Promise<ControlResult> {
+  private async execute(
+    operation: string,
+    steps: Aa55Step[],
+    options: ControlOptions,
+    sideEffects: string[],
+    check: (s: EsSettings) => boolean,
+    shown: (s: EsSettings) => unknown,
+  ): Promise<ControlResult> {
     const writes: RegisterWrite[] = steps.map((s) => ({
       target: `AA55 ${toHex(Uint8Array.of(s.command.control, s.command.fn))}`,
       description: s.description,

@@ -40,7 +40,16 @@ import {
   type EtMeterValues,
   type EtRunningValues,
 } from "../registers/et.js";
-import { EMS_MODES, OPERATION_MODE_CODES, operationModeOf, type DeviceInfo, type EmsMode, type EtCalculated, type EtRuntimeData, type OperationMode } from "../types.js";
+import {
+  EMS_MODES,
+  OPERATION_MODE_CODES,
+  operationModeOf,
+  type DeviceInfo,
+  type EmsMode,
+  type EtCalculated,
+  type EtRuntimeData,
+  type OperationMode,
+} from "../types.js";
 import { labelsOf, observedAtOf, readBlock, type DriverContext } from "./context.js";
 
 /** Decodes the 66-byte ET device-info block (registers 35000..35032). */
@@ -94,8 +103,17 @@ const EMS_AUTO_NOTE = "EMS mode set to auto (47511 ← 1) and EMS power limit to
 const SCHEDULE_NOTE = "Changing the operation mode can reset eco and peak-shaving schedules made in the SolarGo app.";
 const CLEAR_BATTERY_NOTE = "Battery mode parameters cleared (47533 ← 1).";
 
-const workModeStep = (code: number, name?: string): WriteStep => ({ description: `work mode ← ${code}${name ? ` (${name})` : ""}`, register: ET_SETTINGS.workMode, values: [code] });
-const EMS_AUTO_STEP: Readonly<WriteStep> = Object.freeze({ description: "EMS mode auto, EMS power 0 W", register: ET_SETTINGS.emsMode, values: [EMS_MODES.auto, 0], multiple: true });
+const workModeStep = (code: number, name?: string): WriteStep => ({
+  description: `work mode ← ${code}${name ? ` (${name})` : ""}`,
+  register: ET_SETTINGS.workMode,
+  values: [code],
+});
+const EMS_AUTO_STEP: Readonly<WriteStep> = Object.freeze({
+  description: "EMS mode auto, EMS power 0 W",
+  register: ET_SETTINGS.emsMode,
+  values: [EMS_MODES.auto, 0],
+  multiple: true,
+});
 
 /** The writes that make eco groups act: work mode eco (3), then EMS auto with power 0 (written together, 0x10). */
 export function ecoModeSteps(): WriteStep[] {
@@ -140,7 +158,9 @@ export class EtDriver {
     return this.info !== null && is745Platform(this.info.serialNumber);
   }
 
-  async readRunning(options: { signal?: AbortSignal } = {}): Promise<{ values: EtRunningValues & EtCalculated; raw: Uint8Array; receivedAt: Date }> {
+  async readRunning(
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ values: EtRunningValues & EtCalculated; raw: Uint8Array; receivedAt: Date }> {
     const raw = await readBlock(this.ctx, ET_RUNNING_BLOCK.register, ET_RUNNING_BLOCK.count, options);
     return { values: decodeEtRunning(raw), raw, receivedAt: new Date(this.ctx.clock.now()) };
   }
@@ -272,7 +292,9 @@ export class EtDriver {
     const encoding = await this.ecoModeEncoding(options);
     const per = groupRegisterCount(encoding);
     const data = await readBlock(this.ctx, groupRegister(encoding, 1), per * ECO_GROUPS, options);
-    const groups = Array.from({ length: ECO_GROUPS }, (_, i) => decodeEcoModeGroup(data.subarray(i * per * 2, (i + 1) * per * 2), encoding));
+    const groups = Array.from({ length: ECO_GROUPS }, (_, i) =>
+      decodeEcoModeGroup(data.subarray(i * per * 2, (i + 1) * per * 2), encoding),
+    );
     return { encoding, groups };
   }
 
@@ -281,7 +303,12 @@ export class EtDriver {
     if (mode !== "eco") return mode;
     const { groups } = await this.readEcoModeGroups(options);
     const g = groups[0]!;
-    const allDay = g.enabled && g.start === "00:00" && g.end === "23:59" && g.days === 0x7f && (g.months === null || g.months === 0 || g.months === 0x0fff);
+    const allDay =
+      g.enabled &&
+      g.start === "00:00" &&
+      g.end === "23:59" &&
+      g.days === 0x7f &&
+      (g.months === null || g.months === 0 || g.months === 0x0fff);
     if (allDay && g.power !== null && g.power < 0) return "ecoCharge";
     if (allDay && g.power !== null && g.power > 0) return "ecoDischarge";
     return "eco";
@@ -333,16 +360,25 @@ export class EtDriver {
     const sideEffects: string[] = [SCHEDULE_NOTE];
     const warnings: string[] = [];
     const emsAuto = (): WriteStep => ({ ...EMS_AUTO_STEP, values: [...EMS_AUTO_STEP.values] });
-    const clearBattery: WriteStep = { description: "clear battery mode parameters", register: ET_SETTINGS.clearBatteryMode, values: [1], verify: "none" };
+    const clearBattery: WriteStep = {
+      description: "clear battery mode parameters",
+      register: ET_SETTINGS.clearBatteryMode,
+      values: [1],
+      verify: "none",
+    };
     switch (mode) {
       case "general":
       case "backup":
       case "peakShaving":
       case "selfUse": {
         if (mode === "peakShaving" && !(await this.supportsPeakShaving(params))) {
-          throw new ValidationError("This inverter has no peak-shaving mode (register 47589 is missing: ARM firmware < 22).", { field: "mode", vendor: "goodwe" });
+          throw new ValidationError("This inverter has no peak-shaving mode (register 47589 is missing: ARM firmware < 22).", {
+            field: "mode",
+            vendor: "goodwe",
+          });
         }
-        if (mode === "selfUse") warnings.push("Self-use (5) exists on 745-platform firmware only; other units refuse it with a Modbus exception.");
+        if (mode === "selfUse")
+          warnings.push("Self-use (5) exists on 745-platform firmware only; other units refuse it with a Modbus exception.");
         steps.push(workModeStep(OPERATION_MODE_CODES[mode], mode), emsAuto(), clearBattery);
         sideEffects.push(EMS_AUTO_NOTE, CLEAR_BATTERY_NOTE);
         break;
@@ -354,38 +390,70 @@ export class EtDriver {
       case "offGrid":
         steps.push(
           workModeStep(OPERATION_MODE_CODES.offGrid, "off-grid"),
-          { description: "EMS mode off-grid, EMS power 0 W", register: ET_SETTINGS.emsMode, values: [EMS_MODES.offGrid, 0], multiple: true },
+          {
+            description: "EMS mode off-grid, EMS power 0 W",
+            register: ET_SETTINGS.emsMode,
+            values: [EMS_MODES.offGrid, 0],
+            multiple: true,
+          },
           { description: "backup supply on", register: ET_SETTINGS.backupSupply, values: [1] },
           { description: "cold start ← 4", register: ET_SETTINGS.coldStart, values: [4] },
         );
-        sideEffects.push("EMS mode set to off-grid (47511 ← 7, 47512 ← 0).", "Backup supply enabled (45252 ← 1).", "Cold start set to 4 (45248 ← 4).");
+        sideEffects.push(
+          "EMS mode set to off-grid (47511 ← 7, 47512 ← 0).",
+          "Backup supply enabled (45252 ← 1).",
+          "Cold start set to 4 (45248 ← 4).",
+        );
         break;
       case "ecoCharge":
       case "ecoDischarge": {
         const power = assertFraction(params.power ?? 1, "power", { step: 0.01 });
         const encoding = await this.ecoModeEncoding(params);
-        const input: EcoModeGroupInput = { start: "00:00", end: "23:59", days: 0x7f, enabled: true, power: mode === "ecoCharge" ? -power : power, soc: mode === "ecoCharge" ? (params.soc ?? 1) : 1 };
-        if (encoding === "v1" && params.soc !== undefined && params.soc !== 1) warnings.push("Eco mode V1 (ARM firmware < 19) cannot stop at a SOC: soc is ignored.");
+        const input: EcoModeGroupInput = {
+          start: "00:00",
+          end: "23:59",
+          days: 0x7f,
+          enabled: true,
+          power: mode === "ecoCharge" ? -power : power,
+          soc: mode === "ecoCharge" ? (params.soc ?? 1) : 1,
+        };
+        if (encoding === "v1" && params.soc !== undefined && params.soc !== 1)
+          warnings.push("Eco mode V1 (ARM firmware < 19) cannot stop at a SOC: soc is ignored.");
         if (encoding === "v1") delete input.soc;
         // One read of all four groups: group 1's schedule type, and the switch registers of 2–4.
         const current = params.dryRun ? null : await this.readGroupBytes(encoding, params);
         const per = groupRegisterCount(encoding);
         const group1 = current ? decodeEcoModeGroup(current.subarray(0, per * 2), encoding) : null;
         const bytes = encodeEcoModeGroup(input, encoding, "eco group 1", this.scheduleType(encoding, group1));
-        steps.push({ description: `eco group 1 ← all day, ${mode === "ecoCharge" ? "charge" : "discharge"} at ${Math.round(power * 100)} %`, register: groupRegister(encoding, 1), values: registersOf(bytes), before: group1 ?? undefined, after: input });
+        steps.push({
+          description: `eco group 1 ← all day, ${mode === "ecoCharge" ? "charge" : "discharge"} at ${Math.round(power * 100)} %`,
+          register: groupRegister(encoding, 1),
+          values: registersOf(bytes),
+          before: group1 ?? undefined,
+          after: input,
+        });
         // The switch register holds the on/off byte high and the days (V1: days, V2: on_off/days) low.
         const switchOffset = encoding === "v2" ? 2 : 3;
         for (let g = 2; g <= ECO_GROUPS; g++) {
           const register = groupRegister(encoding, g) + switchOffset;
           const before = current ? u16(current, ((g - 1) * per + switchOffset) * 2) : null;
-          steps.push({ description: `eco group ${g} off`, register, values: [before === null ? 0 : switchedOff(before)], before: before ?? undefined, verify: (rb) => (rb[0]! & 0xff00) === 0 });
+          steps.push({
+            description: `eco group ${g} off`,
+            register,
+            values: [before === null ? 0 : switchedOff(before)],
+            before: before ?? undefined,
+            verify: (rb) => (rb[0]! & 0xff00) === 0,
+          });
         }
         steps.push(...ecoModeSteps());
         sideEffects.push("Eco group 1 overwritten; eco groups 2–4 switched off.", EMS_AUTO_NOTE);
         break;
       }
       default:
-        throw new ValidationError(`Unknown operation mode ${JSON.stringify(mode)}; use one of general, offGrid, backup, eco, peakShaving, selfUse, ecoCharge, ecoDischarge.`, { field: "mode", vendor: "goodwe" });
+        throw new ValidationError(
+          `Unknown operation mode ${JSON.stringify(mode)}; use one of general, offGrid, backup, eco, peakShaving, selfUse, ecoCharge, ecoDischarge.`,
+          { field: "mode", vendor: "goodwe" },
+        );
     }
     return executeWrites(this.ctx.link, `setOperationMode(${mode})`, steps, params, { sideEffects, warnings });
   }
@@ -395,13 +463,25 @@ export class EtDriver {
    * schedule type (6 on the 745 platform). The group only acts in eco mode: pass `activate: true`
    * to also set work mode 3 and EMS auto (with their side effects).
    */
-  async setEcoModeGroup(index: number, group: EcoModeGroupInput, params: ControlOptions & { activate?: boolean } = {}): Promise<ControlResult> {
+  async setEcoModeGroup(
+    index: number,
+    group: EcoModeGroupInput,
+    params: ControlOptions & { activate?: boolean } = {},
+  ): Promise<ControlResult> {
     assertInteger(index, "index", 1, ECO_GROUPS);
     const encoding = await this.ecoModeEncoding(params);
     encodeEcoModeGroup(group, encoding, `eco group ${index}`); // validate before reading anything
     const before = params.dryRun ? null : decodeEcoModeGroup(await this.readGroupBytes(encoding, params, index), encoding);
     const bytes = encodeEcoModeGroup(group, encoding, `eco group ${index}`, this.scheduleType(encoding, before));
-    const steps: WriteStep[] = [{ description: `eco group ${index} (${encoding})`, register: groupRegister(encoding, index), values: registersOf(bytes), before: before ?? undefined, after: group }];
+    const steps: WriteStep[] = [
+      {
+        description: `eco group ${index} (${encoding})`,
+        register: groupRegister(encoding, index),
+        values: registersOf(bytes),
+        before: before ?? undefined,
+        after: group,
+      },
+    ];
     const sideEffects: string[] = [];
     if (params.activate) {
       steps.push(...ecoModeSteps());
@@ -416,7 +496,12 @@ export class EtDriver {
     const encoding = await this.ecoModeEncoding(params);
     const before = params.dryRun ? null : decodeEcoModeGroup(await this.readGroupBytes(encoding, params, index), encoding);
     const values = registersOf(encodeEcoModeOff(encoding, this.scheduleType(encoding, before)));
-    return executeWrites(this.ctx.link, `clearEcoModeGroup(${index})`, [{ description: `eco group ${index} cleared`, register: groupRegister(encoding, index), values, before: before ?? undefined }], params);
+    return executeWrites(
+      this.ctx.link,
+      `clearEcoModeGroup(${index})`,
+      [{ description: `eco group ${index} cleared`, register: groupRegister(encoding, index), values, before: before ?? undefined }],
+      params,
+    );
   }
 
   /**
@@ -425,12 +510,31 @@ export class EtDriver {
    */
   async setEmsMode(mode: EmsMode, powerW: number, params: ControlOptions = {}): Promise<ControlResult> {
     const code = (EMS_MODES as Record<string, number>)[mode];
-    if (code === undefined) throw new ValidationError(`Unknown EMS mode ${JSON.stringify(mode)}; use one of ${Object.keys(EMS_MODES).join(", ")}.`, { field: "mode", vendor: "goodwe" });
+    if (code === undefined)
+      throw new ValidationError(`Unknown EMS mode ${JSON.stringify(mode)}; use one of ${Object.keys(EMS_MODES).join(", ")}.`, {
+        field: "mode",
+        vendor: "goodwe",
+      });
     assertInteger(powerW, "powerW", 0, 0xffff, "W");
     const before = params.dryRun ? undefined : await this.getEmsMode(params);
-    return executeWrites(this.ctx.link, `setEmsMode(${mode})`, [{ description: `EMS mode ${mode}, power ${powerW} W`, register: ET_SETTINGS.emsMode, values: [code, powerW], before, after: { mode, powerW }, multiple: true }], params, {
-      warnings: mode === "auto" ? [] : ["Direct EMS dispatch overrides the work mode until EMS is set back to auto."],
-    });
+    return executeWrites(
+      this.ctx.link,
+      `setEmsMode(${mode})`,
+      [
+        {
+          description: `EMS mode ${mode}, power ${powerW} W`,
+          register: ET_SETTINGS.emsMode,
+          values: [code, powerW],
+          before,
+          after: { mode, powerW },
+          multiple: true,
+        },
+      ],
+      params,
+      {
+        warnings: mode === "auto" ? [] : ["Direct EMS dispatch overrides the work mode until EMS is set back to auto."],
+      },
+    );
   }
 
   /**
@@ -444,11 +548,24 @@ export class EtDriver {
     const steps: WriteStep[] = [];
     const warnings: string[] = [];
     if (params.enable && switchedOn !== true) {
-      steps.push({ description: "export limiting on", register: ET_SETTINGS.gridExport, values: [1], before: switchedOn === null ? undefined : 0 });
+      steps.push({
+        description: "export limiting on",
+        register: ET_SETTINGS.gridExport,
+        values: [1],
+        before: switchedOn === null ? undefined : 0,
+      });
     } else if (switchedOn === false) {
-      warnings.push(`Export limiting is switched off (register ${ET_SETTINGS.gridExport} is 0): the inverter stores the limit but does not apply it. Pass { enable: true } to switch it on.`);
+      warnings.push(
+        `Export limiting is switched off (register ${ET_SETTINGS.gridExport} is 0): the inverter stores the limit but does not apply it. Pass { enable: true } to switch it on.`,
+      );
     }
-    steps.push({ description: `grid export limit ${watts} W`, register: ET_SETTINGS.gridExportLimit, values: [watts], before, after: watts });
+    steps.push({
+      description: `grid export limit ${watts} W`,
+      register: ET_SETTINGS.gridExportLimit,
+      values: [watts],
+      before,
+      after: watts,
+    });
     return executeWrites(this.ctx.link, "setGridExportLimit", steps, params, { warnings });
   }
 
@@ -466,15 +583,30 @@ export class EtDriver {
   async setOngridBatteryDod(dod: number, params: ControlOptions = {}): Promise<ControlResult> {
     const percent = dodPercent(dod, 0.9);
     const before = params.dryRun ? undefined : await this.getOngridBatteryDod(params);
-    return executeWrites(this.ctx.link, "setOngridBatteryDod", [{ description: `on-grid DoD ${percent} % (min SOC ${100 - percent} %)`, register: ET_SETTINGS.batteryDischargeDepth, values: [100 - percent], before, after: dod }], params);
+    return executeWrites(
+      this.ctx.link,
+      "setOngridBatteryDod",
+      [
+        {
+          description: `on-grid DoD ${percent} % (min SOC ${100 - percent} %)`,
+          register: ET_SETTINGS.batteryDischargeDepth,
+          values: [100 - percent],
+          before,
+          after: dod,
+        },
+      ],
+      params,
+    );
   }
 
   /** Sets the inverter clock (45200, 6 bytes of local wall time) to `at` (default now) in the configured zone. */
   async syncClock(params: ControlOptions & { at?: Date } = {}): Promise<ControlResult> {
     const at = params.at ?? new Date(this.ctx.clock.now());
-    if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new ValidationError("at must be a valid Date.", { field: "at", vendor: "goodwe" });
+    if (!(at instanceof Date) || Number.isNaN(at.getTime()))
+      throw new ValidationError("at must be a valid Date.", { field: "at", vendor: "goodwe" });
     const wall = wallTimeOf(at, this.ctx.timeZone);
-    if (wall.year < 2000 || wall.year > 2255) throw new ValidationError(`The inverter clock holds years 2000..2255, got ${wall.year}.`, { field: "at", vendor: "goodwe" });
+    if (wall.year < 2000 || wall.year > 2255)
+      throw new ValidationError(`The inverter clock holds years 2000..2255, got ${wall.year}.`, { field: "at", vendor: "goodwe" });
     const bytes = encodeDateTime(wall);
     const sentAt = this.ctx.clock.now();
     const expected = decodeDateTime(bytes, 0);

@@ -66,7 +66,11 @@ export function assessAa55Reply(bytes: Uint8Array, expectedType?: number): Frame
   if (sum !== aa55Checksum(bytes, total - 2)) return { status: "invalid", reason: "checksum mismatch", length: total };
   const type = u16(bytes, 4);
   if (expectedType !== undefined && type !== expectedType) {
-    return { status: "invalid", reason: `reply type ${type.toString(16).padStart(4, "0")}, expected ${expectedType.toString(16).padStart(4, "0")}`, length: total };
+    return {
+      status: "invalid",
+      reason: `reply type ${type.toString(16).padStart(4, "0")}, expected ${expectedType.toString(16).padStart(4, "0")}`,
+      length: total,
+    };
   }
   return { status: "complete", value: { type, payload: bytes.slice(7, total - 2) }, length: total };
 }
@@ -122,6 +126,13 @@ export function aa55SetOffGridWorkMode(mode: number): Aa55Command {
 }
 
 /** Charge (0x2C) or discharge (0x2D) power-limit window; reply 0x03AC / 0x03AD. */
-export function aa55SetLimitPower(kind: "charge" | "discharge", startH: number, startM: number, endH: number, endM: number, percent: number): Aa55Command {
+export function aa55SetLimitPower(
+  kind: "charge" | "discharge",
+  startH: number,
+  startM: number,
+  endH: number,
+  endM: number,
+  percent: number,
+): Aa55Command {
   return { control: 0x03, fn: kind === "charge" ? 0x2c : 0x2d, payload: Uint8Array.of(startH, startM, endH, endM, percent) };
 }

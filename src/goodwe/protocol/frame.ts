@@ -4,6 +4,4 @@
  * e.g. a late reply to an earlier request), or a complete answer of `length` bytes.
  */
 export type FrameAssessment<T> =
-  | { status: "partial" }
-  | { status: "invalid"; reason: string; length?: number }
-  | { status: "complete"; value: T; length: number };
+  { status: "partial" } | { status: "invalid"; reason: string; length?: number } | { status: "complete"; value: T; length: number };

@@ -1,7 +1,15 @@
 import type { FrameAssessment } from "./frame.js";
 import { assertInteger } from "../../core/units.js";
 import { u16 as readU16, writeU16 } from "./bytes.js";
-import { encodeReplyBody, encodeRequestPdu, parseReplyBody, parseRequestPdu, replyBodyLength, type ModbusReply, type ModbusRequest } from "./pdu.js";
+import {
+  encodeReplyBody,
+  encodeRequestPdu,
+  parseReplyBody,
+  parseRequestPdu,
+  replyBodyLength,
+  type ModbusReply,
+  type ModbusRequest,
+} from "./pdu.js";
 
 /**
  * Modbus/TCP (port 502): `tx(2) protocol=0(2) length(2) unit(1)` then the PDU, no CRC, no AA55.
@@ -42,7 +50,8 @@ export function assessMbapReply(bytes: Uint8Array, transactionId: number, reques
   if (bytes.length < total) return { status: "partial" };
   const tx = readU16(bytes, 0);
   if (readU16(bytes, 2) !== 0) return { status: "invalid", reason: "protocol id is not 0", length: total };
-  if (tx !== (transactionId & 0xffff)) return { status: "invalid", reason: `transaction ${tx}, expected ${transactionId & 0xffff}`, length: total };
+  if (tx !== (transactionId & 0xffff))
+    return { status: "invalid", reason: `transaction ${tx}, expected ${transactionId & 0xffff}`, length: total };
   const reply = parseReplyBody(bytes, 6, body, request);
   if (typeof reply === "string") return { status: "invalid", reason: reply, length: total };
   return { status: "complete", value: { transactionId: tx, reply }, length: total };
@@ -51,7 +60,9 @@ export function assessMbapReply(bytes: Uint8Array, transactionId: number, reques
 // ---- server side (simulators) ----
 
 /** Parses the first request in a TCP stream buffer, framed by the (client-written, trustworthy) length field. */
-export function parseMbapRequest(bytes: Uint8Array): { transactionId: number; unit: number; request: ModbusRequest; length: number } | { error: string; length: number } | null {
+export function parseMbapRequest(
+  bytes: Uint8Array,
+): { transactionId: number; unit: number; request: ModbusRequest; length: number } | { error: string; length: number } | null {
   if (bytes.length < MBAP_HEADER_LENGTH + 1) return null;
   const length = 6 + readU16(bytes, 4);
   if (bytes.length < length) return null;
@@ -62,7 +73,12 @@ export function parseMbapRequest(bytes: Uint8Array): { transactionId: number; un
 }
 
 /** Encodes a reply with an MBAP header. `lengthField` overrides the length (to imitate GoodWe's bug). */
-export function encodeMbapReply(transactionId: number, unit: number, reply: ModbusReply, options: { lengthField?: number } = {}): Uint8Array {
+export function encodeMbapReply(
+  transactionId: number,
+  unit: number,
+  reply: ModbusReply,
+  options: { lengthField?: number } = {},
+): Uint8Array {
   const body = encodeReplyBody(unit, reply);
   const out = new Uint8Array(6 + body.length);
   writeU16(out, 0, transactionId & 0xffff);

@@ -58,7 +58,10 @@ export function validateRequest(request: ModbusRequest): void {
   } else {
     const n = request.values.length;
     if (n === 0 || n % 2 !== 0 || n / 2 > MAX_WRITE_REGISTERS) {
-      throw new ValidationError(`A write-multiple carries 1 to ${MAX_WRITE_REGISTERS} registers (an even number of bytes), got ${n} bytes.`, { field: "values", vendor: "goodwe" });
+      throw new ValidationError(
+        `A write-multiple carries 1 to ${MAX_WRITE_REGISTERS} registers (an even number of bytes), got ${n} bytes.`,
+        { field: "values", vendor: "goodwe" },
+      );
     }
     assertInteger(request.register + n / 2 - 1, "last register", 0, 0xffff);
   }

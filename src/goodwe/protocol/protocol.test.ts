@@ -2,7 +2,17 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors/index.js";
 import { fixtureFrame } from "../test-support/fixtures.js";
-import { aa55Checksum, AA55_DEVICE_INFO, AA55_RUNNING_DATA, AA55_SETTINGS_DATA, aa55ReadRegisters, assessAa55Reply, encodeAa55Reply, encodeAa55Request, parseAa55Request } from "./aa55.js";
+import {
+  aa55Checksum,
+  AA55_DEVICE_INFO,
+  AA55_RUNNING_DATA,
+  AA55_SETTINGS_DATA,
+  aa55ReadRegisters,
+  assessAa55Reply,
+  encodeAa55Reply,
+  encodeAa55Request,
+  parseAa55Request,
+} from "./aa55.js";
 import { crc16Modbus, hasValidCrc } from "./crc16.js";
 import { fromHex, toHex } from "./bytes.js";
 import { assessMbapReply, encodeMbapReply, encodeMbapRequest, parseMbapRequest } from "./mbap.js";
@@ -19,7 +29,12 @@ describe("CRC-16/Modbus", () => {
   });
 
   it("validates every recorded RTU reply after the AA55 prefix", () => {
-    for (const name of ["local-et-GW10K-ET-running-data", "local-et-GW10K-ET-device-info-fw819", "local-dt-GW8K-DT-running-data", "local-rtu-exception-illegal-address-example"]) {
+    for (const name of [
+      "local-et-GW10K-ET-running-data",
+      "local-et-GW10K-ET-device-info-fw819",
+      "local-dt-GW8K-DT-running-data",
+      "local-rtu-exception-illegal-address-example",
+    ]) {
       const frame = fixtureFrame(name);
       expect(hasValidCrc(frame, 2, frame.length - 2), name).toBe(true);
     }
@@ -93,9 +108,18 @@ describe("RTU replies", () => {
   });
 
   it("decodes the write acks and the illegal-address exception", () => {
-    expect(assessRtuReply(fixtureFrame("local-rtu-write-single-ack-example"), write(45356, 20))).toMatchObject({ status: "complete", value: { kind: "writeSingle", register: 45356, value: 20 } });
-    expect(assessRtuReply(fixtureFrame("local-rtu-write-multi-ack-example"), writeMulti(35000, "000000000000"))).toMatchObject({ status: "complete", value: { kind: "writeMultiple", register: 35000, count: 3 } });
-    expect(assessRtuReply(fixtureFrame("local-rtu-exception-illegal-address-example"), read(47589, 6))).toMatchObject({ status: "complete", value: { kind: "exception", fn: 3, code: 2 } });
+    expect(assessRtuReply(fixtureFrame("local-rtu-write-single-ack-example"), write(45356, 20))).toMatchObject({
+      status: "complete",
+      value: { kind: "writeSingle", register: 45356, value: 20 },
+    });
+    expect(assessRtuReply(fixtureFrame("local-rtu-write-multi-ack-example"), writeMulti(35000, "000000000000"))).toMatchObject({
+      status: "complete",
+      value: { kind: "writeMultiple", register: 35000, count: 3 },
+    });
+    expect(assessRtuReply(fixtureFrame("local-rtu-exception-illegal-address-example"), read(47589, 6))).toMatchObject({
+      status: "complete",
+      value: { kind: "exception", fn: 3, code: 2 },
+    });
   });
 
   it("calls replies to other requests, bad CRCs and missing prefixes invalid", () => {
@@ -123,9 +147,21 @@ describe("RTU replies", () => {
 
   it("property: every request the client encodes, the server parses back", () => {
     const request = fc.oneof(
-      fc.record({ fn: fc.constant(FN_READ_HOLDING), register: fc.integer({ min: 0, max: 60000 }), count: fc.integer({ min: 1, max: 125 }) }),
-      fc.record({ fn: fc.constant(FN_WRITE_SINGLE), register: fc.integer({ min: 0, max: 0xffff }), value: fc.integer({ min: 0, max: 0xffff }) }),
-      fc.record({ fn: fc.constant(FN_WRITE_MULTIPLE), register: fc.integer({ min: 0, max: 60000 }), values: fc.integer({ min: 1, max: 60 }).chain((n) => fc.uint8Array({ minLength: 2 * n, maxLength: 2 * n })) }),
+      fc.record({
+        fn: fc.constant(FN_READ_HOLDING),
+        register: fc.integer({ min: 0, max: 60000 }),
+        count: fc.integer({ min: 1, max: 125 }),
+      }),
+      fc.record({
+        fn: fc.constant(FN_WRITE_SINGLE),
+        register: fc.integer({ min: 0, max: 0xffff }),
+        value: fc.integer({ min: 0, max: 0xffff }),
+      }),
+      fc.record({
+        fn: fc.constant(FN_WRITE_MULTIPLE),
+        register: fc.integer({ min: 0, max: 60000 }),
+        values: fc.integer({ min: 1, max: 60 }).chain((n) => fc.uint8Array({ minLength: 2 * n, maxLength: 2 * n })),
+      }),
     ) as fc.Arbitrary<ModbusRequest>;
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 247 }), request, (address, req) => {
@@ -160,13 +196,19 @@ describe("Modbus/TCP (MBAP)", () => {
 
   it("property: any reply round-trips through the server encoder, whatever the length field says", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 1, max: 125 }), fc.integer({ min: 0, max: 0xffff }), (tx, count, lengthField) => {
-        const data = new Uint8Array(count * 2).fill(count);
-        const frame = encodeMbapReply(tx, 0x7f, { kind: "read", fn: FN_READ_HOLDING, data }, { lengthField });
-        const result = assessMbapReply(frame, tx, read(30100, count));
-        expect(result).toMatchObject({ status: "complete", length: count * 2 + 9 });
-        for (let cut = 0; cut < frame.length; cut += 17) expect(assessMbapReply(frame.slice(0, cut), tx, read(30100, count)).status).toBe("partial");
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.integer({ min: 1, max: 125 }),
+        fc.integer({ min: 0, max: 0xffff }),
+        (tx, count, lengthField) => {
+          const data = new Uint8Array(count * 2).fill(count);
+          const frame = encodeMbapReply(tx, 0x7f, { kind: "read", fn: FN_READ_HOLDING, data }, { lengthField });
+          const result = assessMbapReply(frame, tx, read(30100, count));
+          expect(result).toMatchObject({ status: "complete", length: count * 2 + 9 });
+          for (let cut = 0; cut < frame.length; cut += 17)
+            expect(assessMbapReply(frame.slice(0, cut), tx, read(30100, count)).status).toBe("partial");
+        },
+      ),
     );
   });
 
@@ -195,32 +237,45 @@ describe("AA55 legacy protocol", () => {
   });
 
   it("decodes the documented write ack", () => {
-    expect(assessAa55Reply(fromHex("aa557fc002b901060300"), 0x02b9)).toMatchObject({ status: "complete", value: { payload: Uint8Array.of(6) } });
+    expect(assessAa55Reply(fromHex("aa557fc002b901060300"), 0x02b9)).toMatchObject({
+      status: "complete",
+      value: { payload: Uint8Array.of(6) },
+    });
   });
 
   it("property: the byte-sum checksum makes every frame round-trip, and corrupting a byte is caught", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 0x7f }), fc.uint8Array({ maxLength: 200 }), fc.nat(), (control, fn, payload, seed) => {
-        const request = encodeAa55Request({ control, fn, payload });
-        expect(parseAa55Request(request)).toEqual({ control, fn, payload });
-        const reply = encodeAa55Reply(control, fn | 0x80, payload);
-        expect(aa55Checksum(reply, reply.length - 2)).toBe((reply[reply.length - 2]! << 8) | reply[reply.length - 1]!);
-        const result = assessAa55Reply(reply, (control << 8) | (fn | 0x80));
-        expect(result.status).toBe("complete");
-        const corrupt = reply.slice();
-        const at = 7 + (seed % Math.max(1, payload.length));
-        if (payload.length > 0) {
-          corrupt[at] = (corrupt[at]! + 1) & 0xff;
-          expect(assessAa55Reply(corrupt).status).toBe("invalid");
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 0x7f }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.nat(),
+        (control, fn, payload, seed) => {
+          const request = encodeAa55Request({ control, fn, payload });
+          expect(parseAa55Request(request)).toEqual({ control, fn, payload });
+          const reply = encodeAa55Reply(control, fn | 0x80, payload);
+          expect(aa55Checksum(reply, reply.length - 2)).toBe((reply[reply.length - 2]! << 8) | reply[reply.length - 1]!);
+          const result = assessAa55Reply(reply, (control << 8) | (fn | 0x80));
+          expect(result.status).toBe("complete");
+          const corrupt = reply.slice();
+          const at = 7 + (seed % Math.max(1, payload.length));
+          if (payload.length > 0) {
+            corrupt[at] = (corrupt[at]! + 1) & 0xff;
+            expect(assessAa55Reply(corrupt).status).toBe("invalid");
+          }
+        },
+      ),
     );
   });
 });
 
 describe("fixture integrity", () => {
   it("every AA55 fixture's checksum covers bytes [0..n-2]", () => {
-    for (const name of ["local-es-GW5048-ESA-discovery-aa55", "local-es-GW5048D-ES-device-info-aa55", "local-es-GW5048D-ES-running-data-aa55"]) {
+    for (const name of [
+      "local-es-GW5048-ESA-discovery-aa55",
+      "local-es-GW5048D-ES-device-info-aa55",
+      "local-es-GW5048D-ES-running-data-aa55",
+    ]) {
       const f = fixtureFrame(name);
       expect(aa55Checksum(f, f.length - 2), name).toBe((f[f.length - 2]! << 8) | f[f.length - 1]!);
     }

@@ -1,7 +1,15 @@
 import { assertInteger } from "../../core/units.js";
 import { crc16Modbus, hasValidCrc } from "./crc16.js";
 import type { FrameAssessment } from "./frame.js";
-import { encodeReplyBody, encodeRequestPdu, parseReplyBody, parseRequestPdu, replyBodyLength, type ModbusReply, type ModbusRequest } from "./pdu.js";
+import {
+  encodeReplyBody,
+  encodeRequestPdu,
+  parseReplyBody,
+  parseRequestPdu,
+  replyBodyLength,
+  type ModbusReply,
+  type ModbusRequest,
+} from "./pdu.js";
 
 /**
  * Modbus RTU as GoodWe dongles speak it on UDP 8899. Requests are plain RTU
@@ -28,7 +36,11 @@ export function encodeRtuRequest(address: number, request: ModbusRequest): Uint8
 }
 
 /** Checks the bytes received so far against the request they should answer. */
-export function assessRtuReply(bytes: Uint8Array, request: ModbusRequest, options: { prefixed?: boolean } = {}): FrameAssessment<ModbusReply> {
+export function assessRtuReply(
+  bytes: Uint8Array,
+  request: ModbusRequest,
+  options: { prefixed?: boolean } = {},
+): FrameAssessment<ModbusReply> {
   const start = options.prefixed === false ? 0 : 2;
   if (start === 2) {
     if (bytes.length >= 1 && bytes[0] !== 0xaa) return { status: "invalid", reason: "no AA55 prefix" };

@@ -32,7 +32,7 @@ export type SensorType =
   /** `bytes` bytes of ASCII (or UTF-16BE when any byte is below 0x20), trailing blanks removed. */
   | "string";
 
-export type Unit = "V" | "A" | "W" | "var" | "VA" | "Hz" | "°C" | "kWh" | "%" | "h" | "Ah" | "mA" | "" ;
+export type Unit = "V" | "A" | "W" | "var" | "VA" | "Hz" | "°C" | "kWh" | "%" | "h" | "Ah" | "mA" | "";
 
 export interface SensorDef {
   /** The Python library's sensor id (snake_case); results use it in camelCase. */
@@ -60,7 +60,11 @@ export function camelCase(id: string): string {
 }
 
 /** The decoded value type of a sensor row. */
-export type SensorValue<D extends SensorDef> = D["type"] extends "string" ? string : D["type"] extends "datetime" ? string | null : number | null;
+export type SensorValue<D extends SensorDef> = D["type"] extends "string"
+  ? string
+  : D["type"] extends "datetime"
+    ? string | null
+    : number | null;
 
 /** The typed record a table decodes to: one camelCase key per row. */
 export type SensorValues<T extends readonly SensorDef[]> = { [D in T[number] as CamelCase<D["id"]>]: SensorValue<D> };

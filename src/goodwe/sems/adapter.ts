@@ -61,7 +61,17 @@ export function toPowerFlow(detail: MonitorDetail, options: { timeZone: string; 
   const pf = detail.powerflow;
   const observedAt = parseSemsTime(detail.time, options.timeZone) ?? options.fallback;
   const source = { vendor: "goodwe" as const, device: detail.powerStationId };
-  if (!pf) return { pvW: null, loadW: null, gridW: null, batteryW: null, soc: percentToFraction(detail.socPercent), observedAt, source, raw: detail.raw };
+  if (!pf)
+    return {
+      pvW: null,
+      loadW: null,
+      gridW: null,
+      batteryW: null,
+      soc: percentToFraction(detail.socPercent),
+      observedAt,
+      source,
+      raw: detail.raw,
+    };
   return {
     pvW: pf.pvW,
     loadW: pf.loadW,
@@ -113,7 +123,9 @@ export function toPowerHistory(chart: PlantPowerChart, options: { timeZone: stri
   const meterAt = byTime(meter);
   const loadAt = byTime(load);
   const socAt = byTime(soc);
-  const times = [...new Set([pvAt, batteryAt, meterAt, loadAt, socAt].flatMap((m) => [...m.keys()]))].filter((t) => /^\d{2}:\d{2}$/.test(t)).sort();
+  const times = [...new Set([pvAt, batteryAt, meterAt, loadAt, socAt].flatMap((m) => [...m.keys()]))]
+    .filter((t) => /^\d{2}:\d{2}$/.test(t))
+    .sort();
   return times.map((time) => {
     const m = meterAt.get(time) ?? null;
     const b = batteryAt.get(time) ?? null;
@@ -135,7 +147,10 @@ export function toPowerHistory(chart: PlantPowerChart, options: { timeZone: stri
  * for the median step). PV uses the chart's own "Generation" figure when present. Approximate:
  * 5-minute averages, not meter counters.
  */
-export function chartToEnergyTotals(chart: PlantPowerChart, options: { timeZone: string; device: string; signs?: ChartSigns }): EnergyTotals {
+export function chartToEnergyTotals(
+  chart: PlantPowerChart,
+  options: { timeZone: string; device: string; signs?: ChartSigns },
+): EnergyTotals {
   const samples = toPowerHistory(chart, options);
   const sums = { pv: 0, load: 0, imp: 0, exp: 0, charge: 0, discharge: 0 };
   const seen = { pv: false, load: false, grid: false, battery: false };

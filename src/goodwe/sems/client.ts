@@ -1,5 +1,12 @@
 import { systemClock, type Clock } from "../../core/clock.js";
-import { ApiError, AuthenticationError, ConfigurationError, RateLimitError, ResponseFormatError, ValidationError } from "../../core/errors/index.js";
+import {
+  ApiError,
+  AuthenticationError,
+  ConfigurationError,
+  RateLimitError,
+  ResponseFormatError,
+  ValidationError,
+} from "../../core/errors/index.js";
 import type { OpenPowerError } from "../../core/errors/index.js";
 import { HttpTransport } from "../../core/http/transport.js";
 import type { FetchFn, TransportResponse } from "../../core/http/types.js";
@@ -82,8 +89,10 @@ export class SemsClient {
   private loggingIn: Promise<SemsSession> | null = null;
 
   constructor(options: SemsClientOptions) {
-    if (typeof options.email !== "string" || !options.email.includes("@")) throw new ConfigurationError("email must be the SEMS Portal account's e-mail address.", { setting: "email", vendor: "goodwe-sems" });
-    if (typeof options.password !== "string" || options.password === "") throw new ConfigurationError("password must be the SEMS Portal account's password.", { setting: "password", vendor: "goodwe-sems" });
+    if (typeof options.email !== "string" || !options.email.includes("@"))
+      throw new ConfigurationError("email must be the SEMS Portal account's e-mail address.", { setting: "email", vendor: "goodwe-sems" });
+    if (typeof options.password !== "string" || options.password === "")
+      throw new ConfigurationError("password must be the SEMS Portal account's password.", { setting: "password", vendor: "goodwe-sems" });
     registerSecret(options.password);
     this.email = options.email;
     this.password = options.password;
@@ -92,7 +101,10 @@ export class SemsClient {
     try {
       origin = new URL(this.loginUrl).origin;
     } catch {
-      throw new ConfigurationError(`loginUrl must be an absolute URL, got ${JSON.stringify(options.loginUrl)}.`, { setting: "loginUrl", vendor: "goodwe-sems" });
+      throw new ConfigurationError(`loginUrl must be an absolute URL, got ${JSON.stringify(options.loginUrl)}.`, {
+        setting: "loginUrl",
+        vendor: "goodwe-sems",
+      });
     }
     this.identity = { version: options.tokenVersion ?? "v2.1.0", client: options.tokenClient ?? "ios", language: options.language ?? "en" };
     this.clock = options.clock ?? systemClock;
@@ -101,7 +113,14 @@ export class SemsClient {
     this.experimentalControl = options.experimentalControl ?? false;
     this.limiter =
       options.limiter === undefined
-        ? new RateLimiter({ name: "goodwe-sems", vendor: "goodwe-sems", concurrency: 2, maxWaitMs: 10_000, maxBlockMs: this.maxRetryAfterMs, clock: this.clock })
+        ? new RateLimiter({
+            name: "goodwe-sems",
+            vendor: "goodwe-sems",
+            concurrency: 2,
+            maxWaitMs: 10_000,
+            maxBlockMs: this.maxRetryAfterMs,
+            clock: this.clock,
+          })
         : options.limiter;
     this.transport = new HttpTransport({
       vendor: "goodwe-sems",
@@ -128,16 +147,27 @@ export class SemsClient {
   async getPowerStationIdByOwner(options: { signal?: AbortSignal } = {}): Promise<string> {
     const body = await this.call("PowerStation/GetPowerStationIdByOwner", undefined, "GetPowerStationIdByOwner", options);
     if (typeof body.data !== "string" || body.data === "") {
-      throw new ResponseFormatError("SEMS returned no power station ID for this account. Check in the SEMS app that the account owns a plant.", { vendor: "goodwe-sems", operation: "GetPowerStationIdByOwner", path: "data" });
+      throw new ResponseFormatError(
+        "SEMS returned no power station ID for this account. Check in the SEMS app that the account owns a plant.",
+        { vendor: "goodwe-sems", operation: "GetPowerStationIdByOwner", path: "data" },
+      );
     }
     return body.data;
   }
 
   /** The plant's realtime detail: KPIs, inverters, power flow (with its direction flags), SOC, today's and lifetime statistics. */
-  async getMonitorDetailByPowerstationId(powerStationId: string, options: { signal?: AbortSignal; version?: "v2" | "v3" } = {}): Promise<MonitorDetail> {
+  async getMonitorDetailByPowerstationId(
+    powerStationId: string,
+    options: { signal?: AbortSignal; version?: "v2" | "v3" } = {},
+  ): Promise<MonitorDetail> {
     assertStationId(powerStationId);
     const operation = "GetMonitorDetailByPowerstationId";
-    const body = await this.call(`${options.version ?? "v2"}/PowerStation/GetMonitorDetailByPowerstationId`, { powerStationId }, operation, options);
+    const body = await this.call(
+      `${options.version ?? "v2"}/PowerStation/GetMonitorDetailByPowerstationId`,
+      { powerStationId },
+      operation,
+      options,
+    );
     if (body.data === null || body.data === undefined || (typeof body.data === "object" && Object.keys(body.data).length === 0)) {
       throw new ApiError(
         "SEMS answered this account with empty data: it has most likely been moved to SEMS+, which no longer serves the legacy portal API. openpower does not speak SEMS+ yet; use the local inverter protocol (GoodWeInverter) instead.",
@@ -151,9 +181,18 @@ export class SemsClient {
   async getPlantPowerChart(powerStationId: string, date: string, options: { signal?: AbortSignal } = {}): Promise<PlantPowerChart> {
     assertStationId(powerStationId);
     assertCalendarDate(date, "date");
-    const body = await this.call("v2/Charts/GetPlantPowerChart", { id: powerStationId, date, full_script: false }, "GetPlantPowerChart", options);
+    const body = await this.call(
+      "v2/Charts/GetPlantPowerChart",
+      { id: powerStationId, date, full_script: false },
+      "GetPlantPowerChart",
+      options,
+    );
     if (body.data === null || body.data === undefined) {
-      throw new ResponseFormatError("SEMS returned no chart data.", { vendor: "goodwe-sems", operation: "GetPlantPowerChart", path: "data" });
+      throw new ResponseFormatError("SEMS returned no chart data.", {
+        vendor: "goodwe-sems",
+        operation: "GetPlantPowerChart",
+        path: "data",
+      });
     }
     return parsePlantPowerChart(body.data, date, body);
   }
@@ -164,14 +203,30 @@ export class SemsClient {
    * inverter follows within minutes, so the result cannot be read back at once (`taken: null`);
    * watch `status` in the monitor detail. Sent once, never retried.
    */
-  async saveRemoteControlInverter(serialNumber: string, action: "start" | "stop", options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<RemoteControlResult> {
+  async saveRemoteControlInverter(
+    serialNumber: string,
+    action: "start" | "stop",
+    options: { dryRun?: boolean; signal?: AbortSignal } = {},
+  ): Promise<RemoteControlResult> {
     if (!this.experimentalControl) {
-      throw new ConfigurationError("Inverter start/stop through SEMS is experimental: create the client with experimentalControl: true to use it.", { setting: "experimentalControl", vendor: "goodwe-sems" });
+      throw new ConfigurationError(
+        "Inverter start/stop through SEMS is experimental: create the client with experimentalControl: true to use it.",
+        { setting: "experimentalControl", vendor: "goodwe-sems" },
+      );
     }
-    if (typeof serialNumber !== "string" || !/^[0-9A-Za-z]{8,20}$/.test(serialNumber)) throw new ValidationError(`serialNumber must be the inverter's serial (8–20 letters and digits), got ${JSON.stringify(serialNumber)}.`, { field: "serialNumber", vendor: "goodwe-sems" });
-    if (action !== "start" && action !== "stop") throw new ValidationError(`action must be "start" or "stop", got ${JSON.stringify(action)}.`, { field: "action", vendor: "goodwe-sems" });
+    if (typeof serialNumber !== "string" || !/^[0-9A-Za-z]{8,20}$/.test(serialNumber))
+      throw new ValidationError(
+        `serialNumber must be the inverter's serial (8–20 letters and digits), got ${JSON.stringify(serialNumber)}.`,
+        { field: "serialNumber", vendor: "goodwe-sems" },
+      );
+    if (action !== "start" && action !== "stop")
+      throw new ValidationError(`action must be "start" or "stop", got ${JSON.stringify(action)}.`, {
+        field: "action",
+        vendor: "goodwe-sems",
+      });
     const payload = { InverterSN: serialNumber, InverterStatusSettingMark: "1", InverterStatus: action === "stop" ? "2" : "4" };
-    const note = "SEMS queues the command; the inverter follows within a few minutes (a restart takes about 60 s). Check the inverter status in the monitor detail.";
+    const note =
+      "SEMS queues the command; the inverter follows within a few minutes (a restart takes about 60 s). Check the inverter status in the monitor detail.";
     if (options.dryRun) return { serialNumber, action, dryRun: true, sent: false, payload, taken: null, note };
     await this.call("PowerStation/SaveRemoteControlInverter", payload, "SaveRemoteControlInverter", { ...options, write: true });
     return { serialNumber, action, dryRun: false, sent: true, payload, taken: null, note };
@@ -210,13 +265,21 @@ export class SemsClient {
     const body = response.data as SemsEnvelope & { api?: unknown };
     const data = body.data as Record<string, unknown> | null | undefined;
     if (!data || typeof data !== "object" || typeof data.token !== "string" || data.token === "") {
-      throw new AuthenticationError("SEMS accepted the login but sent no token. The account has probably been moved to SEMS+; openpower does not speak SEMS+ yet.", { vendor: "goodwe-sems", operation: "CrossLogin", code: "no-token" });
+      throw new AuthenticationError(
+        "SEMS accepted the login but sent no token. The account has probably been moved to SEMS+; openpower does not speak SEMS+ yet.",
+        { vendor: "goodwe-sems", operation: "CrossLogin", code: "no-token" },
+      );
     }
     // Before anything else can fail: a parse error quotes the login data in its excerpt.
     registerSecret(data.token);
     const parsed = parseWith(loginDataSchema, data, { vendor: "goodwe-sems", operation: "CrossLogin", pathPrefix: "data" });
     const api = typeof body.api === "string" && /^https?:\/\//.test(body.api) ? body.api : typeof data.api === "string" ? data.api : null;
-    if (!api) throw new ResponseFormatError("SEMS's login answer has no regional `api` base URL.", { vendor: "goodwe-sems", operation: "CrossLogin", path: "api" });
+    if (!api)
+      throw new ResponseFormatError("SEMS's login answer has no regional `api` base URL.", {
+        vendor: "goodwe-sems",
+        operation: "CrossLogin",
+        path: "api",
+      });
     this.session = {
       uid: parsed.uid,
       timestamp: parsed.timestamp,
@@ -230,7 +293,12 @@ export class SemsClient {
     return this.session;
   }
 
-  private async call(path: ApiPath, json: unknown, operation: string, options: { signal?: AbortSignal; write?: boolean }): Promise<SemsEnvelope> {
+  private async call(
+    path: ApiPath,
+    json: unknown,
+    operation: string,
+    options: { signal?: AbortSignal; write?: boolean },
+  ): Promise<SemsEnvelope> {
     for (let attempt = 1; ; attempt++) {
       const session = this.session ?? (await this.crossLogin(options));
       try {
@@ -262,7 +330,11 @@ export class SemsClient {
   private checkEnvelope(response: TransportResponse, operation: string | undefined): void {
     if (!response.ok || !isEnvelope(response.data)) {
       if (response.ok && (response.data === null || typeof response.data !== "object")) {
-        throw new ResponseFormatError(`SEMS sent a body without its usual envelope for ${operation ?? "a request"}.`, { vendor: "goodwe-sems", operation, status: response.status });
+        throw new ResponseFormatError(`SEMS sent a body without its usual envelope for ${operation ?? "a request"}.`, {
+          vendor: "goodwe-sems",
+          operation,
+          status: response.status,
+        });
       }
       return;
     }
@@ -283,17 +355,23 @@ export class SemsClient {
     const asked = hints.retryAfterMs ?? hints.resetAfterMs;
     const retryAfterMs = Math.min(asked ?? 60_000, this.maxRetryAfterMs);
     if (asked === undefined) this.limiter?.blockUntil(response.receivedAt + retryAfterMs);
-    return new RateLimitError(`SEMS rate limit reached (HTTP 429). The account is paused for ${Math.ceil(retryAfterMs / 1000)} s; poll less often.`, {
-      vendor: "goodwe-sems",
-      status: 429,
-      retryAfterMs,
-      resetAt: new Date(response.receivedAt + retryAfterMs),
-    });
+    return new RateLimitError(
+      `SEMS rate limit reached (HTTP 429). The account is paused for ${Math.ceil(retryAfterMs / 1000)} s; poll less often.`,
+      {
+        vendor: "goodwe-sems",
+        status: 429,
+        retryAfterMs,
+        resetAt: new Date(response.receivedAt + retryAfterMs),
+      },
+    );
   }
 }
 
 function assertStationId(id: unknown): void {
   if (typeof id !== "string" || !/^[0-9A-Za-z-]{8,64}$/.test(id)) {
-    throw new ValidationError(`powerStationId must be the plant's ID (a UUID from getPowerStationIdByOwner), got ${JSON.stringify(id)}.`, { field: "powerStationId", vendor: "goodwe-sems" });
+    throw new ValidationError(`powerStationId must be the plant's ID (a UUID from getPowerStationIdByOwner), got ${JSON.stringify(id)}.`, {
+      field: "powerStationId",
+      vendor: "goodwe-sems",
+    });
   }
 }

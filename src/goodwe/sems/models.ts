@@ -185,7 +185,15 @@ export interface MonitorDetail {
 
 function statistics(s: z.output<typeof statisticsSchema> | null | undefined): SemsStatistics | null {
   if (!s) return null;
-  return { generation: s.sum, buy: s.buy, sell: s.sell, selfUseOfPv: s.selfUseOfPv, consumptionOfLoad: s.consumptionOfLoad, charge: s.charge, discharge: s.disCharge };
+  return {
+    generation: s.sum,
+    buy: s.buy,
+    sell: s.sell,
+    selfUseOfPv: s.selfUseOfPv,
+    consumptionOfLoad: s.consumptionOfLoad,
+    charge: s.charge,
+    discharge: s.disCharge,
+  };
 }
 
 /** Parses the `data` object of GetMonitorDetailByPowerstationId (the caller handles `data: {}`). */
@@ -214,7 +222,15 @@ export function parseMonitorDetail(data: unknown, raw: unknown, operation = "Get
     status: d.info.status,
     hasBattery: d.info.is_stored ?? null,
     kpi: d.kpi
-      ? { pac: d.kpi.pac, todayKwh: d.kpi.power, monthKwh: d.kpi.month_generation, totalKwh: d.kpi.total_power, dayIncome: d.kpi.day_income, totalIncome: d.kpi.total_income, currency: d.kpi.currency }
+      ? {
+          pac: d.kpi.pac,
+          todayKwh: d.kpi.power,
+          monthKwh: d.kpi.month_generation,
+          totalKwh: d.kpi.total_power,
+          dayIncome: d.kpi.day_income,
+          totalIncome: d.kpi.total_income,
+          currency: d.kpi.currency,
+        }
       : null,
     inverters: (d.inverter ?? []).map((i) => ({
       sn: i.sn,

@@ -1,6 +1,15 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError, AuthenticationError, ConfigurationError, PermissionError, RateLimitError, ResponseFormatError, TimeoutError, ValidationError } from "../../core/errors/index.js";
+import {
+  ApiError,
+  AuthenticationError,
+  ConfigurationError,
+  PermissionError,
+  RateLimitError,
+  ResponseFormatError,
+  TimeoutError,
+  ValidationError,
+} from "../../core/errors/index.js";
 import { systemClock } from "../../core/clock.js";
 import { powerBalanceW } from "../../model/helpers.js";
 import { VirtualClock } from "../../sim/kernel.js";
@@ -27,16 +36,34 @@ async function sems(options: SemsSimulatorOptions = {}): Promise<SemsSimulator> 
 }
 
 function client(s: SemsSimulator, options: Partial<SemsClientOptions> = {}): SemsClient {
-  return new SemsClient({ email: s.account.email, password: s.account.password, loginUrl: s.loginUrl, clock: s.clock, timeoutMs: 2000, ...options });
+  return new SemsClient({
+    email: s.account.email,
+    password: s.account.password,
+    loginUrl: s.loginUrl,
+    clock: s.clock,
+    timeoutMs: 2000,
+    ...options,
+  });
 }
 
 describe("fixtures", () => {
   it("the hybrid monitor detail parses, and its power flow is signed by the direction flags", () => {
     const body = fixtureJson("sems-monitor-detail-hybrid") as { data: unknown };
     const detail = parseMonitorDetail(body.data, body);
-    expect(detail).toMatchObject({ powerStationId: "7f9c2b1e-3a4d-4c5e-9f60-1a2b3c4d5e6f", stationName: "Example Home", capacityKwp: 9.6, socPercent: 64 });
+    expect(detail).toMatchObject({
+      powerStationId: "7f9c2b1e-3a4d-4c5e-9f60-1a2b3c4d5e6f",
+      stationName: "Example Home",
+      capacityKwp: 9.6,
+      socPercent: 64,
+    });
     expect(detail.kpi).toMatchObject({ todayKwh: 18.4, totalKwh: 21873.2, currency: "EUR" });
-    expect(detail.inverters[0]).toMatchObject({ sn: "9010KETU22AW0001", model: "GW10K-ET", socPercent: 64, temperatureC: 31.4, batteryPowerW: 1197 });
+    expect(detail.inverters[0]).toMatchObject({
+      sn: "9010KETU22AW0001",
+      model: "GW10K-ET",
+      socPercent: 64,
+      temperatureC: 31.4,
+      batteryPowerW: 1197,
+    });
     expect(detail.powerflow).toMatchObject({ pvW: 0, batteryW: 1197, batteryStatus: 1, loadW: 1447, gridW: 250, gridStatus: -1 });
     expect(detail.today).toMatchObject({ generation: 18.4, buy: 3.1, sell: 9.7, charge: 7.2, discharge: 5.9 });
     const flow = toPowerFlow(detail, { timeZone: "Europe/Amsterdam", fallback: new Date(0) });
@@ -44,7 +71,11 @@ describe("fixtures", () => {
     expect(flow.observedAt.toISOString()).toBe("2026-01-01T17:30:12.000Z");
     expect(powerBalanceW(flow)).toBe(0);
     // The table is overridable.
-    const flipped = toPowerFlow(detail, { timeZone: TZ, fallback: new Date(0), signs: { grid: { "-1": -1, "1": 1 }, battery: { "1": -1, "-1": 1 } } });
+    const flipped = toPowerFlow(detail, {
+      timeZone: TZ,
+      fallback: new Date(0),
+      signs: { grid: { "-1": -1, "1": 1 }, battery: { "1": -1, "-1": 1 } },
+    });
     expect(flipped).toMatchObject({ gridW: -250, batteryW: -1197 });
   });
 
@@ -89,7 +120,15 @@ describe("every documented error, from the fixture bodies", () => {
     });
     httpUrl = http.url;
     open.push(http);
-    return { http, c: new SemsClient({ email: "owner@example.com", password: "secret-password-1", loginUrl: `${http.url}/api/v2/Common/CrossLogin`, timeoutMs: 1000 }) };
+    return {
+      http,
+      c: new SemsClient({
+        email: "owner@example.com",
+        password: "secret-password-1",
+        loginUrl: `${http.url}/api/v2/Common/CrossLogin`,
+        timeoutMs: 1000,
+      }),
+    };
   }
   const login = fixtureJson("sems-crosslogin-legacy-success");
 
@@ -100,7 +139,14 @@ describe("every documented error, from the fixture bodies", () => {
     expect(JSON.parse(loginReq!.headers.token!)).toEqual({ version: "v2.1.0", client: "ios", language: "en" });
     expect(JSON.parse(loginReq!.body)).toEqual({ account: "owner@example.com", pwd: "secret-password-1" });
     expect(dataReq!.path).toBe("/regional/api/PowerStation/GetPowerStationIdByOwner");
-    expect(JSON.parse(dataReq!.headers.token!)).toEqual({ version: "v2.1.0", client: "ios", language: "en", timestamp: 1767254400123, uid: "0c1d2e3f-4a5b-4c6d-8e7f-901234567890", token: "a3f5c8e1b2d4f6a8c0e2b4d6f8a0c2e4" });
+    expect(JSON.parse(dataReq!.headers.token!)).toEqual({
+      version: "v2.1.0",
+      client: "ios",
+      language: "en",
+      timestamp: 1767254400123,
+      uid: "0c1d2e3f-4a5b-4c6d-8e7f-901234567890",
+      token: "a3f5c8e1b2d4f6a8c0e2b4d6f8a0c2e4",
+    });
   });
 
   it("the newer (v3) login envelope works too", async () => {
@@ -131,7 +177,12 @@ describe("every documented error, from the fixture bodies", () => {
   it("100002 twice: one re-login, then the error", async () => {
     const { http, c } = await serving(login, fixtureJson("sems-error-auth-expired-100002"));
     await expect(c.getPowerStationIdByOwner()).rejects.toMatchObject({ name: "AuthenticationError", code: "100002" });
-    expect(http.requests.map((r) => r.path.split("/").pop())).toEqual(["CrossLogin", "GetPowerStationIdByOwner", "CrossLogin", "GetPowerStationIdByOwner"]);
+    expect(http.requests.map((r) => r.path.split("/").pop())).toEqual([
+      "CrossLogin",
+      "GetPowerStationIdByOwner",
+      "CrossLogin",
+      "GetPowerStationIdByOwner",
+    ]);
   });
 
   it("credentials and tokens never appear in errors or inspect output", async () => {
@@ -162,7 +213,12 @@ describe("every documented error, from the fixture bodies", () => {
     c.logout();
     expect(c.currentSession).toBeNull();
     await c.getPowerStationIdByOwner();
-    expect(http.requests.map((r) => r.path.split("/").pop())).toEqual(["CrossLogin", "GetPowerStationIdByOwner", "CrossLogin", "GetPowerStationIdByOwner"]);
+    expect(http.requests.map((r) => r.path.split("/").pop())).toEqual([
+      "CrossLogin",
+      "GetPowerStationIdByOwner",
+      "CrossLogin",
+      "GetPowerStationIdByOwner",
+    ]);
   });
 });
 
@@ -226,7 +282,10 @@ describe("against the SEMS simulator", () => {
     const limited = await c.getMonitorDetailByPowerstationId(s.powerStationId).catch((e: unknown) => e);
     expect(limited).toMatchObject({ name: "RateLimitError", code: "GY0429", retryAfterMs: 300_000 });
     const sent = s.http.requests.length;
-    const local = await c.forStation(s.powerStationId).getPowerFlow().catch((e: unknown) => e);
+    const local = await c
+      .forStation(s.powerStationId)
+      .getPowerFlow()
+      .catch((e: unknown) => e);
     expect(local).toMatchObject({ name: "RateLimitError", local: true });
     expect(s.http.requests.length).toBe(sent);
   });
@@ -256,7 +315,13 @@ describe("against the SEMS simulator", () => {
     const plus = await fetch(`${s.url}/web/sems/sems-user/api/v1/auth/cross-login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ account: s.account.email, pwd: semsPlusPassword(s.account.password), agreement: 1, isChinese: false, isLocal: false }),
+      body: JSON.stringify({
+        account: s.account.email,
+        pwd: semsPlusPassword(s.account.password),
+        agreement: 1,
+        isChinese: false,
+        isLocal: false,
+      }),
     });
     expect(await plus.json()).toMatchObject({ code: "00000", data: { token: expect.any(String), api: `${s.url}/web/sems` } });
     // The real server accepts the double slash some clients send.
@@ -275,7 +340,9 @@ describe("against the SEMS simulator", () => {
     await expect(c.getMonitorDetailByPowerstationId(s.powerStationId)).rejects.toBeInstanceOf(ResponseFormatError);
     s.http.faults.clear();
     s.http.faults.add({ path: "/api/v2/PowerStation/GetMonitorDetailByPowerstationId", kinds: ["truncate"], times: 3 });
-    await expect(c.getMonitorDetailByPowerstationId(s.powerStationId)).rejects.toMatchObject({ name: expect.stringMatching(/ResponseFormatError|ConnectionError/) });
+    await expect(c.getMonitorDetailByPowerstationId(s.powerStationId)).rejects.toMatchObject({
+      name: expect.stringMatching(/ResponseFormatError|ConnectionError/),
+    });
     s.http.faults.clear();
     s.http.faults.add({ path: "/api/v2/Charts/GetPlantPowerChart", kinds: ["timeout"], times: 3 });
     await expect(c.getPlantPowerChart(s.powerStationId, "2026-01-20")).rejects.toBeInstanceOf(TimeoutError);
@@ -289,7 +356,10 @@ describe("against the SEMS simulator", () => {
     await expect(c.saveRemoteControlInverter("bad sn!", "stop")).rejects.toBeInstanceOf(ValidationError);
     await expect(c.saveRemoteControlInverter(s.inverterSerial, "pause" as never)).rejects.toBeInstanceOf(ValidationError);
     const dry = await c.saveRemoteControlInverter(s.inverterSerial, "stop", { dryRun: true });
-    expect(dry).toMatchObject({ sent: false, payload: { InverterSN: s.inverterSerial, InverterStatusSettingMark: "1", InverterStatus: "2" } });
+    expect(dry).toMatchObject({
+      sent: false,
+      payload: { InverterSN: s.inverterSerial, InverterStatusSettingMark: "1", InverterStatus: "2" },
+    });
     expect(s.http.requests.filter((r) => r.path.endsWith("SaveRemoteControlInverter"))).toHaveLength(0);
     expect(s.inverterStatus()).toBe(1);
     expect(await c.saveRemoteControlInverter(s.inverterSerial, "stop")).toMatchObject({ sent: true, taken: null });

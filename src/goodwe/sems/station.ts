@@ -50,7 +50,11 @@ export class SemsStation implements EnergySystem {
   async getEnergyTotals(date: string, options: { signal?: AbortSignal } = {}): Promise<EnergyTotals> {
     assertCalendarDate(date, "date");
     const today = localDate(this.client.clock.now(), this.timeZone);
-    if (date > today) throw new ValidationError(`${date} is in the future (today is ${today} in ${this.timeZone}).`, { field: "date", vendor: "goodwe-sems" });
+    if (date > today)
+      throw new ValidationError(`${date} is in the future (today is ${today} in ${this.timeZone}).`, {
+        field: "date",
+        vendor: "goodwe-sems",
+      });
     if (date === today) return toTodayTotals(await this.getMonitorDetail(options), date);
     const chart = await this.client.getPlantPowerChart(this.id, date, options);
     return chartToEnergyTotals(chart, { timeZone: this.timeZone, device: this.id, signs: this.options.chartSigns });

@@ -51,7 +51,12 @@ export class ModbusLink {
 
   /** Writes consecutive registers from `register` with `values` (two bytes per register). */
   async writeRegisters(register: number, values: Uint8Array, options: LinkCallOptions = {}): Promise<void> {
-    await this.call({ fn: FN_WRITE_MULTIPLE, register, values }, `write ${register}..${register + values.length / 2 - 1} ← ${toHex(values)}`, true, options);
+    await this.call(
+      { fn: FN_WRITE_MULTIPLE, register, values },
+      `write ${register}..${register + values.length / 2 - 1} ← ${toHex(values)}`,
+      true,
+      options,
+    );
   }
 
   close(): Promise<void> {
@@ -65,7 +70,9 @@ export class ModbusLink {
             frame: encodeMbapRequest(tx, this.address, request),
             assess: (bytes: Uint8Array) => {
               const result = assessMbapReply(bytes, tx, request);
-              return result.status === "complete" ? { status: "complete" as const, value: result.value.reply, length: result.length } : result;
+              return result.status === "complete"
+                ? { status: "complete" as const, value: result.value.reply, length: result.length }
+                : result;
             },
           })
         : rtuRequest(encodeRtuRequest(this.address, request), request);
@@ -77,7 +84,14 @@ export class ModbusLink {
       signal: options.signal,
     });
     if (value.kind === "exception") {
-      throw new ModbusExceptionError({ vendor: "goodwe", operation, exceptionCode: value.code, functionCode: value.fn, register: request.register, count: request.fn === FN_READ_HOLDING ? request.count : undefined });
+      throw new ModbusExceptionError({
+        vendor: "goodwe",
+        operation,
+        exceptionCode: value.code,
+        functionCode: value.fn,
+        register: request.register,
+        count: request.fn === FN_READ_HOLDING ? request.count : undefined,
+      });
     }
     // parseReplyBody has checked the function, and that a read carries exactly count × 2 bytes.
     return value;

@@ -23,7 +23,10 @@ export class TcpExchange implements Exchange {
   private readonly lock = new Lock();
   private socket: Socket | null = null;
   private buffer: Uint8Array = new Uint8Array(0);
-  private waiter: { assess: (bytes: Uint8Array) => FrameAssessment<unknown>; done: (r: { value: unknown } | { error: unknown }) => void } | null = null;
+  private waiter: {
+    assess: (bytes: Uint8Array) => FrameAssessment<unknown>;
+    done: (r: { value: unknown } | { error: unknown }) => void;
+  } | null = null;
   private transactionId = 0;
 
   constructor(options: ExchangeOptions) {
@@ -57,11 +60,14 @@ export class TcpExchange implements Exchange {
       const timer = setTimeout(
         () =>
           fail(
-            new ConnectionError(`Could not connect to the GoodWe inverter at ${this.host}:${this.port} (TCP) within ${timeoutMs} ms. Check the address and that Modbus/TCP is enabled on the dongle.`, {
-              vendor: "goodwe",
-              sent: false,
-              systemCode: "ETIMEDOUT",
-            }),
+            new ConnectionError(
+              `Could not connect to the GoodWe inverter at ${this.host}:${this.port} (TCP) within ${timeoutMs} ms. Check the address and that Modbus/TCP is enabled on the dongle.`,
+              {
+                vendor: "goodwe",
+                sent: false,
+                systemCode: "ETIMEDOUT",
+              },
+            ),
           ),
         timeoutMs,
       );
@@ -117,12 +123,15 @@ export class TcpExchange implements Exchange {
     if (this.socket !== socket) return;
     this.socket = null;
     this.waiter?.done({
-      error: new ConnectionError(`The GoodWe inverter at ${this.host}:${this.port} closed the TCP connection${error ? ` (${error.message})` : ""}.`, {
-        vendor: "goodwe",
-        sent: true,
-        systemCode: (error as NodeJS.ErrnoException | null)?.code,
-        cause: error ?? undefined,
-      }),
+      error: new ConnectionError(
+        `The GoodWe inverter at ${this.host}:${this.port} closed the TCP connection${error ? ` (${error.message})` : ""}.`,
+        {
+          vendor: "goodwe",
+          sent: true,
+          systemCode: (error as NodeJS.ErrnoException | null)?.code,
+          cause: error ?? undefined,
+        },
+      ),
     });
   }
 

@@ -56,12 +56,15 @@ export class UdpExchange implements Exchange {
         socket.close();
         this.connecting = null;
         reject(
-          new ConnectionError(`Cannot reach the GoodWe inverter at ${this.host}:${this.port} over UDP (${error.message}). Check the host name or IP address.`, {
-            vendor: "goodwe",
-            sent: false,
-            systemCode: (error as NodeJS.ErrnoException).code,
-            cause: error,
-          }),
+          new ConnectionError(
+            `Cannot reach the GoodWe inverter at ${this.host}:${this.port} over UDP (${error.message}). Check the host name or IP address.`,
+            {
+              vendor: "goodwe",
+              sent: false,
+              systemCode: (error as NodeJS.ErrnoException).code,
+              cause: error,
+            },
+          ),
         );
       };
       socket.once("error", fail);
@@ -122,7 +125,11 @@ export class UdpExchange implements Exchange {
           } else {
             partial = null;
             ignored.push(result.reason);
-            this.logger.debug("goodwe: ignored datagram", { operation: options.operation, reason: result.reason, bytes: toHex(received).slice(0, 80) });
+            this.logger.debug("goodwe: ignored datagram", {
+              operation: options.operation,
+              reason: result.reason,
+              bytes: toHex(received).slice(0, 80),
+            });
           }
         };
         this.onError = (error) => finish({ error });
@@ -159,7 +166,7 @@ export class UdpExchange implements Exchange {
     }
     throw new TimeoutError(
       `No answer from the GoodWe inverter at ${this.host}:${this.port} (UDP) to ${options.operation} after ${attempts} attempt(s) of ${options.timeoutMs} ms.${seen} ` +
-        "Check the address; Kit-20/LAN 2.0 dongles need port 502 (Modbus/TCP), and Kit-20 \"Cyber Security\" dongles speak DTLS, which openpower does not (GoodWeInverter.connect() and discover() report them); some units only answer smaller blocks (set maxRegistersPerRead); and another app (SolarGo, Home Assistant) may be holding the dongle.",
+        'Check the address; Kit-20/LAN 2.0 dongles need port 502 (Modbus/TCP), and Kit-20 "Cyber Security" dongles speak DTLS, which openpower does not (GoodWeInverter.connect() and discover() report them); some units only answer smaller blocks (set maxRegistersPerRead); and another app (SolarGo, Home Assistant) may be holding the dongle.',
       { vendor: "goodwe", operation: options.operation, timeoutMs: options.timeoutMs },
     );
   }

@@ -39,14 +39,24 @@ describe("AuthManager sources", () => {
   });
 
   it("reads COOKIE, AE_S, AE_V and BASE_URL from the environment (the SDK ignored BASE_URL)", () => {
-    const a = auth({ env: { COOKIE: "AESession=env-cookie", AE_S: "*env-aes-value", AE_V: "9bacbb", BASE_URL: "https://eu.example.com/" } });
+    const a = auth({
+      env: { COOKIE: "AESession=env-cookie", AE_S: "*env-aes-value", AE_V: "9bacbb", BASE_URL: "https://eu.example.com/" },
+    });
     expect(a.headers()).toMatchObject({ cookie: "AESession=env-cookie", ae_s: "*env-aes-value", ae_v: "9bacbb" });
     expect(a.baseUrl).toBe("https://eu.example.com");
     expect(a.sources().baseUrl).toEqual({ kind: "env", name: "BASE_URL" });
   });
 
   it("reads a fetch snippet named by option or by POWERTRACK_FETCH_FILE, base URL included", () => {
-    const file = write("fetch.js", nodeFetchSnippet({ cookie: "AESession=snippet-cookie", aeS: "*snippet-aes", aeV: "c75711", url: "https://snippet.example/api/view/site/S1" }));
+    const file = write(
+      "fetch.js",
+      nodeFetchSnippet({
+        cookie: "AESession=snippet-cookie",
+        aeS: "*snippet-aes",
+        aeV: "c75711",
+        url: "https://snippet.example/api/view/site/S1",
+      }),
+    );
     for (const a of [auth({ fetchFile: file }), auth({ env: { POWERTRACK_FETCH_FILE: "fetch.js" } })]) {
       expect(a.headers()).toMatchObject({ cookie: "AESession=snippet-cookie", ae_s: "*snippet-aes", ae_v: "c75711" });
       expect(a.baseUrl).toBe("https://snippet.example");
@@ -76,13 +86,23 @@ describe("AuthManager precedence: explicit > env > fetch snippet > cookie file >
   const everywhere = () => {
     write(".env", "COOKIE=AESession=from-dotenv\nAE_S=*from-dotenv\nAE_V=dotenv\nBASE_URL=https://dotenv.example\n");
     write("cookie.txt", "AESession=from-cookie-file");
-    return write("fetch.js", nodeFetchSnippet({ cookie: "AESession=from-snippet", aeS: "*from-snippet", aeV: "snippet", url: "https://snippet.example/api/x" }));
+    return write(
+      "fetch.js",
+      nodeFetchSnippet({ cookie: "AESession=from-snippet", aeS: "*from-snippet", aeV: "snippet", url: "https://snippet.example/api/x" }),
+    );
   };
   const env = { COOKIE: "AESession=from-env", AE_S: "*from-env", AE_V: "envver", BASE_URL: "https://env.example" };
 
   it("explicit beats everything", () => {
     const fetchFile = everywhere();
-    const a = auth({ cookie: "AESession=explicit", aeS: "*explicit", aeV: "explicit", baseUrl: "https://explicit.example", env, fetchFile });
+    const a = auth({
+      cookie: "AESession=explicit",
+      aeS: "*explicit",
+      aeV: "explicit",
+      baseUrl: "https://explicit.example",
+      env,
+      fetchFile,
+    });
     expect(a.headers()).toMatchObject({ cookie: "AESession=explicit", ae_s: "*explicit", ae_v: "explicit" });
     expect(a.baseUrl).toBe("https://explicit.example");
   });
@@ -105,7 +125,12 @@ describe("AuthManager precedence: explicit > env > fetch snippet > cookie file >
     everywhere();
     const a = auth({ env: { AE_V: "envver" } });
     expect(a.headers()).toMatchObject({ cookie: "AESession=from-cookie-file", ae_s: "*from-dotenv", ae_v: "envver" });
-    expect(a.sources()).toMatchObject({ cookie: { kind: "cookieFile" }, aeS: { kind: "envFile" }, aeV: { kind: "env" }, baseUrl: { kind: "envFile" } });
+    expect(a.sources()).toMatchObject({
+      cookie: { kind: "cookieFile" },
+      aeS: { kind: "envFile" },
+      aeV: { kind: "env" },
+      baseUrl: { kind: "envFile" },
+    });
   });
 
   it("never picks up a stray mostRecentFetch.js on its own", () => {
@@ -119,16 +144,27 @@ describe("AuthManager precedence: explicit > env > fetch snippet > cookie file >
 
 describe("AuthManager.fromEnv and fromFetchFile", () => {
   it("fromEnv reads the given environment (and the files it names), not process.env", () => {
-    const file = write("fetch.js", nodeFetchSnippet({ cookie: "AESession=env-named-snippet", aeS: "*env-named-aes", url: "https://snippet.example/api/x" }));
+    const file = write(
+      "fetch.js",
+      nodeFetchSnippet({ cookie: "AESession=env-named-snippet", aeS: "*env-named-aes", url: "https://snippet.example/api/x" }),
+    );
     const a = AuthManager.fromEnv({ COOKIE: "AESession=from-env-only", POWERTRACK_FETCH_FILE: file }, { cwd: dir });
     expect(a.headers()).toMatchObject({ cookie: "AESession=from-env-only", ae_s: "*env-named-aes" });
-    expect(a.sources()).toMatchObject({ cookie: { kind: "env", name: "COOKIE" }, aeS: { kind: "fetchFile", name: file }, baseUrl: { kind: "fetchFile" } });
+    expect(a.sources()).toMatchObject({
+      cookie: { kind: "env", name: "COOKIE" },
+      aeS: { kind: "fetchFile", name: file },
+      baseUrl: { kind: "fetchFile" },
+    });
     expect(() => AuthManager.fromEnv({}, { cwd: dir })).toThrow(AuthenticationError);
   });
 
   it("fromFetchFile reads a snippet; explicit options and the environment still win per piece", () => {
     const file = write("fetch.js", nodeFetchSnippet({ cookie: "AESession=snippet-only", aeS: "*snippet-only", aeV: "9bacbb" }));
-    expect(AuthManager.fromFetchFile(file, { env: {}, cwd: dir }).headers()).toMatchObject({ cookie: "AESession=snippet-only", ae_s: "*snippet-only", ae_v: "9bacbb" });
+    expect(AuthManager.fromFetchFile(file, { env: {}, cwd: dir }).headers()).toMatchObject({
+      cookie: "AESession=snippet-only",
+      ae_s: "*snippet-only",
+      ae_v: "9bacbb",
+    });
     const mixed = AuthManager.fromFetchFile(file, { env: { AE_S: "*env-wins" }, cookie: "AESession=option-wins", cwd: dir });
     expect(mixed.headers()).toMatchObject({ cookie: "AESession=option-wins", ae_s: "*env-wins", ae_v: "9bacbb" });
     expect(() => AuthManager.fromFetchFile(join(dir, "nope.js"), { env: {}, cwd: dir })).toThrow(ConfigurationError);
@@ -201,7 +237,8 @@ describe("no credentials ship with the package", () => {
       if (/mostrecentfetch/i.test(rel)) offenders.push(rel);
       if (!/\.(js|ts|json|md|txt)$/.test(file) || file.endsWith(".test.ts")) continue;
       const text = readFileSync(file, "utf8");
-      if (/["']ae_s["']\s*:\s*["']\*[A-Za-z0-9+/]{24,}={0,2}["']/.test(text) || /AESessionC1=[A-Za-z0-9%_-]{40,}/.test(text)) offenders.push(rel);
+      if (/["']ae_s["']\s*:\s*["']\*[A-Za-z0-9+/]{24,}={0,2}["']/.test(text) || /AESessionC1=[A-Za-z0-9%_-]{40,}/.test(text))
+        offenders.push(rel);
     }
     expect(offenders).toEqual([]);
   });

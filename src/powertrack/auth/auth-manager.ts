@@ -108,7 +108,12 @@ export class AuthManager {
    * `Referer` of the web-app page being emulated when given.
    */
   headers(referer?: string): Record<string, string> {
-    const out: Record<string, string> = { accept: "application/json", ae_s: this.#values.aeS, ae_v: this.#values.aeV, cookie: this.#values.cookie };
+    const out: Record<string, string> = {
+      accept: "application/json",
+      ae_s: this.#values.aeS,
+      ae_v: this.#values.aeV,
+      cookie: this.#values.cookie,
+    };
     if (referer) out.referer = referer;
     return out;
   }
@@ -194,7 +199,8 @@ function resolveCredentials(options: AuthOptions): Resolved {
   offer("baseUrl", options.baseUrl, { kind: "option", name: "baseUrl" });
 
   if (options.env !== false) looked.push("environment COOKIE/AE_S/AE_V/BASE_URL");
-  for (const piece of Object.keys(ENV_NAMES) as CredentialPiece[]) offer(piece, env[ENV_NAMES[piece]], { kind: "env", name: ENV_NAMES[piece] });
+  for (const piece of Object.keys(ENV_NAMES) as CredentialPiece[])
+    offer(piece, env[ENV_NAMES[piece]], { kind: "env", name: ENV_NAMES[piece] });
 
   const fetchFile = options.fetchFile ?? env.POWERTRACK_FETCH_FILE;
   if (fetchFile) {
@@ -220,7 +226,9 @@ function resolveCredentials(options: AuthOptions): Resolved {
     const file = path(options.envFile ?? ".env");
     looked.push(`${file}`);
     const vars = readEnvFile(file);
-    if (vars) for (const piece of Object.keys(ENV_NAMES) as CredentialPiece[]) offer(piece, vars[ENV_NAMES[piece]], { kind: "envFile", name: `${file}:${ENV_NAMES[piece]}` });
+    if (vars)
+      for (const piece of Object.keys(ENV_NAMES) as CredentialPiece[])
+        offer(piece, vars[ENV_NAMES[piece]], { kind: "envFile", name: `${file}:${ENV_NAMES[piece]}` });
   }
   if (values.cookie) registerSecret(values.cookie);
   if (values.aeS) registerSecret(values.aeS);
@@ -232,10 +240,13 @@ function readFetchFile(file: string): FetchSnippet {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new ConfigurationError(`Cannot read the PowerTrack fetch snippet ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}). Check POWERTRACK_FETCH_FILE / fetchFile.`, {
-      vendor: "powertrack",
-      setting: "fetchFile",
-    });
+    throw new ConfigurationError(
+      `Cannot read the PowerTrack fetch snippet ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}). Check POWERTRACK_FETCH_FILE / fetchFile.`,
+      {
+        vendor: "powertrack",
+        setting: "fetchFile",
+      },
+    );
   }
   return parseFetchSnippet(text);
 }
@@ -245,6 +256,9 @@ function readOptionalFile(file: string): string | undefined {
     return readFileSync(file, "utf8").trim() || undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new ConfigurationError(`Cannot read the PowerTrack cookie file ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, { vendor: "powertrack", setting: "cookieFile" });
+    throw new ConfigurationError(`Cannot read the PowerTrack cookie file ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, {
+      vendor: "powertrack",
+      setting: "cookieFile",
+    });
   }
 }

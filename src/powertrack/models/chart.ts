@@ -58,7 +58,10 @@ export interface ChartData {
   raw: unknown;
 }
 
-export function toChartData(body: unknown, request: { chartType: number; siteId: string; startDate: string; endDate: string; timeZone?: string }): ChartData {
+export function toChartData(
+  body: unknown,
+  request: { chartType: number; siteId: string; startDate: string; endDate: string; timeZone?: string },
+): ChartData {
   const w = parseWith(chartBody, body, { vendor: "powertrack", operation: "getChartData" });
   const named: Record<string, number | null> = { ...(w.namedResults ?? {}) };
   const energy = named.energy ?? null;

@@ -73,7 +73,10 @@ export interface Hardware {
   raw: unknown;
 }
 
-type SdkMembers = Pick<Hardware, "shortName" | "mfrModel" | "deviceId" | "deviceAddress" | "port" | "unitId" | "baud" | "gatewayId" | "driverName" | "enableBool">;
+type SdkMembers = Pick<
+  Hardware,
+  "shortName" | "mfrModel" | "deviceId" | "deviceAddress" | "port" | "unitId" | "baud" | "gatewayId" | "driverName" | "enableBool"
+>;
 
 /** The SDK's extra members from whatever the row carries (its spellings `unitID`/`gatewayID` too); empty text is null. */
 function sdkMembers(row: unknown, enabled: boolean): SdkMembers {
@@ -104,7 +107,12 @@ function sdkMembers(row: unknown, enabled: boolean): SdkMembers {
   };
 }
 
-export function toDataRegister(r: { name: string | null; value?: unknown; unit: number | null; formattedValue: string | null }): DataRegister {
+export function toDataRegister(r: {
+  name: string | null;
+  value?: unknown;
+  unit: number | null;
+  formattedValue: string | null;
+}): DataRegister {
   const value = numberOrNull(r.value);
   return {
     name: r.name,
@@ -158,7 +166,14 @@ export interface PowerTrackNode {
 }
 
 export function toNodes(body: unknown): PowerTrackNode[] {
-  return parseWith(nodeBody, body, ctx("getNodes")).nodes.map((n) => ({ key: n.key, kind: n.kind, subKind: n.subKind, name: n.name, parentKey: n.parentKey, path: n.path }));
+  return parseWith(nodeBody, body, ctx("getNodes")).nodes.map((n) => ({
+    key: n.key,
+    kind: n.kind,
+    subKind: n.subKind,
+    name: n.name,
+    parentKey: n.parentKey,
+    path: n.path,
+  }));
 }
 
 export function hardwareFromNode(node: PowerTrackNode): Hardware {
@@ -362,13 +377,24 @@ export interface DriverSettings {
 
 export function toDriverSettings(body: unknown): DriverSettings {
   const w = parseWith(driverSettingsBody, body, ctx("getDriverSettings"));
-  return { key: w.key, lastChanged: parseTimestamp(w.lastChanged), driverSettings: w.driverSettings.map((s) => ({ name: s.name, type: s.type, value: s.value })), raw: body };
+  return {
+    key: w.key,
+    lastChanged: parseTimestamp(w.lastChanged),
+    driverSettings: w.driverSettings.map((s) => ({ name: s.name, type: s.type, value: s.value })),
+    raw: body,
+  };
 }
 
 export interface RegisterOffsets {
   key: string | null;
   lastChanged: Date | null;
-  registerOffsets: Array<{ index: number | null; name: string | null; registerAddress: number | null; registerModbusName: string | null; value: number | null }>;
+  registerOffsets: Array<{
+    index: number | null;
+    name: string | null;
+    registerAddress: number | null;
+    registerModbusName: string | null;
+    value: number | null;
+  }>;
   raw: unknown;
 }
 
@@ -377,7 +403,13 @@ export function toRegisterOffsets(body: unknown): RegisterOffsets {
   return {
     key: w.key,
     lastChanged: parseTimestamp(w.lastChanged),
-    registerOffsets: w.registerOffsets.map((o) => ({ index: o.index, name: o.name, registerAddress: o.registerAddress, registerModbusName: o.registerModbusName, value: o.value })),
+    registerOffsets: w.registerOffsets.map((o) => ({
+      index: o.index,
+      name: o.name,
+      registerAddress: o.registerAddress,
+      registerModbusName: o.registerModbusName,
+      value: o.value,
+    })),
     raw: body,
   };
 }

@@ -150,7 +150,14 @@ export function toSiteOverview(row: unknown): SiteOverview {
     lastUpload: parseTimestamp(w.lastUpload, zone),
     estimatedCommissioningDate: parseCalendarDay(w.estimatedCommissioningDate),
     expirationDate: parseCalendarDay(w.expirationDate),
-    customColumnData: [w.customColumnData0, w.customColumnData1, w.customColumnData2, w.customColumnData3, w.customColumnData4, w.customColumnData5].map((v) => v ?? ""),
+    customColumnData: [
+      w.customColumnData0,
+      w.customColumnData1,
+      w.customColumnData2,
+      w.customColumnData3,
+      w.customColumnData4,
+      w.customColumnData5,
+    ].map((v) => v ?? ""),
     ruleToolSummary: w.ruleToolSummary,
     todayAnd7DayAverageKw: w.todayAnd7DayAverageKw,
     message: w.message,
@@ -202,7 +209,8 @@ export function toPortfolioMetrics(customerId: string, body: unknown): Portfolio
     try {
       sites.push(toSiteOverview(row));
     } catch (error) {
-      const key = row && typeof row === "object" && typeof (row as { key?: unknown }).key === "string" ? (row as { key: string }).key : null;
+      const key =
+        row && typeof row === "object" && typeof (row as { key?: unknown }).key === "string" ? (row as { key: string }).key : null;
       invalidRows.push({ index, key, reason: error instanceof Error ? error.message : String(error) });
     }
   });

@@ -27,7 +27,14 @@ export interface SiteDetailedInfo {
   name: string | null;
   /** The customer that owns the site ("C16300"). */
   parentKey: string | null;
-  address: { address1: string | null; address2: string | null; city: string | null; stateProvince: string | null; postalCode: string | null; country: string | null } | null;
+  address: {
+    address1: string | null;
+    address2: string | null;
+    city: string | null;
+    stateProvince: string | null;
+    postalCode: string | null;
+    country: string | null;
+  } | null;
   /** "2100 Roosevelt Ave., Springfield, MA 01101, United States". */
   fullAddress: string;
   latitude: number | null;
@@ -80,7 +87,9 @@ export function toSiteDetailedInfo(body: unknown, asOf: string): SiteDetailedInf
   const w = parseWith(siteDetailedInfoBody, body, ctx("getSiteDetailedInfo"));
   const a = w.address;
   const fullAddress = a
-    ? [a.address1, a.address2, a.city, [a.stateProvince, a.postalCode].filter(Boolean).join(" "), a.country].filter((p) => p && String(p).trim()).join(", ")
+    ? [a.address1, a.address2, a.city, [a.stateProvince, a.postalCode].filter(Boolean).join(" "), a.country]
+        .filter((p) => p && String(p).trim())
+        .join(", ")
     : "";
   const losses: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(w.estimatedLosses ?? {})) losses[k] = numberOrNull(v);
@@ -89,7 +98,16 @@ export function toSiteDetailedInfo(body: unknown, asOf: string): SiteDetailedInf
     key: w.key,
     name: w.name,
     parentKey: w.parentKey,
-    address: a ? { address1: a.address1, address2: a.address2, city: a.city, stateProvince: a.stateProvince, postalCode: a.postalCode, country: a.country } : null,
+    address: a
+      ? {
+          address1: a.address1,
+          address2: a.address2,
+          city: a.city,
+          stateProvince: a.stateProvince,
+          postalCode: a.postalCode,
+          country: a.country,
+        }
+      : null,
     fullAddress,
     latitude: w.latitude,
     longitude: w.longitude,

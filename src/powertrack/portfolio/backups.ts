@@ -40,7 +40,9 @@ export class DirectoryBackupStore implements BackupStore {
 
   /** Every backup in a directory, oldest first. */
   static load(dir: string): BackupEntry[] {
-    const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort();
     const entries = files.map((f) => {
       const entry = JSON.parse(readFileSync(join(dir, f), "utf8")) as BackupEntry;
       if (!entry || typeof entry !== "object" || !entry.target || !Array.isArray(entry.fields)) {

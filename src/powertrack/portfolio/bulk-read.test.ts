@@ -5,7 +5,15 @@ import { systemClock } from "../../core/clock.js";
 import type { PowerTrackSimulator } from "../../sim/powertrack/index.js";
 import type { PowerTrackClient } from "../client.js";
 import { simAndClient } from "../test-support/sim-client.js";
-import { bulkRead, readAlertTriggers, readHardwareDiagnostics, readHardwareLists, readSiteConfigs, readSiteData, valuesOf } from "./bulk-read.js";
+import {
+  bulkRead,
+  readAlertTriggers,
+  readHardwareDiagnostics,
+  readHardwareLists,
+  readSiteConfigs,
+  readSiteData,
+  valuesOf,
+} from "./bulk-read.js";
 import { SiteList } from "./site-list.js";
 
 let sim: PowerTrackSimulator;
@@ -22,7 +30,10 @@ beforeEach(() => sim.http.clearRequests());
 describe("bulk reads", () => {
   it("reads every site's hardware list, in input order, with progress", async () => {
     const progress: number[] = [];
-    const report = await readHardwareLists(client, new SiteList(sim.sites.map((key) => ({ key }))), { concurrency: 4, onProgress: (p) => progress.push(p.done) });
+    const report = await readHardwareLists(client, new SiteList(sim.sites.map((key) => ({ key }))), {
+      concurrency: 4,
+      onProgress: (p) => progress.push(p.done),
+    });
     expect(report).toMatchObject({ total: 10, succeeded: 10, failed: 0, skipped: 0, failures: [] });
     expect(report.results.map((r) => r.key)).toEqual([...sim.sites]);
     expect(progress.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -76,7 +87,12 @@ describe("bulk reads", () => {
     const second = await readSiteConfigs(client, sim.sites, { limit: 3, resumeFrom: first });
     expect(second).toMatchObject({ succeeded: 6, skipped: 4 });
     expect(second.results.filter((r) => r.resumed).map((r) => r.key)).toEqual(sim.sites.slice(0, 3));
-    expect(sim.http.requests.map((r) => r.path).sort()).toEqual(sim.sites.slice(3, 6).map((s) => `/api/edit/site/${s}`).sort());
+    expect(sim.http.requests.map((r) => r.path).sort()).toEqual(
+      sim.sites
+        .slice(3, 6)
+        .map((s) => `/api/edit/site/${s}`)
+        .sort(),
+    );
     const third = await readSiteConfigs(client, sim.sites, { limit: 10, resumeFrom: second });
     expect(third).toMatchObject({ succeeded: 10, skipped: 0 });
   });
@@ -85,7 +101,12 @@ describe("bulk reads", () => {
     const devices = sim.state.portfolio.site(sim.sites[1]!)!.hardware.map((h) => h.key);
     const report = await readAlertTriggers(client, devices, { concurrency: 3 });
     expect(report).toMatchObject({ total: devices.length, succeeded: devices.length, failed: 0 });
-    for (const key of devices) expect(valuesOf(report).get(key)!.triggers.map((t) => t.key)).toEqual(sim.state.triggers(key).map((t) => t.key));
+    for (const key of devices)
+      expect(
+        valuesOf(report)
+          .get(key)!
+          .triggers.map((t) => t.key),
+      ).toEqual(sim.state.triggers(key).map((t) => t.key));
   });
 
   it("never has more than `concurrency` reads in flight, and keeps order (property)", async () => {
@@ -94,14 +115,19 @@ describe("bulk reads", () => {
         let inFlight = 0;
         let peak = 0;
         const keys = delays.map((_, i) => `S${i + 1}`);
-        const report = await bulkRead({ concurrency: 8, clock: systemClock }, keys, async (key) => {
-          inFlight++;
-          peak = Math.max(peak, inFlight);
-          await new Promise((r) => setTimeout(r, delays[Number(key.slice(1)) - 1]));
-          inFlight--;
-          if (key.endsWith("3")) throw new ApiError("boom", { status: 500 });
-          return key.toLowerCase();
-        }, { concurrency });
+        const report = await bulkRead(
+          { concurrency: 8, clock: systemClock },
+          keys,
+          async (key) => {
+            inFlight++;
+            peak = Math.max(peak, inFlight);
+            await new Promise((r) => setTimeout(r, delays[Number(key.slice(1)) - 1]));
+            inFlight--;
+            if (key.endsWith("3")) throw new ApiError("boom", { status: 500 });
+            return key.toLowerCase();
+          },
+          { concurrency },
+        );
         expect(peak).toBeLessThanOrEqual(concurrency);
         expect(report.results.map((r) => r.key)).toEqual(keys);
         report.results.forEach((r) => expect(r.ok ? r.value : r.error?.status).toBe(r.key.endsWith("3") ? 500 : r.key.toLowerCase()));

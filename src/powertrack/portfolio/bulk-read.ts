@@ -147,11 +147,20 @@ export function readSiteData(
   options: BulkReadOptions<SiteData> & { includeHardware?: boolean; includeAlerts?: boolean; includeModeling?: boolean } = {},
 ) {
   const { includeHardware, includeAlerts, includeModeling } = options;
-  return bulkRead(client, sites, (key, signal) => client.getSiteData(key, { includeHardware, includeAlerts, includeModeling, concurrency: 1, signal }), options);
+  return bulkRead(
+    client,
+    sites,
+    (key, signal) => client.getSiteData(key, { includeHardware, includeAlerts, includeModeling, concurrency: 1, signal }),
+    options,
+  );
 }
 
 /** Diagnostics of many devices (`getHardwareDiagnostics` per device). */
-export function readHardwareDiagnostics(client: PowerTrackClient, hardwareKeys: Iterable<string>, options: BulkReadOptions<HardwareDiagnostics> = {}) {
+export function readHardwareDiagnostics(
+  client: PowerTrackClient,
+  hardwareKeys: Iterable<string>,
+  options: BulkReadOptions<HardwareDiagnostics> = {},
+) {
   return bulkRead(client, hardwareKeys, (key, signal) => client.getHardwareDiagnostics(key, { signal }), options);
 }
 

@@ -27,7 +27,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const writes = () => sim.http.requests.filter((r) => r.method === "PUT" || r.method === "DELETE" || r.path === "/api/alerttrigger" || r.path === "/api/task/start");
+const writes = () =>
+  sim.http.requests.filter(
+    (r) => r.method === "PUT" || r.method === "DELETE" || r.path === "/api/alerttrigger" || r.path === "/api/task/start",
+  );
 const VOLATILE = new Set(["ts", "outOfServiceUntil", "lastChanged"]);
 const stable = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !VOLATILE.has(k)));
 
@@ -44,8 +47,14 @@ function snapshot(siteKeys: string[]): Map<string, Record<string, unknown>> {
 
 function edits(): { requests: EditRequest[]; inverters: string[] } {
   const [s1, s2] = [sim.sites[1]!, sim.sites[2]!];
-  const inv1 = sim.state.portfolio.site(s1)!.hardware.filter((h) => h.functionCode === 1).map((h) => h.key);
-  const inv2 = sim.state.portfolio.site(s2)!.hardware.filter((h) => h.functionCode === 1).map((h) => h.key);
+  const inv1 = sim.state.portfolio
+    .site(s1)!
+    .hardware.filter((h) => h.functionCode === 1)
+    .map((h) => h.key);
+  const inv2 = sim.state.portfolio
+    .site(s2)!
+    .hardware.filter((h) => h.functionCode === 1)
+    .map((h) => h.key);
   const inverters = [inv1[0]!, inv2[0]!];
   return {
     inverters,
@@ -54,7 +63,11 @@ function edits(): { requests: EditRequest[]; inverters: string[] } {
       { target: "hardware", key: inverters[1]!, fields: { description: "INV B-1" } },
       { target: "site", key: s1, changes: { name: "Site One (renamed)", location: { elevation: 99 } } },
       { target: "modeling", key: s2, changes: { pvConfig: { inverters: [{ tilt: 33 }] } } },
-      { target: "hardware", key: sim.state.portfolio.site(s1)!.hardware[0]!.key, changes: { description: sim.state.hardwareConfig(sim.state.portfolio.site(s1)!.hardware[0]!.key).description } },
+      {
+        target: "hardware",
+        key: sim.state.portfolio.site(s1)!.hardware[0]!.key,
+        changes: { description: sim.state.hardwareConfig(sim.state.portfolio.site(s1)!.hardware[0]!.key).description },
+      },
       { target: "site", key: s2, changes: { acCapacityKw: 1 } },
       { target: "hardware", key: inverters[0]!, changes: { serialNum: "dup" } },
     ],
@@ -74,12 +87,20 @@ describe("bulk writes: plan, diff, apply, restore", () => {
       { field: "description", before: before.get(`hardware:${inverters[0]}`)!.description, after: "INV A-1" },
       { field: "capacityKw", before: before.get(`hardware:${inverters[0]}`)!.capacityKw, after: 48 },
     ]);
-    expect(byId[`hardware:${inverters[1]}`]!.changes).toEqual([{ field: "description", before: before.get(`hardware:${inverters[1]}`)!.description, after: "INV B-1" }]);
+    expect(byId[`hardware:${inverters[1]}`]!.changes).toEqual([
+      { field: "description", before: before.get(`hardware:${inverters[1]}`)!.description, after: "INV B-1" },
+    ]);
     expect(byId[`site:${s1}`]!.changes).toEqual([
       { field: "location.elevation", before: (before.get(`site:${s1}`)!.location as { elevation: number }).elevation, after: 99 },
       { field: "name", before: before.get(`site:${s1}`)!.name, after: "Site One (renamed)" },
     ]);
-    expect(byId[`modeling:${s2}`]!.changes).toEqual([{ field: "pvConfig.inverters[0].tilt", before: ((before.get(`modeling:${s2}`)!.pvConfig as { inverters: Array<{ tilt: number }> }).inverters[0]!.tilt), after: 33 }]);
+    expect(byId[`modeling:${s2}`]!.changes).toEqual([
+      {
+        field: "pvConfig.inverters[0].tilt",
+        before: (before.get(`modeling:${s2}`)!.pvConfig as { inverters: Array<{ tilt: number }> }).inverters[0]!.tilt,
+        after: 33,
+      },
+    ]);
     const invalid = plan.items.filter((i) => i.status === "invalid").map((i) => i.error!.message);
     expect(invalid[0]).toMatch(/no member "acCapacityKw"/);
     expect(invalid[1]).toMatch(/already changed by an earlier request/);
@@ -99,11 +120,18 @@ describe("bulk writes: plan, diff, apply, restore", () => {
     const before = snapshot(keys);
     const plan = await planBulkEdits(client, requests);
     const progress: string[] = [];
-    const report = await applyBulkPlan(client, plan, { backup: new DirectoryBackupStore(dir), onProgress: (p) => progress.push(`${p.done}/${p.total}`) });
+    const report = await applyBulkPlan(client, plan, {
+      backup: new DirectoryBackupStore(dir),
+      onProgress: (p) => progress.push(`${p.done}/${p.total}`),
+    });
     expect(report.counts).toEqual({ applied: 4, unchanged: 1, invalid: 2 });
     expect(report.ok).toBe(true);
     expect(progress).toHaveLength(7);
-    expect(writes().map((w) => w.path).sort()).toEqual(["/api/edit/hardware", "/api/edit/hardware", "/api/edit/modeling", "/api/edit/site"]);
+    expect(
+      writes()
+        .map((w) => w.path)
+        .sort(),
+    ).toEqual(["/api/edit/hardware", "/api/edit/hardware", "/api/edit/modeling", "/api/edit/site"]);
     expect(readdirSync(dir)).toHaveLength(4);
     expect(report.backups).toHaveLength(4);
 
@@ -135,7 +163,12 @@ describe("bulk writes: plan, diff, apply, restore", () => {
 
   it("limit writes only the first N; re-running the plan resumes (done items are alreadyApplied)", async () => {
     const [s3, s4] = [sim.sites[3]!, sim.sites[4]!];
-    const meters = [s3, s4].flatMap((s) => sim.state.portfolio.site(s)!.hardware.filter((h) => h.functionCode === 1 || h.functionCode === 2).map((h) => h.key));
+    const meters = [s3, s4].flatMap((s) =>
+      sim.state.portfolio
+        .site(s)!
+        .hardware.filter((h) => h.functionCode === 1 || h.functionCode === 2)
+        .map((h) => h.key),
+    );
     const requests: EditRequest[] = meters.map((key, i) => ({ target: "hardware", key, changes: { serialNum: `SN-${i}` } }));
     const plan = await planBulkEdits(client, requests, { concurrency: 3 });
     const firstRun = await applyBulkPlan(client, plan, { limit: 2, backup: new MemoryBackupStore() });
@@ -151,7 +184,10 @@ describe("bulk writes: plan, diff, apply, restore", () => {
   it("stops at an expired session and reports the rest as skipped", async () => {
     const s5 = sim.sites[5]!;
     const keys = sim.state.portfolio.site(s5)!.hardware.map((h) => h.key);
-    const plan = await planBulkEdits(client, keys.map((key) => ({ target: "hardware", key, fields: { serialNum: "X" } })));
+    const plan = await planBulkEdits(
+      client,
+      keys.map((key) => ({ target: "hardware", key, fields: { serialNum: "X" } })),
+    );
     let n = 0;
     const report = await applyBulkPlan(client, plan, {
       onProgress: () => {
@@ -173,8 +209,14 @@ describe("bulk writes: plan, diff, apply, restore", () => {
 describe("bulk writes: re-running, limits and restores over several runs", () => {
   it("re-running with the same limit writes the next N (already applied items do not count)", async () => {
     const s = sim.sites[4]!;
-    const keys = sim.state.portfolio.site(s)!.hardware.slice(0, 6).map((h) => h.key);
-    const plan = await planBulkEdits(client, keys.map((key, i) => ({ target: "hardware", key, changes: { serialNum: `LIM-${i}` } })));
+    const keys = sim.state.portfolio
+      .site(s)!
+      .hardware.slice(0, 6)
+      .map((h) => h.key);
+    const plan = await planBulkEdits(
+      client,
+      keys.map((key, i) => ({ target: "hardware", key, changes: { serialNum: `LIM-${i}` } })),
+    );
     const runs = [];
     for (let run = 0; run < 3; run++) runs.push((await applyBulkPlan(client, plan, { limit: 2 })).counts);
     expect(runs).toEqual([
@@ -188,8 +230,14 @@ describe("bulk writes: re-running, limits and restores over several runs", () =>
 
   it("a dry run with a limit reports the first N as dryRun and the rest as skipped", async () => {
     const s = sim.sites[4]!;
-    const keys = sim.state.portfolio.site(s)!.hardware.slice(0, 3).map((h) => h.key);
-    const plan = await planBulkEdits(client, keys.map((key) => ({ target: "hardware", key, changes: { serialNum: "DRY" } })));
+    const keys = sim.state.portfolio
+      .site(s)!
+      .hardware.slice(0, 3)
+      .map((h) => h.key);
+    const plan = await planBulkEdits(
+      client,
+      keys.map((key) => ({ target: "hardware", key, changes: { serialNum: "DRY" } })),
+    );
     expect((await applyBulkPlan(client, plan, { limit: 2, dryRun: true })).counts).toEqual({ dryRun: 2, skipped: 1 });
     expect(writes()).toEqual([]);
   });
@@ -212,7 +260,10 @@ describe("bulk writes: re-running, limits and restores over several runs", () =>
   it("restoring a directory written by two runs takes each object back to its oldest original", async () => {
     const [a, b] = sim.state.portfolio.site(sim.sites[5]!)!.hardware.map((h) => h.key);
     const original = { a: sim.state.hardwareConfig(a!).description, b: stable(sim.state.hardwareConfig(b!)) };
-    const run1 = await bulkEdit(client, [{ target: "hardware", key: a!, changes: { description: "Run one" } }], { apply: true, backup: new DirectoryBackupStore(dir) });
+    const run1 = await bulkEdit(client, [{ target: "hardware", key: a!, changes: { description: "Run one" } }], {
+      apply: true,
+      backup: new DirectoryBackupStore(dir),
+    });
     const run2 = await bulkEdit(
       client,
       [
@@ -223,7 +274,7 @@ describe("bulk writes: re-running, limits and restores over several runs", () =>
     );
     expect([run1.report.counts, run2.report.counts]).toEqual([{ applied: 1 }, { applied: 2 }]);
     expect(readdirSync(dir)).toHaveLength(3);
-    const serialBefore = (run2.plan.items[0]!.changes.find((c) => c.field === "serialNum")!).before;
+    const serialBefore = run2.plan.items[0]!.changes.find((c) => c.field === "serialNum")!.before;
 
     const restored = await restoreFromBackups(client, DirectoryBackupStore.load(dir));
     expect(restored.plan.items.map((i) => i.id).sort()).toEqual([`restore:hardware:${a}`, `restore:hardware:${b}`]);

@@ -1,7 +1,17 @@
 import { AuthenticationError } from "../../core/errors/index.js";
 import type { PowerTrackClient } from "../client.js";
 import { mapLimit } from "../concurrency.js";
-import { applyEdit, planEdit, planRestore, type BackupEntry, type BackupStore, type EditRequest, type EditResult, type EditStatus, type PlannedEdit } from "../edits.js";
+import {
+  applyEdit,
+  planEdit,
+  planRestore,
+  type BackupEntry,
+  type BackupStore,
+  type EditRequest,
+  type EditResult,
+  type EditStatus,
+  type PlannedEdit,
+} from "../edits.js";
 
 /**
  * Bulk writes as plan → diff → apply:
@@ -33,7 +43,14 @@ export interface PlanOptions {
 
 function summarise(items: PlannedEdit[]): BulkPlan["summary"] {
   const count = (s: PlannedEdit["status"]) => items.filter((i) => i.status === s).length;
-  return { total: items.length, ready: count("ready"), unchanged: count("unchanged"), invalid: count("invalid"), failed: count("failed"), fieldChanges: items.reduce((a, i) => a + (i.status === "ready" ? i.changes.length : 0), 0) };
+  return {
+    total: items.length,
+    ready: count("ready"),
+    unchanged: count("unchanged"),
+    invalid: count("invalid"),
+    failed: count("failed"),
+    fieldChanges: items.reduce((a, i) => a + (i.status === "ready" ? i.changes.length : 0), 0),
+  };
 }
 
 export async function planBulkEdits(client: PowerTrackClient, edits: Iterable<EditRequest>, options: PlanOptions = {}): Promise<BulkPlan> {
@@ -62,7 +79,11 @@ export async function planBulkEdits(client: PowerTrackClient, edits: Iterable<Ed
           before: null,
           after: null,
           changes: [],
-          error: { name: "Error", message: s.started ? String((s as { error: unknown }).error) : "not planned (aborted)", retryable: false },
+          error: {
+            name: "Error",
+            message: s.started ? String((s as { error: unknown }).error) : "not planned (aborted)",
+            retryable: false,
+          },
         },
   );
   const firstById = new Map<string, PlannedEdit>();
@@ -74,7 +95,11 @@ export async function planBulkEdits(client: PowerTrackClient, edits: Iterable<Ed
     }
     const where = first.source?.row !== undefined ? `row ${first.source.row}` : "an earlier request";
     item.status = "invalid";
-    item.error = { name: "ValidationError", message: `${item.id} is already changed by ${where}; put both changes in one request.`, retryable: false };
+    item.error = {
+      name: "ValidationError",
+      message: `${item.id} is already changed by ${where}; put both changes in one request.`,
+      retryable: false,
+    };
   }
   return { createdAt: new Date(client.clock.now()).toISOString(), items, summary: summarise(items) };
 }
@@ -92,7 +117,8 @@ export function formatPlan(plan: BulkPlan): string {
     const where = item.source?.row !== undefined ? ` (row ${item.source.row})` : "";
     if (item.status === "ready") {
       lines.push(`${item.endpoint}  ${item.id}${where}: ${item.changes.length} field${item.changes.length === 1 ? "" : "s"}`);
-      if (item.action === "delete") lines.push(`    - delete trigger ${item.key} (${show((item.before as { name?: unknown } | null)?.name)})`);
+      if (item.action === "delete")
+        lines.push(`    - delete trigger ${item.key} (${show((item.before as { name?: unknown } | null)?.name)})`);
       else for (const c of item.changes) lines.push(`    ${c.field}: ${show(c.before)} -> ${show(c.after)}`);
     } else if (item.status === "unchanged") {
       lines.push(`unchanged        ${item.id}${where}: already as requested`);
@@ -101,7 +127,9 @@ export function formatPlan(plan: BulkPlan): string {
     }
   }
   const s = plan.summary;
-  lines.push(`${s.total} object(s): ${s.ready} to change (${s.fieldChanges} fields), ${s.unchanged} unchanged, ${s.invalid} invalid, ${s.failed} unreadable.`);
+  lines.push(
+    `${s.total} object(s): ${s.ready} to change (${s.fieldChanges} fields), ${s.unchanged} unchanged, ${s.invalid} invalid, ${s.failed} unreadable.`,
+  );
   return lines.join("\n");
 }
 
@@ -175,11 +203,19 @@ export async function applyBulkPlan(client: PowerTrackClient, plan: BulkPlan, op
           mine = true;
           return true;
         };
-        result = await applyEdit(client, item, { dryRun: options.dryRun, verify: options.verify, backup: options.backup, signal: options.signal, now: () => client.clock.now(), admit });
+        result = await applyEdit(client, item, {
+          dryRun: options.dryRun,
+          verify: options.verify,
+          backup: options.backup,
+          signal: options.signal,
+          now: () => client.clock.now(),
+          admit,
+        });
         // A write refused before it left (nothing sent) gives its slot back.
         if (mine && !result.sent && result.status !== "dryRun") admitted--;
         if (result.status === "skipped") result = { ...result, reason: limitReached };
-        if (result.error?.name === AuthenticationError.name && !aborted) aborted = `authentication failed at ${item.id}: ${result.error.message}`;
+        if (result.error?.name === AuthenticationError.name && !aborted)
+          aborted = `authentication failed at ${item.id}: ${result.error.message}`;
       }
       results[i] = result;
       options.onProgress?.({ done: ++done, total: plan.items.length, id: item.id, status: result.status });
@@ -200,7 +236,9 @@ export async function applyBulkPlan(client: PowerTrackClient, plan: BulkPlan, op
     results,
     counts,
     backups: results.map((r) => r.backup).filter((b): b is string => !!b),
-    ok: !options.dryRun && results.every((r, i) => plan.items[i]!.status !== "ready" || r.status === "applied" || r.status === "alreadyApplied"),
+    ok:
+      !options.dryRun &&
+      results.every((r, i) => plan.items[i]!.status !== "ready" || r.status === "applied" || r.status === "alreadyApplied"),
     ...(aborted ? { aborted } : {}),
   };
 }
@@ -208,7 +246,13 @@ export async function applyBulkPlan(client: PowerTrackClient, plan: BulkPlan, op
 /** The per-item results as text. */
 export function formatApplyReport(report: BulkApplyReport): string {
   const lines = report.results.map((r) => {
-    const extra = r.error ? `: ${r.error.message}` : r.reason ? `: ${r.reason}` : r.mismatches.length ? `: did not take ${r.mismatches.map((m) => m.field).join(", ")}` : "";
+    const extra = r.error
+      ? `: ${r.error.message}`
+      : r.reason
+        ? `: ${r.reason}`
+        : r.mismatches.length
+          ? `: did not take ${r.mismatches.map((m) => m.field).join(", ")}`
+          : "";
     return `${r.status.padEnd(15)} ${r.id}${extra}`;
   });
   lines.push(
@@ -237,7 +281,11 @@ export async function bulkEdit(
  * `applyBulkPlan`. Entries of several runs may be mixed: each object gets one restore that
  * takes every field back to its oldest saved value.
  */
-export async function planRestoreFromBackups(client: PowerTrackClient, entries: readonly BackupEntry[], options: { signal?: AbortSignal } = {}): Promise<BulkPlan> {
+export async function planRestoreFromBackups(
+  client: PowerTrackClient,
+  entries: readonly BackupEntry[],
+  options: { signal?: AbortSignal } = {},
+): Promise<BulkPlan> {
   const items = await planRestore(client, entries, options);
   return { createdAt: new Date(client.clock.now()).toISOString(), items, summary: summarise(items) };
 }

@@ -10,19 +10,35 @@ import { parseEditsCsv } from "./csv.js";
 
 describe("CSV → edits", () => {
   it("reads the key column, dotted paths, selectors, quoted cells; empty cells change nothing", () => {
-    const csv = '\uFEFFkey,description,capacityKw,settings[name=dev:rate].value,location.latitude\nH541363,"Inv C10, east",62.5,,\n38292,,,,42.1\nH1,(empty),,120,\n';
+    const csv =
+      '\uFEFFkey,description,capacityKw,settings[name=dev:rate].value,location.latitude\nH541363,"Inv C10, east",62.5,,\n38292,,,,42.1\nH1,(empty),,120,\n';
     const { edits, errors } = parseEditsCsv(csv);
     expect(errors).toEqual([]);
     expect(edits).toEqual([
-      { target: "hardware", key: "H541363", fields: { description: "Inv C10, east", capacityKw: "62.5" }, coerce: true, source: { row: 2 } },
+      {
+        target: "hardware",
+        key: "H541363",
+        fields: { description: "Inv C10, east", capacityKw: "62.5" },
+        coerce: true,
+        source: { row: 2 },
+      },
       { target: "site", key: "S38292", fields: { "location.latitude": "42.1" }, coerce: true, source: { row: 3 } },
-      { target: "hardware", key: "H1", fields: { description: "", "settings[name=dev:rate].value": "120" }, coerce: true, source: { row: 4 } },
+      {
+        target: "hardware",
+        key: "H1",
+        fields: { description: "", "settings[name=dev:rate].value": "120" },
+        coerce: true,
+        source: { row: 4 },
+      },
     ]);
   });
 
   it("takes the target from a target column or the option", () => {
     const { edits } = parseEditsCsv("siteKey,target,pvConfig.degrade\nS1,modeling,0.4\nS2,,0.5\n", { target: "site" });
-    expect(edits.map((e) => [e.target, e.key])).toEqual([["modeling", "S1"], ["site", "S2"]]);
+    expect(edits.map((e) => [e.target, e.key])).toEqual([
+      ["modeling", "S1"],
+      ["site", "S2"],
+    ]);
   });
 
   it("names each bad row by its line", () => {

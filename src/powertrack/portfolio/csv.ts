@@ -44,24 +44,38 @@ export function parseEditsCsv(text: string, options: CsvImportOptions = {}): Csv
   const where = options.file ? `${options.file}: ` : "";
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text.replace(/^\uFEFF/, ""), { info: true, skip_empty_lines: true, relax_column_count: true, trim: false }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    records = parse(text.replace(/^\uFEFF/, ""), {
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: false,
+    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   } catch (error) {
     throw new ValidationError(`${where}not valid CSV: ${(error as Error).message}`, { field: "csv", vendor: "powertrack" });
   }
-  if (records.length === 0) throw new ValidationError(`${where}the CSV is empty; the first row must name the key column and the fields.`, { field: "csv", vendor: "powertrack" });
+  if (records.length === 0)
+    throw new ValidationError(`${where}the CSV is empty; the first row must name the key column and the fields.`, {
+      field: "csv",
+      vendor: "powertrack",
+    });
   const header = records[0]!.record.map((h) => h.trim());
   const keyColumn = header[0] ?? "";
   if (!KEY_COLUMNS.includes(keyColumn.toLowerCase())) {
-    throw new ValidationError(`${where}line 1: the first column must be the key column (key, siteKey, siteId or hardwareKey), got ${JSON.stringify(keyColumn)}.`, { field: "header", vendor: "powertrack" });
+    throw new ValidationError(
+      `${where}line 1: the first column must be the key column (key, siteKey, siteId or hardwareKey), got ${JSON.stringify(keyColumn)}.`,
+      { field: "header", vendor: "powertrack" },
+    );
   }
   const targetColumn = header.findIndex((h, i) => i > 0 && h.toLowerCase() === "target");
   const fieldColumns = header.map((h, i) => ({ h, i })).filter(({ i }) => i > 0 && i !== targetColumn);
-  if (fieldColumns.length === 0) throw new ValidationError(`${where}line 1: no field columns after the key column.`, { field: "header", vendor: "powertrack" });
+  if (fieldColumns.length === 0)
+    throw new ValidationError(`${where}line 1: no field columns after the key column.`, { field: "header", vendor: "powertrack" });
   const seen = new Set<string>();
   for (const { h } of fieldColumns) {
     if (h === "") throw new ValidationError(`${where}line 1: a field column has no name.`, { field: "header", vendor: "powertrack" });
     parsePath(h);
-    if (seen.has(h)) throw new ValidationError(`${where}line 1: the column ${JSON.stringify(h)} appears twice.`, { field: h, vendor: "powertrack" });
+    if (seen.has(h))
+      throw new ValidationError(`${where}line 1: the column ${JSON.stringify(h)} appears twice.`, { field: h, vendor: "powertrack" });
     seen.add(h);
   }
 
@@ -69,7 +83,8 @@ export function parseEditsCsv(text: string, options: CsvImportOptions = {}): Csv
   const errors: ValidationError[] = [];
   for (const { record, info } of records.slice(1)) {
     const line = info.lines - record.join(",").split("\n").length + 1;
-    const rowError = (message: string, field?: string) => errors.push(new ValidationError(`${where}line ${line}: ${message}`, { field: field ?? `line ${line}`, vendor: "powertrack" }));
+    const rowError = (message: string, field?: string) =>
+      errors.push(new ValidationError(`${where}line ${line}: ${message}`, { field: field ?? `line ${line}`, vendor: "powertrack" }));
     if (record.every((c) => c.trim() === "")) continue;
     if (record.length > header.length) {
       rowError(`${record.length} cells but the header has ${header.length} columns.`);
@@ -88,7 +103,12 @@ export function parseEditsCsv(text: string, options: CsvImportOptions = {}): Csv
     else target = /^h/i.test(rawKey) ? "hardware" : "site";
     let key: string;
     try {
-      key = target === "hardware" ? parseHardwareKey(rawKey, keyColumn) : target === "modeling" ? parseSiteOrHardwareKey(rawKey, keyColumn) : parseSiteKey(rawKey, keyColumn);
+      key =
+        target === "hardware"
+          ? parseHardwareKey(rawKey, keyColumn)
+          : target === "modeling"
+            ? parseSiteOrHardwareKey(rawKey, keyColumn)
+            : parseSiteKey(rawKey, keyColumn);
     } catch (error) {
       rowError((error as Error).message, keyColumn);
       continue;
@@ -107,10 +127,13 @@ export function parseEditsCsv(text: string, options: CsvImportOptions = {}): Csv
   }
   if (errors.length > 0 && !options.collectErrors) {
     const first = errors[0]!;
-    throw new ValidationError(errors.length === 1 ? first.message : `${errors.length} bad rows:\n${errors.map((e) => `  ${e.message}`).join("\n")}`, {
-      field: first.field,
-      vendor: "powertrack",
-    });
+    throw new ValidationError(
+      errors.length === 1 ? first.message : `${errors.length} bad rows:\n${errors.map((e) => `  ${e.message}`).join("\n")}`,
+      {
+        field: first.field,
+        vendor: "powertrack",
+      },
+    );
   }
   return { edits, errors };
 }

@@ -17,7 +17,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("SiteList", () => {
   const doc = {
-    metadata: { customer_id: "C1234", total_sites: 2, created_at: "2026-01-01T00:00:00.000Z", source: "PowerTrack SDK get_portfolio_overview" },
+    metadata: {
+      customer_id: "C1234",
+      total_sites: 2,
+      created_at: "2026-01-01T00:00:00.000Z",
+      source: "PowerTrack SDK get_portfolio_overview",
+    },
     sites: [
       { key: "S12345", name: "One", metadata: {} },
       { key: "S123456", name: "Two", metadata: { region: "NE" } },

@@ -38,7 +38,10 @@ export class SiteList implements Iterable<Site> {
   readonly sites: readonly Site[];
   readonly metadata: SiteListJson["metadata"];
 
-  constructor(sites: Iterable<{ key: string; name?: string | null; metadata?: Record<string, unknown> }>, metadata: SiteListJson["metadata"] = {}) {
+  constructor(
+    sites: Iterable<{ key: string; name?: string | null; metadata?: Record<string, unknown> }>,
+    metadata: SiteListJson["metadata"] = {},
+  ) {
     const seen = new Set<string>();
     const list: Site[] = [];
     let i = 0;
@@ -84,11 +87,17 @@ export class SiteList implements Iterable<Site> {
 
   /** The first `n` sites (the SDK scripts' `--limit`). */
   limit(n: number): SiteList {
-    return new SiteList(this.sites.slice(0, Math.max(0, n)), { ...this.metadata, total_sites: Math.min(this.sites.length, Math.max(0, n)) });
+    return new SiteList(this.sites.slice(0, Math.max(0, n)), {
+      ...this.metadata,
+      total_sites: Math.min(this.sites.length, Math.max(0, n)),
+    });
   }
 
   toJSON(): SiteListJson {
-    return { metadata: { ...this.metadata, total_sites: this.sites.length }, sites: this.sites.map((s) => ({ key: s.key, name: s.name, metadata: { ...s.metadata } })) };
+    return {
+      metadata: { ...this.metadata, total_sites: this.sites.length },
+      sites: this.sites.map((s) => ({ key: s.key, name: s.name, metadata: { ...s.metadata } })),
+    };
   }
 
   static fromJSON(value: unknown): SiteList {
@@ -97,12 +106,14 @@ export class SiteList implements Iterable<Site> {
     }
     const doc = value as { metadata?: unknown; sites: unknown[] };
     const sites = doc.sites.map((entry, i) => {
-      if (!entry || typeof entry !== "object") throw new ValidationError(`sites[${i}] must be an object with a key.`, { field: `sites[${i}]`, vendor: "powertrack" });
+      if (!entry || typeof entry !== "object")
+        throw new ValidationError(`sites[${i}] must be an object with a key.`, { field: `sites[${i}]`, vendor: "powertrack" });
       const { key, name, metadata, ...rest } = entry as Record<string, unknown>;
       const meta = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? (metadata as Record<string, unknown>) : {};
       return { key: key as string, name: typeof name === "string" ? name : null, metadata: { ...rest, ...meta } };
     });
-    const metadata = doc.metadata && typeof doc.metadata === "object" && !Array.isArray(doc.metadata) ? (doc.metadata as SiteListJson["metadata"]) : {};
+    const metadata =
+      doc.metadata && typeof doc.metadata === "object" && !Array.isArray(doc.metadata) ? (doc.metadata as SiteListJson["metadata"]) : {};
     return new SiteList(sites, metadata);
   }
 
@@ -111,7 +122,10 @@ export class SiteList implements Iterable<Site> {
     try {
       text = readFileSync(path, "utf8");
     } catch (error) {
-      throw new ValidationError(`Cannot read the site list ${path} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, { field: "file", vendor: "powertrack" });
+      throw new ValidationError(`Cannot read the site list ${path} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, {
+        field: "file",
+        vendor: "powertrack",
+      });
     }
     try {
       return SiteList.fromJSON(JSON.parse(text));
@@ -136,12 +150,21 @@ export class SiteList implements Iterable<Site> {
   }
 
   /** Every site of a customer's portfolio (`GET /api/view/portfolio/{C}`), keys and names. */
-  static async fromCustomer(client: PortfolioReader, customerId: string | number, options: { signal?: AbortSignal } = {}): Promise<SiteList> {
+  static async fromCustomer(
+    client: PortfolioReader,
+    customerId: string | number,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<SiteList> {
     const key = parseCustomerKey(customerId);
     const portfolio = await client.getPortfolioOverview(key, options);
     return new SiteList(
       portfolio.sites.map((s) => ({ key: s.key, name: s.name ?? s.key, metadata: {} })),
-      { customer_id: key, total_sites: portfolio.sites.length, created_at: new Date(client.clock.now()).toISOString(), source: "openpower getPortfolioOverview" },
+      {
+        customer_id: key,
+        total_sites: portfolio.sites.length,
+        created_at: new Date(client.clock.now()).toISOString(),
+        source: "openpower getPortfolioOverview",
+      },
     );
   }
 }

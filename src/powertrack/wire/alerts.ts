@@ -2,7 +2,10 @@ import { bool, list, num, str, z } from "./common.js";
 
 /** One alert trigger (`triggers[]`, `defaultTriggers[]`, and the PUT/POST body). */
 export const alertTriggerBody = z.looseObject({
-  key: z.string().nullish().transform((v) => v ?? ""),
+  key: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ""),
   id: num,
   alertTypeKey: str,
   parentKey: str,

@@ -40,5 +40,3 @@ export const chartDefinitionsBody = z.union([
   z.array(z.unknown()),
   z.looseObject({ chartMenuSections: list(z.looseObject({ predefinedCharts: list(z.unknown()) })) }),
 ]);
-
-

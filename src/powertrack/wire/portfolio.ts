@@ -98,4 +98,9 @@ export const alertSummaryBody = z.looseObject({
   total: num,
 });
 
-export const alertSummaryEntry = z.looseObject({ maxSeverity: num.optional(), max_severity: num.optional(), count: num.optional(), cnt: num.optional() });
+export const alertSummaryEntry = z.looseObject({
+  maxSeverity: num.optional(),
+  max_severity: num.optional(),
+  count: num.optional(),
+  cnt: num.optional(),
+});

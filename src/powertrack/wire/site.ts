@@ -121,5 +121,7 @@ export const siteHardwareBody = z.looseObject({
   key: z.string(),
   ts: str,
   readOnly: bool,
-  hardware: list(z.looseObject({ hardwareKey: z.string(), description: str, functionCode: num, functionId: str, index: num, outOfService: bool })),
+  hardware: list(
+    z.looseObject({ hardwareKey: z.string(), description: str, functionCode: num, functionId: str, index: num, outOfService: bool }),
+  ),
 });

@@ -23,10 +23,42 @@ export interface AlphaEssModelPreset {
 }
 
 export const MODEL_PRESETS: Readonly<Record<string, AlphaEssModelPreset>> = Object.freeze({
-  "SMILE5-INV": { inverterModel: "SMILE5-INV", inverterKw: 5, pvKw: 9, batteryModel: "SMILE-BAT-13.3P", batteryKwh: 13.34, usableCapacityPct: 100, realtimeAllNull: false },
-  "Storion-S5": { inverterModel: "Storion-S5", inverterKw: 4.6, pvKw: 9.6, batteryModel: "M4860", batteryKwh: 9, usableCapacityPct: 90, realtimeAllNull: true },
-  VT1000: { inverterModel: "VT1000", inverterKw: 2, pvKw: 2, batteryModel: "VM1000", batteryKwh: 4.1, usableCapacityPct: 95, realtimeAllNull: false },
-  "SMILE-G3-S3.6-INV": { inverterModel: "SMILE-G3-S3.6-INV", inverterKw: 3.6, pvKw: 5, batteryModel: "SMILE-G3-BAT-10.1P", batteryKwh: 10.1, usableCapacityPct: 90, realtimeAllNull: false },
+  "SMILE5-INV": {
+    inverterModel: "SMILE5-INV",
+    inverterKw: 5,
+    pvKw: 9,
+    batteryModel: "SMILE-BAT-13.3P",
+    batteryKwh: 13.34,
+    usableCapacityPct: 100,
+    realtimeAllNull: false,
+  },
+  "Storion-S5": {
+    inverterModel: "Storion-S5",
+    inverterKw: 4.6,
+    pvKw: 9.6,
+    batteryModel: "M4860",
+    batteryKwh: 9,
+    usableCapacityPct: 90,
+    realtimeAllNull: true,
+  },
+  VT1000: {
+    inverterModel: "VT1000",
+    inverterKw: 2,
+    pvKw: 2,
+    batteryModel: "VM1000",
+    batteryKwh: 4.1,
+    usableCapacityPct: 95,
+    realtimeAllNull: false,
+  },
+  "SMILE-G3-S3.6-INV": {
+    inverterModel: "SMILE-G3-S3.6-INV",
+    inverterKw: 3.6,
+    pvKw: 5,
+    batteryModel: "SMILE-G3-BAT-10.1P",
+    batteryKwh: 10.1,
+    usableCapacityPct: 90,
+    realtimeAllNull: false,
+  },
 });
 
 /** Rough coordinates of a few zones, so PV follows the right sun. */
@@ -44,7 +76,13 @@ const PLACES: Record<string, { latitude: number; longitude: number }> = {
 };
 
 /** A house for a preset in a zone; `overrides` replace top-level sections. */
-export function houseFor(preset: AlphaEssModelPreset, seed: number, timeZone: string, withEv: boolean, overrides: Partial<HouseConfig> = {}): HouseConfig {
+export function houseFor(
+  preset: AlphaEssModelPreset,
+  seed: number,
+  timeZone: string,
+  withEv: boolean,
+  overrides: Partial<HouseConfig> = {},
+): HouseConfig {
   const place = PLACES[timeZone] ?? PLACES["Australia/Sydney"]!;
   const powerW = preset.inverterKw * 1000;
   return {

@@ -33,11 +33,21 @@ interface Raw {
 async function call(
   s: AlphaEssSimulator,
   endpoint: string,
-  options: { method?: string; query?: Record<string, string>; body?: unknown; rawBody?: string; ts?: string; headers?: Record<string, string | undefined>; secret?: string } = {},
+  options: {
+    method?: string;
+    query?: Record<string, string>;
+    body?: unknown;
+    rawBody?: string;
+    ts?: string;
+    headers?: Record<string, string | undefined>;
+    secret?: string;
+  } = {},
 ): Promise<Raw> {
   const ts = options.ts ?? String(Math.floor(s.clock.now() / 1000));
   const { appId, appSecret } = s.credentials;
-  const sign = createHash("sha512").update(appId + (options.secret ?? appSecret) + ts).digest("hex");
+  const sign = createHash("sha512")
+    .update(appId + (options.secret ?? appSecret) + ts)
+    .digest("hex");
   const headers: Record<string, string> = { appId, timeStamp: ts, sign };
   for (const [k, v] of Object.entries(options.headers ?? {})) {
     delete headers[k];
@@ -58,14 +68,49 @@ describe("AlphaESS simulator: the wire", () => {
     const { sim } = await start();
     const r = await call(sim, "getChargeConfigInfo", { query: { sysSn: SN } });
     expect(r.status).toBe(200);
-    expect(r.text).toBe('{"code":200,"msg":"Success","expMsg":null,"data":{"gridCharge":0,"timeChaf1":"00:00","timeChae1":"00:00","timeChaf2":"00:00","timeChae2":"00:00","batHighCap":100},"extra":null}');
+    expect(r.text).toBe(
+      '{"code":200,"msg":"Success","expMsg":null,"data":{"gridCharge":0,"timeChaf1":"00:00","timeChae1":"00:00","timeChaf2":"00:00","timeChae2":"00:00","batHighCap":100},"extra":null}',
+    );
     expect(Date.parse(r.headers.get("date")!)).toBe(NOON_SYDNEY);
     const live = await call(sim, "getLastPowerData", { query: { sysSn: SN } });
-    expect(Object.keys(live.json.data as object)).toEqual(["ppv", "ppvDetail", "soc", "pev", "pevDetail", "prealL1", "prealL2", "prealL3", "pgrid", "pgridDetail", "pbat", "pload"]);
+    expect(Object.keys(live.json.data as object)).toEqual([
+      "ppv",
+      "ppvDetail",
+      "soc",
+      "pev",
+      "pevDetail",
+      "prealL1",
+      "prealL2",
+      "prealL3",
+      "pgrid",
+      "pgridDetail",
+      "pbat",
+      "pload",
+    ]);
     const list = await call(sim, "getEssList");
-    expect(Object.keys((list.json.data as object[])[0]!)).toEqual(["sysSn", "popv", "minv", "poinv", "cobat", "mbat", "surplusCobat", "usCapacity", "emsStatus"]);
+    expect(Object.keys((list.json.data as object[])[0]!)).toEqual([
+      "sysSn",
+      "popv",
+      "minv",
+      "poinv",
+      "cobat",
+      "mbat",
+      "surplusCobat",
+      "usCapacity",
+      "emsStatus",
+    ]);
     const energy = await call(sim, "getOneDateEnergyBySn", { query: { sysSn: SN, queryDate: "2026-08-03" } });
-    expect(Object.keys(energy.json.data as object)).toEqual(["sysSn", "theDate", "eCharge", "epv", "eOutput", "eInput", "eGridCharge", "eDischarge", "eChargingPile"]);
+    expect(Object.keys(energy.json.data as object)).toEqual([
+      "sysSn",
+      "theDate",
+      "eCharge",
+      "epv",
+      "eOutput",
+      "eInput",
+      "eGridCharge",
+      "eDischarge",
+      "eChargingPile",
+    ]);
   });
 
   it("checks the signature and the 300-second window, with short auth bodies", async () => {
@@ -73,7 +118,9 @@ describe("AlphaESS simulator: the wire", () => {
     const now = Math.floor(NOON_SYDNEY / 1000);
     expect((await call(sim, "getEssList", { ts: String(now - 299) })).json.code).toBe(200);
     expect((await call(sim, "getEssList", { ts: String(now + 299) })).json.code).toBe(200);
-    expect((await call(sim, "getEssList", { ts: String(now - 301) })).text).toBe('{"code":6009,"msg":"The request timestamp is not within the validity period"}');
+    expect((await call(sim, "getEssList", { ts: String(now - 301) })).text).toBe(
+      '{"code":6009,"msg":"The request timestamp is not within the validity period"}',
+    );
     expect((await call(sim, "getEssList", { ts: String(NOON_SYDNEY) })).json.code).toBe(6009); // milliseconds
     expect((await call(sim, "getEssList", { secret: "0".repeat(32) })).text).toBe('{"code":6007,"msg":"Sign check error"}');
     expect((await call(sim, "getEssList", { headers: { appId: undefined } })).text).toBe('{"code":6012,"msg":"AppId is empty"}');
@@ -85,7 +132,9 @@ describe("AlphaESS simulator: the wire", () => {
   it("tolerates what peer clients send: a JSON body on a GET and a second lower-case timestamp header", async () => {
     const { sim } = await start();
     const ts = String(Math.floor(NOON_SYDNEY / 1000));
-    const sign = createHash("sha512").update(sim.credentials.appId + sim.credentials.appSecret + ts).digest("hex");
+    const sign = createHash("sha512")
+      .update(sim.credentials.appId + sim.credentials.appSecret + ts)
+      .digest("hex");
     // A raw request, as PYLIB sends it: both header spellings and a "{}" body on a GET.
     const port = new URL(sim.url).port;
     const raw = await new Promise<string>((resolve, reject) => {
@@ -109,7 +158,12 @@ describe("AlphaESS simulator: the wire", () => {
     const { sim } = await start();
     const post = await call(sim, "getVerificationCode", { method: "POST", body: { sysSn: SN, checkCode: "X" } });
     expect(post.status).toBe(405);
-    expect(post.json).toEqual({ timestamp: "2026-08-04T02:00:00.000+00:00", status: 405, error: "Method Not Allowed", path: "/api/getVerificationCode" });
+    expect(post.json).toEqual({
+      timestamp: "2026-08-04T02:00:00.000+00:00",
+      status: 405,
+      error: "Method Not Allowed",
+      path: "/api/getVerificationCode",
+    });
     expect((await call(sim, "bindSn", { query: { sysSn: SN, Code: "1" } })).status).toBe(405);
     const missing = await call(sim, "getMeterOffsetConfig");
     expect(missing.status).toBe(404);
@@ -122,13 +176,23 @@ describe("AlphaESS simulator: the wire", () => {
     expect(get.status).toBe(200);
     expect(get.json).toEqual({ code: 6001, msg: "Parameter error", expMsg: null, data: null, extra: null });
     expect((await call(sim, "getMeterOffsetConfigInfo", { method: "POST", body: { sysSn: SN } })).status).toBe(405);
-    const body = { sysSn: SN, pmOffset: 10, pmOffsetEn: 1, pmOffsetS1: "00:00", pmOffsetE1: "06:00", pmOffsetS2: "00:00", pmOffsetE2: "00:00" };
+    const body = {
+      sysSn: SN,
+      pmOffset: 10,
+      pmOffsetEn: 1,
+      pmOffsetS1: "00:00",
+      pmOffsetE1: "06:00",
+      pmOffsetS2: "00:00",
+      pmOffsetE2: "00:00",
+    };
     const update = await call(sim, "updateMeterOffsetConfigInfo", { method: "POST", body });
     expect(update.status).toBe(200);
     expect(update.json).toMatchObject({ code: 6001 });
     expect((await call(sim, "updateMeterOffsetConfigInfo", { query: { sysSn: SN } })).status).toBe(405);
     // Authentication still comes first.
-    expect((await call(sim, "getMeterOffsetConfigInfo", { query: { sysSn: SN }, secret: "0".repeat(32) })).json).toMatchObject({ code: 6007 });
+    expect((await call(sim, "getMeterOffsetConfigInfo", { query: { sysSn: SN }, secret: "0".repeat(32) })).json).toMatchObject({
+      code: 6007,
+    });
   });
 
   it("serves the day series newest first, about every 5 minutes, with drifting seconds", async () => {
@@ -145,7 +209,9 @@ describe("AlphaESS simulator: the wire", () => {
     const oneSecondSteps = seconds.slice(1).filter((s, i) => (seconds[i]! - s + 60) % 60 === 1).length;
     expect(oneSecondSteps).toBeGreaterThan(rows.length * 0.9);
     // Today: nothing after the server's now (12:00).
-    const today = (await call(sim, "getOneDayPowerBySn", { query: { sysSn: SN, queryDate: "2026-08-04" } })).json.data as { uploadTime: string }[];
+    const today = (await call(sim, "getOneDayPowerBySn", { query: { sysSn: SN, queryDate: "2026-08-04" } })).json.data as {
+      uploadTime: string;
+    }[];
     expect(today[0]!.uploadTime < "2026-08-04 12:00:00").toBe(true);
     expect(today[0]!.uploadTime > "2026-08-04 11:50:00").toBe(true);
     expect((await call(sim, "getOneDayPowerBySn", { query: { sysSn: SN, queryDate: "2026-8-4" } })).json.code).toBe(6001);
@@ -155,15 +221,44 @@ describe("AlphaESS simulator: the wire", () => {
   it("returns the all-null payload for a Storion-S5", async () => {
     const { sim } = await start({ systems: [{ serialNumber: "AK1510000000001", model: "Storion-S5" }] });
     const r = await call(sim, "getLastPowerData", { query: { sysSn: "AK1510000000001" } });
-    expect(r.json.data).toEqual({ ppv: null, ppvDetail: null, soc: null, pev: null, pevDetail: null, prealL1: null, prealL2: null, prealL3: null, pgrid: null, pgridDetail: null, pbat: null, pload: null });
+    expect(r.json.data).toEqual({
+      ppv: null,
+      ppvDetail: null,
+      soc: null,
+      pev: null,
+      pevDetail: null,
+      prealL1: null,
+      prealL2: null,
+      prealL3: null,
+      pgrid: null,
+      pgridDetail: null,
+      pbat: null,
+      pload: null,
+    });
     expect((await call(sim, "getEssList")).json.data).toEqual([
-      { sysSn: "AK1510000000001", popv: 9.6, minv: "Storion-S5", poinv: 4.6, cobat: 9, mbat: "M4860", surplusCobat: 8.1, usCapacity: 90, emsStatus: "Normal" },
+      {
+        sysSn: "AK1510000000001",
+        popv: 9.6,
+        minv: "Storion-S5",
+        poinv: 4.6,
+        cobat: 9,
+        mbat: "M4860",
+        surplusCobat: 8.1,
+        usCapacity: 90,
+        emsStatus: "Normal",
+      },
     ]);
   });
 
   it("answers 6038 for unknown, 6005 for unbound and 6042 for offline systems", async () => {
     const { sim } = await start({ systems: [{ serialNumber: SN }, { serialNumber: "AL2", boundTo: [] }] });
-    expect((await call(sim, "getLastPowerData", { query: { sysSn: "NOPE" } })).json).toEqual({ code: 6038, msg: "system sn does not exist", expMsg: null, data: null, extra: null });
+    expect((await call(sim, "getLastPowerData", { query: { sysSn: "NOPE" } })).json).toEqual({
+      code: 6038,
+      msg: "system sn does not exist",
+      expMsg: null,
+      data: null,
+      extra: null,
+    });
     expect((await call(sim, "getLastPowerData", { query: { sysSn: "AL2" } })).json.code).toBe(6005);
     expect((await call(sim, "getLastPowerData")).json.code).toBe(6001);
     sim.setOnline(SN, false);
@@ -176,7 +271,13 @@ describe("AlphaESS simulator: the wire", () => {
     const { sim, clock } = await start({ minIntervalMs: { getLastPowerData: 10_000 } });
     expect((await call(sim, "getLastPowerData", { query: { sysSn: SN } })).json.code).toBe(200);
     const fast = await call(sim, "getLastPowerData", { query: { sysSn: SN } });
-    expect(fast.json).toEqual({ code: 6053, msg: "The request was too fast, please try again later", expMsg: null, data: null, extra: null });
+    expect(fast.json).toEqual({
+      code: 6053,
+      msg: "The request was too fast, please try again later",
+      expMsg: null,
+      data: null,
+      extra: null,
+    });
     expect((await call(sim, "getSumDataForCustomer", { query: { sysSn: SN } })).json.code).toBe(200);
     await clock.advance(10_000);
     expect((await call(sim, "getLastPowerData", { query: { sysSn: SN } })).json.code).toBe(200);
@@ -184,11 +285,31 @@ describe("AlphaESS simulator: the wire", () => {
 
   it("validates setTimeChargeBySn like the live API: 10001, 6001, 6008, then 6017", async () => {
     const { sim } = await start({ systems: [{ serialNumber: SN }, { serialNumber: "AL2", periodicEntitled: false }] });
-    const item = (begin: string, end: string, extra: object = {}) => ({ beginTime: begin, endTime: end, weeks: [1, 2, 3, 4, 5], chargePower: 5000, chargeLimit: 90, ...extra });
-    const body = { sysSn: SN, executeCycleType: 1, gridChargeCycle: 1, ctrDisCycle: 1, chargeTimeList: [item("01:00", "05:00")], dischargeTimeList: [item("17:00", "21:00", { chargeLimit: 20 })] };
+    const item = (begin: string, end: string, extra: object = {}) => ({
+      beginTime: begin,
+      endTime: end,
+      weeks: [1, 2, 3, 4, 5],
+      chargePower: 5000,
+      chargeLimit: 90,
+      ...extra,
+    });
+    const body = {
+      sysSn: SN,
+      executeCycleType: 1,
+      gridChargeCycle: 1,
+      ctrDisCycle: 1,
+      chargeTimeList: [item("01:00", "05:00")],
+      dischargeTimeList: [item("17:00", "21:00", { chargeLimit: 20 })],
+    };
     const post = (b: object) => call(sim, "setTimeChargeBySn", { method: "POST", body: b });
     expect((await post({ ...body, dischargeTimeList: undefined })).json.code).toBe(10001);
-    expect((await post({ ...body, dischargeTimeList: [] })).json).toEqual({ code: 6001, msg: "Parameter error", expMsg: "time list is null", data: null, extra: null });
+    expect((await post({ ...body, dischargeTimeList: [] })).json).toEqual({
+      code: 6001,
+      msg: "Parameter error",
+      expMsg: "time list is null",
+      data: null,
+      extra: null,
+    });
     expect((await post({ ...body, executeCycleType: 2 })).json.code).toBe(6001);
     expect((await post({ ...body, chargeTimeList: [item("01:00", "05:00", { chargeLimit: 5 })] })).json.code).toBe(6001);
     expect((await post({ ...body, chargeTimeList: [item("01:00", "05:00", { weeks: undefined })] })).json.code).toBe(6001);
@@ -208,13 +329,28 @@ describe("AlphaESS simulator: the wire", () => {
 
   it("stores charge settings as written; off-grid minutes are accepted but not applied, unpadded times are refused", async () => {
     const { sim } = await start();
-    const body = { sysSn: SN, batHighCap: 90, gridCharge: 1, timeChaf1: "01:00", timeChae1: "05:00", timeChaf2: "13:10", timeChae2: "14:00" };
+    const body = {
+      sysSn: SN,
+      batHighCap: 90,
+      gridCharge: 1,
+      timeChaf1: "01:00",
+      timeChae1: "05:00",
+      timeChaf2: "13:10",
+      timeChae2: "14:00",
+    };
     expect((await call(sim, "updateChargeConfigInfo", { method: "POST", body: { ...body, timeChaf1: "9:00" } })).json.code).toBe(6001);
     expect((await call(sim, "updateChargeConfigInfo", { method: "POST", body: { ...body, timeChae1: "24:00" } })).json.code).toBe(6001);
     expect((await call(sim, "updateChargeConfigInfo", { method: "POST", body: { ...body, gridCharge: undefined } })).json.code).toBe(6001);
     expect((await call(sim, "updateChargeConfigInfo", { method: "POST", rawBody: "{not json" })).status).toBe(400);
     expect((await call(sim, "updateChargeConfigInfo", { method: "POST", body })).json.code).toBe(200);
-    expect((await call(sim, "getChargeConfigInfo", { query: { sysSn: SN } })).json.data).toEqual({ gridCharge: 1, timeChaf1: "01:00", timeChae1: "05:00", timeChaf2: "13:10", timeChae2: "14:00", batHighCap: 90 });
+    expect((await call(sim, "getChargeConfigInfo", { query: { sysSn: SN } })).json.data).toEqual({
+      gridCharge: 1,
+      timeChaf1: "01:00",
+      timeChae1: "05:00",
+      timeChaf2: "13:10",
+      timeChae2: "14:00",
+      batHighCap: 90,
+    });
     expect(sim.house(SN).getControl().chargeWindows).toEqual([{ window: { start: "01:00", end: "05:00" }, fromGrid: true, stopSoc: 0.9 }]);
     // The official Postman example sends batHighCap as a string.
     expect((await call(sim, "updateChargeConfigInfo", { method: "POST", body: { ...body, batHighCap: "95" } })).json.code).toBe(200);
@@ -224,7 +360,9 @@ describe("AlphaESS simulator: the wire", () => {
     const reject = await start({ writeCooldownMs: 60_000 });
     const body = { sysSn: SN, batUseCap: 20, ctrDis: 1, timeDisf1: "17:00", timeDise1: "21:00", timeDisf2: "00:00", timeDise2: "00:00" };
     expect((await call(reject.sim, "updateDisChargeConfigInfo", { method: "POST", body })).json.code).toBe(200);
-    expect((await call(reject.sim, "updateDisChargeConfigInfo", { method: "POST", body: { ...body, batUseCap: 30 } })).json.code).toBe(6053);
+    expect((await call(reject.sim, "updateDisChargeConfigInfo", { method: "POST", body: { ...body, batUseCap: 30 } })).json.code).toBe(
+      6053,
+    );
     await reject.clock.advance(60_000);
     expect((await call(reject.sim, "updateDisChargeConfigInfo", { method: "POST", body: { ...body, batUseCap: 30 } })).json.code).toBe(200);
     await reject.sim.close();
@@ -252,24 +390,36 @@ describe("AlphaESS simulator: the wire", () => {
   });
 
   it("runs the binding flow with an outbox of e-mailed codes that expire", async () => {
-    const { sim, clock } = await start({ systems: [{ serialNumber: SN, boundTo: [], checkCode: "ABC123" }], verificationCodeTtlMs: 60_000 });
+    const { sim, clock } = await start({
+      systems: [{ serialNumber: SN, boundTo: [], checkCode: "ABC123" }],
+      verificationCodeTtlMs: 60_000,
+    });
     expect((await call(sim, "getVerificationCode", { query: { sysSn: SN, checkCode: "WRONG" } })).json.code).toBe(6004);
     expect((await call(sim, "getVerificationCode", { query: { sysSn: SN, checkCode: "abc123" } })).json.code).toBe(200);
     expect(sim.outbox).toHaveLength(1);
     expect(sim.outbox[0]).toMatchObject({ serialNumber: SN, appId: sim.credentials.appId });
     await clock.advance(61_000);
-    expect((await call(sim, "bindSn", { method: "POST", body: { sysSn: SN, code: sim.lastVerificationCode(SN) } })).json).toMatchObject({ code: 6046, msg: "The verification code is incorrect or expired" });
+    expect((await call(sim, "bindSn", { method: "POST", body: { sysSn: SN, code: sim.lastVerificationCode(SN) } })).json).toMatchObject({
+      code: 6046,
+      msg: "The verification code is incorrect or expired",
+    });
     await call(sim, "getVerificationCode", { query: { sysSn: SN, checkCode: "ABC123" } });
     expect((await call(sim, "bindSn", { method: "POST", body: { sysSn: SN, code: sim.lastVerificationCode(SN) } })).json.code).toBe(200);
-    expect((await call(sim, "bindSn", { method: "POST", body: { sysSn: SN, code: "1" } })).json).toMatchObject({ code: 6003, msg: "You have bound this SN!" });
+    expect((await call(sim, "bindSn", { method: "POST", body: { sysSn: SN, code: "1" } })).json).toMatchObject({
+      code: 6003,
+      msg: "You have bound this SN!",
+    });
     expect((await call(sim, "unBindSn", { method: "POST", body: { sysSn: SN } })).json.code).toBe(200);
     expect((await call(sim, "unBindSn", { method: "POST", body: { sysSn: SN } })).json.code).toBe(6005);
   });
 
   it("moves the EV charger through its states on remote control", async () => {
     const { sim, clock } = await start();
-    const evSn = (((await call(sim, "getEvChargerConfigList", { query: { sysSn: SN } })).json.data as { evchargerSn: string }[])[0]!).evchargerSn;
-    const status = async () => ((await call(sim, "getEvChargerStatusBySn", { query: { sysSn: SN, evchargerSn: evSn } })).json.data as { evchargerStatus: number }).evchargerStatus;
+    const evSn = ((await call(sim, "getEvChargerConfigList", { query: { sysSn: SN } })).json.data as { evchargerSn: string }[])[0]!
+      .evchargerSn;
+    const status = async () =>
+      ((await call(sim, "getEvChargerStatusBySn", { query: { sysSn: SN, evchargerSn: evSn } })).json.data as { evchargerStatus: number })
+        .evchargerStatus;
     expect(await status()).toBe(1);
     for (let i = 0; i < 6 * 48 && !sim.house(SN).ev!.state().plugged; i++) await clock.advance(30 * 60_000);
     expect(await status()).toBe(2);
@@ -277,7 +427,9 @@ describe("AlphaESS simulator: the wire", () => {
     expect(await status()).toBe(3);
     await call(sim, "remoteControlEvCharger", { method: "POST", body: { sysSn: SN, evchargerSn: evSn, controlMode: 0 } });
     expect(await status()).toBe(4);
-    expect((await call(sim, "remoteControlEvCharger", { method: "POST", body: { sysSn: SN, evchargerSn: evSn, controlMode: 2 } })).json.code).toBe(6001);
+    expect(
+      (await call(sim, "remoteControlEvCharger", { method: "POST", body: { sysSn: SN, evchargerSn: evSn, controlMode: 2 } })).json.code,
+    ).toBe(6001);
     sim.house(SN).ev!.setFault(true);
     expect(await status()).toBe(9);
   });
@@ -305,29 +457,55 @@ describe("AlphaESS simulator against the captured fixtures", () => {
   /** Keys (sorted) and JSON types, recursively; an array by its first element. */
   function shape(value: unknown): unknown {
     if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0])];
-    if (value !== null && typeof value === "object") return Object.fromEntries(Object.keys(value).sort().map((k) => [k, shape((value as Record<string, unknown>)[k])]));
+    if (value !== null && typeof value === "object")
+      return Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((k) => [k, shape((value as Record<string, unknown>)[k])]),
+      );
     return value === null ? "null" : typeof value;
   }
 
   it("answers each documented request body with the captured response, byte for byte", async () => {
     const { sim } = await start({
       clock: new VirtualClock({ mode: "manual", start: CAPTURED_405_AT }),
-      systems: [{ serialNumber: SN, evCharger: { serialNumber: EV }, checkCode: "ABC123" }, { serialNumber: SN_DIS }, { serialNumber: "AL3", periodicEntitled: false }],
+      systems: [
+        { serialNumber: SN, evCharger: { serialNumber: EV }, checkCode: "ABC123" },
+        { serialNumber: SN_DIS },
+        { serialNumber: "AL3", periodicEntitled: false },
+      ],
     });
     const post = (endpoint: string, body: unknown) => call(sim, endpoint, { method: "POST", body });
-    for (const endpoint of ["updateChargeConfigInfo", "updateDisChargeConfigInfo", "setTimeChargeBySn", "setEvChargerCurrentsBySn", "remoteControlEvCharger"]) {
+    for (const endpoint of [
+      "updateChargeConfigInfo",
+      "updateDisChargeConfigInfo",
+      "setTimeChargeBySn",
+      "setEvChargerCurrentsBySn",
+      "remoteControlEvCharger",
+    ]) {
       const r = await post(endpoint, fixture(`${endpoint}.request.json`));
       expect(r.text, endpoint).toBe(wire(fixture(`${endpoint}.json`)));
     }
     // ... and took them as sent.
-    expect(sim.state(SN).charge).toEqual({ gridCharge: 1, timeChaf1: "01:00", timeChae1: "05:00", timeChaf2: "00:00", timeChae2: "00:00", batHighCap: 100 });
+    expect(sim.state(SN).charge).toEqual({
+      gridCharge: 1,
+      timeChaf1: "01:00",
+      timeChae1: "05:00",
+      timeChaf2: "00:00",
+      timeChae2: "00:00",
+      batHighCap: 100,
+    });
     expect(sim.state(SN_DIS).discharge).toMatchObject({ ctrDis: 0, batUseCap: 10 });
     expect(sim.state(SN).evCurrentSetting).toBe(16);
     expect(sim.state(SN).periodic).toMatchObject({ executeCycleType: 1, gridChargeCycle: 1, ctrDisCycle: 1 });
     const periodic = fixture("setTimeChargeBySn.request.json") as Record<string, unknown>;
-    expect((await post("setTimeChargeBySn", { ...periodic, dischargeTimeList: [] })).text).toBe(wire(fixture("setTimeChargeBySn.empty-list.json")));
+    expect((await post("setTimeChargeBySn", { ...periodic, dischargeTimeList: [] })).text).toBe(
+      wire(fixture("setTimeChargeBySn.empty-list.json")),
+    );
     expect((await post("setTimeChargeBySn", { ...periodic, dischargeTimeList: [] })).text).toBe(wire(errors.empty_period_list_6001));
-    expect((await call(sim, "getTimeChargeBySn", { query: { sysSn: "AL3" } })).text).toBe(wire(fixture("getTimeChargeBySn.not-entitled.json")));
+    expect((await call(sim, "getTimeChargeBySn", { query: { sysSn: "AL3" } })).text).toBe(
+      wire(fixture("getTimeChargeBySn.not-entitled.json")),
+    );
     expect((await call(sim, "getTimeChargeBySn", { query: { sysSn: "AL3" } })).text).toBe(wire(errors.not_entitled_6017));
 
     // Binding: unbind, unbind again, bind with the placeholder code, then the real flow.
@@ -335,9 +513,13 @@ describe("AlphaESS simulator against the captured fixtures", () => {
     expect((await post("unBindSn", fixture("unBindSn.request.json"))).text).toBe(wire(fixture("unBindSn.not-bound.json")));
     expect((await call(sim, "getLastPowerData", { query: { sysSn: SN } })).text).toBe(wire(errors.sn_not_bound_to_appid_6005));
     expect((await post("bindSn", fixture("bindSn.request.json"))).text).toBe(wire(fixture("bindSn.bad-code.json")));
-    expect((await call(sim, "getVerificationCode", { query: { sysSn: SN, checkCode: "ABC123" } })).text).toBe(wire(fixture("getVerificationCode.json")));
+    expect((await call(sim, "getVerificationCode", { query: { sysSn: SN, checkCode: "ABC123" } })).text).toBe(
+      wire(fixture("getVerificationCode.json")),
+    );
     expect((await post("bindSn", { sysSn: SN, code: sim.lastVerificationCode(SN) })).text).toBe(wire(fixture("bindSn.json")));
-    expect((await call(sim, "getVerificationCode", { query: { sysSn: SN, checkCode: "ABC123" } })).text).toBe(wire(fixture("getVerificationCode.already-bound.json")));
+    expect((await call(sim, "getVerificationCode", { query: { sysSn: SN, checkCode: "ABC123" } })).text).toBe(
+      wire(fixture("getVerificationCode.already-bound.json")),
+    );
 
     // The captured error bodies (errors.json) that the simulator produces on its own.
     const now = String(Math.floor(CAPTURED_405_AT / 1000));

@@ -53,11 +53,26 @@ const NOT_FOR_THIS_ACCOUNT = new Set(["getMeterOffsetConfigInfo", "updateMeterOf
 /** Writes throttled by the device-side cool-down. */
 const THROTTLED_WRITES = new Set(["updateChargeConfigInfo", "updateDisChargeConfigInfo", "setTimeChargeBySn", "setEvChargerCurrentsBySn"]);
 /** Endpoints that need the device online (the rest are served from the cloud's store). */
-const NEEDS_DEVICE = new Set(["getLastPowerData", "updateChargeConfigInfo", "updateDisChargeConfigInfo", "setTimeChargeBySn", "setEvChargerCurrentsBySn", "remoteControlEvCharger"]);
+const NEEDS_DEVICE = new Set([
+  "getLastPowerData",
+  "updateChargeConfigInfo",
+  "updateDisChargeConfigInfo",
+  "setTimeChargeBySn",
+  "setEvChargerCurrentsBySn",
+  "remoteControlEvCharger",
+]);
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const ON_GRID = /^([01]\d|2[0-3]):(00|15|30|45)$/;
-const EV_CODES: Record<string, number> = { available: 1, preparing: 2, charging: 3, suspendedEVSE: 4, suspendedEV: 5, finishing: 6, faulted: 9 };
+const EV_CODES: Record<string, number> = {
+  available: 1,
+  preparing: 2,
+  charging: 3,
+  suspendedEVSE: 4,
+  suspendedEV: 5,
+  finishing: 6,
+  faulted: 9,
+};
 
 /** One simulated system. */
 export interface AlphaEssSimSystemOptions {
@@ -228,7 +243,6 @@ function derive(seed: number, label: string, hexChars: number): string {
   return createHash("sha256").update(`alphaess-sim:${seed}:${label}`).digest("hex").slice(0, hexChars);
 }
 
-
 /**
  * Starts an AlphaESS Open API simulator on 127.0.0.1, backed by the house model: signed requests
  * checked against the 300-second window, the envelope and its codes, methods enforced, the binding
@@ -238,7 +252,9 @@ function derive(seed: number, label: string, hexChars: number): string {
 export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions = {}): Promise<AlphaEssSimulator> {
   const seed = options.seed ?? 1;
   const clock: Clock = options.clock ?? new VirtualClock({ mode: "real" });
-  const apps: AlphaEssSimApp[] = (options.apps ?? [{ appId: `alpha${derive(seed, "appId", 16)}`, appSecret: derive(seed, "appSecret", 32) }]).map((a) => ({ ...a }));
+  const apps: AlphaEssSimApp[] = (
+    options.apps ?? [{ appId: `alpha${derive(seed, "appId", 16)}`, appSecret: derive(seed, "appSecret", 32) }]
+  ).map((a) => ({ ...a }));
   if (apps.length === 0) throw new RangeError("startAlphaEssSimulator needs at least one app.");
   const windowS = options.signatureWindowS ?? 300;
   const historyDays = options.historyDays ?? 1;
@@ -246,7 +262,8 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
   const codeTtl = options.verificationCodeTtlMs ?? 30 * 60_000;
   const writeCooldownMs = options.writeCooldownMs ?? 0;
   const writeCooldownMode = options.writeCooldownMode ?? "reject";
-  const intervalOf = (endpoint: string): number => (typeof options.minIntervalMs === "number" ? options.minIntervalMs : (options.minIntervalMs?.[endpoint] ?? 0));
+  const intervalOf = (endpoint: string): number =>
+    typeof options.minIntervalMs === "number" ? options.minIntervalMs : (options.minIntervalMs?.[endpoint] ?? 0);
 
   const systems = new Map<string, AlphaEssSimSystemState>();
   const houses = new Map<string, HouseModel>();
@@ -256,8 +273,15 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
     const sn = spec.serialNumber;
     if (systems.has(sn)) throw new RangeError(`Duplicate simulated system ${sn}.`);
     const preset = MODEL_PRESETS[spec.model ?? "SMILE5-INV"];
-    if (!preset) throw new RangeError(`Unknown AlphaESS model ${JSON.stringify(spec.model)}; known: ${Object.keys(MODEL_PRESETS).join(", ")}.`);
-    const ev = spec.evCharger ? { serialNumber: (typeof spec.evCharger === "object" && spec.evCharger.serialNumber) || `EV${derive(seed, `ev:${sn}`, 8).toUpperCase()}`, model: (typeof spec.evCharger === "object" && spec.evCharger.model) || "SMILE-EVCT11" } : null;
+    if (!preset)
+      throw new RangeError(`Unknown AlphaESS model ${JSON.stringify(spec.model)}; known: ${Object.keys(MODEL_PRESETS).join(", ")}.`);
+    const ev = spec.evCharger
+      ? {
+          serialNumber:
+            (typeof spec.evCharger === "object" && spec.evCharger.serialNumber) || `EV${derive(seed, `ev:${sn}`, 8).toUpperCase()}`,
+          model: (typeof spec.evCharger === "object" && spec.evCharger.model) || "SMILE-EVCT11",
+        }
+      : null;
     specs.set(sn, spec);
     seedOf.set(sn, seed * 1000 + index);
     systems.set(sn, {
@@ -304,7 +328,8 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
 
   /** Turns the stored settings into the house's battery control (the periodic schedule wins where enabled). */
   function applyControl(s: AlphaEssSimSystemState, house: HouseModel = houseOf(s.serialNumber)): void {
-    const periodWindows = (pairs: [string, string][]) => pairs.filter(([a, b]) => a !== b && ON_GRID.test(a) && ON_GRID.test(b)).map(([start, end]) => ({ start, end }));
+    const periodWindows = (pairs: [string, string][]) =>
+      pairs.filter(([a, b]) => a !== b && ON_GRID.test(a) && ON_GRID.test(b)).map(([start, end]) => ({ start, end }));
     const p = s.periodic;
     const weekly = p.executeCycleType === 1;
     const fromList = (item: PeriodItem) => ({
@@ -315,7 +340,9 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
     });
     let chargeWindows: ChargeWindow[] = [];
     if (p.gridChargeCycle === 1 && p.chargeTimeList.length > 0) {
-      chargeWindows = p.chargeTimeList.filter((i) => ON_GRID.test(i.beginTime) && ON_GRID.test(i.endTime)).map((i) => ({ ...fromList(i), fromGrid: true }));
+      chargeWindows = p.chargeTimeList
+        .filter((i) => ON_GRID.test(i.beginTime) && ON_GRID.test(i.endTime))
+        .map((i) => ({ ...fromList(i), fromGrid: true }));
     } else if (s.charge.gridCharge === 1) {
       chargeWindows = periodWindows([
         [s.charge.timeChaf1, s.charge.timeChae1],
@@ -334,7 +361,12 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
         [s.discharge.timeDisf2, s.discharge.timeDise2],
       ]).map((window) => ({ window, stopSoc: Math.min(1, s.discharge.batUseCap / 100) }));
     }
-    const control: Partial<BatteryControl> = { chargeWindows, dischargeWindows, dischargeTimeControl, minSoc: Math.min(1, Math.max(0, s.discharge.batUseCap / 100)) };
+    const control: Partial<BatteryControl> = {
+      chargeWindows,
+      dischargeWindows,
+      dischargeTimeControl,
+      minSoc: Math.min(1, Math.max(0, s.discharge.batUseCap / 100)),
+    };
     house.setControl(control);
   }
 
@@ -348,7 +380,20 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
 
   function realtime(s: AlphaEssSimSystemState): Record<string, unknown> {
     if (s.realtimeAllNull) {
-      return { ppv: null, ppvDetail: null, soc: null, pev: null, pevDetail: null, prealL1: null, prealL2: null, prealL3: null, pgrid: null, pgridDetail: null, pbat: null, pload: null };
+      return {
+        ppv: null,
+        ppvDetail: null,
+        soc: null,
+        pev: null,
+        pevDetail: null,
+        prealL1: null,
+        prealL2: null,
+        prealL3: null,
+        pgrid: null,
+        pgridDetail: null,
+        pbat: null,
+        pload: null,
+      };
     }
     const snap = houseOf(s.serialNumber).now();
     const strings = [0, 1, 2, 3].map((i) => roundTo(snap.pvStringsW[i] ?? 0, 0));
@@ -481,14 +526,28 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
     const times = [b.timeChaf1, b.timeChae1, b.timeChaf2, b.timeChae2];
     const cap = typeof b.batHighCap === "string" && /^\d+(\.\d+)?$/.test(b.batHighCap) ? Number(b.batHighCap) : b.batHighCap;
     if (!isFlag(b.gridCharge) || !isPercent(cap) || !times.every((t) => typeof t === "string" && HHMM.test(t))) return null;
-    return { gridCharge: b.gridCharge, timeChaf1: b.timeChaf1 as string, timeChae1: b.timeChae1 as string, timeChaf2: b.timeChaf2 as string, timeChae2: b.timeChae2 as string, batHighCap: cap };
+    return {
+      gridCharge: b.gridCharge,
+      timeChaf1: b.timeChaf1 as string,
+      timeChae1: b.timeChae1 as string,
+      timeChaf2: b.timeChaf2 as string,
+      timeChae2: b.timeChae2 as string,
+      batHighCap: cap,
+    };
   }
 
   function dischargeBody(b: Record<string, unknown>): DischargeConfig | null {
     const times = [b.timeDisf1, b.timeDise1, b.timeDisf2, b.timeDise2];
     const cap = typeof b.batUseCap === "string" && /^\d+(\.\d+)?$/.test(b.batUseCap) ? Number(b.batUseCap) : b.batUseCap;
     if (!isFlag(b.ctrDis) || !isPercent(cap) || !times.every((t) => typeof t === "string" && HHMM.test(t))) return null;
-    return { ctrDis: b.ctrDis, timeDisf1: b.timeDisf1 as string, timeDise1: b.timeDise1 as string, timeDisf2: b.timeDisf2 as string, timeDise2: b.timeDise2 as string, batUseCap: cap };
+    return {
+      ctrDis: b.ctrDis,
+      timeDisf1: b.timeDisf1 as string,
+      timeDise1: b.timeDise1 as string,
+      timeDisf2: b.timeDisf2 as string,
+      timeDise2: b.timeDise2 as string,
+      batUseCap: cap,
+    };
   }
 
   /** setTimeChargeBySn checks, in the live order: 10001 for an omitted list, 6001 for bad values, 6008 for overlaps. */
@@ -506,11 +565,22 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
       for (const item of raw as Record<string, unknown>[]) {
         if (typeof item !== "object" || item === null) return { code: 6001 };
         const { beginTime, endTime, weeks, chargePower, chargeLimit } = item;
-        if (typeof beginTime !== "string" || !HHMM.test(beginTime) || typeof endTime !== "string" || !HHMM.test(endTime)) return { code: 6001 };
+        if (typeof beginTime !== "string" || !HHMM.test(beginTime) || typeof endTime !== "string" || !HHMM.test(endTime))
+          return { code: 6001 };
         if (typeof chargeLimit !== "number" || !(chargeLimit >= 10 && chargeLimit <= 100)) return { code: 6001 };
-        if (chargePower !== undefined && chargePower !== null && (typeof chargePower !== "number" || !Number.isInteger(chargePower) || chargePower < 0)) return { code: 6001 };
+        if (
+          chargePower !== undefined &&
+          chargePower !== null &&
+          (typeof chargePower !== "number" || !Number.isInteger(chargePower) || chargePower < 0)
+        )
+          return { code: 6001 };
         if (type === 1 && (!Array.isArray(weeks) || weeks.length === 0)) return { code: 6001 };
-        if (weeks !== undefined && weeks !== null && (!Array.isArray(weeks) || !weeks.every((d) => Number.isInteger(d) && d >= 1 && d <= 7))) return { code: 6001 };
+        if (
+          weeks !== undefined &&
+          weeks !== null &&
+          (!Array.isArray(weeks) || !weeks.every((d) => Number.isInteger(d) && d >= 1 && d <= 7))
+        )
+          return { code: 6001 };
         list.push({
           beginTime,
           endTime,
@@ -577,7 +647,8 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
     const expected = app ? createHash("sha512").update(`${app.appId}${app.appSecret}${timeStamp}`, "utf8").digest("hex") : null;
     if (!app || sign !== expected) return reply(shortFailure(6007));
     if (!/^\d{1,13}$/.test(timeStamp) || Math.abs(Number(timeStamp) - now / 1000) > windowS) return reply(shortFailure(6009));
-    if (app.ipAllowList && !app.ipAllowList.includes(req.remoteAddress.replace(/^::ffff:/, ""))) return reply(shortFailure(6009, "Whitelist verification failed"));
+    if (app.ipAllowList && !app.ipAllowList.includes(req.remoteAddress.replace(/^::ffff:/, "")))
+      return reply(shortFailure(6009, "Whitelist verification failed"));
 
     // Parameters.
     let params: Record<string, unknown>;
@@ -681,7 +752,16 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
         if (!s.periodicEntitled) return reply(failure(6017));
         const p = s.periodic;
         // The read answers 0 for both cycle flags whatever was written (HA tests).
-        return reply(success({ sysSn, executeCycleType: p.executeCycleType, gridChargeCycle: 0, ctrDisCycle: 0, chargeTimeList: p.chargeTimeList.map((i) => ({ ...i })), dischargeTimeList: p.dischargeTimeList.map((i) => ({ ...i })) }));
+        return reply(
+          success({
+            sysSn,
+            executeCycleType: p.executeCycleType,
+            gridChargeCycle: 0,
+            ctrDisCycle: 0,
+            chargeTimeList: p.chargeTimeList.map((i) => ({ ...i })),
+            dischargeTimeList: p.dischargeTimeList.map((i) => ({ ...i })),
+          }),
+        );
       }
       case "updateChargeConfigInfo":
       case "updateDisChargeConfigInfo":

@@ -54,7 +54,11 @@ export class AmberApi {
   private readonly counters: AmberSimStats = { requests: 0, byStatus: {}, rateLimited: 0, gatewayThrottled: 0 };
 
   constructor(private readonly options: AmberHandlerOptions) {
-    this.pricing = new AmberPricing({ seed: options.seed, estimateSeconds: options.estimateSeconds, forecastHorizonHours: options.forecastHorizonHours });
+    this.pricing = new AmberPricing({
+      seed: options.seed,
+      estimateSeconds: options.estimateSeconds,
+      forecastHorizonHours: options.forecastHorizonHours,
+    });
   }
 
   readonly handle: SimHandler = (req) => {
@@ -86,7 +90,11 @@ export class AmberApi {
       this.counters.gatewayThrottled++;
       return {
         status: 429,
-        headers: { "x-amzn-errortype": "TooManyRequestsException", "x-cache": "Error from cloudfront", via: "1.1 simulator.cloudfront.net (CloudFront)" },
+        headers: {
+          "x-amzn-errortype": "TooManyRequestsException",
+          "x-cache": "Error from cloudfront",
+          via: "1.1 simulator.cloudfront.net (CloudFront)",
+        },
         body: { message: "Too Many Requests" },
       };
     }
@@ -107,7 +115,12 @@ export class AmberApi {
       this.counters.rateLimited++;
       return { status: 429, headers: limit.headers, body: { message: "Too Many Requests" } };
     }
-    const answer = this.siteRoute(site[1] === undefined ? undefined : (decodePathSegment(site[1]) ?? ""), site[2], req.query, req.receivedAt);
+    const answer = this.siteRoute(
+      site[1] === undefined ? undefined : (decodePathSegment(site[1]) ?? ""),
+      site[2],
+      req.query,
+      req.receivedAt,
+    );
     answer.headers = { ...limit.headers, ...answer.headers };
     return answer;
   }
@@ -122,7 +135,8 @@ export class AmberApi {
       const resolution = resolutionOf(query, site.intervalLength);
       const bad = [previous, next, resolution].find((v): v is SimResponse => typeof v === "object");
       if (bad) return bad;
-      if ((previous as number) + (next as number) > MAX_INTERVALS) return { status: 422, body: { message: "Requested number of intervals is greater than 2048" } };
+      if ((previous as number) + (next as number) > MAX_INTERVALS)
+        return { status: 422, body: { message: "Requested number of intervals is greater than 2048" } };
       return { body: this.pricing.currentPrices(site, now, previous as number, next as number, resolution as 5 | 30) };
     }
     const today = nemDate(now);

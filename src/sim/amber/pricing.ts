@@ -152,7 +152,16 @@ export class AmberPricing {
       renewables: type === "ForecastInterval" ? renewables : threeDecimals(renewables),
       spotPerKwh: round(spot, 5),
       channelType: channel.type,
-      spikeStatus: type !== "ForecastInterval" ? (model.isSpike(end, duration) ? "spike" : "none") : spot >= 100 ? "spike" : band!.max >= 60 ? "potential" : "none",
+      spikeStatus:
+        type !== "ForecastInterval"
+          ? model.isSpike(end, duration)
+            ? "spike"
+            : "none"
+          : spot >= 100
+            ? "spike"
+            : band!.max >= 60
+              ? "potential"
+              : "none",
     };
     const tariff = tariffInformation(site, channel, end);
     if (tariff) out.tariffInformation = tariff;
@@ -275,7 +284,8 @@ export class AmberPricing {
         endTime: iso(end),
         nemTime: formatNemTime(end),
         renewables,
-        descriptor: renewables >= 45 ? "best" : renewables >= 35 ? "great" : renewables >= 20 ? "ok" : renewables >= 5 ? "notGreat" : "worst",
+        descriptor:
+          renewables >= 45 ? "best" : renewables >= 35 ? "great" : renewables >= 20 ? "ok" : renewables >= 5 ? "notGreat" : "worst",
       });
     }
     return out;
@@ -326,5 +336,15 @@ function descriptor(channel: AmberSimChannel, perKwh: number, spot: number): str
     const earns = -perKwh;
     return earns >= 5 ? "high" : earns >= 2 ? "neutral" : earns >= 0 ? "low" : earns >= -1 ? "veryLow" : "extremelyLow";
   }
-  return perKwh <= 8 ? "extremelyLow" : perKwh <= 22 ? "veryLow" : perKwh <= 45 ? "low" : perKwh <= 60 ? "neutral" : perKwh < 100 ? "high" : "spike";
+  return perKwh <= 8
+    ? "extremelyLow"
+    : perKwh <= 22
+      ? "veryLow"
+      : perKwh <= 45
+        ? "low"
+        : perKwh <= 60
+          ? "neutral"
+          : perKwh < 100
+            ? "high"
+            : "spike";
 }

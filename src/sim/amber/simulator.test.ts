@@ -56,7 +56,10 @@ describe("auth and routing", () => {
 
   it("answers 404 for an unknown site", async () => {
     const { get } = await start();
-    expect(await get("/sites/01ARZ3NDEKTSV4RRFFQ69G5FAV/prices/current")).toMatchObject({ status: 404, body: { message: "Site not found" } });
+    expect(await get("/sites/01ARZ3NDEKTSV4RRFFQ69G5FAV/prices/current")).toMatchObject({
+      status: 404,
+      body: { message: "Site not found" },
+    });
   });
 
   it("answers 404, not a 500, for a site or state with a malformed percent escape", async () => {
@@ -100,7 +103,17 @@ describe("validation", () => {
     for (const [path, name, text] of cases) {
       const r = await get(path);
       const error = mapAmberHttpError(
-        { status: r.status, ok: false, headers: r.headers, data: r.body, url: `http://x/v1${path}`, method: "GET", requestId: undefined, attempts: 1, receivedAt: T0 },
+        {
+          status: r.status,
+          ok: false,
+          headers: r.headers,
+          data: r.body,
+          url: `http://x/v1${path}`,
+          method: "GET",
+          requestId: undefined,
+          attempts: 1,
+          receivedAt: T0,
+        },
         { operation: "test", retryableStatuses: DEFAULT_RETRY_POLICY.statusCodes, limiter: null },
       )!;
       expect(error.name).toBe(name);
@@ -108,7 +121,17 @@ describe("validation", () => {
       expect(error.retryable).toBe(false);
     }
     const serverError = mapAmberHttpError(
-      { status: 500, ok: false, headers: new Headers(), data: fixture("error-500.json"), url: "http://x/v1/sites", method: "GET", requestId: undefined, attempts: 1, receivedAt: T0 },
+      {
+        status: 500,
+        ok: false,
+        headers: new Headers(),
+        data: fixture("error-500.json"),
+        url: "http://x/v1/sites",
+        method: "GET",
+        requestId: undefined,
+        attempts: 1,
+        receivedAt: T0,
+      },
       { operation: "test", retryableStatuses: DEFAULT_RETRY_POLICY.statusCodes, limiter: null },
     );
     expect(serverError).toBeUndefined(); // the transport's default: a retryable ApiError
@@ -139,7 +162,10 @@ describe("rate limiting", () => {
   });
 
   it("counts each token separately", async () => {
-    const { get, sim } = await start({ tokens: ["psk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "psk_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"], rateLimit: { limit: 1, windowMs: 60_000 } });
+    const { get, sim } = await start({
+      tokens: ["psk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "psk_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"],
+      rateLimit: { limit: 1, windowMs: 60_000 },
+    });
     expect((await get("/sites", sim.tokens[0]!)).status).toBe(200);
     expect((await get("/sites", sim.tokens[0]!)).status).toBe(429);
     expect((await get("/sites", sim.tokens[1]!)).status).toBe(200);
@@ -185,7 +211,9 @@ describe("interval shapes and time semantics", () => {
 
   it("puts end-aligned nemTime at +10:00, startTime at :01Z and the interval's NEM date", async () => {
     const { get } = await start();
-    const body = (await get(`/sites/${FIVE}/prices?startDate=2025-03-09&endDate=2025-03-10`)).body as Array<Record<string, string | number>>;
+    const body = (await get(`/sites/${FIVE}/prices?startDate=2025-03-09&endDate=2025-03-10`)).body as Array<
+      Record<string, string | number>
+    >;
     for (const r of body) {
       const end = Date.parse(r.endTime as string);
       expect(end % ((r.duration as number) * 60_000)).toBe(0);
@@ -249,8 +277,10 @@ describe("interval shapes and time semantics", () => {
     const { get } = await start();
     const body = (await get(`/sites/${THIRTY}/prices?startDate=2025-03-10&endDate=2025-03-11`)).body as Array<Record<string, unknown>>;
     const forecasts = body.filter((r) => r.type === "ForecastInterval");
-    expect(body.filter((r) => r.type === "ActualInterval").every((r) => !("advancedPrice" in r) && !("range" in r) && !("estimate" in r))).toBe(true);
-    expect(forecasts.every((r) => ("advancedPrice" in r) === Date.parse(r.endTime as string) - T0 <= 24 * 3_600_000)).toBe(true);
+    expect(
+      body.filter((r) => r.type === "ActualInterval").every((r) => !("advancedPrice" in r) && !("range" in r) && !("estimate" in r)),
+    ).toBe(true);
+    expect(forecasts.every((r) => "advancedPrice" in r === Date.parse(r.endTime as string) - T0 <= 24 * 3_600_000)).toBe(true);
     expect(forecasts.some((r) => !("advancedPrice" in r))).toBe(true);
     const withRange = forecasts.filter((r) => "range" in r).length;
     expect(withRange).toBeGreaterThan(0);
@@ -278,7 +308,9 @@ describe("interval shapes and time semantics", () => {
 
   it("reports usage with kwh >= 0 and cost = kwh × perKwh in cents", async () => {
     const { get } = await start();
-    const usage = (await get(`/sites/${FIVE}/usage?startDate=2025-03-01&endDate=2025-03-02`)).body as Array<Record<string, number | string>>;
+    const usage = (await get(`/sites/${FIVE}/usage?startDate=2025-03-01&endDate=2025-03-02`)).body as Array<
+      Record<string, number | string>
+    >;
     expect(usage).toHaveLength(2 * 288 * 2);
     const exported = usage.filter((u) => u.channelType === "feedIn" && (u.kwh as number) > 0);
     expect(exported.length).toBeGreaterThan(0);

@@ -65,7 +65,8 @@ export async function startAmberSimulator(options: AmberSimulatorOptions = {}): 
   const clock = options.clock ?? new VirtualClock({ mode: "real" });
   const tokens = options.tokens && options.tokens.length > 0 ? [...options.tokens] : [amberSimulatorToken(seed)];
   const sites = options.sites ?? DEFAULT_AMBER_SITES;
-  const rate = options.rateLimit === false ? null : { limit: options.rateLimit?.limit ?? 50, windowMs: options.rateLimit?.windowMs ?? 300_000 };
+  const rate =
+    options.rateLimit === false ? null : { limit: options.rateLimit?.limit ?? 50, windowMs: options.rateLimit?.windowMs ?? 300_000 };
   if (rate && (!Number.isInteger(rate.limit) || rate.limit < 1 || !(rate.windowMs >= 1000))) {
     throw new RangeError(`rateLimit needs a whole limit >= 1 and windowMs >= 1000, got ${JSON.stringify(options.rateLimit)}.`);
   }

@@ -131,7 +131,9 @@ export class VirtualClock implements Clock {
     const run = this.advancing.then(() => {
       const now = this.exactNow();
       if (target < Math.floor(now)) {
-        throw new RangeError(`VirtualClock.set cannot move time backward (from ${new Date(now).toISOString()} to ${new Date(target).toISOString()}).`);
+        throw new RangeError(
+          `VirtualClock.set cannot move time backward (from ${new Date(now).toISOString()} to ${new Date(target).toISOString()}).`,
+        );
       }
       return this.runUntil(Math.max(target, now));
     });
@@ -142,7 +144,8 @@ export class VirtualClock implements Clock {
   /** Changes the speed from now on ("accelerated" and "manual" modes; "real" runs at 1). */
   setSpeed(speed: number): void {
     assertSpeed(speed);
-    if (this._mode === "real") throw new RangeError('A "real" VirtualClock always runs at speed 1; use mode "accelerated" to change speed.');
+    if (this._mode === "real")
+      throw new RangeError('A "real" VirtualClock always runs at speed 1; use mode "accelerated" to change speed.');
     this.rebase(this.exactNow());
     this._speed = speed;
     this.timerDeadline = Number.NaN;

@@ -79,9 +79,13 @@ describe("the simulated ET inverter on the wire", () => {
     const s = await startGoodWeSimulator({ live: false });
     open.push(s);
     const [readOnly] = await udpExchange(s.udpPort, encodeRtuRequest(0xf7, { fn: FN_WRITE_SINGLE, register: 35140, value: 1 }));
-    expect(assessRtuReply(readOnly!, { fn: FN_WRITE_SINGLE, register: 35140, value: 1 })).toMatchObject({ value: { kind: "exception", code: 2 } });
+    expect(assessRtuReply(readOnly!, { fn: FN_WRITE_SINGLE, register: 35140, value: 1 })).toMatchObject({
+      value: { kind: "exception", code: 2 },
+    });
     const [range] = await udpExchange(s.udpPort, encodeRtuRequest(0xf7, { fn: FN_WRITE_SINGLE, register: 47000, value: 9 }));
-    expect(assessRtuReply(range!, { fn: FN_WRITE_SINGLE, register: 47000, value: 9 })).toMatchObject({ value: { kind: "exception", code: 3 } });
+    expect(assessRtuReply(range!, { fn: FN_WRITE_SINGLE, register: 47000, value: 9 })).toMatchObject({
+      value: { kind: "exception", code: 3 },
+    });
     expect(s.registers.get(47000)).toBe(0);
   });
 
@@ -143,7 +147,10 @@ describe("the ES profile (AA55)", () => {
     const parsed = assessAa55Reply(settings!, 0x0189);
     expect(parsed).toMatchObject({ status: "complete" });
     expect((parsed as { value: { payload: Uint8Array } }).value.payload.length).toBe(96);
-    const [ack] = await udpExchange(s.udpPort, encodeAa55Request({ control: 0x02, fn: 0x39, payload: fromHex("05600100 1e".replace(" ", "")) }));
+    const [ack] = await udpExchange(
+      s.udpPort,
+      encodeAa55Request({ control: 0x02, fn: 0x39, payload: fromHex("05600100 1e".replace(" ", "")) }),
+    );
     expect(toHex(ack!)).toBe("aa557fc002b901060300");
     expect(s.registers.get(0x560)).toBe(30);
     const [regs] = await udpExchange(s.udpPort, encodeAa55Request(aa55ReadRegisters(0x0560, 1)));

@@ -12,7 +12,16 @@ import { encodeRtuReply, parseRtuRequest } from "../../goodwe/protocol/rtu.js";
 import { HouseModel, VirtualClock, type HouseConfig } from "../kernel.js";
 import { handleAa55, handleModbus, type GoodWeFaults } from "./handlers.js";
 import { DT_BASE, ES_BASE, esControl, etControl, ET_BASE, refreshDt, refreshEsPayload, refreshEt, type BaseCounters } from "./physics.js";
-import { esDeviceInfoPayload, esRunningPayload, probePayload, seedDt, seedEs, seedEt, type FirmwareOptions, type GoodWeProfile } from "./profiles.js";
+import {
+  esDeviceInfoPayload,
+  esRunningPayload,
+  probePayload,
+  seedDt,
+  seedEs,
+  seedEt,
+  type FirmwareOptions,
+  type GoodWeProfile,
+} from "./profiles.js";
 import type { RegisterMap } from "./register-map.js";
 
 export type { GoodWeFaults } from "./handlers.js";
@@ -132,7 +141,8 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
   const identity = IDENTITY[profile];
   const live = options.live ?? true;
   const faults: GoodWeFaults = { ...options.faults };
-  if (options.house instanceof HouseModel && !options.clock) throw new RangeError("Pass the house model's clock as `clock` along with `house`.");
+  if (options.house instanceof HouseModel && !options.clock)
+    throw new RangeError("Pass the house model's clock as `clock` along with `house`.");
   const clock: Clock = options.clock ?? new VirtualClock({ mode: "accelerated", speed: 1 });
   const house = options.house instanceof HouseModel ? options.house : new HouseModel(options.house ?? DEFAULT_HOUSE[profile], clock);
   const timeZone = house.config.timeZone;
@@ -168,7 +178,14 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
     else refreshDt(map, inputs());
   };
   const applyControl = () => {
-    if (profile === "ET") house.setControl(etControl(map, { ratedW: identity.ratedW, encoding: firmware.ecoModeV2 ? "v2" : "v1", hardwareMinSoc: house.config.battery.minSoc }));
+    if (profile === "ET")
+      house.setControl(
+        etControl(map, {
+          ratedW: identity.ratedW,
+          encoding: firmware.ecoModeV2 ? "v2" : "v1",
+          hardwareMinSoc: house.config.battery.minSoc,
+        }),
+      );
     else if (profile === "ES") house.setControl(esControl(map, house.config.battery.minSoc));
   };
   const written = (first: number, count: number) => {
@@ -189,7 +206,8 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
   const aa55Ctx = {
     map,
     faults,
-    deviceInfo: profile === "ES" ? esDeviceInfoPayload() : probePayload(profile === "ET" ? "08191" : "10101", identity.model, identity.serial),
+    deviceInfo:
+      profile === "ES" ? esDeviceInfoPayload() : probePayload(profile === "ET" ? "08191" : "10101", identity.model, identity.serial),
     running: profile === "ES" ? () => (live ? refreshEsPayload(recordedEsRunning, inputs()) : recordedEsRunning) : null,
     written: () => applyControl(),
   };
@@ -248,7 +266,8 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
         out[frame.length - 3]! ^= 0x01;
       }
       if (faults.truncateReplies !== undefined) out = out.subarray(0, faults.truncateReplies);
-      const split = faults.splitReplies === true ? Math.floor(out.length / 2) : typeof faults.splitReplies === "number" ? faults.splitReplies : 0;
+      const split =
+        faults.splitReplies === true ? Math.floor(out.length / 2) : typeof faults.splitReplies === "number" ? faults.splitReplies : 0;
       if (split > 0 && split < out.length) {
         udp.send(out.subarray(0, split), port, address);
         later(() => udp.send(out.subarray(split), port, address), 5);
@@ -266,7 +285,12 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
       const command = parseAa55Request(bytes);
       if (!command || "error" in command) return record({ transport: "udp", kind: "invalid", bytes: toHex(bytes) });
       const hex2 = toHex(Uint8Array.of(command.control, command.fn));
-      record({ transport: "udp", kind: command.control === 0x01 && command.fn === 0x02 ? "probe" : "aa55", command: hex2, bytes: toHex(bytes) });
+      record({
+        transport: "udp",
+        kind: command.control === 0x01 && command.fn === 0x02 ? "probe" : "aa55",
+        command: hex2,
+        bytes: toHex(bytes),
+      });
       const answer = handleAa55(aa55Ctx, command);
       if (!answer || replyDropped()) return;
       sendUdp(encodeAa55Reply(answer.control, answer.fn, answer.payload), rinfo.port, rinfo.address);
@@ -314,11 +338,17 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
           record({ transport: "tcp", ...describe(parsed.request), bytes: toHex(frame) });
           const reply: ModbusReply | null = handleModbus(modbusCtx, parsed.unit, parsed.request);
           if (!reply || replyDropped()) continue;
-          let out = encodeMbapReply(parsed.transactionId, parsed.unit, reply, faults.mbapLengthField === undefined ? {} : { lengthField: faults.mbapLengthField });
+          let out = encodeMbapReply(
+            parsed.transactionId,
+            parsed.unit,
+            reply,
+            faults.mbapLengthField === undefined ? {} : { lengthField: faults.mbapLengthField },
+          );
           if (faults.truncateReplies !== undefined) out = out.subarray(0, faults.truncateReplies);
           const send = () => {
             if (socket.destroyed) return;
-            const split = faults.splitReplies === true ? Math.floor(out.length / 2) : typeof faults.splitReplies === "number" ? faults.splitReplies : 0;
+            const split =
+              faults.splitReplies === true ? Math.floor(out.length / 2) : typeof faults.splitReplies === "number" ? faults.splitReplies : 0;
             if (split > 0 && split < out.length) {
               socket.write(out.subarray(0, split));
               later(() => !socket.destroyed && socket.write(out.subarray(split)), 5);

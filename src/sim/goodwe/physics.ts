@@ -207,7 +207,8 @@ export function etControl(map: RegisterMap, x: EtControlInputs): Partial<Battery
       const window = { start: group.start, end: group.end };
       const weekdays = isoWeekdays(group.days);
       const powerW = Math.abs(group.power) * x.ratedW;
-      if (group.power < 0) chargeWindows.push({ window, fromGrid: true, stopSoc: group.soc ?? 1, powerW, ...(weekdays ? { weekdays } : {}) });
+      if (group.power < 0)
+        chargeWindows.push({ window, fromGrid: true, stopSoc: group.soc ?? 1, powerW, ...(weekdays ? { weekdays } : {}) });
       else dischargeWindows.push({ window, stopSoc: minSoc, powerW, ...(weekdays ? { weekdays } : {}) });
     }
   }
@@ -221,5 +222,13 @@ export function etControl(map: RegisterMap, x: EtControlInputs): Partial<Battery
 /** The house battery control the ES settings ask for. */
 export function esControl(map: RegisterMap, hardwareMinSoc: number): Partial<BatteryControl> {
   const minSoc = Math.max(hardwareMinSoc, Math.min(1, (map.get(ES_REG.dodRaw) ?? 20) / 100));
-  return { mode: "selfUse", forcePowerW: undefined, minSoc, exportLimitW: map.get(ES_REG.exportLimit) ?? null, dischargeTimeControl: map.get(ES_REG.workMode) === 2, chargeWindows: [], dischargeWindows: [] };
+  return {
+    mode: "selfUse",
+    forcePowerW: undefined,
+    minSoc,
+    exportLimitW: map.get(ES_REG.exportLimit) ?? null,
+    dischargeTimeControl: map.get(ES_REG.workMode) === 2,
+    chargeWindows: [],
+    dischargeWindows: [],
+  };
 }

@@ -1,7 +1,17 @@
 import { encodeEcoModeOff } from "../../goodwe/eco-mode.js";
 import { fromHex } from "../../goodwe/protocol/bytes.js";
 import { RegisterMap } from "./register-map.js";
-import { DT_DEVICE_INFO_30001, DT_RUNNING_30100, ES_DEVICE_INFO_0182, ES_RUNNING_0186, ET_BATTERY_37000, ET_DEVICE_INFO_35000, ET_ECO_V2_47547, ET_METER_36000, ET_RUNNING_35100 } from "./recorded.js";
+import {
+  DT_DEVICE_INFO_30001,
+  DT_RUNNING_30100,
+  ES_DEVICE_INFO_0182,
+  ES_RUNNING_0186,
+  ET_BATTERY_37000,
+  ET_DEVICE_INFO_35000,
+  ET_ECO_V2_47547,
+  ET_METER_36000,
+  ET_RUNNING_35100,
+} from "./recorded.js";
 
 /** Which inverter the simulator plays. */
 export type GoodWeProfile = "ET" | "DT" | "ES";
@@ -16,7 +26,19 @@ export interface FirmwareOptions {
 /** The ES settings block (AA55 0109) mirrors registers from 0x550; 48 registers are served. */
 export const ES_SETTINGS_BASE = 0x550;
 export const ES_SETTINGS_COUNT = 48;
-export const ES_REG = Object.freeze({ capacity: 0x55b, chargeV: 0x55c, chargeI: 0x55d, dischargeI: 0x55e, dischargeV: 0x55f, dodRaw: 0x560, batteryActivated: 0x561, exportLimit: 0x56a, workMode: 0x571, clearBatteryMode: 0x700, ecoV1: 0x701 });
+export const ES_REG = Object.freeze({
+  capacity: 0x55b,
+  chargeV: 0x55c,
+  chargeI: 0x55d,
+  dischargeI: 0x55e,
+  dischargeV: 0x55f,
+  dodRaw: 0x560,
+  batteryActivated: 0x561,
+  exportLimit: 0x56a,
+  workMode: 0x571,
+  clearBatteryMode: 0x700,
+  ecoV1: 0x701,
+});
 
 /** An unset eco group (what the app leaves in unused slots). */
 const ECO_OFF_V1 = encodeEcoModeOff("v1");
@@ -38,17 +60,34 @@ export function seedEt(firmware: FirmwareOptions = {}): RegisterMap {
   }
   const settings: Array<[number, number]> = [
     [45127, 0xf7], // comm address
-    [45200, 0], [45201, 0], [45202, 0], // clock, kept live
-    [45246, 0], [45248, 0], [45251, 0], [45252, 0], [45264, 0], [45288, 0],
-    [45350, 200], [45351, 1], [45352, 5700], [45353, 250], [45354, 4500], [45355, 250],
+    [45200, 0],
+    [45201, 0],
+    [45202, 0], // clock, kept live
+    [45246, 0],
+    [45248, 0],
+    [45251, 0],
+    [45252, 0],
+    [45264, 0],
+    [45288, 0],
+    [45350, 200],
+    [45351, 1],
+    [45352, 5700],
+    [45353, 250],
+    [45354, 4500],
+    [45355, 250],
     [45356, 10], // minimum SOC 10 % (DoD 90 %)
-    [45357, 4500], [45358, 20],
+    [45357, 4500],
+    [45358, 20],
     [45482, 100],
     [47000, 0], // general
-    [47010, 0], [47500, 1],
-    [47509, 1], [47510, 10000], // export enabled, limit 10 kW
-    [47511, 1], [47512, 0], // EMS auto
-    [47514, 0], [47533, 0],
+    [47010, 0],
+    [47500, 1],
+    [47509, 1],
+    [47510, 10000], // export enabled, limit 10 kW
+    [47511, 1],
+    [47512, 0], // EMS auto
+    [47514, 0],
+    [47533, 0],
   ];
   for (const [r, v] of settings) map.set(r, v);
   if (firmware.ecoModeV2 ?? true) {
@@ -80,8 +119,16 @@ export function seedDt(): RegisterMap {
   map.set(30209, 1); // meter communication normal
   map.protect(30195, 15);
   for (const [r, v] of [
-    [40327, 0], [40328, 0], [40329, 0], [40330, 0], [40331, 0], [40332, 0], [40336, 100], [40345, 0],
-  ] as const) map.set(r, v);
+    [40327, 0],
+    [40328, 0],
+    [40329, 0],
+    [40330, 0],
+    [40331, 0],
+    [40332, 0],
+    [40336, 100],
+    [40345, 0],
+  ] as const)
+    map.set(r, v);
   return map;
 }
 

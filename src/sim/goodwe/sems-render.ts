@@ -46,7 +46,12 @@ function monthPvKwh(house: HouseModel, today: string): number {
   return cached.kwh + house.dayTotals(today).pvKwh;
 }
 
-export function renderMonitorDetail(house: HouseModel, plant: SemsPlant, now: number, options: { offline?: boolean } = {}): Record<string, unknown> {
+export function renderMonitorDetail(
+  house: HouseModel,
+  plant: SemsPlant,
+  now: number,
+  options: { offline?: boolean } = {},
+): Record<string, unknown> {
   const tz = house.config.timeZone;
   const s = house.now();
   const today = localDate(now, tz);
@@ -60,7 +65,10 @@ export function renderMonitorDetail(house: HouseModel, plant: SemsPlant, now: nu
   const load = s.loadW + s.evW;
   const month = monthPvKwh(house, today);
   const vbat = 400 + 30 * s.soc;
-  const stats = (c: { pvKwh: number; importKwh: number; exportKwh: number; loadKwh: number; evKwh: number; chargeKwh: number; dischargeKwh: number }, base?: SemsPlant["base"]) => {
+  const stats = (
+    c: { pvKwh: number; importKwh: number; exportKwh: number; loadKwh: number; evKwh: number; chargeKwh: number; dischargeKwh: number },
+    base?: SemsPlant["base"],
+  ) => {
     const sum = c.pvKwh + (base?.pv ?? 0);
     const sell = c.exportKwh + (base?.sell ?? 0);
     const buy = c.importKwh + (base?.buy ?? 0);
@@ -135,7 +143,13 @@ export function renderMonitorDetail(house: HouseModel, plant: SemsPlant, now: nu
         echarge_day: round1(day.chargeKwh),
         edischarge_day: round1(day.dischargeKwh),
         mtactivepower_r: Math.round(-s.gridW),
-        d: { model: plant.inverterModel, soc: `${socPct}%`, pac: Math.round(s.pvW + s.batteryW), eDay: round1(day.pvKwh), eTotal: round1(plant.base.pv + totals.pvKwh) },
+        d: {
+          model: plant.inverterModel,
+          soc: `${socPct}%`,
+          pac: Math.round(s.pvW + s.batteryW),
+          eDay: round1(day.pvKwh),
+          eTotal: round1(plant.base.pv + totals.pvKwh),
+        },
         invert_full: {
           sn: plant.inverterSerial,
           powerstation_id: plant.powerStationId,
@@ -161,7 +175,11 @@ export function renderMonitorDetail(house: HouseModel, plant: SemsPlant, now: nu
         points: [],
       },
     ],
-    hjgx: { co2: round1((plant.base.pv + totals.pvKwh) * 0.001), tree: Math.round(plant.base.pv / 20), coal: round1((plant.base.pv + totals.pvKwh) * 0.0004) },
+    hjgx: {
+      co2: round1((plant.base.pv + totals.pvKwh) * 0.001),
+      tree: Math.round(plant.base.pv / 20),
+      coal: round1((plant.base.pv + totals.pvKwh) * 0.0004),
+    },
     homKit: { homeKitLimit: false, sn: null },
     isTigo: false,
     hasPowerflow: true,

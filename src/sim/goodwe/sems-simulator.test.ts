@@ -9,7 +9,11 @@ afterEach(async () => {
 });
 
 async function post(url: string, body: unknown, token?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(token === undefined ? {} : { token: JSON.stringify(token) }) }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token === undefined ? {} : { token: JSON.stringify(token) }) },
+    body: JSON.stringify(body),
+  });
   return (await response.json()) as Record<string, unknown>;
 }
 
@@ -19,13 +23,19 @@ describe("SEMS simulator", () => {
     const s = await startSemsSimulator({ clock, tokenTtlMs: 60_000 });
     open.push(s);
     const ident = { version: "v2.1.0", client: "ios", language: "en" };
-    expect(await post(s.loginUrl, { account: s.account.email, pwd: s.account.password }, { client: "ios" })).toMatchObject({ code: "100000", msg: "ver is not fund" });
+    expect(await post(s.loginUrl, { account: s.account.email, pwd: s.account.password }, { client: "ios" })).toMatchObject({
+      code: "100000",
+      msg: "ver is not fund",
+    });
     expect(await post(s.loginUrl, { account: s.account.email, pwd: "wrong" }, ident)).toMatchObject({ code: "100005" });
     const login = await post(s.loginUrl, { account: s.account.email, pwd: s.account.password }, ident);
     expect(login).toMatchObject({ code: 0, msg: "Successful", api: `${s.url}/api/` });
     const token = { ...ident, ...(login.data as Record<string, unknown>) };
     const detail = `${s.url}/api/v3/PowerStation/GetMonitorDetailByPowerstationId`;
-    expect(await post(detail, { powerStationId: s.powerStationId }, token)).toMatchObject({ code: "0", data: { info: { powerstation_id: s.powerStationId } } });
+    expect(await post(detail, { powerStationId: s.powerStationId }, token)).toMatchObject({
+      code: "0",
+      data: { info: { powerstation_id: s.powerStationId } },
+    });
     expect(await post(detail, { powerStationId: "nope" }, token)).toMatchObject({ code: "100004" });
     await clock.advance(61_000);
     expect(await post(detail, { powerStationId: s.powerStationId }, token)).toMatchObject({ code: "100002", hasError: true });
@@ -36,9 +46,14 @@ describe("SEMS simulator", () => {
     open.push(s);
     const url = `${s.url}/web/sems/sems-user/api/v1/auth/cross-login`;
     const pwd = semsPlusPassword(s.account.password);
-    expect(await post(url, { account: s.account.email, pwd: s.account.password, agreement: 1, isChinese: false, isLocal: false })).toMatchObject({ code: "100005" });
+    expect(
+      await post(url, { account: s.account.email, pwd: s.account.password, agreement: 1, isChinese: false, isLocal: false }),
+    ).toMatchObject({ code: "100005" });
     expect(await post(url, { account: s.account.email, pwd })).toMatchObject({ code: "100001" });
-    expect(await post(url, { account: s.account.email, pwd, agreement: 1, isChinese: false, isLocal: false })).toMatchObject({ code: "00000", data: { region: "au" } });
+    expect(await post(url, { account: s.account.email, pwd, agreement: 1, isChinese: false, isLocal: false })).toMatchObject({
+      code: "00000",
+      data: { region: "au" },
+    });
     s.configure({ semsPlusNoToken: true });
     const noToken = await post(url, { account: s.account.email, pwd, agreement: 1, isChinese: false, isLocal: false });
     expect(noToken).toMatchObject({ code: "00000" });
@@ -53,7 +68,11 @@ describe("SEMS simulator", () => {
     const ident = { version: "v2.1.0", client: "ios", language: "en" };
     const login = await post(s.loginUrl, { account: s.account.email, pwd: s.account.password }, ident);
     const token = { ...ident, ...(login.data as Record<string, unknown>) };
-    const chart = await post(`${s.url}/api/v2/Charts/GetPlantPowerChart`, { id: s.powerStationId, date: "01/20/2026 00:00:00", full_script: false }, token);
+    const chart = await post(
+      `${s.url}/api/v2/Charts/GetPlantPowerChart`,
+      { id: s.powerStationId, date: "01/20/2026 00:00:00", full_script: false },
+      token,
+    );
     const lines = (chart.data as { lines: Array<{ key: string; xy: Array<{ x: string; y: number }> }> }).lines;
     const soc = lines.find((l) => l.key === "PCurve_Power_SOC")!;
     expect(soc.xy).toHaveLength(72);

@@ -2,7 +2,16 @@ import { createHash } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
 import { isCalendarDate } from "../../core/time/calendar-date.js";
 import { localDate } from "../../core/time/zoned.js";
-import { HouseModel, startHttpSimulator, VirtualClock, type FaultRule, type HouseConfig, type HttpSimulator, type SimRequest, type SimResponse } from "../kernel.js";
+import {
+  HouseModel,
+  startHttpSimulator,
+  VirtualClock,
+  type FaultRule,
+  type HouseConfig,
+  type HttpSimulator,
+  type SimRequest,
+  type SimResponse,
+} from "../kernel.js";
 import { renderMonitorDetail, renderPlantPowerChart, type SemsPlant } from "./sems-render.js";
 
 export interface SemsSimulatorOptions {
@@ -67,7 +76,17 @@ const DEFAULT_HOUSE: HouseConfig = {
 const MIGRATED_PARA = (id: string) => JSON.stringify({ model: { PowerStationId: id } });
 
 function legacyError(code: string, msg: string): SimResponse {
-  return { body: { language: "en", function: null, hasError: true, code, msg, data: null, components: { para: null, langVer: 179, timeSpan: 0, msgSocketAdr: null } } };
+  return {
+    body: {
+      language: "en",
+      function: null,
+      hasError: true,
+      code,
+      msg,
+      data: null,
+      components: { para: null, langVer: 179, timeSpan: 0, msgSocketAdr: null },
+    },
+  };
 }
 
 function ok(data: unknown, extra: Record<string, unknown> = {}): SimResponse {
@@ -80,7 +99,8 @@ function ok(data: unknown, extra: Record<string, unknown> = {}): SimResponse {
  * migration's failure modes. Data routes accept both `/api/v2/...` and `/api//v2/...`.
  */
 export async function startSemsSimulator(options: SemsSimulatorOptions = {}): Promise<SemsSimulator> {
-  if (options.house instanceof HouseModel && !options.clock) throw new RangeError("Pass the house model's clock as `clock` along with `house`.");
+  if (options.house instanceof HouseModel && !options.clock)
+    throw new RangeError("Pass the house model's clock as `clock` along with `house`.");
   const clock: Clock = options.clock ?? new VirtualClock({ mode: "accelerated", speed: 1 });
   const house = options.house instanceof HouseModel ? options.house : new HouseModel(options.house ?? DEFAULT_HOUSE, clock);
   const email = options.email ?? "owner@example.com";
@@ -114,7 +134,10 @@ export async function startSemsSimulator(options: SemsSimulatorOptions = {}): Pr
   const issue = (): { token: string; timestamp: number } => {
     issued++;
     logins++;
-    const token = createHash("sha256").update(`${options.seed ?? 0}:${issued}`).digest("hex").slice(0, 32);
+    const token = createHash("sha256")
+      .update(`${options.seed ?? 0}:${issued}`)
+      .digest("hex")
+      .slice(0, 32);
     const timestamp = clock.now();
     tokens.set(token, { uid, issuedAt: timestamp });
     return { token, timestamp };
@@ -145,12 +168,32 @@ export async function startSemsSimulator(options: SemsSimulatorOptions = {}): Pr
     if (path === "/web/sems/sems-user/api/v1/auth/cross-login") {
       const b = body(req);
       const expected = Buffer.from(createHash("md5").update(password).digest("hex")).toString("base64");
-      if (b.account !== email || b.pwd !== expected) return { body: { code: "100005", description: "Email or password error.", data: null } };
-      if (b.agreement === undefined || b.isChinese === undefined || b.isLocal === undefined) return { body: { code: "100001", description: "parameter missing.", data: null } };
+      if (b.account !== email || b.pwd !== expected)
+        return { body: { code: "100005", description: "Email or password error.", data: null } };
+      if (b.agreement === undefined || b.isChinese === undefined || b.isLocal === undefined)
+        return { body: { code: "100001", description: "parameter missing.", data: null } };
       const gateway = `${base}/web/sems`;
-      if (settings.semsPlusNoToken) return { body: { code: "00000", description: "成功", traceId: "sim", data: { agreement: true, api: gateway } } };
+      if (settings.semsPlusNoToken)
+        return { body: { code: "00000", description: "成功", traceId: "sim", data: { agreement: true, api: gateway } } };
       const { token, timestamp } = issue();
-      return { body: { code: "00000", description: "成功", traceId: "sim", data: { uid, timestamp: String(timestamp), token, client: "semsPlusWeb", version: "", language: "en", api: gateway, region: "au" }, api: gateway } };
+      return {
+        body: {
+          code: "00000",
+          description: "成功",
+          traceId: "sim",
+          data: {
+            uid,
+            timestamp: String(timestamp),
+            token,
+            client: "semsPlusWeb",
+            version: "",
+            language: "en",
+            api: gateway,
+            region: "au",
+          },
+          api: gateway,
+        },
+      };
     }
 
     // ---- legacy login ----
@@ -161,10 +204,26 @@ export async function startSemsSimulator(options: SemsSimulatorOptions = {}): Pr
       const b = body(req);
       if (b.account !== email || b.pwd !== password) return legacyError("100005", "Email or password error.");
       const { token, timestamp } = issue();
-      const data = { uid, timestamp, token, client: String(t.client ?? "ios"), version: options.loginEnvelope === "v3" ? "" : String(t.version), language: String(t.language ?? "en") };
+      const data = {
+        uid,
+        timestamp,
+        token,
+        client: String(t.client ?? "ios"),
+        version: options.loginEnvelope === "v3" ? "" : String(t.version),
+        language: String(t.language ?? "en"),
+      };
       const api = `${base}/api/`;
       if (options.loginEnvelope === "v3") return ok(data, { api });
-      return { body: { hasError: false, code: 0, msg: "Successful", data, components: { para: null, langVer: 179, timeSpan: 0, api: `${base}/api/Auth/GetToken`, msgSocketAdr: base }, api } };
+      return {
+        body: {
+          hasError: false,
+          code: 0,
+          msg: "Successful",
+          data,
+          components: { para: null, langVer: 179, timeSpan: 0, api: `${base}/api/Auth/GetToken`, msgSocketAdr: base },
+          api,
+        },
+      };
     }
 
     // ---- data routes: token, then rate limits ----
@@ -193,7 +252,18 @@ export async function startSemsSimulator(options: SemsSimulatorOptions = {}): Pr
       case "PowerStation/GetMonitorDetailByPowerstationId": {
         const id = b.powerStationId ?? b.PowerStationId;
         if (id !== plant.powerStationId) return legacyError("100004", "parameter error.");
-        if (settings.migrated) return { body: { code: "0", components: { langVer: 179, msgSocketAdr: null, para: MIGRATED_PARA(plant.powerStationId), timeSpan: 0 }, data: {}, function: null, hasError: false, language: "en", msg: "操作成功" } };
+        if (settings.migrated)
+          return {
+            body: {
+              code: "0",
+              components: { langVer: 179, msgSocketAdr: null, para: MIGRATED_PARA(plant.powerStationId), timeSpan: 0 },
+              data: {},
+              function: null,
+              hasError: false,
+              language: "en",
+              msg: "操作成功",
+            },
+          };
         return ok(renderMonitorDetail(house, plant, clock.now(), { offline: settings.offline }));
       }
       case "PowerStation/GetPowerflow": {

@@ -51,7 +51,8 @@ function fail(field: string, message: string): never {
 }
 
 function checkFraction(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1) fail(field, `must be a fraction from 0 to 1, got ${String(value)}.`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1)
+    fail(field, `must be a fraction from 0 to 1, got ${String(value)}.`);
   return value;
 }
 
@@ -62,13 +63,15 @@ function checkPower(value: unknown, field: string): number | undefined {
 }
 
 function compileWindow(w: ChargeWindow | DischargeWindow, field: string): CompiledWindow {
-  if (typeof w !== "object" || w === null || typeof w.window !== "object" || w.window === null) fail(field, "must be { window: { start, end }, stopSoc, ... }.");
+  if (typeof w !== "object" || w === null || typeof w.window !== "object" || w.window === null)
+    fail(field, "must be { window: { start, end }, stopSoc, ... }.");
   let weekdayMask = ALL_DAYS;
   if (w.weekdays !== undefined) {
     if (!Array.isArray(w.weekdays)) fail(`${field}.weekdays`, "must be an array of ISO weekdays 1..7.");
     weekdayMask = 0;
     for (const d of w.weekdays) {
-      if (!Number.isInteger(d) || d < 1 || d > 7) fail(`${field}.weekdays`, `must hold ISO weekdays 1 (Monday) to 7 (Sunday), got ${String(d)}.`);
+      if (!Number.isInteger(d) || d < 1 || d > 7)
+        fail(`${field}.weekdays`, `must hold ISO weekdays 1 (Monday) to 7 (Sunday), got ${String(d)}.`);
       weekdayMask |= 1 << d;
     }
   }
@@ -91,7 +94,8 @@ export function compileControl(control: BatteryControl, siteExportLimitW: number
   if (!Array.isArray(control.dischargeWindows)) fail("dischargeWindows", "must be an array.");
   if (typeof control.dischargeTimeControl !== "boolean") fail("dischargeTimeControl", "must be true or false.");
   const limit = control.exportLimitW;
-  if (limit !== null && (typeof limit !== "number" || !Number.isFinite(limit) || limit < 0)) fail("exportLimitW", `must be null or a power in W >= 0, got ${String(limit)}.`);
+  if (limit !== null && (typeof limit !== "number" || !Number.isFinite(limit) || limit < 0))
+    fail("exportLimitW", `must be null or a power in W >= 0, got ${String(limit)}.`);
   const limits = [limit, siteExportLimitW].filter((v): v is number => v !== null);
   return {
     mode: control.mode,
@@ -165,10 +169,18 @@ export function dispatchBattery(
     case "idle":
       return out;
     case "forceCharge":
-      out.chargeW = Math.min(control.forcePowerW ?? spec.maxChargeW, spec.maxChargeW, chargeHeadroomW(spec, storedKwh, spec.maxSoc, stepHours));
+      out.chargeW = Math.min(
+        control.forcePowerW ?? spec.maxChargeW,
+        spec.maxChargeW,
+        chargeHeadroomW(spec, storedKwh, spec.maxSoc, stepHours),
+      );
       return out;
     case "forceDischarge":
-      out.dischargeW = Math.min(control.forcePowerW ?? spec.maxDischargeW, spec.maxDischargeW, dischargeHeadroomW(spec, storedKwh, dodFloor, stepHours));
+      out.dischargeW = Math.min(
+        control.forcePowerW ?? spec.maxDischargeW,
+        spec.maxDischargeW,
+        dischargeHeadroomW(spec, storedKwh, dodFloor, stepHours),
+      );
       return out;
     case "selfUse":
       break;
@@ -178,7 +190,9 @@ export function dispatchBattery(
   if (charge) {
     const headroom = chargeHeadroomW(spec, storedKwh, charge.stopSoc, stepHours);
     const pvSurplus = Math.max(0, surplusW);
-    const wanted = charge.fromGrid ? Math.max(charge.powerW ?? spec.maxChargeW, pvSurplus) : Math.min(pvSurplus, charge.powerW ?? spec.maxChargeW);
+    const wanted = charge.fromGrid
+      ? Math.max(charge.powerW ?? spec.maxChargeW, pvSurplus)
+      : Math.min(pvSurplus, charge.powerW ?? spec.maxChargeW);
     out.chargeW = Math.min(wanted, spec.maxChargeW, headroom);
     return out;
   }

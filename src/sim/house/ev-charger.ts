@@ -62,7 +62,18 @@ export function evStatusFromCode(code: number): EvChargerStatus {
 
 /** A fresh, unplugged charger. @internal */
 export function initialEvSession(spec: EvChargerSpec): EvSessionState {
-  return { plugged: false, active: false, stopped: false, finished: false, faulted: false, currentLimitA: spec.maxCurrentA, carSoc: Number.NaN, sessionKwh: 0, powerW: 0, status: "available" };
+  return {
+    plugged: false,
+    active: false,
+    stopped: false,
+    finished: false,
+    faulted: false,
+    currentLimitA: spec.maxCurrentA,
+    carSoc: Number.NaN,
+    sessionKwh: 0,
+    powerW: 0,
+    status: "available",
+  };
 }
 
 /** The status implied by the flags. @internal */

@@ -134,7 +134,17 @@ describe("HouseModel PV", () => {
 describe("HouseModel battery control", () => {
   it("charges from the grid in a 01:00-05:00 window to stopSoc 0.9", async () => {
     const start = local("2024-07-10", "00:00");
-    const { clock, model } = house(start, { battery: { capacityKwh: 10, maxChargeW: 5000, maxDischargeW: 5000, roundTripEfficiency: 0.9, minSoc: 0.1, maxSoc: 1, initialSoc: 0.2 } });
+    const { clock, model } = house(start, {
+      battery: {
+        capacityKwh: 10,
+        maxChargeW: 5000,
+        maxDischargeW: 5000,
+        roundTripEfficiency: 0.9,
+        minSoc: 0.1,
+        maxSoc: 1,
+        initialSoc: 0.2,
+      },
+    });
     model.setControl({ chargeWindows: [{ window: { start: "01:00", end: "05:00" }, fromGrid: true, stopSoc: 0.9 }] });
     await clock.set(local("2024-07-10", "06:00"));
     const before = model.at(local("2024-07-10", "00:59"));
@@ -156,7 +166,17 @@ describe("HouseModel battery control", () => {
 
   it("charges from surplus PV only, up to stopSoc, in a window without fromGrid", async () => {
     const start = local("2024-12-21", "00:00");
-    const { clock, model } = house(start, { battery: { capacityKwh: 10, maxChargeW: 5000, maxDischargeW: 5000, roundTripEfficiency: 0.9, minSoc: 0.1, maxSoc: 1, initialSoc: 0.3 } });
+    const { clock, model } = house(start, {
+      battery: {
+        capacityKwh: 10,
+        maxChargeW: 5000,
+        maxDischargeW: 5000,
+        roundTripEfficiency: 0.9,
+        minSoc: 0.1,
+        maxSoc: 1,
+        initialSoc: 0.3,
+      },
+    });
     model.setControl({ chargeWindows: [{ window: { start: "00:00", end: "23:45" }, fromGrid: false, stopSoc: 0.7 }] });
     await clock.advance(DAY);
     // The control applies from the second step; the window ends at 23:45.
@@ -173,8 +193,21 @@ describe("HouseModel battery control", () => {
 
   it("with dischargeTimeControl discharges only inside discharge windows, down to their stopSoc", async () => {
     const start = local("2024-07-10", "00:00");
-    const { clock, model } = house(start, { battery: { capacityKwh: 10, maxChargeW: 5000, maxDischargeW: 5000, roundTripEfficiency: 0.9, minSoc: 0.1, maxSoc: 1, initialSoc: 0.95 } });
-    model.setControl({ dischargeTimeControl: true, dischargeWindows: [{ window: { start: "17:00", end: "22:00" }, stopSoc: 0.8, powerW: 2000 }] });
+    const { clock, model } = house(start, {
+      battery: {
+        capacityKwh: 10,
+        maxChargeW: 5000,
+        maxDischargeW: 5000,
+        roundTripEfficiency: 0.9,
+        minSoc: 0.1,
+        maxSoc: 1,
+        initialSoc: 0.95,
+      },
+    });
+    model.setControl({
+      dischargeTimeControl: true,
+      dischargeWindows: [{ window: { start: "17:00", end: "22:00" }, stopSoc: 0.8, powerW: 2000 }],
+    });
     await clock.advance(DAY);
     const day = model.history(start + MIN, start + DAY);
     let discharged = 0;
@@ -209,7 +242,18 @@ describe("HouseModel battery control", () => {
 
   it("limits a forced discharge to the export limit", async () => {
     const start = local("2024-07-10", "00:00");
-    const { clock, model } = house(start, { grid: { exportLimitW: 0 }, battery: { capacityKwh: 10, maxChargeW: 5000, maxDischargeW: 5000, roundTripEfficiency: 0.9, minSoc: 0.1, maxSoc: 1, initialSoc: 0.9 } });
+    const { clock, model } = house(start, {
+      grid: { exportLimitW: 0 },
+      battery: {
+        capacityKwh: 10,
+        maxChargeW: 5000,
+        maxDischargeW: 5000,
+        roundTripEfficiency: 0.9,
+        minSoc: 0.1,
+        maxSoc: 1,
+        initialSoc: 0.9,
+      },
+    });
     model.setControl({ mode: "forceDischarge" });
     await clock.advance(3 * HOUR);
     for (const s of model.history(start + MIN, start + 3 * HOUR)) {
@@ -251,8 +295,12 @@ describe("HouseModel battery control", () => {
     const { model } = house(local("2024-07-10", "02:00"));
     const before = model.getControl();
     expect(() => model.setControl({ minSoc: 5 })).toThrow(ValidationError);
-    expect(() => model.setControl({ chargeWindows: [{ window: { start: "1:00", end: "05:00" }, fromGrid: true, stopSoc: 0.9 }] })).toThrow(/chargeWindows\[0\]\.window\.start/);
-    expect(() => model.setControl({ dischargeWindows: [{ window: { start: "01:00", end: "05:00" }, stopSoc: 0.2, weekdays: [0] }] })).toThrow(ValidationError);
+    expect(() => model.setControl({ chargeWindows: [{ window: { start: "1:00", end: "05:00" }, fromGrid: true, stopSoc: 0.9 }] })).toThrow(
+      /chargeWindows\[0\]\.window\.start/,
+    );
+    expect(() =>
+      model.setControl({ dischargeWindows: [{ window: { start: "01:00", end: "05:00" }, stopSoc: 0.2, weekdays: [0] }] }),
+    ).toThrow(ValidationError);
     expect(() => model.setControl({ exportLimitW: -1 })).toThrow(ValidationError);
     expect(model.getControl()).toEqual(before);
   });
@@ -272,7 +320,9 @@ describe("HouseModel time range", () => {
 
   it("honours options.start and sums the grid phases", async () => {
     const clock = new VirtualClock({ mode: "manual", start: local("2024-07-10", "12:00") });
-    const model = new HouseModel(config({ grid: { phases: 3 }, ev: { maxCurrentA: 32, phases: 1, autoStart: true } }), clock, { start: local("2024-07-09", "12:00") + 17_000 });
+    const model = new HouseModel(config({ grid: { phases: 3 }, ev: { maxCurrentA: 32, phases: 1, autoStart: true } }), clock, {
+      start: local("2024-07-09", "12:00") + 17_000,
+    });
     expect(model.start.getTime()).toBe(local("2024-07-09", "12:00"));
     const day = model.history(model.start, clock.now());
     expect(day).toHaveLength(24 * 60);

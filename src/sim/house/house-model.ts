@@ -93,7 +93,17 @@ function countersFrom(values: Float64Array | undefined): EnergyCounters {
   };
 }
 
-function accumulate(acc: Float64Array, pvW: number, loadW: number, evW: number, chargeW: number, dischargeW: number, gridChargeW: number, gridW: number, toKwh: number): void {
+function accumulate(
+  acc: Float64Array,
+  pvW: number,
+  loadW: number,
+  evW: number,
+  chargeW: number,
+  dischargeW: number,
+  gridChargeW: number,
+  gridW: number,
+  toKwh: number,
+): void {
   acc[E_PV]! += pvW * toKwh;
   acc[E_LOAD]! += loadW * toKwh;
   acc[E_EV]! += evW * toKwh;
@@ -122,7 +132,8 @@ function positive(value: unknown, setting: string, allowZero = false): number {
 }
 
 function fraction(value: unknown, setting: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1) bad(setting, `must be a fraction from 0 to 1, got ${String(value)}.`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1)
+    bad(setting, `must be a fraction from 0 to 1, got ${String(value)}.`);
   return value;
 }
 
@@ -189,7 +200,8 @@ export class HouseModel {
     if (typeof c.seed !== "number" || !Number.isFinite(c.seed)) bad("seed", `must be a number, got ${String(c.seed)}.`);
     assertTimeZone(c.timeZone, "timeZone");
     if (typeof c.latitude !== "number" || !(Math.abs(c.latitude) <= 90)) bad("latitude", `must be -90..90, got ${String(c.latitude)}.`);
-    if (typeof c.longitude !== "number" || !(Math.abs(c.longitude) <= 180)) bad("longitude", `must be -180..180, got ${String(c.longitude)}.`);
+    if (typeof c.longitude !== "number" || !(Math.abs(c.longitude) <= 180))
+      bad("longitude", `must be -180..180, got ${String(c.longitude)}.`);
 
     const stepSeconds = c.stepSeconds ?? 60;
     if (!Number.isInteger(stepSeconds) || stepSeconds < 1 || 900 % stepSeconds !== 0) {
@@ -207,10 +219,20 @@ export class HouseModel {
     const tiltDeg = c.pv.tiltDeg ?? 20;
     if (typeof tiltDeg !== "number" || !(tiltDeg >= 0 && tiltDeg <= 90)) bad("pv.tiltDeg", `must be 0..90, got ${String(tiltDeg)}.`);
     const azimuthDeg = c.pv.azimuthDeg ?? (c.latitude < 0 ? 0 : 180);
-    if (typeof azimuthDeg !== "number" || !Number.isFinite(azimuthDeg)) bad("pv.azimuthDeg", `must be a bearing in degrees, got ${String(azimuthDeg)}.`);
+    if (typeof azimuthDeg !== "number" || !Number.isFinite(azimuthDeg))
+      bad("pv.azimuthDeg", `must be a bearing in degrees, got ${String(azimuthDeg)}.`);
     this.latitude = c.latitude;
-    this.pv = new PvModel(c.seed, c.latitude, c.longitude, { capacityW: positive(c.pv.capacityW, "pv.capacityW", true), strings, tiltDeg, azimuthDeg });
-    this.load = new LoadModel(c.seed, positive(c.load.dailyKwh, "load.dailyKwh", true), c.load.baseW === undefined ? undefined : positive(c.load.baseW, "load.baseW", true));
+    this.pv = new PvModel(c.seed, c.latitude, c.longitude, {
+      capacityW: positive(c.pv.capacityW, "pv.capacityW", true),
+      strings,
+      tiltDeg,
+      azimuthDeg,
+    });
+    this.load = new LoadModel(
+      c.seed,
+      positive(c.load.dailyKwh, "load.dailyKwh", true),
+      c.load.baseW === undefined ? undefined : positive(c.load.baseW, "load.baseW", true),
+    );
 
     const b = c.battery;
     const minSoc = fraction(b.minSoc, "battery.minSoc");
@@ -253,13 +275,24 @@ export class HouseModel {
     this.phaseSeed = subSeed(c.seed, "grid.phases");
     this.local = new LocalTimeCache(c.timeZone);
 
-    this.control = { mode: "selfUse", chargeWindows: [], dischargeWindows: [], dischargeTimeControl: false, minSoc, exportLimitW: this.siteExportLimitW };
+    this.control = {
+      mode: "selfUse",
+      chargeWindows: [],
+      dischargeWindows: [],
+      dischargeTimeControl: false,
+      minSoc,
+      exportLimitW: this.siteExportLimitW,
+    };
     this.compiled = compileControl(this.control, this.siteExportLimitW);
 
     const start = options.start === undefined ? clock.now() : toMs(options.start, "options.start");
     this.startStep = Math.floor(start / this.stepMs);
     const initialSoc = Math.min(maxSoc, Math.max(minSoc, fraction(b.initialSoc, "battery.initialSoc")));
-    this.committed = { step: this.startStep - 1, storedKwh: initialSoc * this.battery.capacityKwh, ev: this.evSpec ? initialEvSession(this.evSpec) : null };
+    this.committed = {
+      step: this.startStep - 1,
+      storedKwh: initialSoc * this.battery.capacityKwh,
+      ev: this.evSpec ? initialEvSession(this.evSpec) : null,
+    };
 
     this.ev = this.evSpec ? new EvCharger(this.evHost(), this.evSpec) : null;
   }
@@ -424,10 +457,21 @@ export class HouseModel {
     let pvW = this.pv.powerW(mid);
     const loadW = this.load.powerW(mid, lTime);
     const ev = state.ev;
-    const evW = ev ? stepEvSession(ev, this.evSpec!, this.arrivals, lt.localDay, lt.minuteOfDay, weekend, this.stepMinutes, this.stepHours) : 0;
+    const evW = ev
+      ? stepEvSession(ev, this.evSpec!, this.arrivals, lt.localDay, lt.minuteOfDay, weekend, this.stepMinutes, this.stepHours)
+      : 0;
 
     const bat = this.battery;
-    const d = dispatchBattery(bat, this.compiled, state.storedKwh, pvW - loadW - evW, lt.minuteOfDay, lt.weekday, this.stepHours, this.dispatch);
+    const d = dispatchBattery(
+      bat,
+      this.compiled,
+      state.storedKwh,
+      pvW - loadW - evW,
+      lt.minuteOfDay,
+      lt.weekday,
+      this.stepHours,
+      this.dispatch,
+    );
     const chargeW = d.chargeW;
     let dischargeW = d.dischargeW;
     let gridW = loadW + evW + chargeW - pvW - dischargeW;
@@ -506,7 +550,8 @@ export class HouseModel {
     const o = ring.offset(k);
     const pvStringsW: number[] = [];
     for (let i = 0; i < this.stringCount; i++) pvStringsW.push(data[o + COL_STRINGS + i]!);
-    const gridPhasesW = this.gridPhases === 3 ? [data[o + COL_PHASES]!, data[o + COL_PHASES + 1]!, data[o + COL_PHASES + 2]!] : [data[o + COL_PHASES]!];
+    const gridPhasesW =
+      this.gridPhases === 3 ? [data[o + COL_PHASES]!, data[o + COL_PHASES + 1]!, data[o + COL_PHASES + 2]!] : [data[o + COL_PHASES]!];
     const carSoc = data[o + COL_EV_CAR_SOC]!;
     return {
       at: new Date(k * this.stepMs),

@@ -42,7 +42,14 @@ export function sunPosition(ms: number, latitudeDeg: number, longitudeDeg: numbe
   const c2 = Math.cos(2 * gamma);
   const s2 = Math.sin(2 * gamma);
   const eqTimeMin = 229.18 * (0.000075 + 0.001868 * c1 - 0.032077 * s1 - 0.014615 * c2 - 0.040849 * s2);
-  const decl = 0.006918 - 0.399912 * c1 + 0.070257 * s1 - 0.006758 * c2 + 0.000907 * s2 - 0.002697 * Math.cos(3 * gamma) + 0.00148 * Math.sin(3 * gamma);
+  const decl =
+    0.006918 -
+    0.399912 * c1 +
+    0.070257 * s1 -
+    0.006758 * c2 +
+    0.000907 * s2 -
+    0.002697 * Math.cos(3 * gamma) +
+    0.00148 * Math.sin(3 * gamma);
   const trueSolarMin = minutesUtc + eqTimeMin + 4 * longitudeDeg;
   const hourAngle = (trueSolarMin / 4 - 180) * DEG;
   const lat = latitudeDeg * DEG;

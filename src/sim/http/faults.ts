@@ -2,7 +2,16 @@ import { hash01ab } from "../random.js";
 import type { FaultControls, FaultKind, FaultRule } from "./types.js";
 
 /** Every fault kind. */
-export const FAULT_KINDS: readonly FaultKind[] = ["http500", "http502", "http503", "reset", "timeout", "truncate", "malformed", "lostResponse"];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  "http500",
+  "http502",
+  "http503",
+  "reset",
+  "timeout",
+  "truncate",
+  "malformed",
+  "lostResponse",
+];
 /** Kinds chosen from when a rule gives an error rate but no kinds: all but "timeout", which hangs clients without their own timeout. */
 export const DEFAULT_FAULT_KINDS: readonly FaultKind[] = ["http500", "http502", "http503", "reset", "truncate", "malformed"];
 
@@ -30,7 +39,8 @@ function compileRule(rule: FaultRule): ActiveRule {
   let latency: [number, number] = [0, 0];
   if (rule.latencyMs !== undefined) {
     const [lo, hi] = Array.isArray(rule.latencyMs) ? rule.latencyMs : [rule.latencyMs, rule.latencyMs];
-    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo >= 0 && hi >= lo)) invalid(`latencyMs must be ms >= 0 or [min, max], got ${JSON.stringify(rule.latencyMs)}.`);
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo >= 0 && hi >= lo))
+      invalid(`latencyMs must be ms >= 0 or [min, max], got ${JSON.stringify(rule.latencyMs)}.`);
     latency = [lo, hi];
   }
   const kinds = rule.kinds ?? DEFAULT_FAULT_KINDS;
@@ -38,9 +48,11 @@ function compileRule(rule: FaultRule): ActiveRule {
     invalid(`kinds must be a non-empty list of ${FAULT_KINDS.join(", ")}, got ${JSON.stringify(rule.kinds)}.`);
   }
   const errorRate = rule.errorRate ?? (rule.kinds ? 1 : 0);
-  if (!(typeof errorRate === "number" && errorRate >= 0 && errorRate <= 1)) invalid(`errorRate must be 0..1, got ${String(rule.errorRate)}.`);
+  if (!(typeof errorRate === "number" && errorRate >= 0 && errorRate <= 1))
+    invalid(`errorRate must be 0..1, got ${String(rule.errorRate)}.`);
   const times = rule.times ?? Number.POSITIVE_INFINITY;
-  if (!(times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && times > 0))) invalid(`times must be a whole number > 0, got ${String(rule.times)}.`);
+  if (!(times === Number.POSITIVE_INFINITY || (Number.isInteger(times) && times > 0)))
+    invalid(`times must be a whole number > 0, got ${String(rule.times)}.`);
 
   let matchPath: (path: string) => boolean;
   const p = rule.path;
@@ -108,7 +120,11 @@ export class FaultInjector implements FaultControls {
     }
     if (rule) {
       if (--rule.remaining <= 0) this.rules = this.rules.filter((r) => r !== rule);
-    } else if (this.defaultRule && (this.defaultRule.method === undefined || this.defaultRule.method === method) && this.defaultRule.matchPath(path)) {
+    } else if (
+      this.defaultRule &&
+      (this.defaultRule.method === undefined || this.defaultRule.method === method) &&
+      this.defaultRule.matchPath(path)
+    ) {
       rule = this.defaultRule;
       if (--rule.remaining <= 0) this.defaultRule = null;
     }

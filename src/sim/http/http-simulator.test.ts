@@ -77,7 +77,13 @@ describe("startHttpSimulator basics", () => {
     const clock = new VirtualClock({ mode: "manual", start: Date.UTC(2025, 0, 1) });
     const sim = await start(echo, { recordLimit: 3, clock });
     for (let i = 1; i <= 5; i++) {
-      await (await fetch(`${sim.url}/r/${i}?q=${i}`, { method: i % 2 ? "GET" : "PUT", body: i % 2 ? undefined : `b${i}`, headers: { "X-Test": String(i) } })).text();
+      await (
+        await fetch(`${sim.url}/r/${i}?q=${i}`, {
+          method: i % 2 ? "GET" : "PUT",
+          body: i % 2 ? undefined : `b${i}`,
+          headers: { "X-Test": String(i) },
+        })
+      ).text();
       await clock.advance(1000);
     }
     const recorded = sim.requests;
@@ -125,7 +131,12 @@ describe("startHttpSimulator faults", () => {
   });
 
   it("closes promptly with hanging, delayed and idle keep-alive connections", async () => {
-    const sim = await start(echo, { faults: [{ path: "/hang", kinds: ["timeout"] }, { path: "/delay", latencyMs: 60_000 }] });
+    const sim = await start(echo, {
+      faults: [
+        { path: "/hang", kinds: ["timeout"] },
+        { path: "/delay", latencyMs: 60_000 },
+      ],
+    });
     await (await fetch(`${sim.url}/idle`)).text();
     const hanging = expect(fetch(`${sim.url}/hang`)).rejects.toThrow(TypeError);
     const delayed = expect(fetch(`${sim.url}/delay`)).rejects.toThrow(TypeError);
@@ -153,7 +164,9 @@ describe("startHttpSimulator faults", () => {
   });
 
   it("truncates the body after a full Content-Length", async () => {
-    const sim = await start(() => ({ body: { items: Array.from({ length: 50 }, (_, i) => i) } }), { faults: [{ kinds: ["truncate"], times: 1 }] });
+    const sim = await start(() => ({ body: { items: Array.from({ length: 50 }, (_, i) => i) } }), {
+      faults: [{ kinds: ["truncate"], times: 1 }],
+    });
     const res = await fetch(`${sim.url}/list`);
     expect(res.status).toBe(200);
     expect(Number(res.headers.get("content-length"))).toBeGreaterThan(100);

@@ -70,7 +70,9 @@ function makeRequest(req: IncomingMessage, body: string, receivedAt: number): Si
         try {
           parsed = { value: JSON.parse(body) };
         } catch (error) {
-          throw new SimBodyError(`The request body is not valid JSON (${(error as Error).message}); send a JSON document.`, { cause: error });
+          throw new SimBodyError(`The request body is not valid JSON (${(error as Error).message}); send a JSON document.`, {
+            cause: error,
+          });
         }
       }
       return parsed.value as T;
@@ -92,7 +94,8 @@ function makeRequest(req: IncomingMessage, body: string, receivedAt: number): Si
 export async function startHttpSimulator(handler: SimHandler, options: HttpSimulatorOptions = {}): Promise<HttpSimulator> {
   const clock = options.clock ?? systemClock;
   const recordLimit = options.recordLimit ?? 1000;
-  if (!Number.isInteger(recordLimit) || recordLimit < 0) throw new RangeError(`recordLimit must be a whole number >= 0, got ${String(options.recordLimit)}.`);
+  if (!Number.isInteger(recordLimit) || recordLimit < 0)
+    throw new RangeError(`recordLimit must be a whole number >= 0, got ${String(options.recordLimit)}.`);
   const faults = new FaultInjector(options.seed ?? 0, options.faults ?? []);
 
   // Ring buffer of recorded requests.
@@ -145,7 +148,11 @@ export async function startHttpSimulator(handler: SimHandler, options: HttpSimul
       if (kind === "malformed") {
         // A cut body followed by "<" is never valid JSON, whatever the cut leaves.
         const cut = e.payload.subarray(0, Math.floor(e.payload.length / 2)).toString("utf8");
-        send(res, { status: 200, headers: { "content-type": "application/json" }, payload: Buffer.from(`${cut}<!-- malformed by the simulator -->`, "utf8") });
+        send(res, {
+          status: 200,
+          headers: { "content-type": "application/json" },
+          payload: Buffer.from(`${cut}<!-- malformed by the simulator -->`, "utf8"),
+        });
         return;
       }
       send(res, e);
@@ -170,7 +177,15 @@ export async function startHttpSimulator(handler: SimHandler, options: HttpSimul
     const decision = faults.idle ? null : faults.decide(request.method, request.path, n);
     const kind = decision?.kind ?? null;
     if (recordLimit > 0) {
-      const entry: RecordedRequest = { seq: n, method: request.method, path: request.path, query: request.query, headers: request.headers, body, at: request.receivedAt };
+      const entry: RecordedRequest = {
+        seq: n,
+        method: request.method,
+        path: request.path,
+        query: request.query,
+        headers: request.headers,
+        body,
+        at: request.receivedAt,
+      };
       if (kind) entry.faulted = kind;
       ring[recorded % recordLimit] = entry;
       recorded++;

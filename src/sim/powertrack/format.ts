@@ -29,6 +29,13 @@ export function dayAsZ(day: string): string {
 export function formatted(value: number | "NaN", unit: string): string {
   if (value === "NaN") return "\u2013";
   const abs = Math.abs(value);
-  const text = abs >= 1000 ? Math.round(value).toLocaleString("en-US") : abs >= 100 ? value.toFixed(0) : abs >= 10 ? value.toFixed(1) : value.toFixed(2);
+  const text =
+    abs >= 1000
+      ? Math.round(value).toLocaleString("en-US")
+      : abs >= 100
+        ? value.toFixed(0)
+        : abs >= 10
+          ? value.toFixed(1)
+          : value.toFixed(2);
   return `${text} \t${unit}`;
 }

@@ -23,7 +23,11 @@ const routes: Route[] = [
   {
     method: "GET",
     pattern: new RegExp(`^/api/view/sitehardwareproduction/${S}$`),
-    handle: (s, _r, m) => ({ status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: s.productionViewJson(m[1]!) }),
+    handle: (s, _r, m) => ({
+      status: 200,
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: s.productionViewJson(m[1]!),
+    }),
   },
   {
     method: "GET",
@@ -32,10 +36,26 @@ const routes: Route[] = [
       const key = m[1]!;
       const triggers = s.triggers(key);
       const { hardware } = s.hardware(key);
-      return json({ assetCode: hardware.functionCode, calculatedCapacity: 0, capacity: null, defaultTriggers: s.defaultTriggers(key), key, lastChanged: triggers.map((t) => String(t.lastChanged)).sort().at(-1) ?? null, triggers });
+      return json({
+        assetCode: hardware.functionCode,
+        calculatedCapacity: 0,
+        capacity: null,
+        defaultTriggers: s.defaultTriggers(key),
+        key,
+        lastChanged:
+          triggers
+            .map((t) => String(t.lastChanged))
+            .sort()
+            .at(-1) ?? null,
+        triggers,
+      });
     },
   },
-  { method: "GET", pattern: new RegExp(`^/api/view/activealerts/activesummary/(C\\d+|S\\d+|H\\d+)$`), handle: (s, _r, m) => json(s.activeSummary(m[1]!)) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/api/view/activealerts/activesummary/(C\\d+|S\\d+|H\\d+)$`),
+    handle: (s, _r, m) => json(s.activeSummary(m[1]!)),
+  },
   { method: "GET", pattern: new RegExp(`^/api/edit/modeling/(S\\d+|H\\d+)$`), handle: (s, _r, m) => json(s.modeling(m[1]!)) },
   {
     method: "GET",
@@ -56,7 +76,11 @@ const routes: Route[] = [
   {
     method: "GET",
     pattern: /^\/api\/lookuplist\/drivers\/(\d+)$/,
-    handle: (_s, _r, m) => json([{ name: "(Select a driver)", value: 0, isGolden: false, isTest: false, refGolden: 0 }, { name: `Standard driver for type ${m[1]}`, value: 19000 + Number(m[1]), isGolden: true, isTest: false, refGolden: 0 }]),
+    handle: (_s, _r, m) =>
+      json([
+        { name: "(Select a driver)", value: 0, isGolden: false, isTest: false, refGolden: 0 },
+        { name: `Standard driver for type ${m[1]}`, value: 19000 + Number(m[1]), isGolden: true, isTest: false, refGolden: 0 },
+      ]),
   },
   { method: "GET", pattern: new RegExp(`^/api/view/registeroffsets/${H}$`), handle: (s, _r, m) => json(s.registerOffsets(m[1]!)) },
   { method: "GET", pattern: new RegExp(`^/api/view/sitelinks/${S}$`), handle: (s, _r, m) => json(s.siteLinks(m[1]!)) },
@@ -69,7 +93,13 @@ const routes: Route[] = [
     handle: () =>
       json({
         chartMenuSections: [
-          { name: "Overview", predefinedCharts: [{ chartType: 255, name: "Overview" }, { chartType: 15, name: "Production" }] },
+          {
+            name: "Overview",
+            predefinedCharts: [
+              { chartType: 255, name: "Overview" },
+              { chartType: 15, name: "Production" },
+            ],
+          },
           { name: "KPI", predefinedCharts: [{ chartType: 1, name: "Losses" }] },
         ],
       }),
@@ -79,14 +109,19 @@ const routes: Route[] = [
   { method: "POST", pattern: /^\/api\/auditlog$/, handle: (s, r) => json(s.auditLog(objectBody(r))) },
   { method: "POST", pattern: /^\/api\/view\/reportconfigs$/, handle: (s, r) => json(s.reportConfigs(objectBody(r))) },
   { method: "POST", pattern: /^\/api\/reportconfig$/, handle: (s, r) => json(s.postReportConfig(r.json())) },
-  { method: "GET", pattern: new RegExp(`^/api/reportconfig/new/(C\\d+)/(\\d+)/undefined$`), handle: (s, _r, m) => json(s.reportConfigTemplate(m[1]!, Number(m[2]))) },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/api/reportconfig/new/(C\\d+)/(\\d+)/undefined$`),
+    handle: (s, _r, m) => json(s.reportConfigTemplate(m[1]!, Number(m[2]))),
+  },
   { method: "POST", pattern: /^\/api\/edit\/pvsystmodule$/, handle: (s, r) => json(s.postPvsystModule(r.json())) },
   {
     method: "POST",
     pattern: /^\/api\/task\/start$/,
     handle: (_s, r) => {
       const body = objectBody(r);
-      if (typeof body.sourceKey !== "string" || typeof body.command !== "number") return message(400, "command and sourceKey are required.");
+      if (typeof body.sourceKey !== "string" || typeof body.command !== "number")
+        return message(400, "command and sourceKey are required.");
       return json({});
     },
   },
@@ -122,7 +157,8 @@ function checkAuth(state: PowerTrackSimState, req: SimRequest): SimResponse | nu
   const aeV = req.headers.ae_v;
   if (!cookie || !aeS || !aeV) return message(401, "Authorization has been denied for this request.");
   const session = /(?:^|;\s*)AESession=([^;]+)/.exec(cookie)?.[1];
-  if (session !== state.sessionCookieValue() || aeS !== state.credentials.aeS) return message(401, "Authorization has been denied for this request.");
+  if (session !== state.sessionCookieValue() || aeS !== state.credentials.aeS)
+    return message(401, "Authorization has been denied for this request.");
   if (state.sessionExpired(req.receivedAt)) {
     if (state.expiredResponse === "html") return { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: LOGIN_PAGE };
     if (state.expiredResponse === "401") return message(401, "Authorization has been denied for this request.");

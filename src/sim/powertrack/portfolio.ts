@@ -141,7 +141,8 @@ export class SimPortfolio {
     readonly seed: number,
     readonly siteCount: number,
   ) {
-    if (!Number.isInteger(siteCount) || siteCount < 1 || siteCount > 100_000) throw new RangeError(`sites must be a whole number from 1 to 100000, got ${siteCount}.`);
+    if (!Number.isInteger(siteCount) || siteCount < 1 || siteCount > 100_000)
+      throw new RangeError(`sites must be a whole number from 1 to 100000, got ${siteCount}.`);
     const root = 8000 + (hash32(seed, 1) % 1000);
     const subs = Math.max(1, Math.ceil(siteCount / 25));
     this.rootCustomer = `C${root}`;
@@ -257,7 +258,12 @@ export class SimPortfolio {
         faulted: false,
         driverId: type.driverId,
         driverName: type.driverName,
-        serialNum: code === 10 ? "" : `${type.prefix}${hash32(seed, 200 + j).toString().slice(0, 9)}`,
+        serialNum:
+          code === 10
+            ? ""
+            : `${type.prefix}${hash32(seed, 200 + j)
+                .toString()
+                .slice(0, 9)}`,
         installDate,
         sort: j,
         gatewayKey: `H${gatewayNumber}`,

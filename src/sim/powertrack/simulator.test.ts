@@ -7,7 +7,11 @@ import { startPowerTrackSimulator, type PowerTrackSimulator } from "./index.js";
 
 let sim: PowerTrackSimulator;
 beforeAll(async () => {
-  sim = await startPowerTrackSimulator({ sites: 30, seed: 42, clock: new VirtualClock({ mode: "manual", start: Date.UTC(2026, 6, 15, 19) }) });
+  sim = await startPowerTrackSimulator({
+    sites: 30,
+    seed: 42,
+    clock: new VirtualClock({ mode: "manual", start: Date.UTC(2026, 6, 15, 19) }),
+  });
 });
 afterAll(() => sim.close());
 
@@ -50,7 +54,9 @@ describe("PowerTrack simulator: auth", () => {
           expect(await res.text()).toMatch(/<form/);
         } else expect(res.status).toBe(Number(expiredResponse));
         const fresh = s.state.renewSession();
-        expect((await fetch(`${s.url}/api/reporting`, { headers: { cookie: fresh.cookie, ae_s: fresh.aeS, ae_v: "c75711" } })).status).toBe(200);
+        expect((await fetch(`${s.url}/api/reporting`, { headers: { cookie: fresh.cookie, ae_s: fresh.aeS, ae_v: "c75711" } })).status).toBe(
+          200,
+        );
       } finally {
         await s.close();
       }
@@ -70,7 +76,11 @@ describe("PowerTrack simulator: routes and writes", () => {
     const site = sim.sites[0]!;
     const body = (await call(`/api/edit/site/${site}`)).json();
     expect((await call("/api/edit/site", { method: "PUT", body })).status).toBe(400);
-    const ok = await call("/api/edit/site", { method: "PUT", body: { ...body, name: "Via raw PUT" }, headers: { referer: `${sim.url}/powertrack/${site}/administration/config` } });
+    const ok = await call("/api/edit/site", {
+      method: "PUT",
+      body: { ...body, name: "Via raw PUT" },
+      headers: { referer: `${sim.url}/powertrack/${site}/administration/config` },
+    });
     expect(ok.status).toBe(200);
     expect(ok.json().name).toBe("Via raw PUT");
     expect(ok.json().ts).toBe("2026-07-15T19:00:00Z");
@@ -95,15 +105,21 @@ describe("PowerTrack simulator: routes and writes", () => {
     const del = await call(`/api/alerttrigger/${ws.key}/${created.json().key}`, { method: "DELETE" });
     expect([del.status, del.text]).toEqual([200, "null"]);
     expect((await call(`/api/alerttrigger/${ws.key}/${created.json().key}`, { method: "DELETE" })).status).toBe(404);
-    const log = (await call("/api/auditlog", { method: "POST", body: { ancestorKey: ws.key, isRecursive: false } })).json().auditLogs as Array<{ text: string }>;
-    expect(log.map((e) => e.text)).toEqual(expect.arrayContaining(["POST /api/alerttrigger", `DELETE /api/alerttrigger/${ws.key}/${created.json().key}`]));
+    const log = (await call("/api/auditlog", { method: "POST", body: { ancestorKey: ws.key, isRecursive: false } })).json()
+      .auditLogs as Array<{ text: string }>;
+    expect(log.map((e) => e.text)).toEqual(
+      expect.arrayContaining(["POST /api/alerttrigger", `DELETE /api/alerttrigger/${ws.key}/${created.json().key}`]),
+    );
   });
 
   it("state changes made in tests show in the API", async () => {
     const h = sim.state.portfolio.site(sim.sites[3]!)!.hardware[2]!;
     sim.state.setHardwareConfig(h.key, { ...sim.state.hardwareConfig(h.key), description: "Set by a test" });
     expect((await call(`/api/edit/hardware/${h.key}`)).json().description).toBe("Set by a test");
-    const production = (await call(`/api/view/sitehardwareproduction/${sim.sites[3]}`)).json().hardware as Array<{ key: string; name: string }>;
+    const production = (await call(`/api/view/sitehardwareproduction/${sim.sites[3]}`)).json().hardware as Array<{
+      key: string;
+      name: string;
+    }>;
     expect(production.find((r) => r.key === h.key)!.name).toBe("Set by a test");
   });
 });
@@ -131,14 +147,30 @@ describe("PowerTrack simulator: data", () => {
       expect(again.state.portfolio.site(5)!.name).toBe(sim.state.portfolio.site(5)!.name);
       expect(again.credentials).toEqual(sim.credentials);
       expect(other.credentials.aeS).not.toBe(sim.credentials.aeS);
-      expect([...new Set(sim.state.portfolio.site(0)!.hardware.map((h) => h.functionCode))].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 9, 10, 11, 14, 20, 21, 24, 25, 28, 31, 34, 37]);
+      expect([...new Set(sim.state.portfolio.site(0)!.hardware.map((h) => h.functionCode))].sort((a, b) => a - b)).toEqual([
+        1, 2, 3, 4, 5, 6, 9, 10, 11, 14, 20, 21, 24, 25, 28, 31, 34, 37,
+      ]);
     } finally {
       await Promise.all([again.close(), other.close()]);
     }
   });
 
   it("chart bins add up to the named energy result, and no bin lies in the future", async () => {
-    const chart = (await call("/api/view/chart", { method: "POST", body: { chartType: 1, context: "site", source: [sim.sites[4]], binSize: null, sectionCode: -1, query: null, start: "2026-07-10", end: "2026-07-20" } })).json();
+    const chart = (
+      await call("/api/view/chart", {
+        method: "POST",
+        body: {
+          chartType: 1,
+          context: "site",
+          source: [sim.sites[4]],
+          binSize: null,
+          sectionCode: -1,
+          query: null,
+          start: "2026-07-10",
+          end: "2026-07-20",
+        },
+      })
+    ).json();
     const points = (chart.series as Array<{ dataXy: Array<{ x: number; y: number }> }>)[0]!.dataXy;
     expect(points.length).toBeGreaterThanOrEqual(5);
     expect(points.length).toBeLessThanOrEqual(6);
@@ -181,14 +213,25 @@ function shapeDifferences(real: unknown, simulated: unknown, path = "$"): string
   }
   if (a !== "object") return [];
   const [r, s] = [real as Record<string, unknown>, simulated as Record<string, unknown>];
-  return Object.keys(r).flatMap((k) => (k in s ? shapeDifferences(r[k], s[k], `${path}.${k}`) : [`${path}.${k}: missing from the simulator`]));
+  return Object.keys(r).flatMap((k) =>
+    k in s ? shapeDifferences(r[k], s[k], `${path}.${k}`) : [`${path}.${k}: missing from the simulator`],
+  );
 }
 
 describe("PowerTrack simulator: faithful to the real samples", () => {
   it("answers every sampled endpoint with every member of the sample, of the same JSON type", async () => {
     const site = sim.state.portfolio.site(sim.sites[0]!)!;
     const device = (code: number) => site.hardware.find((h) => h.functionCode === code)!.key;
-    const chart = { chartType: 255, context: "site", source: [site.key], binSize: null, sectionCode: -1, query: null, start: "2026-07-10", end: "2026-07-12" };
+    const chart = {
+      chartType: 255,
+      context: "site",
+      source: [site.key],
+      binSize: null,
+      sectionCode: -1,
+      query: null,
+      start: "2026-07-10",
+      end: "2026-07-12",
+    };
     const cases: Array<[string, string, unknown?]> = [
       ["view_portfolio_customer_id.json", `/api/view/portfolio/${sim.customers[0]}`],
       ["view_site_site_id.json", `/api/view/site/${site.key}`],
@@ -218,13 +261,29 @@ describe("PowerTrack simulator: faithful to the real samples", () => {
       differences.push(...shapeDifferences(fixture(file), res.json()).map((d) => `${file} ${d}`));
     }
     const node = fixture("post_node.json") as { request: Record<string, unknown>; response: unknown };
-    differences.push(...shapeDifferences(node.response, (await call("/api/node", { method: "POST", body: { ...node.request, key: device(1) } })).json()).map((d) => `post_node.json ${d}`));
+    differences.push(
+      ...shapeDifferences(
+        node.response,
+        (await call("/api/node", { method: "POST", body: { ...node.request, key: device(1) } })).json(),
+      ).map((d) => `post_node.json ${d}`),
+    );
     const modules = fixture("view_pvsystmodules_hardware_id.json") as { response: unknown };
-    differences.push(...shapeDifferences(modules.response, JSON.parse((await call(`/api/view/pvsystmodules/${device(1)}`)).text)).map((d) => `pvsystmodules ${d}`));
-    const summary = (fixture("view_activealerts_activesummary.json") as { populated: { hardwareSummary: Record<string, unknown> } }).populated;
-    const got = (await call(`/api/view/activealerts/activesummary/${sim.customers[0]}`)).json() as { hardwareSummary: Record<string, unknown> };
+    differences.push(
+      ...shapeDifferences(modules.response, JSON.parse((await call(`/api/view/pvsystmodules/${device(1)}`)).text)).map(
+        (d) => `pvsystmodules ${d}`,
+      ),
+    );
+    const summary = (fixture("view_activealerts_activesummary.json") as { populated: { hardwareSummary: Record<string, unknown> } })
+      .populated;
+    const got = (await call(`/api/view/activealerts/activesummary/${sim.customers[0]}`)).json() as {
+      hardwareSummary: Record<string, unknown>;
+    };
     expect(Object.keys(got)).toEqual(expect.arrayContaining(Object.keys(summary)));
-    differences.push(...shapeDifferences(Object.values(summary.hardwareSummary)[0], Object.values(got.hardwareSummary)[0]).map((d) => `activesummary ${d}`));
+    differences.push(
+      ...shapeDifferences(Object.values(summary.hardwareSummary)[0], Object.values(got.hardwareSummary)[0]).map(
+        (d) => `activesummary ${d}`,
+      ),
+    );
     expect(differences).toEqual([]);
   });
 
@@ -233,7 +292,10 @@ describe("PowerTrack simulator: faithful to the real samples", () => {
     expect(offline).toBeDefined();
     const rows = (await call(`/api/view/portfolio/${sim.customers[0]}`)).json().sites as Array<{ key: string; lastDataUTC: string }>;
     const lastData = Date.parse(rows.find((r) => r.key === offline!.key)!.lastDataUTC);
-    const production = (await call(`/api/view/sitehardwareproduction/${offline!.key}`)).json().hardware as Array<{ key: string; lastSuccess: string }>;
+    const production = (await call(`/api/view/sitehardwareproduction/${offline!.key}`)).json().hardware as Array<{
+      key: string;
+      lastSuccess: string;
+    }>;
     expect(production.map((h) => Date.parse(h.lastSuccess))).toEqual(production.map(() => lastData));
     const status = (await call(`/api/view/hardwarestatus/${production[0]!.key}`)).json();
     expect(Date.parse(String(status.lastSuccess))).toBe(lastData);

@@ -57,11 +57,17 @@ export async function startPowerTrackSimulator(options: PowerTrackSimulatorOptio
   const seed = options.seed ?? 1;
   const clock = options.clock ?? new VirtualClock({ mode: "real" });
   const lifetime = options.sessionLifetimeMs ?? null;
-  if (lifetime !== null && !(Number.isFinite(lifetime) && lifetime > 0)) throw new RangeError(`sessionLifetimeMs must be > 0 ms or null, got ${String(options.sessionLifetimeMs)}.`);
+  if (lifetime !== null && !(Number.isFinite(lifetime) && lifetime > 0))
+    throw new RangeError(`sessionLifetimeMs must be > 0 ms or null, got ${String(options.sessionLifetimeMs)}.`);
   const expired = options.expiredResponse ?? "419";
-  if (!["419", "401", "html"].includes(expired)) throw new RangeError(`expiredResponse must be "419", "401" or "html", got ${JSON.stringify(options.expiredResponse)}.`);
+  if (!["419", "401", "html"].includes(expired))
+    throw new RangeError(`expiredResponse must be "419", "401" or "html", got ${JSON.stringify(options.expiredResponse)}.`);
   const portfolio = new SimPortfolio(seed, options.sites ?? 50);
-  const state = new PowerTrackSimState(portfolio, clock, { sessionLifetimeMs: lifetime, expiredResponse: expired, requireReferer: options.requireReferer ?? true });
+  const state = new PowerTrackSimState(portfolio, clock, {
+    sessionLifetimeMs: lifetime,
+    expiredResponse: expired,
+    requireReferer: options.requireReferer ?? true,
+  });
   const http = await startHttpSimulator(createPowerTrackHandler(state), { port: options.port, seed, clock, faults: options.faults });
   return {
     url: http.url,

@@ -111,7 +111,8 @@ export class PowerTrackSimState {
   // Session
 
   #issue(): PowerTrackSimCredentials {
-    const h = (what: string) => createHash("sha256").update(`openpower-powertrack-sim:${this.portfolio.seed}:${this.#sessions}:${what}`).digest();
+    const h = (what: string) =>
+      createHash("sha256").update(`openpower-powertrack-sim:${this.portfolio.seed}:${this.#sessions}:${what}`).digest();
     this.#sessions++;
     const hex = (what: string, n: number) => h(what).toString("hex").slice(0, n).toUpperCase();
     const cookie = [
@@ -236,7 +237,7 @@ export class PowerTrackSimState {
       cellModemContractTerminateDate: addDays(site.contractEndDate, 365),
       dashboards: [{ key: `F${site.number * 10 + 1}` }],
       siteReports: [{ isEnabled: true, key: `RC${site.number % 10000}` }],
-      yearTotal: (site.acKw * 1.45 / 1000).toFixed(2),
+      yearTotal: ((site.acKw * 1.45) / 1000).toFixed(2),
       yearTotalUnits: "GWh",
     });
     const tags = c.tags as Obj;
@@ -262,7 +263,9 @@ export class PowerTrackSimState {
   /** The effective description and out-of-service flag (after edits), cheaply. */
   #hardwareLabel(h: SimHardware): { description: string; outOfService: boolean } {
     const stored = this.#hardwareConfigs.get(h.key);
-    return stored ? { description: String(stored.description ?? h.description), outOfService: stored.outOfService === true } : { description: h.description, outOfService: false };
+    return stored
+      ? { description: String(stored.description ?? h.description), outOfService: stored.outOfService === true }
+      : { description: h.description, outOfService: false };
   }
 
   #generateHardwareConfig(site: SimSite, h: SimHardware): Obj {
@@ -298,7 +301,9 @@ export class PowerTrackSimState {
       latitude: site.location.latitude,
       longitude: site.location.longitude,
     });
-    if (!gateway) c.dcRating = h.functionCode === 1 ? Math.round((site.dcKw / Math.max(1, site.hardware.filter((x) => x.functionCode === 1).length)) * 1000) : 0;
+    if (!gateway)
+      c.dcRating =
+        h.functionCode === 1 ? Math.round((site.dcKw / Math.max(1, site.hardware.filter((x) => x.functionCode === 1).length)) * 1000) : 0;
     return c;
   }
 
@@ -328,8 +333,22 @@ export class PowerTrackSimState {
         unitId: c.unitId,
       };
     });
-    const newest = rows.map((r) => String(r.ts)).sort().at(-1) ?? isoZ(this.createdAt);
-    return { canAddHardware: false, hardware: rows, key: site.key, locusId: "", readOnly: false, syncToLocus: false, taskKeys: [], ts: newest, updateHardwareErrors: null };
+    const newest =
+      rows
+        .map((r) => String(r.ts))
+        .sort()
+        .at(-1) ?? isoZ(this.createdAt);
+    return {
+      canAddHardware: false,
+      hardware: rows,
+      key: site.key,
+      locusId: "",
+      readOnly: false,
+      syncToLocus: false,
+      taskKeys: [],
+      ts: newest,
+      updateHardwareErrors: null,
+    };
   }
 
   /** Modeling of a site (S) or of one inverter (H): `GET /api/edit/modeling/{key}`. */
@@ -441,7 +460,13 @@ export class PowerTrackSimState {
 
   defaultTriggers(hardwareKey: string): Obj[] {
     const { hardware } = this.hardware(hardwareKey);
-    return this.#typesFor(hardware).map((type) => ({ ...clone(TRIGGER_TEMPLATES[type]!), key: "", id: 0, parentKey: hardwareKey, isActive: false }));
+    return this.#typesFor(hardware).map((type) => ({
+      ...clone(TRIGGER_TEMPLATES[type]!),
+      key: "",
+      id: 0,
+      parentKey: hardwareKey,
+      isActive: false,
+    }));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -492,12 +517,15 @@ export class PowerTrackSimState {
     const updates: Array<[string, Obj]> = [];
     for (const row of rows as Obj[]) {
       const hk = row?.hardwareKey;
-      if (typeof hk !== "string" || !site.hardware.some((h) => h.key === hk)) throw new SimHttpError(400, `Hardware ${String(hk)} does not belong to site ${key}.`);
+      if (typeof hk !== "string" || !site.hardware.some((h) => h.key === hk))
+        throw new SimHttpError(400, `Hardware ${String(hk)} does not belong to site ${key}.`);
       const c = this.hardwareConfig(hk);
       const set = (from: string, to = from) => {
         if (row[from] !== undefined) c[to] = clone(row[from]);
       };
-      ["description", "outOfService", "address", "unitId", "port", "settings", "registerOffsets", "sort", "driverId", "driverName"].forEach((f) => set(f));
+      ["description", "outOfService", "address", "unitId", "port", "settings", "registerOffsets", "sort", "driverId", "driverName"].forEach(
+        (f) => set(f),
+      );
       set("serialNumber", "serialNum");
       c.ts = now;
       updates.push([hk, c]);
@@ -526,10 +554,16 @@ export class PowerTrackSimState {
     const parent = obj.parentKey;
     if (typeof parent !== "string") throw new SimHttpError(400, "The trigger has no parentKey.");
     this.hardware(parent);
-    if ((obj.key ?? "") !== "" || (obj.id ?? 0) !== 0) throw new SimHttpError(400, "A new trigger must have key \"\" and id 0.");
-    if (typeof obj.alertTypeKey !== "string" || !/^AI\d+$/.test(obj.alertTypeKey)) throw new SimHttpError(400, "The trigger has no valid alertTypeKey.");
+    if ((obj.key ?? "") !== "" || (obj.id ?? 0) !== 0) throw new SimHttpError(400, 'A new trigger must have key "" and id 0.');
+    if (typeof obj.alertTypeKey !== "string" || !/^AI\d+$/.test(obj.alertTypeKey))
+      throw new SimHttpError(400, "The trigger has no valid alertTypeKey.");
     const id = ++this.#nextTriggerId;
-    const created = { ...clone(obj), id, key: `x${createHash("sha256").update(`${this.portfolio.seed}:${id}`).digest("hex").slice(0, 8)}`, lastChanged: isoZ(this.clock.now()) };
+    const created = {
+      ...clone(obj),
+      id,
+      key: `x${createHash("sha256").update(`${this.portfolio.seed}:${id}`).digest("hex").slice(0, 8)}`,
+      lastChanged: isoZ(this.clock.now()),
+    };
     const list = this.triggers(parent);
     list.push(created);
     this.#triggers.set(parent, list);
@@ -629,7 +663,9 @@ export class PowerTrackSimState {
       for (let i = 0; i < 96; i++) {
         const t = dayStart + i * 15 * 60_000;
         plotActual.push(t <= now ? Math.round(this.portfolio.sitePowerW(site, t) / 1000) : 0);
-        plotAverage.push(Math.round((this.portfolio.sitePowerW(site, t - 7 * 86_400_000) + this.portfolio.sitePowerW(site, t - 86_400_000)) / 2000));
+        plotAverage.push(
+          Math.round((this.portfolio.sitePowerW(site, t - 7 * 86_400_000) + this.portfolio.sitePowerW(site, t - 86_400_000)) / 2000),
+        );
       }
     }
     const lastData = site.status === 8 ? now - 7 * 60_000 : this.#offlineSince();
@@ -691,7 +727,14 @@ export class PowerTrackSimState {
       revenueLoss: site.revenueLossNaN ? "NaN" : Math.max(0, expectedSoFar - today) * 0.18,
       rolling24Kw: [],
       rolling24KwIdx: 0,
-      ruleToolSummary: { communication: site.status === 8 ? 0 : 3, configuration: 2, data: 0, message: "", performance: faults > 0 ? 4 : 1, timestamp: isoZ(dayStart + 5 * 3_600_000) },
+      ruleToolSummary: {
+        communication: site.status === 8 ? 0 : 3,
+        configuration: 2,
+        data: 0,
+        message: "",
+        performance: faults > 0 ? 4 : 1,
+        timestamp: isoZ(dayStart + 5 * 3_600_000),
+      },
       sizeDC: site.dcKw,
       sizeKW: site.acKw,
       soilingLoss: 0,
@@ -702,7 +745,12 @@ export class PowerTrackSimState {
       thisYear: Math.round(site.acKw * 4.1 * (daysBetween(`${day.slice(0, 4)}-01-01`, day) + 1)),
       timeZone: tz,
       today,
-      todayAnd7DayAverageKw: { plotActual, plotAverage, plotIdx: Math.min(95, Math.floor((now - dayStart) / 900_000)), solarNoon: iso7(dayStart + 12.5 * 3_600_000) },
+      todayAnd7DayAverageKw: {
+        plotActual,
+        plotAverage,
+        plotIdx: Math.min(95, Math.floor((now - dayStart) / 900_000)),
+        solarNoon: iso7(dayStart + 12.5 * 3_600_000),
+      },
       todayEstimated: expectedToday,
       todayPercent: expectedToday > 0 ? (100 * today) / expectedToday : 0,
       type: 0,
@@ -738,7 +786,14 @@ export class PowerTrackSimState {
       key: site.key,
       name: c.name,
       parentKey: c.parentKey,
-      address: { address1: loc.address1 ?? "", address2: loc.address2 ?? "", city: loc.city ?? "", country: loc.country ?? "", postalCode: loc.postalCode ?? "", stateProvince: loc.state ?? "" },
+      address: {
+        address1: loc.address1 ?? "",
+        address2: loc.address2 ?? "",
+        city: loc.city ?? "",
+        country: loc.country ?? "",
+        postalCode: loc.postalCode ?? "",
+        stateProvince: loc.state ?? "",
+      },
       latitude: loc.latitude,
       longitude: loc.longitude,
       elevation: loc.elevation,
@@ -770,13 +825,23 @@ export class PowerTrackSimState {
     const dead = h.hardwareStatus === 3;
     const reg = (name: string, value: number | string, unit: number, symbol: string) => {
       const v = dead || value === "NaN" ? "NaN" : value;
-      return { dataType: 0, formattedValue: typeof v === "number" ? formatted(v, symbol) : v === "NaN" ? "\u2013" : v, name, unit, value: v };
+      return {
+        dataType: 0,
+        formattedValue: typeof v === "number" ? formatted(v, symbol) : v === "NaN" ? "\u2013" : v,
+        name,
+        unit,
+        value: v,
+      };
     };
     const sitePowerKw = this.portfolio.sitePowerW(site, now) / 1000;
     switch (h.functionCode) {
       case 1: {
         const kw = this.portfolio.inverterPowerW(site, h, now) / 1000;
-        return [reg("KW", kw, 10, "kW"), reg("KWHnet", Math.round(this.portfolio.lifetimeKwh(site, now) * h.share), 11, "kWh"), reg("VacA", kw > 0 ? 277 + hash01(site.seed, h.number) * 3 : 0, 2, "V")];
+        return [
+          reg("KW", kw, 10, "kW"),
+          reg("KWHnet", Math.round(this.portfolio.lifetimeKwh(site, now) * h.share), 11, "kWh"),
+          reg("VacA", kw > 0 ? 277 + hash01(site.seed, h.number) * 3 : 0, 2, "V"),
+        ];
       }
       case 2:
         return [
@@ -791,10 +856,18 @@ export class PowerTrackSimState {
         return [reg("KW", load - sitePowerKw, 10, "kW"), reg("KWHdel", Math.round(site.acKw * 900), 11, "kWh")];
       }
       case 5:
-        return [reg("POA", this.portfolio.irradiance(site, now), 57, "W/m²"), reg("TempModule", 15 + this.portfolio.irradiance(site, now) / 40, 0, "°C")];
+        return [
+          reg("POA", this.portfolio.irradiance(site, now), 57, "W/m²"),
+          reg("TempModule", 15 + this.portfolio.irradiance(site, now) / 40, 0, "°C"),
+        ];
       case 11:
       case 31:
-        return [reg("DevicePower", 24.1, 2, "V"), reg("RSSI", -50 - Math.round(20 * hash01(site.seed, h.number)), 0, " "), reg("IP", "NaN", 0, ""), reg("MonthlyUsageSIM1", 1794, 1, " ")];
+        return [
+          reg("DevicePower", 24.1, 2, "V"),
+          reg("RSSI", -50 - Math.round(20 * hash01(site.seed, h.number)), 0, " "),
+          reg("IP", "NaN", 0, ""),
+          reg("MonthlyUsageSIM1", 1794, 1, " "),
+        ];
       case 37:
         return [reg("KW", 0, 10, "kW"), reg("SOC", 40 + 50 * hash01(site.seed, Math.floor(now / 3_600_000)), 0, "%")];
       default:
@@ -830,7 +903,13 @@ export class PowerTrackSimState {
           dataRegisters: registers,
           defaultChart: h.functionCode === 2 ? 15 : 0,
           description: label.description,
-          deviceImage: { contentType: "", key: "", lastChanged: null, name: `${SIM_DEVICE_TYPES[h.functionCode]!.prefix}_V${h.driverId}`, uri: `https://www.alsoenergy.com/pub/Images/Device/${h.driverId}.png` },
+          deviceImage: {
+            contentType: "",
+            key: "",
+            lastChanged: null,
+            name: `${SIM_DEVICE_TYPES[h.functionCode]!.prefix}_V${h.driverId}`,
+            uri: `https://www.alsoenergy.com/pub/Images/Device/${h.driverId}.png`,
+          },
           functionCode: h.functionCode,
           hardwareStatus: h.hardwareStatus,
           installDate: h.installDate,
@@ -915,7 +994,8 @@ export class PowerTrackSimState {
     const tz = site.location.tz;
     const start = String(request.start ?? "");
     const end = String(request.end ?? "");
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || !/^\d{4}-\d{2}-\d{2}$/.test(end) || start > end) throw new SimHttpError(400, "The chart request needs start <= end as YYYY-MM-DD.");
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || !/^\d{4}-\d{2}-\d{2}$/.test(end) || start > end)
+      throw new SimHttpError(400, "The chart request needs start <= end as YYYY-MM-DD.");
     const days = daysBetween(start, end) + 1;
     if (days > 1000) throw new SimHttpError(400, "The chart range is longer than 1000 days.");
     const binSize = typeof request.binSize === "number" && request.binSize > 0 ? request.binSize : days > 1 ? 1440 : 15;
@@ -942,31 +1022,85 @@ export class PowerTrackSimState {
         const g = this.portfolio.irradiance(site, t);
         irr += g;
         n++;
-        clear += (Math.min(site.acKw, (site.dcKw * 0.86 * g) / 1000 / Math.max(0.08, site.pv.cloudFactor(t))) * 0.25);
+        clear += Math.min(site.acKw, (site.dcKw * 0.86 * g) / 1000 / Math.max(0.08, site.pv.cloudFactor(t))) * 0.25;
       }
       total += kwh;
       clearTotal += clear;
       energy.push({ timeStamp: null, x: b, y: Math.round(kwh * 1000) / 1000 });
       sun.push({ timeStamp: null, x: b, y: n ? irr / n : 0 });
-      if (binSize < 1440) power.push({ timeStamp: null, x: b, y: ((kwh * 60) / Math.max(1, (e - b) / 60_000)) });
+      if (binSize < 1440) power.push({ timeStamp: null, x: b, y: (kwh * 60) / Math.max(1, (e - b) / 60_000) });
     });
     const pm = site.hardware.find((h) => h.functionCode === 2);
     const ws = site.hardware.find((h) => h.functionCode === 5);
     const ys = energy.map((p) => p.y as number);
     const series: Obj[] = [
       {
-        alertMessageMap: null, color: "#154672", customUnit: "Kilowatt hours", dataBinned: [], dataMax: ys.length ? Math.max(...ys) : 0, dataMin: ys.length ? Math.min(...ys) : 0,
-        dataXy: energy, diameter: 0, fitExponent: 0, header: "Production meter net energy", key: "Energy_NetEnergyPM", lineColor: "#154672", lineType: 0, lineWidth: 2,
-        name: "Production meter net energy", rightAxis: false, units: 11, useBinnedData: false, visible: true, xSeriesHeader: "", xSeriesKey: "", xSeriesName: "", xUnits: "", yAxisIndex: 0, yMax: "NaN", yMin: "NaN",
+        alertMessageMap: null,
+        color: "#154672",
+        customUnit: "Kilowatt hours",
+        dataBinned: [],
+        dataMax: ys.length ? Math.max(...ys) : 0,
+        dataMin: ys.length ? Math.min(...ys) : 0,
+        dataXy: energy,
+        diameter: 0,
+        fitExponent: 0,
+        header: "Production meter net energy",
+        key: "Energy_NetEnergyPM",
+        lineColor: "#154672",
+        lineType: 0,
+        lineWidth: 2,
+        name: "Production meter net energy",
+        rightAxis: false,
+        units: 11,
+        useBinnedData: false,
+        visible: true,
+        xSeriesHeader: "",
+        xSeriesKey: "",
+        xSeriesName: "",
+        xUnits: "",
+        yAxisIndex: 0,
+        yMax: "NaN",
+        yMin: "NaN",
       },
       {
-        alertMessageMap: null, color: "#000000", customUnit: "Watts/meter²", dataBinned: [], dataMax: 0, dataMin: 0, dataXy: sun, diameter: 0, fitExponent: 0,
-        header: "Weather Station - POA", key: "ExpEnergy_Sun", lineColor: "#000000", lineType: 17, lineWidth: 1, name: "Weather Station - POA", rightAxis: false, units: 57,
-        useBinnedData: false, visible: false, xSeriesHeader: "", xSeriesKey: "", xSeriesName: "", xUnits: "", yAxisIndex: 0, yMax: "NaN", yMin: 0,
+        alertMessageMap: null,
+        color: "#000000",
+        customUnit: "Watts/meter²",
+        dataBinned: [],
+        dataMax: 0,
+        dataMin: 0,
+        dataXy: sun,
+        diameter: 0,
+        fitExponent: 0,
+        header: "Weather Station - POA",
+        key: "ExpEnergy_Sun",
+        lineColor: "#000000",
+        lineType: 17,
+        lineWidth: 1,
+        name: "Weather Station - POA",
+        rightAxis: false,
+        units: 57,
+        useBinnedData: false,
+        visible: false,
+        xSeriesHeader: "",
+        xSeriesKey: "",
+        xSeriesName: "",
+        xUnits: "",
+        yAxisIndex: 0,
+        yMax: "NaN",
+        yMin: 0,
       },
     ];
     if (power.length) {
-      series.push({ ...clone(series[0]!), customUnit: "Kilowatts", dataXy: power, header: "Production meter power", key: "Power_NetPowerPM", name: "Production meter power", units: 10 });
+      series.push({
+        ...clone(series[0]!),
+        customUnit: "Kilowatts",
+        dataXy: power,
+        header: "Production meter power",
+        key: "Power_NetPowerPM",
+        name: "Production meter power",
+        units: 10,
+      });
     }
     const expected = Math.max(total, clearTotal * 0.97);
     const downtime = site.hardware.some((h) => h.faulted) ? expected * 0.08 : 0;
@@ -975,7 +1109,12 @@ export class PowerTrackSimState {
       binSize,
       currentNowBinIndex: energy.length - 1,
       dataNotAvailable: energy.length === 0,
-      durations: [{ binSize: 1440, days: 1, id: "day" }, { binSize: 1440, days: 7, id: "week" }, { binSize: 1440, days: 31, id: "month" }, { binSize: 1440, days: 365, id: "year" }],
+      durations: [
+        { binSize: 1440, days: 1, id: "day" },
+        { binSize: 1440, days: 7, id: "week" },
+        { binSize: 1440, days: 31, id: "month" },
+        { binSize: 1440, days: 365, id: "year" },
+      ],
       end: `${end}T23:59:59`,
       errorString: "",
       hardwareKeys: [pm?.key ?? "BAD", ws?.key ?? "BAD", "BAD"],
@@ -984,7 +1123,19 @@ export class PowerTrackSimState {
       isCategoryChart: false,
       isSummaryChart: false,
       isUsingDaylightSavings: tz !== "US/Arizona",
-      key: JSON.stringify({ binSize, builtInParameters: null, chartType, context: "site", end, futureDays: 0, hardwareSet: null, query: null, sectionCode: -1, source: [site.key], start }),
+      key: JSON.stringify({
+        binSize,
+        builtInParameters: null,
+        chartType,
+        context: "site",
+        end,
+        futureDays: 0,
+        hardwareSet: null,
+        query: null,
+        sectionCode: -1,
+        source: [site.key],
+        start,
+      }),
       lastChanged: isoZ(now),
       lastDataDatetime: isoZ(Math.max(from, to - 15 * 60_000)),
       namedResults: {
@@ -1016,29 +1167,62 @@ export class PowerTrackSimState {
     const out: Obj[] = [];
     const stamp = isoZ(this.createdAt);
     const node = (k: string, kind: string, name: string, parentKey: string, path: string[], subKind = 0, sort = 2147483647) => ({
-      flags: 0, icon: kind === "customer" ? "Customer" : kind === "site" ? "Site" : "Device", isHidden: false, key: k, kind, lastChanged: stamp, name, parentKey, path, permissions: 27, sort, subKind, validationStatus: 0,
+      flags: 0,
+      icon: kind === "customer" ? "Customer" : kind === "site" ? "Site" : "Device",
+      isHidden: false,
+      key: k,
+      kind,
+      lastChanged: stamp,
+      name,
+      parentKey,
+      path,
+      permissions: 27,
+      sort,
+      subKind,
+      validationStatus: 0,
     });
     const siteNodes = (site: SimSite, withHardware: boolean) => {
       const name = String(this.#siteConfigs.get(site.key)?.name ?? site.name);
       const path = [root, site.customerKey];
       if (kinds.includes("site")) out.push(node(site.key, "site", name, site.customerKey, path));
       if (withHardware && kinds.includes("hardware")) {
-        for (const h of site.hardware) out.push(node(h.key, "hardware", this.#hardwareLabel(h).description, site.key, [...path, site.key], h.functionCode, h.sort));
+        for (const h of site.hardware)
+          out.push(node(h.key, "hardware", this.#hardwareLabel(h).description, site.key, [...path, site.key], h.functionCode, h.sort));
       }
     };
     if (key.startsWith("C")) {
       if (!this.portfolio.customers.includes(key)) throw new SimHttpError(404, `Customer ${key} was not found.`);
-      if (kinds.includes("customer")) out.push(node(key, "customer", `Customer ${key}`, key === root ? "C2" : root, key === root ? [] : [root]));
+      if (kinds.includes("customer"))
+        out.push(node(key, "customer", `Customer ${key}`, key === root ? "C2" : root, key === root ? [] : [root]));
       if (context === "query") for (const i of this.portfolio.sitesOf(key).slice(0, 2000)) siteNodes(this.portfolio.site(i)!, false);
     } else if (key.startsWith("S")) {
       const site = this.site(key);
-      if (kinds.includes("customer")) out.push(node(root, "customer", `Customer ${root}`, "C2", []), node(site.customerKey, "customer", `Customer ${site.customerKey}`, root, [root]));
+      if (kinds.includes("customer"))
+        out.push(
+          node(root, "customer", `Customer ${root}`, "C2", []),
+          node(site.customerKey, "customer", `Customer ${site.customerKey}`, root, [root]),
+        );
       siteNodes(site, context === "query");
     } else if (key.startsWith("H")) {
       const { site, hardware } = this.hardware(key);
-      if (kinds.includes("customer")) out.push(node(root, "customer", `Customer ${root}`, "C2", []), node(site.customerKey, "customer", `Customer ${site.customerKey}`, root, [root]));
+      if (kinds.includes("customer"))
+        out.push(
+          node(root, "customer", `Customer ${root}`, "C2", []),
+          node(site.customerKey, "customer", `Customer ${site.customerKey}`, root, [root]),
+        );
       siteNodes(site, false);
-      if (kinds.includes("hardware")) out.push(node(hardware.key, "hardware", this.#hardwareLabel(hardware).description, site.key, [root, site.customerKey, site.key], hardware.functionCode, hardware.sort));
+      if (kinds.includes("hardware"))
+        out.push(
+          node(
+            hardware.key,
+            "hardware",
+            this.#hardwareLabel(hardware).description,
+            site.key,
+            [root, site.customerKey, site.key],
+            hardware.functionCode,
+            hardware.sort,
+          ),
+        );
     } else throw new SimHttpError(400, `Unknown node key ${JSON.stringify(key)}.`);
     const nodes = filter ? out.filter((n) => String(n.name).toLowerCase().includes(filter) || n.kind === "customer") : out;
     return { key: JSON.stringify(request), lastChanged: isoZ(this.clock.now()), node: null, nodes };
@@ -1050,10 +1234,29 @@ export class PowerTrackSimState {
     if (key.startsWith("S")) this.site(key);
     else if (key.startsWith("H")) this.hardware(key);
     else if (!this.portfolio.customers.includes(key)) throw new SimHttpError(404, `${key} was not found.`);
-    const history = AUDIT_LOG_TEMPLATE.map((e, i) => ({ ...clone(e), key: `AE${(hash32(this.portfolio.seed, key.length, i) % 90_000_000) + 10_000_000}`, parentKey: key }));
+    const history = AUDIT_LOG_TEMPLATE.map((e, i) => ({
+      ...clone(e),
+      key: `AE${(hash32(this.portfolio.seed, key.length, i) % 90_000_000) + 10_000_000}`,
+      parentKey: key,
+    }));
     const related = this.writes.filter((w) => w.key === key || w.parent === key || (w.body as Obj | null)?.parentKey === key);
-    const recent = related.map((w, i) => ({ authorKey: "U57916", authorName: "openpower simulator", changeType: w.method === "POST" ? "Created" : w.method === "DELETE" ? "Deleted" : "Changed", changes: [], changesAsString: "", date: isoZ(w.at), key: `AE${200_000_000 + i}`, kind: "change", parentKey: key, text: `${w.method} ${w.path}` }));
-    return { auditLogs: [...history, ...recent], key: JSON.stringify({ ancestorKey: key, isRecursive: request.isRecursive === true }), lastChanged: null };
+    const recent = related.map((w, i) => ({
+      authorKey: "U57916",
+      authorName: "openpower simulator",
+      changeType: w.method === "POST" ? "Created" : w.method === "DELETE" ? "Deleted" : "Changed",
+      changes: [],
+      changesAsString: "",
+      date: isoZ(w.at),
+      key: `AE${200_000_000 + i}`,
+      kind: "change",
+      parentKey: key,
+      text: `${w.method} ${w.path}`,
+    }));
+    return {
+      auditLogs: [...history, ...recent],
+      key: JSON.stringify({ ancestorKey: key, isRecursive: request.isRecursive === true }),
+      lastChanged: null,
+    };
   }
 
   driverSettings(key: string): Obj {
@@ -1074,16 +1277,35 @@ export class PowerTrackSimState {
       lastChanged: isoZ(this.createdAt),
       list: [
         { key: `F${site.number * 10 + 1}`, kind: "dashboard", name: `${name} Inverter Control` },
-        { key: `http://www.alsoenergy.com/preview/PowerTrack/PowerDisplay.aspx?sid=${site.number}&Lang=en-US`, kind: "external", name: `${name} Kiosk` },
+        {
+          key: `http://www.alsoenergy.com/preview/PowerTrack/PowerDisplay.aspx?sid=${site.number}&Lang=en-US`,
+          kind: "external",
+          name: `${name} Kiosk`,
+        },
       ],
     };
   }
 
   siteShares(key: string): Obj {
     const site = this.site(key);
-    const rows = hash01(site.seed, 90) < 0.5
-      ? [{ canControl: false, canEdit: true, canManage: true, canView: true, direction: 2, ownerCustomerKey: this.portfolio.rootCustomer, ownerCustomerName: `Customer ${this.portfolio.rootCustomer}`, sharedToCustomerKey: "C11056", sharedToCustomerName: "O&M Partner", siteKey: key, siteName: String(this.siteConfig(key).name) }]
-      : [];
+    const rows =
+      hash01(site.seed, 90) < 0.5
+        ? [
+            {
+              canControl: false,
+              canEdit: true,
+              canManage: true,
+              canView: true,
+              direction: 2,
+              ownerCustomerKey: this.portfolio.rootCustomer,
+              ownerCustomerName: `Customer ${this.portfolio.rootCustomer}`,
+              sharedToCustomerKey: "C11056",
+              sharedToCustomerName: "O&M Partner",
+              siteKey: key,
+              siteName: String(this.siteConfig(key).name),
+            },
+          ]
+        : [];
     return { key, lastChanged: isoZ(this.createdAt), rows };
   }
 
@@ -1096,11 +1318,15 @@ export class PowerTrackSimState {
 
   reportConfigs(request: Obj): Obj {
     const key = String(request.key ?? "");
-    const list: Obj[] = key.startsWith("S") && this.portfolio.hasSite(key) ? [{ key: `RC${Number(key.slice(1)) % 10000}`, name: "Monthly production", kind: "report", isEnabled: true }] : [];
+    const list: Obj[] =
+      key.startsWith("S") && this.portfolio.hasSite(key)
+        ? [{ key: `RC${Number(key.slice(1)) % 10000}`, name: "Monthly production", kind: "report", isEnabled: true }]
+        : [];
     // Created configurations are listed under their folder and under each of their sources.
     for (const config of this.#reportConfigs) {
       const sources = (config.sourceItems as Array<{ key: string }>).map((i) => i.key);
-      if (config.parentKey === key || sources.includes(key)) list.push({ key: config.key, name: config.reportTitle, kind: "report", isEnabled: true });
+      if (config.parentKey === key || sources.includes(key))
+        list.push({ key: config.key, name: config.reportTitle, kind: "report", isEnabled: true });
     }
     return { isMore: false, key: JSON.stringify({ key, filter: request.filter ?? "" }), lastChanged: "1900-01-01T00:00:00Z", list };
   }
@@ -1116,8 +1342,9 @@ export class PowerTrackSimState {
   postPvsystModule(body: unknown): Obj {
     if (!body || typeof body !== "object" || Array.isArray(body)) throw new SimHttpError(400, "The module body must be a JSON object.");
     const m = body as Obj;
-    if (m.key !== "") throw new SimHttpError(400, "Only new modules (key \"\") can be posted.");
-    if (typeof m.manufacturer !== "string" || typeof m.model !== "string" || !m.manufacturer || !m.model) throw new SimHttpError(400, "manufacturer and model are required.");
+    if (m.key !== "") throw new SimHttpError(400, 'Only new modules (key "") can be posted.');
+    if (typeof m.manufacturer !== "string" || typeof m.model !== "string" || !m.manufacturer || !m.model)
+      throw new SimHttpError(400, "manufacturer and model are required.");
     for (const name of ["isc", "voc", "impp", "vmpp", "cellsSeries", "cellsParallel"]) {
       if (typeof m[name] !== "number") throw new SimHttpError(400, `${name} must be a number.`);
     }
@@ -1129,10 +1356,17 @@ export class PowerTrackSimState {
 
   /** `POST /api/reportconfig`: creates a configuration (key "") and answers `{}`. */
   postReportConfig(body: unknown): Obj {
-    if (!body || typeof body !== "object" || Array.isArray(body)) throw new SimHttpError(400, "The report config body must be a JSON object.");
+    if (!body || typeof body !== "object" || Array.isArray(body))
+      throw new SimHttpError(400, "The report config body must be a JSON object.");
     const c = body as Obj;
-    if (c.key !== "") throw new SimHttpError(400, "Only new report configurations (key \"\") can be posted.");
-    if (typeof c.reportTitle !== "string" || !c.reportTitle || typeof c.parentKey !== "string" || !Array.isArray(c.sourceItems) || c.sourceItems.length === 0) {
+    if (c.key !== "") throw new SimHttpError(400, 'Only new report configurations (key "") can be posted.');
+    if (
+      typeof c.reportTitle !== "string" ||
+      !c.reportTitle ||
+      typeof c.parentKey !== "string" ||
+      !Array.isArray(c.sourceItems) ||
+      c.sourceItems.length === 0
+    ) {
       throw new SimHttpError(400, "reportTitle, parentKey and sourceItems are required.");
     }
     const key = `RC${20000 + this.#reportConfigs.length}`;
@@ -1161,5 +1395,4 @@ export class PowerTrackSimState {
       queryItems: [],
     };
   }
-
 }

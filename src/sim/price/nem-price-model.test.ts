@@ -20,7 +20,10 @@ describe("NemPriceModel spot prices", () => {
     const b = new NemPriceModel({ seed: 3, region: "SA1" });
     const ends = halfHourEnds(100);
     const forward = ends.map((e) => a.spotCents(e, 30));
-    const backward = [...ends].reverse().map((e) => b.spotCents(new Date(e), 30)).reverse();
+    const backward = [...ends]
+      .reverse()
+      .map((e) => b.spotCents(new Date(e), 30))
+      .reverse();
     expect(backward).toEqual(forward);
     expect(new NemPriceModel({ seed: 4, region: "SA1" }).spotCents(ends[10]!, 30)).not.toBe(forward[10]);
     expect(new NemPriceModel({ seed: 3, region: "VIC1" }).spotCents(ends[10]!, 30)).not.toBe(forward[10]);

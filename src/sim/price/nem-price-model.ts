@@ -102,9 +102,11 @@ export class NemPriceModel {
   private readonly errorSeed: number;
 
   constructor(options: NemPriceModelOptions) {
-    if (typeof options.seed !== "number" || !Number.isFinite(options.seed)) throw new RangeError(`seed must be a number, got ${String(options.seed)}.`);
+    if (typeof options.seed !== "number" || !Number.isFinite(options.seed))
+      throw new RangeError(`seed must be a number, got ${String(options.seed)}.`);
     const region = options.region ?? "NSW1";
-    if (!(region in REGIONS)) throw new RangeError(`region must be one of ${Object.keys(REGIONS).join(", ")}, got ${JSON.stringify(region)}.`);
+    if (!(region in REGIONS))
+      throw new RangeError(`region must be one of ${Object.keys(REGIONS).join(", ")}, got ${JSON.stringify(region)}.`);
     this.region = region;
     this.seed = options.seed;
     this.profile = REGIONS[region];
@@ -254,7 +256,10 @@ export class NemPriceModel {
     const w = this.when(i);
     const volatility = 1 + 1.5 * bell(w.hour, 18.5, 1.5);
     const width = u * (0.25 * Math.abs(forecast) + 3) * volatility;
-    const spikeRisk = this.spikeCents5(i) > 0 || (w.hour >= 16.9 && w.hour <= 21 && hash01ab(this.spikeSeed, w.day, 0) < 3 * this.profile.spikeChance) ? 1 : 0;
+    const spikeRisk =
+      this.spikeCents5(i) > 0 || (w.hour >= 16.9 && w.hour <= 21 && hash01ab(this.spikeSeed, w.day, 0) < 3 * this.profile.spikeChance)
+        ? 1
+        : 0;
     return [0.6 * width, width + spikeRisk * u * 60];
   }
 
