@@ -574,11 +574,11 @@ describe("AlphaESS client against the simulator", () => {
         map.writeCooldownMs("remoteControlEvCharger"),
       ]).toEqual([1000, 30_000, 2000]);
       // Binding has no cool-down: the option does not take it, and a value slipped in is ignored.
-      // @ts-expect-error bindSn is not a cool-down endpoint
       const bind = new AlphaESS({
         appId: "alpha0123456789abcdef",
         appSecret: "fedcba9876543210fedcba9876543210",
         timeZone: "UTC",
+        // @ts-expect-error bindSn is not a cool-down endpoint
         writeCooldownMs: { bindSn: 1000 },
       });
       expect(bind.writeCooldownMs("bindSn")).toBe(0);
