@@ -1,5 +1,4 @@
 import { systemClock, type Clock } from "../../core/clock.js";
-import { ConfigurationError } from "../../core/errors/index.js";
 import { assertTimeZone, parseCalendarDate } from "../../core/time/index.js";
 import { hash01ab, subSeed } from "../random.js";
 import { compileControl, dispatchBattery, type BatterySpec, type CompiledControl, type Dispatch } from "./battery.js";
@@ -17,125 +16,32 @@ import {
 import { LoadModel, winternessOf, type LoadTime } from "./load.js";
 import { dayNumberOf, LocalTimeCache, type LocalInstant } from "./local-time.js";
 import { PvModel } from "./pv.js";
+import {
+  COL_BATTERY,
+  COL_CURTAILED,
+  COL_EV,
+  COL_EV_CAR_SOC,
+  COL_EV_LIMIT,
+  COL_EV_PLUGGED,
+  COL_EV_SESSION,
+  COL_EV_STATUS,
+  COL_GRID,
+  COL_LOAD,
+  COL_PHASES,
+  COL_PV,
+  COL_SOC,
+  COL_STRINGS,
+  COUNTERS,
+  MS_PER_DAY,
+  StepRing,
+  accumulate,
+  cloneState,
+  countersFrom,
+  type Branch,
+  type SimState,
+} from "./step-ring.js";
+import { toMs, bad, positive, fraction } from "./config-checks.js";
 import type { BatteryControl, EnergyCounters, HouseConfig, HouseModelOptions, HouseSnapshot } from "./types.js";
-
-// Per-step history is kept column-wise in a Float64Array ring: no objects per step, so a simulated
-// year costs little more than its arithmetic.
-const COL_PV = 0;
-const COL_STRINGS = 1; // 4 columns
-const COL_LOAD = 5;
-const COL_EV = 6;
-const COL_BATTERY = 7;
-const COL_GRID = 8;
-const COL_PHASES = 9; // 3 columns
-const COL_SOC = 12;
-const COL_CURTAILED = 13;
-const COL_EV_STATUS = 14;
-const COL_EV_PLUGGED = 15;
-const COL_EV_LIMIT = 16;
-const COL_EV_SESSION = 17;
-const COL_EV_CAR_SOC = 18;
-const STRIDE = 19;
-
-// Energy counter slots.
-const E_PV = 0;
-const E_LOAD = 1;
-const E_IMPORT = 2;
-const E_EXPORT = 3;
-const E_CHARGE = 4;
-const E_DISCHARGE = 5;
-const E_GRID_CHARGE = 6;
-const E_EV = 7;
-const COUNTERS = 8;
-
-const MS_PER_DAY = 86_400_000;
-
-class StepRing {
-  readonly data: Float64Array;
-  constructor(readonly capacity: number) {
-    this.data = new Float64Array(capacity * STRIDE);
-  }
-  offset(step: number): number {
-    return (((step % this.capacity) + this.capacity) % this.capacity) * STRIDE;
-  }
-}
-
-interface SimState {
-  /** Last simulated step index (step k covers [k·step, (k+1)·step)). */
-  step: number;
-  storedKwh: number;
-  ev: EvSessionState | null;
-}
-
-/** A look-ahead copy of the simulation, discarded when a control changes. */
-interface Branch {
-  state: SimState;
-  ring: StepRing;
-  /** First step this branch simulated. */
-  first: number;
-}
-
-function cloneState(s: SimState): SimState {
-  return { step: s.step, storedKwh: s.storedKwh, ev: s.ev ? { ...s.ev } : null };
-}
-
-function countersFrom(values: Float64Array | undefined): EnergyCounters {
-  const v = (i: number) => values?.[i] ?? 0;
-  return {
-    pvKwh: v(E_PV),
-    loadKwh: v(E_LOAD),
-    importKwh: v(E_IMPORT),
-    exportKwh: v(E_EXPORT),
-    chargeKwh: v(E_CHARGE),
-    dischargeKwh: v(E_DISCHARGE),
-    gridChargeKwh: v(E_GRID_CHARGE),
-    evKwh: v(E_EV),
-  };
-}
-
-function accumulate(
-  acc: Float64Array,
-  pvW: number,
-  loadW: number,
-  evW: number,
-  chargeW: number,
-  dischargeW: number,
-  gridChargeW: number,
-  gridW: number,
-  toKwh: number,
-): void {
-  acc[E_PV]! += pvW * toKwh;
-  acc[E_LOAD]! += loadW * toKwh;
-  acc[E_EV]! += evW * toKwh;
-  acc[E_CHARGE]! += chargeW * toKwh;
-  acc[E_DISCHARGE]! += dischargeW * toKwh;
-  acc[E_GRID_CHARGE]! += gridChargeW * toKwh;
-  if (gridW > 0) acc[E_IMPORT]! += gridW * toKwh;
-  else acc[E_EXPORT]! -= gridW * toKwh;
-}
-
-function toMs(value: Date | number, name: string): number {
-  const ms = typeof value === "number" ? value : value instanceof Date ? value.getTime() : Number.NaN;
-  if (!Number.isFinite(ms)) throw new RangeError(`${name} must be a Date or epoch milliseconds, got ${String(value)}.`);
-  return ms;
-}
-
-function bad(setting: string, message: string): never {
-  throw new ConfigurationError(`House config ${setting} ${message}`, { setting });
-}
-
-function positive(value: unknown, setting: string, allowZero = false): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    bad(setting, `must be a number ${allowZero ? ">= 0" : "> 0"}, got ${String(value)}.`);
-  }
-  return value;
-}
-
-function fraction(value: unknown, setting: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1)
-    bad(setting, `must be a fraction from 0 to 1, got ${String(value)}.`);
-  return value;
-}
 
 /**
  * A simulated house with PV, household load, a battery and optionally an EV charger, integrated on
