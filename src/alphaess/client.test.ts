@@ -244,8 +244,8 @@ describe("AlphaESS client against the simulator", () => {
         SN,
       );
       const result = await api.setChargingSettings({ stopLevel: 0.8 }, { serialNumber: SN, verify: true });
-      expect(result.before).toMatchObject({ stopLevel: 0.9, useGrid: true });
-      expect(result.requested).toEqual({
+      expect(result.detail.before).toMatchObject({ stopLevel: 0.9, useGrid: true });
+      expect(result.detail.requested).toEqual({
         stopLevel: 0.8,
         useGrid: true,
         firstPeriod: { start: "01:00", end: "05:00" },
@@ -334,9 +334,8 @@ describe("AlphaESS client against the simulator", () => {
       );
       expect(full).toMatchObject({
         sent: false,
-        dryRun: true,
         taken: null,
-        payload: { sysSn: SN, batUseCap: 20, ctrDis: 1, timeDisf1: "17:00", timeDise1: "21:00" },
+        detail: { dryRun: true, payload: { sysSn: SN, batUseCap: 20, ctrDis: 1, timeDisf1: "17:00", timeDise1: "21:00" } },
       });
       expect(requests()).toHaveLength(0);
       await api.setDischargingSettings({ stopLevel: 0.3 }, { serialNumber: SN, dryRun: true });
@@ -467,13 +466,13 @@ describe("AlphaESS client against the simulator", () => {
       };
       sim.errors.add({ endpoint: "getChargeConfigInfo", code: 6029, times: 1 });
       const result = await api.setChargingSettings(full, { serialNumber: SN, verify: true });
-      expect(result).toMatchObject({ sent: true, taken: null, readBack: null, mismatches: [] });
-      expect(result.readBackError).toBeInstanceOf(ApiError);
-      expect(result.readBackError).toMatchObject({ code: 6029, operation: "getChargeConfigInfo" });
+      expect(result).toMatchObject({ sent: true, taken: null, mismatches: [], errorCode: "ApiError:6029" });
+      expect(result.readBack).toBeUndefined();
+      expect(result.error).toMatch(/^Sent, but reading it back failed/);
       expect(requests("updateChargeConfigInfo")).toHaveLength(1);
       expect(sim.state(SN).charge).toMatchObject({ batHighCap: 90, gridCharge: 1, timeChaf1: "01:00" });
-      // Without a failure the field is null.
-      expect((await api.setChargingSettings(full, { serialNumber: SN, verify: true })).readBackError).toBeNull();
+      // Without a failure there is no error.
+      expect((await api.setChargingSettings(full, { serialNumber: SN, verify: true })).error).toBeUndefined();
     });
 
     it("with the default cool-down, a second concurrent update of one config is refused once the first went out", async () => {
@@ -757,7 +756,7 @@ describe("AlphaESS client against the simulator", () => {
       expect(await api.getEvChargerSettings(SN)).toEqual([charger]); // the Python code's name
       expect((await api.getEvChargerCurrentDrawSettings(SN)).currentLimitA).toBe(32);
       const set = await api.setEvChargerCurrentDrawSettings(16, { serialNumber: SN, verify: true });
-      expect(set).toMatchObject({ taken: true, payload: { sysSn: SN, currentsetting: 16 } });
+      expect(set).toMatchObject({ taken: true, detail: { payload: { sysSn: SN, currentsetting: 16 } } });
       expect(sim.house(SN).ev!.state().currentLimitA).toBe(16);
 
       // Wait (in simulated time) for a car to arrive in the evening.
@@ -766,7 +765,7 @@ describe("AlphaESS client against the simulator", () => {
       const waiting = await api.getEvChargerStatus(charger!.serialNumber, SN);
       expect(waiting).toMatchObject({ state: "preparing", code: 2, canStart: true });
       const start = await api.controlEvCharger(charger!.serialNumber, true, { serialNumber: SN, verify: true });
-      expect(start).toMatchObject({ sent: true, taken: true, payload: { evchargerSn: charger!.serialNumber, controlMode: 1 } });
+      expect(start).toMatchObject({ sent: true, taken: true, detail: { payload: { evchargerSn: charger!.serialNumber, controlMode: 1 } } });
       await clock.advance(5 * 60_000);
       expect((await api.getRealtimePowerUsage(SN)).evW).toBeGreaterThan(3000);
       const stop = await api.controlEvCharger(charger!.serialNumber, false, { serialNumber: SN, verify: true });

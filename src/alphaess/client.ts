@@ -28,7 +28,7 @@ import type {
   AlphaEssRealtimePower,
   AlphaEssSystemInfo,
   AlphaEssSystemSummary,
-  AlphaEssWriteResult,
+  AlphaEssWrite,
   BindingResult,
   ChargingSettings,
   ChargingSettingsResult,
@@ -58,7 +58,7 @@ import {
   settingsOf,
 } from "./parse.js";
 import { alphaEssAuthHeaders } from "./signature.js";
-import { AlphaEssSystem } from "./system.js";
+import { AlphaEssSystem, type AlphaEssSystemOptions } from "./system.js";
 import {
   assertCode,
   assertCurrentLimit,
@@ -71,7 +71,7 @@ import {
 } from "./validate.js";
 import type { UpdateChargeConfigBody, UpdateDischargeConfigBody } from "./wire.js";
 import { WriteCooldown } from "./write-cooldown.js";
-import { failedWriteSent } from "./write-outcome.js";
+import { errorCodeOf, failedWriteSent } from "./write-outcome.js";
 
 /** How the client paces itself so that normal use never meets code 6053 ("too fast"). */
 export interface AlphaEssPacing {
@@ -362,9 +362,9 @@ export class AlphaESS {
   }
 
   /** The unified `EnergySystem` view of one system (default: this instance's serial number). */
-  system(serialNumber?: string): AlphaEssSystem {
+  system(serialNumber?: string, options: AlphaEssSystemOptions = {}): AlphaEssSystem {
     const sn = this.resolveSerial(serialNumber === undefined ? undefined : { serialNumber });
-    return new AlphaEssSystem(this.forDevice(sn));
+    return new AlphaEssSystem(this.forDevice(sn), options);
   }
 
   /** The account-wide budget and each endpoint's pacing. */
@@ -506,7 +506,7 @@ export class AlphaESS {
   async setChargingSettings(
     settings: ChargingSettingsInput,
     options?: string | WriteCallOptions,
-  ): Promise<AlphaEssWriteResult<ChargingSettings>> {
+  ): Promise<AlphaEssWrite<ChargingSettings>> {
     const sn = this.resolveSerial(options);
     const opts = writeOptionsOf(options);
     const given = validateChargingInput(settings);
@@ -533,7 +533,7 @@ export class AlphaESS {
   async setDischargingSettings(
     settings: DischargingSettingsInput,
     options?: string | WriteCallOptions,
-  ): Promise<AlphaEssWriteResult<DischargingSettings>> {
+  ): Promise<AlphaEssWrite<DischargingSettings>> {
     const sn = this.resolveSerial(options);
     const opts = writeOptionsOf(options);
     const given = validateDischargingInput(settings);
@@ -569,10 +569,7 @@ export class AlphaESS {
    * weekly, at most 6 periods a day and 28 a week, no overlaps. On the new AU/NZ/UK cloud backend
    * this is the only write that takes effect.
    */
-  async setWeeklySchedule(
-    schedule: WeeklyScheduleInput,
-    options?: string | WriteCallOptions,
-  ): Promise<AlphaEssWriteResult<WeeklyScheduleInput>> {
+  async setWeeklySchedule(schedule: WeeklyScheduleInput, options?: string | WriteCallOptions): Promise<AlphaEssWrite<WeeklyScheduleInput>> {
     const sn = this.resolveSerial(options);
     const opts = writeOptionsOf(options);
     const { schedule: requested, body } = validateWeeklySchedule(schedule);
@@ -624,7 +621,7 @@ export class AlphaESS {
   async setEvChargerCurrentDrawSettings(
     amps: number,
     options?: string | WriteCallOptions,
-  ): Promise<AlphaEssWriteResult<{ currentLimitA: number | null }>> {
+  ): Promise<AlphaEssWrite<{ currentLimitA: number | null }>> {
     const sn = this.resolveSerial(options);
     const opts = writeOptionsOf(options);
     const currentLimitA = assertCurrentLimit(amps, "amps");
@@ -663,7 +660,7 @@ export class AlphaESS {
     chargerSerialNumber: string,
     charging: boolean,
     options?: string | WriteCallOptions,
-  ): Promise<AlphaEssWriteResult<{ charging: boolean }>> {
+  ): Promise<AlphaEssWrite<{ charging: boolean }>> {
     const sn = this.resolveSerial(options);
     const opts = writeOptionsOf(options);
     const charger = assertSerial(chargerSerialNumber, "chargerSerialNumber");
@@ -764,7 +761,7 @@ export class AlphaESS {
   }
 
   /** Partial update of a full-replacement config: validate, read and merge when needed, validate, write. */
-  private async writeSettings<T extends object>(args: SettingsWrite<T>): Promise<AlphaEssWriteResult<T>> {
+  private async writeSettings<T extends object>(args: SettingsWrite<T>): Promise<AlphaEssWrite<T>> {
     const { sn, endpoint, opts } = args;
     if (!opts.dryRun) this.#shared.cooldown.check(sn, endpoint);
     // Two partial updates of one config must not both read the old state and overwrite each other.
@@ -779,7 +776,7 @@ export class AlphaESS {
    * A write that needs no merge, queued behind earlier writes to the same system and endpoint, so
    * that the cool-down (recorded when a write is sent) is checked after they went out.
    */
-  private async queuedWrite<T>(args: WriteArgs<T>): Promise<AlphaEssWriteResult<T>> {
+  private async queuedWrite<T>(args: WriteArgs<T>): Promise<AlphaEssWrite<T>> {
     if (!args.opts.dryRun) this.#shared.cooldown.check(args.sn, args.endpoint);
     return this.serialized(args.sn, args.endpoint, () => this.sendWrite(args));
   }
@@ -799,7 +796,7 @@ export class AlphaESS {
     }
   }
 
-  private async mergeAndWrite<T extends object>(args: SettingsWrite<T>): Promise<AlphaEssWriteResult<T>> {
+  private async mergeAndWrite<T extends object>(args: SettingsWrite<T>): Promise<AlphaEssWrite<T>> {
     const { sn, endpoint, opts, given, keys } = args;
     const missing = keys.filter((k) => given[k] === undefined);
     let before: T | null = null;
@@ -841,22 +838,25 @@ export class AlphaESS {
    * fails after the write went out does not: the result says `sent: true`, `taken: null` and
    * carries the error in `readBackError`.
    */
-  private async sendWrite<T>(args: WriteArgs<T>): Promise<AlphaEssWriteResult<T>> {
+  private async sendWrite<T>(args: WriteArgs<T>): Promise<AlphaEssWrite<T>> {
     const { sn, endpoint, opts } = args;
-    const result: AlphaEssWriteResult<T> = {
-      serialNumber: sn,
-      endpoint,
+    const dryRun = Boolean(opts.dryRun);
+    const result: AlphaEssWrite<T> = {
+      write: {
+        target: `POST ${endpoint}`,
+        description: `Write ${endpoint} of system ${sn}`,
+        before: args.before,
+        after: args.requested,
+        changes: args.before === null ? [] : diffFields(args.before, args.requested),
+        constraints: [],
+        payload: args.payload,
+      },
       sent: false,
-      dryRun: Boolean(opts.dryRun),
-      before: args.before,
-      requested: args.requested,
-      payload: args.payload,
       taken: null,
-      readBack: null,
       mismatches: [],
-      readBackError: null,
+      detail: { serialNumber: sn, endpoint, dryRun, before: args.before, requested: args.requested, payload: args.payload },
     };
-    if (opts.dryRun) return result;
+    if (dryRun) return result;
     const cooldown = this.#shared.cooldown;
     cooldown.check(sn, endpoint);
     let forget: (() => void) | undefined;
@@ -882,7 +882,8 @@ export class AlphaESS {
         result.mismatches = args.compare(args.requested, readBack);
         result.taken = result.mismatches.length === 0;
       } catch (error) {
-        result.readBackError = error instanceof Error ? error : new Error(String(error));
+        result.error = `Sent, but reading it back failed, so whether the system took it is unknown: ${(error as Error).message}`;
+        result.errorCode = errorCodeOf(error);
       }
     }
     return result;

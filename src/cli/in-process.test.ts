@@ -143,8 +143,7 @@ describe("vendor group writes", () => {
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({
       sent: false,
-      dryRun: true,
-      payload: { sysSn: SN, batHighCap: 80, gridCharge: 1, timeChaf1: "01:00", timeChae1: "04:00" },
+      detail: { dryRun: true, payload: { sysSn: SN, batHighCap: 80, gridCharge: 1, timeChaf1: "01:00", timeChae1: "04:00" } },
     });
     expect(alphaPosts()).toBe(before);
 
