@@ -1,9 +1,8 @@
 import { systemClock, type Clock } from "../core/clock.js";
 import { ConfigurationError, OpenPowerError, ValidationError } from "../core/errors/index.js";
 import { HttpTransport } from "../core/http/transport.js";
-import type { FetchFn, TransportResponse } from "../core/http/types.js";
-import type { RetryPolicy } from "../core/http/retry-policy.js";
-import type { Logger } from "../core/logger.js";
+import { mergeClientOptions, type ClientOptions, type ClientOverrides } from "../core/client-options.js";
+import type { TransportResponse } from "../core/http/types.js";
 import { RateLimiter, type RateLimitState } from "../core/rate-limit/limiter.js";
 import { inspect } from "node:util";
 import { redact, registerSecret } from "../core/redact.js";
@@ -99,7 +98,12 @@ export interface AlphaEssPacing {
   maxWaitMs?: number;
 }
 
-export interface AlphaESSOptions {
+/**
+ * The AlphaESS client's options: the shared `ClientOptions` (fetch, timeoutMs — default 30 000, the
+ * API occasionally stalls —, retry for reads — default 2 retries with back-off —, rateLimit, logger,
+ * userAgent, clock, maxResponseBytes) and the AlphaESS credentials and settings.
+ */
+export interface AlphaESSOptions extends ClientOptions {
   /** Developer ID (AppID) from open.alphaess.com, e.g. "alpha73cf07876a2d789e". */
   appId: string;
   /** Developer secret (AppSecret). Registered for redaction; never logged. */
@@ -114,10 +118,7 @@ export interface AlphaESSOptions {
   timeZone?: string;
   /** Default "https://openapi.alphaess.com/api". */
   baseUrl?: string;
-  /** Per-attempt timeout, ms. Default 30 000 (the API occasionally stalls). */
-  timeoutMs?: number;
-  /** Retry policy for reads (writes are never retried). Default: 2 retries with back-off. */
-  retry?: Partial<RetryPolicy>;
+  /** Per-endpoint pacing and the account budget's shape (when `rateLimit` gives no limiter of its own). */
   pacing?: AlphaEssPacing;
   /**
    * Client-side minimum interval between writes to the same system and endpoint, ms: one number
@@ -128,11 +129,6 @@ export interface AlphaESSOptions {
   writeCooldownMs?: number | Partial<Record<AlphaEssCooldownEndpoint, number>>;
   /** After a 6053 ("too fast"), pause every request of this client for this long, ms. Default 10 000. */
   tooFastBackoffMs?: number;
-  clock?: Clock;
-  fetch?: FetchFn;
-  logger?: Logger;
-  userAgent?: string;
-  maxResponseBytes?: number;
 }
 
 /** The per-call options of device methods. */
@@ -155,12 +151,9 @@ const DEFAULT_WRITE_COOLDOWN_MS = 30_000;
 
 /** State shared by a client and its clones: one transport, one rate budget, one write cool-down. */
 interface Shared {
-  /** The options the client was made with (clones are made from them). */
-  options: AlphaESSOptions;
   appId: string;
   appSecret: string;
   clock: Clock;
-  transport: HttpTransport;
   account: RateLimiter;
   endpoints: EndpointLimiters;
   cooldown: WriteCooldown;
@@ -205,7 +198,8 @@ interface CallResult {
 }
 
 /** The state a clone takes over, handed from `fromShared` to the one constructor call it makes. */
-let cloneOf: { shared: Shared; serialNumber: string; timeZone: string } | undefined;
+let cloneOf:
+  { shared: Shared; serialNumber: string | undefined; timeZone: string; options: AlphaESSOptions; transport: HttpTransport } | undefined;
 
 /**
  * The AlphaESS Open API client: all 19 endpoints, signed requests, typed results and errors,
@@ -225,6 +219,9 @@ export class AlphaESS {
   readonly serialNumber: string | undefined;
   // A #private field: util.inspect and JSON.stringify never show it (it holds the app secret).
   readonly #shared: Shared;
+  // Per instance: `withOptions` may change the timeout, retries, logger, user agent or body limit.
+  readonly #transport: HttpTransport;
+  readonly #options: AlphaESSOptions;
   // Per instance: systems of one AppID may sit in different zones (`forDevice(sn, { timeZone })`).
   readonly #timeZone: string;
 
@@ -235,6 +232,8 @@ export class AlphaESS {
       this.#shared = clone.shared;
       this.serialNumber = clone.serialNumber;
       this.#timeZone = clone.timeZone;
+      this.#options = clone.options;
+      this.#transport = clone.transport;
       return;
     }
     if (typeof options !== "object" || options === null)
@@ -284,30 +283,22 @@ export class AlphaESS {
       return c?.[endpoint as AlphaEssCooldownEndpoint] ?? (isSetting ? DEFAULT_WRITE_COOLDOWN_MS : 0);
     };
     const limiterBase = { vendor: VENDOR, clock, onLimit: pacing.onLimit, maxWaitMs: pacing.maxWaitMs };
+    this.#options = { ...options, baseUrl };
+    this.#transport = transportFor(this.#options, clock);
     this.#shared = {
-      options,
       appId,
       appSecret,
       clock,
-      transport: new HttpTransport({
-        vendor: VENDOR,
-        baseUrl,
-        clock,
-        fetch: options.fetch,
-        logger: options.logger,
-        userAgent: options.userAgent,
-        timeoutMs: options.timeoutMs ?? 30_000,
-        maxResponseBytes: options.maxResponseBytes,
-        retry: options.retry,
-        mapHttpError: httpError,
-      }),
-      account: new RateLimiter({
-        ...limiterBase,
-        name: "alphaess",
-        concurrency: pacing.concurrency ?? 4,
-        limit: pacing.limit,
-        windowMs: pacing.windowMs,
-      }),
+      // `rateLimit`: a limiter shared with other clients of the account, or null for no account budget.
+      account:
+        options.rateLimit ??
+        new RateLimiter({
+          ...limiterBase,
+          name: "alphaess",
+          concurrency: options.rateLimit === null ? Number.POSITIVE_INFINITY : (pacing.concurrency ?? 4),
+          limit: options.rateLimit === null ? undefined : pacing.limit,
+          windowMs: pacing.windowMs,
+        }),
       endpoints: new EndpointLimiters((endpoint) => {
         const minIntervalMs = intervalFor(endpoint);
         const minIntervalMarginMs = pacing.jitterMarginMs ?? Math.max(5, Math.round(minIntervalMs * 0.04));
@@ -324,11 +315,11 @@ export class AlphaESS {
 
   /** What `console.log(client)` shows: never the secret. */
   [inspect.custom](): string {
-    return `AlphaESS { appId: ${JSON.stringify(redact(this.#shared.appId))}, serialNumber: ${JSON.stringify(this.serialNumber ?? null)}, timeZone: ${JSON.stringify(this.#timeZone)}, baseUrl: ${JSON.stringify(this.#shared.transport.baseUrl)} }`;
+    return `AlphaESS { appId: ${JSON.stringify(redact(this.#shared.appId))}, serialNumber: ${JSON.stringify(this.serialNumber ?? null)}, timeZone: ${JSON.stringify(this.#timeZone)}, baseUrl: ${JSON.stringify(this.#transport.baseUrl)} }`;
   }
 
   toJSON(): Record<string, unknown> {
-    return { vendor: VENDOR, serialNumber: this.serialNumber ?? null, timeZone: this.#timeZone, baseUrl: this.#shared.transport.baseUrl };
+    return { vendor: VENDOR, serialNumber: this.serialNumber ?? null, timeZone: this.#timeZone, baseUrl: this.#transport.baseUrl };
   }
 
   /** The clock the client paces and signs with. */
@@ -349,13 +340,30 @@ export class AlphaESS {
   forDevice(serialNumber: string, options: { timeZone?: string } = {}): AlphaESS {
     const sn = assertSerial(serialNumber, "serialNumber");
     const timeZone = options.timeZone === undefined ? this.#timeZone : assertTimeZone(options.timeZone, "timeZone");
-    return AlphaESS.fromShared(this.#shared, sn, timeZone);
+    return this.derive({ serialNumber: sn, timeZone });
   }
 
-  private static fromShared(shared: Shared, serialNumber: string, timeZone: string): AlphaESS {
-    cloneOf = { shared, serialNumber, timeZone };
+  /**
+   * A derived client with other transport settings (timeout, retries, logger, user agent, body
+   * limit). It keeps the credentials, the serial number and the time zone, and shares the rate-limit
+   * budget, the endpoint pacing, the write cool-down and the write queue with this one.
+   */
+  withOptions(overrides: ClientOverrides): AlphaESS {
+    const options = mergeClientOptions(this.#options, overrides);
+    return this.derive({ options, transport: transportFor(options, this.#shared.clock) });
+  }
+
+  private derive(change: { serialNumber?: string; timeZone?: string; options?: AlphaESSOptions; transport?: HttpTransport }): AlphaESS {
+    const options = change.options ?? this.#options;
+    cloneOf = {
+      shared: this.#shared,
+      serialNumber: change.serialNumber ?? this.serialNumber,
+      timeZone: change.timeZone ?? this.#timeZone,
+      options,
+      transport: change.transport ?? this.#transport,
+    };
     try {
-      return new AlphaESS(shared.options);
+      return new AlphaESS(options);
     } finally {
       cloneOf = undefined;
     }
@@ -723,7 +731,7 @@ export class AlphaESS {
     const spec = ENDPOINTS[endpoint];
     const shared = this.#shared;
     let data: unknown = null;
-    const response: TransportResponse = await shared.transport.request({
+    const response: TransportResponse = await this.#transport.request({
       method: spec.method,
       path: endpoint,
       query: request.query,
@@ -888,6 +896,23 @@ export class AlphaESS {
     }
     return result;
   }
+}
+
+/** The HTTP transport for a client's options (a derived client with other transport settings gets its own). */
+function transportFor(options: AlphaESSOptions, clock: Clock): HttpTransport {
+  const retry = options.retry === false ? { limit: 0 } : options.retry;
+  return new HttpTransport({
+    vendor: VENDOR,
+    baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
+    clock,
+    fetch: options.fetch,
+    logger: options.logger,
+    userAgent: options.userAgent,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxResponseBytes: options.maxResponseBytes,
+    retry,
+    mapHttpError: httpError,
+  });
 }
 
 function signalOf(options: SerialOrOptions | undefined): AbortSignal | undefined {
