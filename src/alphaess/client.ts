@@ -878,9 +878,23 @@ export class AlphaESS {
         onSend: () => (forget = cooldown.mark(sn, endpoint)),
       });
     } catch (error) {
+      const sent = failedWriteSent(error);
       // A write the server provably refused changed nothing; a 6053 still counts against its throttle.
-      if (forget && failedWriteSent(error) === false && !(error instanceof OpenPowerError && error.code === 6053)) forget();
-      throw error;
+      if (forget && sent === false && !(error instanceof OpenPowerError && error.code === 6053)) forget();
+      // The outcome is unknown (a lost answer, a timeout, a 5xx): with verify, the read-back tells (issue 12, item 26).
+      if (sent !== null || !opts.verify || !(error instanceof OpenPowerError)) throw error;
+      result.sent = null;
+      result.errorCode = errorCodeOf(error);
+      try {
+        const readBack = await args.readBack();
+        result.readBack = readBack;
+        result.mismatches = args.compare(args.requested, readBack);
+        result.taken = result.mismatches.length === 0;
+        result.error = `It is unknown whether it reached the system (${error.message}); it was read back: ${result.taken ? "the system holds it" : "the system does not hold it"}.`;
+      } catch (readError) {
+        result.error = `It is unknown whether it reached the system (${error.message}), and reading it back failed too: ${(readError as Error).message}`;
+      }
+      return result;
     }
     result.sent = true;
     if (opts.verify) {

@@ -6,7 +6,7 @@ const SN = "AL70110230306xx";
 const HISTORY_DATE = "2026-08-03";
 
 /** The simulator opts out of its live-like pacing and write cool-down: the suite reads and writes back to back. */
-const FAST_SIM = { minIntervalMs: 0, writeCooldownMs: 0 };
+const FAST_SIM = { limits: "none" } as const;
 
 describeConformance({
   name: "AlphaESS, default backend (charge and discharge configs)",

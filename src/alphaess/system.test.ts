@@ -231,7 +231,10 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
       [null, false],
     ]);
     bed.sim.errors.add({ endpoint: "updateChargeConfigInfo", code: 6026, times: 1 });
-    expect((await system.applyPlan(plan)).results[0]).toMatchObject({ sent: null, taken: null });
+    // Unknown outcome, verified: read back, and the system does not hold it.
+    expect((await system.applyPlan(plan)).results[0]).toMatchObject({ sent: null, taken: false });
+    bed.sim.errors.add({ endpoint: "updateChargeConfigInfo", code: 6026, times: 1 });
+    expect((await system.applyPlan(plan, { verify: false })).results[0]).toMatchObject({ sent: null, taken: null });
     bed.sim.errors.add({ endpoint: "updateChargeConfigInfo", code: 6008, times: 1 });
     expect((await system.applyPlan(plan)).results[0]).toMatchObject({ sent: false, taken: null });
   });

@@ -18,7 +18,8 @@ afterEach(async () => {
 
 async function start(options: AlphaEssSimulatorOptions = {}): Promise<{ sim: AlphaEssSimulator; clock: VirtualClock }> {
   const clock = options.clock instanceof VirtualClock ? options.clock : new VirtualClock({ mode: "manual", start: NOON_SYDNEY });
-  sim = await startAlphaEssSimulator({ clock, ...options });
+  // Most tests here send requests back to back: they opt out of the live-like limits explicitly (the tests of the limits set them).
+  sim = await startAlphaEssSimulator({ clock, limits: "none", ...options });
   return { sim, clock };
 }
 

@@ -62,6 +62,11 @@ const NEEDS_DEVICE = new Set([
   "remoteControlEvCharger",
 ]);
 
+/** Live: 6053 below about 10 s between calls to one endpoint (spec §3). */
+const LIVE_MIN_INTERVAL_MS = 10_000;
+/** Live writes are throttled (portal: once a day; observed 10 s to 10 min); 30 s, as the Home Assistant integration paces its own. */
+const LIVE_WRITE_COOLDOWN_MS = 30_000;
+
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const ON_GRID = /^([01]\d|2[0-3]):(00|15|30|45)$/;
 const EV_CODES: Record<string, number> = {
@@ -118,9 +123,16 @@ export interface AlphaEssSimulatorOptions {
   systems?: AlphaEssSimSystemOptions[];
   /** Default: one app with credentials derived from the seed. */
   apps?: AlphaEssSimApp[];
-  /** Minimum ms between two requests of one app to one endpoint (else 6053): one number or per endpoint. Default 0. */
+  /**
+   * The default of `minIntervalMs` and `writeCooldownMs`: "live" (default) is as strict as the live
+   * service (10 s between two requests of one app to one endpoint, 30 s between two setting writes
+   * to one system and endpoint); "none" turns both off, for tests and demos that need speed. The two
+   * options below override either.
+   */
+  limits?: "live" | "none";
+  /** Minimum ms between two requests of one app to one endpoint (else 6053): one number or per endpoint. Default 10 000 ("live"). */
   minIntervalMs?: number | Partial<Record<string, number>>;
-  /** Device-side minimum ms between two setting writes to one system and endpoint. Default 0. */
+  /** Device-side minimum ms between two setting writes to one system and endpoint. Default 30 000 ("live"). */
   writeCooldownMs?: number;
   /** Within the write cool-down: "reject" answers 6053, "ignore" answers Success and changes nothing (as seen live). Default "reject". */
   writeCooldownMode?: "reject" | "ignore";
@@ -260,10 +272,14 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
   const historyDays = options.historyDays ?? 1;
   const stepSeconds = options.stepSeconds ?? 60;
   const codeTtl = options.verificationCodeTtlMs ?? 30 * 60_000;
-  const writeCooldownMs = options.writeCooldownMs ?? 0;
+  const live = (options.limits ?? "live") === "live";
+  if (options.limits !== undefined && options.limits !== "live" && options.limits !== "none")
+    throw new RangeError(`limits must be "live" or "none", got ${JSON.stringify(options.limits)}.`);
+  const writeCooldownMs = options.writeCooldownMs ?? (live ? LIVE_WRITE_COOLDOWN_MS : 0);
   const writeCooldownMode = options.writeCooldownMode ?? "reject";
+  const defaultInterval = live ? LIVE_MIN_INTERVAL_MS : 0;
   const intervalOf = (endpoint: string): number =>
-    typeof options.minIntervalMs === "number" ? options.minIntervalMs : (options.minIntervalMs?.[endpoint] ?? 0);
+    typeof options.minIntervalMs === "number" ? options.minIntervalMs : (options.minIntervalMs?.[endpoint] ?? defaultInterval);
 
   const systems = new Map<string, AlphaEssSimSystemState>();
   const houses = new Map<string, HouseModel>();
