@@ -51,7 +51,13 @@ async function readAll(api: AlphaESS): Promise<Outcome> {
 
 /** Unpaced: real clock, no limit anywhere, 8 requests in flight. */
 async function baseline(): Promise<{ seconds: number; rate: number; outcome: Outcome }> {
-  const sim = await startAlphaEssSimulator({ systems, historyDays: 0, stepSeconds: 300, clock: new VirtualClock({ mode: "real" }) });
+  const sim = await startAlphaEssSimulator({
+    systems,
+    limits: "none",
+    historyDays: 0,
+    stepSeconds: 300,
+    clock: new VirtualClock({ mode: "real" }),
+  });
   try {
     const api = new AlphaESS({
       ...sim.credentials,
@@ -79,6 +85,7 @@ async function paced(
     systems,
     historyDays: 0,
     stepSeconds: 300,
+    limits: "none", // only the interval under test
     minIntervalMs: { getLastPowerData: intervalMs },
     faults: [],
   });
@@ -137,6 +144,7 @@ async function pacedRealTime(
     historyDays: 0,
     stepSeconds: 300,
     clock: new VirtualClock({ mode: "real" }),
+    limits: "none", // only the interval under test
     minIntervalMs: { getLastPowerData: intervalMs },
   });
   try {

@@ -42,7 +42,7 @@ try {
     { useGrid: true, stopLevel: 0.9, firstPeriod: { start: "01:00", end: "05:00" } },
     { verify: !dryRun, dryRun },
   );
-  console.log(dryRun ? "Dry run (set ALPHAESS_APPLY=1 to send): would send" : "Sent", JSON.stringify(result.payload));
+  console.log(dryRun ? "Dry run (set ALPHAESS_APPLY=1 to send): would send" : "Sent", JSON.stringify(result.detail.payload));
   if (!dryRun)
     console.log(result.taken ? "The system took the change." : `The system did not take the change: ${JSON.stringify(result.mismatches)}`);
 

@@ -1,5 +1,5 @@
 import type { TimeWindow } from "../core/time/schedule-grid.js";
-import type { FieldChange } from "../model/types.js";
+import type { FieldChange, WriteResult } from "../model/types.js";
 import type { AlphaEssWriteEndpoint } from "./endpoints.js";
 
 /**
@@ -278,12 +278,13 @@ export interface WriteOptions {
   signal?: AbortSignal;
 }
 
-/** What a write did. */
-export interface AlphaEssWriteResult<T = unknown> {
+/**
+ * The AlphaESS detail of a write, in `WriteResult.detail` (the model's one write vocabulary says
+ * `sent`, `taken`, `readBack`, `mismatches` and `error`; this says what exactly was written).
+ */
+export interface AlphaEssWriteDetail<T = unknown> {
   serialNumber: string;
   endpoint: AlphaEssWriteEndpoint;
-  /** False for a dry run (a write that fails throws instead of returning). */
-  sent: boolean;
   dryRun: boolean;
   /** What was in place before, when it was read (partial updates read first). */
   before: T | null;
@@ -291,15 +292,10 @@ export interface AlphaEssWriteResult<T = unknown> {
   requested: T;
   /** The exact body sent (or that would be sent). */
   payload: Record<string, unknown>;
-  /** Whether the read-back matched; null when not verified. */
-  taken: boolean | null;
-  /** What was read back (verify). */
-  readBack: T | null;
-  /** Fields that did not take (verify). */
-  mismatches: FieldChange[];
-  /**
-   * Why the read-back failed (verify), when the write itself went out: `sent` is true and `taken`
-   * null, because whether the system took the change is unknown. Read the settings again later.
-   */
-  readBackError: Error | null;
 }
+
+/** What a client write returns: the model's `WriteResult` with the AlphaESS detail always present. */
+export type AlphaEssWrite<T = unknown> = WriteResult<AlphaEssWriteDetail<T>> & {
+  detail: AlphaEssWriteDetail<T>;
+  mismatches: FieldChange[];
+};

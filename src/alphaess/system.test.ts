@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../core/errors/index.js";
+import { capabilityNames } from "../model/capabilities.js";
 import { powerBalanceW } from "../model/helpers.js";
 import type { BatterySchedule } from "../model/types.js";
 import { configConstraints } from "./system.js";
@@ -29,10 +30,9 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
     bed = await alphaEssTestbed();
     const system = bed.api.system(SN);
     expect(system).toMatchObject({ vendor: "alphaess", id: SN, timeZone: "Australia/Sydney" });
-    expect(system.capabilities()).toMatchObject({
-      read: { powerFlow: true, history: true, prices: false },
-      control: { batterySchedule: { maxChargeWindows: 2, gridMinutes: 15 } },
-    });
+    expect(capabilityNames(system).sort()).toEqual(["batterySchedule", "energyTotals", "evCharger", "powerFlow", "powerHistory"]);
+    expect(system.batteryControl).toMatchObject({ maxChargeWindows: 2, gridMinutes: 15, windowPower: false, weekdays: false });
+    expect(system).toMatchObject({ energyTotalsHistory: true, historyStepMinutes: 5, evCharger: { minCurrentA: 6, maxCurrentA: 100 } });
     const flow = await system.getPowerFlow();
     expect(flow.source).toEqual({ vendor: "alphaess", device: SN });
     expect(Math.abs(powerBalanceW(flow)!)).toBeLessThanOrEqual(3);
@@ -231,7 +231,10 @@ describe("AlphaEssSystem (the unified EnergySystem)", () => {
       [null, false],
     ]);
     bed.sim.errors.add({ endpoint: "updateChargeConfigInfo", code: 6026, times: 1 });
-    expect((await system.applyPlan(plan)).results[0]).toMatchObject({ sent: null, taken: null });
+    // Unknown outcome, verified: read back, and the system does not hold it.
+    expect((await system.applyPlan(plan)).results[0]).toMatchObject({ sent: null, taken: false });
+    bed.sim.errors.add({ endpoint: "updateChargeConfigInfo", code: 6026, times: 1 });
+    expect((await system.applyPlan(plan, { verify: false })).results[0]).toMatchObject({ sent: null, taken: null });
     bed.sim.errors.add({ endpoint: "updateChargeConfigInfo", code: 6008, times: 1 });
     expect((await system.applyPlan(plan)).results[0]).toMatchObject({ sent: false, taken: null });
   });

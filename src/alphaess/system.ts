@@ -1,13 +1,20 @@
 import { OpenPowerError, ResponseFormatError, ValidationError } from "../core/errors/index.js";
-import { isDisabledWindow, isOnGrid, parseTimeOfDay, windowsOverlap, type TimeWindow } from "../core/time/schedule-grid.js";
-import { fractionToPercent } from "../core/units.js";
-import { diffFields } from "../model/helpers.js";
+import { isDisabledWindow, parseTimeOfDay, windowsOverlap } from "../core/time/schedule-grid.js";
+import type {
+  BatteryControlLimits,
+  BatteryController,
+  EnergyMeter,
+  EvCharger,
+  EvChargerInfo,
+  EvChargerLimits,
+  PowerHistory,
+  PowerMeter,
+  ReadOptions,
+} from "../model/capabilities.js";
 import type {
   ApplyOptions,
   ApplyResult,
   BatterySchedule,
-  Capabilities,
-  ConstraintCheck,
   ControlPlan,
   EnergySystem,
   EnergyTotals,
@@ -18,32 +25,75 @@ import type {
 import { fromBatterySchedule, toBatterySchedule, toEnergyTotals, toPowerFlow, toPowerHistory } from "./adapter.js";
 import { chargeConfigFields, dischargeConfigFields } from "./bodies.js";
 import type { AlphaESS } from "./client.js";
-import type { AlphaEssWriteEndpoint } from "./endpoints.js";
 import { VENDOR } from "./envelope.js";
-import type { AlphaEssWriteResult, ChargingSettings, DischargingSettings } from "./models.js";
+import type { AlphaEssWrite, ChargingSettings, DischargingSettings } from "./models.js";
 import { parseChargingSettings, parseDischargingSettings, settingsOf } from "./parse.js";
-import { validateCompleteCharging, validateCompleteDischarging } from "./validate.js";
-import { failedWriteSent } from "./write-outcome.js";
+import { asPlannedResult, configConstraints, plannedWrite, weeklyConstraints } from "./plans.js";
+import {
+  batteryControlLimits,
+  fromWeeklySchedule,
+  sameSchedule,
+  toWeeklyInput,
+  validateUnifiedSchedule,
+  weeklyInputFromBody,
+  type AlphaEssBackend,
+} from "./schedule.js";
+import { assertCurrentLimit, assertSerial, validateWeeklySchedule } from "./validate.js";
+import { errorCodeOf, failedWriteSent } from "./write-outcome.js";
 
-type Signal = { signal?: AbortSignal };
+export { configConstraints };
+
+export interface AlphaEssSystemOptions {
+  /**
+   * Which backend takes the battery schedule: "legacy" (default) writes the charge and discharge
+   * configs; "weekly" writes the periodic schedule, the only write that takes effect on the
+   * AU/NZ/UK cloud backend (2026). See docs/alphaess.md for how a unified plan maps onto each.
+   */
+  backend?: AlphaEssBackend;
+}
+
+/** The household current limit's range, A (no API bound is documented; see `assertCurrentLimit`). */
+const EV_CURRENT = { minCurrentA: 6, maxCurrentA: 100 } as const;
 
 /**
- * One AlphaESS system as a unified `EnergySystem` (obtain it with `client.system(sn)`). The
- * battery schedule maps to the two legacy configs: the charge windows, grid charging and stop
- * level to `updateChargeConfigInfo`, the discharge side to `updateDisChargeConfigInfo`; at most
- * two windows each on the 15-minute grid.
+ * One AlphaESS system as a unified `EnergySystem` (obtain it with `client.system(sn)`). Every
+ * AlphaESS system is a power meter, energy meter, power history, battery controller and EV
+ * charger controller (the API serves chargers for every system; `listEvChargers` is `[]` when
+ * none is fitted). The battery schedule goes to the backend chosen with `options.backend`.
  */
-export class AlphaEssSystem implements EnergySystem {
+export class AlphaEssSystem implements EnergySystem, PowerMeter, EnergyMeter, PowerHistory, BatteryController, EvCharger {
   readonly vendor = "alphaess" as const;
   readonly id: string;
+  readonly backend: AlphaEssBackend;
+  readonly energyTotalsHistory = true;
+  readonly historyStepMinutes = 5;
+  readonly batteryControl: BatteryControlLimits;
+  readonly evCharger: EvChargerLimits;
 
-  constructor(private readonly client: AlphaESS) {
+  constructor(
+    private readonly client: AlphaESS,
+    options: AlphaEssSystemOptions = {},
+  ) {
     if (!client.serialNumber)
       throw new ValidationError("AlphaEssSystem needs a client scoped to a serial number (client.forDevice(sn)).", {
         vendor: VENDOR,
         field: "serialNumber",
       });
     this.id = client.serialNumber;
+    const backend = options.backend ?? "legacy";
+    if (backend !== "legacy" && backend !== "weekly")
+      throw new ValidationError(`backend must be "legacy" or "weekly", got ${JSON.stringify(backend)}.`, {
+        vendor: VENDOR,
+        field: "backend",
+      });
+    this.backend = backend;
+    const cooldownS = (endpoints: Parameters<AlphaESS["writeCooldownMs"]>[0][]) =>
+      Math.ceil(Math.max(...endpoints.map((e) => client.writeCooldownMs(e))) / 1000);
+    this.batteryControl = batteryControlLimits(
+      backend,
+      cooldownS(backend === "weekly" ? ["setTimeChargeBySn"] : ["updateChargeConfigInfo", "updateDisChargeConfigInfo"]),
+    );
+    this.evCharger = { ...EV_CURRENT, minWriteIntervalS: cooldownS(["setEvChargerCurrentsBySn", "remoteControlEvCharger"]) };
   }
 
   /** The client's time zone: the API does not report one, and local dates are counted in it. */
@@ -51,74 +101,44 @@ export class AlphaEssSystem implements EnergySystem {
     return this.client.timeZone;
   }
 
-  capabilities(): Capabilities {
-    const cooldown = Math.max(
-      this.client.writeCooldownMs("updateChargeConfigInfo"),
-      this.client.writeCooldownMs("updateDisChargeConfigInfo"),
-    );
-    return {
-      read: { powerFlow: true, energyTotals: true, energyTotalsHistory: true, history: true, prices: false },
-      control: {
-        batterySchedule: { maxChargeWindows: 2, maxDischargeWindows: 2, gridMinutes: 15, minWriteIntervalS: Math.ceil(cooldown / 1000) },
-        // The API can start and stop AlphaESS chargers; whether this system has one fitted is
-        // only known from getEvChargerList (capabilities are synchronous and read nothing).
-        evCharger: true,
-      },
-    };
-  }
-
-  async getPowerFlow(options: Signal = {}): Promise<PowerFlow> {
+  async getPowerFlow(options: ReadOptions = {}): Promise<PowerFlow> {
     return toPowerFlow(await this.client.getRealtimePowerUsage({ signal: options.signal }));
   }
 
   /** Energy of one local day ("YYYY-MM-DD" in the client's time zone). */
-  async getEnergyTotals(date: string, options: Signal = {}): Promise<EnergyTotals> {
+  async getEnergyTotals(date: string, options: ReadOptions = {}): Promise<EnergyTotals> {
     return toEnergyTotals(await this.client.getHistoricalEnergyUsage(date, { signal: options.signal }));
   }
 
   /** The day's 5-minute samples, oldest first; battery power derived from the balance. */
-  async getPowerHistory(date: string, options: Signal = {}): Promise<PowerFlow[]> {
+  async getPowerHistory(date: string, options: ReadOptions = {}): Promise<PowerFlow[]> {
     return toPowerHistory(await this.client.getHistoricalPowerUsage(date, { signal: options.signal }));
   }
 
-  async getBatterySchedule(options: Signal = {}): Promise<BatterySchedule> {
+  async getBatterySchedule(options: ReadOptions = {}): Promise<BatterySchedule> {
+    if (this.backend === "weekly") return fromWeeklySchedule(await this.client.getWeeklySchedule({ signal: options.signal }));
     const { charging, discharging } = await this.readConfigs(options);
     return toBatterySchedule(charging, discharging);
   }
 
   /**
-   * Plans the writes that turn the current configs into `desired`. Reads both configs, never
-   * writes. Invalid input throws `ValidationError` before anything is read. A config whose
-   * schedule already matches needs no write: windows stay in the slot the device holds them in,
-   * and any disabled period (start equal to end) counts as equal to any other.
+   * Plans the writes that turn the current schedule into `desired`. The plan is validated once,
+   * against this backend's limits, before anything is read: a plan the backend cannot do is refused
+   * with a `ValidationError` naming the backend and why. Then the current state is read (never
+   * written); a schedule that already matches needs no write.
    */
-  async planBatterySchedule(desired: BatterySchedule, options: Signal = {}): Promise<ControlPlan> {
-    if (
-      typeof desired !== "object" ||
-      desired === null ||
-      typeof desired.charge !== "object" ||
-      typeof desired.discharge !== "object" ||
-      !desired.charge ||
-      !desired.discharge
-    ) {
-      throw new ValidationError("desired must be a BatterySchedule { charge: {...}, discharge: {...} }. Nothing was sent.", {
-        vendor: VENDOR,
-        field: "desired",
-      });
-    }
-    const unplaced = fromBatterySchedule(desired);
-    validateCompleteCharging(unplaced.charging, "charge");
-    validateCompleteDischarging(unplaced.discharging, "discharge");
+  async planBatterySchedule(desired: BatterySchedule, options: ReadOptions = {}): Promise<ControlPlan> {
+    const wanted = validateUnifiedSchedule(desired, this.batteryControl);
+    return this.backend === "weekly" ? this.planWeekly(desired, wanted, options) : this.planLegacy(desired, wanted, options);
+  }
 
+  private async planLegacy(desired: BatterySchedule, wanted: BatterySchedule, options: ReadOptions): Promise<ControlPlan> {
     const current = await this.readConfigs(options);
-    const mapped = fromBatterySchedule(desired, current);
-    const charging = validateCompleteCharging(mapped.charging, "charge");
-    const discharging = validateCompleteDischarging(mapped.discharging, "discharge");
+    // Windows the system holds stay in their slot; new ones take the free slots (no second validation: `wanted` is valid).
+    const { charging, discharging } = fromBatterySchedule(wanted, current);
     const currentSchedule = toBatterySchedule(current.charging, current.discharging);
-    const wanted = toBatterySchedule(charging, discharging);
-
     const warnings: string[] = [];
-    const windows: [string, TimeWindow][] = [
+    const windows: [string, ChargingSettings["firstPeriod"]][] = [
       ["charge", charging.firstPeriod],
       ["charge", charging.secondPeriod],
       ["discharge", discharging.firstPeriod],
@@ -131,60 +151,182 @@ export class AlphaEssSystem implements EnergySystem {
         );
       }
     }
-    const overlapping = [charging.firstPeriod, charging.secondPeriod].some((c) =>
-      [discharging.firstPeriod, discharging.secondPeriod].some((d) => windowsOverlap(c, d)),
-    );
-    if (overlapping && discharging.enableTimeControl)
+    const overlapping = wanted.charge.windows.some((c) => wanted.discharge.windows.some((d) => windowsOverlap(c, d)));
+    if (overlapping && wanted.discharge.timeControl)
       warnings.push("A charge window overlaps a discharge window; the device decides which wins.");
     warnings.push(
       "AlphaESS may answer Success to a write and not apply it (writes are throttled, and on the newer AU/NZ/UK backend only the weekly schedule takes effect): apply with verify.",
     );
-
     const writes: PlannedWrite[] = [];
-    const chargeSame =
-      currentSchedule.charge.fromGrid === wanted.charge.fromGrid &&
-      sameLevel(currentSchedule.charge.stopLevel, wanted.charge.stopLevel) &&
-      sameWindows(currentSchedule.charge.windows, wanted.charge.windows);
-    if (!chargeSame) {
+    const same = (side: "charge" | "discharge") =>
+      sameSchedule({ ...currentSchedule, [side]: currentSchedule[side] }, { ...currentSchedule, [side]: wanted[side] });
+    if (!same("charge")) {
       writes.push(
-        this.plannedWrite(
+        plannedWrite(
+          this.client,
           "updateChargeConfigInfo",
-          "grid-charge settings",
+          `Replace the grid-charge settings of ${this.id} (full replacement: all 6 fields are sent)`,
           chargeConfigFields(current.charging),
           chargeConfigFields(charging),
-          charging,
+          configConstraints(charging),
         ),
       );
     }
-    const dischargeSame =
-      currentSchedule.discharge.timeControl === wanted.discharge.timeControl &&
-      sameLevel(currentSchedule.discharge.stopLevel, wanted.discharge.stopLevel) &&
-      sameWindows(currentSchedule.discharge.windows, wanted.discharge.windows);
-    if (!dischargeSame) {
+    if (!same("discharge")) {
       writes.push(
-        this.plannedWrite(
+        plannedWrite(
+          this.client,
           "updateDisChargeConfigInfo",
-          "discharge settings",
+          `Replace the discharge settings of ${this.id} (full replacement: all 6 fields are sent)`,
           dischargeConfigFields(current.discharging),
           dischargeConfigFields(discharging),
-          discharging,
+          configConstraints(discharging),
         ),
       );
     }
+    return this.plan(desired, currentSchedule, writes, warnings);
+  }
 
+  private async planWeekly(desired: BatterySchedule, wanted: BatterySchedule, options: ReadOptions): Promise<ControlPlan> {
+    const read = await this.client.getWeeklySchedule({ signal: options.signal });
+    const currentSchedule = fromWeeklySchedule(read);
+    const input = toWeeklyInput(wanted);
+    const { body } = validateWeeklySchedule(input);
+    const warnings = [
+      "The weekly schedule reads its on/off flags back as 0: a side that lists periods is taken as on. A write may answer Success and not be applied: apply with verify.",
+    ];
+    const writes: PlannedWrite[] = [];
+    if (!sameSchedule(currentSchedule, wanted)) {
+      const before = read.raw !== null && typeof read.raw === "object" ? { ...(read.raw as Record<string, unknown>) } : {};
+      delete before.sysSn;
+      writes.push(
+        plannedWrite(
+          this.client,
+          "setTimeChargeBySn",
+          `Replace the weekly schedule of ${this.id} (full replacement: ${input.charge.length} charge and ${input.discharge.length} discharge periods)`,
+          before,
+          { ...body },
+          weeklyConstraints([...input.charge, ...input.discharge]),
+        ),
+      );
+    }
+    return this.plan(desired, currentSchedule, writes, warnings);
+  }
+
+  private plan(desired: unknown, current: unknown, writes: PlannedWrite[], warnings: string[]): ControlPlan {
+    return { vendor: "alphaess", device: this.id, createdAt: new Date(this.client.clock.now()), desired, current, writes, warnings };
+  }
+
+  // ----------------------------------------------------------------------------------------
+  // EV chargers
+
+  async listEvChargers(options: ReadOptions = {}): Promise<EvChargerInfo[]> {
+    const chargers = await this.client.getEvChargerList({ signal: options.signal });
+    if (chargers.length === 0) return [];
+    const limit = (await this.client.getEvChargerCurrentDrawSettings({ signal: options.signal })).currentLimitA;
+    const out: EvChargerInfo[] = [];
+    for (const charger of chargers) {
+      const status = await this.client.getEvChargerStatus(charger.serialNumber, { signal: options.signal });
+      out.push({
+        vendor: "alphaess",
+        id: charger.serialNumber,
+        system: this.id,
+        model: charger.model,
+        status: status.state,
+        currentLimitA: limit,
+        raw: charger.raw,
+      });
+    }
+    return out;
+  }
+
+  async getEvCharger(id: string, options: ReadOptions = {}): Promise<EvChargerInfo> {
+    const sn = assertSerial(id, "id");
+    const charger = (await this.client.getEvChargerList({ signal: options.signal })).find((c) => c.serialNumber === sn);
+    if (!charger)
+      throw new ValidationError(`AlphaESS system ${this.id} has no EV charger ${sn} (see listEvChargers()).`, {
+        vendor: VENDOR,
+        field: "id",
+      });
+    const [status, currents] = await Promise.all([
+      this.client.getEvChargerStatus(sn, { signal: options.signal }),
+      this.client.getEvChargerCurrentDrawSettings({ signal: options.signal }),
+    ]);
     return {
       vendor: "alphaess",
-      device: this.id,
-      createdAt: new Date(this.client.clock.now()),
-      desired,
-      current: currentSchedule,
-      writes,
-      warnings,
+      id: sn,
+      system: this.id,
+      model: charger.model,
+      status: status.state,
+      currentLimitA: currents.currentLimitA,
+      raw: charger.raw,
     };
   }
 
   /**
-   * Sends a plan's writes in order (never retried). `verify` (default true) reads each config back
+   * Plans a start, a stop, or a new household current limit (shared by the system's chargers).
+   * The action is checked before anything is read; planning reads, never writes.
+   */
+  async planEvCharging(
+    id: string,
+    action: { start: boolean } | { currentLimitA: number },
+    options: ReadOptions = {},
+  ): Promise<ControlPlan> {
+    const sn = assertSerial(id, "id");
+    if (typeof action === "object" && action !== null && "currentLimitA" in action) {
+      const amps = assertCurrentLimit(action.currentLimitA, "currentLimitA");
+      const current = await this.getEvCharger(sn, options);
+      const writes =
+        current.currentLimitA === amps
+          ? []
+          : [
+              plannedWrite(
+                this.client,
+                "setEvChargerCurrentsBySn",
+                `Set the household EV current limit of ${this.id} to ${amps} A`,
+                { currentsetting: current.currentLimitA },
+                { currentsetting: amps },
+                [{ name: "range", ok: true, detail: `${amps} A is within ${EV_CURRENT.minCurrentA}-${EV_CURRENT.maxCurrentA} A` }],
+              ),
+            ];
+      return this.plan(action, current, writes, []);
+    }
+    const start = (action as { start?: unknown } | null)?.start;
+    if (typeof start !== "boolean")
+      throw new ValidationError(
+        `action must be { start: true | false } or { currentLimitA }, got ${JSON.stringify(action)}. Nothing was sent.`,
+        {
+          vendor: VENDOR,
+          field: "action",
+        },
+      );
+    const current = await this.getEvCharger(sn, options);
+    const charging = current.status === "charging";
+    const startable = ["preparing", "suspendedEVSE", "suspendedEV"].includes(current.status ?? "");
+    const writes =
+      charging === start
+        ? []
+        : [
+            {
+              ...plannedWrite(
+                this.client,
+                "remoteControlEvCharger",
+                `${start ? "Start" : "Stop"} EV charger ${sn} of ${this.id}`,
+                { charging },
+                { charging: start },
+                [{ name: "state", ok: !start || startable, detail: `the charger is ${current.status ?? "in an unknown state"}` }],
+              ),
+              payload: { sysSn: this.id, evchargerSn: sn, controlMode: start ? 1 : 0 },
+            },
+          ];
+    return this.plan(action, current, writes, []);
+  }
+
+  // ----------------------------------------------------------------------------------------
+  // Apply
+
+  /**
+   * Sends a plan's writes in order (never retried). `verify` (default true) reads each write back
    * and reports whether the device took it; `dryRun` sends nothing. After a failed write, later
    * writes are not sent. `sent` is false when a failed write provably did not reach the device,
    * null when it may have (a timeout, a lost connection, a 5xx). A write that went out but could
@@ -195,7 +337,10 @@ export class AlphaEssSystem implements EnergySystem {
     if (!plan || plan.vendor !== "alphaess" || plan.device !== this.id || !Array.isArray(plan.writes)) {
       throw new ValidationError(
         `This plan is not for AlphaESS system ${this.id}. Plan with this system's planBatterySchedule. Nothing was sent.`,
-        { vendor: VENDOR, field: "plan" },
+        {
+          vendor: VENDOR,
+          field: "plan",
+        },
       );
     }
     const verify = options.verify ?? true;
@@ -208,11 +353,13 @@ export class AlphaEssSystem implements EnergySystem {
         continue;
       }
       try {
-        results.push(writeResult(write, await this.sendPlanned(write, { verify, dryRun, signal: options.signal })));
+        const result = asPlannedResult(write, await this.sendPlanned(write, { verify, dryRun, signal: options.signal }));
+        if (result.sent !== true && result.taken !== true && !dryRun) failed = true;
+        results.push(result);
       } catch (error) {
         if (!(error instanceof OpenPowerError)) throw error;
         failed = true;
-        results.push({ write, sent: failedWriteSent(error), taken: null, error: error.message });
+        results.push({ write, sent: failedWriteSent(error), taken: null, error: error.message, errorCode: errorCodeOf(error) });
       }
     }
     const ok = dryRun
@@ -221,7 +368,7 @@ export class AlphaEssSystem implements EnergySystem {
     return { vendor: "alphaess", device: this.id, appliedAt: new Date(this.client.clock.now()), dryRun, results, ok };
   }
 
-  private async readConfigs(options: Signal): Promise<{ charging: ChargingSettings; discharging: DischargingSettings }> {
+  private async readConfigs(options: ReadOptions): Promise<{ charging: ChargingSettings; discharging: DischargingSettings }> {
     // Two endpoints, each paced on its own: read them together.
     const [charging, discharging] = await Promise.all([
       this.client.getChargingSettings({ signal: options.signal }),
@@ -230,44 +377,16 @@ export class AlphaEssSystem implements EnergySystem {
     return { charging: settingsOf(charging), discharging: settingsOf(discharging) };
   }
 
-  private plannedWrite(
-    endpoint: AlphaEssWriteEndpoint,
-    what: string,
-    before: Record<string, unknown>,
-    after: Record<string, unknown>,
-    settings: Pick<ChargingSettings, "stopLevel" | "firstPeriod" | "secondPeriod">,
-  ): PlannedWrite {
-    const next = this.client.nextWriteAllowedAt(endpoint);
-    const waitS = Math.ceil((next.getTime() - this.client.clock.now()) / 1000);
-    const cooldown: ConstraintCheck = {
-      name: "cooldown",
-      ok: waitS <= 0,
-      detail:
-        waitS <= 0
-          ? `no ${endpoint} write within the last ${Math.round(this.client.writeCooldownMs(endpoint) / 1000)} s`
-          : `the next ${endpoint} write is allowed at ${next.toISOString()}`,
-    };
-    return {
-      target: `POST ${endpoint}`,
-      description: `Replace the ${what} of ${this.id} (full replacement: all ${Object.keys(after).length} fields are sent)`,
-      before,
-      after,
-      changes: diffFields(before, after),
-      constraints: [...configConstraints(settings), cooldown],
-      payload: { sysSn: this.id, ...after },
-    };
-  }
-
   private async sendPlanned(
     write: PlannedWrite,
     options: { verify: boolean; dryRun: boolean; signal?: AbortSignal },
-  ): Promise<AlphaEssWriteResult<unknown>> {
-    const body = write.payload;
-    if (typeof body !== "object" || body === null || (body as { sysSn?: unknown }).sysSn !== this.id) {
-      throw new ValidationError(
-        `The planned write targets ${String((body as { sysSn?: unknown } | null)?.sysSn)}, not ${this.id}. Nothing was sent.`,
-        { vendor: VENDOR, field: "plan" },
-      );
+  ): Promise<AlphaEssWrite> {
+    const body = write.payload as Record<string, unknown> | null;
+    if (typeof body !== "object" || body === null || body.sysSn !== this.id) {
+      throw new ValidationError(`The planned write targets ${String(body?.sysSn)}, not ${this.id}. Nothing was sent.`, {
+        vendor: VENDOR,
+        field: "plan",
+      });
     }
     const opts = { verify: options.verify, dryRun: options.dryRun, signal: options.signal };
     switch (write.target) {
@@ -275,6 +394,12 @@ export class AlphaEssSystem implements EnergySystem {
         return this.client.setChargingSettings(settingsOf(payloadSettings(parseChargingSettings, body, this.id)), opts);
       case "POST updateDisChargeConfigInfo":
         return this.client.setDischargingSettings(settingsOf(payloadSettings(parseDischargingSettings, body, this.id)), opts);
+      case "POST setTimeChargeBySn":
+        return this.client.setWeeklySchedule(weeklyInputFromBody(body), opts);
+      case "POST setEvChargerCurrentsBySn":
+        return this.client.setEvChargerCurrentDrawSettings(body.currentsetting as number, opts);
+      case "POST remoteControlEvCharger":
+        return this.client.controlEvCharger(String(body.evchargerSn), body.controlMode === 1, opts);
       default:
         throw new ValidationError(`Unknown planned write target ${JSON.stringify(write.target)}. Nothing was sent.`, {
           vendor: VENDOR,
@@ -282,41 +407,6 @@ export class AlphaEssSystem implements EnergySystem {
         });
     }
   }
-}
-
-/**
- * The checks a config write passes, computed from the values it sends: both periods on the
- * 15-minute grid, the two periods not overlapping, the stop level within 0..1.
- */
-export function configConstraints(settings: Pick<ChargingSettings, "stopLevel" | "firstPeriod" | "secondPeriod">): ConstraintCheck[] {
-  const { firstPeriod: first, secondPeriod: second, stopLevel } = settings;
-  const onGrid = [first.start, first.end, second.start, second.end].every((t) => isOnGrid(t));
-  const apart = onGrid && !windowsOverlap(first, second);
-  const levelOk = typeof stopLevel === "number" && stopLevel >= 0 && stopLevel <= 1;
-  const periods = `periods ${first.start}-${first.end} and ${second.start}-${second.end}`;
-  return [
-    {
-      name: "grid",
-      ok: onGrid,
-      detail: onGrid ? `${periods} are on the 15-minute grid (00:00-23:45)` : `${periods} are not all on the 15-minute grid (00:00-23:45)`,
-    },
-    {
-      name: "windows",
-      ok: apart,
-      detail: apart ? "at most 2 windows, not overlapping each other" : `${periods} overlap or are not valid times`,
-    },
-    { name: "level", ok: levelOk, detail: `stop level ${stopLevel} ${levelOk ? "is" : "is not"} within 0..1` },
-  ];
-}
-
-/** A client write result as the unified `WriteResult`. */
-function writeResult(write: PlannedWrite, outcome: AlphaEssWriteResult<unknown>): WriteResult {
-  const result: WriteResult = { write, sent: outcome.sent, taken: outcome.taken, mismatches: outcome.mismatches };
-  if (outcome.readBack !== null) result.readBack = outcome.readBack;
-  if (outcome.readBackError) {
-    result.error = `Sent, but reading it back failed, so whether the system took it is unknown: ${outcome.readBackError.message}`;
-  }
-  return result;
 }
 
 /** A planned payload as typed settings; a payload that is not a complete config is refused. */
@@ -328,21 +418,10 @@ function payloadSettings<T>(parse: (data: unknown, serialNumber: string) => T, b
     const field = error.path ? ` (${error.path.replace(/^data\.?/, "") || "payload"})` : "";
     throw new ValidationError(
       `The planned write's payload is not a complete config${field}: plan again with planBatterySchedule. Nothing was sent.`,
-      { vendor: VENDOR, field: "plan" },
+      {
+        vendor: VENDOR,
+        field: "plan",
+      },
     );
   }
-}
-
-function sameLevel(a: number, b: number): boolean {
-  return fractionToPercent(a) === fractionToPercent(b);
-}
-
-/** The same enabled windows, in any slot order. */
-function sameWindows(a: TimeWindow[], b: TimeWindow[]): boolean {
-  const key = (list: TimeWindow[]) =>
-    list
-      .map((w) => `${w.start}-${w.end}`)
-      .sort()
-      .join(",");
-  return key(a) === key(b);
 }

@@ -77,6 +77,8 @@ export function validateChargingInput(input: unknown): Partial<ChargingSettings>
   if (o.useGrid !== undefined) out.useGrid = assertBoolean(o.useGrid, "useGrid");
   if (o.firstPeriod !== undefined) out.firstPeriod = assertWindow(o.firstPeriod, "firstPeriod");
   if (o.secondPeriod !== undefined) out.secondPeriod = assertWindow(o.secondPeriod, "secondPeriod");
+  // Both periods given: their overlap is known now, before anything is read (issue 12, item 29).
+  if (out.firstPeriod && out.secondPeriod) assertDistinctPeriods(out.firstPeriod, out.secondPeriod, "settings");
   return out;
 }
 
@@ -87,6 +89,8 @@ export function validateDischargingInput(input: unknown): Partial<DischargingSet
   if (o.enableTimeControl !== undefined) out.enableTimeControl = assertBoolean(o.enableTimeControl, "enableTimeControl");
   if (o.firstPeriod !== undefined) out.firstPeriod = assertWindow(o.firstPeriod, "firstPeriod");
   if (o.secondPeriod !== undefined) out.secondPeriod = assertWindow(o.secondPeriod, "secondPeriod");
+  // Both periods given: their overlap is known now, before anything is read (issue 12, item 29).
+  if (out.firstPeriod && out.secondPeriod) assertDistinctPeriods(out.firstPeriod, out.secondPeriod, "settings");
   return out;
 }
 

@@ -17,3 +17,10 @@ export function failedWriteSent(error: unknown): false | null {
   if (typeof error.code === "number") return UNCERTAIN_CODES.has(error.code) ? null : false;
   return error.status !== undefined && error.status >= 400 && error.status < 500 ? false : null;
 }
+
+/** `WriteResult.errorCode`: the typed error's class and, when the API answered one, its code ("ApiError:6008"). */
+export function errorCodeOf(error: unknown): string {
+  if (!(error instanceof Error)) return "Error";
+  const code = error instanceof OpenPowerError ? error.code : undefined;
+  return code === undefined || code === null ? error.name : `${error.name}:${String(code)}`;
+}

@@ -16,7 +16,7 @@ let amber: AmberSimulator;
 
 beforeAll(async () => {
   home = tempHome();
-  [alpha, amber] = await Promise.all([startAlphaEssSimulator({ seed: 3 }), startAmberSimulator({ seed: 3 })]);
+  [alpha, amber] = await Promise.all([startAlphaEssSimulator({ seed: 3, limits: "none" }), startAmberSimulator({ seed: 3 })]);
 });
 afterAll(async () => {
   await Promise.all([alpha.close(), amber.close()]);

@@ -17,14 +17,16 @@ export interface AlphaEssTestbed {
 
 /**
  * A simulator and a client on one manual `VirtualClock` (time moves only when a test moves it), the
- * client with no pacing, no write cool-down and instant retries unless the test says otherwise.
+ * client with no pacing, no write cool-down and instant retries, and the simulator without its
+ * live-like request interval and write cool-down (`limits: "none"`), unless the test says otherwise.
  * @internal for tests and examples
  */
 export async function alphaEssTestbed(
   options: { sim?: AlphaEssSimulatorOptions; client?: Partial<AlphaESSOptions>; clock?: VirtualClock } = {},
 ): Promise<AlphaEssTestbed> {
   const clock = options.clock ?? new VirtualClock({ mode: "manual", start: NOON_SYDNEY });
-  const sim = await startAlphaEssSimulator({ clock, ...options.sim });
+  // The client here does not pace itself: the simulator opts out of its live-like limits too (a test asks for them with `sim: { limits: "live" }`).
+  const sim = await startAlphaEssSimulator({ clock, limits: "none", ...options.sim });
   const api = new AlphaESS({
     ...sim.credentials,
     baseUrl: sim.url,

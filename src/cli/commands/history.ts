@@ -8,6 +8,7 @@ import {
   type CalendarDate,
 } from "../../core/time/calendar-date.js";
 import { localDate, systemTimeZone } from "../../core/time/zoned.js";
+import { isEnergyMeter } from "../../model/capabilities.js";
 import type { EnergySystem, EnergyTotals, PowerFlow } from "../../model/types.js";
 import type { CommandContext } from "../context.js";
 import { describeCause, ExitCode, PartialFailure, UsageError } from "../errors.js";
@@ -101,7 +102,7 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
   if (opts.to !== undefined) checkDayArg(opts.to, "--to");
   const entry = await selectSystem(ctx, device, {
     label: "report history",
-    can: (s) => s.capabilities?.().read.energyTotals || typeof s.getPowerHistory === "function",
+    can: (s) => isEnergyMeter(s) || typeof s.getPowerHistory === "function",
   });
   const { system, session } = entry;
   const timeZone = (await zoneOf(system)) ?? session.timeZone ?? systemTimeZone();
@@ -114,7 +115,10 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
       field: "--to",
     });
   const withSamples = opts.energy !== true && typeof system.getPowerHistory === "function";
-  const read = system.capabilities?.().read ?? { powerFlow: true, energyTotals: false, history: false, prices: false };
+  const read = system.capabilities?.().read ?? {
+    energyTotals: isEnergyMeter(system),
+    energyTotalsHistory: isEnergyMeter(system) && system.energyTotalsHistory,
+  };
   // A device that keeps today's counters only (a GoodWe inverter) cannot answer for other days:
   // say so before asking it day after day.
   const today = localDate(now, timeZone);

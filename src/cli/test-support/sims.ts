@@ -19,7 +19,7 @@ export interface TestSims {
  */
 export async function startTestSims(options: { alphaess?: AlphaEssSimulatorOptions } = {}): Promise<TestSims> {
   const [alphaess, amber, goodwe, powertrack] = await Promise.all([
-    startAlphaEssSimulator({ seed: 7, ...options.alphaess }),
+    startAlphaEssSimulator({ seed: 7, limits: "none", ...options.alphaess }),
     startAmberSimulator({ seed: 7 }),
     startGoodWeSimulator({ profile: "ET", tcpPort: null, discoveryPort: null }),
     startPowerTrackSimulator({ seed: 7, sites: 6 }),

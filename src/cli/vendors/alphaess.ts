@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { AlphaESS, AlphaEssWriteEndpoint, AlphaEssWriteResult, WeeklyScheduleInput } from "../../alphaess/index.js";
+import type { AlphaESS, AlphaEssWrite, AlphaEssWriteEndpoint, WeeklyScheduleInput } from "../../alphaess/index.js";
 import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { assertAuditedCooldown, performWrite } from "../commands/write-flow.js";
 import type { CommandContext } from "../context.js";
@@ -150,13 +150,13 @@ async function connect(
   };
 }
 
-function evOutcome(result: AlphaEssWriteResult<unknown>): EvWriteOutcome {
+function evOutcome(result: AlphaEssWrite<unknown>): EvWriteOutcome {
   return {
-    target: result.endpoint,
+    target: result.detail.endpoint,
     sent: result.sent,
     taken: result.taken,
-    before: result.before,
-    after: result.requested,
+    before: result.detail.before,
+    after: result.detail.requested,
     readBack: result.readBack,
   };
 }
@@ -195,8 +195,8 @@ async function write<T>(
   options: Record<string, unknown>,
   description: string,
   request: unknown,
-  send: (opts: { serialNumber: string; dryRun: boolean; verify: boolean }) => Promise<AlphaEssWriteResult<T>>,
-): Promise<AlphaEssWriteResult<T>> {
+  send: (opts: { serialNumber: string; dryRun: boolean; verify: boolean }) => Promise<AlphaEssWrite<T>>,
+): Promise<AlphaEssWrite<T>> {
   // Before the preview and the question: an earlier run's write is only known from the audit log.
   if (options.dryRun !== true)
     assertAuditedCooldown(ctx, { vendor: "alphaess", device: sn, endpoint, cooldownMs: client(session).writeCooldownMs(endpoint) });
@@ -209,7 +209,14 @@ async function write<T>(
     dryRun: options.dryRun === true,
     yes: options.yes === true,
     send: (dryRun) => send({ serialNumber: sn, dryRun, verify: options.verify !== false && !dryRun }),
-    outcome: (r) => ({ target: r.endpoint, sent: r.sent, taken: r.taken, before: r.before, after: r.requested, readBack: r.readBack }),
+    outcome: (r) => ({
+      target: r.detail.endpoint,
+      sent: r.sent,
+      taken: r.taken,
+      before: r.detail.before,
+      after: r.detail.requested,
+      readBack: r.readBack,
+    }),
   });
 }
 
@@ -514,6 +521,7 @@ export const plugin: VendorPlugin = {
       seed: options.seed,
       port: options.port,
       signatureWindowS: 10 * 365 * 86_400,
+      limits: "none", // the CLI paces at 1.25 s per endpoint: a demo is not held to live's 10 s
     });
     return {
       vendor: "alphaess",

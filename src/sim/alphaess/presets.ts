@@ -1,4 +1,5 @@
 import type { HouseConfig } from "../kernel.js";
+import presets from "./data/presets.json" with { type: "json" };
 
 /**
  * Models the AlphaESS simulator knows, with the figures `getEssList` reports for them and a house
@@ -22,44 +23,7 @@ export interface AlphaEssModelPreset {
   realtimeAllNull: boolean;
 }
 
-export const MODEL_PRESETS: Readonly<Record<string, AlphaEssModelPreset>> = Object.freeze({
-  "SMILE5-INV": {
-    inverterModel: "SMILE5-INV",
-    inverterKw: 5,
-    pvKw: 9,
-    batteryModel: "SMILE-BAT-13.3P",
-    batteryKwh: 13.34,
-    usableCapacityPct: 100,
-    realtimeAllNull: false,
-  },
-  "Storion-S5": {
-    inverterModel: "Storion-S5",
-    inverterKw: 4.6,
-    pvKw: 9.6,
-    batteryModel: "M4860",
-    batteryKwh: 9,
-    usableCapacityPct: 90,
-    realtimeAllNull: true,
-  },
-  VT1000: {
-    inverterModel: "VT1000",
-    inverterKw: 2,
-    pvKw: 2,
-    batteryModel: "VM1000",
-    batteryKwh: 4.1,
-    usableCapacityPct: 95,
-    realtimeAllNull: false,
-  },
-  "SMILE-G3-S3.6-INV": {
-    inverterModel: "SMILE-G3-S3.6-INV",
-    inverterKw: 3.6,
-    pvKw: 5,
-    batteryModel: "SMILE-G3-BAT-10.1P",
-    batteryKwh: 10.1,
-    usableCapacityPct: 90,
-    realtimeAllNull: false,
-  },
-});
+export const MODEL_PRESETS: Readonly<Record<string, AlphaEssModelPreset>> = Object.freeze(presets as Record<string, AlphaEssModelPreset>);
 
 /** Rough coordinates of a few zones, so PV follows the right sun. */
 const PLACES: Record<string, { latitude: number; longitude: number }> = {
