@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { RateLimiter } from "../core/rate-limit/limiter.js";
 import { FakeClock } from "../core/test-support/fake-clock.js";
@@ -58,5 +59,20 @@ describe("EndpointLimiter", () => {
     release();
     await clock.advance(1000);
     expect(endpoint.canAcquire()).toBe(true);
+  });
+
+  it("adds one abort listener to a signal shared by every request waiting for the hold", async () => {
+    const clock = new FakeClock(0);
+    const endpoint = new EndpointLimiter({ clock, minIntervalMs: 1000 });
+    const first = await endpoint.acquire();
+    const controller = new AbortController();
+    const waiting = Array.from({ length: 499 }, () => endpoint.acquire({ signal: controller.signal }));
+    for (const p of waiting) p.catch(() => {});
+    await settle();
+    expect(getEventListeners(controller.signal, "abort").length).toBeLessThanOrEqual(1);
+    controller.abort(new Error("stop"));
+    await Promise.all(waiting.map((p) => expect(p).rejects.toThrow("stop")));
+    expect(endpoint.state().queued).toBe(0);
+    first();
   });
 });

@@ -1,11 +1,11 @@
 import { abortReason } from "../core/clock.js";
+import { AbortWatch } from "../core/rate-limit/abort-watch.js";
 import { RateLimiter, type RateLimiterOptions, type RateLimitState, type Release } from "../core/rate-limit/limiter.js";
 
 interface Waiter {
   resolve: () => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
 }
 
 /**
@@ -19,6 +19,12 @@ interface Waiter {
 export class EndpointLimiter extends RateLimiter {
   #held = false;
   #waiting: Waiter[] = [];
+  readonly #aborts = new AbortWatch((signal) => {
+    const reason = abortReason(signal);
+    const gone = this.#waiting.filter((w) => w.signal === signal);
+    this.#waiting = this.#waiting.filter((w) => w.signal !== signal);
+    for (const waiter of gone) waiter.reject(reason);
+  });
 
   override canAcquire(): boolean {
     return !this.#held && this.#waiting.length === 0 && super.canAcquire();
@@ -71,15 +77,8 @@ export class EndpointLimiter extends RateLimiter {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
-      if (signal) {
-        waiter.onAbort = () => {
-          this.#waiting = this.#waiting.filter((w) => w !== waiter);
-          reject(abortReason(signal));
-        };
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
-      this.#waiting.push(waiter);
+      if (signal) this.#aborts.add(signal);
+      this.#waiting.push({ resolve, reject, signal });
     });
   }
 
@@ -89,7 +88,7 @@ export class EndpointLimiter extends RateLimiter {
       this.#held = false;
       return;
     }
-    if (next.signal && next.onAbort) next.signal.removeEventListener("abort", next.onAbort);
+    if (next.signal) this.#aborts.remove(next.signal);
     next.resolve(); // the hold passes straight to the next in line
   }
 }

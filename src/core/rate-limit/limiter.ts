@@ -1,5 +1,6 @@
 import { systemClock, abortReason, type Clock } from "../clock.js";
 import { RateLimitError } from "../errors/index.js";
+import { AbortWatch } from "./abort-watch.js";
 import type { RateLimitObservation } from "./headers.js";
 
 /**
@@ -82,7 +83,6 @@ interface Waiter {
   resolve: (release: Release) => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
 }
 
 interface ServerBudget {
@@ -106,6 +106,12 @@ export class RateLimiter {
   private observedAt: number | null = null;
   private refusals = 0;
   private wakeAt: number | null = null;
+  private readonly aborts = new AbortWatch((signal) => {
+    const reason = abortReason(signal);
+    const gone = this.queue.filter((w) => w.signal === signal);
+    this.queue = this.queue.filter((w) => w.signal !== signal);
+    for (const waiter of gone) waiter.reject(reason);
+  });
 
   constructor(options: RateLimiterOptions = {}) {
     this.options = options;
@@ -142,15 +148,8 @@ export class RateLimiter {
       if (refusal) return Promise.reject(refusal);
     }
     return new Promise<Release>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
-      if (signal) {
-        waiter.onAbort = () => {
-          this.queue = this.queue.filter((w) => w !== waiter);
-          reject(abortReason(signal));
-        };
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
-      this.queue.push(waiter);
+      if (signal) this.aborts.add(signal);
+      this.queue.push({ resolve, reject, signal });
       this.pump();
     });
   }
@@ -325,13 +324,13 @@ export class RateLimiter {
         return;
       }
       const waiter = this.queue.shift()!;
-      if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener("abort", waiter.onAbort);
+      if (waiter.signal) this.aborts.remove(waiter.signal);
       waiter.resolve(this.grant());
     }
   }
 
   private settle(waiter: Waiter, error: unknown): void {
-    if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener("abort", waiter.onAbort);
+    if (waiter.signal) this.aborts.remove(waiter.signal);
     waiter.reject(error);
   }
 
