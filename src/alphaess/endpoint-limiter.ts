@@ -13,8 +13,9 @@ interface Waiter {
  * for its endpoint's interval never holds an account slot, and idle endpoints never queue behind a
  * busy one). It admits one request at a time from its grant to its send: without that hold, a
  * second request could be granted its spacing while the first still waits for an account slot, and
- * the two would then go out back to back (6053). Each grant still counts from the previous request's
- * real send time, because the transport restamps every limiter just before sending.
+ * the two would then go out back to back (6053). Each grant counts from the previous request's
+ * arrival at the server: the transport restamps every limiter just before sending, and the core
+ * limiter's `holdUntilSent` holds the interval until the response has begun.
  */
 export class EndpointLimiter extends RateLimiter {
   #held = false;
@@ -25,6 +26,13 @@ export class EndpointLimiter extends RateLimiter {
     this.#waiting = this.#waiting.filter((w) => w.signal !== signal);
     for (const waiter of gone) waiter.reject(reason);
   });
+
+  // AlphaESS enforces the spacing on arrival (6053): the interval counts from when a request has
+  // reached the server, not from the call to fetch (a cold connection would otherwise let the next
+  // request in early). See RateLimiterOptions.holdUntilSent.
+  constructor(options: RateLimiterOptions = {}) {
+    super({ holdUntilSent: true, ...options });
+  }
 
   override canAcquire(): boolean {
     return !this.#held && this.#waiting.length === 0 && super.canAcquire();
@@ -61,6 +69,7 @@ export class EndpointLimiter extends RateLimiter {
           release.restamp?.();
           done();
         },
+        sent: () => release.sent?.(),
       },
     );
   }
