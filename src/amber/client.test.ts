@@ -294,6 +294,26 @@ describe("getPrices", () => {
     await expect(site.getPrices({ end: new Date(Number.NaN) })).rejects.toBeInstanceOf(ValidationError);
     expect(sim.http.requests).toHaveLength(0);
   });
+
+  it("refuses a range over 366 days before sending (issue 12 item 18), and takes exactly 366", async () => {
+    const { sim, amber } = await setup();
+    const site = amber.forSite(FIVE_MIN_SITE);
+    const absurd = { start: "1900-01-01", end: "2100-12-31" } as const;
+    await expect(site.getPrices(absurd)).rejects.toMatchObject({
+      name: "ValidationError",
+      field: "end",
+      message: expect.stringMatching(/at most 366 days.*73414 days.*Nothing was sent/s),
+    });
+    await expect(site.getUsage(absurd)).rejects.toMatchObject({ name: "ValidationError", field: "end" });
+    expect(() => site.iteratePrices({ start: "2024-03-09", end: "2025-03-10" })).toThrow(/at most 366 days/);
+    expect(() => site.iterateUsage({ start: new Date("2023-01-01T00:00:00Z"), end: "2025-03-01" })).toThrow(ValidationError);
+    expect(sim.http.requests).toHaveLength(0);
+    // 366 days is one call (53 requests of at most 7 days); the first chunk is enough to show it starts.
+    const iterator = site.iteratePrices({ start: "2024-03-10", end: "2025-03-10" });
+    const first = await iterator.next();
+    expect(first.value).toMatchObject({ progress: { done: 1, total: 53 } });
+    await iterator.return(undefined);
+  });
 });
 
 describe("getUsage", () => {

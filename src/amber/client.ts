@@ -11,7 +11,17 @@ import { registerSecret } from "../core/redact.js";
 import type { CalendarDate } from "../core/time/calendar-date.js";
 import { nemDate } from "../core/time/nem.js";
 import type { PriceInterval } from "../model/types.js";
-import { fetchChunks, mergeIntervals, mergeUsage, splitDateRange, type Chunk, type ChunkProgress, type DateInput } from "./chunking.js";
+import {
+  fetchChunks,
+  MAX_DAYS_PER_REQUEST,
+  MAX_RANGE_DAYS,
+  mergeIntervals,
+  mergeUsage,
+  splitDateRange,
+  type Chunk,
+  type ChunkProgress,
+  type DateInput,
+} from "./chunking.js";
 import { mapAmberHttpError, TOKEN_HELP } from "./errors.js";
 import {
   parseIntervals,
@@ -262,7 +272,8 @@ export class Amber {
   }
 
   /**
-   * Prices for NEM dates `start`..`end` (inclusive; both default to today). Ranges longer than 7
+   * Prices for NEM dates `start`..`end` (inclusive; both default to today; at most
+   * `MAX_RANGE_DAYS` = 366 days, longer is a `ValidationError` before anything is sent). Ranges longer than 7
    * days are fetched in 7-day chunks, one after another within the budget, and merged in
    * Amber's order (general, controlledLoad, feedIn; chronological), without gaps or duplicates.
    * A range of one chunk is returned as Amber sent it.
@@ -277,7 +288,10 @@ export class Amber {
   iteratePrices(options: PricesOptions = {}): AsyncGenerator<Chunk<AmberInterval>, void, undefined> {
     const site = this.siteFor(options.site);
     const today = nemDate(this.shared.clock.now());
-    const chunks = splitDateRange(options.start ?? today, options.end ?? today);
+    const chunks = splitDateRange(options.start ?? today, options.end ?? today, MAX_DAYS_PER_REQUEST, {
+      maxRangeDays: MAX_RANGE_DAYS,
+      operation: "getPrices",
+    });
     const resolution = optionalResolution(options.resolution);
     this.requireToken("getPrices");
     return fetchChunks(
@@ -296,7 +310,7 @@ export class Amber {
   }
 
   /**
-   * Metered usage for NEM dates `start`..`end` (inclusive, both required), at the site's billing
+   * Metered usage for NEM dates `start`..`end` (inclusive, both required, at most 366 days), at the site's billing
    * interval length. Meter data lags about a day: today gives `[]`. Chunked and merged like
    * `getPrices`. `resolution` is deprecated by Amber and never sent.
    */
@@ -316,7 +330,10 @@ export class Amber {
         operation: "getUsage",
       });
     }
-    const chunks = splitDateRange(options.start, options.end);
+    const chunks = splitDateRange(options.start, options.end, MAX_DAYS_PER_REQUEST, {
+      maxRangeDays: MAX_RANGE_DAYS,
+      operation: "getUsage",
+    });
     this.requireToken("getUsage");
     return fetchChunks(
       chunks,

@@ -55,6 +55,7 @@ export {
   mergeIntervals,
   mergeUsage,
   MAX_DAYS_PER_REQUEST,
+  MAX_RANGE_DAYS,
   type DateChunk,
   type Chunk,
   type ChunkProgress,
