@@ -7,7 +7,7 @@ import { VirtualClock } from "../sim/kernel.js";
 import { DEFAULT_AMBER_SITES, startAmberSimulator, type AmberSimulator, type AmberSimulatorOptions } from "../sim/amber/index.js";
 import { Amber, type AmberOptions } from "./client.js";
 import { groupByChannel, groupByChannelIdentifier, intervalAt } from "./intervals.js";
-import { State } from "./state.js";
+import { State } from "./regions.js";
 
 // 14:07:40 NEM on a Monday: after 12:30, so tomorrow's forecasts are published.
 const T0 = Date.parse("2025-03-10T04:07:40Z");
@@ -59,6 +59,23 @@ describe("construction and scoping", () => {
     await amber.listSites();
     expect(site.getRatelimits()?.remaining).toBe(48);
     expect(site.rateLimitState()).toEqual(amber.rateLimitState());
+  });
+
+  it("withOptions derives a client with its own transport settings and the same token, site and budget", async () => {
+    const { sim, amber } = await setup();
+    const site = amber.forSite(FIVE_MIN_SITE);
+    const derived = site.withOptions({ userAgent: "derived-agent/1", timeoutMs: 1500 });
+    expect(derived).toBeInstanceOf(Amber);
+    expect(derived.site).toBe(FIVE_MIN_SITE);
+    await derived.getCurrentPrices();
+    expect(sim.http.requests[0]!.headers["user-agent"]).toBe("derived-agent/1");
+    expect(sim.http.requests[0]!.headers.authorization).toBe(`Bearer ${sim.token}`);
+    expect(site.getRatelimits()?.remaining).toBe(49);
+    await site.getCurrentPrices();
+    expect(sim.http.requests[1]!.headers["user-agent"]).not.toBe("derived-agent/1");
+    expect(derived.getRatelimits()?.remaining).toBe(48);
+    expect(derived.rateLimitState()).toEqual(site.rateLimitState());
+    expect(inspect(derived)).not.toContain(sim.token);
   });
 
   it("refuses a malformed site id, a missing site and a missing token before sending anything", async () => {

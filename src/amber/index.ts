@@ -62,5 +62,5 @@ export {
   type DateInput,
 } from "./chunking.js";
 export { Ratelimits } from "./ratelimits.js";
-export { State, STATES, isState } from "./state.js";
+export { State, STATES, isState } from "./regions.js";
 export type { components as AmberWire, paths as AmberPaths, operations as AmberOperations } from "./wire/openapi.js";
