@@ -159,7 +159,7 @@ async function throughput(): Promise<void> {
     site: "01GM47PZ7VYRDP071ED43M47TX",
     baseUrl: "http://127.0.0.1:9/v1",
     fetch: stubFetch,
-    rateLimit: { limit: 1_000_000, windowMs: 1 },
+    budget: { limit: 1_000_000, windowMs: 1 },
   });
   const clientRound = async (call: () => Promise<unknown[]>) => {
     let min = Number.POSITIVE_INFINITY;

@@ -11,7 +11,8 @@
  * Target: median ratio <= 1.10 over at least 2,000 requests each.
  */
 import { performance } from "node:perf_hooks";
-import { HttpTransport, RateLimiter } from "openpower";
+import { RateLimiter } from "openpower";
+import { HttpTransport } from "../src/core/http/transport.js";
 import { startHttpSimulator } from "../src/sim/kernel.js";
 
 const ROUNDS = 40;

@@ -238,6 +238,7 @@ describe("AlphaESS client against the simulator: requests, authentication, limit
       expect(requests().map((r) => r.path.slice(5))).toEqual(["getLastPowerData", "getChargeConfigInfo"]);
       expect(api.rateLimitState().account.inFlight).toBe(0);
       for (let i = 1; i < 12; i++) {
+        await reads[i - 1]; // the interval counts from the answer (holdUntilSent): time stands still until it is in
         await clock.advance(1000);
         await waitUntil(() => requests("getLastPowerData").length === i + 1);
       }

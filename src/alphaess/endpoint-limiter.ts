@@ -1,11 +1,11 @@
 import { abortReason } from "../core/clock.js";
+import { AbortWatch } from "../core/rate-limit/abort-watch.js";
 import { RateLimiter, type RateLimiterOptions, type RateLimitState, type Release } from "../core/rate-limit/limiter.js";
 
 interface Waiter {
   resolve: () => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
 }
 
 /**
@@ -13,12 +13,26 @@ interface Waiter {
  * for its endpoint's interval never holds an account slot, and idle endpoints never queue behind a
  * busy one). It admits one request at a time from its grant to its send: without that hold, a
  * second request could be granted its spacing while the first still waits for an account slot, and
- * the two would then go out back to back (6053). Each grant still counts from the previous request's
- * real send time, because the transport restamps every limiter just before sending.
+ * the two would then go out back to back (6053). Each grant counts from the previous request's
+ * arrival at the server: the transport restamps every limiter just before sending, and the core
+ * limiter's `holdUntilSent` holds the interval until the response has begun.
  */
 export class EndpointLimiter extends RateLimiter {
   #held = false;
   #waiting: Waiter[] = [];
+  readonly #aborts = new AbortWatch((signal) => {
+    const reason = abortReason(signal);
+    const gone = this.#waiting.filter((w) => w.signal === signal);
+    this.#waiting = this.#waiting.filter((w) => w.signal !== signal);
+    for (const waiter of gone) waiter.reject(reason);
+  });
+
+  // AlphaESS enforces the spacing on arrival (6053): the interval counts from when a request has
+  // reached the server, not from the call to fetch (a cold connection would otherwise let the next
+  // request in early). See RateLimiterOptions.holdUntilSent.
+  constructor(options: RateLimiterOptions = {}) {
+    super({ holdUntilSent: true, ...options });
+  }
 
   override canAcquire(): boolean {
     return !this.#held && this.#waiting.length === 0 && super.canAcquire();
@@ -55,6 +69,7 @@ export class EndpointLimiter extends RateLimiter {
           release.restamp?.();
           done();
         },
+        sent: () => release.sent?.(),
       },
     );
   }
@@ -71,15 +86,8 @@ export class EndpointLimiter extends RateLimiter {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
-      if (signal) {
-        waiter.onAbort = () => {
-          this.#waiting = this.#waiting.filter((w) => w !== waiter);
-          reject(abortReason(signal));
-        };
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
-      this.#waiting.push(waiter);
+      if (signal) this.#aborts.add(signal);
+      this.#waiting.push({ resolve, reject, signal });
     });
   }
 
@@ -89,7 +97,7 @@ export class EndpointLimiter extends RateLimiter {
       this.#held = false;
       return;
     }
-    if (next.signal && next.onAbort) next.signal.removeEventListener("abort", next.onAbort);
+    if (next.signal) this.#aborts.remove(next.signal);
     next.resolve(); // the hold passes straight to the next in line
   }
 }

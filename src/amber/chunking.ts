@@ -11,6 +11,14 @@ import { groupByChannel, groupByChannelIdentifier, type AmberInterval, type Usag
  */
 export const MAX_DAYS_PER_REQUEST = 7;
 
+/**
+ * The longest range one `getPrices`/`getUsage` call accepts: 366 days (a leap year), the same
+ * cap as the CLI's `history`. That is 53 requests, about a quarter of an hour of Amber's budget
+ * (50 per 5 minutes); a longer range is refused before anything is sent, so a typo such as
+ * 1900-01-01 cannot start thousands of requests. Go further with one call per year.
+ */
+export const MAX_RANGE_DAYS = 366;
+
 /** A NEM date ("YYYY-MM-DD", UTC+10) or an instant, converted to the NEM date containing it. */
 export type DateInput = CalendarDate | Date;
 
@@ -39,7 +47,12 @@ export interface DateChunk {
  * `end` are NEM dates or instants (converted with `toNemDate`); a reversed range is a
  * `ValidationError`. This is the one place the client checks its date arguments.
  */
-export function splitDateRange(start: DateInput, end: DateInput, maxDays = MAX_DAYS_PER_REQUEST): DateChunk[] {
+export function splitDateRange(
+  start: DateInput,
+  end: DateInput,
+  maxDays = MAX_DAYS_PER_REQUEST,
+  limit: { maxRangeDays?: number; operation?: string } = {},
+): DateChunk[] {
   const first = toNemDate(start, "start");
   const last = toNemDate(end, "end");
   if (!Number.isInteger(maxDays) || maxDays < 1)
@@ -52,6 +65,14 @@ export function splitDateRange(start: DateInput, end: DateInput, maxDays = MAX_D
         field: "start",
         vendor: "amber",
       },
+    );
+  }
+  if (limit.maxRangeDays !== undefined && days > limit.maxRangeDays) {
+    const what = limit.operation ?? "A call";
+    throw new ValidationError(
+      `${what} covers at most ${limit.maxRangeDays} days per call, asked for ${days} days (${first}..${last}). ` +
+        `Split the range into calls of at most ${limit.maxRangeDays} days (e.g. one per year). Nothing was sent.`,
+      { field: "end", vendor: "amber", operation: limit.operation },
     );
   }
   const total = Math.ceil(days / maxDays);

@@ -7,7 +7,7 @@ import { VirtualClock } from "../sim/kernel.js";
 import { DEFAULT_AMBER_SITES, startAmberSimulator, type AmberSimulator, type AmberSimulatorOptions } from "../sim/amber/index.js";
 import { Amber, type AmberOptions } from "./client.js";
 import { groupByChannel, groupByChannelIdentifier, intervalAt } from "./intervals.js";
-import { State } from "./state.js";
+import { State } from "./regions.js";
 
 // 14:07:40 NEM on a Monday: after 12:30, so tomorrow's forecasts are published.
 const T0 = Date.parse("2025-03-10T04:07:40Z");
@@ -59,6 +59,23 @@ describe("construction and scoping", () => {
     await amber.listSites();
     expect(site.getRatelimits()?.remaining).toBe(48);
     expect(site.rateLimitState()).toEqual(amber.rateLimitState());
+  });
+
+  it("withOptions derives a client with its own transport settings and the same token, site and budget", async () => {
+    const { sim, amber } = await setup();
+    const site = amber.forSite(FIVE_MIN_SITE);
+    const derived = site.withOptions({ userAgent: "derived-agent/1", timeoutMs: 1500 });
+    expect(derived).toBeInstanceOf(Amber);
+    expect(derived.site).toBe(FIVE_MIN_SITE);
+    await derived.getCurrentPrices();
+    expect(sim.http.requests[0]!.headers["user-agent"]).toBe("derived-agent/1");
+    expect(sim.http.requests[0]!.headers.authorization).toBe(`Bearer ${sim.token}`);
+    expect(site.getRatelimits()?.remaining).toBe(49);
+    await site.getCurrentPrices();
+    expect(sim.http.requests[1]!.headers["user-agent"]).not.toBe("derived-agent/1");
+    expect(derived.getRatelimits()?.remaining).toBe(48);
+    expect(derived.rateLimitState()).toEqual(site.rateLimitState());
+    expect(inspect(derived)).not.toContain(sim.token);
   });
 
   it("refuses a malformed site id, a missing site and a missing token before sending anything", async () => {
@@ -293,6 +310,26 @@ describe("getPrices", () => {
     await expect(site.getPrices({ start: "20250301" })).rejects.toBeInstanceOf(ValidationError);
     await expect(site.getPrices({ end: new Date(Number.NaN) })).rejects.toBeInstanceOf(ValidationError);
     expect(sim.http.requests).toHaveLength(0);
+  });
+
+  it("refuses a range over 366 days before sending (issue 12 item 18), and takes exactly 366", async () => {
+    const { sim, amber } = await setup();
+    const site = amber.forSite(FIVE_MIN_SITE);
+    const absurd = { start: "1900-01-01", end: "2100-12-31" } as const;
+    await expect(site.getPrices(absurd)).rejects.toMatchObject({
+      name: "ValidationError",
+      field: "end",
+      message: expect.stringMatching(/at most 366 days.*73414 days.*Nothing was sent/s),
+    });
+    await expect(site.getUsage(absurd)).rejects.toMatchObject({ name: "ValidationError", field: "end" });
+    expect(() => site.iteratePrices({ start: "2024-03-09", end: "2025-03-10" })).toThrow(/at most 366 days/);
+    expect(() => site.iterateUsage({ start: new Date("2023-01-01T00:00:00Z"), end: "2025-03-01" })).toThrow(ValidationError);
+    expect(sim.http.requests).toHaveLength(0);
+    // 366 days is one call (53 requests of at most 7 days); the first chunk is enough to show it starts.
+    const iterator = site.iteratePrices({ start: "2024-03-10", end: "2025-03-10" });
+    const first = await iterator.next();
+    expect(first.value).toMatchObject({ progress: { done: 1, total: 53 } });
+    await iterator.return(undefined);
   });
 });
 

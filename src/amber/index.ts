@@ -55,11 +55,12 @@ export {
   mergeIntervals,
   mergeUsage,
   MAX_DAYS_PER_REQUEST,
+  MAX_RANGE_DAYS,
   type DateChunk,
   type Chunk,
   type ChunkProgress,
   type DateInput,
 } from "./chunking.js";
 export { Ratelimits } from "./ratelimits.js";
-export { State, STATES, isState } from "./state.js";
+export { State, STATES, isState } from "./regions.js";
 export type { components as AmberWire, paths as AmberPaths, operations as AmberOperations } from "./wire/openapi.js";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationError, ValidationError } from "../core/errors/index.js";
-import type { PriceSource } from "../model/types.js";
+import { capabilityNames, isPriceSource, type PriceSource } from "../model/capabilities.js";
 import { VirtualClock } from "../sim/kernel.js";
 import { startAmberSimulator, type AmberSimulator } from "../sim/amber/index.js";
 import { Amber } from "./client.js";
@@ -28,6 +28,8 @@ describe("AmberPriceSource", () => {
     const { amber } = await setup();
     const source: PriceSource = amber.priceSource(FIVE);
     expect(source).toBeInstanceOf(AmberPriceSource);
+    expect(isPriceSource(source)).toBe(true);
+    expect(capabilityNames(source)).toEqual(["prices"]);
     expect([source.vendor, source.id]).toEqual(["amber", FIVE]);
     const now = await source.getPriceIntervals({});
     expect(now.map((p) => [p.channel, p.kind, p.durationMin])).toEqual([

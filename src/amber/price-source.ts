@@ -1,5 +1,6 @@
 import { ValidationError } from "../core/errors/index.js";
-import type { PriceChannel, PriceInterval, PriceSource } from "../model/types.js";
+import type { PriceQuery, PriceSource } from "../model/capabilities.js";
+import type { PriceChannel, PriceInterval } from "../model/types.js";
 import { toPriceIntervals } from "./adapter.js";
 import type { Amber, Resolution } from "./client.js";
 
@@ -40,9 +41,7 @@ export class AmberPriceSource implements PriceSource {
    * date; `to` defaults to `from` + 24 h, `from` to now). Without them: the current interval of
    * each channel plus `previous` actuals and `next` forecasts (`/prices/current`).
    */
-  async getPriceIntervals(
-    options: { from?: Date; to?: Date; next?: number; previous?: number; signal?: AbortSignal } = {},
-  ): Promise<PriceInterval[]> {
+  async getPriceIntervals(options: PriceQuery = {}): Promise<PriceInterval[]> {
     const { from, to, next, previous, signal } = options;
     if (from === undefined && to === undefined) {
       return toPriceIntervals(await this.client.getCurrentPrices({ next, previous, signal }));

@@ -5,7 +5,7 @@ import { RateLimiter } from "../core/rate-limit/limiter.js";
 import { VirtualClock } from "../sim/kernel.js";
 import { startAmberSimulator, type AmberSimulator, type AmberSimulatorOptions } from "../sim/amber/index.js";
 import { Amber, type AmberOptions } from "./client.js";
-import { State } from "./state.js";
+import { State } from "./regions.js";
 
 const T0 = Date.parse("2025-03-10T04:07:40Z");
 const SITE = "01GM47PZ7VYRDP071ED43M47TX";
@@ -84,7 +84,7 @@ describe("pacing by the budget", () => {
   });
 
   it("also paces by its own window before any header was seen (50 per 300 s by default)", async () => {
-    const { sim, amber } = await setup({ rateLimit: false }, { onLimit: "throw", rateLimit: { limit: 4, windowMs: 10_000 } });
+    const { sim, amber } = await setup({ rateLimit: false }, { onLimit: "throw", budget: { limit: 4, windowMs: 10_000 } });
     await Promise.all([1, 2, 3, 4].map(() => amber.getCurrentPrices()));
     await expect(amber.getCurrentPrices()).rejects.toMatchObject({ name: "RateLimitError", local: true });
     expect(sim.http.requests).toHaveLength(4);
@@ -165,7 +165,7 @@ describe("Amber's RateLimit-Policy", () => {
   it("keeps a budget the caller configured, whatever the policy", async () => {
     const { sim, amber } = await setup(
       { rateLimit: { limit: 100, windowMs: 60_000 } },
-      { onLimit: "throw", rateLimit: { limit: 4, windowMs: 10_000 } },
+      { onLimit: "throw", budget: { limit: 4, windowMs: 10_000 } },
     );
     for (let i = 0; i < 4; i++) await amber.listSites();
     await expect(amber.listSites()).rejects.toMatchObject({ name: "RateLimitError", local: true });
@@ -203,13 +203,34 @@ describe("maxWaitMs", () => {
 });
 
 describe("a shared limiter", () => {
-  it("refuses onLimit, maxWaitMs, rateLimit and gatewayBackoff next to it", () => {
+  it("refuses onLimit, maxWaitMs, budget and gatewayBackoff next to it", () => {
     const limiter = new RateLimiter({ onLimit: "throw" });
-    expect(() => new Amber({ limiter, onLimit: "wait" })).toThrow(ConfigurationError);
-    expect(() => new Amber({ limiter, maxWaitMs: 1000 })).toThrow(/maxWaitMs cannot be combined with \{ limiter \}/);
-    expect(() => new Amber({ limiter, rateLimit: { limit: 1, windowMs: 1 } })).toThrow(ConfigurationError);
-    expect(() => new Amber({ limiter, gatewayBackoff: { baseMs: 1 } })).toThrow(ConfigurationError);
+    expect(() => new Amber({ rateLimit: limiter, onLimit: "wait" })).toThrow(ConfigurationError);
+    expect(() => new Amber({ rateLimit: limiter, maxWaitMs: 1000 })).toThrow(/maxWaitMs cannot be combined with a shared RateLimiter/);
+    expect(() => new Amber({ rateLimit: limiter, budget: { limit: 1, windowMs: 1 } })).toThrow(ConfigurationError);
+    expect(() => new Amber({ rateLimit: limiter, gatewayBackoff: { baseMs: 1 } })).toThrow(ConfigurationError);
+    expect(() => new Amber({ limiter, onLimit: "wait" })).toThrow(ConfigurationError); // the deprecated name, the same rules
+    expect(() => new Amber({ limiter, rateLimit: limiter })).toThrow(/not both/);
+    expect(() => new Amber({ rateLimit: limiter })).not.toThrow();
     expect(() => new Amber({ limiter })).not.toThrow();
+  });
+
+  it("shares its budget through rateLimit (the ClientOptions name) as through limiter", async () => {
+    const { sim, clock } = await setup({ rateLimit: { limit: 3, windowMs: 60_000 } });
+    const limiter = new RateLimiter({ onLimit: "throw", clock });
+    const a = new Amber({ token: sim.token, baseUrl: sim.url, clock, site: SITE, rateLimit: limiter });
+    const b = new Amber({ token: sim.token, baseUrl: sim.url, clock, site: SITE, limiter });
+    await a.listSites();
+    expect(b.getRatelimits()).toMatchObject({ remaining: 2 });
+  });
+
+  it("rateLimit: null keeps no local budget, but Amber's headers still pace it", async () => {
+    const { sim, clock } = await setup({ rateLimit: { limit: 3, windowMs: 60_000 } });
+    const amber = new Amber({ token: sim.token, baseUrl: sim.url, clock, site: SITE, rateLimit: null, onLimit: "throw" });
+    for (let i = 0; i < 3; i++) await amber.getCurrentPrices();
+    expect(amber.rateLimitState()).toMatchObject({ limit: null, remaining: 0 });
+    await expect(amber.getCurrentPrices()).rejects.toMatchObject({ name: "RateLimitError", local: true });
+    expect(sim.http.requests).toHaveLength(3);
   });
 
   it("takes its throw mode: Amber's 429 is reported at once, not slept on", async () => {

@@ -14,6 +14,8 @@ const MIN_SECRET_LENGTH = 6;
 
 const secrets = new Set<string>();
 let ordered: string[] = [];
+/** The longest form (plain or URL-encoded) of any registered secret, for redacting a prefix safely. */
+let longestSecret = 0;
 
 /** Field and header names whose values are always hidden, whatever they hold. */
 const SENSITIVE_NAME =
@@ -40,6 +42,7 @@ export function registerSecret(value: string | null | undefined): void {
   }
   // Longest first, so that a secret containing another secret is replaced whole.
   ordered = [...secrets].sort((a, b) => b.length - a.length);
+  longestSecret = Math.max(longestSecret, trimmed.length, encodeURIComponent(trimmed).length);
 }
 
 /** Replaces every registered secret (and its URL-encoded form) in `text`. */
@@ -52,6 +55,22 @@ export function redact(text: string): string {
     if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join(REDACTED);
   }
   return out;
+}
+
+/** How far past a cut a registered secret may reach: text kept beyond the cut for `redactHead`. */
+export function redactionMargin(): number {
+  return longestSecret;
+}
+
+/**
+ * The first `max` characters of `text`, secrets removed, with "…" when cut. Only the head is
+ * redacted (the head plus the longest secret, so a secret crossing the cut is still caught whole):
+ * a 16 MB body costs no more than a short one.
+ */
+export function redactHead(text: string, max: number): string {
+  const head = text.length > max + longestSecret ? text.slice(0, max + longestSecret) : text;
+  const clean = redact(head);
+  return clean.length > max || head.length < text.length ? `${clean.slice(0, max)}…` : clean;
 }
 
 /**

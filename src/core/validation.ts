@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ResponseFormatError } from "./errors/index.js";
-import { redact } from "./redact.js";
+import { excerpt } from "./excerpt.js";
 
 /**
  * Boundary validation of vendor responses with zod. Object schemas let unknown fields through
@@ -8,7 +8,7 @@ import { redact } from "./redact.js";
  * path that broke (`data[3].ppv`) in a `ResponseFormatError`.
  */
 
-export { z };
+export { z, excerpt };
 
 /** Formats a zod issue path as `data[3].ppv`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -27,35 +27,35 @@ export interface ParseContext {
   pathPrefix?: string;
 }
 
-/** Parses `data` with `schema` or throws a `ResponseFormatError` naming the first failing path. */
+/** How many zod issues a `ResponseFormatError` keeps: the first one decides, a few more help a report. */
+export const MAX_ISSUES = 5;
+
+/**
+ * Parses `data` with `schema` or throws a `ResponseFormatError` naming the first failing path.
+ * Zod stops at the first failing element (`abortEarly`), so a wrong-shaped answer of a million rows
+ * costs one issue, not millions; only the first `MAX_ISSUES` are kept, and the excerpt is bounded.
+ */
 export function parseWith<S extends z.ZodType>(schema: S, data: unknown, context: ParseContext = {}): z.output<S> {
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(data, ABORT_EARLY);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => {
-    const path = formatPath([...(context.pathPrefix ? [context.pathPrefix] : []), ...issue.path]);
-    return `${path}: ${issue.message}`;
-  });
-  const first = result.error.issues[0];
-  const path = formatPath([...(context.pathPrefix ? [context.pathPrefix] : []), ...(first?.path ?? [])]);
+  const prefix = context.pathPrefix ? [context.pathPrefix] : [];
+  const first = result.error.issues.slice(0, MAX_ISSUES);
+  const issues = first.map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issue.message.slice(0, 200)}`);
+  const path = formatPath([...prefix, ...(first[0]?.path ?? [])]);
   const where = context.operation ? ` from ${context.operation}` : "";
   throw new ResponseFormatError(
-    `Unexpected response${where}: ${issues[0] ?? "invalid"}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}. ` +
+    `Unexpected response${where}: ${issues[0] ?? "invalid"}${result.error.issues.length > 1 ? " (and more)" : ""}. ` +
       `The vendor may have changed its API; please report it with this message.`,
     { vendor: context.vendor, operation: context.operation, path, issues, excerpt: excerpt(data) },
   );
 }
 
-/** The first 300 characters of a value as JSON, secrets removed. */
-export function excerpt(value: unknown, max = 300): string {
-  let text: string;
-  try {
-    text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
-  text = redact(text);
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
+/**
+ * Zod 4's internal "stop at the first failing child" flag (what `z.core.validate` sets), passed
+ * through `safeParse`'s context. Not in the public type; test/hostile-bodies.test.ts fails if a zod
+ * upgrade stops honouring it.
+ */
+const ABORT_EARLY = { abortEarly: true } as z.core.ParseContext<z.core.$ZodIssue>;
 
 /**
  * An enum that accepts the known values and any other string, so a vendor adding a value does not

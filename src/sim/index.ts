@@ -27,4 +27,13 @@ export {
   type SimWriteRecord,
   type ExpiredResponse,
 } from "./powertrack/index.js";
-export * from "./amber/index.js";
+// The Amber simulator's server; its handler, pricing and wire helpers stay internal.
+export {
+  startAmberSimulator,
+  DEFAULT_AMBER_SITES,
+  type AmberSimulator,
+  type AmberSimulatorOptions,
+  type AmberSimStats,
+  type AmberSimSite,
+  type AmberSimChannel,
+} from "./amber/index.js";

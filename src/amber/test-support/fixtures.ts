@@ -1,14 +1,12 @@
-import { readFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fixtureDir, fixtureNames as namesOf, readFixture } from "../../../test/support/fixtures.js";
 
-/** The real Amber captures in fixtures/amber (see its INDEX.md). Test-only: nothing shipped reads them. */
-export const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "fixtures", "amber");
+/** The real Amber captures in fixtures/amber (see its INDEX.md), through the shared loader in test/support. */
+export const FIXTURE_DIR = fixtureDir("amber");
 
 export function fixture<T = unknown>(name: string): T {
-  return JSON.parse(readFileSync(join(FIXTURE_DIR, name), "utf8")) as T;
+  return readFixture<T>("amber", name);
 }
 
 export function fixtureNames(): string[] {
-  return readdirSync(FIXTURE_DIR).filter((f) => f.endsWith(".json"));
+  return namesOf("amber");
 }

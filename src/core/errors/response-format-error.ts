@@ -16,7 +16,8 @@ export class ResponseFormatError extends OpenPowerError {
   constructor(message: string, details: ErrorDetails & { path?: string; issues?: string[]; excerpt?: string } = {}) {
     super(message, details);
     this.path = details.path;
-    this.issues = details.issues ?? [];
-    this.excerpt = details.excerpt;
+    // Bounded whatever a caller passes: an error is kept, logged and printed, a body is not.
+    this.issues = (details.issues ?? []).slice(0, 5).map((issue) => (issue.length > 300 ? `${issue.slice(0, 300)}…` : issue));
+    this.excerpt = details.excerpt !== undefined && details.excerpt.length > 301 ? `${details.excerpt.slice(0, 300)}…` : details.excerpt;
   }
 }

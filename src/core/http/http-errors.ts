@@ -5,7 +5,7 @@ import type { TransportResponse } from "./types.js";
 
 /** The vendor's own words from an error body: `message`, `msg`, `error` or a short text. */
 export function vendorMessageOf(data: unknown): string | undefined {
-  if (typeof data === "string") return data.trim().slice(0, 200) || undefined;
+  if (typeof data === "string") return data.slice(0, 1000).trim().slice(0, 200) || undefined;
   if (data && typeof data === "object") {
     for (const key of ["message", "msg", "Message", "error", "title", "detail"]) {
       const v = (data as Record<string, unknown>)[key];

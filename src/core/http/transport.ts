@@ -184,6 +184,9 @@ export class HttpTransport {
       try {
         const fetchFn = this.fetchFn; // called unbound, as a plain function
         response = await fetchFn(url, { method, headers, body, signal });
+        // The first moment the request is known to have reached the server: limiters that hold
+        // their interval until the send (holdUntilSent) count from here.
+        for (const release of releases) release.sent?.();
         // Fast path: a declared length within the limit is read directly (no extra promise layer).
         const declared = Number(response.headers.get("content-length"));
         text =

@@ -1,5 +1,6 @@
 import { systemClock, abortReason, type Clock } from "../clock.js";
 import { RateLimitError } from "../errors/index.js";
+import { AbortWatch } from "./abort-watch.js";
 import type { RateLimitObservation } from "./headers.js";
 
 /**
@@ -27,6 +28,15 @@ export interface RateLimiterOptions {
    * with timing noise, and one that lands a few ms inside the interval is refused. Default 0.
    */
   minIntervalMarginMs?: number;
+  /**
+   * Hold the interval until the request is sent: no other request starts while a granted one is
+   * not yet known to have reached the server, and `minIntervalMs` counts from that moment
+   * (`release.sent()`, which the transport calls when the response begins; a release without it
+   * counts from the release). For servers that enforce the spacing on arrival: a request that spends
+   * its first 300 ms opening a connection (DNS, TCP, TLS) otherwise lets the next one in 300 ms early.
+   * Default false.
+   */
+  holdUntilSent?: boolean;
   /** Maximum requests in flight at once. */
   concurrency?: number;
   onLimit?: "wait" | "throw";
@@ -74,15 +84,15 @@ export interface RateLimitState {
 /**
  * Frees a slot (call exactly once, when the response is in). `restamp` moves the recorded start
  * to now: a caller that had to wait for other limiters after this grant calls it just before
- * sending, so spacing and windows count from the real send time.
+ * sending, so spacing and windows count from the real send time. `sent` says the request has
+ * reached the server (the response has begun): with `holdUntilSent`, the interval counts from then.
  */
-export type Release = (() => void) & { restamp?: () => void };
+export type Release = (() => void) & { restamp?: () => void; sent?: () => void };
 
 interface Waiter {
   resolve: (release: Release) => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
 }
 
 interface ServerBudget {
@@ -106,6 +116,14 @@ export class RateLimiter {
   private observedAt: number | null = null;
   private refusals = 0;
   private wakeAt: number | null = null;
+  /** Grants not yet known to be sent (`holdUntilSent`): while any is, the interval has not begun. */
+  private held = 0;
+  private readonly aborts = new AbortWatch((signal) => {
+    const reason = abortReason(signal);
+    const gone = this.queue.filter((w) => w.signal === signal);
+    this.queue = this.queue.filter((w) => w.signal !== signal);
+    for (const waiter of gone) waiter.reject(reason);
+  });
 
   constructor(options: RateLimiterOptions = {}) {
     this.options = options;
@@ -142,15 +160,8 @@ export class RateLimiter {
       if (refusal) return Promise.reject(refusal);
     }
     return new Promise<Release>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
-      if (signal) {
-        waiter.onAbort = () => {
-          this.queue = this.queue.filter((w) => w !== waiter);
-          reject(abortReason(signal));
-        };
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
-      this.queue.push(waiter);
+      if (signal) this.aborts.add(signal);
+      this.queue.push({ resolve, reject, signal });
       this.pump();
     });
   }
@@ -214,7 +225,10 @@ export class RateLimiter {
   waitMs(now: number = this.clock.now()): number {
     let until = now;
     const { minIntervalMs } = this.options;
-    if (minIntervalMs) until = Math.max(until, this.lastStart + minIntervalMs + (this.options.minIntervalMarginMs ?? 0));
+    if (minIntervalMs) {
+      const from = this.held > 0 ? now : this.lastStart;
+      until = Math.max(until, from + minIntervalMs + (this.options.minIntervalMarginMs ?? 0));
+    }
     if (this.limit !== undefined && this.windowMs !== undefined) {
       this.prune(now);
       if (this.starts.length >= this.limit) {
@@ -289,12 +303,24 @@ export class RateLimiter {
     if (this.windowMs !== undefined) this.starts.push(at);
     if (this.server) this.server.remaining = Math.max(0, this.server.remaining - 1);
     let released = false;
+    let holding = this.options.holdUntilSent === true;
+    if (holding) this.held++;
+    const sent = () => {
+      if (!holding) return;
+      holding = false;
+      this.held--;
+      release.restamp!();
+      this.lastStart = Math.max(this.lastStart, this.clock.now());
+      this.pump();
+    };
     const release: Release = () => {
       if (released) return;
+      sent();
       released = true;
       this.inFlight--;
       this.pump();
     };
+    release.sent = sent;
     release.restamp = () => {
       const now = this.clock.now();
       if (released || now <= at) return;
@@ -325,13 +351,13 @@ export class RateLimiter {
         return;
       }
       const waiter = this.queue.shift()!;
-      if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener("abort", waiter.onAbort);
+      if (waiter.signal) this.aborts.remove(waiter.signal);
       waiter.resolve(this.grant());
     }
   }
 
   private settle(waiter: Waiter, error: unknown): void {
-    if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener("abort", waiter.onAbort);
+    if (waiter.signal) this.aborts.remove(waiter.signal);
     waiter.reject(error);
   }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseIntervals, parseRenewables, parseSites, parseUsage } from "../../amber/intervals.js";
 import { mapAmberHttpError } from "../../amber/errors.js";
-import { fixture } from "../../amber/test-support/fixtures.js";
+import { readFixture } from "../../../test/support/fixtures.js";
 import { DEFAULT_RETRY_POLICY } from "../../core/http/retry-policy.js";
 import { formatNemTime, nemDateOfIntervalEnd } from "../../core/time/nem.js";
 import { VirtualClock } from "../kernel.js";
@@ -33,7 +33,7 @@ describe("auth and routing", () => {
     const { get } = await start();
     const missing = await get("/sites", null);
     expect(missing.status).toBe(401);
-    expect(missing.body).toEqual(fixture("error-401-missing-token.json"));
+    expect(missing.body).toEqual(readFixture("amber", "error-401-missing-token.json"));
     expect(missing.headers.get("ratelimit-limit")).toBeNull();
     expect(await get("/sites", "psk_unknown")).toMatchObject({ status: 403, body: { message: "Forbidden" } });
     expect(await get("/nothing-here")).toMatchObject({ status: 403, body: { message: "Missing Authentication Token" } });
@@ -125,7 +125,7 @@ describe("validation", () => {
         status: 500,
         ok: false,
         headers: new Headers(),
-        data: fixture("error-500.json"),
+        data: readFixture("amber", "error-500.json"),
         url: "http://x/v1/sites",
         method: "GET",
         requestId: undefined,
@@ -175,9 +175,9 @@ describe("rate limiting", () => {
     const { get, sim } = await start({ gatewayThrottle: 1 });
     const r = await get("/sites");
     expect(r.status).toBe(429);
-    expect(r.body).toEqual(fixture("error-429-gateway-inferred.json"));
+    expect(r.body).toEqual(readFixture("amber", "error-429-gateway-inferred.json"));
     expect(r.text).toHaveLength(31);
-    const captured = fixture<Record<string, string>>("ratelimit-headers-429-gateway-observed.json");
+    const captured = readFixture<Record<string, string>>("amber", "ratelimit-headers-429-gateway-observed.json");
     expect(r.headers.get("x-amzn-errortype")).toBe(captured["x-amzn-ErrorType"]);
     expect(r.headers.get("x-cache")).toBe(captured["X-Cache"]);
     expect(r.headers.get("ratelimit-limit")).toBeNull();
@@ -191,17 +191,17 @@ describe("interval shapes and time semantics", () => {
 
   it("reproduces the fixtures' shapes and field order", async () => {
     const { get } = await start({ clock: new VirtualClock({ mode: "manual", start: T0 + 59_000 }) });
-    const real = fixture<Array<Record<string, unknown>>>("prices-2day-30min-general-feedin.json");
+    const real = readFixture<Array<Record<string, unknown>>>("amber", "prices-2day-30min-general-feedin.json");
     const body = (await get(`/sites/${THIRTY}/prices?startDate=2025-03-10&endDate=2025-03-11`)).body as Array<Record<string, unknown>>;
     const orderOf = (records: Array<Record<string, unknown>>) => new Set(records.map((r) => keysOf(r).join(",")));
     const realGeneral = orderOf(real.filter((r) => r.channelType === "general"));
     for (const shape of orderOf(body.filter((r) => r.channelType === "general"))) expect(realGeneral).toContain(shape);
     const usage = (await get(`/sites/${FIVE}/usage?startDate=2025-03-01&endDate=2025-03-01`)).body as unknown[];
-    expect(keysOf(usage[0])).toEqual(keysOf(fixture<unknown[]>("usage-5min-issue256-excerpt.json")[0]));
+    expect(keysOf(usage[0])).toEqual(keysOf(readFixture<unknown[]>("amber", "usage-5min-issue256-excerpt.json")[0]));
     const renewables = (await get("/state/vic/renewables/current?next=1&previous=1", null)).body as unknown[];
-    expect(renewables.map(keysOf)).toEqual(fixture<unknown[]>("renewables-vic-next1-previous1.json").map(keysOf));
+    expect(renewables.map(keysOf)).toEqual(readFixture<unknown[]>("amber", "renewables-vic-next1-previous1.json").map(keysOf));
     const sites = (await get("/sites")).body as unknown[];
-    expect(keysOf(sites[0])).toEqual(keysOf(fixture<unknown[]>("sites-spec-examples.json")[1]));
+    expect(keysOf(sites[0])).toEqual(keysOf(readFixture<unknown[]>("amber", "sites-spec-examples.json")[1]));
     // And the client's parsers accept all of it.
     expect(parseIntervals(body)).toHaveLength(body.length);
     expect(parseUsage(usage)).toHaveLength(288 * 2);

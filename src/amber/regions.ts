@@ -1,4 +1,8 @@
 /**
+ * Amber's regions. They live with the Amber client, not in core: they are the path parameter of
+ * one Amber endpoint, in Amber's spelling, and no other vendor or the model uses them (NEM time,
+ * which every NEM region shares, is in core/time/nem.ts).
+ *
  * The four regions Amber's renewables endpoint serves (`/state/{state}/renewables/current`), in
  * the lower case the API expects. There is no `tas`: Tasmania is not in the list, and any other
  * value is answered with 404 "State not found".
