@@ -39,7 +39,7 @@ describe("GoodWeSystem (EnergySystem)", () => {
     const clock = new VirtualClock({ mode: "manual", start: Date.parse("2026-01-20T03:00:00Z") });
     const { s, system } = await setup({ clock });
     expect(system.id).toBe("9010KETU00000000");
-    expect(system.capabilities().control.batterySchedule).toMatchObject({ maxChargeWindows: 4, gridMinutes: 15 });
+    expect(system.batteryControl).toMatchObject({ maxChargeWindows: 4, gridMinutes: 15, windowPower: true, maxPowerW: 10000 });
     await clock.advance(3600_000);
     const flow = await system.getPowerFlow();
     expect(flow.source).toEqual({ vendor: "goodwe", device: "9010KETU00000000" });
@@ -100,6 +100,23 @@ describe("GoodWeSystem (EnergySystem)", () => {
     expect(clear.writes.map((w) => w.target)).toEqual(["registers 47547..47552", "registers 47553..47558"]);
     expect((await system.applyPlan(clear)).ok).toBe(true);
     expect(s.house.getControl().chargeWindows).toEqual([]);
+  });
+
+  it("refuses totals for another day before any request (issue 12, item 29)", async () => {
+    const clock = new VirtualClock({ mode: "manual", start: Date.parse("2026-01-20T03:00:00Z") });
+    const { s, system } = await setup({ clock });
+    s.clearRequests();
+    await expect(system.getEnergyTotals("2026-01-19")).rejects.toThrow(/only keeps today's counters/);
+    await expect(system.getEnergyTotals("2026-13-01")).rejects.toThrow(ValidationError);
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it("refuses an eco group at 25:00 before any request (issue 12, item 29)", async () => {
+    const { s, system } = await setup();
+    s.clearRequests();
+    await expect(system.inverter.setEcoModeGroup(1, { start: "25:00", end: "05:00", power: -0.5 })).rejects.toThrow(ValidationError);
+    await expect(system.inverter.setEcoModeGroup(1, { start: "01:00", end: "05:00", power: 2 })).rejects.toThrow(ValidationError);
+    expect(s.requests).toHaveLength(0);
   });
 
   it("refuses schedules GoodWe cannot express, before reading anything", async () => {

@@ -7,13 +7,15 @@ import {
   windowsOverlap,
   type TimeWindow,
 } from "../core/time/schedule-grid.js";
+import { assertCalendarDate } from "../core/time/calendar-date.js";
+import { localDate } from "../core/time/zoned.js";
 import { assertFraction } from "../core/units.js";
+import type { BatteryControlLimits, BatteryController, EnergyMeter, PowerMeter } from "../model/capabilities.js";
 import { diffFields } from "../model/helpers.js";
 import type {
   ApplyOptions,
   ApplyResult,
   BatterySchedule,
-  Capabilities,
   ConstraintCheck,
   ControlPlan,
   EnergySystem,
@@ -75,7 +77,7 @@ const SCHEDULE_POWER = { min: 0.01, max: 1, step: 0.01 } as const;
  * is the on-grid minimum SOC (register 45356, in percent). Groups act in eco mode only, so a plan
  * switches the work mode to eco when needed (with its side effects).
  */
-export class GoodWeSystem implements EnergySystem {
+export class GoodWeSystem implements EnergySystem, PowerMeter, EnergyMeter, BatteryController {
   readonly vendor = "goodwe" as const;
   readonly inverter: GoodWeInverter;
   private readonly schedulePower: number;
@@ -99,30 +101,31 @@ export class GoodWeSystem implements EnergySystem {
     return this.inverter.deviceInfo?.serialNumber ?? this.inverter.host;
   }
 
-  capabilities(): Capabilities {
-    const et = this.inverter.family === "ET";
-    const es = this.inverter.family === "ES";
+  /** The inverter's IANA time zone: its local dates and eco-group times are counted in it. */
+  get timeZone(): string {
+    return this.inverter.timeZone;
+  }
+
+  /** A GoodWe inverter keeps today's counters only. */
+  readonly energyTotalsHistory = false;
+
+  /**
+   * The eco-group limits of an ET-family (hybrid) inverter. Undefined on DT (no battery) and ES
+   * (its eco groups are not mapped yet), so `isBatteryController` says false for them.
+   */
+  get batteryControl(): BatteryControlLimits {
+    if (this.inverter.family !== "ET") return undefined as unknown as BatteryControlLimits;
+    const rated = this.inverter.deviceInfo?.ratedPowerW ?? null;
     return {
-      read: { powerFlow: true, energyTotals: true, energyTotalsHistory: false, history: false, prices: false },
-      control: {
-        ...(et
-          ? {
-              batterySchedule: {
-                maxChargeWindows: ECO_GROUPS,
-                maxDischargeWindows: ECO_GROUPS,
-                maxWindowsTotal: ECO_GROUPS,
-                gridMinutes: 15 as const,
-                minWriteIntervalS: 0,
-              },
-            }
-          : {}),
-        ...(et
-          ? { operationMode: ["general", "offGrid", "backup", "eco", "peakShaving", "selfUse", "ecoCharge", "ecoDischarge"] }
-          : es
-            ? { operationMode: ["general", "offGrid", "backup", "eco"] }
-            : {}),
-        exportLimit: et || es,
-      },
+      maxChargeWindows: ECO_GROUPS,
+      maxDischargeWindows: ECO_GROUPS,
+      maxWindowsTotal: ECO_GROUPS,
+      gridMinutes: 15,
+      minWriteIntervalS: 0,
+      windowPower: true,
+      ...(rated ? { maxPowerW: rated } : {}),
+      weekdays: true,
+      backend: "GoodWe ET eco mode",
     };
   }
 
@@ -132,15 +135,14 @@ export class GoodWeSystem implements EnergySystem {
 
   /** Today's counters only: the inverter keeps day counters for its current local day. */
   async getEnergyTotals(date: string, options: { signal?: AbortSignal } = {}): Promise<EnergyTotals> {
+    assertCalendarDate(date, "date");
+    // Refused before any request when it is plainly not today here; the device's own date is checked after the read.
+    const today = localDate(this.inverter.clock.now(), this.inverter.timeZone);
+    if (date !== today) throw notToday(date, today, this.inverter.timeZone);
     const device = await this.deviceId(options);
     const data = await this.inverter.readRuntimeData({ ...options, flowOnly: true });
     const totals = toEnergyTotals(data, device, this.inverter.timeZone);
-    if (totals.date !== date) {
-      throw new ValidationError(
-        `A GoodWe inverter only keeps today's counters (${totals.date} in ${this.inverter.timeZone}); ${date} is not available locally. Use the SEMS cloud client for other days.`,
-        { field: "date", vendor: "goodwe" },
-      );
-    }
+    if (totals.date !== date) throw notToday(date, totals.date, this.inverter.timeZone);
     return totals;
   }
 
@@ -314,6 +316,13 @@ export class GoodWeSystem implements EnergySystem {
   private async readMinSocPercent(options: { signal?: AbortSignal }): Promise<number> {
     return (await this.inverter.readRegisters(ET_SETTINGS.batteryDischargeDepth, 1, options))[0]!;
   }
+}
+
+function notToday(date: string, today: string, timeZone: string): ValidationError {
+  return new ValidationError(
+    `A GoodWe inverter only keeps today's counters (${today} in ${timeZone}); ${date} is not available locally. Use the SEMS cloud client for other days.`,
+    { field: "date", vendor: "goodwe" },
+  );
 }
 
 function summary(group: EcoModeGroup): Record<string, unknown> {

@@ -469,8 +469,10 @@ export class EtDriver {
     params: ControlOptions & { activate?: boolean } = {},
   ): Promise<ControlResult> {
     assertInteger(index, "index", 1, ECO_GROUPS);
+    // Times, days, power and SOC are checked before the encoding probe sends anything.
+    encodeEcoModeGroup(group, "v2", `eco group ${index}`);
     const encoding = await this.ecoModeEncoding(params);
-    encodeEcoModeGroup(group, encoding, `eco group ${index}`); // validate before reading anything
+    encodeEcoModeGroup(group, encoding, `eco group ${index}`);
     const before = params.dryRun ? null : decodeEcoModeGroup(await this.readGroupBytes(encoding, params, index), encoding);
     const bytes = encodeEcoModeGroup(group, encoding, `eco group ${index}`, this.scheduleType(encoding, before));
     const steps: WriteStep[] = [

@@ -1,7 +1,8 @@
 import { ValidationError } from "../../core/errors/index.js";
 import { assertCalendarDate } from "../../core/time/calendar-date.js";
 import { assertTimeZone, localDate, systemTimeZone } from "../../core/time/zoned.js";
-import type { Capabilities, EnergySystem, EnergyTotals, PowerFlow } from "../../model/types.js";
+import type { EnergyMeter, PowerHistory, PowerMeter } from "../../model/capabilities.js";
+import type { EnergySystem, EnergyTotals, PowerFlow } from "../../model/types.js";
 import { chartToEnergyTotals, toPowerFlow, toPowerHistory, toTodayTotals, type ChartSigns, type PowerflowSigns } from "./adapter.js";
 import type { SemsClient } from "./client.js";
 import type { MonitorDetail } from "./models.js";
@@ -20,7 +21,7 @@ export interface SemsStationOptions {
  * today's totals from its statistics, other days integrated from the 5-minute day chart; history
  * from the chart. Shares the client's login, transport and rate-limit budget.
  */
-export class SemsStation implements EnergySystem {
+export class SemsStation implements EnergySystem, PowerMeter, EnergyMeter, PowerHistory {
   readonly vendor = "goodwe" as const;
   readonly id: string;
   readonly timeZone: string;
@@ -34,9 +35,10 @@ export class SemsStation implements EnergySystem {
     this.options = options;
   }
 
-  capabilities(): Capabilities {
-    return { read: { powerFlow: true, energyTotals: true, history: true, prices: false }, control: {} };
-  }
+  /** Other days' totals are integrated from the day chart. */
+  readonly energyTotalsHistory = true;
+  /** The day chart's sample spacing. */
+  readonly historyStepMinutes = 5;
 
   getMonitorDetail(options: { signal?: AbortSignal } = {}): Promise<MonitorDetail> {
     return this.client.getMonitorDetailByPowerstationId(this.id, options);
