@@ -2,7 +2,7 @@ import { ValidationError } from "../../core/errors/index.js";
 import { wallTimeOf } from "../../core/time/zoned.js";
 import { assertFraction, assertInteger } from "../../core/units.js";
 import { executeWrites, type ControlOptions, type ControlResult, type WriteStep } from "../control.js";
-import { decodeDateTime, decodeRegisterBlock, decodeString, encodeDateTime } from "../decode.js";
+import { decodeDateTime, decodeRegisterBlock, decodeSensor, decodeString, encodeDateTime } from "../decode.js";
 import { is745Platform } from "../detect.js";
 import {
   decodeEcoModeGroup,
@@ -28,8 +28,10 @@ import {
   ET_BATTERY_SENSORS,
   ET_DEVICE_INFO_BLOCK,
   ET_METER_BLOCK,
+  ET_METER_EXTENDED2_BLOCK,
   ET_METER_EXTENDED_BLOCK,
   ET_METER_SENSORS,
+  ET_METER_TOTALS_U64,
   ET_MPPT_BLOCK,
   ET_MPPT_SENSORS,
   ET_RUNNING_BLOCK,
@@ -95,8 +97,17 @@ export function decodeEtBattery(data: Uint8Array): EtBatteryValues {
 }
 
 export function decodeEtMeter(data: Uint8Array): EtMeterValues {
-  return decodeRegisterBlock(ET_METER_SENSORS, data, ET_METER_BLOCK.register) as unknown as EtMeterValues;
+  const values = decodeRegisterBlock(ET_METER_SENSORS, data, ET_METER_BLOCK.register) as unknown as EtMeterValues;
+  // The 125-register block's u64 totals replace the float32 ones, as the library reads them.
+  const at = (register: number) => (register - ET_METER_BLOCK.register) * 2;
+  if (data.length >= at(ET_METER_TOTALS_U64.import) + 8) {
+    values.meterETotalExp = decodeSensor(U64_KWH, data, at(ET_METER_TOTALS_U64.export)) as number | null;
+    values.meterETotalImp = decodeSensor(U64_KWH, data, at(ET_METER_TOTALS_U64.import)) as number | null;
+  }
+  return values;
 }
+
+const U64_KWH = { id: "meter_e_total_u64", name: "Meter Total Energy", at: 0, type: "u64", scale: 100, unit: "kWh" } as const;
 
 /** Side effect notes shared by the mode setters. */
 const EMS_AUTO_NOTE = "EMS mode set to auto (47511 ← 1) and EMS power limit to 0 W (47512 ← 0), ending any direct dispatch.";
@@ -130,7 +141,8 @@ export class EtDriver {
   private ecoEncoding: EcoModeEncoding | null = null;
   private peakShaving: boolean | null = null;
   private hasBattery2: boolean | null = null;
-  private meterExtended: boolean | null = null;
+  /** The largest meter block (125 or 58 registers) this unit may answer; 0 for the basic 45. */
+  private meterExtended: number | null = null;
   private hasMppt: boolean | null = null;
 
   constructor(private readonly ctx: DriverContext) {}
@@ -144,7 +156,7 @@ export class EtDriver {
     this.info = decodeEtDeviceInfo(data);
     const rated = this.info.ratedPowerW ?? 0;
     this.hasBattery2 ??= rated >= 25000;
-    this.meterExtended ??= rated >= 15000;
+    this.meterExtended ??= rated >= 15000 || is745Platform(this.info.serialNumber) ? ET_METER_EXTENDED2_BLOCK.count : 0;
     this.hasMppt ??= rated >= 15000;
     return this.info;
   }
@@ -175,16 +187,18 @@ export class EtDriver {
     return { values: decodeRegisterBlock(ET_BATTERY2_SENSORS, raw, ET_BATTERY2_BLOCK.register) as unknown as EtBattery2Values, raw };
   }
 
-  /** The meter block: 58 registers on >= 15 kW units (falling back to 45 when refused), else 45. */
+  /** The meter block: 125 registers on >= 15 kW and 745 units (falling back to 58, then 45, when refused), else 45. */
   async readMeter(options: { signal?: AbortSignal } = {}): Promise<{ values: EtMeterValues; raw: Uint8Array }> {
     await this.ensureInfo(options);
-    if (this.meterExtended) {
+    // Largest block first (125, then 58 registers); a block the firmware refuses is not asked again.
+    for (const block of [ET_METER_EXTENDED2_BLOCK, ET_METER_EXTENDED_BLOCK]) {
+      if (!this.meterExtended || this.meterExtended < block.count) continue;
       try {
-        const raw = await readBlock(this.ctx, ET_METER_EXTENDED_BLOCK.register, ET_METER_EXTENDED_BLOCK.count, options);
+        const raw = await readBlock(this.ctx, block.register, block.count, options);
         return { values: decodeEtMeter(raw), raw };
       } catch (error) {
         if (!isIllegalAddress(error)) throw error;
-        this.meterExtended = false;
+        this.meterExtended = block === ET_METER_EXTENDED2_BLOCK ? ET_METER_EXTENDED_BLOCK.count : 0;
       }
     }
     const raw = await readBlock(this.ctx, ET_METER_BLOCK.register, ET_METER_BLOCK.count, options);
