@@ -190,8 +190,9 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
   };
   const written = (first: number, count: number) => {
     // The clock registers set the inverter's own clock.
-    if (profile === "ET" && first <= 45202 && first + count > 45200) {
-      const b = map.read(45200, 3);
+    const clockRegister = profile === "ET" ? 45200 : profile === "DT" ? 40313 : null;
+    if (clockRegister !== null && first <= clockRegister + 2 && first + count > clockRegister) {
+      const b = map.read(clockRegister, 3);
       const local = b instanceof Uint8Array ? decodeDateTime(b, 0) : null;
       const instant = local ? parseLocalTimestamp(local, timeZone) : null;
       // An impossible date: the real inverter would refuse it; keep the clock as it was.
