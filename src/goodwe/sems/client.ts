@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { systemClock, type Clock } from "../../core/clock.js";
 import {
   ApiError,
@@ -79,14 +80,15 @@ export class SemsClient {
   readonly limiter: RateLimiter | null;
   readonly clock: Clock;
   private readonly email: string;
-  private readonly password: string;
+  // Private fields (#): never shown by util.inspect, never serialised.
+  readonly #password: string;
   private readonly loginUrl: string;
   private readonly identity: TokenIdentity;
   private readonly rateLimitPauseMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly experimentalControl: boolean;
-  private session: SemsSession | null = null;
-  private loggingIn: Promise<SemsSession> | null = null;
+  #session: SemsSession | null = null;
+  #loggingIn: Promise<SemsSession> | null = null;
 
   constructor(options: SemsClientOptions) {
     if (typeof options.email !== "string" || !options.email.includes("@"))
@@ -95,7 +97,7 @@ export class SemsClient {
       throw new ConfigurationError("password must be the SEMS Portal account's password.", { setting: "password", vendor: "goodwe-sems" });
     registerSecret(options.password);
     this.email = options.email;
-    this.password = options.password;
+    this.#password = options.password;
     this.loginUrl = options.loginUrl ?? DEFAULT_SEMS_LOGIN_URL;
     let origin: string;
     try {
@@ -137,10 +139,10 @@ export class SemsClient {
 
   /** Logs in (again) with CrossLogin and returns the session; later calls use its regional `api` base. */
   async crossLogin(options: { signal?: AbortSignal } = {}): Promise<SemsSession> {
-    this.loggingIn ??= this.login(options).finally(() => {
-      this.loggingIn = null;
+    this.#loggingIn ??= this.login(options).finally(() => {
+      this.#loggingIn = null;
     });
-    return this.loggingIn;
+    return this.#loggingIn;
   }
 
   /** The ID of the account's (first) power station. */
@@ -238,14 +240,29 @@ export class SemsClient {
     return new SemsStation(this, powerStationId, options);
   }
 
+  /** What `console.log(client)` shows: the account and the API base, never the password or the token. */
+  [inspect.custom](): string {
+    return `SemsClient ${inspect(this.toJSON())}`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      vendor: "goodwe-sems",
+      email: this.email,
+      loginUrl: this.loginUrl,
+      api: this.#session?.api ?? null,
+      loggedIn: this.#session !== null,
+    };
+  }
+
   /** Forgets the session (the next call logs in). */
   logout(): void {
-    this.session = null;
+    this.#session = null;
   }
 
   /** The current session, if logged in, with the token redacted (for diagnostics). */
   get currentSession(): Readonly<SemsSession> | null {
-    return this.session ? (redactValue(this.session) as SemsSession) : null;
+    return this.#session ? (redactValue(this.#session) as SemsSession) : null;
   }
 
   // ---- internals ----
@@ -254,7 +271,7 @@ export class SemsClient {
     const response = await this.transport.request<unknown>({
       method: "POST",
       path: this.loginUrl,
-      json: { account: this.email, pwd: this.password },
+      json: { account: this.email, pwd: this.#password },
       headers: { token: preLoginTokenHeader(this.identity) },
       operation: "CrossLogin",
       // A login is safe to repeat.
@@ -280,7 +297,7 @@ export class SemsClient {
         operation: "CrossLogin",
         path: "api",
       });
-    this.session = {
+    this.#session = {
       uid: parsed.uid,
       timestamp: parsed.timestamp,
       token: parsed.token,
@@ -290,7 +307,7 @@ export class SemsClient {
       api: normaliseApiBase(api),
       obtainedAt: this.clock.now(),
     };
-    return this.session;
+    return this.#session;
   }
 
   private async call(
@@ -300,7 +317,7 @@ export class SemsClient {
     options: { signal?: AbortSignal; write?: boolean },
   ): Promise<SemsEnvelope> {
     for (let attempt = 1; ; attempt++) {
-      const session = this.session ?? (await this.crossLogin(options));
+      const session = this.#session ?? (await this.crossLogin(options));
       try {
         const response = await this.transport.request<unknown>({
           method: "POST",
@@ -317,11 +334,11 @@ export class SemsClient {
       } catch (error) {
         // 100002: the token expired. Log in again once and repeat (for a write too: it was refused, not done).
         if (attempt === 1 && error instanceof AuthenticationError && error.code === CODE_AUTH_EXPIRED) {
-          if (this.session === session) this.session = null;
+          if (this.#session === session) this.#session = null;
           continue;
         }
         // C0602: this login was replaced or went bad; the next call logs in afresh.
-        if (error instanceof ApiError && error.code === "C0602" && this.session === session) this.session = null;
+        if (error instanceof ApiError && error.code === "C0602" && this.#session === session) this.#session = null;
         throw error;
       }
     }
