@@ -26,9 +26,13 @@ export interface RegisterWrite {
   before?: unknown;
   /** The setting the write asks for, in the caller's units (e.g. a DoD fraction); `values` are the raw registers. */
   after: unknown;
-  /** Whether the request left this machine. */
-  sent: boolean;
-  /** The request left but no answer came (a timeout): it may or may not have been applied, unless the read-back settles it. */
+  /**
+   * Whether the write reached the inverter: true when it answered (or a read-back shows the new
+   * value), false when nothing was sent, null when unknown (no answer came, or the connection broke,
+   * after the request may have left, and reading back did not settle it).
+   */
+  sent: boolean | null;
+  /** The request may have left but no answer came (a timeout, a broken connection): the read-back decides. */
   inDoubt?: boolean;
   /** Whether reading back showed the change; null when not verified or not verifiable (command registers). */
   taken: boolean | null;
@@ -123,12 +127,13 @@ export async function executeWrites(
     } catch (error) {
       if (options.signal?.aborted) throw error;
       write.error = messageOf(error);
-      if (error instanceof TimeoutError) {
-        write.sent = true;
+      if (error instanceof TimeoutError || (error instanceof ConnectionError && error.sent)) {
+        // No answer (UDP timeout, TCP connection broken): it may have arrived. Read back to find out.
+        write.sent = null;
         write.inDoubt = true;
         inDoubt = true;
       } else if (error instanceof ConnectionError) {
-        write.sent = error.sent;
+        write.sent = false;
         return result;
       } else if (error instanceof OpenPowerError) {
         // The inverter answered with an exception: it was sent and refused.
@@ -145,6 +150,8 @@ export async function executeWrites(
         const readBack = registersOf(await link.readRegisters(step.register, step.values.length, { signal: options.signal }));
         write.readBack = readBack.length === 1 ? readBack[0] : readBack;
         write.taken = typeof mode === "function" ? mode(readBack) : readBack.every((v, k) => v === step.values[k]);
+        // The new value read back proves the write arrived.
+        if (inDoubt && write.taken) write.sent = true;
       } catch (error) {
         if (options.signal?.aborted) throw error;
         write.taken = null;
@@ -161,6 +168,6 @@ export async function executeWrites(
       return result;
     }
   }
-  result.ok = writes.every((w) => w.sent && w.taken !== false);
+  result.ok = writes.every((w) => w.sent === true && w.taken !== false);
   return result;
 }

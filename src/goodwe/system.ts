@@ -281,11 +281,10 @@ export class GoodWeSystem implements EnergySystem, PowerMeter, EnergyMeter, Batt
       const w = r.writes[0]!;
       // Both sides of a mismatch in raw register values: what was written, what was read back.
       const written = payload.values.length === 1 ? payload.values[0] : payload.values;
-      // A timed-out write whose read-back did not confirm it: whether it reached the inverter is unknown.
-      const sent = w.inDoubt && w.taken !== true ? null : w.sent;
       results.push({
         write,
-        sent,
+        // null when no answer came and reading back did not show the new value.
+        sent: w.sent,
         taken: w.taken,
         readBack: w.readBack,
         ...(w.error ? { error: w.error } : {}),

@@ -237,6 +237,12 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
     }
     return false;
   };
+  /** Uses up one of a counted fault; true when it applies to this request. */
+  const countDown = (fault: "closeAfterProcessing" | "closeBeforeProcessing"): boolean => {
+    if ((faults[fault] ?? 0) <= 0) return false;
+    faults[fault] = faults[fault]! - 1;
+    return true;
+  };
   const replyDropped = (): boolean => {
     if ((faults.dropReplies ?? 0) > 0) {
       faults.dropReplies = faults.dropReplies! - 1;
@@ -337,7 +343,9 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
             continue;
           }
           record({ transport: "tcp", ...describe(parsed.request), bytes: toHex(frame) });
+          if (countDown("closeBeforeProcessing")) return void socket.destroy();
           const reply: ModbusReply | null = handleModbus(modbusCtx, parsed.unit, parsed.request);
+          if (countDown("closeAfterProcessing")) return void socket.destroy();
           if (!reply || replyDropped()) continue;
           let out = encodeMbapReply(
             parsed.transactionId,
