@@ -34,9 +34,17 @@ async function local(profile: GoodWeProfile) {
 
 const today = localDate(START, TZ);
 
+// Window power and weekdays travel through the eco groups (10 kW unit: 4 kW = 40 %).
 const plan: BatterySchedule = {
-  charge: { fromGrid: true, stopLevel: 0.9, windows: [{ start: "01:00", end: "05:00" }] },
-  discharge: { timeControl: false, stopLevel: 0.2, windows: [{ start: "17:00", end: "20:00" }] },
+  charge: { fromGrid: true, stopLevel: 0.9, windows: [{ start: "01:00", end: "05:00", powerW: 4000 }] },
+  discharge: {
+    timeControl: false,
+    stopLevel: 0.2,
+    windows: [
+      { start: "17:00", end: "20:00", weekdays: ["mon", "tue", "wed", "thu", "fri"] },
+      { start: "16:00", end: "21:00", powerW: 2500, weekdays: ["sat", "sun"] },
+    ],
+  },
 };
 
 describeConformance({
@@ -47,7 +55,7 @@ describeConformance({
   roundTrip: plan,
   refused: {
     schedule: { ...plan, discharge: { ...plan.discharge, timeControl: true } },
-    message: /GoodWe cannot limit discharging to windows/,
+    message: /GoodWe ET eco mode: discharging cannot be limited to windows/,
   },
 });
 
