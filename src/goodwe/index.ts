@@ -31,7 +31,7 @@ export {
 } from "./discovery.js";
 export { familyFromSerial, is745Platform, ET_TAGS, ES_TAGS, DT_TAGS, PLATFORM_745_TAGS } from "./detect.js";
 export { ModbusExceptionError, isIllegalAddress } from "./errors.js";
-export type { ControlOptions, ControlResult, RegisterWrite } from "./control.js";
+export type { ControlOptions, ControlResult, GoodWeWriteDetail } from "./control.js";
 export {
   ALL_DAYS,
   ECO_GROUPS,

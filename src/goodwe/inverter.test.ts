@@ -274,7 +274,7 @@ describe("transport faults", () => {
     expect(((await smaller.readRuntimeData()) as EtRuntimeData).running.ppv).toBe(3456);
     // A refused write keeps the value advice.
     const write = await inv.writeRegisters(47000, [9]);
-    expect(write.writes[0]!.error).toMatch(/allowed range/);
+    expect(write.results[0]!.error).toMatch(/allowed range/);
   });
 
   it("delays within the timeout are fine; a refused TCP port is a ConnectionError", async () => {

@@ -128,6 +128,7 @@ export class GoodWeInverter {
       adaptiveChunking: options.adaptiveChunking ?? true,
       timeZone: resolved.timeZone,
       clock: resolved.clock,
+      device: () => this.driver.deviceInfo?.serialNumber ?? this.host,
     };
     this.driver = this.family === "ET" ? new EtDriver(this.ctx) : this.family === "DT" ? new DtDriver(this.ctx) : new EsDriver(this.ctx);
   }
@@ -362,7 +363,7 @@ export class GoodWeInverter {
     const words = values.map((v, i) => assertInteger(v, `values[${i}]`, -0x8000, 0xffff) & 0xffff);
     assertInteger(register + words.length - 1, "last register", 0, 0xffff);
     return executeWrites(
-      this.ctx.link,
+      this.ctx,
       `writeRegisters(${register})`,
       [{ description: `raw write of ${words.length} register(s) from ${register}`, register, values: words }],
       params,

@@ -28,6 +28,7 @@ import {
   groupRegister,
   type EcoModeGroup,
 } from "./eco-mode.js";
+import type { GoodWeWriteDetail } from "./control.js";
 import { ecoModeSteps } from "./families/et.js";
 import type { GoodWeInverter } from "./inverter.js";
 import { registersOf } from "./protocol/bytes.js";
@@ -241,7 +242,7 @@ export class GoodWeSystem implements EnergySystem, PowerMeter, EnergyMeter, Batt
   }
 
   /** Performs a plan's writes in order, each read back; stops at the first failure. */
-  async applyPlan(plan: ControlPlan, options: ApplyOptions = {}): Promise<ApplyResult> {
+  async applyPlan(plan: ControlPlan, options: ApplyOptions = {}): Promise<ApplyResult<GoodWeWriteDetail>> {
     const device = await this.deviceId(options);
     if (plan.vendor !== "goodwe" || plan.device !== device) {
       throw new ValidationError(`This plan is for ${plan.vendor} ${plan.device}, not goodwe ${device}.`, {
@@ -250,30 +251,20 @@ export class GoodWeSystem implements EnergySystem, PowerMeter, EnergyMeter, Batt
       });
     }
     const dryRun = options.dryRun ?? false;
-    const results: WriteResult[] = [];
+    const results: WriteResult<GoodWeWriteDetail>[] = [];
     let failed = false;
     for (const write of plan.writes) {
       const payload = write.payload as GoodWeWritePayload;
       if (failed || dryRun) {
-        results.push({ write, sent: false, taken: null });
+        results.push({ write, sent: false, taken: null, detail: { register: payload.register, values: [...payload.values] } });
         continue;
       }
       const r = await this.inverter.writeRegisters(payload.register, payload.values, {
         verify: options.verify ?? true,
         signal: options.signal,
       });
-      const w = r.writes[0]!;
-      // Both sides of a mismatch in raw register values: what was written, what was read back.
-      const written = payload.values.length === 1 ? payload.values[0] : payload.values;
-      results.push({
-        write,
-        // null when no answer came and reading back did not show the new value.
-        sent: w.sent,
-        taken: w.taken,
-        readBack: w.readBack,
-        ...(w.error ? { error: w.error } : {}),
-        ...(w.taken === false ? { mismatches: [{ field: write.target, before: written, after: w.readBack }] } : {}),
-      });
+      // The register write's result, under the plan's write (mismatches: raw values written and read back).
+      results.push({ ...r.results[0]!, write });
       if (!r.ok) failed = true;
     }
     const ok = dryRun

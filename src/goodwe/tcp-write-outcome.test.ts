@@ -1,4 +1,6 @@
+import { flat } from "./test-support/writes.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { writeStatus } from "../model/helpers.js";
 import type { BatterySchedule } from "../model/types.js";
 import { startGoodWeSimulator, type GoodWeSimulator } from "../sim/goodwe/inverter-simulator.js";
 import { GoodWeInverter } from "./inverter.js";
@@ -34,7 +36,7 @@ describe("Modbus/TCP writes whose connection breaks", () => {
     const { s, inverter } = await setup();
     s.setFaults({ closeAfterProcessing: 1 });
     const result = await inverter.writeRegisters(47510, [4000], { verify: false });
-    expect(result.writes[0]).toMatchObject({ sent: true, taken: true, readBack: 4000 });
+    expect(flat(result)[0]).toMatchObject({ sent: true, taken: true, readBack: 4000 });
     expect(s.requests.filter((r) => r.kind === "read" && r.register === 47510)).toHaveLength(1);
   });
 
@@ -42,7 +44,14 @@ describe("Modbus/TCP writes whose connection breaks", () => {
     const { s, inverter } = await setup();
     s.setFaults({ closeBeforeProcessing: 1 });
     const result = await inverter.writeRegisters(47510, [4000]);
-    expect(result.writes[0]).toMatchObject({ sent: null, taken: false, readBack: 10000 });
+    expect(flat(result)[0]).toMatchObject({ sent: null, taken: false, readBack: 10000 });
+    // The model's write vocabulary: registers in the typed detail, the mismatch in raw values.
+    expect(result).toMatchObject({ vendor: "goodwe", device: "9010KETU00000000", dryRun: false, ok: false });
+    expect(result.results[0]).toMatchObject({
+      detail: { register: 47510, values: [4000], inDoubt: true },
+      mismatches: [{ field: "register 47510", before: 4000, after: 10000 }],
+    });
+    expect(writeStatus(result.results[0]!)).not.toBe("ok");
     expect(result.ok).toBe(false);
   });
 

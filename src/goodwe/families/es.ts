@@ -1,6 +1,6 @@
 import { ConfigurationError, ConnectionError, ValidationError } from "../../core/errors/index.js";
 import { assertInteger } from "../../core/units.js";
-import { type ControlOptions, type ControlResult, type RegisterWrite } from "../control.js";
+import { toControlResult, type ControlOptions, type ControlResult, type RegisterWrite } from "../control.js";
 import { decodePayload, decodeString, roundedProduct as product } from "../decode.js";
 import {
   AA55_DEVICE_INFO,
@@ -276,8 +276,9 @@ export class EsDriver {
       sent: false,
       taken: null,
     }));
-    const result: ControlResult = { operation, dryRun: options.dryRun ?? false, writes, sideEffects, warnings: [], ok: false };
-    if (options.dryRun) return result;
+    const done = () =>
+      toControlResult(operation, options.dryRun ?? false, writes, { sideEffects }, this.ctx.device(), this.ctx.clock.now());
+    if (options.dryRun) return done();
     const before = await this.readSettings(options);
     writes[writes.length - 1]!.before = shown(before);
     for (let i = 0; i < steps.length; i++) {
@@ -306,7 +307,6 @@ export class EsDriver {
         writes[writes.length - 1]!.error = `Reading the settings back failed: ${error instanceof Error ? error.message : String(error)}`;
       }
     }
-    result.ok = writes.every((w) => w.sent && w.taken !== false);
-    return result;
+    return done();
   }
 }

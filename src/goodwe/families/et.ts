@@ -469,7 +469,7 @@ export class EtDriver {
           { field: "mode", vendor: "goodwe" },
         );
     }
-    return executeWrites(this.ctx.link, `setOperationMode(${mode})`, steps, params, { sideEffects, warnings });
+    return executeWrites(this.ctx, `setOperationMode(${mode})`, steps, params, { sideEffects, warnings });
   }
 
   /**
@@ -503,7 +503,7 @@ export class EtDriver {
       steps.push(...ecoModeSteps());
       sideEffects.push(SCHEDULE_NOTE, EMS_AUTO_NOTE);
     }
-    return executeWrites(this.ctx.link, `setEcoModeGroup(${index})`, steps, params, { sideEffects });
+    return executeWrites(this.ctx, `setEcoModeGroup(${index})`, steps, params, { sideEffects });
   }
 
   /** Disables and clears an eco group (writes GoodWe's "unset" pattern, keeping the group's schedule type). */
@@ -513,7 +513,7 @@ export class EtDriver {
     const before = params.dryRun ? null : decodeEcoModeGroup(await this.readGroupBytes(encoding, params, index), encoding);
     const values = registersOf(encodeEcoModeOff(encoding, this.scheduleType(encoding, before)));
     return executeWrites(
-      this.ctx.link,
+      this.ctx,
       `clearEcoModeGroup(${index})`,
       [{ description: `eco group ${index} cleared`, register: groupRegister(encoding, index), values, before: before ?? undefined }],
       params,
@@ -534,7 +534,7 @@ export class EtDriver {
     assertInteger(powerW, "powerW", 0, 0xffff, "W");
     const before = params.dryRun ? undefined : await this.getEmsMode(params);
     return executeWrites(
-      this.ctx.link,
+      this.ctx,
       `setEmsMode(${mode})`,
       [
         {
@@ -582,7 +582,7 @@ export class EtDriver {
       before,
       after: watts,
     });
-    return executeWrites(this.ctx.link, "setGridExportLimit", steps, params, { warnings });
+    return executeWrites(this.ctx, "setGridExportLimit", steps, params, { warnings });
   }
 
   /** Whether export limiting is on (47509), or null when the firmware has no such register. */
@@ -600,7 +600,7 @@ export class EtDriver {
     const percent = dodPercent(dod, 0.9);
     const before = params.dryRun ? undefined : await this.getOngridBatteryDod(params);
     return executeWrites(
-      this.ctx.link,
+      this.ctx,
       "setOngridBatteryDod",
       [
         {
@@ -627,7 +627,7 @@ export class EtDriver {
     const sentAt = this.ctx.clock.now();
     const expected = decodeDateTime(bytes, 0);
     return executeWrites(
-      this.ctx.link,
+      this.ctx,
       "syncClock",
       [
         {
