@@ -21,7 +21,7 @@ async function setup(options: GoodWeSimulatorOptions = {}, transport: "udp" | "t
     transport,
     family: options.profile ?? "ET",
     timeoutMs: 200,
-    retries: 2,
+    retry: { limit: 2 },
     timeZone: TZ,
     clock: s.clock,
   });

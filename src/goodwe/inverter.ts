@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from "../core/clock.js";
 import { ApiError, ConfigurationError, ConnectionError, TimeoutError, ValidationError } from "../core/errors/index.js";
+import { mergeClientOptions, type ClientOptions, type ClientOverrides } from "../core/client-options.js";
 import { silentLogger, type Logger } from "../core/logger.js";
 import { assertTimeZone, systemTimeZone } from "../core/time/zoned.js";
 import { assertInteger } from "../core/units.js";
@@ -28,7 +29,13 @@ import type { DeviceInfo, EmsMode, EsSettings, Family, OperationMode, RuntimeDat
 export const DEFAULT_UDP_PORT = 8899;
 export const DEFAULT_TCP_PORT = 502;
 
-export interface GoodWeInverterOptions {
+/**
+ * Options of a local inverter. Of the common `ClientOptions` it uses `timeoutMs` (per attempt,
+ * 1..600000, default 1000), `retry` (reads only: `limit` 0..10 retries after a timeout, default 3
+ * on UDP and 1 on TCP, at once since the dongle answers or not; `false` for none), `logger` and
+ * `clock`; the HTTP ones (`fetch`, `userAgent`, `maxResponseBytes`, `rateLimit`) do not apply.
+ */
+export interface GoodWeInverterOptions extends ClientOptions {
   /** The dongle's (or RS-485 gateway's) host name or IP address. */
   host: string;
   /** Default 8899 (UDP). Pass 502 for Modbus/TCP dongles (WiFi/LAN Kit 2.0, Kit-20). */
@@ -39,10 +46,6 @@ export interface GoodWeInverterOptions {
   family?: Family;
   /** Modbus comm address (unit id) 0..255; default 0xF7 (ET, ES) or 0x7F (DT). */
   commAddress?: number;
-  /** Per-attempt timeout, ms (1..600000). Default 1000. */
-  timeoutMs?: number;
-  /** Retries of a read after a timeout, 0..10 (writes are never retried). Default 3 on UDP, 1 on TCP. */
-  retries?: number;
   /** Largest register block per read (1..125). Some units (e.g. GW5K-EHB-AU) ignore 125-register reads. Default 125. */
   maxRegistersPerRead?: number;
   /**
@@ -52,8 +55,6 @@ export interface GoodWeInverterOptions {
   adaptiveChunking?: boolean;
   /** The inverter's IANA time zone: its clock and timestamps are local wall time. Default: this machine's zone. */
   timeZone?: string;
-  clock?: Clock;
-  logger?: Logger;
   /** On UDP, ask the dongle's discovery port while connecting, to report a DTLS dongle at once. Default true. */
   probeDongle?: boolean;
   /** Discovery port for that probe. Default 48899. */
@@ -102,11 +103,13 @@ export class GoodWeInverter {
   /** The clock timestamps and plans use (the `clock` option, else the system clock). */
   readonly clock: Clock;
   private readonly exchange: Exchange;
+  private readonly options: GoodWeInverterOptions;
   private readonly ctx: DriverContext;
   private readonly driver: Driver;
 
   constructor(options: GoodWeInverterOptions & { family: Family }, exchange?: Exchange) {
     const resolved = resolveOptions(options);
+    this.options = options;
     if (!options.family || !["ET", "DT", "ES"].includes(options.family)) {
       throw new ConfigurationError(
         `family must be "ET", "DT" or "ES", got ${JSON.stringify(options.family)}; use GoodWeInverter.connect() to detect it.`,
@@ -153,6 +156,14 @@ export class GoodWeInverter {
       await exchange.close();
       throw error;
     }
+  }
+
+  /**
+   * A handle with other options (timeout, retry, logger) on the same socket: requests of both
+   * still go one at a time. Its device info is read again on first use.
+   */
+  withOptions(overrides: ClientOverrides): GoodWeInverter {
+    return new GoodWeInverter({ ...mergeClientOptions(this.options, overrides), family: this.family }, this.exchange);
   }
 
   /** The device info read last (null before `readDeviceInfo`/`connect`). */
@@ -438,10 +449,10 @@ function resolveOptions(options: GoodWeInverterOptions): ResolvedOptions {
       vendor: "goodwe",
     });
   }
-  const retries = options.retries ?? (transport === "udp" ? 3 : 1);
+  const retries = options.retry === false ? 0 : (options.retry?.limit ?? (transport === "udp" ? 3 : 1));
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
-    throw new ConfigurationError(`retries must be a whole number 0..10, got ${String(options.retries)}.`, {
-      setting: "retries",
+    throw new ConfigurationError(`retry.limit must be a whole number 0..10, got ${String(retries)}.`, {
+      setting: "retry",
       vendor: "goodwe",
     });
   }

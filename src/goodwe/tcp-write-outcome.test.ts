@@ -24,7 +24,7 @@ async function setup(): Promise<{ s: GoodWeSimulator; inverter: GoodWeInverter }
     port: s.tcpPort!,
     transport: "tcp",
     timeoutMs: 300,
-    retries: 1,
+    retry: { limit: 1 },
     timeZone: "Australia/Sydney",
   });
   open.unshift(inverter);

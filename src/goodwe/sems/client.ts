@@ -9,9 +9,9 @@ import {
   ValidationError,
 } from "../../core/errors/index.js";
 import type { OpenPowerError } from "../../core/errors/index.js";
-import { HttpTransport } from "../../core/http/transport.js";
-import type { FetchFn, TransportResponse } from "../../core/http/types.js";
-import type { Logger } from "../../core/logger.js";
+import { mergeClientOptions, type ClientOptions, type ClientOverrides } from "../../core/client-options.js";
+import { DEFAULT_USER_AGENT, HttpTransport } from "../../core/http/transport.js";
+import type { TransportResponse } from "../../core/http/types.js";
 import { parseRateLimitHeaders } from "../../core/rate-limit/headers.js";
 import { RateLimiter } from "../../core/rate-limit/limiter.js";
 import { redactValue, registerSecret } from "../../core/redact.js";
@@ -24,7 +24,7 @@ import { SemsStation, type SemsStationOptions } from "./station.js";
 
 export const DEFAULT_SEMS_LOGIN_URL = "https://www.semsportal.com/api/v2/Common/CrossLogin";
 
-export interface SemsClientOptions {
+export interface SemsClientOptions extends ClientOptions {
   /** The SEMS Portal account e-mail. */
   email: string;
   password: string;
@@ -35,19 +35,14 @@ export interface SemsClientOptions {
   /** Token header `client`: "ios" (default) or "web". */
   tokenClient?: string;
   language?: string;
-  /** Per-attempt timeout, ms. Default 15 000. */
-  timeoutMs?: number;
-  /** The account's request budget; default at most 2 requests in flight, waiting at most 10 s for a slot. */
-  limiter?: RateLimiter | null;
+  // timeoutMs: per attempt, default 15 000 ms. retry: reads only, default 2 retries; `false` for none.
+  // rateLimit: the account's request budget; default at most 2 requests in flight, waiting at most 10 s for a slot.
   /** How long to pause the account after GY0429, ms. Default 300 000 (5 minutes). */
   rateLimitPauseMs?: number;
   /** Longest `Retry-After` (or other server-imposed pause) honoured, ms. Default 3 600 000. It caps the default limiter's blocks (`maxBlockMs`). */
   maxRetryAfterMs?: number;
   /** Allow the experimental `saveRemoteControlInverter` (inverter start/stop). Default false. */
   experimentalControl?: boolean;
-  fetch?: FetchFn;
-  clock?: Clock;
-  logger?: Logger;
 }
 
 /** What `saveRemoteControlInverter` did. */
@@ -87,8 +82,9 @@ export class SemsClient {
   private readonly rateLimitPauseMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly experimentalControl: boolean;
-  #session: SemsSession | null = null;
-  #loggingIn: Promise<SemsSession> | null = null;
+  /** The login, shared with clients derived by `withOptions` (one account, one session). */
+  #auth: { session: SemsSession | null; loggingIn: Promise<SemsSession> | null } = { session: null, loggingIn: null };
+  readonly #options: SemsClientOptions;
 
   constructor(options: SemsClientOptions) {
     if (typeof options.email !== "string" || !options.email.includes("@"))
@@ -113,8 +109,9 @@ export class SemsClient {
     this.rateLimitPauseMs = options.rateLimitPauseMs ?? 300_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 3_600_000;
     this.experimentalControl = options.experimentalControl ?? false;
+    this.#options = options;
     this.limiter =
-      options.limiter === undefined
+      options.rateLimit === undefined
         ? new RateLimiter({
             name: "goodwe-sems",
             vendor: "goodwe-sems",
@@ -123,7 +120,7 @@ export class SemsClient {
             maxBlockMs: this.maxRetryAfterMs,
             clock: this.clock,
           })
-        : options.limiter;
+        : options.rateLimit;
     this.transport = new HttpTransport({
       vendor: "goodwe-sems",
       baseUrl: origin,
@@ -132,17 +129,19 @@ export class SemsClient {
       logger: options.logger,
       timeoutMs: options.timeoutMs ?? 15_000,
       limiter: this.limiter,
-      retry: { limit: 2 },
+      retry: options.retry === false ? { limit: 0 } : { limit: 2, ...options.retry },
+      ...(options.userAgent ? { userAgent: `${DEFAULT_USER_AGENT} ${options.userAgent}` } : {}),
+      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
       mapHttpError: (response) => this.mapHttpError(response),
     });
   }
 
   /** Logs in (again) with CrossLogin and returns the session; later calls use its regional `api` base. */
   async crossLogin(options: { signal?: AbortSignal } = {}): Promise<SemsSession> {
-    this.#loggingIn ??= this.login(options).finally(() => {
-      this.#loggingIn = null;
+    this.#auth.loggingIn ??= this.login(options).finally(() => {
+      this.#auth.loggingIn = null;
     });
-    return this.#loggingIn;
+    return this.#auth.loggingIn;
   }
 
   /** The ID of the account's (first) power station. */
@@ -240,6 +239,16 @@ export class SemsClient {
     return new SemsStation(this, powerStationId, options);
   }
 
+  /**
+   * A client with other transport options (timeout, retry, logger, user agent) that shares this
+   * one's login and request budget.
+   */
+  withOptions(overrides: ClientOverrides): SemsClient {
+    const derived = new SemsClient({ ...mergeClientOptions(this.#options, overrides), rateLimit: this.limiter });
+    derived.#auth = this.#auth;
+    return derived;
+  }
+
   /** What `console.log(client)` shows: the account and the API base, never the password or the token. */
   [inspect.custom](): string {
     return `SemsClient ${inspect(this.toJSON())}`;
@@ -250,19 +259,19 @@ export class SemsClient {
       vendor: "goodwe-sems",
       email: this.email,
       loginUrl: this.loginUrl,
-      api: this.#session?.api ?? null,
-      loggedIn: this.#session !== null,
+      api: this.#auth.session?.api ?? null,
+      loggedIn: this.#auth.session !== null,
     };
   }
 
   /** Forgets the session (the next call logs in). */
   logout(): void {
-    this.#session = null;
+    this.#auth.session = null;
   }
 
   /** The current session, if logged in, with the token redacted (for diagnostics). */
   get currentSession(): Readonly<SemsSession> | null {
-    return this.#session ? (redactValue(this.#session) as SemsSession) : null;
+    return this.#auth.session ? (redactValue(this.#auth.session) as SemsSession) : null;
   }
 
   // ---- internals ----
@@ -297,7 +306,7 @@ export class SemsClient {
         operation: "CrossLogin",
         path: "api",
       });
-    this.#session = {
+    this.#auth.session = {
       uid: parsed.uid,
       timestamp: parsed.timestamp,
       token: parsed.token,
@@ -307,7 +316,7 @@ export class SemsClient {
       api: normaliseApiBase(api),
       obtainedAt: this.clock.now(),
     };
-    return this.#session;
+    return this.#auth.session;
   }
 
   private async call(
@@ -317,7 +326,7 @@ export class SemsClient {
     options: { signal?: AbortSignal; write?: boolean },
   ): Promise<SemsEnvelope> {
     for (let attempt = 1; ; attempt++) {
-      const session = this.#session ?? (await this.crossLogin(options));
+      const session = this.#auth.session ?? (await this.crossLogin(options));
       try {
         const response = await this.transport.request<unknown>({
           method: "POST",
@@ -334,11 +343,11 @@ export class SemsClient {
       } catch (error) {
         // 100002: the token expired. Log in again once and repeat (for a write too: it was refused, not done).
         if (attempt === 1 && error instanceof AuthenticationError && error.code === CODE_AUTH_EXPIRED) {
-          if (this.#session === session) this.#session = null;
+          if (this.#auth.session === session) this.#auth.session = null;
           continue;
         }
         // C0602: this login was replaced or went bad; the next call logs in afresh.
-        if (error instanceof ApiError && error.code === "C0602" && this.#session === session) this.#session = null;
+        if (error instanceof ApiError && error.code === "C0602" && this.#auth.session === session) this.#auth.session = null;
         throw error;
       }
     }

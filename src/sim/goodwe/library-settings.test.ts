@@ -20,7 +20,7 @@ async function connect(profile: GoodWeProfile) {
     port: s.udpPort,
     discoveryPort: s.discoveryPort!,
     timeoutMs: 300,
-    retries: 0,
+    retry: { limit: 0 },
   });
   open.unshift(inverter);
   return { s, inverter };
