@@ -1,3 +1,4 @@
+import { isBatteryController } from "../../model/capabilities.js";
 import type { ApplyResult, BatterySchedule, ControlPlan, EnergySystem } from "../../model/types.js";
 import { applyIntent, describeIntent, parseBatteryIntent, type BatteryIntent } from "../battery-intent.js";
 import type { CommandContext } from "../context.js";
@@ -11,7 +12,7 @@ import { assertAuditedCooldown, auditedCooldown, auditWrite } from "./write-flow
  * Whether a system takes battery schedules: its capabilities say so (a GoodWe DT or ES has the
  * methods but no schedule), and it has the methods for the step asked.
  */
-const hasSchedule = (s: EnergySystem) => s.capabilities?.().control.batterySchedule !== undefined;
+const hasSchedule = (s: EnergySystem) => isBatteryController(s);
 const canShow = (s: EnergySystem) => hasSchedule(s) && typeof s.getBatterySchedule === "function";
 const canPlan = (s: EnergySystem) => canShow(s) && typeof s.planBatterySchedule === "function" && typeof s.applyPlan === "function";
 

@@ -1,3 +1,4 @@
+import { isEnergyMeter, isPowerHistory } from "../../model/capabilities.js";
 import {
   addDays,
   assertCalendarDate,
@@ -101,7 +102,7 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
   if (opts.to !== undefined) checkDayArg(opts.to, "--to");
   const entry = await selectSystem(ctx, device, {
     label: "report history",
-    can: (s) => s.capabilities?.().read.energyTotals || typeof s.getPowerHistory === "function",
+    can: (s) => isEnergyMeter(s) || isPowerHistory(s),
   });
   const { system, session } = entry;
   const timeZone = (await zoneOf(system)) ?? session.timeZone ?? systemTimeZone();
@@ -114,7 +115,7 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
       field: "--to",
     });
   const withSamples = opts.energy !== true && typeof system.getPowerHistory === "function";
-  const read = system.capabilities?.().read ?? { powerFlow: true, energyTotals: false, history: false, prices: false };
+  const read = { energyTotals: isEnergyMeter(system), energyTotalsHistory: isEnergyMeter(system) ? system.energyTotalsHistory : undefined };
   // A device that keeps today's counters only (a GoodWe inverter) cannot answer for other days:
   // say so before asking it day after day.
   const today = localDate(now, timeZone);
