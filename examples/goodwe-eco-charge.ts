@@ -53,9 +53,9 @@ try {
     `${inverter.deviceInfo!.modelName}: eco mode ${(await inverter.ecoModeEncoding()).toUpperCase()}, work mode ${await inverter.getOperationMode()}`,
   );
   const result = await inverter.setEcoModeGroup(1, { start: "01:00", end: "05:00", power: -0.5, soc: 1 }, { activate: true, dryRun });
-  for (const w of result.writes)
+  for (const w of result.results)
     console.log(
-      `  ${w.target}: ${w.description} — ${w.sent ? (w.taken ? "taken" : w.taken === false ? "NOT taken" : "sent") : "not sent (dry run)"}`,
+      `  ${w.write.target}: ${w.write.description} — ${w.sent ? (w.taken ? "taken" : w.taken === false ? "NOT taken" : "sent") : w.sent === null ? "unknown" : "not sent (dry run)"}`,
     );
   for (const note of result.sideEffects) console.log(`  side effect: ${note}`);
   if (sim && clock) {

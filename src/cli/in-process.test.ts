@@ -187,12 +187,12 @@ describe("vendor group writes", () => {
     expect(JSON.parse(dry.stdout)).toMatchObject({
       operation: "setGridExportLimit",
       dryRun: true,
-      writes: [{ register: 47510, values: [4200], sent: false }],
+      results: [{ detail: { register: 47510, values: [4200] }, sent: false }],
     });
     expect(goodweWrites()).toBe(before);
     const written = await run(["goodwe", "set-export-limit", "4200", "--yes"]);
     expect(written.code).toBe(0);
-    expect(JSON.parse(written.stdout)).toMatchObject({ writes: [{ sent: true, taken: true }], taken: true });
+    expect(JSON.parse(written.stdout)).toMatchObject({ results: [{ sent: true, taken: true }], taken: true });
     expect(goodweWrites()).toBe(before + 1);
     expect(JSON.parse((await run(["goodwe", "export-limit"])).stdout)).toEqual({ exportLimitW: 4200 });
     expect(audit().at(-1)).toMatchObject({ vendor: "goodwe", device: "9010KETU00000000", ok: true });

@@ -1,3 +1,4 @@
+import { flat } from "./test-support/writes.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../core/errors/index.js";
 import { VirtualClock } from "../sim/kernel.js";
@@ -20,7 +21,7 @@ async function setup(options: GoodWeSimulatorOptions = {}, transport: "udp" | "t
     transport,
     family: options.profile ?? "ET",
     timeoutMs: 200,
-    retries: 2,
+    retry: { limit: 2 },
     timeZone: TZ,
     clock: s.clock,
   });
@@ -42,7 +43,7 @@ describe("ET operation modes", () => {
       const { s, inv } = await setup({}, transport);
       const eco = await inv.setOperationMode("eco");
       expect(eco.ok).toBe(true);
-      expect(eco.writes.map((w) => [w.register, w.values, w.taken])).toEqual([
+      expect(flat(eco).map((w) => [w.register, w.values, w.taken])).toEqual([
         [47000, [3], true],
         [47511, [1, 0], true],
       ]);
@@ -50,8 +51,8 @@ describe("ET operation modes", () => {
       expect(((await inv.readRuntimeData()) as EtRuntimeData).running.operationMode).toBe(3);
 
       const general = await inv.setOperationMode("general");
-      expect(general.writes.map((w) => w.register)).toEqual([47000, 47511, 47533]);
-      expect(general.writes[2]).toMatchObject({ sent: true, taken: null });
+      expect(flat(general).map((w) => w.register)).toEqual([47000, 47511, 47533]);
+      expect(flat(general)[2]).toMatchObject({ sent: true, taken: null });
       expect(general.sideEffects.join(" ")).toMatch(/EMS mode set to auto.*Battery mode parameters cleared/s);
       expect(s.registers.get(47533)).toBe(1);
 
@@ -105,7 +106,7 @@ describe("ET operation modes", () => {
     const { s, inv } = await setup();
     const r = await inv.setOperationMode("selfUse");
     expect(r.ok).toBe(true);
-    expect(r.writes.map((w) => [w.register, w.values])).toEqual([
+    expect(flat(r).map((w) => [w.register, w.values])).toEqual([
       [47000, [5]],
       [47511, [1, 0]],
       [47533, [1]],
@@ -122,17 +123,17 @@ describe("ET operation modes", () => {
     const result = await inv.setOperationMode("ecoCharge", { power: 0.5, soc: 0.9 });
     expect(result.ok).toBe(true);
     // on_off 0xF9 (−7: type 6 on), power −500 (−50.0 %), months 0x0FFF.
-    expect(result.writes[0]).toMatchObject({ register: 47547, values: [0x0000, 0x173b, 0xf97f, 0xfe0c, 90, 0x0fff], taken: true });
+    expect(flat(result)[0]).toMatchObject({ register: 47547, values: [0x0000, 0x173b, 0xf97f, 0xfe0c, 90, 0x0fff], taken: true });
     expect(await inv.getOperationMode()).toBe("ecoCharge");
     expect((await inv.readEcoModeGroups()).groups[0]).toMatchObject({ scheduleType: 6, power: -0.5, enabled: true });
     expect(s.house.getControl().chargeWindows).toEqual([
       { window: { start: "00:00", end: "23:59" }, fromGrid: true, stopSoc: 0.9, powerW: 5000 },
     ]);
     // Writing or clearing one group keeps its type too.
-    expect((await inv.setEcoModeGroup(1, { start: "01:00", end: "05:00", power: 0.25 })).writes[0]!.values).toEqual([
+    expect(flat(await inv.setEcoModeGroup(1, { start: "01:00", end: "05:00", power: 0.25 }))[0]!.values).toEqual([
       0x0100, 0x0500, 0xf97f, 250, 100, 0x0fff,
     ]);
-    expect((await inv.clearEcoModeGroup(1)).writes[0]!.values).toEqual([0x3000, 0x3000, 0x0600, 1000, 100, 0]);
+    expect(flat(await inv.clearEcoModeGroup(1))[0]!.values).toEqual([0x3000, 0x3000, 0x0600, 1000, 100, 0]);
   });
 
   it("clears an eco group: GoodWe's unset pattern, read back, and the house forgets the window", async () => {
@@ -141,10 +142,10 @@ describe("ET operation modes", () => {
     expect(s.house.getControl().chargeWindows).toHaveLength(1);
     s.clearRequests();
     const cleared = await inv.clearEcoModeGroup(2);
-    expect(cleared).toMatchObject({
-      ok: true,
-      writes: [{ register: 47553, values: [0x3000, 0x3000, 0x0000, 100, 100, 0], taken: true, before: { start: "01:00", enabled: true } }],
-    });
+    expect(cleared.ok).toBe(true);
+    expect(flat(cleared)).toMatchObject([
+      { register: 47553, values: [0x3000, 0x3000, 0x0000, 100, 100, 0], taken: true, before: { start: "01:00", enabled: true } },
+    ]);
     expect(s.requests.map((r) => `${r.kind} ${r.register}`)).toEqual(["read 47553", "write 47553", "read 47553"]);
     expect((await inv.readEcoModeGroups()).groups[1]).toMatchObject({ unset: true, enabled: false });
     expect(s.house.getControl().chargeWindows).toEqual([]);
@@ -166,10 +167,8 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
   it("EMS direct dispatch drives the battery", async () => {
     const { s, inv } = await setup({}, transport);
     const r = await inv.setEmsMode("chargeBattery", 3000);
-    expect(r).toMatchObject({
-      ok: true,
-      writes: [{ register: 47511, values: [11, 3000], taken: true, before: { mode: "auto", powerW: 0 } }],
-    });
+    expect(r.ok).toBe(true);
+    expect(flat(r)).toMatchObject([{ register: 47511, values: [11, 3000], taken: true, before: { mode: "auto", powerW: 0 } }]);
     expect(await inv.getEmsMode()).toEqual({ mode: "chargeBattery", powerW: 3000 });
     expect(s.house.getControl()).toMatchObject({ mode: "forceCharge", forcePowerW: 3000 });
     await inv.setEmsMode("auto", 0);
@@ -187,7 +186,7 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
       { activate: true },
     );
     expect(set.ok).toBe(true);
-    expect(set.writes.map((w) => [w.register, w.values, w.taken])).toEqual([
+    expect(flat(set).map((w) => [w.register, w.values, w.taken])).toEqual([
       [47559, [0x0100, 0x0500, 0xff22, 0xffce, 90, 0], true],
       [47000, [3], true],
       [47511, [1, 0], true],
@@ -226,7 +225,8 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
     expect(s.house.getControl().exportLimitW).toBe(100);
     s.clearRequests();
     const dod = await inv.setOngridBatteryDod(0.8);
-    expect(dod).toMatchObject({ ok: true, writes: [{ register: 45356, values: [20], taken: true }] });
+    expect(dod.ok).toBe(true);
+    expect(flat(dod)).toMatchObject([{ register: 45356, values: [20], taken: true }]);
     expect(unitAndPdu(s.requests.find((r) => r.kind === "write")!.bytes, transport)).toBe(vector("f706b12c00147ba6"));
     expect(await inv.getOngridBatteryDod()).toBe(0.8);
     expect(s.house.getControl().minSoc).toBe(0.2);
@@ -241,20 +241,20 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
     expect(s.house.getControl().exportLimitW).toBeNull();
     const enabled = await inv.setGridExportLimit(2500, { enable: true });
     expect(enabled).toMatchObject({ ok: true, warnings: [] });
-    expect(enabled.writes.map((w) => [w.register, w.values, w.taken])).toEqual([
+    expect(flat(enabled).map((w) => [w.register, w.values, w.taken])).toEqual([
       [47509, [1], true],
       [47510, [2500], true],
     ]);
     expect(s.house.getControl().exportLimitW).toBe(2500);
     // Already on: one write, no warning.
-    expect((await inv.setGridExportLimit(2000, { enable: true })).writes.map((w) => w.register)).toEqual([47510]);
+    expect(flat(await inv.setGridExportLimit(2000, { enable: true })).map((w) => w.register)).toEqual([47510]);
   });
 
   it("a write that does not take says so in raw register values, like the values it wrote", async () => {
     const { inv } = await setup({ faults: { ignoreWrites: true } }, transport);
     const r = await inv.setOngridBatteryDod(0.8);
-    expect(r.writes[0]).toMatchObject({ values: [20], after: 0.8, readBack: 10, taken: false });
-    expect(r.writes[0]!.error).toMatch(/^Read back 10, expected 20:/);
+    expect(flat(r)[0]).toMatchObject({ values: [20], after: 0.8, readBack: 10, taken: false });
+    expect(flat(r)[0]!.error).toMatch(/^Read back 10, expected 20:/);
   });
 
   it("bad values are refused before anything is sent", async () => {
@@ -287,9 +287,9 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
     const r = await inv.setOperationMode("ecoCharge", { power: 0.5, dryRun: true });
     expect(r.dryRun).toBe(true);
     expect(r.ok).toBe(true); // every write passed its checks; none was sent
-    expect(r.writes.every((w) => !w.sent)).toBe(true);
-    expect(r.writes).toHaveLength(6);
-    expect((await inv.setGridExportLimit(3000, { dryRun: true })).writes[0]).toMatchObject({
+    expect(flat(r).every((w) => !w.sent)).toBe(true);
+    expect(flat(r)).toHaveLength(6);
+    expect(flat(await inv.setGridExportLimit(3000, { dryRun: true }))[0]).toMatchObject({
       register: 47510,
       values: [3000],
       sent: false,
@@ -301,9 +301,9 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
     const { s, inv } = await setup({ faults: { ignoreWrites: true } }, transport);
     const r = await inv.setOperationMode("eco");
     expect(r.ok).toBe(false);
-    expect(r.writes[0]).toMatchObject({ sent: true, taken: false, readBack: 0 });
-    expect(r.writes[0]!.error).toMatch(/did not take/);
-    expect(r.writes[1]).toMatchObject({ sent: false });
+    expect(flat(r)[0]).toMatchObject({ sent: true, taken: false, readBack: 0 });
+    expect(flat(r)[0]!.error).toMatch(/did not take/);
+    expect(flat(r)[1]).toMatchObject({ sent: false });
     expect(s.requests.filter((q) => q.kind === "write")).toHaveLength(1);
   });
 
@@ -313,19 +313,19 @@ describe.each(["udp", "tcp"] as const)("ET settings over %s", (transport) => {
     s.clearRequests();
     const r = await inv.writeRegisters(47510, [4200]);
     expect(s.requests.filter((q) => q.kind === "write")).toHaveLength(1);
-    expect(r.writes[0]).toMatchObject({ sent: true, taken: true, readBack: 4200 });
-    expect(r.writes[0]!.error).toMatch(/unknown whether it took the change/);
+    expect(flat(r)[0]).toMatchObject({ sent: true, taken: true, readBack: 4200 });
+    expect(flat(r)[0]!.error).toMatch(/unknown whether it took the change/);
     expect(r.ok).toBe(true);
   });
 
   it("raw register access: read, write with read-back, read-only registers refused", async () => {
     const { s, inv } = await setup({}, transport);
     expect(await inv.readRegisters(45356, 1)).toEqual([10]);
-    expect((await inv.writeRegisters(47510, [1234])).writes[0]).toMatchObject({ taken: true, readBack: 1234 });
+    expect(flat(await inv.writeRegisters(47510, [1234]))[0]).toMatchObject({ taken: true, readBack: 1234 });
     const refused = await inv.writeRegisters(35100, [1]);
     expect(refused.ok).toBe(false);
-    expect(refused.writes[0]).toMatchObject({ sent: true, taken: false });
-    expect(refused.writes[0]!.error).toMatch(/ILLEGAL DATA ADDRESS/);
+    expect(flat(refused)[0]).toMatchObject({ sent: true, taken: false });
+    expect(flat(refused)[0]!.error).toMatch(/ILLEGAL DATA ADDRESS/);
     expect(s.registers.get(47510)).toBe(1234);
   });
 
@@ -349,15 +349,15 @@ describe("ES control over AA55", () => {
     const { s, inv } = await setup({ profile: "ES" });
     const eco = await inv.setOperationMode("eco");
     expect(eco.ok).toBe(true);
-    expect(eco.writes.map((w) => w.target)).toEqual(["AA55 0336", "AA55 0359"]);
-    expect(eco.writes[1]).toMatchObject({ taken: true, readBack: 3, before: 0 });
+    expect(flat(eco).map((w) => w.target)).toEqual(["AA55 0336", "AA55 0359"]);
+    expect(flat(eco)[1]).toMatchObject({ taken: true, readBack: 3, before: 0 });
     expect(await inv.getOperationMode()).toBe("eco");
     const general = await inv.setOperationMode("general");
     expect(general.ok).toBe(true);
-    expect(general.writes.map((w) => w.target)).toEqual(["AA55 0239", "AA55 0336", "AA55 0359"]);
-    expect((await inv.setGridExportLimit(3000)).writes[0]).toMatchObject({ taken: true, readBack: 3000 });
+    expect(flat(general).map((w) => w.target)).toEqual(["AA55 0239", "AA55 0336", "AA55 0359"]);
+    expect(flat(await inv.setGridExportLimit(3000))[0]).toMatchObject({ taken: true, readBack: 3000 });
     expect(s.house.getControl().exportLimitW).toBe(3000);
-    expect((await inv.setOngridBatteryDod(0.5)).writes[0]).toMatchObject({ taken: true, readBack: 0.5 });
+    expect(flat(await inv.setOngridBatteryDod(0.5))[0]).toMatchObject({ taken: true, readBack: 0.5 });
     expect(await inv.getOngridBatteryDod()).toBe(0.5);
     s.clearRequests();
     await expect(inv.setOngridBatteryDod(0.9)).rejects.toThrow(ValidationError);
@@ -370,7 +370,7 @@ describe("ES control over AA55", () => {
     const { inv } = await setup({ profile: "ES", faults: { ignoreWrites: true } });
     const r = await inv.setGridExportLimit(1000);
     expect(r.ok).toBe(false);
-    expect(r.writes[0]).toMatchObject({ sent: true, taken: false, readBack: 5000 });
+    expect(flat(r)[0]).toMatchObject({ sent: true, taken: false, readBack: 5000 });
   });
 });
 

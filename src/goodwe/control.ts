@@ -1,4 +1,6 @@
 import { ConnectionError, OpenPowerError, TimeoutError } from "../core/errors/index.js";
+import type { Clock } from "../core/clock.js";
+import type { ApplyResult, WriteResult } from "../model/types.js";
 import { bytesOf, registersOf } from "./protocol/bytes.js";
 import type { ModbusLink } from "./transport/modbus-link.js";
 
@@ -11,7 +13,38 @@ export interface ControlOptions {
   signal?: AbortSignal;
 }
 
-/** One write a control method performs (or would perform, in a dry run). */
+/** GoodWe's part of a write result: the registers (or AA55 command) written. */
+export interface GoodWeWriteDetail {
+  /** First register written (Modbus), or null for an AA55 command. */
+  register: number | null;
+  /** The 16-bit register values written (0..65535 each), or null for an AA55 command. */
+  values: number[] | null;
+  /** The AA55 command payload, hex, for legacy (ES) commands. */
+  aa55?: string;
+  /** No answer came (a timeout, a broken connection): the read-back decided `sent` and `taken`. */
+  inDoubt?: boolean;
+}
+
+/**
+ * What a control method did: the model's `ApplyResult` (one `WriteResult` per register write, in
+ * order, GoodWe registers in `detail`), with the operation's documented side effects and warnings.
+ */
+export interface ControlResult extends ApplyResult<GoodWeWriteDetail> {
+  operation: string;
+  /** What the operation changes besides the named setting (documented GoodWe behaviour). */
+  sideEffects: string[];
+  warnings: string[];
+}
+
+/** Where control writes go and whose they are. */
+export interface WriteTarget {
+  link: ModbusLink;
+  clock: Clock;
+  /** The inverter's serial number once known, else its host. */
+  device(): string;
+}
+
+/** One write while it is performed (internal; reported as a `WriteResult`). */
 export interface RegisterWrite {
   /** "register 47000", "registers 47511..47512", or "AA55 0359" for legacy commands. */
   target: string;
@@ -26,9 +59,13 @@ export interface RegisterWrite {
   before?: unknown;
   /** The setting the write asks for, in the caller's units (e.g. a DoD fraction); `values` are the raw registers. */
   after: unknown;
-  /** Whether the request left this machine. */
-  sent: boolean;
-  /** The request left but no answer came (a timeout): it may or may not have been applied, unless the read-back settles it. */
+  /**
+   * Whether the write reached the inverter: true when it answered (or a read-back shows the new
+   * value), false when nothing was sent, null when unknown (no answer came, or the connection broke,
+   * after the request may have left, and reading back did not settle it).
+   */
+  sent: boolean | null;
+  /** The request may have left but no answer came (a timeout, a broken connection): the read-back decides. */
   inDoubt?: boolean;
   /** Whether reading back showed the change; null when not verified or not verifiable (command registers). */
   taken: boolean | null;
@@ -38,15 +75,58 @@ export interface RegisterWrite {
   error?: string;
 }
 
-export interface ControlResult {
-  operation: string;
-  dryRun: boolean;
-  writes: RegisterWrite[];
-  /** What the operation changes besides the named setting (documented GoodWe behaviour). */
-  sideEffects: string[];
-  warnings: string[];
-  /** True when every write was sent and none was read back different; in a dry run, that every write passed its checks (as the model's `ApplyResult.ok`). */
-  ok: boolean;
+/** The model's write results of performed register writes. */
+export function toControlResult(
+  operation: string,
+  dryRun: boolean,
+  writes: RegisterWrite[],
+  notes: { sideEffects?: string[]; warnings?: string[] },
+  device: string,
+  at: number,
+): ControlResult {
+  const results = writes.map((w): WriteResult<GoodWeWriteDetail> => {
+    const written = w.values === null ? w.after : w.values.length === 1 ? w.values[0] : w.values;
+    const before = w.before ?? null;
+    return {
+      write: {
+        target: w.target,
+        description: w.description,
+        before,
+        after: w.after,
+        changes:
+          w.before !== undefined && JSON.stringify(w.before) === JSON.stringify(w.after)
+            ? []
+            : [{ field: w.target, before, after: w.after }],
+        constraints: [],
+        payload: w.register === null ? { aa55: w.payload ?? null } : { register: w.register, values: w.values },
+      },
+      sent: w.sent,
+      taken: w.taken,
+      ...(w.readBack !== undefined ? { readBack: w.readBack } : {}),
+      ...(w.taken === false && w.readBack !== undefined ? { mismatches: [{ field: w.target, before: written, after: w.readBack }] } : {}),
+      ...(w.error ? { error: w.error } : {}),
+      detail: {
+        register: w.register,
+        values: w.values,
+        ...(w.payload !== undefined ? { aa55: w.payload } : {}),
+        ...(w.inDoubt ? { inDoubt: true } : {}),
+      },
+    };
+  });
+  // In a dry run the steps exist only once every argument passed validation: that is ok.
+  // A lost reply that the read-back confirmed keeps its note in `error` but is ok.
+  const ok = dryRun || results.every((r) => r.sent === true && r.taken !== false);
+  return {
+    vendor: "goodwe",
+    device,
+    appliedAt: new Date(at),
+    dryRun,
+    results,
+    ok,
+    operation,
+    sideEffects: notes.sideEffects ?? [],
+    warnings: notes.warnings ?? [],
+  };
 }
 
 /** A Modbus write to perform, with how to check it. */
@@ -67,7 +147,7 @@ export interface WriteStep {
   multiple?: boolean;
 }
 
-function target(step: WriteStep): string {
+function targetOf(step: WriteStep): string {
   return step.values.length === 1 ? `register ${step.register}` : `registers ${step.register}..${step.register + step.values.length - 1}`;
 }
 
@@ -81,7 +161,7 @@ function messageOf(error: unknown): string {
  * it is read back, and only a read-back that shows the new value lets the sequence go on.
  */
 export async function executeWrites(
-  link: ModbusLink,
+  target: WriteTarget,
   operation: string,
   steps: WriteStep[],
   options: ControlOptions,
@@ -89,7 +169,7 @@ export async function executeWrites(
 ): Promise<ControlResult> {
   const verify = options.verify ?? true;
   const writes: RegisterWrite[] = steps.map((step) => ({
-    target: target(step),
+    target: targetOf(step),
     description: step.description,
     register: step.register,
     values: [...step.values],
@@ -98,19 +178,9 @@ export async function executeWrites(
     sent: false,
     taken: null,
   }));
-  const result: ControlResult = {
-    operation,
-    dryRun: options.dryRun ?? false,
-    writes,
-    sideEffects: notes.sideEffects ?? [],
-    warnings: notes.warnings ?? [],
-    ok: false,
-  };
-  if (options.dryRun) {
-    // The steps exist only once every argument passed validation: a dry run that gets here is ok.
-    result.ok = true;
-    return result;
-  }
+  const { link } = target;
+  const done = () => toControlResult(operation, options.dryRun ?? false, writes, notes, target.device(), target.clock.now());
+  if (options.dryRun) return done();
 
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
@@ -123,18 +193,19 @@ export async function executeWrites(
     } catch (error) {
       if (options.signal?.aborted) throw error;
       write.error = messageOf(error);
-      if (error instanceof TimeoutError) {
-        write.sent = true;
+      if (error instanceof TimeoutError || (error instanceof ConnectionError && error.sent)) {
+        // No answer (UDP timeout, TCP connection broken): it may have arrived. Read back to find out.
+        write.sent = null;
         write.inDoubt = true;
         inDoubt = true;
       } else if (error instanceof ConnectionError) {
-        write.sent = error.sent;
-        return result;
+        write.sent = false;
+        return done();
       } else if (error instanceof OpenPowerError) {
         // The inverter answered with an exception: it was sent and refused.
         write.sent = true;
         write.taken = false;
-        return result;
+        return done();
       } else {
         throw error;
       }
@@ -145,22 +216,23 @@ export async function executeWrites(
         const readBack = registersOf(await link.readRegisters(step.register, step.values.length, { signal: options.signal }));
         write.readBack = readBack.length === 1 ? readBack[0] : readBack;
         write.taken = typeof mode === "function" ? mode(readBack) : readBack.every((v, k) => v === step.values[k]);
+        // The new value read back proves the write arrived.
+        if (inDoubt && write.taken) write.sent = true;
       } catch (error) {
         if (options.signal?.aborted) throw error;
         write.taken = null;
         write.error = `${write.error ? `${write.error} ` : ""}Reading back failed: ${messageOf(error)}`;
-        if (inDoubt) return result;
+        if (inDoubt) return done();
         continue;
       }
       if (write.taken === false) {
         write.error ??= `Read back ${JSON.stringify(write.readBack)}, expected ${JSON.stringify(step.values.length === 1 ? step.values[0] : step.values)}: the inverter did not take the change.`;
-        return result;
+        return done();
       }
     } else if (inDoubt) {
       // A command register cannot be read back: the outcome stays unknown, so stop here.
-      return result;
+      return done();
     }
   }
-  result.ok = writes.every((w) => w.sent && w.taken !== false);
-  return result;
+  return done();
 }

@@ -1,5 +1,5 @@
 import { pad2 } from "../core/time/calendar-date.js";
-import { f32, s16, s32, s8, u16, u32, u64 } from "./protocol/bytes.js";
+import { f32, s16, s32, s8, toHex, u16, u32, u64 } from "./protocol/bytes.js";
 import { camelCase, sensorBytes, type SensorDef } from "./registers/types.js";
 
 /**
@@ -13,12 +13,21 @@ export function roundedProduct(a: number | null, b: number | null): number | nul
   return a === null || b === null ? null : Math.round(a * b);
 }
 
-/** ASCII, or UTF-16BE when any byte is a control character (GoodWe's own rule); trailing blanks and NULs removed. */
+/**
+ * A text field: ASCII, or UTF-16BE when any byte is a control character (GoodWe's own rule), with
+ * trailing blanks and NULs removed. A field that is not printable text that way (erased flash
+ * 0xFF…, an odd-length UTF-16 field, bytes above 0x7E) reads as the lowercase hex of its bytes,
+ * as the `goodwe` library shows it, so both tell a reader the same thing; all zeros read as "".
+ */
 export function decodeString(bytes: Uint8Array): string {
+  if (bytes.every((b) => b === 0)) return "";
   const utf16 = bytes.some((b) => b < 0x20);
-  const text = utf16 ? decodeUtf16be(bytes) : String.fromCharCode(...bytes);
-  return text.replace(/\0/g, "").trimEnd();
+  const text = utf16 ? (bytes.length % 2 === 0 ? decodeUtf16be(bytes) : null) : String.fromCharCode(...bytes);
+  const clean = text?.replace(/\0/g, "").trimEnd() ?? null;
+  return clean !== null && PRINTABLE.test(clean) ? clean : toHex(bytes);
 }
+
+const PRINTABLE = /^[\x20-\x7e]*$/;
 
 function decodeUtf16be(bytes: Uint8Array): string {
   let out = "";

@@ -26,7 +26,7 @@ async function connect(s: GoodWeSimulator, options: Partial<GoodWeInverterOption
     port: tcp ? s.tcpPort! : s.udpPort,
     discoveryPort: s.discoveryPort ?? undefined,
     timeoutMs: 200,
-    retries: 2,
+    retry: { limit: 2 },
     timeZone: TZ,
     ...options,
   });
@@ -185,7 +185,7 @@ describe("transport faults", () => {
 
   it("truncated and corrupted replies are never taken for answers: the read times out, saying why", async () => {
     const s = await sim({ live: false, faults: { corruptReplies: true } });
-    const inv = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retries: 1, timeZone: TZ });
+    const inv = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retry: { limit: 1 }, timeZone: TZ });
     open.unshift(inv);
     await expect(inv.readRegisters(35000, 33)).rejects.toThrow(/did not answer it \(last: CRC mismatch\)/);
     s.setFaults({ corruptReplies: undefined, truncateReplies: 40 });
@@ -196,7 +196,7 @@ describe("transport faults", () => {
       transport: "tcp",
       family: "ET",
       timeoutMs: 100,
-      retries: 1,
+      retry: { limit: 1 },
       timeZone: TZ,
     });
     open.unshift(tcp);
@@ -207,7 +207,7 @@ describe("transport faults", () => {
 
   it("a unit that ignores large blocks: adaptive chunking falls back to 60 registers and keeps it", async () => {
     const s = await sim({ live: false, faults: { maxReadRegisters: 60 } });
-    const adaptive = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retries: 0, timeZone: TZ });
+    const adaptive = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retry: { limit: 0 }, timeZone: TZ });
     open.unshift(adaptive);
     expect(((await adaptive.readRuntimeData()) as EtRuntimeData).running.houseConsumption).toBe(947);
     expect(adaptive.maxRegistersPerRead).toBe(60);
@@ -221,7 +221,7 @@ describe("transport faults", () => {
       transport: "tcp",
       family: "ET",
       timeoutMs: 100,
-      retries: 0,
+      retry: { limit: 0 },
       timeZone: TZ,
     });
     open.unshift(quick);
@@ -235,7 +235,7 @@ describe("transport faults", () => {
       port: s.udpPort,
       family: "ET",
       timeoutMs: 100,
-      retries: 0,
+      retry: { limit: 0 },
       timeZone: TZ,
       adaptiveChunking: false,
     });
@@ -255,7 +255,7 @@ describe("transport faults", () => {
 
   it("a unit that refuses even 60-register reads says how many were asked and points at maxRegistersPerRead", async () => {
     const s = await sim({ live: false, faults: { maxReadRegisters: 40, maxReadBehaviour: "exception" } });
-    const inv = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 200, retries: 0, timeZone: TZ });
+    const inv = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 200, retry: { limit: 0 }, timeZone: TZ });
     open.unshift(inv);
     const error = await inv.readRuntimeData().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModbusExceptionError);
@@ -274,7 +274,7 @@ describe("transport faults", () => {
     expect(((await smaller.readRuntimeData()) as EtRuntimeData).running.ppv).toBe(3456);
     // A refused write keeps the value advice.
     const write = await inv.writeRegisters(47000, [9]);
-    expect(write.writes[0]!.error).toMatch(/allowed range/);
+    expect(write.results[0]!.error).toMatch(/allowed range/);
   });
 
   it("delays within the timeout are fine; a refused TCP port is a ConnectionError", async () => {
@@ -284,7 +284,14 @@ describe("transport faults", () => {
     const closedPort = s.tcpPort!;
     await s.close();
     open.splice(open.indexOf(s), 1);
-    const again = new GoodWeInverter({ host: "127.0.0.1", port: closedPort, transport: "tcp", family: "ET", timeoutMs: 200, retries: 0 });
+    const again = new GoodWeInverter({
+      host: "127.0.0.1",
+      port: closedPort,
+      transport: "tcp",
+      family: "ET",
+      timeoutMs: 200,
+      retry: { limit: 0 },
+    });
     await expect(again.readDeviceInfo()).rejects.toMatchObject({ name: "ConnectionError", sent: false });
   });
 
@@ -295,7 +302,7 @@ describe("transport faults", () => {
       port: s.udpPort,
       discoveryPort: s.discoveryPort!,
       timeoutMs: 2000,
-      retries: 3,
+      retry: { limit: 3 },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).code).toBe("dtls-not-supported");
@@ -303,7 +310,7 @@ describe("transport faults", () => {
     // The discovery answer stopped detection during its first attempt: no retry, no other family was tried.
     expect(s.requests.filter((r) => r.transport === "udp").length).toBeLessThanOrEqual(1);
     // Without connect() nothing asks the dongle what it is: the timeout at least names DTLS dongles.
-    const direct = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retries: 0, timeZone: TZ });
+    const direct = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retry: { limit: 0 }, timeZone: TZ });
     open.unshift(direct);
     await expect(direct.readDeviceInfo()).rejects.toMatchObject({
       name: "TimeoutError",
@@ -315,7 +322,7 @@ describe("transport faults", () => {
     const s = await sim({ live: false });
     s.registers.set(47510, 10000);
     s.registers.set(47000, 0);
-    const inv = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 150, retries: 0, timeZone: TZ });
+    const inv = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 150, retry: { limit: 0 }, timeZone: TZ });
     open.unshift(inv);
     // Every reply arrives 100 ms after its read has given up, while the next read waits.
     s.setFaults({ delayMs: 250 });
@@ -340,7 +347,7 @@ describe("transport faults", () => {
         transport,
         probeDongle: false,
         timeoutMs: 1000,
-        retries: 1,
+        retry: { limit: 1 },
         timeZone: TZ,
       }).catch((e: unknown) => e);
       expect(error, transport).toBeInstanceOf(ConnectionError);
@@ -366,7 +373,7 @@ describe("transport faults", () => {
 
   it("an outage does not shrink the block size: only a 60-register read that works does", async () => {
     const s = await sim({ live: false });
-    const inv = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retries: 0, timeZone: TZ });
+    const inv = new GoodWeInverter({ host: s.host, port: s.udpPort, family: "ET", timeoutMs: 100, retry: { limit: 0 }, timeZone: TZ });
     open.unshift(inv);
     s.setFaults({ busy: true });
     await expect(inv.readRegisters(35100, 125)).rejects.toBeInstanceOf(TimeoutError);
@@ -382,9 +389,9 @@ describe("transport faults", () => {
     for (const bad of [
       { commAddress: 300 },
       { commAddress: 1.5 },
-      { retries: Number.NaN },
-      { retries: -1 },
-      { retries: 11 },
+      { retry: { limit: Number.NaN } },
+      { retry: { limit: -1 } },
+      { retry: { limit: 11 } },
       { timeoutMs: Number.POSITIVE_INFINITY },
       { timeoutMs: 0 },
     ]) {

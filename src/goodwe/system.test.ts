@@ -39,7 +39,7 @@ describe("GoodWeSystem (EnergySystem)", () => {
     const clock = new VirtualClock({ mode: "manual", start: Date.parse("2026-01-20T03:00:00Z") });
     const { s, system } = await setup({ clock });
     expect(system.id).toBe("9010KETU00000000");
-    expect(system.capabilities().control.batterySchedule).toMatchObject({ maxChargeWindows: 4, gridMinutes: 15 });
+    expect(system.batteryControl).toMatchObject({ maxChargeWindows: 4, gridMinutes: 15, windowPower: true, maxPowerW: 10000 });
     await clock.advance(3600_000);
     const flow = await system.getPowerFlow();
     expect(flow.source).toEqual({ vendor: "goodwe", device: "9010KETU00000000" });
@@ -102,6 +102,51 @@ describe("GoodWeSystem (EnergySystem)", () => {
     expect(s.house.getControl().chargeWindows).toEqual([]);
   });
 
+  it("refuses totals for another day before any request (issue 12, item 29)", async () => {
+    const clock = new VirtualClock({ mode: "manual", start: Date.parse("2026-01-20T03:00:00Z") });
+    const { s, system } = await setup({ clock });
+    s.clearRequests();
+    await expect(system.getEnergyTotals("2026-01-19")).rejects.toThrow(/only keeps today's counters/);
+    await expect(system.getEnergyTotals("2026-13-01")).rejects.toThrow(ValidationError);
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it("refuses an eco group at 25:00 before any request (issue 12, item 29)", async () => {
+    const { s, system } = await setup();
+    s.clearRequests();
+    await expect(system.inverter.setEcoModeGroup(1, { start: "25:00", end: "05:00", power: -0.5 })).rejects.toThrow(ValidationError);
+    await expect(system.inverter.setEcoModeGroup(1, { start: "01:00", end: "05:00", power: 2 })).rejects.toThrow(ValidationError);
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it("window power and weekdays: refused beyond the rating before any write, rounded to whole percent with a warning", async () => {
+    const { s, system } = await setup();
+    s.clearRequests();
+    const over = schedule({ charge: { windows: [{ start: "01:00", end: "05:00", powerW: 12000 }] } });
+    await expect(system.planBatterySchedule(over)).rejects.toThrow(
+      /GoodWe ET eco mode: charge.windows\[0\].powerW 12000 W is above the inverter's rating of 10000 W/,
+    );
+    await expect(
+      system.planBatterySchedule(schedule({ charge: { windows: [{ start: "01:00", end: "05:00", weekdays: [] }] } })),
+    ).rejects.toThrow(/at least one weekday/);
+    expect(s.requests.filter((r) => r.kind === "write")).toHaveLength(0);
+    const plan = await system.planBatterySchedule(
+      schedule({
+        charge: { windows: [{ start: "01:00", end: "05:00", powerW: 3333, weekdays: ["sat", "sun"] }] },
+        // The same hours on other days do not overlap.
+        discharge: { windows: [{ start: "02:00", end: "04:00", weekdays: ["mon"] }] },
+      }),
+    );
+    expect(plan.warnings.join(" ")).toMatch(/3333 W is written as 33 % of 10000 W \(3300 W\)/);
+    expect(plan.writes[0]!.description).toMatch(/33 % \(3333 W\) on sun, sat/);
+    // Group 1: 01:00–05:00, enabled eco (0xff), days Sunday + Saturday (0x41), power −33 %.
+    expect((plan.writes[0]!.payload as { values: number[] }).values.slice(0, 4)).toEqual([0x0100, 0x0500, 0xff41, 0xffdf]);
+    expect((await system.applyPlan(plan)).ok).toBe(true);
+    expect((await system.getBatterySchedule()).charge.windows).toEqual([
+      { start: "01:00", end: "05:00", powerW: 3300, weekdays: ["sat", "sun"] },
+    ]);
+  });
+
   it("refuses schedules GoodWe cannot express, before reading anything", async () => {
     const { s, system } = await setup();
     s.clearRequests();
@@ -153,12 +198,13 @@ describe("GoodWeSystem (EnergySystem)", () => {
       fromGrid: true,
       stopLevel: 0.9,
       windows: [
-        { start: "00:00", end: "12:00" },
-        { start: "12:00", end: "00:00" },
+        { start: "00:00", end: "12:00", powerW: 5000 },
+        { start: "12:00", end: "00:00", powerW: 5000 },
       ],
     });
     expect(allDay.notes.join(" ")).toMatch(/runs all day/);
-    const replanned = await system.planBatterySchedule(allDay.schedule, { power: 0.5 });
+    // The window power read back (50 % of 10 kW) is what planning writes.
+    const replanned = await system.planBatterySchedule(allDay.schedule);
     expect(replanned.writes.map((w) => w.target)).toEqual(["registers 47547..47552", "registers 47553..47558"]);
     expect((await system.applyPlan(replanned)).ok).toBe(true);
     expect(await system.getBatterySchedule()).toEqual(allDay.schedule);
@@ -166,13 +212,13 @@ describe("GoodWeSystem (EnergySystem)", () => {
     await system.inverter.setEcoModeGroup(2, { start: "01:10", end: "05:05", power: -0.5, soc: 0.9 });
     const solarGo = await system.readBatterySchedule();
     expect(solarGo.schedule.charge.windows).toEqual([
-      { start: "00:00", end: "12:00" },
-      { start: "01:15", end: "05:00" },
+      { start: "00:00", end: "12:00", powerW: 5000 },
+      { start: "01:15", end: "05:00", powerW: 5000 },
     ]);
     expect(solarGo.notes.join(" ")).toMatch(/Eco group 2 \(01:10–05:05\) is off the 15-minute grid: shown as 01:15–05:00/);
     await expect(system.planBatterySchedule(solarGo.schedule)).rejects.toThrow(/overlap/);
     const fixed = { ...solarGo.schedule, charge: { ...solarGo.schedule.charge, windows: [solarGo.schedule.charge.windows[1]!] } };
-    expect((await system.planBatterySchedule(fixed, { power: 0.5 })).writes.map((w) => w.target)).toEqual([
+    expect((await system.planBatterySchedule(fixed)).writes.map((w) => w.target)).toEqual([
       "registers 47547..47552",
       "registers 47553..47558",
     ]);
@@ -213,7 +259,7 @@ describe("GoodWeSystem (EnergySystem)", () => {
     await expect(system.applyPlan({ ...plan, device: "OTHER" })).rejects.toThrow(ValidationError);
   });
 
-  it("reads group times the model cannot show: empty, too short, weekdays", () => {
+  it("reads group times the model cannot show (empty, too short), and power and weekdays as the model has them", () => {
     const group = { days: 0x7f, enabled: true, power: -0.5, soc: 0.8, months: 0, scheduleType: 0, unset: false, raw: "" };
     const { schedule: sched, notes } = readScheduleFromGroups(
       [
@@ -223,11 +269,17 @@ describe("GoodWeSystem (EnergySystem)", () => {
         { ...group, start: "23:50", end: "23:59", power: 0.3 },
       ],
       0.07,
+      10000,
     );
-    expect(sched.charge.windows).toEqual([{ start: "07:00", end: "08:00" }]);
-    expect(sched.discharge).toEqual({ timeControl: false, stopLevel: 0.07, windows: [{ start: "23:45", end: "00:00" }] });
-    expect(notes).toHaveLength(4);
-    expect(notes.join(" ")).toMatch(/empty window.*shorter than the 15-minute grid.*runs on mon only.*off the 15-minute grid/s);
+    // Power as W of the rating, the day mask as weekdays.
+    expect(sched.charge.windows).toEqual([{ start: "07:00", end: "08:00", powerW: 5000, weekdays: ["mon"] }]);
+    expect(sched.discharge).toEqual({ timeControl: false, stopLevel: 0.07, windows: [{ start: "23:45", end: "00:00", powerW: 3000 }] });
+    expect(notes).toHaveLength(3);
+    expect(notes.join(" ")).toMatch(/empty window.*shorter than the 15-minute grid.*off the 15-minute grid/s);
+    // Without the rating, power below 100 % cannot be shown in W: said in a note.
+    const unrated = readScheduleFromGroups([{ ...group, start: "07:00", end: "08:00" }], 0.07);
+    expect(unrated.schedule.charge.windows).toEqual([{ start: "07:00", end: "08:00" }]);
+    expect(unrated.notes.join(" ")).toMatch(/50 % of a rating this inverter does not report/);
   });
 
   it("midnight-ending windows map to 23:59 and back", () => {

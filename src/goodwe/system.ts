@@ -1,20 +1,13 @@
 import { ConfigurationError, ValidationError } from "../core/errors/index.js";
-import {
-  assertWindow,
-  formatTimeOfDay,
-  isDisabledWindow,
-  parseTimeOfDay,
-  windowsOverlap,
-  type TimeWindow,
-} from "../core/time/schedule-grid.js";
+import { assertCalendarDate } from "../core/time/calendar-date.js";
+import { localDate } from "../core/time/zoned.js";
 import { assertFraction } from "../core/units.js";
+import type { BatteryControlLimits, BatteryController, EnergyMeter, PowerMeter } from "../model/capabilities.js";
 import { diffFields } from "../model/helpers.js";
 import type {
   ApplyOptions,
   ApplyResult,
   BatterySchedule,
-  Capabilities,
-  ConstraintCheck,
   ControlPlan,
   EnergySystem,
   EnergyTotals,
@@ -33,15 +26,17 @@ import {
   encodeEcoModeGroup,
   encodeEcoModeOff,
   groupRegister,
-  type EcoModeEncoding,
   type EcoModeGroup,
-  type EcoModeGroupInput,
 } from "./eco-mode.js";
+import type { GoodWeWriteDetail } from "./control.js";
 import { ecoModeSteps } from "./families/et.js";
 import type { GoodWeInverter } from "./inverter.js";
 import { registersOf } from "./protocol/bytes.js";
 import { ET_SETTINGS } from "./registers/et.js";
+import { assertWindowPower, groupInputs, readScheduleFromGroups, validateSchedule, type GoodWeScheduleReading } from "./schedule.js";
 import { OPERATION_MODE_CODES } from "./types.js";
+
+export { readScheduleFromGroups, scheduleFromGroups, type GoodWeScheduleReading } from "./schedule.js";
 
 export interface GoodWeSystemOptions {
   /** Battery power of schedule windows, fraction 0.01..1 of the inverter's rating in steps of 0.01. Default 1 (100 %). */
@@ -55,17 +50,6 @@ export interface GoodWeWritePayload {
   values: number[];
 }
 
-/** The battery schedule the eco groups express, and what had to be adjusted to express it. */
-export interface GoodWeScheduleReading {
-  schedule: BatterySchedule;
-  /**
-   * How groups the model cannot show exactly were shown: times off the 15-minute grid (snapped to
-   * the nearest quarter hour), an all-day group (two 12-hour windows), weekday or month limits
-   * (ignored), empty windows (left out). Planning this schedule writes the adjusted form.
-   */
-  notes: string[];
-}
-
 const SCHEDULE_POWER = { min: 0.01, max: 1, step: 0.01 } as const;
 
 /**
@@ -75,7 +59,7 @@ const SCHEDULE_POWER = { min: 0.01, max: 1, step: 0.01 } as const;
  * is the on-grid minimum SOC (register 45356, in percent). Groups act in eco mode only, so a plan
  * switches the work mode to eco when needed (with its side effects).
  */
-export class GoodWeSystem implements EnergySystem {
+export class GoodWeSystem implements EnergySystem, PowerMeter, EnergyMeter, BatteryController {
   readonly vendor = "goodwe" as const;
   readonly inverter: GoodWeInverter;
   private readonly schedulePower: number;
@@ -99,30 +83,31 @@ export class GoodWeSystem implements EnergySystem {
     return this.inverter.deviceInfo?.serialNumber ?? this.inverter.host;
   }
 
-  capabilities(): Capabilities {
-    const et = this.inverter.family === "ET";
-    const es = this.inverter.family === "ES";
+  /** The inverter's IANA time zone: its local dates and eco-group times are counted in it. */
+  get timeZone(): string {
+    return this.inverter.timeZone;
+  }
+
+  /** A GoodWe inverter keeps today's counters only. */
+  readonly energyTotalsHistory = false;
+
+  /**
+   * The eco-group limits of an ET-family (hybrid) inverter. Undefined on DT (no battery) and ES
+   * (its eco groups are not mapped yet), so `isBatteryController` says false for them.
+   */
+  get batteryControl(): BatteryControlLimits {
+    if (this.inverter.family !== "ET") return undefined as unknown as BatteryControlLimits;
+    const rated = this.inverter.deviceInfo?.ratedPowerW ?? null;
     return {
-      read: { powerFlow: true, energyTotals: true, energyTotalsHistory: false, history: false, prices: false },
-      control: {
-        ...(et
-          ? {
-              batterySchedule: {
-                maxChargeWindows: ECO_GROUPS,
-                maxDischargeWindows: ECO_GROUPS,
-                maxWindowsTotal: ECO_GROUPS,
-                gridMinutes: 15 as const,
-                minWriteIntervalS: 0,
-              },
-            }
-          : {}),
-        ...(et
-          ? { operationMode: ["general", "offGrid", "backup", "eco", "peakShaving", "selfUse", "ecoCharge", "ecoDischarge"] }
-          : es
-            ? { operationMode: ["general", "offGrid", "backup", "eco"] }
-            : {}),
-        exportLimit: et || es,
-      },
+      maxChargeWindows: ECO_GROUPS,
+      maxDischargeWindows: ECO_GROUPS,
+      maxWindowsTotal: ECO_GROUPS,
+      gridMinutes: 15,
+      minWriteIntervalS: 0,
+      windowPower: true,
+      ...(rated ? { maxPowerW: rated } : {}),
+      weekdays: true,
+      backend: "GoodWe ET eco mode",
     };
   }
 
@@ -132,15 +117,14 @@ export class GoodWeSystem implements EnergySystem {
 
   /** Today's counters only: the inverter keeps day counters for its current local day. */
   async getEnergyTotals(date: string, options: { signal?: AbortSignal } = {}): Promise<EnergyTotals> {
+    assertCalendarDate(date, "date");
+    // Refused before any request when it is plainly not today here; the device's own date is checked after the read.
+    const today = localDate(this.inverter.clock.now(), this.inverter.timeZone);
+    if (date !== today) throw notToday(date, today, this.inverter.timeZone);
     const device = await this.deviceId(options);
     const data = await this.inverter.readRuntimeData({ ...options, flowOnly: true });
     const totals = toEnergyTotals(data, device, this.inverter.timeZone);
-    if (totals.date !== date) {
-      throw new ValidationError(
-        `A GoodWe inverter only keeps today's counters (${totals.date} in ${this.inverter.timeZone}); ${date} is not available locally. Use the SEMS cloud client for other days.`,
-        { field: "date", vendor: "goodwe" },
-      );
-    }
+    if (totals.date !== date) throw notToday(date, totals.date, this.inverter.timeZone);
     return totals;
   }
 
@@ -151,8 +135,9 @@ export class GoodWeSystem implements EnergySystem {
   /** The battery schedule with notes on the groups it could not show exactly (see `GoodWeScheduleReading`). */
   async readBatterySchedule(options: { signal?: AbortSignal } = {}): Promise<GoodWeScheduleReading> {
     this.requireEt("readBatterySchedule");
+    await this.deviceId(options);
     const { groups } = await this.inverter.readEcoModeGroups(options);
-    return readScheduleFromGroups(groups, (await this.readMinSocPercent(options)) / 100);
+    return readScheduleFromGroups(groups, (await this.readMinSocPercent(options)) / 100, this.inverter.deviceInfo?.ratedPowerW ?? null);
   }
 
   /** Plans the register writes that make the eco groups (and DoD, and the work mode) match `desired`. Reads, never writes. */
@@ -161,6 +146,8 @@ export class GoodWeSystem implements EnergySystem {
     const power = options.power === undefined ? this.schedulePower : assertFraction(options.power, "power", SCHEDULE_POWER);
     const checks = validateSchedule(desired);
     const device = await this.deviceId(options);
+    const rated = this.inverter.deviceInfo?.ratedPowerW ?? null;
+    assertWindowPower(desired, rated);
     const { encoding, groups: current } = await this.inverter.readEcoModeGroups(options);
     const warnings: string[] = [];
     if (encoding === "v1" && desired.charge.windows.length > 0 && desired.charge.stopLevel !== 1) {
@@ -169,7 +156,7 @@ export class GoodWeSystem implements EnergySystem {
         { field: "charge.stopLevel", vendor: "goodwe" },
       );
     }
-    const inputs = groupInputs(desired, power, encoding);
+    const inputs = groupInputs(desired, power, encoding, rated, warnings);
     checks.push({
       name: "windows",
       ok: true,
@@ -191,7 +178,7 @@ export class GoodWeSystem implements EnergySystem {
       writes.push({
         target: `registers ${register}..${register + values.length - 1}`,
         description: input
-          ? `eco group ${i + 1}: ${input.kind} ${input.group.start}–${input.group.end} at ${Math.round(power * 100)} %`
+          ? `eco group ${i + 1}: ${input.kind} ${input.group.start}–${input.group.end} at ${Math.round(Math.abs(input.group.power) * 100)} %${input.powerW !== undefined ? ` (${input.powerW} W)` : ""}${input.group.days !== ALL_DAYS ? ` on ${dayNames(input.group.days as number).join(", ")}` : ""}`
           : `eco group ${i + 1}: off`,
         before: summary(before),
         after: summary(after),
@@ -248,14 +235,14 @@ export class GoodWeSystem implements EnergySystem {
       device,
       createdAt: new Date(this.inverter.clock.now()),
       desired,
-      current: readScheduleFromGroups(current, currentMinSoc / 100).schedule,
+      current: readScheduleFromGroups(current, currentMinSoc / 100, rated).schedule,
       writes,
       warnings,
     };
   }
 
   /** Performs a plan's writes in order, each read back; stops at the first failure. */
-  async applyPlan(plan: ControlPlan, options: ApplyOptions = {}): Promise<ApplyResult> {
+  async applyPlan(plan: ControlPlan, options: ApplyOptions = {}): Promise<ApplyResult<GoodWeWriteDetail>> {
     const device = await this.deviceId(options);
     if (plan.vendor !== "goodwe" || plan.device !== device) {
       throw new ValidationError(`This plan is for ${plan.vendor} ${plan.device}, not goodwe ${device}.`, {
@@ -264,31 +251,20 @@ export class GoodWeSystem implements EnergySystem {
       });
     }
     const dryRun = options.dryRun ?? false;
-    const results: WriteResult[] = [];
+    const results: WriteResult<GoodWeWriteDetail>[] = [];
     let failed = false;
     for (const write of plan.writes) {
       const payload = write.payload as GoodWeWritePayload;
       if (failed || dryRun) {
-        results.push({ write, sent: false, taken: null });
+        results.push({ write, sent: false, taken: null, detail: { register: payload.register, values: [...payload.values] } });
         continue;
       }
       const r = await this.inverter.writeRegisters(payload.register, payload.values, {
         verify: options.verify ?? true,
         signal: options.signal,
       });
-      const w = r.writes[0]!;
-      // Both sides of a mismatch in raw register values: what was written, what was read back.
-      const written = payload.values.length === 1 ? payload.values[0] : payload.values;
-      // A timed-out write whose read-back did not confirm it: whether it reached the inverter is unknown.
-      const sent = w.inDoubt && w.taken !== true ? null : w.sent;
-      results.push({
-        write,
-        sent,
-        taken: w.taken,
-        readBack: w.readBack,
-        ...(w.error ? { error: w.error } : {}),
-        ...(w.taken === false ? { mismatches: [{ field: write.target, before: written, after: w.readBack }] } : {}),
-      });
+      // The register write's result, under the plan's write (mismatches: raw values written and read back).
+      results.push({ ...r.results[0]!, write });
       if (!r.ok) failed = true;
     }
     const ok = dryRun
@@ -316,160 +292,13 @@ export class GoodWeSystem implements EnergySystem {
   }
 }
 
+function notToday(date: string, today: string, timeZone: string): ValidationError {
+  return new ValidationError(
+    `A GoodWe inverter only keeps today's counters (${today} in ${timeZone}); ${date} is not available locally. Use the SEMS cloud client for other days.`,
+    { field: "date", vendor: "goodwe" },
+  );
+}
+
 function summary(group: EcoModeGroup): Record<string, unknown> {
   return { start: group.start, end: group.end, days: group.days, enabled: group.enabled, power: group.power, soc: group.soc };
-}
-
-/** GoodWe end time for a model window end ("00:00" = midnight → 23:59). */
-function deviceEnd(end: string): string {
-  return end === "00:00" ? "23:59" : end;
-}
-
-function validateSchedule(desired: BatterySchedule): ConstraintCheck[] {
-  if (typeof desired !== "object" || desired === null || typeof desired.charge !== "object" || typeof desired.discharge !== "object") {
-    throw new ValidationError("desired must be a BatterySchedule { charge, discharge }.", { field: "desired", vendor: "goodwe" });
-  }
-  const checks: ConstraintCheck[] = [];
-  const windows = (list: unknown, field: string): TimeWindow[] => {
-    if (!Array.isArray(list)) throw new ValidationError(`${field} must be an array of windows.`, { field, vendor: "goodwe" });
-    return list.map((w, i) => assertWindow(w, `${field}[${i}]`)).filter((w) => !isDisabledWindow(w));
-  };
-  const charge = windows(desired.charge.windows, "charge.windows");
-  const discharge = windows(desired.discharge.windows, "discharge.windows");
-  checks.push({ name: "grid", ok: true, detail: "all window times on the 15-minute grid" });
-  if (charge.length + discharge.length > ECO_GROUPS) {
-    throw new ValidationError(
-      `GoodWe has ${ECO_GROUPS} eco groups for charge and discharge windows together; got ${charge.length} + ${discharge.length}.`,
-      { field: "windows", vendor: "goodwe" },
-    );
-  }
-  const all = [...charge, ...discharge];
-  for (let i = 0; i < all.length; i++) {
-    for (let j = i + 1; j < all.length; j++) {
-      if (windowsOverlap(all[i]!, all[j]!))
-        throw new ValidationError(`Windows ${all[i]!.start}–${all[i]!.end} and ${all[j]!.start}–${all[j]!.end} overlap.`, {
-          field: "windows",
-          vendor: "goodwe",
-        });
-    }
-  }
-  checks.push({ name: "overlap", ok: true, detail: "no windows overlap" });
-  if (charge.length > 0 && desired.charge.fromGrid !== true) {
-    throw new ValidationError(
-      "GoodWe eco charge windows charge from PV and the grid: charge.fromGrid must be true when there are charge windows.",
-      { field: "charge.fromGrid", vendor: "goodwe" },
-    );
-  }
-  if (desired.discharge.timeControl) {
-    throw new ValidationError(
-      "GoodWe cannot limit discharging to windows: outside its eco groups the inverter runs self-use and discharges to cover the load. Set discharge.timeControl to false.",
-      {
-        field: "discharge.timeControl",
-        vendor: "goodwe",
-      },
-    );
-  }
-  assertFraction(desired.charge.stopLevel, "charge.stopLevel", { step: 0.01 });
-  assertFraction(desired.discharge.stopLevel, "discharge.stopLevel", { min: 0.1, step: 0.01 });
-  checks.push({
-    name: "levels",
-    ok: true,
-    detail: `charge stop ${desired.charge.stopLevel}, discharge stop ${desired.discharge.stopLevel} (DoD at most 90 %)`,
-  });
-  return checks;
-}
-
-function groupInputs(
-  desired: BatterySchedule,
-  power: number,
-  encoding: EcoModeEncoding,
-): Array<{ kind: "charge" | "discharge"; group: EcoModeGroupInput } | null> {
-  const out: Array<{ kind: "charge" | "discharge"; group: EcoModeGroupInput } | null> = [];
-  for (const w of desired.charge.windows.filter((x) => !isDisabledWindow(x))) {
-    out.push({
-      kind: "charge",
-      group: { start: w.start, end: deviceEnd(w.end), power: -power, ...(encoding === "v2" ? { soc: desired.charge.stopLevel } : {}) },
-    });
-  }
-  for (const w of desired.discharge.windows.filter((x) => !isDisabledWindow(x))) {
-    out.push({ kind: "discharge", group: { start: w.start, end: deviceEnd(w.end), power, ...(encoding === "v2" ? { soc: 1 } : {}) } });
-  }
-  while (out.length < ECO_GROUPS) out.push(null);
-  return out;
-}
-
-/** Minutes since midnight rounded to the nearest quarter hour (0..1440; 1440 is midnight at the end). */
-const nearestQuarter = (minutes: number): number => Math.round(minutes / 15) * 15;
-
-/** The model windows of one enabled group, with a note for every adjustment. */
-function windowsOfGroup(g: EcoModeGroup, name: string, notes: string[]): TimeWindow[] {
-  const rawStart = parseTimeOfDay(g.start);
-  // GoodWe's day ends at 23:59: that end is midnight, exactly.
-  const rawEnd = g.end === "23:59" ? 1440 : parseTimeOfDay(g.end);
-  const duration = (rawEnd - rawStart + 1440) % 1440 || (rawEnd === rawStart ? 0 : 1440);
-  if (duration === 0) {
-    notes.push(`${name} starts and ends at ${g.start}: an empty window, left out.`);
-    return [];
-  }
-  const start = nearestQuarter(rawStart) % 1440;
-  const end = nearestQuarter(rawEnd) % 1440;
-  const shown = `${formatTimeOfDay(start)}–${formatTimeOfDay(end)}`;
-  if (start === end) {
-    if (duration < 720) {
-      notes.push(`${name} (${g.start}–${g.end}) is shorter than the 15-minute grid can show: left out.`);
-      return [];
-    }
-    const half = (start + 720) % 1440;
-    notes.push(
-      `${name} runs all day (${g.start}–${g.end}); a window cannot span 24 h, so it is shown as ${formatTimeOfDay(start)}–${formatTimeOfDay(half)} and ${formatTimeOfDay(half)}–${formatTimeOfDay(start)}.`,
-    );
-    return [
-      { start: formatTimeOfDay(start), end: formatTimeOfDay(half) },
-      { start: formatTimeOfDay(half), end: formatTimeOfDay(start) },
-    ];
-  }
-  if (nearestQuarter(rawStart) !== rawStart || nearestQuarter(rawEnd) !== rawEnd)
-    notes.push(`${name} (${g.start}–${g.end}) is off the 15-minute grid: shown as ${shown}.`);
-  return [{ start: formatTimeOfDay(start), end: formatTimeOfDay(end) }];
-}
-
-/**
- * The battery schedule the eco groups express (enabled eco-type groups), with notes on what the
- * model cannot show exactly: times are snapped to the nearest quarter hour, an all-day group
- * becomes two 12-hour windows, weekday and month limits are ignored. The result always passes
- * `planBatterySchedule`'s checks (unless the groups themselves overlap or exceed four windows).
- */
-export function readScheduleFromGroups(groups: readonly EcoModeGroup[], minSoc: number): GoodWeScheduleReading {
-  const notes: string[] = [];
-  const charge: TimeWindow[] = [];
-  const discharge: TimeWindow[] = [];
-  let chargeStop: number | null = null;
-  for (const [i, g] of groups.entries()) {
-    if (!g.enabled || g.unset || g.power === null || g.power === 0 || !g.start || !g.end) continue;
-    if (g.scheduleType !== null && g.scheduleType !== 0 && g.scheduleType !== 6) continue;
-    const name = `Eco group ${i + 1}`;
-    if ((g.days & ALL_DAYS) !== ALL_DAYS)
-      notes.push(`${name} runs on ${dayNames(g.days).join(", ") || "no day"} only; the schedule shows it every day.`);
-    if (g.months !== null && g.months !== 0 && g.months !== 0x0fff)
-      notes.push(`${name} is limited to some months (mask 0x${g.months.toString(16)}); the schedule shows it all year.`);
-    const windows = windowsOfGroup(g, name, notes);
-    if (g.power < 0) {
-      charge.push(...windows);
-      if (windows.length > 0) chargeStop ??= g.soc;
-    } else {
-      discharge.push(...windows);
-    }
-  }
-  return {
-    schedule: {
-      charge: { fromGrid: true, stopLevel: chargeStop ?? 1, windows: charge },
-      discharge: { timeControl: false, stopLevel: Math.round(minSoc * 100) / 100, windows: discharge },
-    },
-    notes,
-  };
-}
-
-/** The battery schedule the eco groups express (see `readScheduleFromGroups`, which also says what was adjusted). */
-export function scheduleFromGroups(groups: readonly EcoModeGroup[], minSoc: number): BatterySchedule {
-  return readScheduleFromGroups(groups, minSoc).schedule;
 }

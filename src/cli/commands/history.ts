@@ -1,3 +1,4 @@
+import { isEnergyMeter, isPowerHistory } from "../../model/capabilities.js";
 import {
   addDays,
   assertCalendarDate,
@@ -8,7 +9,6 @@ import {
   type CalendarDate,
 } from "../../core/time/calendar-date.js";
 import { localDate, systemTimeZone } from "../../core/time/zoned.js";
-import { isEnergyMeter } from "../../model/capabilities.js";
 import type { EnergySystem, EnergyTotals, PowerFlow } from "../../model/types.js";
 import type { CommandContext } from "../context.js";
 import { describeCause, ExitCode, PartialFailure, UsageError } from "../errors.js";
@@ -102,7 +102,7 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
   if (opts.to !== undefined) checkDayArg(opts.to, "--to");
   const entry = await selectSystem(ctx, device, {
     label: "report history",
-    can: (s) => isEnergyMeter(s) || typeof s.getPowerHistory === "function",
+    can: (s) => isEnergyMeter(s) || isPowerHistory(s),
   });
   const { system, session } = entry;
   const timeZone = (await zoneOf(system)) ?? session.timeZone ?? systemTimeZone();
@@ -115,10 +115,7 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
       field: "--to",
     });
   const withSamples = opts.energy !== true && typeof system.getPowerHistory === "function";
-  const read = system.capabilities?.().read ?? {
-    energyTotals: isEnergyMeter(system),
-    energyTotalsHistory: isEnergyMeter(system) && system.energyTotalsHistory,
-  };
+  const read = { energyTotals: isEnergyMeter(system), energyTotalsHistory: isEnergyMeter(system) ? system.energyTotalsHistory : undefined };
   // A device that keeps today's counters only (a GoodWe inverter) cannot answer for other days:
   // say so before asking it day after day.
   const today = localDate(now, timeZone);

@@ -128,17 +128,21 @@ function controlWrite(
     yes: options.yes === true,
     send: async (dryRun) => {
       const result = await send({ dryRun, verify: options.verify !== false && !dryRun });
-      const taken = result.writes.some((w) => w.taken === false) ? false : result.writes.every((w) => w.taken === true) ? true : null;
+      const taken = result.results.some((w) => w.taken === false) ? false : result.results.every((w) => w.taken === true) ? true : null;
       return { ...result, taken: dryRun ? null : taken };
     },
     outcome: (r) => ({
       target: r.operation,
-      sent: r.writes.some((w) => w.sent) ? true : r.writes.every((w) => w.sent === false) ? false : null,
+      sent: r.results.some((w) => w.sent) ? true : r.results.every((w) => w.sent === false) ? false : null,
       taken: r.taken ?? null,
-      before: r.writes.map((w) => w.before ?? null),
-      after: r.writes.map((w) => w.after),
-      readBack: r.writes.map((w) => w.readBack ?? null),
-      changes: r.writes.map((w) => ({ field: `${w.target} (${w.description})`, before: w.before ?? null, after: w.after })),
+      before: r.results.map((w) => w.write.before ?? null),
+      after: r.results.map((w) => w.write.after),
+      readBack: r.results.map((w) => w.readBack ?? null),
+      changes: r.results.map((w) => ({
+        field: `${w.write.target} (${w.write.description})`,
+        before: w.write.before ?? null,
+        after: w.write.after,
+      })),
     }),
   });
 }

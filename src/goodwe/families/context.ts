@@ -21,6 +21,8 @@ export interface DriverContext {
   /** The inverter's IANA time zone (its clock and timestamps are local wall time). */
   timeZone: string;
   clock: Clock;
+  /** The inverter's serial number once known, else its host (the `device` of write results). */
+  device(): string;
 }
 
 /** The chunk size adaptive chunking falls back to. */

@@ -1,6 +1,6 @@
 import { ConfigurationError, ConnectionError, ValidationError } from "../../core/errors/index.js";
 import { assertInteger } from "../../core/units.js";
-import { type ControlOptions, type ControlResult, type RegisterWrite } from "../control.js";
+import { toControlResult, type ControlOptions, type ControlResult, type RegisterWrite } from "../control.js";
 import { decodePayload, decodeString, roundedProduct as product } from "../decode.js";
 import {
   AA55_DEVICE_INFO,
@@ -16,6 +16,7 @@ import {
 import { toHex } from "../protocol/bytes.js";
 import { ES_DOD_REGISTER, ES_RUNNING_SENSORS, ES_SETTINGS_SENSORS, type EsRunningValues, type EsSettingsValues } from "../registers/es.js";
 import { GRID_IN_OUT_MODES } from "../registers/labels.js";
+import { camelCase, sensorBytes } from "../registers/types.js";
 import type { Aa55Link } from "../transport/aa55-link.js";
 import {
   OPERATION_MODE_CODES,
@@ -56,8 +57,16 @@ export function decodeEsDeviceInfo(payload: Uint8Array): DeviceInfo {
   };
 }
 
+/** Bytes the ES running-data rows span; a shorter payload leaves the rows past its end null. */
+const ES_RUNNING_BYTES = Math.max(...ES_RUNNING_SENSORS.map((def) => def.at + sensorBytes(def)));
+
 export function decodeEsRunning(payload: Uint8Array): EsRunningValues & EsCalculated {
   const r = decodePayload(ES_RUNNING_SENSORS, payload) as unknown as EsRunningValues;
+  if (payload.length < ES_RUNNING_BYTES) {
+    // A short reply: what it lacks is a missing reading (null), never undefined (which sums to NaN).
+    const record = r as unknown as Record<string, unknown>;
+    for (const def of ES_RUNNING_SENSORS) record[camelCase(def.id)] ??= null;
+  }
   const ppv1 = product(r.vpv1, r.ipv1);
   const ppv2 = product(r.vpv2, r.ipv2);
   const ppv = ppv1 === null && ppv2 === null ? null : (ppv1 ?? 0) + (ppv2 ?? 0);
@@ -267,8 +276,9 @@ export class EsDriver {
       sent: false,
       taken: null,
     }));
-    const result: ControlResult = { operation, dryRun: options.dryRun ?? false, writes, sideEffects, warnings: [], ok: false };
-    if (options.dryRun) return result;
+    const done = () =>
+      toControlResult(operation, options.dryRun ?? false, writes, { sideEffects }, this.ctx.device(), this.ctx.clock.now());
+    if (options.dryRun) return done();
     const before = await this.readSettings(options);
     writes[writes.length - 1]!.before = shown(before);
     for (let i = 0; i < steps.length; i++) {
@@ -297,7 +307,6 @@ export class EsDriver {
         writes[writes.length - 1]!.error = `Reading the settings back failed: ${error instanceof Error ? error.message : String(error)}`;
       }
     }
-    result.ok = writes.every((w) => w.sent && w.taken !== false);
-    return result;
+    return done();
   }
 }

@@ -2,7 +2,7 @@ import { ValidationError } from "../../core/errors/index.js";
 import { wallTimeOf } from "../../core/time/zoned.js";
 import { assertFraction, assertInteger } from "../../core/units.js";
 import { executeWrites, type ControlOptions, type ControlResult, type WriteStep } from "../control.js";
-import { decodeDateTime, decodeRegisterBlock, decodeString, encodeDateTime } from "../decode.js";
+import { decodeDateTime, decodeRegisterBlock, encodeDateTime } from "../decode.js";
 import { is745Platform } from "../detect.js";
 import {
   decodeEcoModeGroup,
@@ -12,7 +12,6 @@ import {
   encodeEcoModeOff,
   groupRegister,
   groupRegisterCount,
-  switchedOff,
   type EcoModeEncoding,
   type EcoModeGroup,
   type EcoModeGroupInput,
@@ -25,9 +24,9 @@ import {
   ET_BATTERY2_BLOCK,
   ET_BATTERY2_SENSORS,
   ET_BATTERY_BLOCK,
-  ET_BATTERY_SENSORS,
   ET_DEVICE_INFO_BLOCK,
   ET_METER_BLOCK,
+  ET_METER_EXTENDED2_BLOCK,
   ET_METER_EXTENDED_BLOCK,
   ET_METER_SENSORS,
   ET_MPPT_BLOCK,
@@ -42,7 +41,6 @@ import {
 } from "../registers/et.js";
 import {
   EMS_MODES,
-  OPERATION_MODE_CODES,
   operationModeOf,
   type DeviceInfo,
   type EmsMode,
@@ -51,74 +49,11 @@ import {
   type OperationMode,
 } from "../types.js";
 import { labelsOf, observedAtOf, readBlock, type DriverContext } from "./context.js";
+import { decodeEtBattery, decodeEtDeviceInfo, decodeEtMeter, decodeEtRunning } from "./et-decode.js";
+import { EMS_AUTO_NOTE, ecoModeSteps, operationModeSteps, SCHEDULE_NOTE } from "./et-modes.js";
 
-/** Decodes the 66-byte ET device-info block (registers 35000..35032). */
-export function decodeEtDeviceInfo(data: Uint8Array): DeviceInfo {
-  const acOutputType = u16(data, 4);
-  return {
-    family: "ET",
-    modbusVersion: u16(data, 0),
-    ratedPowerW: u16(data, 2),
-    acOutputType,
-    phases: acOutputType === 0 ? 1 : acOutputType === 1 || acOutputType === 2 ? 3 : null,
-    serialNumber: decodeString(data.subarray(6, 22)),
-    modelName: decodeString(data.subarray(22, 32)),
-    dsp1Version: u16(data, 32),
-    dsp2Version: u16(data, 34),
-    dspSvnVersion: u16(data, 36),
-    armVersion: u16(data, 38),
-    armSvnVersion: u16(data, 40),
-    firmware: decodeString(data.subarray(42, 54)),
-    armFirmware: decodeString(data.subarray(54, 66)),
-    raw: toHex(data),
-  };
-}
-
-/** The calculated ET sensors from a decoded running block. */
-export function etCalculated(running: EtRunningValues): EtCalculated {
-  const strings = [running.ppv1, running.ppv2, running.ppv3, running.ppv4];
-  const ppv = strings.every((p) => p === null) ? null : strings.reduce<number>((sum, p) => sum + Math.max(0, p ?? 0), 0);
-  const active = running.activePower;
-  const gridInOut = active === null ? null : active < -90 ? 2 : active >= 90 ? 1 : 0;
-  const houseConsumption = ppv === null || active === null ? null : ppv + (running.pbattery1 ?? 0) - active;
-  return { ppv, gridInOut, houseConsumption };
-}
-
-export function decodeEtRunning(data: Uint8Array, first = ET_RUNNING_BLOCK.register): EtRunningValues & EtCalculated {
-  const running = decodeRegisterBlock(ET_RUNNING_SENSORS, data, first) as unknown as EtRunningValues;
-  // Assigning onto the decoded record is much cheaper than spreading ~90 keys into a new one.
-  return Object.assign(running, etCalculated(running));
-}
-
-export function decodeEtBattery(data: Uint8Array): EtBatteryValues {
-  return decodeRegisterBlock(ET_BATTERY_SENSORS, data, ET_BATTERY_BLOCK.register) as unknown as EtBatteryValues;
-}
-
-export function decodeEtMeter(data: Uint8Array): EtMeterValues {
-  return decodeRegisterBlock(ET_METER_SENSORS, data, ET_METER_BLOCK.register) as unknown as EtMeterValues;
-}
-
-/** Side effect notes shared by the mode setters. */
-const EMS_AUTO_NOTE = "EMS mode set to auto (47511 ← 1) and EMS power limit to 0 W (47512 ← 0), ending any direct dispatch.";
-const SCHEDULE_NOTE = "Changing the operation mode can reset eco and peak-shaving schedules made in the SolarGo app.";
-const CLEAR_BATTERY_NOTE = "Battery mode parameters cleared (47533 ← 1).";
-
-const workModeStep = (code: number, name?: string): WriteStep => ({
-  description: `work mode ← ${code}${name ? ` (${name})` : ""}`,
-  register: ET_SETTINGS.workMode,
-  values: [code],
-});
-const EMS_AUTO_STEP: Readonly<WriteStep> = Object.freeze({
-  description: "EMS mode auto, EMS power 0 W",
-  register: ET_SETTINGS.emsMode,
-  values: [EMS_MODES.auto, 0],
-  multiple: true,
-});
-
-/** The writes that make eco groups act: work mode eco (3), then EMS auto with power 0 (written together, 0x10). */
-export function ecoModeSteps(): WriteStep[] {
-  return [workModeStep(OPERATION_MODE_CODES.eco, "eco"), { ...EMS_AUTO_STEP, values: [...EMS_AUTO_STEP.values] }];
-}
+export { decodeEtBattery, decodeEtDeviceInfo, decodeEtMeter, decodeEtRunning, etCalculated } from "./et-decode.js";
+export { ecoModeSteps } from "./et-modes.js";
 
 /**
  * The ET/EH/BT/BH family: monitoring of every block and the documented controls. Feature probes
@@ -130,7 +65,8 @@ export class EtDriver {
   private ecoEncoding: EcoModeEncoding | null = null;
   private peakShaving: boolean | null = null;
   private hasBattery2: boolean | null = null;
-  private meterExtended: boolean | null = null;
+  /** The largest meter block (125 or 58 registers) this unit may answer; 0 for the basic 45. */
+  private meterExtended: number | null = null;
   private hasMppt: boolean | null = null;
 
   constructor(private readonly ctx: DriverContext) {}
@@ -144,7 +80,7 @@ export class EtDriver {
     this.info = decodeEtDeviceInfo(data);
     const rated = this.info.ratedPowerW ?? 0;
     this.hasBattery2 ??= rated >= 25000;
-    this.meterExtended ??= rated >= 15000;
+    this.meterExtended ??= rated >= 15000 || is745Platform(this.info.serialNumber) ? ET_METER_EXTENDED2_BLOCK.count : 0;
     this.hasMppt ??= rated >= 15000;
     return this.info;
   }
@@ -175,16 +111,18 @@ export class EtDriver {
     return { values: decodeRegisterBlock(ET_BATTERY2_SENSORS, raw, ET_BATTERY2_BLOCK.register) as unknown as EtBattery2Values, raw };
   }
 
-  /** The meter block: 58 registers on >= 15 kW units (falling back to 45 when refused), else 45. */
+  /** The meter block: 125 registers on >= 15 kW and 745 units (falling back to 58, then 45, when refused), else 45. */
   async readMeter(options: { signal?: AbortSignal } = {}): Promise<{ values: EtMeterValues; raw: Uint8Array }> {
     await this.ensureInfo(options);
-    if (this.meterExtended) {
+    // Largest block first (125, then 58 registers); a block the firmware refuses is not asked again.
+    for (const block of [ET_METER_EXTENDED2_BLOCK, ET_METER_EXTENDED_BLOCK]) {
+      if (!this.meterExtended || this.meterExtended < block.count) continue;
       try {
-        const raw = await readBlock(this.ctx, ET_METER_EXTENDED_BLOCK.register, ET_METER_EXTENDED_BLOCK.count, options);
+        const raw = await readBlock(this.ctx, block.register, block.count, options);
         return { values: decodeEtMeter(raw), raw };
       } catch (error) {
         if (!isIllegalAddress(error)) throw error;
-        this.meterExtended = false;
+        this.meterExtended = block === ET_METER_EXTENDED2_BLOCK ? ET_METER_EXTENDED_BLOCK.count : 0;
       }
     }
     const raw = await readBlock(this.ctx, ET_METER_BLOCK.register, ET_METER_BLOCK.count, options);
@@ -339,13 +277,15 @@ export class EtDriver {
   // ---- control ----
 
   /** Reads group `index` (1..4), or all four when `index` is omitted, in one block read. */
-  private async readGroupBytes(encoding: EcoModeEncoding, options: { signal?: AbortSignal }, index?: number): Promise<Uint8Array> {
+  /** @internal (et-modes) */
+  async readGroupBytes(encoding: EcoModeEncoding, options: { signal?: AbortSignal }, index?: number): Promise<Uint8Array> {
     const per = groupRegisterCount(encoding);
     return readBlock(this.ctx, groupRegister(encoding, index ?? 1), per * (index === undefined ? ECO_GROUPS : 1), options);
   }
 
   /** The schedule type to write a group with (see `ecoScheduleTypeFor`); `current` is null when not read (dry run). */
-  private scheduleType(encoding: EcoModeEncoding, current: EcoModeGroup | null): EcoScheduleType {
+  /** @internal (et-modes) */
+  scheduleType(encoding: EcoModeEncoding, current: EcoModeGroup | null): EcoScheduleType {
     return encoding === "v1" ? 0 : ecoScheduleTypeFor(current, this.platform745);
   }
 
@@ -356,106 +296,8 @@ export class EtDriver {
    * EMS auto: one read of the groups and six writes.
    */
   async setOperationMode(mode: OperationMode, params: { power?: number; soc?: number } & ControlOptions = {}): Promise<ControlResult> {
-    const steps: WriteStep[] = [];
-    const sideEffects: string[] = [SCHEDULE_NOTE];
-    const warnings: string[] = [];
-    const emsAuto = (): WriteStep => ({ ...EMS_AUTO_STEP, values: [...EMS_AUTO_STEP.values] });
-    const clearBattery: WriteStep = {
-      description: "clear battery mode parameters",
-      register: ET_SETTINGS.clearBatteryMode,
-      values: [1],
-      verify: "none",
-    };
-    switch (mode) {
-      case "general":
-      case "backup":
-      case "peakShaving":
-      case "selfUse": {
-        if (mode === "peakShaving" && !(await this.supportsPeakShaving(params))) {
-          throw new ValidationError("This inverter has no peak-shaving mode (register 47589 is missing: ARM firmware < 22).", {
-            field: "mode",
-            vendor: "goodwe",
-          });
-        }
-        if (mode === "selfUse")
-          warnings.push("Self-use (5) exists on 745-platform firmware only; other units refuse it with a Modbus exception.");
-        steps.push(workModeStep(OPERATION_MODE_CODES[mode], mode), emsAuto(), clearBattery);
-        sideEffects.push(EMS_AUTO_NOTE, CLEAR_BATTERY_NOTE);
-        break;
-      }
-      case "eco":
-        steps.push(...ecoModeSteps());
-        sideEffects.push(EMS_AUTO_NOTE);
-        break;
-      case "offGrid":
-        steps.push(
-          workModeStep(OPERATION_MODE_CODES.offGrid, "off-grid"),
-          {
-            description: "EMS mode off-grid, EMS power 0 W",
-            register: ET_SETTINGS.emsMode,
-            values: [EMS_MODES.offGrid, 0],
-            multiple: true,
-          },
-          { description: "backup supply on", register: ET_SETTINGS.backupSupply, values: [1] },
-          { description: "cold start ← 4", register: ET_SETTINGS.coldStart, values: [4] },
-        );
-        sideEffects.push(
-          "EMS mode set to off-grid (47511 ← 7, 47512 ← 0).",
-          "Backup supply enabled (45252 ← 1).",
-          "Cold start set to 4 (45248 ← 4).",
-        );
-        break;
-      case "ecoCharge":
-      case "ecoDischarge": {
-        const power = assertFraction(params.power ?? 1, "power", { step: 0.01 });
-        const encoding = await this.ecoModeEncoding(params);
-        const input: EcoModeGroupInput = {
-          start: "00:00",
-          end: "23:59",
-          days: 0x7f,
-          enabled: true,
-          power: mode === "ecoCharge" ? -power : power,
-          soc: mode === "ecoCharge" ? (params.soc ?? 1) : 1,
-        };
-        if (encoding === "v1" && params.soc !== undefined && params.soc !== 1)
-          warnings.push("Eco mode V1 (ARM firmware < 19) cannot stop at a SOC: soc is ignored.");
-        if (encoding === "v1") delete input.soc;
-        // One read of all four groups: group 1's schedule type, and the switch registers of 2–4.
-        const current = params.dryRun ? null : await this.readGroupBytes(encoding, params);
-        const per = groupRegisterCount(encoding);
-        const group1 = current ? decodeEcoModeGroup(current.subarray(0, per * 2), encoding) : null;
-        const bytes = encodeEcoModeGroup(input, encoding, "eco group 1", this.scheduleType(encoding, group1));
-        steps.push({
-          description: `eco group 1 ← all day, ${mode === "ecoCharge" ? "charge" : "discharge"} at ${Math.round(power * 100)} %`,
-          register: groupRegister(encoding, 1),
-          values: registersOf(bytes),
-          before: group1 ?? undefined,
-          after: input,
-        });
-        // The switch register holds the on/off byte high and the days (V1: days, V2: on_off/days) low.
-        const switchOffset = encoding === "v2" ? 2 : 3;
-        for (let g = 2; g <= ECO_GROUPS; g++) {
-          const register = groupRegister(encoding, g) + switchOffset;
-          const before = current ? u16(current, ((g - 1) * per + switchOffset) * 2) : null;
-          steps.push({
-            description: `eco group ${g} off`,
-            register,
-            values: [before === null ? 0 : switchedOff(before)],
-            before: before ?? undefined,
-            verify: (rb) => (rb[0]! & 0xff00) === 0,
-          });
-        }
-        steps.push(...ecoModeSteps());
-        sideEffects.push("Eco group 1 overwritten; eco groups 2–4 switched off.", EMS_AUTO_NOTE);
-        break;
-      }
-      default:
-        throw new ValidationError(
-          `Unknown operation mode ${JSON.stringify(mode)}; use one of general, offGrid, backup, eco, peakShaving, selfUse, ecoCharge, ecoDischarge.`,
-          { field: "mode", vendor: "goodwe" },
-        );
-    }
-    return executeWrites(this.ctx.link, `setOperationMode(${mode})`, steps, params, { sideEffects, warnings });
+    const { steps, sideEffects, warnings } = await operationModeSteps(this, mode, params);
+    return executeWrites(this.ctx, `setOperationMode(${mode})`, steps, params, { sideEffects, warnings });
   }
 
   /**
@@ -469,8 +311,10 @@ export class EtDriver {
     params: ControlOptions & { activate?: boolean } = {},
   ): Promise<ControlResult> {
     assertInteger(index, "index", 1, ECO_GROUPS);
+    // Times, days, power and SOC are checked before the encoding probe sends anything.
+    encodeEcoModeGroup(group, "v2", `eco group ${index}`);
     const encoding = await this.ecoModeEncoding(params);
-    encodeEcoModeGroup(group, encoding, `eco group ${index}`); // validate before reading anything
+    encodeEcoModeGroup(group, encoding, `eco group ${index}`);
     const before = params.dryRun ? null : decodeEcoModeGroup(await this.readGroupBytes(encoding, params, index), encoding);
     const bytes = encodeEcoModeGroup(group, encoding, `eco group ${index}`, this.scheduleType(encoding, before));
     const steps: WriteStep[] = [
@@ -487,7 +331,7 @@ export class EtDriver {
       steps.push(...ecoModeSteps());
       sideEffects.push(SCHEDULE_NOTE, EMS_AUTO_NOTE);
     }
-    return executeWrites(this.ctx.link, `setEcoModeGroup(${index})`, steps, params, { sideEffects });
+    return executeWrites(this.ctx, `setEcoModeGroup(${index})`, steps, params, { sideEffects });
   }
 
   /** Disables and clears an eco group (writes GoodWe's "unset" pattern, keeping the group's schedule type). */
@@ -497,7 +341,7 @@ export class EtDriver {
     const before = params.dryRun ? null : decodeEcoModeGroup(await this.readGroupBytes(encoding, params, index), encoding);
     const values = registersOf(encodeEcoModeOff(encoding, this.scheduleType(encoding, before)));
     return executeWrites(
-      this.ctx.link,
+      this.ctx,
       `clearEcoModeGroup(${index})`,
       [{ description: `eco group ${index} cleared`, register: groupRegister(encoding, index), values, before: before ?? undefined }],
       params,
@@ -518,7 +362,7 @@ export class EtDriver {
     assertInteger(powerW, "powerW", 0, 0xffff, "W");
     const before = params.dryRun ? undefined : await this.getEmsMode(params);
     return executeWrites(
-      this.ctx.link,
+      this.ctx,
       `setEmsMode(${mode})`,
       [
         {
@@ -566,7 +410,7 @@ export class EtDriver {
       before,
       after: watts,
     });
-    return executeWrites(this.ctx.link, "setGridExportLimit", steps, params, { warnings });
+    return executeWrites(this.ctx, "setGridExportLimit", steps, params, { warnings });
   }
 
   /** Whether export limiting is on (47509), or null when the firmware has no such register. */
@@ -584,7 +428,7 @@ export class EtDriver {
     const percent = dodPercent(dod, 0.9);
     const before = params.dryRun ? undefined : await this.getOngridBatteryDod(params);
     return executeWrites(
-      this.ctx.link,
+      this.ctx,
       "setOngridBatteryDod",
       [
         {
@@ -611,7 +455,7 @@ export class EtDriver {
     const sentAt = this.ctx.clock.now();
     const expected = decodeDateTime(bytes, 0);
     return executeWrites(
-      this.ctx.link,
+      this.ctx,
       "syncClock",
       [
         {

@@ -59,7 +59,7 @@ export const DT_RUNNING_SENSORS = [
   { id: "funbit", name: "FunctionBit", at: 30162, ...INT },
   { id: "vbus", name: "Bus Voltage", at: 30163, ...V },
   { id: "vnbus", name: "NBus Voltage", at: 30164, ...V },
-  { id: "derating_mode", name: "Derating Mode code", at: 30165, type: "u32", unit: "", undef: [] },
+  { id: "derating_mode", name: "Derating Mode code", at: 30165, type: "u32", unit: "" },
   { id: "rssi", name: "RSSI", at: 30172, ...INT },
 ] as const satisfies readonly SensorDef[];
 

@@ -22,6 +22,7 @@ const VA4 = { type: "s32", unit: "VA" } as const;
 const TEMP = { type: "s16", scale: 10, unit: "°C", undef: [-1, 32767] } as const;
 const KWH2 = { type: "u16", scale: 10, unit: "kWh" } as const;
 const KWH4 = { type: "u32", scale: 10, unit: "kWh" } as const;
+const E8 = { type: "u64", scale: 100, unit: "kWh" } as const;
 const INT = { type: "u16", unit: "" } as const;
 const PCT = { type: "u16", unit: "%" } as const;
 
@@ -42,8 +43,9 @@ export const ET_RUNNING_SENSORS = [
   { id: "vpv4", name: "PV4 Voltage", at: 35115, ...V },
   { id: "ipv4", name: "PV4 Current", at: 35116, ...A },
   { id: "ppv4", name: "PV4 Power", at: 35117, ...W4 },
-  { id: "pv3_mode", name: "PV3 Mode code", at: 35119, type: "hi8", unit: "", labels: PV_MODES },
-  { id: "pv4_mode", name: "PV4 Mode code", at: 35119, type: "lo8", unit: "", labels: PV_MODES },
+  // The high byte is PV4, the low byte PV3 (as the library reads the GW29K9-ET reply).
+  { id: "pv4_mode", name: "PV4 Mode code", at: 35119, type: "hi8", unit: "", labels: PV_MODES },
+  { id: "pv3_mode", name: "PV3 Mode code", at: 35119, type: "lo8", unit: "", labels: PV_MODES },
   { id: "pv1_mode", name: "PV1 Mode code", at: 35120, type: "hi8", unit: "", labels: PV_MODES },
   { id: "pv2_mode", name: "PV2 Mode code", at: 35120, type: "lo8", unit: "", labels: PV_MODES },
   { id: "vgrid", name: "On-grid L1 Voltage", at: 35121, ...V },
@@ -172,6 +174,7 @@ export const ET_BATTERY2_SENSORS = [
 /** Meter: 45 registers from 36000 (58 on >= 15 kW units, "extended"). */
 export const ET_METER_BLOCK = Object.freeze({ register: 36000, count: 45 });
 export const ET_METER_EXTENDED_BLOCK = Object.freeze({ register: 36000, count: 58 });
+export const ET_METER_EXTENDED2_BLOCK = Object.freeze({ register: 36000, count: 125 });
 
 export const ET_METER_SENSORS = [
   { id: "commode", name: "Commode", at: 36000, ...INT },
@@ -215,7 +218,17 @@ export const ET_METER_SENSORS = [
   { id: "meter_current1", name: "Meter L1 Current", at: 36055, ...A },
   { id: "meter_current2", name: "Meter L2 Current", at: 36056, ...A },
   { id: "meter_current3", name: "Meter L3 Current", at: 36057, ...A },
+  // 125-register block of >= 15 kW and 745 units: per-phase and total meter energy as u64 in 0.01 kWh.
+  { id: "meter_e_total_exp1", name: "Meter Total Energy (export) L1", at: 36092, ...E8 },
+  { id: "meter_e_total_exp2", name: "Meter Total Energy (export) L2", at: 36096, ...E8 },
+  { id: "meter_e_total_exp3", name: "Meter Total Energy (export) L3", at: 36100, ...E8 },
+  { id: "meter_e_total_imp1", name: "Meter Total Energy (import) L1", at: 36108, ...E8 },
+  { id: "meter_e_total_imp2", name: "Meter Total Energy (import) L2", at: 36112, ...E8 },
+  { id: "meter_e_total_imp3", name: "Meter Total Energy (import) L3", at: 36116, ...E8 },
 ] as const satisfies readonly SensorDef[];
+
+/** Where the 125-register meter block holds the meter's total export and import (u64, 0.01 kWh); they replace the float32 totals at 36015/36017. */
+export const ET_METER_TOTALS_U64 = Object.freeze({ export: 36104, import: 36120 });
 
 /** MPPT details (>= 15 kW units): 61 registers from 35301. */
 export const ET_MPPT_BLOCK = Object.freeze({ register: 35301, count: 61 });

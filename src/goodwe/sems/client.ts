@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { systemClock, type Clock } from "../../core/clock.js";
 import {
   ApiError,
@@ -8,9 +9,9 @@ import {
   ValidationError,
 } from "../../core/errors/index.js";
 import type { OpenPowerError } from "../../core/errors/index.js";
-import { HttpTransport } from "../../core/http/transport.js";
-import type { FetchFn, TransportResponse } from "../../core/http/types.js";
-import type { Logger } from "../../core/logger.js";
+import { mergeClientOptions, type ClientOptions, type ClientOverrides } from "../../core/client-options.js";
+import { DEFAULT_USER_AGENT, HttpTransport } from "../../core/http/transport.js";
+import type { TransportResponse } from "../../core/http/types.js";
 import { parseRateLimitHeaders } from "../../core/rate-limit/headers.js";
 import { RateLimiter } from "../../core/rate-limit/limiter.js";
 import { redactValue, registerSecret } from "../../core/redact.js";
@@ -23,7 +24,7 @@ import { SemsStation, type SemsStationOptions } from "./station.js";
 
 export const DEFAULT_SEMS_LOGIN_URL = "https://www.semsportal.com/api/v2/Common/CrossLogin";
 
-export interface SemsClientOptions {
+export interface SemsClientOptions extends ClientOptions {
   /** The SEMS Portal account e-mail. */
   email: string;
   password: string;
@@ -34,19 +35,14 @@ export interface SemsClientOptions {
   /** Token header `client`: "ios" (default) or "web". */
   tokenClient?: string;
   language?: string;
-  /** Per-attempt timeout, ms. Default 15 000. */
-  timeoutMs?: number;
-  /** The account's request budget; default at most 2 requests in flight, waiting at most 10 s for a slot. */
-  limiter?: RateLimiter | null;
+  // timeoutMs: per attempt, default 15 000 ms. retry: reads only, default 2 retries; `false` for none.
+  // rateLimit: the account's request budget; default at most 2 requests in flight, waiting at most 10 s for a slot.
   /** How long to pause the account after GY0429, ms. Default 300 000 (5 minutes). */
   rateLimitPauseMs?: number;
   /** Longest `Retry-After` (or other server-imposed pause) honoured, ms. Default 3 600 000. It caps the default limiter's blocks (`maxBlockMs`). */
   maxRetryAfterMs?: number;
   /** Allow the experimental `saveRemoteControlInverter` (inverter start/stop). Default false. */
   experimentalControl?: boolean;
-  fetch?: FetchFn;
-  clock?: Clock;
-  logger?: Logger;
 }
 
 /** What `saveRemoteControlInverter` did. */
@@ -79,14 +75,16 @@ export class SemsClient {
   readonly limiter: RateLimiter | null;
   readonly clock: Clock;
   private readonly email: string;
-  private readonly password: string;
+  // Private fields (#): never shown by util.inspect, never serialised.
+  readonly #password: string;
   private readonly loginUrl: string;
   private readonly identity: TokenIdentity;
   private readonly rateLimitPauseMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly experimentalControl: boolean;
-  private session: SemsSession | null = null;
-  private loggingIn: Promise<SemsSession> | null = null;
+  /** The login, shared with clients derived by `withOptions` (one account, one session). */
+  #auth: { session: SemsSession | null; loggingIn: Promise<SemsSession> | null } = { session: null, loggingIn: null };
+  readonly #options: SemsClientOptions;
 
   constructor(options: SemsClientOptions) {
     if (typeof options.email !== "string" || !options.email.includes("@"))
@@ -95,7 +93,7 @@ export class SemsClient {
       throw new ConfigurationError("password must be the SEMS Portal account's password.", { setting: "password", vendor: "goodwe-sems" });
     registerSecret(options.password);
     this.email = options.email;
-    this.password = options.password;
+    this.#password = options.password;
     this.loginUrl = options.loginUrl ?? DEFAULT_SEMS_LOGIN_URL;
     let origin: string;
     try {
@@ -111,8 +109,9 @@ export class SemsClient {
     this.rateLimitPauseMs = options.rateLimitPauseMs ?? 300_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 3_600_000;
     this.experimentalControl = options.experimentalControl ?? false;
+    this.#options = options;
     this.limiter =
-      options.limiter === undefined
+      options.rateLimit === undefined
         ? new RateLimiter({
             name: "goodwe-sems",
             vendor: "goodwe-sems",
@@ -121,7 +120,7 @@ export class SemsClient {
             maxBlockMs: this.maxRetryAfterMs,
             clock: this.clock,
           })
-        : options.limiter;
+        : options.rateLimit;
     this.transport = new HttpTransport({
       vendor: "goodwe-sems",
       baseUrl: origin,
@@ -130,17 +129,19 @@ export class SemsClient {
       logger: options.logger,
       timeoutMs: options.timeoutMs ?? 15_000,
       limiter: this.limiter,
-      retry: { limit: 2 },
+      retry: options.retry === false ? { limit: 0 } : { limit: 2, ...options.retry },
+      ...(options.userAgent ? { userAgent: `${DEFAULT_USER_AGENT} ${options.userAgent}` } : {}),
+      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
       mapHttpError: (response) => this.mapHttpError(response),
     });
   }
 
   /** Logs in (again) with CrossLogin and returns the session; later calls use its regional `api` base. */
   async crossLogin(options: { signal?: AbortSignal } = {}): Promise<SemsSession> {
-    this.loggingIn ??= this.login(options).finally(() => {
-      this.loggingIn = null;
+    this.#auth.loggingIn ??= this.login(options).finally(() => {
+      this.#auth.loggingIn = null;
     });
-    return this.loggingIn;
+    return this.#auth.loggingIn;
   }
 
   /** The ID of the account's (first) power station. */
@@ -238,14 +239,39 @@ export class SemsClient {
     return new SemsStation(this, powerStationId, options);
   }
 
+  /**
+   * A client with other transport options (timeout, retry, logger, user agent) that shares this
+   * one's login and request budget.
+   */
+  withOptions(overrides: ClientOverrides): SemsClient {
+    const derived = new SemsClient({ ...mergeClientOptions(this.#options, overrides), rateLimit: this.limiter });
+    derived.#auth = this.#auth;
+    return derived;
+  }
+
+  /** What `console.log(client)` shows: the account and the API base, never the password or the token. */
+  [inspect.custom](): string {
+    return `SemsClient ${inspect(this.toJSON())}`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      vendor: "goodwe-sems",
+      email: this.email,
+      loginUrl: this.loginUrl,
+      api: this.#auth.session?.api ?? null,
+      loggedIn: this.#auth.session !== null,
+    };
+  }
+
   /** Forgets the session (the next call logs in). */
   logout(): void {
-    this.session = null;
+    this.#auth.session = null;
   }
 
   /** The current session, if logged in, with the token redacted (for diagnostics). */
   get currentSession(): Readonly<SemsSession> | null {
-    return this.session ? (redactValue(this.session) as SemsSession) : null;
+    return this.#auth.session ? (redactValue(this.#auth.session) as SemsSession) : null;
   }
 
   // ---- internals ----
@@ -254,7 +280,7 @@ export class SemsClient {
     const response = await this.transport.request<unknown>({
       method: "POST",
       path: this.loginUrl,
-      json: { account: this.email, pwd: this.password },
+      json: { account: this.email, pwd: this.#password },
       headers: { token: preLoginTokenHeader(this.identity) },
       operation: "CrossLogin",
       // A login is safe to repeat.
@@ -280,7 +306,7 @@ export class SemsClient {
         operation: "CrossLogin",
         path: "api",
       });
-    this.session = {
+    this.#auth.session = {
       uid: parsed.uid,
       timestamp: parsed.timestamp,
       token: parsed.token,
@@ -290,7 +316,7 @@ export class SemsClient {
       api: normaliseApiBase(api),
       obtainedAt: this.clock.now(),
     };
-    return this.session;
+    return this.#auth.session;
   }
 
   private async call(
@@ -300,7 +326,7 @@ export class SemsClient {
     options: { signal?: AbortSignal; write?: boolean },
   ): Promise<SemsEnvelope> {
     for (let attempt = 1; ; attempt++) {
-      const session = this.session ?? (await this.crossLogin(options));
+      const session = this.#auth.session ?? (await this.crossLogin(options));
       try {
         const response = await this.transport.request<unknown>({
           method: "POST",
@@ -317,11 +343,11 @@ export class SemsClient {
       } catch (error) {
         // 100002: the token expired. Log in again once and repeat (for a write too: it was refused, not done).
         if (attempt === 1 && error instanceof AuthenticationError && error.code === CODE_AUTH_EXPIRED) {
-          if (this.session === session) this.session = null;
+          if (this.#auth.session === session) this.#auth.session = null;
           continue;
         }
         // C0602: this login was replaced or went bad; the next call logs in afresh.
-        if (error instanceof ApiError && error.code === "C0602" && this.session === session) this.session = null;
+        if (error instanceof ApiError && error.code === "C0602" && this.#auth.session === session) this.#auth.session = null;
         throw error;
       }
     }

@@ -193,6 +193,30 @@ describe("every documented error, from the fixture bodies", () => {
     expect(text).not.toContain("a3f5c8e1b2d4f6a8c0e2b4d6f8a0c2e4");
   });
 
+  it("the client and a station never show the password or the session token in inspect or JSON (issue 12, item 20)", async () => {
+    const s = await sems({ password: "abcde" });
+    const c = client(s);
+    const station = c.forStation(s.powerStationId, { timeZone: TZ });
+    await station.getPowerFlow();
+    const token = (s as unknown as { http: { requests: Array<{ headers: Record<string, string> }> } }).http.requests
+      .map((r) => r.headers.token ?? "")
+      .map((header) => (/"token":"([^"]+)"/.exec(header) ?? [])[1])
+      .find((t) => t !== undefined);
+    expect(token, "the simulator saw a session token").toBeDefined();
+    for (const text of [
+      inspect(c, { depth: 10, showHidden: true }),
+      JSON.stringify(c),
+      inspect(station, { depth: 10, showHidden: true }),
+      JSON.stringify(station),
+      String(c),
+      `${JSON.stringify(c.currentSession)}`,
+    ]) {
+      expect(text).not.toContain("abcde");
+      expect(text).not.toContain(token);
+    }
+    expect(inspect(station)).toContain(s.powerStationId);
+  });
+
   it("a login answer that fails validation does not leak its token", async () => {
     const token = "f00dfeedf00dfeedf00dfeedf00dfeed";
     const broken = JSON.parse(JSON.stringify(login)) as { data: Record<string, unknown> };

@@ -4,7 +4,7 @@ import { ConnectionError, TimeoutError } from "../../core/errors/index.js";
 import { silentLogger, type Logger } from "../../core/logger.js";
 import { concat } from "../protocol/bytes.js";
 import type { FrameAssessment } from "../protocol/frame.js";
-import { Lock } from "./lock.js";
+import { Lock } from "../../core/lock.js";
 import type { Exchange, ExchangeOptions, ExchangeRequestOptions, ExchangeResult, RequestBuilder } from "./types.js";
 
 /**

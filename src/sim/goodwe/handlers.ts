@@ -32,6 +32,10 @@ export interface GoodWeFaults {
   truncateReplies?: number;
   /** Flip a bit in the last data byte of each reply (its CRC/checksum then fails). */
   corruptReplies?: boolean;
+  /** TCP: process the next N requests, then close the connection instead of replying (a write takes, unconfirmed). */
+  closeAfterProcessing?: number;
+  /** TCP: close the connection on the next N requests without processing them (a write never arrives). */
+  closeBeforeProcessing?: number;
 }
 
 /** Registers whose writes are checked, with the accepted range (others accept any 16-bit value). */

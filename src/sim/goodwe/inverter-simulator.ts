@@ -190,8 +190,9 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
   };
   const written = (first: number, count: number) => {
     // The clock registers set the inverter's own clock.
-    if (profile === "ET" && first <= 45202 && first + count > 45200) {
-      const b = map.read(45200, 3);
+    const clockRegister = profile === "ET" ? 45200 : profile === "DT" ? 40313 : null;
+    if (clockRegister !== null && first <= clockRegister + 2 && first + count > clockRegister) {
+      const b = map.read(clockRegister, 3);
       const local = b instanceof Uint8Array ? decodeDateTime(b, 0) : null;
       const instant = local ? parseLocalTimestamp(local, timeZone) : null;
       // An impossible date: the real inverter would refuse it; keep the clock as it was.
@@ -235,6 +236,12 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
       return true;
     }
     return false;
+  };
+  /** Uses up one of a counted fault; true when it applies to this request. */
+  const countDown = (fault: "closeAfterProcessing" | "closeBeforeProcessing"): boolean => {
+    if ((faults[fault] ?? 0) <= 0) return false;
+    faults[fault] = faults[fault]! - 1;
+    return true;
   };
   const replyDropped = (): boolean => {
     if ((faults.dropReplies ?? 0) > 0) {
@@ -336,7 +343,9 @@ export async function startGoodWeSimulator(options: GoodWeSimulatorOptions = {})
             continue;
           }
           record({ transport: "tcp", ...describe(parsed.request), bytes: toHex(frame) });
+          if (countDown("closeBeforeProcessing")) return void socket.destroy();
           const reply: ModbusReply | null = handleModbus(modbusCtx, parsed.unit, parsed.request);
+          if (countDown("closeAfterProcessing")) return void socket.destroy();
           if (!reply || replyDropped()) continue;
           let out = encodeMbapReply(
             parsed.transactionId,

@@ -115,6 +115,7 @@ export const DT_BASE: BaseCounters = Object.freeze({ pv: 12345.6, exp: 8000, imp
 export function refreshDt(map: RegisterMap, x: LiveInputs): void {
   const s = x.snapshot;
   setDateTime(map, 30100, x.deviceTime, x.timeZone);
+  setDateTime(map, 40313, x.deviceTime, x.timeZone);
   for (let n = 0; n < 3; n++) {
     const w = s.pvStringsW[n] ?? 0;
     const { v, i } = stringVi(w, x.stringCapacityW);

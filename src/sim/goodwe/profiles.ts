@@ -90,10 +90,13 @@ export function seedEt(firmware: FirmwareOptions = {}): RegisterMap {
     [47533, 0],
   ];
   for (const [r, v] of settings) map.set(r, v);
+  for (const [r, v] of ET_MORE_SETTINGS) map.set(r, v);
+  seedBms(map);
   if (firmware.ecoModeV2 ?? true) {
     map.load(47547, fromHex(ET_ECO_V2_47547));
     for (let g = 2; g <= 4; g++) map.load(47547 + (g - 1) * 6, ECO_OFF_V2);
-    for (const r of [47545, 47546, 47595, 47596, 47603]) map.set(r, r === 47546 ? 100 : 0);
+    // fw 19 settings: fast charging, load control, hardware feed power.
+    for (const r of [47545, 47546, 47595, 47596, 47597, 47599, 47603]) map.set(r, r === 47546 ? 100 : 0);
   } else {
     for (let g = 1; g <= 4; g++) map.load(47515 + (g - 1) * 4, ECO_OFF_V1);
   }
@@ -102,6 +105,39 @@ export function seedEt(firmware: FirmwareOptions = {}): RegisterMap {
     map.set(47602, 0);
   }
   return map;
+}
+
+/** ET settings a real unit has beside those the control methods use (addresses as the goodwe library reads them). */
+const ET_MORE_SETTINGS: ReadonlyArray<[number, number]> = [
+  [45132, 0],
+  [45133, 9600], // Modbus baud rate, u32
+  [47120, 0], // meter target power offset
+  [47760, 100], // SOC upper limit, %
+];
+
+/**
+ * The BMS block (47900..47935) of one battery: version, modules, charge/discharge limits (0.1 V,
+ * 0.1 A), voltage, current, SOC and SOH (%), temperature (0.1 °C), status; the second BMS reads
+ * zeros (none fitted). The BMS writes these: read-only over Modbus, but for the comm-loss switch.
+ */
+function seedBms(map: RegisterMap): void {
+  const bms: Array<[number, number]> = [
+    [47900, 0x0101],
+    [47901, 2],
+    [47902, 5680],
+    [47903, 250],
+    [47904, 4500],
+    [47905, 250],
+    [47906, 5120],
+    [47907, 0],
+    [47908, 50],
+    [47909, 99],
+    [47910, 250],
+  ];
+  for (let r = 47900; r <= 47935; r++) map.set(r, 0);
+  for (const [r, v] of bms) map.set(r, v);
+  map.protect(47900, 16);
+  map.protect(47918, 16);
 }
 
 /** The DT register map: the recorded GW8K-DT blocks, a meter block and the export/start-stop settings. */
@@ -118,6 +154,8 @@ export function seedDt(): RegisterMap {
   for (let r = 30195; r < 30210; r++) map.set(r, 0);
   map.set(30209, 1); // meter communication normal
   map.protect(30195, 15);
+  // The inverter clock (kept live) and the shadow-scan settings.
+  for (const r of [40313, 40314, 40315, 40326, 40347, 40352, 40362]) map.set(r, 0);
   for (const [r, v] of [
     [40327, 0],
     [40328, 0],
@@ -147,6 +185,8 @@ export function seedEs(): RegisterMap {
   map.set(ES_REG.workMode, 0);
   map.set(ES_REG.clearBatteryMode, 0);
   for (let g = 0; g < 4; g++) map.load(ES_REG.ecoV1 + g * 4, ECO_OFF_V1);
+  // Firmware "2323G" (an ESU with DSP 23 and ARM 16) has the eco mode V2 groups at 47547 over Modbus.
+  for (let g = 0; g < 4; g++) map.load(47547 + g * 6, ECO_OFF_V2);
   return map;
 }
 

@@ -1,4 +1,4 @@
-/** A FIFO mutex: one request in flight per inverter, the rest queue in order. */
+/** A FIFO mutex: one task at a time, the rest queue in order (e.g. one request in flight per GoodWe inverter). */
 export class Lock {
   private tail: Promise<void> = Promise.resolve();
 
