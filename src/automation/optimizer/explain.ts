@@ -59,7 +59,7 @@ function explainDischarge(input: OptimizeInput, plan: PlannedInterval[], block: 
 /** What a kWh discharged in interval t is worth: the import it avoids, or the export it earns. */
 function dischargeValue(input: OptimizeInput, plan: PlannedInterval[], t: number): number {
   const interval = input.intervals[t]!;
-  return plan[t]!.gridW > IDLE_W || interval.loadW > interval.pvW ? interval.importCentsPerKwh : interval.exportCentsPerKwh;
+  return plan[t]!.gridW < -IDLE_W ? interval.exportCentsPerKwh : interval.importCentsPerKwh;
 }
 
 /** Average price of the energy charged before interval t, or undefined when nothing was charged. */
