@@ -1,4 +1,4 @@
-export { optimizeBattery, costPlan, type OptimizeResult, type PlannedInterval } from "./optimizer/optimize.js";
+export { optimizeBattery, costPlan, type OptimizeOptions, type OptimizeResult, type PlannedInterval } from "./optimizer/optimize.js";
 export {
   parseOptimizeInput,
   optimizeInputSchema,

@@ -52,9 +52,16 @@ const PER = 6;
  */
 export async function solveExact(p: Problem): Promise<LpSolution> {
   const highs = await highsRuntime();
+  // Binaries from the start wherever the relaxation could overlap flows: one MIP instead of rounds.
   const chargeModes = new Set<number>();
   const gridModes = new Set<number>();
   const curtailModes = new Set<number>();
+  for (let t = 0; t < p.count; t++) {
+    const lowest = Math.min(p.importPrice[t]!, p.exportPrice[t]!);
+    if (lowest < 0 && p.maxChargeKw[t]! > 0 && p.maxDischargeKw[t]! > 0) chargeModes.add(t);
+    if (p.exportPrice[t]! > p.importPrice[t]!) gridModes.add(t);
+    if (p.exportPrice[t]! < 0 && p.pvKw[t]! > 0) curtailModes.add(t);
+  }
   for (let round = 0; ; round++) {
     const x = solveOnce(highs, p, chargeModes, gridModes, curtailModes);
     const solution = unpack(p, x);
@@ -76,7 +83,7 @@ export async function solveExact(p: Problem): Promise<LpSolution> {
       }
       // An inverter curtails PV only when the export cap is reached.
       const room = p.exportCapKw - solution.exportKw[t]!;
-      if (solution.curtailedKw[t]! > OVERLAP_KW && room > OVERLAP_KW) {
+      if (solution.curtailedKw[t]! > OVERLAP_KW && (room > OVERLAP_KW || solution.importKw[t]! > OVERLAP_KW)) {
         if (p.exportPrice[t]! >= 0 && solution.importKw[t]! <= OVERLAP_KW) {
           // Exporting instead earns at least as much: shift what fits under the cap.
           const shift = Math.min(room, solution.curtailedKw[t]!);
@@ -190,7 +197,7 @@ function solveOnce(highs: Highs, p: Problem, chargeModes: Set<number>, gridModes
     j++;
   }
   for (const t of curtailModes) {
-    // w = 1 allows curtailing and then exports at the cap; w = 0 forbids curtailing.
+    // w = 1 allows curtailing, and then exports at the cap; w = 0 forbids curtailing.
     integrality![j] = 1;
     colUpper[j] = 1;
     row(-Infinity, 0, [
@@ -200,6 +207,11 @@ function solveOnce(highs: Highs, p: Problem, chargeModes: Set<number>, gridModes
     row(0, Infinity, [
       [t * PER + GE, 1],
       [j, -p.exportCapKw],
+    ]);
+    // ... and never while importing.
+    row(-Infinity, p.importCapKw[t]!, [
+      [t * PER + GI, 1],
+      [j, p.importCapKw[t]!],
     ]);
     j++;
   }
@@ -216,7 +228,7 @@ function solveOnce(highs: Highs, p: Problem, chargeModes: Set<number>, gridModes
     ...(integrality ? { integrality } : {}),
   };
   return highs.withModel(model, (m) => {
-    m.options.set({ output_flag: false, ...(integrality ? { mip_rel_gap: 0, mip_abs_gap: 1e-9 } : {}) });
+    m.options.set({ output_flag: false, ...(integrality ? { mip_rel_gap: 1e-7, mip_abs_gap: 1e-2 } : {}) });
     m.run();
     const status = m.getModelStatus();
     if (status !== highs.constants.modelStatus.optimal)

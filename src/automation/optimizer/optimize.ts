@@ -1,5 +1,6 @@
 import { explainPlan } from "./explain.js";
 import { parseOptimizeInput, type OptimizeInput } from "./input.js";
+import { gridBoundCents, solveDp } from "./dp.js";
 import { solveExact } from "./lp.js";
 import { buildProblem, intervalCost, nextKwh, type Problem } from "./problem.js";
 
@@ -24,25 +25,45 @@ export interface OptimizeResult {
   /** One sentence per charge or discharge block. */
   explanation: string[];
   /** How the solve went: intervals that needed a binary, solve time. */
-  solver: { binaryIntervals: number; milliseconds: number };
+  solver: { method: "lp" | "dp"; binaryIntervals: number; errorBoundCents: number; milliseconds: number };
 }
 
 /**
  * The cheapest battery plan for the given prices, load and PV: the true optimum of a linear model,
  * solved by HiGHS (see lp.ts for why the answer is exact). Pure apart from the solver; no I/O.
  */
-export async function optimizeBattery(raw: unknown): Promise<OptimizeResult> {
+export async function optimizeBattery(raw: unknown, options: OptimizeOptions = {}): Promise<OptimizeResult> {
   const input = parseOptimizeInput(raw);
   const started = performance.now();
   const problem = buildProblem(input);
-  const lp = await solveExact(problem);
-  const batteryKw = lp.dischargeKw.map((d, t) => d - lp.chargeKw[t]!);
+  let batteryKw: number[];
+  let binaryIntervals = 0;
+  let errorBoundCents = 0;
+  if (options.method === "dp") {
+    const levels = options.levels ?? 500;
+    batteryKw = solveDp(input, levels, problem).batteryKw;
+    errorBoundCents = gridBoundCents(input, levels);
+  } else {
+    const lp = await solveExact(problem);
+    batteryKw = lp.dischargeKw.map((d, t) => d - lp.chargeKw[t]!);
+    binaryIntervals = lp.binaryIntervals;
+  }
   const result = costPlan(input, problem, batteryKw);
   return {
     ...result,
     explanation: explainPlan(input, result.intervals),
-    solver: { binaryIntervals: lp.binaryIntervals, milliseconds: performance.now() - started },
+    solver: { method: options.method ?? "lp", binaryIntervals, errorBoundCents, milliseconds: performance.now() - started },
   };
+}
+
+export interface OptimizeOptions {
+  /**
+   * "lp" (default): the exact optimum (HiGHS; binaries only where negative prices or export caps make
+   * the relaxation overlap flows). "dp": a dynamic programme over `levels` SOC steps, faster on
+   * problems with many negative prices, within `solver.errorBoundCents` of the optimum.
+   */
+  method?: "lp" | "dp";
+  levels?: number;
 }
 
 /** Costs a battery trajectory (kW per interval, + discharge) under the input's prices: the physical flows and cents. */
