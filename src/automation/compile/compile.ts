@@ -15,7 +15,7 @@ interface Run {
 
 const SLOT_MIN = 15;
 const SLOTS = 96;
-const IDLE_W = 50;
+const MARGIN_W = 200;
 
 export interface CompileOptions {
   kind: DeviceKind;
@@ -79,10 +79,11 @@ function labelSlots(input: OptimizeInput, plan: OptimizeResult, startMs: number)
 }
 
 function classify(loadW: number, pvW: number, batteryW: number, gridW: number, maxDischargeW: number): Slot {
+  // Margins well above a planner's rounding (a DP on a coarse SOC grid moves in steps of ~100 W).
   const selfUseW = Math.min(Math.max(loadW - pvW, 0), maxDischargeW);
-  if (batteryW < -IDLE_W && gridW > IDLE_W) return "charge";
-  if (batteryW > selfUseW + IDLE_W) return "discharge";
-  if (loadW - pvW > IDLE_W && batteryW < selfUseW - IDLE_W) return "hold";
+  if (batteryW < -MARGIN_W && gridW > MARGIN_W) return "charge";
+  if (batteryW > selfUseW + MARGIN_W) return "discharge";
+  if (selfUseW > MARGIN_W && batteryW < 0.5 * selfUseW) return "hold";
   return "self";
 }
 

@@ -34,7 +34,7 @@ export function solveDp(
     } else if (x < 0) {
       batteryKw = (-x * battery.dischargeEfficiency) / h;
       drawn = -x;
-      if (batteryKw * 1000 > battery.maxDischargeW + 1e-6) return Infinity;
+      if (batteryKw > problem.maxDischargeKw[t]! + 1e-9) return Infinity;
     }
     let gridKw = (iv.loadW - iv.pvW) / 1000 - batteryKw;
     const importCap = Math.max(grid.maxImportW / 1000, (iv.loadW - iv.pvW) / 1000);
@@ -70,7 +70,7 @@ export function solveDp(
   for (let t = T - 1; t >= 0; t--) {
     const h = intervals[t]!.minutes / 60;
     const up = step > 0 ? Math.min(N, Math.ceil(((battery.maxChargeW / 1000) * h * battery.chargeEfficiency) / step + 1e-9)) : 0;
-    const down = step > 0 ? Math.min(N, Math.ceil(((battery.maxDischargeW / 1000) * h) / battery.dischargeEfficiency / step + 1e-9)) : 0;
+    const down = step > 0 ? Math.min(N, Math.ceil((problem.maxDischargeKw[t]! * h) / battery.dischargeEfficiency / step + 1e-9)) : 0;
     // The stage cost depends on the move only, not on where the store is: compute it once per move.
     const costs = new Float64Array(up + down + 1);
     for (let k = -down; k <= up; k++) costs[k + down] = stage(t, k);

@@ -35,7 +35,7 @@ export interface OptimizeResult {
 export async function optimizeBattery(raw: unknown, options: OptimizeOptions = {}): Promise<OptimizeResult> {
   const input = parseOptimizeInput(raw);
   const started = performance.now();
-  const problem = buildProblem(input);
+  const problem = buildProblem(input, { batteryExport: options.batteryExport ?? true });
   let batteryKw: number[];
   let binaryIntervals = 0;
   let errorBoundCents = 0;
@@ -64,6 +64,8 @@ export interface OptimizeOptions {
    */
   method?: "lp" | "dp";
   levels?: number;
+  /** False for a device whose battery only covers the house and never exports (AlphaESS self-use). Default true. */
+  batteryExport?: boolean;
 }
 
 /** Costs a battery trajectory (kW per interval, + discharge) under the input's prices: the physical flows and cents. */

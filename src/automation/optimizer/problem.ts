@@ -34,7 +34,7 @@ export interface Problem {
  * caps allow, as a BMS does, and never strays further: the bound at the end of interval t is the
  * limit or the start energy moved towards it at full power, whichever is nearer the start.
  */
-export function buildProblem(input: OptimizeInput): Problem {
+export function buildProblem(input: OptimizeInput, options: { batteryExport?: boolean } = {}): Problem {
   const { battery, grid, intervals } = input;
   const capacity = battery.capacityKwh;
   const hours = intervals.map((i) => i.minutes / 60);
@@ -43,7 +43,15 @@ export function buildProblem(input: OptimizeInput): Problem {
   const exportCapKw = grid.maxExportW / 1000;
   const usable = capacity > 0;
   const maxChargeKw = netLoadKw.map((n, t) => (usable ? Math.min(battery.maxChargeW / 1000, Math.max(0, importCapKw[t]! - n)) : 0));
-  const maxDischargeKw = intervals.map((i) => (usable ? Math.min(battery.maxDischargeW / 1000, exportCapKw + i.loadW / 1000) : 0));
+  // A device whose battery only covers the house (AlphaESS self-use) never discharges beyond load − PV.
+  const maxDischargeKw = intervals.map((i) =>
+    !usable
+      ? 0
+      : Math.min(
+          battery.maxDischargeW / 1000,
+          options.batteryExport === false ? Math.max(0, (i.loadW - i.pvW) / 1000) : exportCapKw + i.loadW / 1000,
+        ),
+  );
   const startKwh = battery.soc * capacity;
   const minKwh = battery.minSoc * capacity;
   const maxKwh = battery.maxSoc * capacity;
