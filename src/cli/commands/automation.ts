@@ -30,4 +30,28 @@ export function declareAutomationCommands(program: Command, run: Run, parseInt: 
       "\nCosts are settled minute by minute on the simulated house (clouds, kettle spikes), not at the\nplanning step.\n\nExamples:\n  $ openpower backtest --days 30\n  $ openpower backtest --days 7 --seed 3 --json",
     )
     .action((_o, cmd: Command) => run(cmd, async (ctx) => (await import("./backtest.js")).backtest(ctx, cmd.opts())));
+  const automation = program
+    .command("automation")
+    .description("price-driven battery automation: the plan for the next 24 h, or one cycle that writes it (cron)")
+    .addHelpText("after", "\nExamples:\n  $ openpower automation plan\n  $ openpower automation run");
+  for (const [name, description] of [
+    ["plan", "the plan for the next 24 h from Amber's prices, with the schedule it compiles to and why (never writes)"],
+    ["run", "one cycle: plan, and write the compiled schedule when it changed (read back, audited); for cron"],
+  ] as const) {
+    const cmd = automation
+      .command(name)
+      .description(description)
+      .option("-d, --device <id>", "system id, optionally vendor:id")
+      .option("--capacity-kwh <n>", "usable battery capacity, kWh", (v) => parseInt(v, "--capacity-kwh"), 10)
+      .option("--max-power-w <n>", "battery charge/discharge power limit, W", (v) => parseInt(v, "--max-power-w"), 5000)
+      .option("--reserve <fraction>", "never plan below this state of charge", (v) => Number(v), 0.2)
+      .option("--json", "JSON output (the decision)");
+    if (name === "run") cmd.option("--dry-run", "plan and compare, write nothing");
+    cmd
+      .addHelpText(
+        "after",
+        `\nExamples:\n  $ openpower automation ${name}\n  $ openpower automation ${name} --device AL2002321010043 --json`,
+      )
+      .action((_o, c: Command) => run(c, async (ctx) => (await import("./automation-run.js"))[name](ctx, c.opts())));
+  }
 }
