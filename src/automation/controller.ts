@@ -96,7 +96,7 @@ export class AutomationController {
       );
     const prices = pricesFromAmber(await this.options.prices.getPriceIntervals({ next: MAX_SLOTS * 2 }));
     const slotStart = Math.floor(at.getTime() / (SLOT_MIN * 60_000)) * SLOT_MIN * 60_000;
-    const slotPrices = resample(prices, slotStart);
+    const slotPrices = resample(prices, slotStart, at.getTime());
     if (slotPrices.length === 0) return this.skip(at, "no price covers now: prices are stale, not acting on them");
     const oldest = prices.find((p) => p.start.getTime() <= at.getTime() && p.start.getTime() + p.minutes * 60_000 > at.getTime());
     if (!oldest || at.getTime() - oldest.start.getTime() > maxAge + oldest.minutes * 60_000)
@@ -135,7 +135,7 @@ export class AutomationController {
     if (plan.writes.length === 0)
       return this.record({ ...base, action: "hold", reason: `${why}; the device already has this schedule`, plan });
     if (this.mode === "advise") return this.record({ ...base, action: "advise", reason: `${why}; advise mode: not written`, plan });
-    const coolDownMs = this.system.batteryControl.minWriteIntervalS * 1000;
+    const coolDownMs = writeIntervalS(this.system) * 1000;
     if (this.lastWriteAt !== undefined && at.getTime() - this.lastWriteAt < coolDownMs)
       return this.record({
         ...base,
@@ -188,16 +188,31 @@ export class AutomationController {
   }
 }
 
-/** Price forecasts on 30-minute slots from `slotStart`, each the interval covering the slot's start; stops at the first gap. */
-function resample(prices: PriceForecast[], slotStart: number): PriceForecast[] {
+/**
+ * Price forecasts on 30-minute slots from `slotStart`: the current slot takes the interval covering
+ * now (Amber's current interval may be a 5-minute one), the others the interval covering their
+ * start; stops at the first gap.
+ */
+function resample(prices: PriceForecast[], slotStart: number, now: number): PriceForecast[] {
   const out: PriceForecast[] = [];
   for (let i = 0; i < MAX_SLOTS; i++) {
-    const t = slotStart + i * SLOT_MIN * 60_000;
+    const t = i === 0 ? now : slotStart + i * SLOT_MIN * 60_000;
     const p = prices.find((x) => x.start.getTime() <= t && x.start.getTime() + x.minutes * 60_000 > t);
     if (!p) break;
     out.push(p);
   }
   return out;
+}
+
+/**
+ * The device's write cool-down. Transitional: a vendor class not yet converted to the capability
+ * data members states it in its legacy `capabilities()`; when neither says, 5 minutes (cautious).
+ */
+function writeIntervalS(system: BatteryController): number {
+  const limits = (system as Partial<BatteryController>).batteryControl;
+  if (limits) return limits.minWriteIntervalS;
+  const legacy = (system as { capabilities?: () => { control?: { batterySchedule?: { minWriteIntervalS?: number } } } }).capabilities?.();
+  return legacy?.control?.batterySchedule?.minWriteIntervalS ?? 300;
 }
 
 function localDay(ms: number, offsetMinutes: number): string {
