@@ -19,7 +19,7 @@ function problem(negativeMidday: boolean): OptimizeInput {
       const hour = ((t * 5) / 60) % 24;
       const wiggle = 3 * Math.sin(t * 0.7);
       const price = (hour >= 17 && hour < 21 ? 45 : hour < 6 ? 12 : hour >= 10 && hour < 15 ? 9 : 25) + wiggle;
-      const feedIn = negativeMidday && hour >= 10 && hour < 15 ? -3 + wiggle / 3 : price - 12;
+      const feedIn = negativeMidday && hour >= 10 && hour < 15 ? -3 + wiggle / 3 : Math.max(0, price - 12);
       return {
         start: `${new Date(start + t * 300_000 + 36_000_000).toISOString().slice(0, 19)}+10:00`,
         minutes: 5,
@@ -67,7 +67,7 @@ export async function run(): Promise<void> {
         cpu.push((c.user + c.system) / 1000);
       }
       console.log(
-        `  ${negative ? "negative midday feed-in" : "prices >= 0          "}  ${method}: wall ${median(wall).toFixed(1)} ms, cpu ${median(cpu).toFixed(1)} ms, cost ${result!.costCents.toFixed(2)} c (binary intervals ${result!.solver.binaryIntervals}, DP bound ${result!.solver.errorBoundCents.toFixed(1)} c)`,
+        `  ${negative ? "negative midday feed-in" : "prices >= 0            "}  ${method}: wall ${median(wall).toFixed(1)} ms, cpu ${median(cpu).toFixed(1)} ms, cost ${result!.costCents.toFixed(2)} c (binary intervals ${result!.solver.binaryIntervals}, DP bound ${result!.solver.errorBoundCents.toFixed(1)} c)`,
       );
     }
   }
