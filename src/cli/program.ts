@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../core/version.js";
+import { declareAutomationCommands } from "./commands/automation.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
 import { initFlag, VENDOR_SETTINGS } from "./config/vendor-settings.js";
 import { describeError, exitCodeFor, ExitCode, UsageError } from "./errors.js";
@@ -318,6 +319,8 @@ Examples:
         run(cmd, async (ctx) => (await import("./commands/vendor-group.js")).vendorGroup(ctx, vendor, cmd.args, io)),
       );
   }
+
+  declareAutomationCommands(program, run, positiveInt);
 
   // ------------------------------------------------------------------------------------- sim, demo
   program

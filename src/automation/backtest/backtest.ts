@@ -1,0 +1,242 @@
+import type { BatterySchedule } from "../../model/types.js";
+import { compileSchedule } from "../compile/compile.js";
+import { simulateSchedule, type DeviceKind, type SimBattery, type SimStep } from "../compile/behaviour.js";
+import { forecastLoadPv, type HistorySample } from "../forecast/history.js";
+import type { OptimizeInput } from "../optimizer/input.js";
+import { optimizeBattery } from "../optimizer/optimize.js";
+import { HOUSE, houseMinutes, RetailPrices, type MinuteSeries } from "./house.js";
+
+const MINUTE = 60_000;
+const SLOT = 30;
+const HORIZON_SLOTS = 48;
+const WARMUP_DAYS = 7;
+
+export interface BacktestOptions {
+  days: number;
+  seed: number;
+  /** First simulated day, UTC midnight of a date (default 2025-09-01: spring, with negative midday prices). */
+  startMs?: number;
+  /** SOC grid of the planning DP (default 250 steps). */
+  levels?: number;
+  /** Called after each simulated day (progress). */
+  onDay?: (day: number) => void;
+}
+
+export interface StrategyResult {
+  name: string;
+  costCents: number;
+  /** Against self-consumption, cents (+ = cheaper). */
+  savingCents: number;
+  /** Share of perfect foresight's saving, percent. */
+  ofPerfectPct: number | null;
+  dailyCostCents: number[];
+}
+
+export interface BacktestResult {
+  days: number;
+  seed: number;
+  strategies: StrategyResult[];
+  /** (c) ideal minus (c) compiled, per device: what the device's windows cost, cents. */
+  compilationLossCents: Record<DeviceKind, number>;
+}
+
+export const BACKTEST_BATTERY: SimBattery = {
+  capacityKwh: 13.3,
+  maxChargeW: 5000,
+  maxDischargeW: 5000,
+  chargeEfficiency: 0.95,
+  dischargeEfficiency: 0.95,
+  minSoc: 0.1,
+  maxSoc: 1,
+  cycleCostCentsPerKwh: 2,
+};
+/** What a kWh left in the battery is worth at the end of the horizon / the backtest. */
+const END_VALUE = 12;
+const RULE_CHEAP_CENTS = 12;
+
+type Control = { schedule: BatterySchedule | null; kind: DeviceKind } | { setpointW: number };
+type Planner = (slotStartMs: number, soc: number) => Promise<Control>;
+
+/**
+ * Replays `days` days of the simulated house minute by minute under each strategy: (a) self-
+ * consumption, (b) grid-charge below a price threshold, (c) this automation with the forecasts it
+ * would have had (NEM price forecasts as issued, load/PV from the past week), re-planned every 30
+ * minutes and compiled to AlphaESS and to GoodWe windows (and, for reference, followed exactly),
+ * and (d) perfect foresight followed exactly. Costs are settled per minute at the interval's actual price.
+ */
+export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
+  const startMs = options.startMs ?? Date.UTC(2025, 8, 1) - HOUSE.utcOffsetMinutes * MINUTE;
+  const historyStart = startMs - WARMUP_DAYS * 86_400_000;
+  const series = houseMinutes(options.seed, historyStart, WARMUP_DAYS + options.days + 2);
+  const prices = new RetailPrices(options.seed);
+  const levels = options.levels ?? 250;
+  const slots = options.days * 48;
+
+  const selfUse: Planner = async () => ({ schedule: null, kind: "alphaess" });
+  const rule: Planner = async (slotMs) => {
+    const { importCents } = prices.actual(slotMs);
+    if (importCents >= RULE_CHEAP_CENTS) return { schedule: null, kind: "alphaess" };
+    return { schedule: chargeNow(slotMs), kind: "alphaess" };
+  };
+  const automation = (kind: DeviceKind | "ideal", foresight: boolean): Planner => {
+    return async (slotMs, soc) => {
+      const input = planningInput(series, prices, slotMs, soc, foresight);
+      const plan = await optimizeBattery(input, { method: "dp", levels, batteryExport: kind !== "alphaess" });
+      if (kind === "ideal") return { setpointW: plan.intervals[0]!.batteryW };
+      return { schedule: compileSchedule(input, plan, { kind, utcOffsetMinutes: HOUSE.utcOffsetMinutes }).schedule, kind };
+    };
+  };
+  const runs: [string, Planner][] = [
+    ["(a) self-consumption", selfUse],
+    [`(b) grid-charge below ${RULE_CHEAP_CENTS} c`, rule],
+    ["(c) automation → AlphaESS", automation("alphaess", false)],
+    ["(c) automation → GoodWe", automation("goodwe", false)],
+    ["(c) automation, followed exactly", automation("ideal", false)],
+    ["(d) perfect foresight", automation("ideal", true)],
+  ];
+  const results: { name: string; costCents: number; daily: number[] }[] = [];
+  for (const [name, planner] of runs) {
+    results.push({ name, ...(await settle(series, prices, planner, startMs, slots, options.onDay)) });
+  }
+  const base = results[0]!.costCents;
+  const perfect = base - results.at(-1)!.costCents;
+  const strategies = results.map((r) => ({
+    name: r.name,
+    costCents: r.costCents,
+    savingCents: base - r.costCents,
+    ofPerfectPct: perfect > 0 ? ((base - r.costCents) / perfect) * 100 : null,
+    dailyCostCents: r.daily,
+  }));
+  const ideal = results[4]!.costCents;
+  return {
+    days: options.days,
+    seed: options.seed,
+    strategies,
+    compilationLossCents: { alphaess: results[2]!.costCents - ideal, goodwe: results[3]!.costCents - ideal },
+  };
+}
+
+function chargeNow(slotMs: number): BatterySchedule {
+  const minute = Math.round((((slotMs / MINUTE + HOUSE.utcOffsetMinutes) % 1440) + 1440) % 1440);
+  const fmt = (m: number) => `${String(Math.floor((m % 1440) / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+  return {
+    charge: { fromGrid: true, stopLevel: 1, windows: [{ start: fmt(minute), end: fmt(minute + SLOT) }] },
+    discharge: { timeControl: false, stopLevel: BACKTEST_BATTERY.minSoc, windows: [] },
+  };
+}
+
+/** The optimiser's input at a slot: forecasts as issued then (or the actuals, for perfect foresight). */
+function planningInput(series: MinuteSeries, prices: RetailPrices, slotMs: number, soc: number, foresight: boolean): OptimizeInput {
+  const loadPv = foresight
+    ? actualLoadPv(series, slotMs)
+    : forecastLoadPv(historyBefore(series, slotMs), new Date(slotMs), HORIZON_SLOTS, SLOT, { utcOffsetMinutes: HOUSE.utcOffsetMinutes });
+  return {
+    intervals: loadPv.map((lp, i) => {
+      const start = slotMs + i * SLOT * MINUTE;
+      const p = foresight || i === 0 ? prices.actual(start) : prices.forecast(start, slotMs);
+      return {
+        start: iso(start),
+        minutes: SLOT,
+        importCentsPerKwh: p.importCents,
+        exportCentsPerKwh: p.exportCents,
+        loadW: lp.loadW,
+        pvW: lp.pvW,
+      };
+    }),
+    battery: { ...BACKTEST_BATTERY, soc: Math.min(1, Math.max(0, soc)) },
+    grid: { maxImportW: 20_000, maxExportW: 10_000 },
+    endValueCentsPerKwh: END_VALUE,
+  };
+}
+
+function actualLoadPv(series: MinuteSeries, slotMs: number): { loadW: number; pvW: number }[] {
+  return Array.from({ length: HORIZON_SLOTS }, (_, i) => {
+    const m0 = Math.round((slotMs - series.startMs) / MINUTE) + i * SLOT;
+    let load = 0;
+    let pv = 0;
+    for (let m = m0; m < m0 + SLOT; m++) {
+      load += series.loadW[m] ?? 0;
+      pv += series.pvW[m] ?? 0;
+    }
+    return { loadW: load / SLOT, pvW: pv / SLOT };
+  });
+}
+
+/** The past week as 5-minute samples, as a service's history store would hold them. */
+function historyBefore(series: MinuteSeries, slotMs: number): HistorySample[] {
+  const end = Math.round((slotMs - series.startMs) / MINUTE);
+  const out: HistorySample[] = [];
+  for (let m = Math.max(0, end - WARMUP_DAYS * 1440); m + 5 <= end; m += 5) {
+    let load = 0;
+    let pv = 0;
+    for (let k = m; k < m + 5; k++) {
+      load += series.loadW[k]!;
+      pv += series.pvW[k]!;
+    }
+    out.push({ observedAt: new Date(series.startMs + m * MINUTE), loadW: load / 5, pvW: pv / 5 });
+  }
+  return out;
+}
+
+async function settle(
+  series: MinuteSeries,
+  prices: RetailPrices,
+  planner: Planner,
+  startMs: number,
+  slots: number,
+  onDay?: (day: number) => void,
+): Promise<{ costCents: number; daily: number[] }> {
+  let soc = 0.5;
+  let total = 0;
+  const daily: number[] = [];
+  for (let s = 0; s < slots; s++) {
+    const slotMs = startMs + s * SLOT * MINUTE;
+    const control = await planner(slotMs, soc);
+    const price = prices.actual(slotMs);
+    const m0 = Math.round((slotMs - series.startMs) / MINUTE);
+    const steps: SimStep[] = [];
+    for (let m = m0; m < m0 + SLOT; m++) {
+      steps.push({
+        startMs: series.startMs + m * MINUTE,
+        minutes: 1,
+        loadW: series.loadW[m]!,
+        pvW: series.pvW[m]!,
+        importCentsPerKwh: price.importCents,
+        exportCentsPerKwh: price.exportCents,
+      });
+    }
+    const outcome =
+      "setpointW" in control
+        ? followSetpoint(control.setpointW, steps, soc)
+        : simulateSchedule(control.schedule, control.kind, BACKTEST_BATTERY, steps, soc, HOUSE.utcOffsetMinutes);
+    soc = outcome.endKwh / BACKTEST_BATTERY.capacityKwh;
+    total += outcome.costCents;
+    if (s % 48 === 0) daily.push(0);
+    daily[daily.length - 1]! += outcome.costCents;
+    if (s % 48 === 47) onDay?.(Math.floor(s / 48) + 1);
+  }
+  // The energy left is worth the same to every strategy.
+  return { costCents: total - END_VALUE * soc * BACKTEST_BATTERY.capacityKwh, daily };
+}
+
+/** A perfectly obedient battery: holds the planned power, within its power and energy limits. */
+function followSetpoint(setpointW: number, steps: SimStep[], soc: number): { costCents: number; endKwh: number } {
+  const b = BACKTEST_BATTERY;
+  let kwh = soc * b.capacityKwh;
+  let cost = 0;
+  for (const step of steps) {
+    const h = step.minutes / 60;
+    let w = setpointW;
+    if (w < 0) w = -Math.min(-w, b.maxChargeW, (Math.max(0, b.maxSoc * b.capacityKwh - kwh) / (h * b.chargeEfficiency)) * 1000);
+    else if (w > 0) w = Math.min(w, b.maxDischargeW, ((Math.max(0, kwh - b.minSoc * b.capacityKwh) * b.dischargeEfficiency) / h) * 1000);
+    const drawn = w > 0 ? ((w / 1000) * h) / b.dischargeEfficiency : 0;
+    kwh += w < 0 ? (-w / 1000) * h * b.chargeEfficiency : -drawn;
+    const grid = step.loadW - step.pvW - w;
+    cost += (grid / 1000) * h * (grid >= 0 ? step.importCentsPerKwh : step.exportCentsPerKwh) + drawn * b.cycleCostCentsPerKwh;
+  }
+  return { costCents: cost, endKwh: kwh };
+}
+
+function iso(ms: number): string {
+  return `${new Date(ms + HOUSE.utcOffsetMinutes * MINUTE).toISOString().slice(0, 19)}+10:00`;
+}

@@ -1,0 +1,107 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { isOnGrid } from "../../core/time/schedule-grid.js";
+import type { OptimizeInput } from "../optimizer/input.js";
+import { optimizeBattery } from "../optimizer/optimize.js";
+import { simulateSchedule } from "./behaviour.js";
+import { compileSchedule } from "./compile.js";
+
+const START = Date.parse("2026-03-01T00:00:00+10:00");
+
+/** A day at 30 minutes: cheap night, solar midday, an evening peak. */
+function day(o: { peak?: number; night?: number; pvScale?: number; soc?: number } = {}): OptimizeInput {
+  return {
+    intervals: Array.from({ length: 48 }, (_, t) => {
+      const hour = t / 2;
+      const price = hour >= 17 && hour < 21 ? (o.peak ?? 55) : hour < 5 ? (o.night ?? 12) : hour >= 10 && hour < 15 ? 8 : 25;
+      return {
+        start: `${new Date(START + t * 1_800_000 + 10 * 3_600_000).toISOString().slice(0, 19)}+10:00`,
+        minutes: 30,
+        importCentsPerKwh: price,
+        exportCentsPerKwh: Math.max(-2, price - 15),
+        loadW: hour >= 17 && hour < 22 ? 2500 : hour >= 7 && hour < 9 ? 1800 : 500,
+        pvW: hour > 7 && hour < 17 ? (o.pvScale ?? 4000) * Math.sin(((hour - 7) / 10) * Math.PI) : 0,
+      };
+    }),
+    battery: {
+      capacityKwh: 10,
+      soc: o.soc ?? 0.2,
+      minSoc: 0.1,
+      maxSoc: 1,
+      maxChargeW: 5000,
+      maxDischargeW: 5000,
+      chargeEfficiency: 0.95,
+      dischargeEfficiency: 0.95,
+      cycleCostCentsPerKwh: 1,
+    },
+    grid: { maxImportW: 30000, maxExportW: 30000 },
+    endValueCentsPerKwh: 10,
+  };
+}
+
+describe("compileSchedule", () => {
+  it("AlphaESS: at most two charge and two discharge windows on the 15-minute grid, charging in the cheap night", async () => {
+    const input = day();
+    const plan = await optimizeBattery(input);
+    const { schedule, compilationLossCents } = compileSchedule(input, plan, { kind: "alphaess", utcOffsetMinutes: 600 });
+    expect(schedule.charge.windows.length).toBeLessThanOrEqual(2);
+    expect(schedule.discharge.windows.length).toBeLessThanOrEqual(2);
+    for (const w of [...schedule.charge.windows, ...schedule.discharge.windows]) {
+      expect(isOnGrid(w.start) && isOnGrid(w.end)).toBe(true);
+      expect(w.powerW).toBeUndefined();
+    }
+    expect(schedule.charge.windows[0]!.start).toBe("00:00");
+    expect(compilationLossCents).toBeGreaterThanOrEqual(-1e-6);
+    // AlphaESS cannot export from the battery: the loss is real but bounded.
+    expect(compilationLossCents).toBeLessThan(0.15 * (plan.baselineCostCents - plan.costCents));
+  });
+
+  it("GoodWe: at most four groups in all, each with a power within the limit", async () => {
+    const input = day({ peak: 80 });
+    const plan = await optimizeBattery(input);
+    const { schedule, compilationLossCents } = compileSchedule(input, plan, { kind: "goodwe", utcOffsetMinutes: 600, maxPowerW: 5000 });
+    const all = [...schedule.charge.windows, ...schedule.discharge.windows];
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.length).toBeLessThanOrEqual(4);
+    for (const w of all) {
+      expect(w.powerW).toBeGreaterThan(0);
+      expect(w.powerW).toBeLessThanOrEqual(5000);
+    }
+    expect(schedule.discharge.timeControl).toBe(false);
+    expect(schedule.discharge.stopLevel).toBeGreaterThanOrEqual(0.1);
+    expect(compilationLossCents).toBeGreaterThanOrEqual(-1e-6);
+  });
+
+  it("no compiled plan beats the optimum (a check of the optimiser as much as of the compiler)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          peak: fc.integer({ min: 10, max: 120 }),
+          night: fc.integer({ min: -10, max: 30 }),
+          pvScale: fc.integer({ min: 0, max: 8000 }),
+          soc: fc.double({ min: 0.1, max: 1, noNaN: true }),
+          kind: fc.constantFrom("alphaess" as const, "goodwe" as const),
+        }),
+        async ({ kind, ...o }) => {
+          const input = day(o);
+          const plan = await optimizeBattery(input, { method: "lp" });
+          const compiled = compileSchedule(input, plan, { kind, utcOffsetMinutes: 600 });
+          expect(compiled.compiledCostCents).toBeGreaterThanOrEqual(plan.costCents - 1e-3);
+        },
+      ),
+      { numRuns: 6 },
+    );
+  }, 120_000);
+
+  it("self-consumption (no schedule) charges from surplus PV and covers the load, never exporting from the battery", () => {
+    const input = day();
+    const steps = input.intervals.map((i) => ({ ...i, startMs: Date.parse(i.start) }));
+    const out = simulateSchedule(null, "alphaess", { ...input.battery }, steps, 0.5, 600);
+    out.gridW.forEach((g, t) => {
+      const i = input.intervals[t]!;
+      if (out.batteryW[t]! > 0) expect(g).toBeGreaterThanOrEqual(-1e-9);
+      expect(i.pvW + g + out.batteryW[t]!).toBeCloseTo(i.loadW, 6);
+    });
+    expect(Math.min(...out.socEnd)).toBeGreaterThanOrEqual(0.1 - 1e-9);
+  });
+});

@@ -1,0 +1,226 @@
+import { isBatteryController, isPowerMeter, type BatteryController, type PowerMeter, type PriceSource } from "../model/capabilities.js";
+import { applyOk } from "../model/helpers.js";
+import type { ApplyResult, BatterySchedule, ControlPlan } from "../model/types.js";
+import { ValidationError } from "../core/errors/index.js";
+import { compileSchedule } from "./compile/compile.js";
+import type { DeviceKind } from "./compile/behaviour.js";
+import type { LoadPvForecast } from "./forecast/history.js";
+import { pricesFromAmber, type PriceForecast } from "./forecast/prices.js";
+import type { BatteryParameters, OptimizeInput } from "./optimizer/input.js";
+import { optimizeBattery } from "./optimizer/optimize.js";
+
+export type AutomationMode = "off" | "advise" | "control";
+
+/** One decision of the loop, kept with its reasons: the audit trail of the automation. */
+export interface AutomationDecision {
+  at: Date;
+  mode: AutomationMode;
+  /** off: nothing done; skip: refused to act (stale data, cool-down, budget); hold: nothing to change; advise: a plan not applied; write: applied. */
+  action: "off" | "skip" | "hold" | "advise" | "write";
+  reason: string;
+  replanned: boolean;
+  explanation: string[];
+  schedule?: BatterySchedule;
+  costCents?: number;
+  baselineCostCents?: number;
+  plan?: ControlPlan;
+  result?: ApplyResult;
+}
+
+export interface AutomationControllerOptions {
+  system: unknown;
+  prices: PriceSource;
+  /** Load and PV for `count` intervals of `minutes` from `from` (history profile, Open-Meteo, ...). */
+  forecast: (from: Date, count: number, minutes: number) => Promise<LoadPvForecast[]> | LoadPvForecast[];
+  kind: DeviceKind;
+  battery: Omit<BatteryParameters, "soc">;
+  grid: { maxImportW: number; maxExportW: number };
+  mode?: AutomationMode;
+  /** Never plan below this SOC (kept for outages and forecast misses). Default 0.2. */
+  reserveSoc?: number;
+  /** Writes allowed per local day. Default 6. */
+  dailyWriteBudget?: number;
+  /** Re-plan when the SOC is this far from the plan (fraction). Default 0.1. */
+  socTolerance?: number;
+  /** Prices, and the SOC reading, older than this are not acted on, ms. Default 15 min. */
+  maxDataAgeMs?: number;
+  /** Minutes east of UTC of the device's wall clock. */
+  utcOffsetMinutes: number;
+  /** What a kWh left at the end of the horizon is worth. Default: the mean forecast import price × 0.8. */
+  endValueCentsPerKwh?: number;
+  now?: () => number;
+  onDecision?: (decision: AutomationDecision) => void;
+}
+
+const SLOT_MIN = 30;
+const MAX_SLOTS = 48;
+
+/**
+ * The automation loop, one `cycle()` at a time (the service calls it on a timer; the CLI's
+ * `automation run` calls it once). It re-plans when prices or forecasts change or the SOC strays
+ * from the plan, writes only when the compiled schedule differs from the device's, honours the
+ * device's write cool-down and a daily write budget, never acts on prices or a SOC older than
+ * `maxDataAgeMs`, keeps `reserveSoc`, and records every decision with its explanation.
+ */
+export class AutomationController {
+  readonly decisions: AutomationDecision[] = [];
+  mode: AutomationMode;
+  private readonly system: BatteryController & PowerMeter;
+  private readonly now: () => number;
+  private lastInputs = "";
+  private lastPlan:
+    { socBySlot: Map<number, number>; schedule: BatterySchedule; explanation: string[]; cost: number; baseline: number } | undefined;
+  private lastWriteAt: number | undefined;
+  private writesByDay = new Map<string, number>();
+
+  constructor(private readonly options: AutomationControllerOptions) {
+    if (!isBatteryController(options.system) || !isPowerMeter(options.system))
+      throw new ValidationError("The automation needs a system that reads its power flow and takes a battery schedule.", {
+        field: "system",
+      });
+    this.system = options.system;
+    this.mode = options.mode ?? "advise";
+    this.now = options.now ?? Date.now;
+  }
+
+  async cycle(): Promise<AutomationDecision> {
+    const at = new Date(this.now());
+    if (this.mode === "off")
+      return this.record({ at, mode: "off", action: "off", reason: "automation is off", replanned: false, explanation: [] });
+    const maxAge = this.options.maxDataAgeMs ?? 15 * 60_000;
+    const flow = await this.system.getPowerFlow();
+    if (flow.soc === null || at.getTime() - flow.observedAt.getTime() > maxAge)
+      return this.skip(
+        at,
+        `the SOC reading is ${flow.soc === null ? "missing" : `${Math.round((at.getTime() - flow.observedAt.getTime()) / 60_000)} min old`}: not acting on it`,
+      );
+    const prices = pricesFromAmber(await this.options.prices.getPriceIntervals({ next: MAX_SLOTS * 2 }));
+    const slotStart = Math.floor(at.getTime() / (SLOT_MIN * 60_000)) * SLOT_MIN * 60_000;
+    const slotPrices = resample(prices, slotStart, at.getTime());
+    if (slotPrices.length === 0) return this.skip(at, "no price covers now: prices are stale, not acting on them");
+    const oldest = prices.find((p) => p.start.getTime() <= at.getTime() && p.start.getTime() + p.minutes * 60_000 > at.getTime());
+    if (!oldest || at.getTime() - oldest.start.getTime() > maxAge + oldest.minutes * 60_000)
+      return this.skip(at, "the current price is older than allowed: not acting on it");
+    const loadPv = await this.options.forecast(new Date(slotStart), slotPrices.length, SLOT_MIN);
+    const input = this.input(slotStart, slotPrices, loadPv, flow.soc);
+    const fingerprint = JSON.stringify([input.intervals, this.options.battery]);
+    const expected = this.lastPlan?.socBySlot.get(slotStart);
+    const strayed = expected !== undefined && Math.abs(expected - flow.soc) > (this.options.socTolerance ?? 0.1);
+    const replan = this.lastPlan === undefined || fingerprint !== this.lastInputs || strayed;
+    if (replan) {
+      const plan = await optimizeBattery(input);
+      const compiled = compileSchedule(input, plan, { kind: this.options.kind, utcOffsetMinutes: this.options.utcOffsetMinutes });
+      const socBySlot = new Map(plan.intervals.map((p, i) => [slotStart + (i + 1) * SLOT_MIN * 60_000, p.socEnd]));
+      this.lastPlan = {
+        socBySlot,
+        schedule: compiled.schedule,
+        explanation: plan.explanation,
+        cost: plan.costCents,
+        baseline: plan.baselineCostCents,
+      };
+      this.lastInputs = fingerprint;
+    }
+    const current = this.lastPlan!;
+    const base = {
+      at,
+      mode: this.mode,
+      replanned: replan,
+      explanation: current.explanation,
+      schedule: current.schedule,
+      costCents: current.cost,
+      baselineCostCents: current.baseline,
+    };
+    const why = replan ? (strayed ? "the SOC strayed from the plan" : "prices or forecasts changed") : "inputs unchanged";
+    const plan = await this.system.planBatterySchedule(current.schedule);
+    if (plan.writes.length === 0)
+      return this.record({ ...base, action: "hold", reason: `${why}; the device already has this schedule`, plan });
+    if (this.mode === "advise") return this.record({ ...base, action: "advise", reason: `${why}; advise mode: not written`, plan });
+    const coolDownMs = writeIntervalS(this.system) * 1000;
+    if (this.lastWriteAt !== undefined && at.getTime() - this.lastWriteAt < coolDownMs)
+      return this.record({
+        ...base,
+        action: "skip",
+        reason: `write cool-down: ${Math.ceil((coolDownMs - (at.getTime() - this.lastWriteAt)) / 1000)} s left`,
+        plan,
+      });
+    const day = localDay(at.getTime(), this.options.utcOffsetMinutes);
+    const used = this.writesByDay.get(day) ?? 0;
+    const budget = this.options.dailyWriteBudget ?? 6;
+    if (used >= budget) return this.record({ ...base, action: "skip", reason: `daily write budget (${budget}) used up`, plan });
+    this.lastWriteAt = at.getTime();
+    this.writesByDay.set(day, used + 1);
+    const result = await this.system.applyPlan(plan, { verify: true });
+    return this.record({
+      ...base,
+      action: "write",
+      reason: `${why}; ${applyOk(result) ? "written and read back" : "write not taken (see result)"}`,
+      plan,
+      result,
+    });
+  }
+
+  private input(slotStart: number, prices: PriceForecast[], loadPv: LoadPvForecast[], soc: number): OptimizeInput {
+    const reserve = Math.max(this.options.battery.minSoc, this.options.reserveSoc ?? 0.2);
+    const mean = prices.reduce((s, p) => s + p.importCentsPerKwh, 0) / prices.length;
+    return {
+      intervals: prices.map((p, i) => ({
+        start: iso(slotStart + i * SLOT_MIN * 60_000, this.options.utcOffsetMinutes),
+        minutes: SLOT_MIN,
+        importCentsPerKwh: p.importCentsPerKwh,
+        exportCentsPerKwh: p.exportCentsPerKwh,
+        loadW: Math.max(0, loadPv[i]?.loadW ?? 0),
+        pvW: Math.max(0, loadPv[i]?.pvW ?? 0),
+      })),
+      battery: { ...this.options.battery, minSoc: Math.min(reserve, this.options.battery.maxSoc), soc },
+      grid: this.options.grid,
+      endValueCentsPerKwh: this.options.endValueCentsPerKwh ?? Math.max(0, mean * 0.8),
+    };
+  }
+
+  private skip(at: Date, reason: string): AutomationDecision {
+    return this.record({ at, mode: this.mode, action: "skip", reason, replanned: false, explanation: [] });
+  }
+
+  private record(decision: AutomationDecision): AutomationDecision {
+    this.decisions.push(decision);
+    this.options.onDecision?.(decision);
+    return decision;
+  }
+}
+
+/**
+ * Price forecasts on 30-minute slots from `slotStart`: the current slot takes the interval covering
+ * now (Amber's current interval may be a 5-minute one), the others the interval covering their
+ * start; stops at the first gap.
+ */
+function resample(prices: PriceForecast[], slotStart: number, now: number): PriceForecast[] {
+  const out: PriceForecast[] = [];
+  for (let i = 0; i < MAX_SLOTS; i++) {
+    const t = i === 0 ? now : slotStart + i * SLOT_MIN * 60_000;
+    const p = prices.find((x) => x.start.getTime() <= t && x.start.getTime() + x.minutes * 60_000 > t);
+    if (!p) break;
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The device's write cool-down. Transitional: a vendor class not yet converted to the capability
+ * data members states it in its legacy `capabilities()`; when neither says, 5 minutes (cautious).
+ */
+function writeIntervalS(system: BatteryController): number {
+  const limits = (system as Partial<BatteryController>).batteryControl;
+  if (limits) return limits.minWriteIntervalS;
+  const legacy = (system as { capabilities?: () => { control?: { batterySchedule?: { minWriteIntervalS?: number } } } }).capabilities?.();
+  return legacy?.control?.batterySchedule?.minWriteIntervalS ?? 300;
+}
+
+function localDay(ms: number, offsetMinutes: number): string {
+  return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 10);
+}
+
+function iso(ms: number, offsetMinutes: number): string {
+  const sign = offsetMinutes < 0 ? "-" : "+";
+  const abs = Math.abs(offsetMinutes);
+  return `${new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19)}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}

@@ -1,0 +1,57 @@
+import type { Command } from "commander";
+import type { CommandContext } from "../context.js";
+
+type Run = (cmd: Command, runner: (ctx: CommandContext) => Promise<number | void>) => Promise<void>;
+
+/**
+ * Declares `optimize`, `backtest` and `automation plan|run`. Like program.ts, this only declares:
+ * each implementation is imported when its command runs.
+ */
+export function declareAutomationCommands(program: Command, run: Run, parseInt: (v: string, option: string) => number): void {
+  program
+    .command("optimize")
+    .description("the cheapest battery plan for given prices, load and PV (exact; JSON in, table or JSON out)")
+    .requiredOption("--input <file>", "the problem as JSON: { intervals, battery, grid, endValueCentsPerKwh } (docs/automation.md)")
+    .option("--json", "JSON output (the OptimizeResult)")
+    .addHelpText(
+      "after",
+      "\nSigns: battery + discharge / − charge, grid + import / − export. Prices c/kWh; exportCentsPerKwh is\nwhat an exported kWh earns.\n\nExamples:\n  $ openpower optimize --input problem.json\n  $ openpower optimize --input problem.json --json | jq .costCents",
+    )
+    .action((_o, cmd: Command) => run(cmd, async (ctx) => (await import("./optimize.js")).optimize(ctx, cmd.opts())));
+  program
+    .command("backtest")
+    .description("replay days of the simulated house and NEM prices: self-consumption, a price rule, this automation, perfect foresight")
+    .option("--days <n>", "how many simulated days", (v) => parseInt(v, "--days"), 30)
+    .option("--seed <n>", "random seed (same seed, same days)", (v) => parseInt(v, "--seed"), 1)
+    .option("--chart <file>", "write an SVG chart of the daily savings here", "backtest.svg")
+    .option("--json", "JSON output")
+    .addHelpText(
+      "after",
+      "\nCosts are settled minute by minute on the simulated house (clouds, kettle spikes), not at the\nplanning step.\n\nExamples:\n  $ openpower backtest --days 30\n  $ openpower backtest --days 7 --seed 3 --json",
+    )
+    .action((_o, cmd: Command) => run(cmd, async (ctx) => (await import("./backtest.js")).backtest(ctx, cmd.opts())));
+  const automation = program
+    .command("automation")
+    .description("price-driven battery automation: the plan for the next 24 h, or one cycle that writes it (cron)")
+    .addHelpText("after", "\nExamples:\n  $ openpower automation plan\n  $ openpower automation run");
+  for (const [name, description] of [
+    ["plan", "the plan for the next 24 h from Amber's prices, with the schedule it compiles to and why (never writes)"],
+    ["run", "one cycle: plan, and write the compiled schedule when it changed (read back, audited); for cron"],
+  ] as const) {
+    const cmd = automation
+      .command(name)
+      .description(description)
+      .option("-d, --device <id>", "system id, optionally vendor:id")
+      .option("--capacity-kwh <n>", "usable battery capacity, kWh", (v) => parseInt(v, "--capacity-kwh"), 10)
+      .option("--max-power-w <n>", "battery charge/discharge power limit, W", (v) => parseInt(v, "--max-power-w"), 5000)
+      .option("--reserve <fraction>", "never plan below this state of charge", (v) => Number(v), 0.2)
+      .option("--json", "JSON output (the decision)");
+    if (name === "run") cmd.option("--dry-run", "plan and compare, write nothing");
+    cmd
+      .addHelpText(
+        "after",
+        `\nExamples:\n  $ openpower automation ${name}\n  $ openpower automation ${name} --device AL2002321010043 --json`,
+      )
+      .action((_o, c: Command) => run(c, async (ctx) => (await import("./automation-run.js"))[name](ctx, c.opts())));
+  }
+}
