@@ -1,4 +1,5 @@
-import type { Capabilities, EnergySystem, EnergyTotals, PowerFlow } from "../model/types.js";
+import type { EnergyMeter, PowerHistory, PowerMeter } from "../model/capabilities.js";
+import type { EnergySystem, EnergyTotals, PowerFlow } from "../model/types.js";
 import { assertCalendarDate } from "../core/time/calendar-date.js";
 import { localDate } from "../core/time/zoned.js";
 import type { PowerTrackClient } from "./client.js";
@@ -14,6 +15,7 @@ export interface PowerTrackSiteOptions {
 }
 
 const KW_UNIT = 10;
+const HISTORY_STEP_MINUTES = 15;
 const KWH_UNIT = 11;
 const POWER_NAMES = /^(kw|kwac|acpower|power|activepower)$/i;
 
@@ -36,11 +38,17 @@ export function powerKwOf(hardware: Hardware): number | null {
  *   exist on some sites, but their register sign conventions are not documented, and guessing a
  *   sign would be worse than saying nothing.
  * - `observedAt`: the newest `lastSuccess` of the devices used (when the gateway last read them).
- * - Energy totals: PV only, from the daily bins of the energy chart (`getChartData`, kWh).
+ * - Energy totals: PV only, from the daily bins of the energy chart (`getChartData`, kWh), any past day.
+ * - Power history: PV only, the mean power of each 15-minute bin of the same chart (kWh × 4 × 1000 W),
+ *   stamped at the bin's start.
  */
-export class PowerTrackSite implements EnergySystem {
+export class PowerTrackSite implements EnergySystem, PowerMeter, EnergyMeter, PowerHistory {
   readonly vendor = "powertrack" as const;
   readonly id: SiteKey;
+  /** Any past day's totals can be read (the chart keeps the site's whole history). */
+  readonly energyTotalsHistory = true;
+  /** The chart's bin for a day's power samples, minutes. */
+  readonly historyStepMinutes = HISTORY_STEP_MINUTES;
   #timeZone: string | undefined;
 
   constructor(
@@ -50,10 +58,6 @@ export class PowerTrackSite implements EnergySystem {
   ) {
     this.id = parseSiteKey(siteId);
     this.#timeZone = options.timeZone;
-  }
-
-  capabilities(): Capabilities {
-    return { read: { powerFlow: true, energyTotals: true, history: false, prices: false }, control: {} };
   }
 
   /** The site's time zone once known (given, or read by `getTimeZone`). */
@@ -103,15 +107,14 @@ export class PowerTrackSite implements EnergySystem {
       timeZone,
       signal: options.signal,
     });
-    const series =
-      chart.series.find((s) => s.units === KWH_UNIT && (s.key ?? "").startsWith("Energy_")) ??
-      chart.series.find((s) => s.units === KWH_UNIT);
+    const series = energySeries(chart.series);
     let pvKwh: number | null = null;
     if (series) {
       const ys = series.dataXy.filter((p) => localDate(p.x, timeZone) === date && p.y !== null).map((p) => p.y!);
       pvKwh = ys.length > 0 ? ys.reduce((a, b) => a + b, 0) : null;
     }
     if (pvKwh === null) pvKwh = chart.energyProduction;
+    if (pvKwh !== null && !Number.isFinite(pvKwh)) pvKwh = null;
     return {
       date,
       pvKwh,
@@ -124,4 +127,40 @@ export class PowerTrackSite implements EnergySystem {
       raw: chart.raw,
     };
   }
+
+  /**
+   * PV power of one local day, one sample per 15-minute chart bin (the bin's mean power, W, at its
+   * start), oldest first; bins not yet reached are absent.
+   */
+  async getPowerHistory(date: string, options: { signal?: AbortSignal } = {}): Promise<PowerFlow[]> {
+    assertCalendarDate(date);
+    const timeZone = await this.getTimeZone(options);
+    const chart = await this.client.getChartData(this.options.energyChartType ?? 1, this.id, {
+      startDate: date,
+      endDate: date,
+      binSize: HISTORY_STEP_MINUTES,
+      timeZone,
+      signal: options.signal,
+    });
+    const series = energySeries(chart.series);
+    if (!series) return [];
+    const perKwh = (60 / HISTORY_STEP_MINUTES) * 1000;
+    return series.dataXy
+      .filter((p) => localDate(p.x, timeZone) === date)
+      .sort((a, b) => a.x - b.x)
+      .map((p) => ({
+        pvW: p.y !== null && Number.isFinite(p.y) ? Math.max(0, p.y * perKwh) : null,
+        loadW: null,
+        gridW: null,
+        batteryW: null,
+        soc: null,
+        observedAt: new Date(p.at.getTime()),
+        source: { vendor: "powertrack" as const, device: this.id },
+      }));
+  }
+}
+
+/** The chart's energy series in kWh (the `Energy_…` one when there are several). */
+function energySeries<S extends { units: number | null; key: string | null }>(series: readonly S[]): S | undefined {
+  return series.find((s) => s.units === KWH_UNIT && (s.key ?? "").startsWith("Energy_")) ?? series.find((s) => s.units === KWH_UNIT);
 }
