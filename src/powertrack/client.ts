@@ -967,7 +967,7 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
       dryRun: options.dryRun === true,
       originalData: plan.before,
       updatedData: plan.after,
-      putResponse: result.response ?? null,
+      putResponse: result.detail.response ?? null,
       plan,
     };
   }

@@ -1,6 +1,14 @@
-import { ConnectionError, NotFoundError, OpenPowerError, ResponseFormatError, ValidationError } from "../core/errors/index.js";
-import { diffFields } from "../model/helpers.js";
-import type { FieldChange } from "../model/types.js";
+import {
+  ConnectionError,
+  NotFoundError,
+  OpenPowerError,
+  RateLimitError,
+  ResponseFormatError,
+  TimeoutError,
+  ValidationError,
+} from "../core/errors/index.js";
+import { diffFields, writeStatus } from "../model/helpers.js";
+import type { FieldChange, WriteResult } from "../model/types.js";
 import { parseAlertTriggerKey, parseHardwareKey, parseSiteKey, parseSiteOrHardwareKey } from "./keys.js";
 import { DEFAULT_PROTECTED_FIELDS, diffIdentity, mergeByKey, protectedChange, sdkMemberHint } from "./merge.js";
 import { cloneJson, getPath, hasPath, jsonEqual, parsePath, resolvePath, setPath, formatPath } from "./paths.js";
@@ -111,40 +119,80 @@ export interface PlannedEdit {
   source?: EditRequest["source"];
 }
 
+/**
+ * One word for an edit's outcome. For a write that went out it is derived from `sent`/`taken`
+ * (the model's `writeStatus`), so it never disagrees with them: applied = taken (or sent and not
+ * verified), notTaken = read back different, failed = the outcome is unknown or the server refused.
+ * When nothing was sent, it says why: alreadyApplied (the object already had the planned values,
+ * or the planned trigger was created by an earlier run, which makes re-running a plan safe),
+ * conflict (a planned field changed since planning), dryRun, unchanged/invalid (from the plan),
+ * skipped (limit, abort, earlier auth failure), failed (refused before sending).
+ */
 export type EditStatus = "applied" | "notTaken" | "alreadyApplied" | "conflict" | "failed" | "dryRun" | "unchanged" | "invalid" | "skipped";
 
-export interface EditResult {
+/** Why an edit sent nothing. */
+export type EditNotSent = Exclude<EditStatus, "applied" | "notTaken">;
+
+/** What a PowerTrack edit says beyond the model's `WriteResult` (its `detail`). */
+export interface EditDetail {
   id: string;
   target: EditTarget;
   action: EditAction;
   key: string;
   hardwareKey?: string;
   endpoint: string;
-  /**
-   * applied: sent and (when verified) every field read back as planned; notTaken: sent but the
-   * read-back differs; alreadyApplied: the object already had the planned values, or the planned
-   * trigger was already created by an earlier run (nothing sent, which makes re-running a plan
-   * safe); conflict: a planned field changed since planning (nothing sent); failed: the write
-   * failed, or it was sent and what follows failed (see `sent`, `taken` and `error`: a sent write
-   * whose read-back failed has `sent: true`, `taken: null`); dryRun; unchanged/invalid: from the
-   * plan; skipped: not attempted (limit, abort, earlier auth failure).
-   */
-  status: EditStatus;
-  /** Whether the write went out (for failures: whether it may have reached the server). Never resend a `sent` write blindly. */
-  sent: boolean;
-  /** Read-back result: true when every field took, false when not, null when not verified. */
-  taken: boolean | null;
-  changes: FieldChange[];
-  /** Fields whose read-back differs: `before` = planned value, `after` = what was read back. */
-  mismatches: FieldChange[];
+  /** Why nothing was sent, when `sent` is false. */
+  notSent?: EditNotSent;
   /** Where the original was saved. */
   backup?: string;
+  /** What the server answered. */
   response?: unknown;
-  readBack?: unknown;
   /** The key the server gave a created trigger. */
   createdKey?: string;
+  /** Why, in words (a conflict's moved fields, a lost answer the read-back settled). */
   reason?: string;
-  error?: ErrorSummary;
+  /** The failure as data (its class, HTTP status, vendor code, field). */
+  errorInfo?: ErrorSummary;
+}
+
+/**
+ * The outcome of one edit in the model's write vocabulary (`sent: true | false | null`, `taken`,
+ * `readBack`, `mismatches` = planned value vs read back, `error`, `errorCode`), with the edit's own
+ * facts in `detail`. `status` is derived (see `editStatus`), never set on its own. The flat `id`,
+ * `endpoint`, `changes`, `backup`, `createdKey` and `reason` repeat `detail`/`write` for callers of
+ * the earlier shape. Never resend a write whose `sent` is not false.
+ */
+export interface EditResult extends WriteResult<EditDetail> {
+  detail: EditDetail;
+  mismatches: FieldChange[];
+  status: EditStatus;
+  /** @deprecated Use `detail.id`. */
+  id: string;
+  /** @deprecated Use `detail.endpoint` (or `write.target`). */
+  endpoint: string;
+  /** @deprecated Use `write.changes`. */
+  changes: FieldChange[];
+  /** @deprecated Use `detail.backup`. */
+  backup?: string;
+  /** @deprecated Use `detail.createdKey`. */
+  createdKey?: string;
+  /** @deprecated Use `detail.reason`. */
+  reason?: string;
+}
+
+/** The status of an edit, from `sent`/`taken` (the model's `writeStatus`) and, when nothing was sent, why. */
+export function editStatus(result: Pick<WriteResult, "sent" | "taken" | "error"> & { detail: Pick<EditDetail, "notSent"> }): EditStatus {
+  if (result.sent === false) return result.detail.notSent ?? "failed";
+  switch (writeStatus(result)) {
+    case "taken":
+      return "applied";
+    case "not-taken":
+      return "notTaken";
+    case "sent":
+      return result.error === undefined ? "applied" : "failed";
+    default:
+      return "failed";
+  }
 }
 
 /** A saved original, written before its write is sent (for creates, right after the POST, once the new key is known). */
@@ -611,21 +659,88 @@ async function planEditInternal(client: RawClient, input: EditRequest, options: 
 // ---------------------------------------------------------------------------------------------
 // Applying
 
-function resultOf(plan: PlannedEdit, status: EditStatus, extra: Partial<EditResult> = {}): EditResult {
-  return {
+/** What happened to one edit, before it becomes an `EditResult`. */
+interface Outcome {
+  sent?: boolean | null;
+  taken?: boolean | null;
+  readBack?: unknown;
+  mismatches?: FieldChange[];
+  /** The typed error (or its summary) when the edit failed. */
+  error?: unknown;
+  notSent?: EditNotSent;
+  backup?: string;
+  response?: unknown;
+  createdKey?: string;
+  reason?: string;
+}
+
+function isSummary(value: unknown): value is ErrorSummary {
+  return !(value instanceof Error) && typeof value === "object" && value !== null && "retryable" in value && "message" in value;
+}
+
+/** The one place an `EditResult` is made: its status is derived here, from what happened. */
+export function resultOf(plan: PlannedEdit, outcome: Outcome): EditResult {
+  const sent = outcome.sent === undefined ? false : outcome.sent;
+  const taken = outcome.taken ?? null;
+  const info = outcome.error === undefined ? undefined : isSummary(outcome.error) ? outcome.error : summarizeError(outcome.error);
+  const detail: EditDetail = {
     id: plan.id,
     target: plan.target,
     action: plan.action,
     key: plan.key,
     ...(plan.hardwareKey ? { hardwareKey: plan.hardwareKey } : {}),
     endpoint: plan.endpoint,
-    status,
-    sent: false,
-    taken: null,
-    changes: plan.changes,
-    mismatches: [],
-    ...extra,
+    ...(sent === false ? { notSent: outcome.notSent ?? "failed" } : {}),
+    ...(outcome.backup !== undefined ? { backup: outcome.backup } : {}),
+    ...(outcome.response !== undefined ? { response: outcome.response } : {}),
+    ...(outcome.createdKey !== undefined ? { createdKey: outcome.createdKey } : {}),
+    ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+    ...(info ? { errorInfo: info } : {}),
   };
+  const base = {
+    write: {
+      target: plan.endpoint,
+      description: `${plan.action} ${plan.id}`,
+      before: plan.before,
+      after: plan.after,
+      changes: plan.changes,
+      constraints: [],
+      payload: plan.after,
+    },
+    sent,
+    taken,
+    ...(outcome.readBack !== undefined ? { readBack: outcome.readBack } : {}),
+    mismatches: outcome.mismatches ?? [],
+    ...(info ? { error: info.message, errorCode: info.code !== undefined ? `${info.name}:${String(info.code)}` : info.name } : {}),
+    detail,
+  };
+  return {
+    ...base,
+    status: editStatus(base),
+    id: plan.id,
+    endpoint: plan.endpoint,
+    changes: plan.changes,
+    ...(detail.backup !== undefined ? { backup: detail.backup } : {}),
+    ...(detail.createdKey !== undefined ? { createdKey: detail.createdKey } : {}),
+    ...(detail.reason !== undefined ? { reason: detail.reason } : {}),
+  };
+}
+
+/** A result for an item not attempted (bulk limit, abort). */
+export function skippedResult(plan: PlannedEdit, reason: string): EditResult {
+  return resultOf(plan, { notSent: "skipped", reason });
+}
+
+/**
+ * Whether a write that failed reached the server: true when the server answered (with an error),
+ * false when it provably never left, null when it may have (the connection broke, a time-out).
+ */
+function sentAfter(error: unknown): boolean | null {
+  if (error instanceof ValidationError) return false;
+  if (error instanceof ConnectionError) return error.sent ? null : false;
+  if (error instanceof TimeoutError) return null;
+  if (error instanceof RateLimitError) return error.local ? false : true;
+  return error instanceof OpenPowerError ? true : null;
 }
 
 function valueAt(obj: unknown, field: string): unknown {
@@ -678,7 +793,7 @@ export async function applyEdit(client: RawClient, plan: PlannedEdit, options: A
     return await applyEditOrThrow(client, plan, options);
   } catch (error) {
     // Only errors raised before anything was sent get here.
-    return resultOf(plan, "failed", { error: summarizeError(error) });
+    return resultOf(plan, { notSent: "failed", error });
   }
 }
 
@@ -687,7 +802,7 @@ export async function applyEdit(client: RawClient, plan: PlannedEdit, options: A
  * (single writes). Once the write may have reached the server it returns a result instead.
  */
 export async function applyEditOrThrow(client: RawClient, plan: PlannedEdit, options: ApplyEditOptions = {}): Promise<EditResult> {
-  if (plan.status !== "ready") return resultOf(plan, plan.status, plan.error ? { error: plan.error } : {});
+  if (plan.status !== "ready") return resultOf(plan, { notSent: plan.status, ...(plan.error ? { error: plan.error } : {}) });
   const verify = options.verify ?? true;
   const now = options.now ?? Date.now;
   const signal = options.signal;
@@ -695,23 +810,24 @@ export async function applyEditOrThrow(client: RawClient, plan: PlannedEdit, opt
 
   const current = await readTarget(client, plan.target, plan.key, plan.hardwareKey, signal);
   if (plan.action === "delete") {
-    if (!current) return resultOf(plan, "alreadyApplied", { reason: "the trigger no longer exists" });
+    if (!current) return resultOf(plan, { notSent: "alreadyApplied", taken: true, reason: "the trigger no longer exists" });
     if (!jsonEqual(stripVolatile(current), stripVolatile(plan.before)))
-      return resultOf(plan, "conflict", { reason: "the trigger changed since planning; plan again" });
+      return resultOf(plan, { notSent: "conflict", reason: "the trigger changed since planning; plan again" });
   } else {
-    if (!current) return resultOf(plan, "conflict", { reason: "the object no longer exists" });
+    if (!current) return resultOf(plan, { notSent: "conflict", reason: "the object no longer exists" });
     if (plan.changes.every((c) => jsonEqual(valueAt(current, c.field), c.after)))
-      return resultOf(plan, "alreadyApplied", { reason: "the object already has the planned values" });
+      return resultOf(plan, { notSent: "alreadyApplied", taken: true, reason: "the object already has the planned values" });
     const moved = plan.changes.filter((c) => !jsonEqual(valueAt(current, c.field), c.before));
     if (moved.length > 0) {
-      return resultOf(plan, "conflict", {
+      return resultOf(plan, {
+        notSent: "conflict",
         reason: `changed since planning: ${moved.map((c) => c.field).join(", ")}; plan again`,
         mismatches: moved.map((c) => ({ field: c.field, before: c.before, after: valueAt(current, c.field) })),
       });
     }
   }
-  if (options.admit && !options.admit()) return resultOf(plan, "skipped", { reason: "not admitted (write limit reached)" });
-  if (options.dryRun) return resultOf(plan, "dryRun");
+  if (options.admit && !options.admit()) return resultOf(plan, { notSent: "skipped", reason: "not admitted (write limit reached)" });
+  if (options.dryRun) return resultOf(plan, { notSent: "dryRun" });
 
   let payload: Record<string, unknown> | null = null;
   if (plan.action === "update") {
@@ -739,38 +855,48 @@ export async function applyEditOrThrow(client: RawClient, plan: PlannedEdit, opt
   try {
     response = await send(client, plan, payload, signal);
   } catch (error) {
-    if (!mayHaveBeenSent(error)) throw error;
-    const extra: Partial<EditResult> = { sent: true, error: summarizeError(error), ...(backup ? { backup } : {}) };
+    const sent = sentAfter(error);
+    if (sent === false) throw error;
+    const lost: Outcome = { sent, error, ...(backup ? { backup } : {}) };
     if (verify) {
       // The outcome is unknown: look, never resend.
       try {
         const readBack = await readTarget(client, plan.target, plan.key, plan.hardwareKey, signal);
-        extra.readBack = readBack;
-        extra.taken = plan.action === "delete" ? readBack === null : mismatchesOf(readBack, plan.changes).length === 0;
+        const mismatches = plan.action === "delete" ? [] : mismatchesOf(readBack, plan.changes);
+        const taken = plan.action === "delete" ? readBack === null : mismatches.length === 0;
+        Object.assign(lost, { readBack, taken, mismatches });
+        // The read-back shows the write arrived: it was sent and taken, whatever happened to the answer.
+        if (taken)
+          return resultOf(plan, {
+            ...lost,
+            sent: true,
+            error: undefined,
+            reason: `the answer was lost (${messageOf(error)}), but reading back shows the write applied`,
+          });
       } catch {
-        extra.taken = null;
+        lost.taken = null;
       }
     }
-    return resultOf(plan, "failed", extra);
+    return resultOf(plan, lost);
   }
-  const done: Partial<EditResult> = { sent: true, response, ...(backup ? { backup } : {}) };
-  if (!verify) return resultOf(plan, "applied", done);
+  const done: Outcome = { sent: true, response, ...(backup ? { backup } : {}) };
+  if (!verify) return resultOf(plan, done);
   let readBack: Record<string, unknown> | null;
   try {
     readBack = await readTarget(client, plan.target, plan.key, plan.hardwareKey, signal);
   } catch (error) {
-    return resultOf(plan, "failed", {
+    return resultOf(plan, {
       ...done,
       taken: null,
-      error: summarizeError(error),
+      error,
       reason: `the write was sent and answered, but reading it back failed (${messageOf(error)}); check the object before writing again`,
     });
   }
   if (plan.action === "delete") {
-    return resultOf(plan, readBack === null ? "applied" : "notTaken", { ...done, readBack, taken: readBack === null });
+    return resultOf(plan, { ...done, readBack, taken: readBack === null });
   }
   const mismatches = mismatchesOf(readBack, plan.changes);
-  return resultOf(plan, mismatches.length === 0 ? "applied" : "notTaken", {
+  return resultOf(plan, {
     ...done,
     readBack,
     taken: mismatches.length === 0,
@@ -812,14 +938,16 @@ async function applyCreate(
     const known = new Set(plan.existingKeys);
     const earlier = before.triggers.find((t) => typeof t.key === "string" && !known.has(t.key) && mismatchesOf(t, checked).length === 0);
     if (earlier)
-      return resultOf(plan, "alreadyApplied", {
+      return resultOf(plan, {
+        notSent: "alreadyApplied",
+        taken: true,
         createdKey: earlier.key as string,
         readBack: earlier,
         reason: `trigger ${String(earlier.key)} was created from this plan already`,
       });
   }
-  if (options.admit && !options.admit()) return resultOf(plan, "skipped", { reason: "not admitted (write limit reached)" });
-  if (options.dryRun) return resultOf(plan, "dryRun");
+  if (options.admit && !options.admit()) return resultOf(plan, { notSent: "skipped", reason: "not admitted (write limit reached)" });
+  if (options.dryRun) return resultOf(plan, { notSent: "dryRun" });
   const keysBefore = new Set(triggerKeys(before.triggers));
 
   let response: unknown;
@@ -827,7 +955,7 @@ async function applyCreate(
   try {
     response = await send(client, plan, plan.after, signal);
   } catch (error) {
-    if (!mayHaveBeenSent(error)) throw error;
+    if (sentAfter(error) === false) throw error;
     sendError = error;
   }
 
@@ -876,8 +1004,10 @@ async function applyCreate(
   }
   const mismatches = found ? mismatchesOf(found, checked) : [];
   const taken = after === null ? null : !!found && mismatches.length === 0;
-  const extra: Partial<EditResult> = {
-    sent: true,
+  // Lost answer: sent unknown, unless the read-back found the trigger (then it surely arrived).
+  const sent = sendError === undefined || taken === true || found !== undefined ? true : sentAfter(sendError);
+  const extra: Outcome = {
+    sent,
     ...(response !== undefined ? { response } : {}),
     ...(createdKey ? { createdKey } : {}),
     ...(backup ? { backup } : {}),
@@ -887,17 +1017,21 @@ async function applyCreate(
     after !== null && !createdKey
       ? "; the new trigger could not be told apart from the others, so a restore cannot delete it: check the device's triggers"
       : "";
-  if (sendError !== undefined)
-    return resultOf(plan, "failed", { ...extra, error: summarizeError(sendError), ...(unknownKey ? { reason: unknownKey.slice(2) } : {}) });
-  if (problems.length > 0) {
-    return resultOf(plan, "failed", {
+  if (sendError !== undefined && taken === true && problems.length === 0)
+    return resultOf(plan, {
       ...extra,
-      error: summarizeError(problems[0]),
+      reason: `the answer was lost (${messageOf(sendError)}), but reading back shows the trigger created`,
+    });
+  if (sendError !== undefined)
+    return resultOf(plan, { ...extra, error: sendError, ...(unknownKey ? { reason: unknownKey.slice(2) } : {}) });
+  if (problems.length > 0) {
+    return resultOf(plan, {
+      ...extra,
+      error: problems[0],
       reason: `the trigger was sent and created${createdKey ? ` as ${createdKey}` : ""}, but ${problems.map(messageOf).join("; ")}${unknownKey}`,
     });
   }
-  if (!verify) return resultOf(plan, "applied", extra);
-  return resultOf(plan, taken ? "applied" : "notTaken", { ...extra, ...(unknownKey ? { reason: unknownKey.slice(2) } : {}) });
+  return resultOf(plan, { ...extra, ...(verify && unknownKey ? { reason: unknownKey.slice(2) } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------------
