@@ -20,7 +20,7 @@ export {
 } from "./auth/auth-manager.js";
 export { parseFetchSnippet, type FetchSnippet } from "./auth/fetch-snippet.js";
 export { readEnvFile } from "./auth/env-file.js";
-export { SESSION_EXPIRED_HINT } from "./http.js";
+export { SESSION_EXPIRED_HINT } from "./errors.js";
 export {
   parseSiteKey,
   parseHardwareKey,

@@ -1,7 +1,7 @@
 import { AuthenticationError } from "../../core/errors/index.js";
 import type { ApplyResult } from "../../model/types.js";
 import type { PowerTrackClient } from "../client.js";
-import { mapLimit } from "../concurrency.js";
+import { mapLimit } from "../../core/concurrency.js";
 import {
   applyEdit,
   planEdit,
