@@ -5,16 +5,12 @@ import { HttpTransport } from "../core/http/transport.js";
 import type { FetchFn, HttpMethod } from "../core/http/types.js";
 import type { RetryPolicy } from "../core/http/retry-policy.js";
 import { RateLimiter } from "../core/rate-limit/limiter.js";
-
 import { localDate } from "../core/time/zoned.js";
-
 import { AuthManager, type AuthOptions } from "./auth/auth-manager.js";
-
 import { type CallOptions, type RawClient } from "./edits.js";
 import { powertrackHttpError, powertrackInvalidBody } from "./errors.js";
 import { type HardwareKey, type SiteKey } from "./keys.js";
 import { type AlertTrigger } from "./models/alerts.js";
-
 import { Account } from "./resources/account.js";
 import { Alerts } from "./resources/alerts.js";
 import { Charts } from "./resources/charts.js";
