@@ -1,3 +1,6 @@
+import type { ClientOptions } from "../core/client-options.js";
+import type { RateLimiter } from "../core/rate-limit/limiter.js";
+import type { AuthManager, AuthOptions } from "./auth/auth-manager.js";
 import type { ErrorSummary, EditResult, PlannedEdit, BackupStore } from "./edits.js";
 import type { AlertTriggers } from "./models/alerts.js";
 import type { Hardware, HardwareDetails } from "./models/hardware.js";
@@ -6,6 +9,18 @@ import type { InvalidRow } from "./models/portfolio.js";
 import type { SiteConfig } from "./models/site.js";
 
 // The types of the client's methods, shared by the client and its resources.
+
+/** The client's options: the shared `ClientOptions` plus PowerTrack's credentials and concurrency. */
+export interface PowerTrackClientOptions extends ClientOptions {
+  /** An `AuthManager`, or options for one (explicit > env > fetch snippet > cookie file > .env). */
+  auth?: AuthManager | AuthOptions;
+  /** Overrides the base URL the credentials came with (e.g. a simulator). */
+  baseUrl?: string;
+  /** Requests in flight at once, shared by everything using this client. Default 8. */
+  concurrency?: number;
+  /** @deprecated Use `rateLimit`: a budget shared with other clients of the same account. */
+  limiter?: RateLimiter;
+}
 
 /** `lastChanged` value that makes the web app's endpoints return the full payload. */
 export const FULL_PAYLOAD = "1900-01-01T00:00:00.000Z";

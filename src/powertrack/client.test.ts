@@ -419,7 +419,7 @@ describe("lifecycle", () => {
   it("scoped sites send through the client's transport, and stop with it", async () => {
     let calls = 0;
     const c = clientFor(sim, { fetch: (input, init) => (calls++, fetch(input, init)) });
-    const site = c.forSite(first());
+    const site = c.site(first());
     await site.getPowerFlow();
     expect(calls).toBe(1);
     c.close();

@@ -1,15 +1,16 @@
 import { systemClock, type Clock } from "../core/clock.js";
-import { ConfigurationError, ResponseFormatError } from "../core/errors/index.js";
+import { ConfigurationError, ResponseFormatError, ValidationError } from "../core/errors/index.js";
 import { silentLogger, redactingLogger, type Logger } from "../core/logger.js";
 import { HttpTransport } from "../core/http/transport.js";
-import type { FetchFn, HttpMethod } from "../core/http/types.js";
-import type { RetryPolicy } from "../core/http/retry-policy.js";
+import type { HttpMethod } from "../core/http/types.js";
+import { mergeClientOptions, type ClientOverrides } from "../core/client-options.js";
 import { RateLimiter } from "../core/rate-limit/limiter.js";
 import { localDate } from "../core/time/zoned.js";
-import { AuthManager, type AuthOptions } from "./auth/auth-manager.js";
+import { AuthManager } from "./auth/auth-manager.js";
+import type { PowerTrackClientOptions } from "./client-types.js";
 import { type CallOptions, type RawClient } from "./edits.js";
 import { powertrackHttpError, powertrackInvalidBody } from "./errors.js";
-import { type HardwareKey, type SiteKey } from "./keys.js";
+import { parseSiteKey, type HardwareKey, type SiteKey } from "./keys.js";
 import { type AlertTrigger } from "./models/alerts.js";
 import { Account } from "./resources/account.js";
 import { Alerts } from "./resources/alerts.js";
@@ -21,25 +22,6 @@ import { Reports } from "./resources/reports.js";
 import { Sites } from "./resources/sites.js";
 import { PowerTrackSite, type PowerTrackSiteOptions } from "./system.js";
 
-export interface PowerTrackClientOptions {
-  /** An `AuthManager`, or options for one (explicit > env > fetch snippet > cookie file > .env). */
-  auth?: AuthManager | AuthOptions;
-  /** Overrides the base URL the credentials came with (e.g. a simulator). */
-  baseUrl?: string;
-  fetch?: FetchFn;
-  clock?: Clock;
-  logger?: Logger;
-  /** Per-attempt timeout, ms. Default 30 000. */
-  timeoutMs?: number;
-  /** Requests in flight at once, shared by everything using this client. Default 8. */
-  concurrency?: number;
-  /** Retry policy for reads (writes are never retried once sent). */
-  retry?: Partial<RetryPolicy>;
-  /** Share a budget with other clients of the same account. */
-  limiter?: RateLimiter;
-  userAgent?: string;
-}
-
 /**
  * The AlsoEnergy PowerTrack web-app API (`https://apps.alsoenergy.com/api/…`) with browser
  * credentials. Every read in the documented API, every documented write as plan → PUT → read-back,
@@ -49,8 +31,12 @@ export interface PowerTrackClientOptions {
  *
  * ```ts
  * await using client = new PowerTrackClient();           // credentials from the environment
- * const hardware = await client.getHardwareList("S12345");
+ * const hardware = await client.getHardwareList("S12345"); // or client.hardware.getHardwareList
+ * const site = client.site("S12345");                     // the EnergySystem façade
  * ```
+ *
+ * `withOptions()` and `forSite()` derive clients that share this one's credentials, transport
+ * settings and request budget; closing a client closes the clients derived from it.
  */
 export class PowerTrackClient implements RawClient, AsyncDisposable {
   readonly auth: AuthManager;
@@ -60,6 +46,10 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   readonly concurrency: number;
   readonly baseUrl: string;
   readonly #abort = new AbortController();
+  readonly #options: PowerTrackClientOptions;
+  readonly #parent: PowerTrackClient | undefined;
+  /** The site a `forSite` clone is scoped to: `site()` without a key gives its façade. */
+  readonly siteKey: SiteKey | undefined;
   /** The caller's logger, redacting (resources log through it). */
   readonly logger: Logger;
   readonly sites = new Sites(this);
@@ -72,15 +62,20 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   readonly edits = new Edits(this);
   #closed = false;
 
-  constructor(options: PowerTrackClientOptions = {}) {
+  constructor(options: PowerTrackClientOptions = {}, derivedFrom?: { parent: PowerTrackClient; siteKey?: SiteKey }) {
+    const parent = derivedFrom?.parent;
+    this.#options = options;
+    this.#parent = parent;
+    this.siteKey = derivedFrom?.siteKey ?? parent?.siteKey;
     this.auth =
-      options.auth instanceof AuthManager
+      parent?.auth ??
+      (options.auth instanceof AuthManager
         ? options.auth
-        : new AuthManager({ ...options.auth, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
-    this.baseUrl = (options.baseUrl ?? this.auth.baseUrl).replace(/\/+$/, "");
-    this.clock = options.clock ?? systemClock;
+        : new AuthManager({ ...options.auth, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) }));
+    this.baseUrl = parent?.baseUrl ?? (options.baseUrl ?? this.auth.baseUrl).replace(/\/+$/, "");
+    this.clock = parent?.clock ?? options.clock ?? systemClock;
     this.logger = options.logger ? redactingLogger(options.logger) : silentLogger;
-    const concurrency = options.concurrency ?? 8;
+    const concurrency = parent?.concurrency ?? options.concurrency ?? 8;
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
       throw new ConfigurationError(`concurrency must be a whole number from 1 to 64, got ${JSON.stringify(options.concurrency)}.`, {
         vendor: "powertrack",
@@ -88,20 +83,60 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
       });
     }
     this.concurrency = concurrency;
-    this.limiter = options.limiter ?? new RateLimiter({ name: "powertrack", vendor: "powertrack", concurrency, clock: this.clock });
-    this.transport = new HttpTransport({
-      vendor: "powertrack",
-      baseUrl: this.baseUrl,
-      fetch: options.fetch,
-      clock: this.clock,
-      logger: options.logger,
-      timeoutMs: options.timeoutMs,
-      retry: options.retry,
-      limiter: this.limiter,
-      userAgent: options.userAgent,
-      onInvalidBody: powertrackInvalidBody,
-      mapHttpError: powertrackHttpError,
-    });
+    // PowerTrack documents no request budget: the shared limiter caps requests in flight.
+    this.limiter =
+      parent?.limiter ??
+      options.rateLimit ??
+      options.limiter ??
+      new RateLimiter({ name: "powertrack", vendor: "powertrack", concurrency, clock: this.clock });
+    const sameTransport =
+      parent &&
+      ["logger", "userAgent", "maxResponseBytes"].every(
+        (k) => options[k as keyof ClientOverrides] === parent.#options[k as keyof ClientOverrides],
+      );
+    this.transport = sameTransport
+      ? parent.transport
+      : new HttpTransport({
+          vendor: "powertrack",
+          baseUrl: this.baseUrl,
+          fetch: options.fetch,
+          clock: this.clock,
+          logger: options.logger,
+          timeoutMs: options.timeoutMs,
+          ...(options.retry !== undefined ? { retry: options.retry === false ? { limit: 0 } : options.retry } : {}),
+          limiter: this.limiter,
+          userAgent: options.userAgent,
+          maxResponseBytes: options.maxResponseBytes,
+          onInvalidBody: powertrackInvalidBody,
+          mapHttpError: powertrackHttpError,
+        });
+  }
+
+  /**
+   * A client with some transport options changed (time-out, retry, logger, user agent, body limit)
+   * that shares this one's credentials, request budget and (when only time-out or retry change) its
+   * transport. Credentials and scope stay.
+   */
+  withOptions(overrides: ClientOverrides): PowerTrackClient {
+    return new PowerTrackClient(mergeClientOptions(this.#options, overrides), { parent: this });
+  }
+
+  /**
+   * A client scoped to one site (as Amber's `forSite`), sharing credentials, transport and
+   * budget: `scoped.site()` is that site's `EnergySystem` façade. The key is checked here.
+   */
+  forSite(siteId: string | number): PowerTrackClient {
+    return new PowerTrackClient(this.#options, { parent: this, siteKey: parseSiteKey(siteId) });
+  }
+
+  /** A site as a unified `EnergySystem` (`PowerTrackSite`, monitoring), sharing this client's transport and budget. */
+  site(siteId: string | number | undefined = this.siteKey, options: PowerTrackSiteOptions = {}): PowerTrackSite {
+    if (siteId === undefined)
+      throw new ValidationError("Name the site (e.g. S12345), or call site() on a client from forSite(key).", {
+        field: "siteId",
+        vendor: "powertrack",
+      });
+    return new PowerTrackSite(this, siteId, options);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -136,8 +171,13 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
   }
 
   async #call(method: HttpMethod, path: string, body: unknown, options: CallOptions): Promise<unknown> {
-    if (this.#closed) throw new ConfigurationError("This PowerTrackClient is closed; create a new one.", { vendor: "powertrack" });
-    const signal = options.signal ? AbortSignal.any([this.#abort.signal, options.signal]) : this.#abort.signal;
+    if (this.closed) throw new ConfigurationError("This PowerTrackClient is closed; create a new one.", { vendor: "powertrack" });
+    const signals = [
+      this.#abort.signal,
+      ...(this.#parent ? [this.#parent.#abortSignal()] : []),
+      ...(options.signal ? [options.signal] : []),
+    ];
+    const signal = signals.length === 1 ? this.#abort.signal : AbortSignal.any(signals);
     const write = method !== "GET" && !options.idempotent;
     const response = await this.transport.request({
       method,
@@ -199,253 +239,203 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
 
   // -------------------------------------------------------------------------------------------
 
-  // Sites: `client.sites`
-  /** See `Sites.getPortfolioOverview` (`client.sites.getPortfolioOverview`). */
+  // The Python SDK's flat methods (camelCase), each a thin delegate to its resource, whose method is documented.
+  // `client.sites` (Sites): the seed-named methods below delegate to it.
   getPortfolioOverview(...args: Parameters<Sites["getPortfolioOverview"]>): ReturnType<Sites["getPortfolioOverview"]> {
     return this.sites.getPortfolioOverview(...args);
   }
 
-  /** See `Sites.getSiteOverview` (`client.sites.getSiteOverview`). */
   getSiteOverview(...args: Parameters<Sites["getSiteOverview"]>): ReturnType<Sites["getSiteOverview"]> {
     return this.sites.getSiteOverview(...args);
   }
 
-  /** See `Sites.getSiteDetailedInfo` (`client.sites.getSiteDetailedInfo`). */
   getSiteDetailedInfo(...args: Parameters<Sites["getSiteDetailedInfo"]>): ReturnType<Sites["getSiteDetailedInfo"]> {
     return this.sites.getSiteDetailedInfo(...args);
   }
 
-  /** See `Sites.getSiteConfig` (`client.sites.getSiteConfig`). */
   getSiteConfig(...args: Parameters<Sites["getSiteConfig"]>): ReturnType<Sites["getSiteConfig"]> {
     return this.sites.getSiteConfig(...args);
   }
 
-  /** See `Sites.getSiteHardware` (`client.sites.getSiteHardware`). */
   getSiteHardware(...args: Parameters<Sites["getSiteHardware"]>): ReturnType<Sites["getSiteHardware"]> {
     return this.sites.getSiteHardware(...args);
   }
 
-  /** See `Sites.getSites` (`client.sites.getSites`). */
   getSites(...args: Parameters<Sites["getSites"]>): ReturnType<Sites["getSites"]> {
     return this.sites.getSites(...args);
   }
 
-  /** See `Sites.getSiteLinks` (`client.sites.getSiteLinks`). */
   getSiteLinks(...args: Parameters<Sites["getSiteLinks"]>): ReturnType<Sites["getSiteLinks"]> {
     return this.sites.getSiteLinks(...args);
   }
 
-  /** See `Sites.getSiteShares` (`client.sites.getSiteShares`). */
   getSiteShares(...args: Parameters<Sites["getSiteShares"]>): ReturnType<Sites["getSiteShares"]> {
     return this.sites.getSiteShares(...args);
   }
 
-  /** See `Sites.getSiteData` (`client.sites.getSiteData`). */
   getSiteData(...args: Parameters<Sites["getSiteData"]>): ReturnType<Sites["getSiteData"]> {
     return this.sites.getSiteData(...args);
   }
 
-  // Charts: `client.charts`
-  /** See `Charts.getChartData` (`client.charts.getChartData`). */
+  // `client.charts` (Charts): the seed-named methods below delegate to it.
   getChartData(...args: Parameters<Charts["getChartData"]>): ReturnType<Charts["getChartData"]> {
     return this.charts.getChartData(...args);
   }
 
-  /** See `Charts.getChartDefinitions` (`client.charts.getChartDefinitions`). */
   getChartDefinitions(...args: Parameters<Charts["getChartDefinitions"]>): ReturnType<Charts["getChartDefinitions"]> {
     return this.charts.getChartDefinitions(...args);
   }
 
-  // HardwareResource: `client.hardware`
-  /** See `HardwareResource.getSiteHardwareProduction` (`client.hardware.getSiteHardwareProduction`). */
+  // `client.hardware` (HardwareResource): the seed-named methods below delegate to it.
   getSiteHardwareProduction(
     ...args: Parameters<HardwareResource["getSiteHardwareProduction"]>
   ): ReturnType<HardwareResource["getSiteHardwareProduction"]> {
     return this.hardware.getSiteHardwareProduction(...args);
   }
 
-  /** See `HardwareResource.getHardwareList` (`client.hardware.getHardwareList`). */
   getHardwareList(...args: Parameters<HardwareResource["getHardwareList"]>): ReturnType<HardwareResource["getHardwareList"]> {
     return this.hardware.getHardwareList(...args);
   }
 
-  /** See `HardwareResource.getHardwareDetails` (`client.hardware.getHardwareDetails`). */
   getHardwareDetails(...args: Parameters<HardwareResource["getHardwareDetails"]>): ReturnType<HardwareResource["getHardwareDetails"]> {
     return this.hardware.getHardwareDetails(...args);
   }
 
-  /** See `HardwareResource.getHardwareDiagnostics` (`client.hardware.getHardwareDiagnostics`). */
   getHardwareDiagnostics(
     ...args: Parameters<HardwareResource["getHardwareDiagnostics"]>
   ): ReturnType<HardwareResource["getHardwareDiagnostics"]> {
     return this.hardware.getHardwareDiagnostics(...args);
   }
 
-  /** See `HardwareResource.getDriverSettings` (`client.hardware.getDriverSettings`). */
   getDriverSettings(...args: Parameters<HardwareResource["getDriverSettings"]>): ReturnType<HardwareResource["getDriverSettings"]> {
     return this.hardware.getDriverSettings(...args);
   }
 
-  /** See `HardwareResource.getDriverSettingsList` (`client.hardware.getDriverSettingsList`). */
   getDriverSettingsList(
     ...args: Parameters<HardwareResource["getDriverSettingsList"]>
   ): ReturnType<HardwareResource["getDriverSettingsList"]> {
     return this.hardware.getDriverSettingsList(...args);
   }
 
-  /** See `HardwareResource.getDriverList` (`client.hardware.getDriverList`). */
   getDriverList(...args: Parameters<HardwareResource["getDriverList"]>): ReturnType<HardwareResource["getDriverList"]> {
     return this.hardware.getDriverList(...args);
   }
 
-  /** See `HardwareResource.getRegisterOffsets` (`client.hardware.getRegisterOffsets`). */
   getRegisterOffsets(...args: Parameters<HardwareResource["getRegisterOffsets"]>): ReturnType<HardwareResource["getRegisterOffsets"]> {
     return this.hardware.getRegisterOffsets(...args);
   }
 
-  /** See `HardwareResource.getNodes` (`client.hardware.getNodes`). */
   getNodes(...args: Parameters<HardwareResource["getNodes"]>): ReturnType<HardwareResource["getNodes"]> {
     return this.hardware.getNodes(...args);
   }
 
-  // Alerts: `client.alerts`
-  /** See `Alerts.getAlertTriggers` (`client.alerts.getAlertTriggers`). */
+  // `client.alerts` (Alerts): the seed-named methods below delegate to it.
   getAlertTriggers(...args: Parameters<Alerts["getAlertTriggers"]>): ReturnType<Alerts["getAlertTriggers"]> {
     return this.alerts.getAlertTriggers(...args);
   }
 
-  /** See `Alerts.getAlertSummary` (`client.alerts.getAlertSummary`). */
   getAlertSummary(...args: Parameters<Alerts["getAlertSummary"]>): ReturnType<Alerts["getAlertSummary"]> {
     return this.alerts.getAlertSummary(...args);
   }
 
-  // Modeling: `client.modeling`
-  /** See `Modeling.getModelingData` (`client.modeling.getModelingData`). */
+  // `client.modeling` (Modeling): the seed-named methods below delegate to it.
   getModelingData(...args: Parameters<Modeling["getModelingData"]>): ReturnType<Modeling["getModelingData"]> {
     return this.modeling.getModelingData(...args);
   }
 
-  /** See `Modeling.getPvModelCurves` (`client.modeling.getPvModelCurves`). */
   getPvModelCurves(...args: Parameters<Modeling["getPvModelCurves"]>): ReturnType<Modeling["getPvModelCurves"]> {
     return this.modeling.getPvModelCurves(...args);
   }
 
-  /** See `Modeling.getPvsystModules` (`client.modeling.getPvsystModules`). */
   getPvsystModules(...args: Parameters<Modeling["getPvsystModules"]>): ReturnType<Modeling["getPvsystModules"]> {
     return this.modeling.getPvsystModules(...args);
   }
 
-  /** See `Modeling.uploadPanData` (`client.modeling.uploadPanData`). */
   uploadPanData(...args: Parameters<Modeling["uploadPanData"]>): ReturnType<Modeling["uploadPanData"]> {
     return this.modeling.uploadPanData(...args);
   }
 
-  // Reports: `client.reports`
-  /** See `Reports.getReportingCapabilities` (`client.reports.getReportingCapabilities`). */
+  // `client.reports` (Reports): the seed-named methods below delegate to it.
   getReportingCapabilities(...args: Parameters<Reports["getReportingCapabilities"]>): ReturnType<Reports["getReportingCapabilities"]> {
     return this.reports.getReportingCapabilities(...args);
   }
 
-  /** See `Reports.getReportConfigs` (`client.reports.getReportConfigs`). */
   getReportConfigs(...args: Parameters<Reports["getReportConfigs"]>): ReturnType<Reports["getReportConfigs"]> {
     return this.reports.getReportConfigs(...args);
   }
 
-  /** See `Reports.startReport` (`client.reports.startReport`). */
   startReport(...args: Parameters<Reports["startReport"]>): ReturnType<Reports["startReport"]> {
     return this.reports.startReport(...args);
   }
 
-  /** See `Reports.getReportConfigTemplate` (`client.reports.getReportConfigTemplate`). */
   getReportConfigTemplate(...args: Parameters<Reports["getReportConfigTemplate"]>): ReturnType<Reports["getReportConfigTemplate"]> {
     return this.reports.getReportConfigTemplate(...args);
   }
 
-  /** See `Reports.createReportConfig` (`client.reports.createReportConfig`). */
   createReportConfig(...args: Parameters<Reports["createReportConfig"]>): ReturnType<Reports["createReportConfig"]> {
     return this.reports.createReportConfig(...args);
   }
 
-  // Account: `client.account`
-  /** See `Account.getUserPreferences` (`client.account.getUserPreferences`). */
+  // `client.account` (Account): the seed-named methods below delegate to it.
   getUserPreferences(...args: Parameters<Account["getUserPreferences"]>): ReturnType<Account["getUserPreferences"]> {
     return this.account.getUserPreferences(...args);
   }
 
-  /** See `Account.getAuditLog` (`client.account.getAuditLog`). */
   getAuditLog(...args: Parameters<Account["getAuditLog"]>): ReturnType<Account["getAuditLog"]> {
     return this.account.getAuditLog(...args);
   }
 
-  // Edits: `client.edits`
-  /** See `Edits.planEdit` (`client.edits.planEdit`). */
+  // `client.edits` (Edits): the seed-named methods below delegate to it.
   planEdit(...args: Parameters<Edits["planEdit"]>): ReturnType<Edits["planEdit"]> {
     return this.edits.planEdit(...args);
   }
 
-  /** See `Edits.applyEdit` (`client.edits.applyEdit`). */
   applyEdit(...args: Parameters<Edits["applyEdit"]>): ReturnType<Edits["applyEdit"]> {
     return this.edits.applyEdit(...args);
   }
 
-  /** See `Edits.updateSiteConfig` (`client.edits.updateSiteConfig`). */
   updateSiteConfig(...args: Parameters<Edits["updateSiteConfig"]>): ReturnType<Edits["updateSiteConfig"]> {
     return this.edits.updateSiteConfig(...args);
   }
 
-  /** See `Edits.updateSiteHardware` (`client.edits.updateSiteHardware`). */
   updateSiteHardware(...args: Parameters<Edits["updateSiteHardware"]>): ReturnType<Edits["updateSiteHardware"]> {
     return this.edits.updateSiteHardware(...args);
   }
 
-  /** See `Edits.updateHardwareConfig` (`client.edits.updateHardwareConfig`). */
   updateHardwareConfig(...args: Parameters<Edits["updateHardwareConfig"]>): ReturnType<Edits["updateHardwareConfig"]> {
     return this.edits.updateHardwareConfig(...args);
   }
 
-  /** See `Edits.updateHardwareDriver` (`client.edits.updateHardwareDriver`). */
   updateHardwareDriver(...args: Parameters<Edits["updateHardwareDriver"]>): ReturnType<Edits["updateHardwareDriver"]> {
     return this.edits.updateHardwareDriver(...args);
   }
 
-  /** See `Edits.updateAlertTriggers` (`client.edits.updateAlertTriggers`). */
   updateAlertTriggers(...args: Parameters<Edits["updateAlertTriggers"]>): ReturnType<Edits["updateAlertTriggers"]> {
     return this.edits.updateAlertTriggers(...args);
   }
 
-  /** See `Edits.addAlertTrigger` (`client.edits.addAlertTrigger`). */
   addAlertTrigger(...args: Parameters<Edits["addAlertTrigger"]>): ReturnType<Edits["addAlertTrigger"]> {
     return this.edits.addAlertTrigger(...args);
   }
 
-  /** See `Edits.deleteAlertTrigger` (`client.edits.deleteAlertTrigger`). */
   deleteAlertTrigger(...args: Parameters<Edits["deleteAlertTrigger"]>): ReturnType<Edits["deleteAlertTrigger"]> {
     return this.edits.deleteAlertTrigger(...args);
   }
 
-  /** See `Edits.updateModelingData` (`client.edits.updateModelingData`). */
   updateModelingData(...args: Parameters<Edits["updateModelingData"]>): ReturnType<Edits["updateModelingData"]> {
     return this.edits.updateModelingData(...args);
   }
 
-  /** See `Edits.updateInverterModel` (`client.edits.updateInverterModel`). */
   updateInverterModel(...args: Parameters<Edits["updateInverterModel"]>): ReturnType<Edits["updateInverterModel"]> {
     return this.edits.updateInverterModel(...args);
   }
 
-  /** See `Edits.updateBifacialSettings` (`client.edits.updateBifacialSettings`). */
   updateBifacialSettings(...args: Parameters<Edits["updateBifacialSettings"]>): ReturnType<Edits["updateBifacialSettings"]> {
     return this.edits.updateBifacialSettings(...args);
   }
 
-  /** See `Edits.bulkUpdateHardware` (`client.edits.bulkUpdateHardware`). */
   bulkUpdateHardware(...args: Parameters<Edits["bulkUpdateHardware"]>): ReturnType<Edits["bulkUpdateHardware"]> {
     return this.edits.bulkUpdateHardware(...args);
-  }
-
-  /** A site as a unified `EnergySystem` (monitoring), sharing this client's transport and budget. */
-  forSite(siteId: string | number, options: PowerTrackSiteOptions = {}): PowerTrackSite {
-    return new PowerTrackSite(this, siteId, options);
   }
 
   /** Stops in-flight requests and refuses new ones. */
@@ -461,14 +451,20 @@ export class PowerTrackClient implements RawClient, AsyncDisposable {
     this.close();
   }
 
+  /** True once this client, or the client it was derived from, is closed. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#closed || (this.#parent?.closed ?? false);
+  }
+
+  #abortSignal(): AbortSignal {
+    return this.#parent ? AbortSignal.any([this.#abort.signal, this.#parent.#abortSignal()]) : this.#abort.signal;
   }
 }
 
 export type { SiteKey, HardwareKey, AlertTrigger };
 export {
   FULL_PAYLOAD,
+  type PowerTrackClientOptions,
   type WriteOptions,
   type UpdateResult,
   type PartialFailure,

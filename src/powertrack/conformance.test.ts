@@ -14,7 +14,7 @@ describeConformance({
     const clock = new VirtualClock({ mode: "manual", start: START });
     const sim = await startPowerTrackSimulator({ sites: 3, seed: 5, clock });
     const client = clientFor(sim);
-    const system = client.forSite(sim.sites[0]!);
+    const system = client.site(sim.sites[0]!);
     return {
       system,
       async close() {

@@ -38,7 +38,7 @@ describe("PowerTrackSite (EnergySystem)", () => {
   it("reports PV power from the production meter in W, and null for what PowerTrack cannot say", async () => {
     const s = healthySite();
     await clock.set(zonedTimeToInstant("2026-06-10", "12:30", s.location.tz));
-    const system = client.forSite(s.key);
+    const system = client.site(s.key);
     const flow = await system.getPowerFlow();
     expect(flow.pvW).toBeCloseTo(sim.state.portfolio.sitePowerW(s, clock.now()), 0);
     expect(flow.pvW!).toBeGreaterThan(0);
@@ -51,26 +51,26 @@ describe("PowerTrackSite (EnergySystem)", () => {
   it("is 0 W at night (not null: the meter reports 0)", async () => {
     const s = healthySite();
     await clock.set(zonedTimeToInstant("2026-06-10", "23:30", s.location.tz));
-    expect((await client.forSite(s.key).getPowerFlow()).pvW).toBe(0);
+    expect((await client.site(s.key).getPowerFlow()).pvW).toBe(0);
   });
 
   it("gives a local day's PV energy in kWh from the energy chart", async () => {
     const s = healthySite();
     await clock.set(zonedTimeToInstant("2026-06-12", "09:00", s.location.tz));
-    const totals = await client.forSite(s.key).getEnergyTotals("2026-06-11");
+    const totals = await client.site(s.key).getEnergyTotals("2026-06-11");
     const from = startOfLocalDay("2026-06-11", s.location.tz).getTime();
     const to = startOfLocalDay("2026-06-12", s.location.tz).getTime();
     expect(totals.pvKwh).toBeCloseTo(sim.state.portfolio.energyKwh(s, from, to), 1);
     expect(totals).toMatchObject({ date: "2026-06-11", importKwh: null, exportKwh: null, loadKwh: null });
     const chart = sim.http.requests.filter((r) => r.path === "/api/view/chart").at(-1)!;
     expect(JSON.parse(chart.body)).toMatchObject({ start: "2026-06-11", end: "2026-06-11", binSize: 1440 });
-    await expect(client.forSite(s.key).getEnergyTotals("11/06/2026")).rejects.toBeInstanceOf(ValidationError);
+    await expect(client.site(s.key).getEnergyTotals("11/06/2026")).rejects.toBeInstanceOf(ValidationError);
   });
 
   it("gives a past local day's PV power every 15 minutes, the bins' mean power in W", async () => {
     const s = healthySite();
     await clock.set(zonedTimeToInstant("2026-06-12", "09:00", s.location.tz));
-    const samples = await client.forSite(s.key).getPowerHistory("2026-06-11");
+    const samples = await client.site(s.key).getPowerHistory("2026-06-11");
     expect(samples).toHaveLength(96);
     const from = startOfLocalDay("2026-06-11", s.location.tz).getTime();
     expect(samples[0]!.observedAt.getTime()).toBe(from);

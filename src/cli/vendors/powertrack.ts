@@ -56,7 +56,7 @@ async function connect(
     timeoutMs: options.timeoutMs,
   });
   const sites = optionalList(section, "sites");
-  const systems = sites.map((key) => client.forSite(key));
+  const systems = sites.map((key) => client.site(key));
   return {
     vendor: "powertrack",
     client,
