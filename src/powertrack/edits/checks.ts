@@ -94,3 +94,19 @@ export function coerceText(text: unknown, current: unknown, field: string): unkn
       }
   }
 }
+
+/**
+ * Refuses NaN, Infinity and -Infinity anywhere in what a request sends, before anything is merged:
+ * JSON cannot carry them (they would go out as null), and no PowerTrack field means them.
+ */
+export function refuseNonFinite(value: unknown, field: string, what: string): void {
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new ValidationError(`Cannot change ${what}: ${field} must be a finite number, got ${String(value)}.`, {
+      field,
+      vendor: "powertrack",
+    });
+  }
+  if (Array.isArray(value)) value.forEach((v, i) => refuseNonFinite(v, `${field}[${i}]`, what));
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) refuseNonFinite(v, field === "" ? k : `${field}.${k}`, what);
+}

@@ -5,7 +5,7 @@ import { DEFAULT_PROTECTED_FIELDS, diffIdentity, mergeByKey, protectedChange, sd
 import { cloneJson, getPath, hasPath, jsonEqual, parsePath, resolvePath, setPath, formatPath } from "../paths.js";
 import { summarizeError, type EditTarget, type EditAction, type RawClient, type EditRequest, type PlannedEdit } from "./types.js";
 import { endpointOf, normaliseRequest, readTarget, readTriggers } from "./targets.js";
-import { checkValues, coerceText } from "./checks.js";
+import { checkValues, coerceText, refuseNonFinite } from "./checks.js";
 
 // Planning: read the object, merge the change, list every field that differs. Never writes.
 
@@ -29,6 +29,8 @@ export function buildEdit(
   templates: Array<Record<string, unknown>> = [],
 ): { after: Record<string, unknown> | null; changes: FieldChange[] } {
   const what = describe(request);
+  refuseNonFinite(request.changes ?? {}, "", what);
+  for (const [path, raw] of Object.entries(request.fields ?? {})) refuseNonFinite(raw, path, what);
   if (request.action === "delete") {
     if (!current) throw new NotFoundError(`Cannot delete ${what}: it does not exist.`, { vendor: "powertrack" });
     return { after: null, changes: [{ field: "(trigger)", before: current, after: null }] };
