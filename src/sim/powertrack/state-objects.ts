@@ -347,23 +347,34 @@ export abstract class SimObjectState extends SimSessionState {
     return body as Obj;
   }
 
-  /** `PUT /api/edit/site`: stores the whole object and echoes it with a new `ts`. */
+  /**
+   * `PUT /api/edit/site`: binds the body to the site's members (as the live server's typed model
+   * does: a member the object does not have, such as the SDK's `acCapacityKw`, goes nowhere), stores
+   * it and echoes it with a new `ts`.
+   */
   putSite(body: unknown): Obj {
     const obj = this.bodyObject(body, "site");
     const key = obj.key as string;
     this.site(key);
-    const saved = { ...clone(obj), ts: isoZ(this.clock.now()) };
+    const saved = { ...boundTo(this.siteConfig(key), clone(obj)), ts: isoZ(this.clock.now()) };
     this.storedSiteConfigs.set(key, saved);
     this.record("PUT", "/api/edit/site", key, obj);
     return clone(saved);
   }
 
-  /** `PUT /api/edit/hardware`: stores the object exactly as sent (a rewritten hardwareId stays rewritten). */
+  /**
+   * `PUT /api/edit/hardware`: binds the body to the device's members (unknown ones go nowhere) and
+   * stores the rest as sent (a rewritten hardwareId stays rewritten, as the spec confirmed).
+   */
   putHardware(body: unknown): Obj {
     const obj = this.bodyObject(body, "hardware");
     const key = obj.key as string;
     this.hardware(key);
-    const saved = { ...clone(obj), ts: isoZ(this.clock.now()), outOfServiceUntil: isoZ(this.clock.now()) };
+    const saved = {
+      ...boundTo(this.hardwareConfig(key), clone(obj)),
+      ts: isoZ(this.clock.now()),
+      outOfServiceUntil: isoZ(this.clock.now()),
+    };
     this.storedHardwareConfigs.set(key, saved);
     this.productionCache.delete(this.hardware(key).site.key);
     this.record("PUT", "/api/edit/hardware", key, obj);
@@ -462,4 +473,9 @@ export abstract class SimObjectState extends SimSessionState {
 
   // -------------------------------------------------------------------------------------------
   // Views
+}
+
+/** The body's top-level members that the stored object has (a typed model binding drops the rest). */
+function boundTo(current: Obj, body: Obj): Obj {
+  return Object.fromEntries(Object.entries(body).filter(([k]) => k in current));
 }
