@@ -1,7 +1,9 @@
-// openpower/powertrack: the AlsoEnergy PowerTrack web-app API client, auth, portfolio tools and models.
+// openpower/powertrack: the AlsoEnergy PowerTrack web-app API client (with its resources), the site
+// façade, the portfolio tools built on the client (bulk read/edit, backups, CSV), errors and model
+// types. Helpers (key parsing, paths, merging, value parsing) are internal; public-api.test.ts lists
+// every runtime name, so a change to this surface is a deliberate diff.
 export {
   PowerTrackClient,
-  FULL_PAYLOAD,
   type PowerTrackClientOptions,
   type WriteOptions,
   type UpdateResult,
@@ -10,51 +12,21 @@ export {
   type SiteHardwareProduction,
   type DateInput,
 } from "./client.js";
+export { AuthManager, type AuthOptions, type CredentialPiece, type CredentialSource } from "./auth/auth-manager.js";
+export { type FetchSnippet } from "./auth/fetch-snippet.js";
+export { type SiteKey, type HardwareKey, type CustomerKey, type KeyKind, type LegacyHardwareId } from "./keys.js";
+export { type MergeOptions } from "./merge.js";
+export { type PathSegment } from "./paths.js";
 export {
-  AuthManager,
-  DEFAULT_AE_V,
-  DEFAULT_BASE_URL,
-  type AuthOptions,
-  type CredentialPiece,
-  type CredentialSource,
-} from "./auth/auth-manager.js";
-export { parseFetchSnippet, type FetchSnippet } from "./auth/fetch-snippet.js";
-export { readEnvFile } from "./auth/env-file.js";
-export { SESSION_EXPIRED_HINT } from "./http.js";
-export {
-  parseSiteKey,
-  parseHardwareKey,
-  parseCustomerKey,
-  parseSiteOrHardwareKey,
-  parseNodeKey,
-  parseAlertTriggerKey,
-  parseLegacyHardwareId,
-  formatLegacyHardwareId,
-  keyKind,
-  numericId,
-  type SiteKey,
-  type HardwareKey,
-  type CustomerKey,
-  type KeyKind,
-  type LegacyHardwareId,
-} from "./keys.js";
-export { numberOrNull, parseTimestamp, parseCalendarDay, parseJsonString, splitTimestamp, isSentinelDate } from "./values.js";
-export { FUNCTION_CODES, FUNCTION_CODE, UNIT_CODES, hardwareTypeName, functionCodesHelp, capacityToKw } from "./function-codes.js";
-export { mergeByKey, replace, diffIdentity, DEFAULT_KEY_FIELDS, DEFAULT_PROTECTED_FIELDS, type MergeOptions } from "./merge.js";
-export { parsePath, formatPath, getPath, setPath, hasPath, resolvePath, type PathSegment } from "./paths.js";
-export {
-  planEdit,
-  applyEdit,
-  planRestore,
-  buildEdit,
-  coerceText,
-  summarizeError,
   type EditTarget,
   type EditAction,
   type EditRequest,
   type PlannedEdit,
   type EditResult,
   type EditStatus,
+  type EditDetail,
+  type EditNotSent,
+  editStatus,
   type BackupEntry,
   type BackupStore,
   type ApplyEditOptions,
@@ -62,16 +34,8 @@ export {
   type ErrorSummary,
   type CallOptions,
 } from "./edits.js";
-export {
-  parsePanFile,
-  validatePvsystModule,
-  validateReportConfig,
-  pvsystModuleName,
-  type PvsystModule,
-  type ReportConfigRequest,
-  type CreateResult,
-} from "./library-writes.js";
-export { PowerTrackSite, powerKwOf, type PowerTrackSiteOptions } from "./system.js";
+export { type PvsystModule, type ReportConfigRequest, type CreateResult } from "./library-writes.js";
+export { PowerTrackSite, type PowerTrackSiteOptions } from "./system.js";
 export { SiteList, type Site, type SiteListJson } from "./portfolio/site-list.js";
 export {
   bulkRead,
@@ -100,10 +64,9 @@ export {
   type BulkApplyReport,
 } from "./portfolio/bulk-write.js";
 export { MemoryBackupStore, DirectoryBackupStore } from "./portfolio/backups.js";
-export { parseEditsCsv, EMPTY_TEXT, type CsvImportOptions, type CsvImportResult } from "./portfolio/csv.js";
+export { parseEditsCsv, type CsvImportOptions, type CsvImportResult } from "./portfolio/csv.js";
 export {
   performanceStatus,
-  SITE_STATUS_ONLINE,
   type SiteOverview,
   type PortfolioMetrics,
   type PerformanceStatus,
@@ -122,7 +85,6 @@ export {
 } from "./models/hardware.js";
 export {
   severityLevel,
-  SEVERITY_LEVELS,
   type AlertTrigger,
   type AlertTriggers,
   type AlertSummary,
@@ -130,7 +92,18 @@ export {
   type SeverityLevel,
 } from "./models/alerts.js";
 export { type ModelingData } from "./models/modeling.js";
-export { LOSS_KEYS, type ChartData, type ChartSeries, type ChartPoint } from "./models/chart.js";
+export { type ChartData, type ChartSeries, type ChartPoint } from "./models/chart.js";
 export { type ReportingCapabilities, type UserPreferences, type AuditLogEntry, type ReportConfigs } from "./models/misc.js";
-// The Python SDK's exception names, for code ported from it.
-export { AuthenticationError, ApiError, ApiError as APIError, ValidationError, ConfigurationError } from "../core/errors/index.js";
+// The errors this client throws; `APIError` is the Python SDK's name, for code ported from it.
+export {
+  OpenPowerError,
+  AuthenticationError,
+  ApiError,
+  ApiError as APIError,
+  ValidationError,
+  ConfigurationError,
+  ConnectionError,
+  TimeoutError,
+  NotFoundError,
+  ResponseFormatError,
+} from "../core/errors/index.js";

@@ -232,7 +232,8 @@ describe("SDK bug 9: error mapping and retries", () => {
     const removePost = sim.http.faults.add({ method: "POST", path: "/api/task/start", kinds: ["http503"] });
     try {
       const result = await client.updateSiteConfig(sim.sites[2]!, { name: "x" });
-      expect(result.status).toBe("failed");
+      // Sent, answered 503, and the read-back shows it did not take: notTaken, with the error.
+      expect(result).toMatchObject({ status: "notTaken", sent: true, taken: false, errorCode: "ApiError" });
       await expect(client.startReport("F1")).rejects.toMatchObject({ status: 503 });
       expect(requests().filter((r) => r.startsWith("PUT") || r === "POST /api/task/start")).toEqual([
         "PUT /api/edit/site",
@@ -247,7 +248,7 @@ describe("SDK bug 9: error mapping and retries", () => {
   it("a JSON null answer to a DELETE is success", async () => {
     const ws = hardwareOf(5);
     const key = String(sim.state.triggers(ws.key)[0]!.key);
-    expect(await client.deleteAlertTrigger(ws.key, key)).toMatchObject({ success: true, response: null, taken: true });
+    expect(await client.deleteAlertTrigger(ws.key, key)).toMatchObject({ success: true, detail: { response: null }, taken: true });
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiError, ValidationError } from "../core/errors/index.js";
+
 import type { PowerTrackSimulator } from "../sim/powertrack/index.js";
 import type { PowerTrackClient } from "./client.js";
 import type { BackupEntry } from "./edits.js";
@@ -164,8 +165,9 @@ describe("updateHardwareConfig", () => {
     const remove = sim.http.faults.add({ method: "PUT", path: "/api/edit/hardware", kinds: ["http503"] });
     try {
       const result = await client.updateHardwareConfig(meter.key, { description: "Meter X" });
-      expect(result).toMatchObject({ status: "failed", success: false, sent: true, taken: false });
-      expect(result.error).toMatchObject({ name: "ApiError", status: 503 });
+      // The server answered 503 and the read-back shows the old value: sent, not taken.
+      expect(result).toMatchObject({ status: "notTaken", success: false, sent: true, taken: false, errorCode: "ApiError" });
+      expect(result.detail.errorInfo).toMatchObject({ name: "ApiError", status: 503 });
       expect(writes()).toHaveLength(1);
     } finally {
       remove();
@@ -177,7 +179,8 @@ describe("updateHardwareConfig", () => {
     const remove = sim.http.faults.add({ method: "PUT", path: "/api/edit/hardware", kinds: ["reset"] });
     try {
       const result = await client.updateHardwareConfig(meter.key, { description: "Meter Y" });
-      expect(result).toMatchObject({ status: "failed", sent: true });
+      // A reset after sending: unknown (sent: null), and the read-back shows the old value.
+      expect(result).toMatchObject({ status: "notTaken", sent: null, taken: false });
       expect(writes()).toHaveLength(1);
     } finally {
       remove();
@@ -330,7 +333,7 @@ describe("after a write is sent, the result always says so", () => {
     try {
       const result = await client.updateHardwareConfig(meter.key, { description: "Read-back fails" });
       expect(result).toMatchObject({ status: "failed", success: false, sent: true, taken: null });
-      expect(result.error).toMatchObject({ name: "ApiError", status: 500 });
+      expect(result.detail.errorInfo).toMatchObject({ name: "ApiError", status: 500 });
       expect(result.reason).toMatch(/sent and answered, but reading it back failed/);
       expect(sim.state.hardwareConfig(meter.key).description).toBe("Read-back fails");
       expect(writes()).toHaveLength(1);
@@ -355,8 +358,10 @@ describe("after a write is sent, the result always says so", () => {
       const result = await client.addAlertTrigger(ws.key, { alertTypeKey: "AI499", name: "Lost response" }, { backup: store });
       const created = sim.state.triggers(ws.key).filter((t) => !before.includes(t.key));
       expect(created).toHaveLength(1);
-      expect(result).toMatchObject({ status: "failed", sent: true, taken: true, createdKey: created[0]!.key });
-      expect(result.error).toMatchObject({ name: "ConnectionError" });
+      // Issue 12 #27: the answer was lost but the read-back found the trigger: applied, not failed.
+      expect(result).toMatchObject({ status: "applied", sent: true, taken: true, createdKey: created[0]!.key });
+      expect(result.error).toBeUndefined();
+      expect(result.detail.reason).toMatch(/answer was lost/);
       expect(store.entries).toEqual([expect.objectContaining({ action: "create", createdKey: created[0]!.key })]);
       expect(writes()).toHaveLength(1);
     } finally {

@@ -56,7 +56,7 @@ async function connect(
     timeoutMs: options.timeoutMs,
   });
   const sites = optionalList(section, "sites");
-  const systems = sites.map((key) => client.forSite(key));
+  const systems = sites.map((key) => client.site(key));
   return {
     vendor: "powertrack",
     client,
@@ -320,7 +320,7 @@ async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: Com
             target: r.id,
             sent: r.sent,
             taken: r.taken,
-            ...(r.error ? { error: r.error.message } : r.reason ? { error: r.reason } : {}),
+            ...(r.error ? { error: r.error } : r.reason ? { error: r.reason } : {}),
           }))
         : // Without a report nobody can say which objects went out before the failure.
           plan.items
@@ -336,7 +336,7 @@ async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: Com
     sent: r.sent,
     taken: r.taken,
     detail: r.error
-      ? r.error.message
+      ? r.error
       : r.reason
         ? r.reason
         : r.mismatches.length > 0

@@ -1,6 +1,6 @@
 import { AuthenticationError } from "../../core/errors/index.js";
 import type { PowerTrackClient, SiteData } from "../client.js";
-import { mapLimit } from "../concurrency.js";
+import { mapLimit } from "../../core/concurrency.js";
 import { summarizeError, type ErrorSummary } from "../edits.js";
 import type { AlertTriggers } from "../models/alerts.js";
 import type { Hardware, HardwareDiagnostics } from "../models/hardware.js";

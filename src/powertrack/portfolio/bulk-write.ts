@@ -1,13 +1,16 @@
 import { AuthenticationError } from "../../core/errors/index.js";
+import type { ApplyResult } from "../../model/types.js";
 import type { PowerTrackClient } from "../client.js";
-import { mapLimit } from "../concurrency.js";
+import { mapLimit } from "../../core/concurrency.js";
 import {
   applyEdit,
   planEdit,
   planRestore,
+  skippedResult,
   type BackupEntry,
   type BackupStore,
   type EditRequest,
+  type EditDetail,
   type EditResult,
   type EditStatus,
   type PlannedEdit,
@@ -152,15 +155,15 @@ export interface ApplyBulkOptions {
   signal?: AbortSignal;
 }
 
-export interface BulkApplyReport {
+/** The model's `ApplyResult` of a bulk run (`device` is "portfolio": the items name their objects), with bulk counts. */
+export interface BulkApplyReport extends ApplyResult<EditDetail> {
   startedAt: string;
   finishedAt: string;
-  dryRun: boolean;
   results: EditResult[];
   counts: Partial<Record<EditStatus, number>>;
   /** Backup references, in write order. */
   backups: string[];
-  /** True when every ready item ended applied or alreadyApplied. */
+  /** True when every ready item ended applied or alreadyApplied (an object already as planned counts as done). */
   ok: boolean;
   aborted?: string;
 }
@@ -173,20 +176,7 @@ export async function applyBulkPlan(client: PowerTrackClient, plan: BulkPlan, op
   let aborted: string | undefined;
   let done = 0;
   const results: EditResult[] = new Array(plan.items.length);
-  const skip = (item: PlannedEdit, reason: string): EditResult => ({
-    id: item.id,
-    target: item.target,
-    action: item.action,
-    key: item.key,
-    ...(item.hardwareKey ? { hardwareKey: item.hardwareKey } : {}),
-    endpoint: item.endpoint,
-    status: "skipped",
-    sent: false,
-    taken: null,
-    changes: item.changes,
-    mismatches: [],
-    reason,
-  });
+  const skip = skippedResult;
   const settled = await mapLimit(
     plan.items,
     options.concurrency ?? 1,
@@ -212,10 +202,10 @@ export async function applyBulkPlan(client: PowerTrackClient, plan: BulkPlan, op
           admit,
         });
         // A write refused before it left (nothing sent) gives its slot back.
-        if (mine && !result.sent && result.status !== "dryRun") admitted--;
-        if (result.status === "skipped") result = { ...result, reason: limitReached };
-        if (result.error?.name === AuthenticationError.name && !aborted)
-          aborted = `authentication failed at ${item.id}: ${result.error.message}`;
+        if (mine && result.sent === false && result.status !== "dryRun") admitted--;
+        if (result.status === "skipped") result = skip(item, limitReached);
+        if (result.detail.errorInfo?.name === AuthenticationError.name && !aborted)
+          aborted = `authentication failed at ${item.id}: ${result.detail.errorInfo.message}`;
       }
       results[i] = result;
       options.onProgress?.({ done: ++done, total: plan.items.length, id: item.id, status: result.status });
@@ -230,6 +220,9 @@ export async function applyBulkPlan(client: PowerTrackClient, plan: BulkPlan, op
   const counts: Partial<Record<EditStatus, number>> = {};
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
   return {
+    vendor: "powertrack",
+    device: "portfolio",
+    appliedAt: new Date(started),
     startedAt: new Date(started).toISOString(),
     finishedAt: new Date(client.clock.now()).toISOString(),
     dryRun: options.dryRun === true,
@@ -247,7 +240,7 @@ export async function applyBulkPlan(client: PowerTrackClient, plan: BulkPlan, op
 export function formatApplyReport(report: BulkApplyReport): string {
   const lines = report.results.map((r) => {
     const extra = r.error
-      ? `: ${r.error.message}`
+      ? `: ${r.error}`
       : r.reason
         ? `: ${r.reason}`
         : r.mismatches.length

@@ -151,11 +151,18 @@ const LOGIN_PAGE = `<!DOCTYPE html>
 <html><head><title>PowerTrack - Log in</title></head>
 <body><form method="post" action="/Account/Login"><input name="UserName"><input name="Password" type="password"></form></body></html>`;
 
+/** `ae_v` values seen in captures of the live web app (specs: powertrack.md, Auth). */
+const OBSERVED_CLIENT_VERSIONS = new Set(["c75711", "9bacbb"]);
+
 function checkAuth(state: PowerTrackSimState, req: SimRequest): SimResponse | null {
   const cookie = req.headers.cookie;
   const aeS = req.headers.ae_s;
   const aeV = req.headers.ae_v;
   if (!cookie || !aeS || !aeV) return message(401, "Authorization has been denied for this request.");
+  // The client version must be one the web app has shipped: the spec saw c75711 and 9bacbb only
+  // (the SDK's default 086665 was never observed), so anything else is refused like bad credentials.
+  if (!OBSERVED_CLIENT_VERSIONS.has(aeV) && aeV !== state.credentials.aeV)
+    return message(401, "Authorization has been denied for this request.");
   const session = /(?:^|;\s*)AESession=([^;]+)/.exec(cookie)?.[1];
   if (session !== state.sessionCookieValue() || aeS !== state.credentials.aeS)
     return message(401, "Authorization has been denied for this request.");

@@ -39,6 +39,14 @@ describe("PowerTrack simulator: auth", () => {
     expect((await call("/api/reporting")).status).toBe(200);
   });
 
+  it("issue 12 #17: refuses an ae_v (client version) never observed live, such as the SDK's default 086665", async () => {
+    expect((await call("/api/reporting", { headers: { ae_v: "086665" } })).status).toBe(401);
+    expect((await call("/api/reporting", { headers: { ae_v: "0000" } })).status).toBe(401);
+    // The two versions seen in captures are both served.
+    expect((await call("/api/reporting", { headers: { ae_v: "9bacbb" } })).status).toBe(200);
+    expect((await call("/api/reporting", { headers: { ae_v: "c75711" } })).status).toBe(200);
+  });
+
   it("answers 419 once the session lifetime has passed (or the login page / 401 as configured)", async () => {
     const clock = new VirtualClock({ mode: "manual", start: Date.UTC(2026, 0, 1) });
     for (const expiredResponse of ["419", "html", "401"] as const) {
@@ -299,5 +307,23 @@ describe("PowerTrack simulator: faithful to the real samples", () => {
     expect(production.map((h) => Date.parse(h.lastSuccess))).toEqual(production.map(() => lastData));
     const status = (await call(`/api/view/hardwarestatus/${production[0]!.key}`)).json();
     expect(Date.parse(String(status.lastSuccess))).toBe(lastData);
+  });
+});
+
+describe("PowerTrack simulator: PUTs are bound to the object's members, as live binds them (issue 12 #17)", () => {
+  it("drops a member the object does not have instead of storing the body exactly as sent", async () => {
+    const key = sim.sites[3]!;
+    const referer = `${sim.url}/powertrack/${key}/administration/config`;
+    const current = (await call(`/api/edit/site/${key}`)).json();
+    const put = await call("/api/edit/site", {
+      method: "PUT",
+      headers: { referer },
+      body: { ...current, name: "Bound", acCapacityKw: 250 },
+    });
+    expect(put.status).toBe(200);
+    expect(put.json()).not.toHaveProperty("acCapacityKw");
+    const after = (await call(`/api/edit/site/${key}`)).json();
+    expect(after.name).toBe("Bound");
+    expect(after).not.toHaveProperty("acCapacityKw");
   });
 });

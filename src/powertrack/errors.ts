@@ -1,3 +1,4 @@
+// PowerTrack's errors: its session failures (401, 419 and the login page) as `AuthenticationError`; the rest are core errors.
 import { AuthenticationError, type OpenPowerError } from "../core/errors/index.js";
 import type { InvalidBody, PreparedRequest, TransportResponse } from "../core/http/types.js";
 
