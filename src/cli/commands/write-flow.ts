@@ -114,7 +114,11 @@ export function sentAfter(error: unknown): boolean | null {
  * by when things were done here) and the command line (secrets removed by the log).
  */
 export function auditWrite(ctx: CommandContext, entry: Omit<AuditEntry, "time" | "command" | "user" | "host" | "dryRun">): AuditEntry {
-  return appendAudit(ctx.paths.auditLog, { time: new Date().toISOString(), command: commandLine(ctx), dryRun: false, ...entry });
+  return appendAudit(
+    ctx.paths.auditLog,
+    { time: new Date().toISOString(), command: commandLine(ctx), dryRun: false, ...entry },
+    { warn: (message) => ctx.out.warn(message) },
+  );
 }
 
 export function commandLine(ctx: CommandContext): string {
