@@ -501,6 +501,16 @@ export const plugin: VendorPlugin = {
   connect,
   async check(session) {
     const systems = await (session.client as AlphaESS).listSystems();
+    // Every configured serial must be one of the AppID's systems (the default is all of them).
+    const bound = new Set(systems.map((s) => s.serialNumber));
+    const missing = (await (session as AlphaSession).serials()).filter((sn) => !bound.has(sn));
+    if (missing.length > 0) {
+      const { NotFoundError } = await import("../../core/errors/index.js");
+      throw new NotFoundError(
+        `alphaess.serial ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not bound to this AppID (bound: ${[...bound].join(", ") || "none"}). Fix alphaess.serial, or bind the system with "openpower alphaess bind-system".`,
+        { vendor: "alphaess" },
+      );
+    }
     return systems.length === 0
       ? "credentials accepted; no system is bound to this AppID yet (bind one with openpower alphaess bind-system)"
       : `credentials accepted; ${systems.length} system${systems.length === 1 ? "" : "s"}: ${systems.map((s) => s.serialNumber).join(", ")}`;

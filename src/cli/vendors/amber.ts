@@ -188,6 +188,14 @@ export const plugin: VendorPlugin = {
   async check(session) {
     const sites = await client(session).listSites();
     const active = sites.filter((s) => s.status === "active");
+    const configured = sites.length === 0 ? undefined : await (session as AmberSession).site();
+    if (configured !== undefined && !sites.some((s) => s.id === configured)) {
+      const { NotFoundError } = await import("../../core/errors/index.js");
+      throw new NotFoundError(
+        `amber.site ${configured} is not a site of this account (its sites: ${sites.map((s) => s.id).join(", ") || "none"}). Fix amber.site, or leave it empty for the active site.`,
+        { vendor: "amber" },
+      );
+    }
     if (sites.length === 0) return "token accepted; the account has no sites yet";
     return `token accepted; ${sites.length} site${sites.length === 1 ? "" : "s"} (${active.length} active): ${sites.map((s) => `${s.id} ${s.status}, ${s.network}`).join("; ")}`;
   },
