@@ -72,7 +72,7 @@ export function buildProgram(io: Io, state: RunState): Command {
     .addHelpText(
       "after",
       `
-Exit codes: 0 ok, 1 error, 2 usage (nothing was done), 3 partial failure.
+Exit codes: 0 ok, 1 error, 2 usage (nothing was done), 3 partial failure, 130 interrupted (Ctrl-C).
 
 Examples:
   $ openpower demo                                   # everything against the built-in simulators

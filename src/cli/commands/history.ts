@@ -109,6 +109,12 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
   const from = parseDay(opts.from, "--from", timeZone, now);
   const to = parseDay(opts.to ?? opts.from, "--to", timeZone, now);
   if (compareDates(from, to) > 0) throw new UsageError(`--from ${from} is after --to ${to}.`, { field: "--from" });
+  const today = localDate(now, timeZone);
+  // Days that have not begun have no data: say so rather than print an empty table.
+  if (compareDates(from, today) > 0)
+    throw new UsageError(`--from ${from} is in the future (today is ${today} in ${timeZone}): nothing to report.`, { field: "--from" });
+  if (compareDates(to, today) > 0)
+    throw new UsageError(`--to ${to} is in the future (today is ${today} in ${timeZone}): use --to today.`, { field: "--to" });
   if (daysBetween(from, to) + 1 > MAX_HISTORY_DAYS)
     throw new UsageError(`At most ${MAX_HISTORY_DAYS} days per command (asked for ${daysBetween(from, to) + 1}); split the range.`, {
       field: "--to",
@@ -117,7 +123,6 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
   const read = system.capabilities?.().read ?? { powerFlow: true, energyTotals: false, history: false, prices: false };
   // A device that keeps today's counters only (a GoodWe inverter) cannot answer for other days:
   // say so before asking it day after day.
-  const today = localDate(now, timeZone);
   const totalsOnlyToday = read.energyTotals && read.energyTotalsHistory === false;
   if (totalsOnlyToday && !withSamples && (from !== today || to !== today)) {
     throw new UsageError(

@@ -163,9 +163,11 @@ export function readConfigFile(file: string, required: boolean): { data: Record<
   try {
     return { data: parseToml(text) as Record<string, unknown>, exists: true };
   } catch (error) {
-    const message = (error as Error).message.split("\n")[0];
+    const message = (error as Error).message.split("\n")[0]!.replace(/[.\s]+$/, "");
+    const { line, column } = error as { line?: unknown; column?: unknown };
+    const at = typeof line === "number" && typeof column === "number" ? ` at line ${line}, column ${column}` : "";
     throw new ConfigurationError(
-      `The config file ${file} is not valid TOML: ${message}. Fix it, or recreate it with "openpower config init --force".`,
+      `The config file ${file} is not valid TOML${at}: ${message}. Fix it, or recreate it with "openpower config init --force".`,
       { setting: "config" },
     );
   }
