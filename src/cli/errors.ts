@@ -1,5 +1,6 @@
 import { AuthenticationError, OpenPowerError, ValidationError } from "../core/errors/index.js";
 import { redact } from "../core/redact.js";
+import { cliWords } from "./cli-words.js";
 
 /** The exit codes of `openpower`: documented in docs/cli.md and relied on by scripts. */
 export const ExitCode = {
@@ -141,5 +142,5 @@ function causeChain(error: Error): string {
 }
 
 function oneLine(text: string): string {
-  return redact(text.replace(/\s*\n\s*/g, " ").trim());
+  return redact(cliWords(text.replace(/\s*\n\s*/g, " ").trim()));
 }

@@ -1,6 +1,7 @@
 import type { ApplyResult, BatterySchedule, ControlPlan, EnergySystem } from "../../model/types.js";
 import { applyIntent, describeIntent, parseBatteryIntent, type BatteryIntent } from "../battery-intent.js";
 import type { CommandContext } from "../context.js";
+import { cliWords } from "../cli-words.js";
 import { describeCause, ExitCode, PartialFailure } from "../errors.js";
 import { formatValue } from "../output/format.js";
 import { canPrompt, confirmWrite } from "../prompt.js";
@@ -151,9 +152,9 @@ export function printPlan(ctx: CommandContext, change: PlannedChange, line: (tex
   change.plan.writes.forEach((write, i) => {
     line(`${c.bold(`write ${i + 1}/${change.plan.writes.length}`)}: ${write.target} — ${write.description}`);
     for (const ch of write.changes) line(`  ${ch.field}: ${c.red(formatValue(ch.before))} → ${c.green(formatValue(ch.after))}`);
-    for (const check of write.constraints) line(`  ${check.ok ? c.green("✓") : c.red("✗")} ${check.name}: ${check.detail}`);
+    for (const check of write.constraints) line(`  ${check.ok ? c.green("✓") : c.red("✗")} ${check.name}: ${cliWords(check.detail)}`);
   });
-  for (const warning of change.plan.warnings) line(c.yellow(`note: ${warning}`));
+  for (const warning of change.plan.warnings) line(c.yellow(`note: ${cliWords(warning)}`));
 }
 
 export async function plan(ctx: CommandContext, text: string, opts: { device?: string }): Promise<number> {
@@ -293,7 +294,9 @@ export async function apply(
   if (code === ExitCode.error && result) {
     const first = result.results.find((r) => r.error)?.error;
     if (result.dryRun) {
-      const failed = result.results.flatMap((r) => r.write.constraints.filter((ch) => !ch.ok).map((ch) => `${ch.name}: ${ch.detail}`));
+      const failed = result.results.flatMap((r) =>
+        r.write.constraints.filter((ch) => !ch.ok).map((ch) => `${ch.name}: ${cliWords(ch.detail)}`),
+      );
       ctx.out.note(
         `error: dry run: the plan would not pass its checks${failed.length > 0 ? ` (${failed.join("; ")})` : first ? ` (${first})` : ""}; nothing was sent.`,
       );
