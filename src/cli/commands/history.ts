@@ -54,17 +54,17 @@ const SAMPLE_COLUMNS: readonly Column<SampleRow>[] = [
   { header: "evW", value: (r) => r.flow.evW ?? null },
 ];
 
-const ENERGY_COLUMNS: readonly Column<DayResult>[] = [
+export const ENERGY_COLUMNS: readonly Column<DayResult>[] = [
   { header: "date", value: (r) => r.date },
   { header: "pvKwh", value: (r) => r.totals?.pvKwh ?? null, show: (r) => formatKwh(r.totals?.pvKwh), align: "right" },
   { header: "loadKwh", value: (r) => r.totals?.loadKwh ?? null, show: (r) => formatKwh(r.totals?.loadKwh), align: "right" },
   { header: "importKwh", value: (r) => r.totals?.importKwh ?? null, show: (r) => formatKwh(r.totals?.importKwh), align: "right" },
   { header: "exportKwh", value: (r) => r.totals?.exportKwh ?? null, show: (r) => formatKwh(r.totals?.exportKwh), align: "right" },
-  { header: "chargeKwh", value: (r) => r.totals?.chargeKwh ?? null, show: (r) => formatKwh(r.totals?.chargeKwh), align: "right" },
-  { header: "dischargeKwh", value: (r) => r.totals?.dischargeKwh ?? null, show: (r) => formatKwh(r.totals?.dischargeKwh), align: "right" },
-  { header: "samples", value: (r) => r.samples?.length ?? null, align: "right" },
-  { header: "peak pv", value: (r) => peak(r.samples, "pvW"), show: (r) => formatWatts(peak(r.samples, "pvW")), align: "right" },
-  { header: "min soc", value: (r) => low(r.samples), show: (r) => formatFraction(low(r.samples)), align: "right" },
+  { header: "chargeKwh", drop: 2, value: (r) => r.totals?.chargeKwh ?? null, show: (r) => formatKwh(r.totals?.chargeKwh), align: "right" },
+  { header: "dischargeKwh", drop: 2, value: (r) => r.totals?.dischargeKwh ?? null, show: (r) => formatKwh(r.totals?.dischargeKwh), align: "right" },
+  { header: "samples", drop: 5, value: (r) => r.samples?.length ?? null, align: "right" },
+  { header: "peak pv", key: "peakPvW", drop: 4, value: (r) => peak(r.samples, "pvW"), show: (r) => formatWatts(peak(r.samples, "pvW")), align: "right" },
+  { header: "min soc", key: "minSoc", drop: 3, value: (r) => low(r.samples), show: (r) => formatFraction(low(r.samples)), align: "right" },
   { header: "error", value: (r) => r.error },
 ];
 
