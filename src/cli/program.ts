@@ -289,7 +289,7 @@ Examples:
   ev.command("limit")
     .description("set the charging current limit, A (asks first unless --yes; read back; audited)")
     .argument("<charger>", "charger id (serial number)")
-    .argument("<amps>", "current limit in amperes, e.g. 16")
+    .argument("<amps>", "current limit in amperes, e.g. 16 (AlphaESS: 6 to 100)")
     .option("-y, --yes", "do not ask for confirmation")
     .option("--dry-run", "show what would be sent; send nothing")
     .option("--json", "JSON output")

@@ -2,7 +2,7 @@ import { NotFoundError } from "../../core/errors/index.js";
 import type { CommandContext } from "../context.js";
 import { describeCause, ExitCode, PartialFailure } from "../errors.js";
 import type { Column } from "../output/output.js";
-import { intArg } from "../vendors/common.js";
+import { numberArg } from "../vendors/common.js";
 import type { Vendor } from "../../model/types.js";
 import type { EvChargerInfo, EvWriteOutcome, VendorSession } from "../vendors/types.js";
 import { splitDevice } from "./systems.js";
@@ -128,7 +128,8 @@ export async function limit(
   ampsText: string,
   opts: { yes?: boolean; dryRun?: boolean },
 ): Promise<number> {
-  const amps = intArg(ampsText, "amps", 1, 1000);
+  // One range, the vendor's (AlphaESS 6–100 A), stated by the client's own check before anything is sent.
+  const amps = numberArg(ampsText, "amps");
   const { session, id } = await owner(ctx, charger);
   const dryRun = opts.dryRun === true;
   const what = `Set the current limit of ${session.vendor} EV charger ${id} to ${amps} A`;

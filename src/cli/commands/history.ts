@@ -15,21 +15,13 @@ import { formatFraction, formatKwh, formatWatts } from "../output/format.js";
 import type { Column } from "../output/output.js";
 import { createProgress } from "../output/progress.js";
 import { selectSystem } from "./systems.js";
+import { parseDay } from "../day.js";
+import { wholeWatts } from "./status.js";
 
 /** Longest range fetched in one command (a day at a time): a year. */
 export const MAX_HISTORY_DAYS = 366;
 
-/** "YYYY-MM-DD", "today" or "yesterday" (in the device's zone). */
-export function parseDay(text: string, option: string, timeZone: string, now: number): CalendarDate {
-  const t = text.trim().toLowerCase();
-  if (t === "today") return localDate(now, timeZone);
-  if (t === "yesterday") return addDays(localDate(now, timeZone), -1);
-  try {
-    return assertCalendarDate(text, option);
-  } catch {
-    throw new UsageError(`${option} must be a date YYYY-MM-DD, "today" or "yesterday", got ${JSON.stringify(text)}.`, { field: option });
-  }
-}
+export { parseDay };
 
 interface DayResult {
   date: string;
@@ -46,12 +38,12 @@ interface SampleRow {
 const SAMPLE_COLUMNS: readonly Column<SampleRow>[] = [
   { header: "time", value: (r) => r.flow.observedAt },
   { header: "date", value: (r) => r.date },
-  { header: "pvW", value: (r) => r.flow.pvW },
-  { header: "loadW", value: (r) => r.flow.loadW },
-  { header: "gridW", value: (r) => r.flow.gridW },
-  { header: "batteryW", value: (r) => r.flow.batteryW },
+  { header: "pvW", value: (r) => wholeWatts(r.flow.pvW) },
+  { header: "loadW", value: (r) => wholeWatts(r.flow.loadW) },
+  { header: "gridW", value: (r) => wholeWatts(r.flow.gridW) },
+  { header: "batteryW", value: (r) => wholeWatts(r.flow.batteryW) },
   { header: "soc", value: (r) => r.flow.soc },
-  { header: "evW", value: (r) => r.flow.evW ?? null },
+  { header: "evW", value: (r) => wholeWatts(r.flow.evW) },
 ];
 
 export const ENERGY_COLUMNS: readonly Column<DayResult>[] = [
@@ -61,9 +53,22 @@ export const ENERGY_COLUMNS: readonly Column<DayResult>[] = [
   { header: "importKwh", value: (r) => r.totals?.importKwh ?? null, show: (r) => formatKwh(r.totals?.importKwh), align: "right" },
   { header: "exportKwh", value: (r) => r.totals?.exportKwh ?? null, show: (r) => formatKwh(r.totals?.exportKwh), align: "right" },
   { header: "chargeKwh", drop: 2, value: (r) => r.totals?.chargeKwh ?? null, show: (r) => formatKwh(r.totals?.chargeKwh), align: "right" },
-  { header: "dischargeKwh", drop: 2, value: (r) => r.totals?.dischargeKwh ?? null, show: (r) => formatKwh(r.totals?.dischargeKwh), align: "right" },
+  {
+    header: "dischargeKwh",
+    drop: 2,
+    value: (r) => r.totals?.dischargeKwh ?? null,
+    show: (r) => formatKwh(r.totals?.dischargeKwh),
+    align: "right",
+  },
   { header: "samples", drop: 5, value: (r) => r.samples?.length ?? null, align: "right" },
-  { header: "peak pv", key: "peakPvW", drop: 4, value: (r) => peak(r.samples, "pvW"), show: (r) => formatWatts(peak(r.samples, "pvW")), align: "right" },
+  {
+    header: "peak pv",
+    key: "peakPvW",
+    drop: 4,
+    value: (r) => wholeWatts(peak(r.samples, "pvW")),
+    show: (r) => formatWatts(peak(r.samples, "pvW")),
+    align: "right",
+  },
   { header: "min soc", key: "minSoc", drop: 3, value: (r) => low(r.samples), show: (r) => formatFraction(low(r.samples)), align: "right" },
   { header: "error", value: (r) => r.error },
 ];

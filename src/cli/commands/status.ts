@@ -12,18 +12,31 @@ import { failureRow, listSystems, readFlow, type FlowRow } from "./systems.js";
 
 export const FLOW_COLUMNS: readonly Column<FlowRow>[] = [
   { header: "system", key: "system", value: (r) => `${r.vendor}:${r.device}`, shorten: shortenId },
-  { header: "pv", key: "pvW", value: (r) => r.flow?.pvW ?? null, show: (r) => formatWatts(r.flow?.pvW), align: "right" },
-  { header: "load", key: "loadW", drop: 2, value: (r) => r.flow?.loadW ?? null, show: (r) => formatWatts(r.flow?.loadW), align: "right" },
-  { header: "grid (+imp)", key: "gridW", value: (r) => r.flow?.gridW ?? null, show: (r, c) => signed(r.flow?.gridW, c, "import"), align: "right" },
+  { header: "pv", key: "pvW", value: (r) => wholeWatts(r.flow?.pvW), show: (r) => formatWatts(r.flow?.pvW), align: "right" },
+  {
+    header: "load",
+    key: "loadW",
+    drop: 2,
+    value: (r) => wholeWatts(r.flow?.loadW),
+    show: (r) => formatWatts(r.flow?.loadW),
+    align: "right",
+  },
+  {
+    header: "grid (+imp)",
+    key: "gridW",
+    value: (r) => wholeWatts(r.flow?.gridW),
+    show: (r, c) => signed(r.flow?.gridW, c, "import"),
+    align: "right",
+  },
   {
     header: "battery (+dis)",
     key: "batteryW",
-    value: (r) => r.flow?.batteryW ?? null,
+    value: (r) => wholeWatts(r.flow?.batteryW),
     show: (r, c) => signed(r.flow?.batteryW, c, "discharge"),
     align: "right",
   },
   { header: "soc", key: "soc", value: (r) => r.flow?.soc ?? null, show: (r) => formatFraction(r.flow?.soc), align: "right" },
-  { header: "ev", key: "evW", drop: 4, value: (r) => r.flow?.evW ?? null, show: (r) => formatWatts(r.flow?.evW), align: "right" },
+  { header: "ev", key: "evW", drop: 4, value: (r) => wholeWatts(r.flow?.evW), show: (r) => formatWatts(r.flow?.evW), align: "right" },
   {
     header: "observed",
     key: "observedAt",
@@ -45,6 +58,11 @@ export const FLOW_COLUMNS: readonly Column<FlowRow>[] = [
             : formatAge(r.ageMs),
   },
 ];
+
+/** Power for CSV: whole watts (a PowerTrack kW reading converts to 31946.240225210844 W). */
+export function wholeWatts(w: number | null | undefined): number | null {
+  return w === null || w === undefined || !Number.isFinite(w) ? null : Math.round(w);
+}
 
 /** A system id cut to fit: the vendor and the end of the id (where serials differ) stay. */
 export function shortenId(text: string, width: number): string {

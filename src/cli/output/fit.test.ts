@@ -5,14 +5,14 @@ import { columns as priceColumns, priceRows } from "../commands/prices.js";
 import { FLOW_COLUMNS } from "../commands/status.js";
 import type { FlowRow } from "../commands/systems.js";
 import { fakeIo } from "../test-support/fake-io.js";
-import { Output } from "./output.js";
+import { Output, type Column } from "./output.js";
 
 // Issue 12 item 3: tables fit the terminal, keep the identifying part of an id, and drop the least
 // important columns before anything wraps.
 
-function render<T>(width: number, columns: Parameters<Output["table"]>[0], rows: readonly T[]): { out: string; err: string } {
+function render<T>(width: number, columns: readonly Column<T>[], rows: readonly T[]): { out: string; err: string } {
   const f = fakeIo({ tty: true, columns: width });
-  new Output(f.io, "table", false).table(columns as never, rows as never);
+  new Output(f.io, "table", false).table(columns, rows);
   return { out: f.stdout(), err: f.stderr() };
 }
 

@@ -4,10 +4,13 @@ import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { assertAuditedCooldown, performWrite } from "../commands/write-flow.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
+import { parseDay } from "../day.js";
+import { systemTimeZone } from "../../core/time/zoned.js";
 import {
   boolArg,
   budgetIntervalMs,
   intArg,
+  numberArg,
   levelArg,
   memo,
   optionalList,
@@ -182,6 +185,11 @@ async function serialFor(session: VendorSession, options: Record<string, unknown
   throw new UsageError(`Several AlphaESS systems (${serials.join(", ")}): pass --serial <sn>.`, { field: "--serial" });
 }
 
+/** A date argument: YYYY-MM-DD, today or yesterday in the systems' zone. */
+function day(session: VendorSession, text: string): string {
+  return parseDay(text, "<date>", session.timeZone ?? systemTimeZone(), session.now());
+}
+
 function client(session: VendorSession): AlphaESS {
   return session.client as AlphaESS;
 }
@@ -264,17 +272,17 @@ const COMMANDS: readonly VendorCommand[] = [
     name: "get-historical-power-usage",
     method: "getHistoricalPowerUsage",
     description: "one local day's 5-minute power samples (getOneDayPowerBySn)",
-    args: [{ name: "date", description: "local day YYYY-MM-DD" }],
+    args: [{ name: "date", description: "local day YYYY-MM-DD, today or yesterday" }],
     options: [serialOption],
-    run: async (s, a, o) => client(s).getHistoricalPowerUsage(a[0]!, await serialFor(s, o)),
+    run: async (s, a, o) => client(s).getHistoricalPowerUsage(day(s, a[0]!), await serialFor(s, o)),
   },
   {
     name: "get-historical-energy-usage",
     method: "getHistoricalEnergyUsage",
     description: "one local day's energy totals, kWh (getOneDateEnergyBySn)",
-    args: [{ name: "date", description: "local day YYYY-MM-DD" }],
+    args: [{ name: "date", description: "local day YYYY-MM-DD, today or yesterday" }],
     options: [serialOption],
-    run: async (s, a, o) => client(s).getHistoricalEnergyUsage(a[0]!, await serialFor(s, o)),
+    run: async (s, a, o) => client(s).getHistoricalEnergyUsage(day(s, a[0]!), await serialFor(s, o)),
   },
   {
     name: "get-charging-settings",
@@ -402,10 +410,11 @@ const COMMANDS: readonly VendorCommand[] = [
     method: "setEvChargerCurrentDrawSettings",
     description: "set the household current limit, A (setEvChargerCurrentsBySn)",
     write: true,
-    args: [{ name: "amps", description: "current limit, A" }],
+    args: [{ name: "amps", description: "current limit, A (6 to 100)" }],
     options: [serialOption, ...writeOptions],
     run: async (s, a, o, ctx) => {
-      const amps = intArg(a[0], "amps", 0, 1000);
+      // The range is the client's (6–100 A), the same for `openpower ev limit`.
+      const amps = numberArg(a[0], "amps");
       const sn = await serialFor(s, o);
       return write(ctx, s, "setEvChargerCurrentsBySn", sn, o, `Set the EV current limit to ${amps} A`, { amps }, (opts) =>
         client(s).setEvChargerCurrentDrawSettings(amps, opts),

@@ -1,6 +1,7 @@
 import type { Amber, AmberPriceSource, State } from "../../amber/index.js";
 import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { UsageError } from "../errors.js";
+import { NEM_TIME_ZONE, parseDay } from "../day.js";
 import { budgetIntervalMs, intArg, memo, optionalString, required } from "./common.js";
 import type { VendorCommand, VendorPlugin, VendorSession } from "./types.js";
 
@@ -52,6 +53,11 @@ async function connect(
 
 function client(session: VendorSession): Amber {
   return session.client as Amber;
+}
+
+/** A NEM date option: YYYY-MM-DD, today or yesterday (NEM time). */
+function nemDay(session: VendorSession, value: unknown, option: string): string | undefined {
+  return typeof value === "string" ? parseDay(value, option, NEM_TIME_ZONE, session.now()) : undefined;
 }
 
 async function siteFor(session: VendorSession, options: Record<string, unknown>): Promise<string> {
@@ -109,16 +115,16 @@ const COMMANDS: readonly VendorCommand[] = [
     tabular: true,
     options: [
       siteOption,
-      { flags: "--start <date>", description: "first NEM date YYYY-MM-DD (default today)" },
-      { flags: "--end <date>", description: "last NEM date (default today)" },
+      { flags: "--start <date>", description: "first NEM date YYYY-MM-DD, today or yesterday (default today)" },
+      { flags: "--end <date>", description: "last NEM date, same forms (default today)" },
       resolutionOption,
     ],
     examples: ["openpower amber prices --start 2024-05-01 --end 2024-05-31 --csv > may.csv"],
     run: async (s, _a, o) =>
       client(s).getPrices({
         site: await siteFor(s, o),
-        start: o.start as string | undefined,
-        end: o.end as string | undefined,
+        start: nemDay(s, o.start, "--start"),
+        end: nemDay(s, o.end, "--end"),
         resolution: resolution(o),
       }),
   },
@@ -129,13 +135,13 @@ const COMMANDS: readonly VendorCommand[] = [
     tabular: true,
     options: [
       siteOption,
-      { flags: "--start <date>", description: "first NEM date YYYY-MM-DD" },
-      { flags: "--end <date>", description: "last NEM date" },
+      { flags: "--start <date>", description: "first NEM date YYYY-MM-DD, today or yesterday" },
+      { flags: "--end <date>", description: "last NEM date, same forms" },
     ],
     run: async (s, _a, o) => {
       if (typeof o.start !== "string" || typeof o.end !== "string")
         throw new UsageError("usage needs --start and --end (NEM dates YYYY-MM-DD).", { field: "--start" });
-      return client(s).getUsage({ site: await siteFor(s, o), start: o.start, end: o.end });
+      return client(s).getUsage({ site: await siteFor(s, o), start: nemDay(s, o.start, "--start")!, end: nemDay(s, o.end, "--end")! });
     },
   },
   {

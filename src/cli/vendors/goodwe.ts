@@ -4,6 +4,8 @@ import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { performWrite } from "../commands/write-flow.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
+import { parseDay } from "../day.js";
+import { systemTimeZone } from "../../core/time/zoned.js";
 import { intArg, levelArg, memo, numberArg, optionalNumber, optionalString, required, windowArg } from "./common.js";
 import type { VendorCommand, VendorPlugin, VendorSession } from "./types.js";
 
@@ -407,10 +409,14 @@ const COMMANDS: readonly VendorCommand[] = [
     method: "getPlantPowerChart",
     description: "SEMS day chart of the station (5-minute lines)",
     args: [
-      { name: "date", description: "local day YYYY-MM-DD" },
+      { name: "date", description: "local day YYYY-MM-DD, today or yesterday" },
       { name: "station", description: "power station id", optional: true },
     ],
-    run: async (s, a) => sems(s).getPlantPowerChart(a[1] ?? (await clients(s).semsStation()), a[0]!),
+    run: async (s, a) =>
+      sems(s).getPlantPowerChart(
+        a[1] ?? (await clients(s).semsStation()),
+        parseDay(a[0]!, "<date>", s.timeZone ?? systemTimeZone(), s.now()),
+      ),
   },
   {
     name: "sems-remote-control",
