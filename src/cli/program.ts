@@ -163,7 +163,7 @@ Examples:
   program
     .command("watch")
     .description("a live view of every system, refreshed as fast as each vendor's rate budget allows; Ctrl-C exits")
-    .option("--interval <duration>", "refresh interval (never faster than the vendors' budgets allow)", "30s")
+    .option("--interval <duration>", "slowest refresh (default: each source as fast as its budget allows: a local GoodWe 5 s, SEMS 1 min)")
     .option("--once", "draw once and exit")
     .option("--count <n>", "draw n times and exit", (v) => positiveInt(v, "--count"))
     .option("--vendor <name>", "only this vendor")

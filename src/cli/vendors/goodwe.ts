@@ -79,7 +79,9 @@ async function connect(
       // throttles accounts (GY0429), so once a minute is plenty.
       return sems ? Math.max(60_000, count * 5_000) : Math.max(5_000, count * 2_000);
     },
-    budgetNote: () => (sems ? "goodwe: SEMS polled at most once a minute" : "goodwe: local inverter"),
+    // Each source at its own pace: the inverter on the LAN every 5 s, the SEMS station once a minute.
+    systemRefreshMs: (system) => (systems.includes(system) ? 5_000 : 60_000),
+    budgetNote: () => (sems ? "goodwe: local inverter every 5 s, SEMS at most once a minute" : "goodwe: local inverter"),
     async close() {
       sems?.logout();
       await inverter?.close();

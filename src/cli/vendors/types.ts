@@ -61,6 +61,11 @@ export interface VendorSession {
    * vendor's budget, ms. Reads the client's limiter state where it exposes one.
    */
   refreshIntervalMs(systemCount: number): number;
+  /**
+   * The shortest interval for one system, ms, when the account's systems differ (a local GoodWe
+   * inverter every 5 s, its SEMS station once a minute); `refreshIntervalMs` otherwise.
+   */
+  systemRefreshMs?(system: EnergySystem): number;
   /** One line about the rate budget for `watch` (remaining requests, pacing). */
   budgetNote?(): string | null;
   /**
