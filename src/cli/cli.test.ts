@@ -58,7 +58,7 @@ describe("openpower --help", () => {
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: openpower \[options\] \[command\]/);
-    expect(stdout).toContain("Exit codes: 0 ok, 1 error, 2 usage (nothing was done), 3 partial failure.");
+    expect(stdout).toContain("Exit codes: 0 ok, 1 error, 2 usage (nothing was done), 3 partial failure, 130 interrupted (Ctrl-C).");
   });
 
   it.each(COMMANDS.map((c) => [c.join(" ") || "(top level)", c] as const))(

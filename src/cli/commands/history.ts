@@ -1,12 +1,4 @@
-import {
-  addDays,
-  assertCalendarDate,
-  compareDates,
-  daysBetween,
-  eachDay,
-  isCalendarDate,
-  type CalendarDate,
-} from "../../core/time/calendar-date.js";
+import { compareDates, eachDay, isCalendarDate } from "../../core/time/calendar-date.js";
 import { localDate, systemTimeZone } from "../../core/time/zoned.js";
 import type { EnergySystem, EnergyTotals, PowerFlow } from "../../model/types.js";
 import type { CommandContext } from "../context.js";
@@ -15,11 +7,11 @@ import { formatFraction, formatKwh, formatWatts } from "../output/format.js";
 import type { Column } from "../output/output.js";
 import { createProgress } from "../output/progress.js";
 import { selectSystem } from "./systems.js";
-import { parseDay } from "../day.js";
+import { assertRangeCap, MAX_RANGE_DAYS, parseDay } from "../day.js";
 import { wholeWatts } from "./status.js";
 
 /** Longest range fetched in one command (a day at a time): a year. */
-export const MAX_HISTORY_DAYS = 366;
+export const MAX_HISTORY_DAYS = MAX_RANGE_DAYS;
 
 export { parseDay };
 
@@ -120,10 +112,7 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
     throw new UsageError(`--from ${from} is in the future (today is ${today} in ${timeZone}): nothing to report.`, { field: "--from" });
   if (compareDates(to, today) > 0)
     throw new UsageError(`--to ${to} is in the future (today is ${today} in ${timeZone}): use --to today.`, { field: "--to" });
-  if (daysBetween(from, to) + 1 > MAX_HISTORY_DAYS)
-    throw new UsageError(`At most ${MAX_HISTORY_DAYS} days per command (asked for ${daysBetween(from, to) + 1}); split the range.`, {
-      field: "--to",
-    });
+  assertRangeCap(from, to, { fromFlag: "--from", toFlag: "--to" });
   const withSamples = opts.energy !== true && typeof system.getPowerHistory === "function";
   const read = system.capabilities?.().read ?? { powerFlow: true, energyTotals: false, history: false, prices: false };
   // A device that keeps today's counters only (a GoodWe inverter) cannot answer for other days:

@@ -9,7 +9,6 @@ import { systemTimeZone } from "../../core/time/zoned.js";
 import {
   boolArg,
   budgetIntervalMs,
-  intArg,
   numberArg,
   levelArg,
   memo,
