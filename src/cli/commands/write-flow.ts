@@ -2,7 +2,7 @@ import { ConnectionError, RateLimitError, ValidationError } from "../../core/err
 import { diffFields } from "../../model/helpers.js";
 import type { ConstraintCheck, FieldChange, Vendor } from "../../model/types.js";
 import { appendAudit, lastAuditedWrite, readAudit, type AuditEntry } from "../audit-log.js";
-import type { CommandContext } from "../context.js";
+import type { CommandHost } from "../host.js";
 import { describeCause } from "../errors.js";
 import { formatValue } from "../output/format.js";
 import { assertCanConfirm, confirmWrite } from "../prompt.js";
@@ -45,7 +45,7 @@ export interface WriteSpec<R> {
  * then the write, and its outcome appended to the audit log, including failures (a write that may
  * have reached the device is worth recording).
  */
-export async function performWrite<R>(ctx: CommandContext, spec: WriteSpec<R>): Promise<R> {
+export async function performWrite<R>(ctx: CommandHost, spec: WriteSpec<R>): Promise<R> {
   if (spec.dryRun) return spec.send(true);
   let preview: WriteOutcome | undefined;
   if (!spec.yes) {
@@ -89,7 +89,7 @@ export async function performWrite<R>(ctx: CommandContext, spec: WriteSpec<R>): 
 }
 
 /** What is shown before the question: each field before → after (on stderr, with the question). */
-function printPreview(ctx: CommandContext, description: string, o: WriteOutcome): void {
+function printPreview(ctx: CommandHost, description: string, o: WriteOutcome): void {
   const { c } = ctx.out;
   const changes = o.changes ?? diffFields(o.before, o.after);
   ctx.out.note(`${c.bold(description)}: ${o.target}`);
@@ -113,7 +113,7 @@ export function sentAfter(error: unknown): boolean | null {
  * Appends one entry to the audit log, stamped with one clock (this machine's: the log is ordered
  * by when things were done here) and the command line (secrets removed by the log).
  */
-export function auditWrite(ctx: CommandContext, entry: Omit<AuditEntry, "time" | "command" | "user" | "host" | "dryRun">): AuditEntry {
+export function auditWrite(ctx: CommandHost, entry: Omit<AuditEntry, "time" | "command" | "user" | "host" | "dryRun">): AuditEntry {
   return appendAudit(
     ctx.paths.auditLog,
     { time: new Date().toISOString(), command: commandLine(ctx), dryRun: false, ...entry },
@@ -121,7 +121,7 @@ export function auditWrite(ctx: CommandContext, entry: Omit<AuditEntry, "time" |
   );
 }
 
-export function commandLine(ctx: CommandContext): string {
+export function commandLine(ctx: CommandHost): string {
   return ["openpower", ...ctx.argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
 }
 
@@ -132,7 +132,7 @@ export function commandLine(ctx: CommandContext): string {
  * undefined when the vendor has no cool-down for it or no such write is logged.
  */
 export function auditedCooldown(
-  ctx: CommandContext,
+  ctx: CommandHost,
   write: { vendor: Vendor; device: string; endpoint: string; cooldownMs: number },
 ): (ConstraintCheck & { nextAt: Date }) | undefined {
   if (!(write.cooldownMs > 0)) return undefined;
@@ -152,7 +152,7 @@ export function auditedCooldown(
 
 /** Refuses a write (nothing sent) inside the vendor's cool-down as counted from the audit log. */
 export function assertAuditedCooldown(
-  ctx: CommandContext,
+  ctx: CommandHost,
   write: { vendor: Vendor; device: string; endpoint: string; cooldownMs: number },
 ): void {
   const check = auditedCooldown(ctx, write);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { AlphaESS, AlphaEssWriteEndpoint, AlphaEssWriteResult, WeeklyScheduleInput } from "../../alphaess/index.js";
 import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { assertAuditedCooldown, performWrite } from "../commands/write-flow.js";
-import type { CommandContext } from "../context.js";
+import type { CommandHost } from "../host.js";
 import { UsageError } from "../errors.js";
 import { parseDay } from "../day.js";
 import { systemTimeZone } from "../../core/time/zoned.js";
@@ -195,7 +195,7 @@ function client(session: VendorSession): AlphaESS {
 
 /** A write through the client: confirm, send (dry-run and verify as asked), audit. */
 async function write<T>(
-  ctx: CommandContext,
+  ctx: CommandHost,
   session: VendorSession,
   endpoint: AlphaEssWriteEndpoint,
   sn: string,
@@ -222,7 +222,7 @@ async function write<T>(
 
 /** A write without dry-run or read-back support in the client (binding): confirm, send, audit. */
 async function plainWrite<T>(
-  ctx: CommandContext,
+  ctx: CommandHost,
   sn: string,
   options: Record<string, unknown>,
   description: string,

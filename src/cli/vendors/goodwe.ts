@@ -2,7 +2,7 @@ import type { ControlResult, EcoModeGroupInput, EmsMode, GoodWeInverter, Operati
 import type { EnergySystem } from "../../model/types.js";
 import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { performWrite } from "../commands/write-flow.js";
-import type { CommandContext } from "../context.js";
+import type { CommandHost } from "../host.js";
 import { UsageError } from "../errors.js";
 import { parseDay } from "../day.js";
 import { systemTimeZone } from "../../core/time/zoned.js";
@@ -113,7 +113,7 @@ const writeOptions = [
 
 /** A register write through the client: confirm, send, audit. */
 function controlWrite(
-  ctx: CommandContext,
+  ctx: CommandHost,
   session: VendorSession,
   operation: string,
   options: Record<string, unknown>,

@@ -12,7 +12,7 @@ import type {
 } from "../../powertrack/index.js";
 import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { auditWrite, performWrite } from "../commands/write-flow.js";
-import type { CommandContext } from "../context.js";
+import type { CommandHost } from "../host.js";
 import { describeCause, PartialFailure, UsageError } from "../errors.js";
 import { renderTable, type Column } from "../output/output.js";
 import { createProgress } from "../output/progress.js";
@@ -127,11 +127,11 @@ const writeOptions = [
   { flags: "--no-verify", description: "do not read back after writing" },
 ] as const;
 
-function writeOpts(o: Record<string, unknown>, dryRun: boolean, session: VendorSession, ctx: CommandContext): Promise<WriteOptions> {
+function writeOpts(o: Record<string, unknown>, dryRun: boolean, session: VendorSession, ctx: CommandHost): Promise<WriteOptions> {
   return backupStore(session, ctx).then((backup) => ({ dryRun, verify: o.verify !== false && !dryRun, backup }));
 }
 
-async function backupStore(session: VendorSession, ctx: CommandContext) {
+async function backupStore(session: VendorSession, ctx: CommandHost) {
   const { DirectoryBackupStore } = await import("../../powertrack/index.js");
   return new DirectoryBackupStore((session as PowerTrackSession).backupDir ?? join(ctx.paths.dataDir, "powertrack-backups"));
 }
@@ -141,7 +141,7 @@ async function backupStore(session: VendorSession, ctx: CommandContext) {
  * client does that), and audit. `send` gets the write options of each step.
  */
 function update<R extends EditResult>(
-  ctx: CommandContext,
+  ctx: CommandHost,
   s: VendorSession,
   o: Record<string, unknown>,
   key: string,
@@ -213,7 +213,7 @@ function fieldEdit(target: EditTarget, name: string, method: string, what: strin
 
 // ---------------------------------------------------------------------------------- bulk-update
 
-async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: CommandContext): Promise<undefined> {
+async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: CommandHost): Promise<undefined> {
   const { parseEditsCsv, planBulkEdits, applyBulkPlan } = await import("../../powertrack/index.js");
   if (typeof o.file !== "string") throw new UsageError("bulk-update needs --file <edits.csv>.", { field: "--file" });
   let text: string;

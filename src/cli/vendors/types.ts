@@ -3,7 +3,7 @@ import type { Logger } from "../../core/logger.js";
 import type { EnergySystem, PriceInterval, PriceSource, Vendor } from "../../model/types.js";
 import type { SectionValues, SettingSpec } from "../config/settings.js";
 import type { WriteOutcome } from "../commands/write-flow.js";
-import type { CommandContext } from "../context.js";
+import type { CommandHost } from "../host.js";
 
 /**
  * How a vendor client is built: the directory relative paths are resolved against and, for the
@@ -18,20 +18,9 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
-/** An EV charger as the `openpower ev` commands see it, whatever the vendor. */
-export interface EvChargerInfo {
-  vendor: Vendor;
-  /** The charger's id (AlphaESS charger serial number). */
-  id: string;
-  /** The system the charger belongs to. */
-  system: string;
-  model: string | null;
-  /** The vendor's status, normalised to lower camel case ("available", "charging", ...). */
-  status: string | null;
-  /** Configured current limit, A. */
-  currentLimitA: number | null;
-  raw?: unknown;
-}
+/** An EV charger as the `openpower ev` commands see it, whatever the vendor: the model's type. */
+export type { EvChargerInfo } from "../../model/capabilities.js";
+import type { EvChargerInfo } from "../../model/capabilities.js";
 
 /** What an EV write did: the write flow's outcome (`target` is e.g. AlphaESS "remoteControlEvCharger"). */
 export type EvWriteOutcome = Omit<WriteOutcome, "changes">;
@@ -124,7 +113,7 @@ export interface VendorCommand {
   /** The command prints a report for people (tables) and takes `--json` for scripts. */
   human?: boolean;
   examples?: readonly string[];
-  run(session: VendorSession, args: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<unknown>;
+  run(session: VendorSession, args: string[], options: Record<string, unknown>, ctx: CommandHost): Promise<unknown>;
 }
 
 /** What a vendor can have at all, known without connecting (each system's `capabilities()` says more). */
