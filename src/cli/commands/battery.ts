@@ -1,3 +1,5 @@
+import { ConfigurationError } from "../../core/errors/index.js";
+import { isBatteryController, type BatteryController } from "../../model/capabilities.js";
 import type { ApplyResult, BatterySchedule, ControlPlan, EnergySystem } from "../../model/types.js";
 import { applyIntent, describeIntent, parseBatteryIntent, type BatteryIntent } from "../battery-intent.js";
 import type { CommandContext } from "../context.js";
@@ -12,9 +14,15 @@ import { assertAuditedCooldown, auditedCooldown, auditWrite } from "./write-flow
  * Whether a system takes battery schedules: its capabilities say so (a GoodWe DT or ES has the
  * methods but no schedule), and it has the methods for the step asked.
  */
-const hasSchedule = (s: EnergySystem) => s.capabilities?.().control.batterySchedule !== undefined;
-const canShow = (s: EnergySystem) => hasSchedule(s) && typeof s.getBatterySchedule === "function";
-const canPlan = (s: EnergySystem) => canShow(s) && typeof s.planBatterySchedule === "function" && typeof s.applyPlan === "function";
+const canShow = (s: EnergySystem) => isBatteryController(s);
+const canPlan = canShow;
+
+/** The system as a battery controller (selectSystem has already checked it can be one). */
+export function controller(system: EnergySystem): EnergySystem & BatteryController {
+  if (!isBatteryController(system))
+    throw new ConfigurationError(`${system.vendor}:${system.id} has no battery schedule openpower can control.`, { vendor: system.vendor });
+  return system;
+}
 
 export function scheduleLines(schedule: BatterySchedule): string[] {
   const ws = (list: { start: string; end: string }[]) =>
@@ -45,7 +53,7 @@ export async function show(ctx: CommandContext, device: string | undefined): Pro
   const results = await Promise.all(
     entries.map(async ({ system }) => {
       try {
-        return { vendor: system.vendor, device: system.id, schedule: await system.getBatterySchedule!(), error: null };
+        return { vendor: system.vendor, device: system.id, schedule: await controller(system).getBatterySchedule(), error: null };
       } catch (error) {
         return { vendor: system.vendor, device: system.id, schedule: null, error: describeCause(error) };
       }
@@ -87,15 +95,15 @@ export interface PlannedChange {
 export async function makePlan(ctx: CommandContext, text: string, device: string | undefined): Promise<PlannedChange> {
   const intent = parseBatteryIntent(text);
   const entry = await selectSystem(ctx, device, { label: "plan a battery schedule", can: canPlan, provides: "batterySchedule" });
-  const { system } = entry;
-  let current = await system.getBatterySchedule!();
+  const system = controller(entry.system);
+  let current = await system.getBatterySchedule();
   let desired = applyIntent(current, intent);
-  let plan = await system.planBatterySchedule!(desired);
+  let plan = await system.planBatterySchedule(desired);
   const seen = scheduleOf(plan.current);
   if (seen && !sameSchedule(seen, current)) {
     current = seen;
     desired = applyIntent(current, intent);
-    plan = await system.planBatterySchedule!(desired);
+    plan = await system.planBatterySchedule(desired);
   }
   return { entry, intent, current: scheduleOf(plan.current) ?? current, desired, plan: withAuditedCooldowns(ctx, entry, plan) };
 }
@@ -235,7 +243,7 @@ export async function applyChange(
   let result: ApplyResult | undefined;
   let failure: string | undefined;
   try {
-    result = await system.applyPlan!(plan, { verify: opts.verify !== false, dryRun });
+    result = await controller(system).applyPlan(plan, { verify: opts.verify !== false, dryRun });
     return { result, code: applyCode(result) };
   } catch (error) {
     failure = describeCause(error);

@@ -1,5 +1,6 @@
 import { compareDates, eachDay, isCalendarDate } from "../../core/time/calendar-date.js";
 import { localDate, systemTimeZone } from "../../core/time/zoned.js";
+import { isEnergyMeter, isPowerHistory } from "../../model/capabilities.js";
 import type { EnergySystem, EnergyTotals, PowerFlow } from "../../model/types.js";
 import type { CommandContext } from "../context.js";
 import { describeCause, ExitCode, PartialFailure, UsageError } from "../errors.js";
@@ -98,7 +99,7 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
   if (opts.to !== undefined) checkDayArg(opts.to, "--to");
   const entry = await selectSystem(ctx, device, {
     label: "report history",
-    can: (s) => s.capabilities?.().read.energyTotals || typeof s.getPowerHistory === "function",
+    can: (s) => isEnergyMeter(s) || isPowerHistory(s),
   });
   const { system, session } = entry;
   const timeZone = (await zoneOf(system)) ?? session.timeZone ?? systemTimeZone();
@@ -113,11 +114,17 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
   if (compareDates(to, today) > 0)
     throw new UsageError(`--to ${to} is in the future (today is ${today} in ${timeZone}): use --to today.`, { field: "--to" });
   assertRangeCap(from, to, { fromFlag: "--from", toFlag: "--to" });
-  const withSamples = opts.energy !== true && typeof system.getPowerHistory === "function";
-  const read = system.capabilities?.().read ?? { powerFlow: true, energyTotals: false, history: false, prices: false };
+  const history = opts.energy !== true && isPowerHistory(system) ? system : null;
+  const withSamples = history !== null;
+  const meter = isEnergyMeter(system) ? system : null;
   // A device that keeps today's counters only (a GoodWe inverter) cannot answer for other days:
   // say so before asking it day after day.
-  const totalsOnlyToday = read.energyTotals && read.energyTotalsHistory === false;
+  // Transitional, until the GoodWe system carries `energyTotalsHistory` (issue 11 vendor work):
+  // an inverter without the data member keeps today's counters only. Delete the second clause at merge.
+  const totalsOnlyToday =
+    meter !== null &&
+    (meter.energyTotalsHistory === false ||
+      (meter.energyTotalsHistory === undefined && system.vendor === "goodwe" && !isPowerHistory(system)));
   if (totalsOnlyToday && !withSamples && (from !== today || to !== today)) {
     throw new UsageError(
       `${system.vendor}:${system.id} keeps today's energy counters only (today is ${today} in ${timeZone}): use --from today${system.vendor === "goodwe" ? ", or the SEMS station (goodwe:<station id>) for other days" : ""}.`,
@@ -131,10 +138,10 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
     for (const date of days) {
       const result: DayResult = { date, totals: null, samples: null, error: null };
       // Totals and samples are paced separately by the clients: ask for both at once.
-      const wantTotals = read.energyTotals && (!totalsOnlyToday || date === today);
+      const wantTotals = meter !== null && (!totalsOnlyToday || date === today);
       const [totals, samples] = await Promise.allSettled([
-        wantTotals ? system.getEnergyTotals(date) : null,
-        withSamples ? system.getPowerHistory!(date) : null,
+        wantTotals ? meter.getEnergyTotals(date) : null,
+        history ? history.getPowerHistory(date) : null,
       ]);
       if (totals.status === "fulfilled") result.totals = totals.value;
       if (samples.status === "fulfilled") result.samples = samples.value;
