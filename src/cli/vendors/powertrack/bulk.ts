@@ -15,7 +15,7 @@ import { backupStore } from "./write.js";
 // ---------------------------------------------------------------------------------- bulk-update
 
 export async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, ctx: CommandHost): Promise<undefined> {
-  const { parseEditsCsv, planBulkEdits, applyBulkPlan } = await import("../../../powertrack/index.js");
+  const { parseEditsCsv, planBulkEdits } = await import("../../../powertrack/index.js");
   if (typeof o.file !== "string") throw new UsageError("bulk-update needs --file <edits.csv>.", { field: "--file" });
   let text: string;
   try {
@@ -43,6 +43,46 @@ export async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, c
   } finally {
     planning.stop();
   }
+  return applyPlanned(s, o, ctx, plan, {
+    source: o.file,
+    rejected: errors.map((e) => e.message),
+    limit,
+    again: "re-running the same file is safe",
+  });
+}
+
+/**
+ * `powertrack bulk-restore --from <dir>`: puts the originals a `bulk-update` saved back, through the
+ * same dry run, question, backups, read-back and audit as the update itself.
+ */
+export async function bulkRestore(s: VendorSession, o: Record<string, unknown>, ctx: CommandHost): Promise<undefined> {
+  const { DirectoryBackupStore, planRestoreFromBackups } = await import("../../../powertrack/index.js");
+  const from = typeof o.from === "string" ? o.from : (await backupStore(s, ctx)).dir;
+  let entries: ReturnType<typeof DirectoryBackupStore.load>;
+  try {
+    entries = DirectoryBackupStore.load(from);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new UsageError(`No backups in ${from}: the directory does not exist.`, { field: "--from" });
+    throw error;
+  }
+  if (entries.length === 0) throw new UsageError(`No backups in ${from} (*.json files saved by bulk-update).`, { field: "--from" });
+  const plan = await planRestoreFromBackups(client(s), entries);
+  return applyPlanned(s, o, ctx, plan, { source: from, rejected: [], again: "re-running the restore is safe" });
+}
+
+/** Shows a bulk plan (dry run) or applies it: ask, back up, write, read back, audit, report. */
+async function applyPlanned(
+  s: VendorSession,
+  o: Record<string, unknown>,
+  ctx: CommandHost,
+  plan: BulkPlan,
+  input: { source: string; rejected: string[]; limit?: number; again: string },
+): Promise<undefined> {
+  const c = client(s);
+  const { applyBulkPlan } = await import("../../../powertrack/index.js");
+  const limit = input.limit;
+  const errors = input.rejected.map((message) => ({ message }));
   const apply = o.apply === true;
   const planRows = plan.items.map((item) => ({
     id: item.id,
@@ -111,8 +151,8 @@ export async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, c
     const written = report ? report.results.filter((r) => r.sent) : [];
     auditWrite(ctx, {
       vendor: "powertrack",
-      device: `bulk-update ${o.file}`,
-      request: { file: o.file, limit: limit ?? null, items: plan.items.length },
+      device: `${o.from !== undefined || input.again.includes("restore") ? "bulk-restore" : "bulk-update"} ${input.source}`,
+      request: { file: input.source, limit: limit ?? null, items: plan.items.length },
       before: Object.fromEntries(written.map((r) => [r.id, r.changes.map((ch) => ({ field: ch.field, value: ch.before }))])),
       after: Object.fromEntries(written.map((r) => [r.id, r.changes.map((ch) => ({ field: ch.field, value: ch.after }))])),
       readBack: Object.fromEntries(written.filter((r) => r.mismatches.length > 0).map((r) => [r.id, r.mismatches])),
@@ -174,10 +214,10 @@ export async function bulkUpdate(s: VendorSession, o: Record<string, unknown>, c
   const bad = badItems(report);
   if (bad > 0) {
     throw new PartialFailure(
-      `${bad} of ${writes} write(s) did not complete (see the report); re-running the same file is safe: applied items are detected as alreadyApplied.`,
+      `${bad} of ${writes} write(s) did not complete (see the report); ${input.again}: applied items are detected as alreadyApplied.`,
     );
   }
-  if (report.aborted) throw new PartialFailure(`The run stopped early: ${report.aborted}. Re-running the same file is safe.`);
+  if (report.aborted) throw new PartialFailure(`The run stopped early: ${report.aborted}. ${input.again}.`);
   return undefined;
 }
 

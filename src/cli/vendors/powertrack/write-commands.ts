@@ -7,7 +7,7 @@ import type { VendorCommand } from "../types.js";
 
 import { client, customerOf } from "./session.js";
 import { fieldEdit, readJson, readText, update, writeOptions } from "./write.js";
-import { bulkUpdate } from "./bulk.js";
+import { bulkRestore, bulkUpdate } from "./bulk.js";
 
 /** The write commands of `openpower powertrack` (and the bulk ones): each asks, reads back and is audited. */
 export const WRITE_COMMANDS: readonly VendorCommand[] = [
@@ -315,5 +315,21 @@ export const WRITE_COMMANDS: readonly VendorCommand[] = [
     ],
     examples: ["openpower powertrack bulk-update --file edits.csv", "openpower powertrack bulk-update --file edits.csv --apply --limit 10"],
     run: (s, _a, o, ctx) => bulkUpdate(s, o, ctx),
+  },
+  {
+    name: "bulk-restore",
+    method: "planRestoreFromBackups + applyBulkPlan",
+    human: true,
+    description: "put back the originals bulk-update saved (a dry run first; --apply writes, reads back and is audited)",
+    write: true,
+    options: [
+      { flags: "--from <dir>", description: "the backup directory (default: powertrack.backupDir, else <data dir>/powertrack-backups)" },
+      { flags: "--apply", description: "write (default: dry run, nothing is sent)" },
+      { flags: "-y, --yes", description: "do not ask for confirmation" },
+      { flags: "--no-verify", description: "do not read back after writing" },
+      { flags: "--json", description: "JSON output" },
+    ],
+    examples: ["openpower powertrack bulk-restore", "openpower powertrack bulk-restore --from ./backups --apply"],
+    run: (s, _a, o, ctx) => bulkRestore(s, o, ctx),
   },
 ];
