@@ -1,8 +1,8 @@
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
-import type { EnergySystem, PriceInterval, PriceSource, Vendor } from "../../model/types.js";
+import type { EnergySystem, PriceInterval, PriceSource, Vendor, WriteResult } from "../../model/types.js";
 import type { SectionValues, SettingSpec } from "../config/settings.js";
-import type { WriteOutcome } from "../commands/write-flow.js";
+
 import type { CommandHost } from "../host.js";
 
 /**
@@ -22,8 +22,8 @@ export interface ConnectOptions {
 export type { EvChargerInfo } from "../../model/capabilities.js";
 import type { EvChargerInfo } from "../../model/capabilities.js";
 
-/** What an EV write did: the write flow's outcome (`target` is e.g. AlphaESS "remoteControlEvCharger"). */
-export type EvWriteOutcome = Omit<WriteOutcome, "changes">;
+/** What an EV write did: the model's `WriteResult` (`write.target` is e.g. AlphaESS "remoteControlEvCharger"). */
+export type EvWriteOutcome = WriteResult;
 
 export interface EvControl {
   list(): Promise<EvChargerInfo[]>;

@@ -1,6 +1,6 @@
 import type { AlphaESS, AlphaEssWriteEndpoint, AlphaEssWriteResult } from "../../../alphaess/index.js";
 import { VENDOR_SETTINGS } from "../../config/vendor-settings.js";
-import { assertAuditedCooldown, performWrite } from "../../commands/write-flow.js";
+import { assertAuditedCooldown, performWrite, writeResult } from "../../commands/write-flow.js";
 import type { CommandHost } from "../../host.js";
 import { UsageError } from "../../errors.js";
 import { parseDay } from "../../day.js";
@@ -141,14 +141,14 @@ export async function connect(
 }
 
 export function evOutcome(result: AlphaEssWriteResult<unknown>): EvWriteOutcome {
-  return {
+  return writeResult({
     target: result.endpoint,
     sent: result.sent,
     taken: result.taken,
     before: result.before,
     after: result.requested,
     readBack: result.readBack,
-  };
+  });
 }
 
 // -------------------------------------------------------------------------------- command group
@@ -204,7 +204,8 @@ export async function write<T>(
     dryRun: options.dryRun === true,
     yes: options.yes === true,
     send: (dryRun) => send({ serialNumber: sn, dryRun, verify: options.verify !== false && !dryRun }),
-    outcome: (r) => ({ target: r.endpoint, sent: r.sent, taken: r.taken, before: r.before, after: r.requested, readBack: r.readBack }),
+    outcome: (r) =>
+      writeResult({ target: r.endpoint, sent: r.sent, taken: r.taken, before: r.before, after: r.requested, readBack: r.readBack }),
   });
 }
 
@@ -229,6 +230,6 @@ export async function plainWrite<T>(
     // The client has no dry run for binding: the question shows what is asked, not a diff.
     preview: false,
     send: () => send(),
-    outcome: (r) => ({ target, sent: true, taken: null, before: null, after: null, readBack: r }),
+    outcome: (r) => writeResult({ target, sent: true, taken: null, before: null, after: null, readBack: r }),
   });
 }

@@ -1,5 +1,5 @@
 import type { EcoModeGroupInput, EmsMode, OperationMode } from "../../../goodwe/index.js";
-import { performWrite } from "../../commands/write-flow.js";
+import { performWrite, writeResult } from "../../commands/write-flow.js";
 import { UsageError } from "../../errors.js";
 import { parseDay } from "../../day.js";
 import { systemTimeZone } from "../../../core/time/zoned.js";
@@ -293,14 +293,15 @@ export const COMMANDS: readonly VendorCommand[] = [
         dryRun: o.dryRun === true,
         yes: o.yes === true,
         send: (dryRun) => sems(s).saveRemoteControlInverter(a[0]!, action, { dryRun }),
-        outcome: (r) => ({
-          target: "saveRemoteControlInverter",
-          sent: r.sent,
-          taken: null,
-          before: null,
-          after: r.payload,
-          readBack: null,
-        }),
+        outcome: (r) =>
+          writeResult({
+            target: "saveRemoteControlInverter",
+            sent: r.sent,
+            taken: null,
+            before: null,
+            after: r.payload,
+            readBack: null,
+          }),
       });
     },
   },

@@ -1,7 +1,7 @@
 import type { ControlResult, GoodWeInverter, OperationMode, SemsClient } from "../../../goodwe/index.js";
 import type { EnergySystem } from "../../../model/types.js";
 import { VENDOR_SETTINGS } from "../../config/vendor-settings.js";
-import { performWrite } from "../../commands/write-flow.js";
+import { performWrite, writeResult } from "../../commands/write-flow.js";
 import type { CommandHost } from "../../host.js";
 import { UsageError } from "../../errors.js";
 import { memo, optionalNumber, optionalString, required } from "../common.js";
@@ -133,15 +133,16 @@ export function controlWrite(
       const taken = result.writes.some((w) => w.taken === false) ? false : result.writes.every((w) => w.taken === true) ? true : null;
       return { ...result, taken: dryRun ? null : taken };
     },
-    outcome: (r) => ({
-      target: r.operation,
-      sent: r.writes.some((w) => w.sent) ? true : r.writes.every((w) => w.sent === false) ? false : null,
-      taken: r.taken ?? null,
-      before: r.writes.map((w) => w.before ?? null),
-      after: r.writes.map((w) => w.after),
-      readBack: r.writes.map((w) => w.readBack ?? null),
-      changes: r.writes.map((w) => ({ field: `${w.target} (${w.description})`, before: w.before ?? null, after: w.after })),
-    }),
+    outcome: (r) =>
+      writeResult({
+        target: r.operation,
+        sent: r.writes.some((w) => w.sent) ? true : r.writes.every((w) => w.sent === false) ? false : null,
+        taken: r.taken ?? null,
+        before: r.writes.map((w) => w.before ?? null),
+        after: r.writes.map((w) => w.after),
+        readBack: r.writes.map((w) => w.readBack ?? null),
+        changes: r.writes.map((w) => ({ field: `${w.target} (${w.description})`, before: w.before ?? null, after: w.after })),
+      }),
   });
 }
 

@@ -1,5 +1,5 @@
 import type { PowerTrackClient, PvsystModule } from "../../../powertrack/index.js";
-import { performWrite } from "../../commands/write-flow.js";
+import { performWrite, writeResult } from "../../commands/write-flow.js";
 import { PartialFailure, UsageError } from "../../errors.js";
 import { createProgress } from "../../output/progress.js";
 import { intArg, numberArg } from "../common.js";
@@ -137,14 +137,15 @@ export const WRITE_COMMANDS: readonly VendorCommand[] = [
         yes: o.yes === true,
         send: (dryRun) =>
           client(s).startReport(a[0]!, { dryRun, ...(o.command === undefined ? {} : { command: intArg(o.command, "--command", 0) }) }),
-        outcome: (r) => ({
-          target: "POST /api/task/start",
-          sent: r.sent,
-          taken: null,
-          before: null,
-          after: r.request,
-          readBack: r.response,
-        }),
+        outcome: (r) =>
+          writeResult({
+            target: "POST /api/task/start",
+            sent: r.sent,
+            taken: null,
+            before: null,
+            after: r.request,
+            readBack: r.response,
+          }),
       }),
   },
   {
@@ -180,14 +181,15 @@ export const WRITE_COMMANDS: readonly VendorCommand[] = [
         dryRun: o.dryRun === true,
         yes: o.yes === true,
         send: (dryRun) => client(s).uploadPanData(module, { ...options, dryRun }),
-        outcome: (r) => ({
-          target: "POST /api/edit/pvsystmodule",
-          sent: r.sent,
-          taken: r.taken,
-          before: null,
-          after: r.request,
-          readBack: r.createdKey ?? null,
-        }),
+        outcome: (r) =>
+          writeResult({
+            target: "POST /api/edit/pvsystmodule",
+            sent: r.sent,
+            taken: r.taken,
+            before: null,
+            after: r.request,
+            readBack: r.createdKey ?? null,
+          }),
       });
     },
   },
@@ -218,14 +220,15 @@ export const WRITE_COMMANDS: readonly VendorCommand[] = [
         dryRun: o.dryRun === true,
         yes: o.yes === true,
         send: (dryRun) => client(s).createReportConfig(config, { ...options, dryRun }),
-        outcome: (r) => ({
-          target: "POST /api/reportconfig",
-          sent: r.sent,
-          taken: r.taken,
-          before: null,
-          after: r.request,
-          readBack: r.createdKey ?? null,
-        }),
+        outcome: (r) =>
+          writeResult({
+            target: "POST /api/reportconfig",
+            sent: r.sent,
+            taken: r.taken,
+            before: null,
+            after: r.request,
+            readBack: r.createdKey ?? null,
+          }),
       });
     },
   },

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EditResult, EditTarget, PlannedEdit, WriteOptions } from "../../../powertrack/index.js";
-import { performWrite } from "../../commands/write-flow.js";
+import { performWrite, writeResult } from "../../commands/write-flow.js";
 import type { CommandHost } from "../../host.js";
 import { UsageError } from "../../errors.js";
 import type { VendorCommand, VendorSession } from "../types.js";
@@ -82,15 +82,16 @@ export function update<R extends EditResult>(
     dryRun: o.dryRun === true,
     yes: o.yes === true,
     send: async (dryRun) => send(await writeOpts(o, dryRun, s, ctx)),
-    outcome: (r) => ({
-      target: r.endpoint,
-      sent: r.sent,
-      taken: r.taken,
-      before: r.changes.map((c) => ({ field: c.field, value: c.before })),
-      after: r.changes.map((c) => ({ field: c.field, value: c.after })),
-      readBack: r.mismatches.length > 0 ? r.mismatches : null,
-      changes: r.changes,
-    }),
+    outcome: (r) =>
+      writeResult({
+        target: r.endpoint,
+        sent: r.sent,
+        taken: r.taken,
+        before: r.changes.map((c) => ({ field: c.field, value: c.before })),
+        after: r.changes.map((c) => ({ field: c.field, value: c.after })),
+        readBack: r.mismatches.length > 0 ? r.mismatches : null,
+        changes: r.changes,
+      }),
   });
 }
 
