@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -39,6 +39,20 @@ describe("audit log", () => {
       expect(statSync(path).mode & 0o777).toBe(0o600);
       expect(statSync(join(dir, "data")).mode & 0o077).toBe(0);
     }
+  });
+
+  it.skipIf(process.platform === "win32")("tightens an existing log readable by others to 0600, with a warning", () => {
+    const path = join(dir, "audit.jsonl");
+    writeFileSync(path, "", { mode: 0o644 });
+    chmodSync(path, 0o644);
+    const warnings: string[] = [];
+    appendAudit(path, entry("AL1"), { warn: (m) => warnings.push(m) });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(warnings).toEqual([expect.stringMatching(/readable by other users \(mode 0644\).*0600/)]);
+    expect(readAudit(path).map((l) => l.device)).toEqual(["AL1"]);
+    // Already private: no warning.
+    appendAudit(path, entry("AL2"), { warn: (m) => warnings.push(m) });
+    expect(warnings).toHaveLength(1);
   });
 
   it("keeps secrets out of the log, by value and by field name", () => {

@@ -1,6 +1,7 @@
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { dirname } from "node:path";
+import { ConfigurationError } from "../core/errors/index.js";
 import { redact, redactValue } from "../core/redact.js";
 
 /** One line of the audit log: who changed what on which device, and whether it took. */
@@ -35,10 +36,12 @@ export interface AuditEntry {
 export function appendAudit(
   path: string,
   entry: Omit<AuditEntry, "user" | "host"> & Partial<Pick<AuditEntry, "user" | "host">>,
+  options: { warn?: (message: string) => void } = {},
 ): AuditEntry {
   const full: AuditEntry = { ...entry, user: entry.user ?? currentUser(), host: entry.host ?? hostname() };
   const line = `${redact(JSON.stringify(redactValue(full)))}\n`;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  tightenMode(path, options.warn);
   appendFileSync(path, line, { mode: 0o600 });
   return full;
 }
@@ -62,6 +65,34 @@ export function readAudit(path: string): AuditEntry[] {
     }
   }
   return out;
+}
+
+/**
+ * The log says which devices were changed, when and by whom: other users of the machine have no
+ * business reading it. A log that already exists with a looser mode (created by hand, copied, an
+ * old umask) is tightened to 0600 with a warning; when that is impossible (not our file), nothing
+ * is appended and the error says why.
+ */
+function tightenMode(path: string, warn: ((message: string) => void) | undefined): void {
+  if (process.platform === "win32") return;
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  if ((mode & 0o077) === 0) return;
+  const was = mode.toString(8).padStart(4, "0");
+  try {
+    chmodSync(path, 0o600);
+  } catch (error) {
+    throw new ConfigurationError(
+      `The audit log ${path} is readable by other users (mode ${was}) and openpower cannot change that (${(error as Error).message}): nothing was written. Run "chmod 600 ${path}" or set OPENPOWER_DATA_DIR to a directory of your own.`,
+      { setting: "OPENPOWER_DATA_DIR", cause: error },
+    );
+  }
+  warn?.(`The audit log ${path} was readable by other users (mode ${was}); openpower set it to 0600.`);
 }
 
 function currentUser(): string {

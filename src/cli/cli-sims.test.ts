@@ -457,8 +457,9 @@ describe("ev start and stop", () => {
   it("stop and start are written, read back, reported and audited", async () => {
     for (const action of ["stop", "start"] as const) {
       const r = await runCli(["ev", action, "EVTEST0001", "--yes", "--json"], { env: home.env });
-      const outcome = JSON.parse(r.stdout) as { target: string; sent: boolean; taken: boolean | null };
-      expect(outcome).toMatchObject({ target: "remoteControlEvCharger", sent: true });
+      // The model's WriteResult: the write (target, before, after, changes), sent, taken, readBack.
+      const outcome = JSON.parse(r.stdout) as { write: { target: string }; sent: boolean; taken: boolean | null };
+      expect(outcome).toMatchObject({ write: { target: "remoteControlEvCharger" }, sent: true });
       // A start without a car plugged in is sent but does not take: exit 3, as reported.
       expect(r.code, r.stderr).toBe(outcome.taken === false ? 3 : 0);
       expect(auditLog().at(-1)).toMatchObject({

@@ -58,7 +58,7 @@ describe("openpower --help", () => {
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: openpower \[options\] \[command\]/);
-    expect(stdout).toContain("Exit codes: 0 ok, 1 error, 2 usage (nothing was done), 3 partial failure.");
+    expect(stdout).toContain("Exit codes: 0 ok, 1 error, 2 usage (nothing was done), 3 partial failure, 130 interrupted (Ctrl-C).");
   });
 
   it.each(COMMANDS.map((c) => [c.join(" ") || "(top level)", c] as const))(
@@ -173,15 +173,24 @@ describe("settings and flags", () => {
       const expected: Record<string, Record<string, unknown>> = {};
       for (const plugin of await loadPlugins()) {
         for (const s of plugin.settings) {
-          const value = s.choices
-            ? s.choices[0]!
-            : s.type === "number"
-              ? "7"
-              : s.type === "list"
-                ? "A1,A2"
-                : `v-${plugin.name}-${s.key}-0123456789`;
+          // Settings with a format of their own (checked when entered) get a value of that format.
+          const formatted: Record<string, string> = {
+            "alphaess.timeZone": "Australia/Sydney",
+            "goodwe.timeZone": "Australia/Perth",
+            "amber.token": "psk_0123456789abcdef",
+            "powertrack.sites": "S1,S2",
+          };
+          const value = formatted[`${plugin.name}.${s.key}`]
+            ? formatted[`${plugin.name}.${s.key}`]!
+            : s.choices
+              ? s.choices[0]!
+              : s.type === "number"
+                ? "7"
+                : s.type === "list"
+                  ? "A1,A2"
+                  : `v-${plugin.name}-${s.key}-0123456789`;
           args.push(`--${plugin.name}-${kebab(s.key)}`, value);
-          (expected[plugin.name] ??= {})[s.key] = s.type === "number" ? 7 : s.type === "list" ? ["A1", "A2"] : value;
+          (expected[plugin.name] ??= {})[s.key] = s.type === "number" ? 7 : s.type === "list" ? value.split(",") : value;
         }
       }
       const r = await runInProcess(args, h.env);

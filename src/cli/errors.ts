@@ -1,5 +1,6 @@
 import { AuthenticationError, OpenPowerError, ValidationError } from "../core/errors/index.js";
 import { redact } from "../core/redact.js";
+import { cliWords } from "./cli-words.js";
 
 /** The exit codes of `openpower`: documented in docs/cli.md and relied on by scripts. */
 export const ExitCode = {
@@ -10,6 +11,8 @@ export const ExitCode = {
   usage: 2,
   /** Part of the work succeeded and part failed (one system of several, a write that did not take). */
   partial: 3,
+  /** Interrupted with Ctrl-C (128 + SIGINT, the shell's convention). */
+  interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -37,6 +40,13 @@ export class Cancelled extends OpenPowerError {
   }
 }
 
+/** Ctrl-C at a question. Nothing was done. Exit code 130. */
+export class Interrupted extends Cancelled {
+  static {
+    this.prototype.name = "Interrupted";
+  }
+}
+
 interface CommanderLike {
   code: string;
   exitCode: number;
@@ -57,6 +67,7 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
     return ExitCode.usage;
   }
   if (error instanceof PartialFailure) return ExitCode.partial;
+  if (error instanceof Interrupted) return ExitCode.interrupted;
   if (error instanceof ValidationError) return ExitCode.usage;
   return ExitCode.error;
 }
@@ -131,5 +142,5 @@ function causeChain(error: Error): string {
 }
 
 function oneLine(text: string): string {
-  return redact(text.replace(/\s*\n\s*/g, " ").trim());
+  return redact(cliWords(text.replace(/\s*\n\s*/g, " ").trim()));
 }

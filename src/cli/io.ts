@@ -46,3 +46,15 @@ export function processIo(): Io {
     },
   };
 }
+
+/**
+ * `openpower … | head -1`: when the reader closes the pipe, the rest of the output has nowhere to
+ * go and the work is done as far as anyone can see, so the program ends quietly (exit 0) instead of
+ * dying on an unhandled EPIPE with a stack trace. Other stream errors are left alone.
+ */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}

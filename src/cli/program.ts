@@ -73,7 +73,7 @@ export function buildProgram(io: Io, state: RunState): Command {
     .addHelpText(
       "after",
       `
-Exit codes: 0 ok, 1 error, 2 usage (nothing was done), 3 partial failure.
+Exit codes: 0 ok, 1 error, 2 usage (nothing was done), 3 partial failure, 130 interrupted (Ctrl-C).
 
 Examples:
   $ openpower demo                                   # everything against the built-in simulators
@@ -164,7 +164,7 @@ Examples:
   program
     .command("watch")
     .description("a live view of every system, refreshed as fast as each vendor's rate budget allows; Ctrl-C exits")
-    .option("--interval <duration>", "refresh interval (never faster than the vendors' budgets allow)", "30s")
+    .option("--interval <duration>", "slowest refresh (default: each source as fast as its budget allows: a local GoodWe 5 s, SEMS 1 min)")
     .option("--once", "draw once and exit")
     .option("--count <n>", "draw n times and exit", (v) => positiveInt(v, "--count"))
     .option("--vendor <name>", "only this vendor")
@@ -290,7 +290,7 @@ Examples:
   ev.command("limit")
     .description("set the charging current limit, A (asks first unless --yes; read back; audited)")
     .argument("<charger>", "charger id (serial number)")
-    .argument("<amps>", "current limit in amperes, e.g. 16")
+    .argument("<amps>", "current limit in amperes, e.g. 16 (AlphaESS: 6 to 100)")
     .option("-y, --yes", "do not ask for confirmation")
     .option("--dry-run", "show what would be sent; send nothing")
     .option("--json", "JSON output")

@@ -1,4 +1,4 @@
-import { Cancelled, UsageError } from "./errors.js";
+import { Cancelled, Interrupted, UsageError } from "./errors.js";
 import type { Io } from "./io.js";
 
 /**
@@ -19,9 +19,9 @@ async function guard<T>(prompt: Promise<T>): Promise<T> {
   try {
     return await prompt;
   } catch (error) {
-    if (error instanceof Error && (error.name === "ExitPromptError" || error.name === "AbortPromptError")) {
-      throw new Cancelled("Cancelled. Nothing was changed.");
-    }
+    // Ctrl-C (the prompt's ExitPromptError) exits 130 like any interrupted program; an aborted prompt is a plain cancellation.
+    if (error instanceof Error && error.name === "ExitPromptError") throw new Interrupted("Interrupted. Nothing was changed.");
+    if (error instanceof Error && error.name === "AbortPromptError") throw new Cancelled("Cancelled. Nothing was changed.");
     throw error;
   }
 }

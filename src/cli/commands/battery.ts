@@ -1,7 +1,9 @@
-import { isBatteryController } from "../../model/capabilities.js";
+import { ConfigurationError } from "../../core/errors/index.js";
+import { isBatteryController, type BatteryController } from "../../model/capabilities.js";
 import type { ApplyResult, BatterySchedule, ControlPlan, EnergySystem } from "../../model/types.js";
 import { applyIntent, describeIntent, parseBatteryIntent, type BatteryIntent } from "../battery-intent.js";
 import type { CommandContext } from "../context.js";
+import { cliWords } from "../cli-words.js";
 import { describeCause, ExitCode, PartialFailure } from "../errors.js";
 import { formatValue } from "../output/format.js";
 import { canPrompt, confirmWrite } from "../prompt.js";
@@ -12,9 +14,15 @@ import { assertAuditedCooldown, auditedCooldown, auditWrite } from "./write-flow
  * Whether a system takes battery schedules: its capabilities say so (a GoodWe DT or ES has the
  * methods but no schedule), and it has the methods for the step asked.
  */
-const hasSchedule = (s: EnergySystem) => isBatteryController(s);
-const canShow = (s: EnergySystem) => hasSchedule(s) && typeof s.getBatterySchedule === "function";
-const canPlan = (s: EnergySystem) => canShow(s) && typeof s.planBatterySchedule === "function" && typeof s.applyPlan === "function";
+const canShow = (s: EnergySystem) => isBatteryController(s);
+const canPlan = canShow;
+
+/** The system as a battery controller (selectSystem has already checked it can be one). */
+export function controller(system: EnergySystem): EnergySystem & BatteryController {
+  if (!isBatteryController(system))
+    throw new ConfigurationError(`${system.vendor}:${system.id} has no battery schedule openpower can control.`, { vendor: system.vendor });
+  return system;
+}
 
 export function scheduleLines(schedule: BatterySchedule): string[] {
   const ws = (list: { start: string; end: string }[]) =>
@@ -45,7 +53,7 @@ export async function show(ctx: CommandContext, device: string | undefined): Pro
   const results = await Promise.all(
     entries.map(async ({ system }) => {
       try {
-        return { vendor: system.vendor, device: system.id, schedule: await system.getBatterySchedule!(), error: null };
+        return { vendor: system.vendor, device: system.id, schedule: await controller(system).getBatterySchedule(), error: null };
       } catch (error) {
         return { vendor: system.vendor, device: system.id, schedule: null, error: describeCause(error) };
       }
@@ -87,15 +95,15 @@ export interface PlannedChange {
 export async function makePlan(ctx: CommandContext, text: string, device: string | undefined): Promise<PlannedChange> {
   const intent = parseBatteryIntent(text);
   const entry = await selectSystem(ctx, device, { label: "plan a battery schedule", can: canPlan, provides: "batterySchedule" });
-  const { system } = entry;
-  let current = await system.getBatterySchedule!();
+  const system = controller(entry.system);
+  let current = await system.getBatterySchedule();
   let desired = applyIntent(current, intent);
-  let plan = await system.planBatterySchedule!(desired);
+  let plan = await system.planBatterySchedule(desired);
   const seen = scheduleOf(plan.current);
   if (seen && !sameSchedule(seen, current)) {
     current = seen;
     desired = applyIntent(current, intent);
-    plan = await system.planBatterySchedule!(desired);
+    plan = await system.planBatterySchedule(desired);
   }
   return { entry, intent, current: scheduleOf(plan.current) ?? current, desired, plan: withAuditedCooldowns(ctx, entry, plan) };
 }
@@ -152,9 +160,9 @@ export function printPlan(ctx: CommandContext, change: PlannedChange, line: (tex
   change.plan.writes.forEach((write, i) => {
     line(`${c.bold(`write ${i + 1}/${change.plan.writes.length}`)}: ${write.target} — ${write.description}`);
     for (const ch of write.changes) line(`  ${ch.field}: ${c.red(formatValue(ch.before))} → ${c.green(formatValue(ch.after))}`);
-    for (const check of write.constraints) line(`  ${check.ok ? c.green("✓") : c.red("✗")} ${check.name}: ${check.detail}`);
+    for (const check of write.constraints) line(`  ${check.ok ? c.green("✓") : c.red("✗")} ${check.name}: ${cliWords(check.detail)}`);
   });
-  for (const warning of change.plan.warnings) line(c.yellow(`note: ${warning}`));
+  for (const warning of change.plan.warnings) line(c.yellow(`note: ${cliWords(warning)}`));
 }
 
 export async function plan(ctx: CommandContext, text: string, opts: { device?: string }): Promise<number> {
@@ -235,7 +243,7 @@ export async function applyChange(
   let result: ApplyResult | undefined;
   let failure: string | undefined;
   try {
-    result = await system.applyPlan!(plan, { verify: opts.verify !== false, dryRun });
+    result = await controller(system).applyPlan(plan, { verify: opts.verify !== false, dryRun });
     return { result, code: applyCode(result) };
   } catch (error) {
     failure = describeCause(error);
@@ -294,7 +302,9 @@ export async function apply(
   if (code === ExitCode.error && result) {
     const first = result.results.find((r) => r.error)?.error;
     if (result.dryRun) {
-      const failed = result.results.flatMap((r) => r.write.constraints.filter((ch) => !ch.ok).map((ch) => `${ch.name}: ${ch.detail}`));
+      const failed = result.results.flatMap((r) =>
+        r.write.constraints.filter((ch) => !ch.ok).map((ch) => `${ch.name}: ${cliWords(ch.detail)}`),
+      );
       ctx.out.note(
         `error: dry run: the plan would not pass its checks${failed.length > 0 ? ` (${failed.join("; ")})` : first ? ` (${first})` : ""}; nothing was sent.`,
       );

@@ -115,6 +115,19 @@ export async function init(ctx: CommandContext, opts: Record<string, unknown>): 
     }
   }
 
+  // Without a terminal, a vendor named by --vendors but given no value would be written as nothing.
+  if (!interactive) {
+    const empty = vendors.filter((v) => !changed.some((c) => c.startsWith(`${v}.`)) && existing.sections[v] === undefined);
+    if (empty.length > 0) {
+      const flags = empty.flatMap((v) =>
+        (plugins.find((p) => p.name === v)?.settings ?? []).filter((s) => s.init).map((s) => initFlag(v, s.key)),
+      );
+      throw new UsageError(
+        `No settings given for ${empty.join(", ")} (not on a terminal, or --no-input): pass ${flags.slice(0, 4).join(", ")}${flags.length > 4 ? ", ..." : ""}. Nothing was written.`,
+        { field: "--vendors" },
+      );
+    }
+  }
   if (changed.length === 0 && existsSync(file)) {
     ctx.out.note(`Nothing changed; ${file} is as it was.`);
     return ExitCode.ok;

@@ -5,7 +5,7 @@ import { readAudit } from "../audit-log.js";
 import { CommandContext } from "../context.js";
 import { describeCause, describeError, ExitCode } from "../errors.js";
 import type { VendorSession } from "../vendors/types.js";
-import { applyChange, makePlan, printApplyResult, printPlan } from "./battery.js";
+import { applyChange, controller, makePlan, printApplyResult, printPlan } from "./battery.js";
 import { renderPrices } from "./prices.js";
 import { startSimulators } from "./sim.js";
 import { status } from "./status.js";
@@ -90,7 +90,7 @@ export async function demo(parent: CommandContext, opts: { speed: number; seed: 
       if (result) {
         printApplyResult(ctx, result);
         applied = result.ok ? "took effect" : result.results.some((r) => r.sent) ? "not taken" : "failed";
-        const after = await change.entry.system.getBatterySchedule!();
+        const after = await controller(change.entry.system).getBatterySchedule();
         out.print(
           `read back: charge ${after.charge.windows.map((w) => `${w.start}-${w.end}`).join(", ") || "no windows"}, ${after.charge.fromGrid ? "from grid" : "no grid charging"}, stop at ${Math.round(after.charge.stopLevel * 100)} %`,
         );

@@ -2,9 +2,9 @@ import { NotFoundError } from "../../core/errors/index.js";
 import type { CommandContext } from "../context.js";
 import { describeCause, ExitCode, PartialFailure } from "../errors.js";
 import type { Column } from "../output/output.js";
-import { intArg } from "../vendors/common.js";
+import { numberArg } from "../vendors/common.js";
 import type { Vendor } from "../../model/types.js";
-import type { EvChargerInfo, EvWriteOutcome, VendorSession } from "../vendors/types.js";
+import type { EvChargerInfo, EvControl, EvWriteOutcome, VendorSession } from "../vendors/types.js";
 import { splitDevice } from "./systems.js";
 import { assertAuditedCooldown, performWrite } from "./write-flow.js";
 
@@ -17,10 +17,12 @@ const COLUMNS: readonly Column<EvChargerInfo>[] = [
 ];
 
 /** The sessions of the vendors that can have EV chargers (only `vendor` when one is named). */
-async function evSessions(ctx: CommandContext, vendor?: Vendor): Promise<VendorSession[]> {
+type EvSession = VendorSession & { ev: EvControl };
+
+async function evSessions(ctx: CommandContext, vendor?: Vendor): Promise<EvSession[]> {
   const { sessions, failures } = await ctx.sessions(vendor ? [vendor] : undefined, "ev");
   for (const f of failures) ctx.out.warn(describeCause(f.error, { vendor: f.vendor }));
-  const withEv = sessions.filter((s) => s.ev);
+  const withEv = sessions.filter((s): s is EvSession => s.ev !== undefined);
   if (withEv.length === 0) {
     if (failures[0]) throw failures[0].error;
     throw new NotFoundError(
@@ -36,7 +38,7 @@ export async function list(ctx: CommandContext): Promise<number> {
   let failed = 0;
   for (const s of sessions) {
     try {
-      chargers.push(...(await s.ev!.list()));
+      chargers.push(...(await s.ev.list()));
     } catch (error) {
       failed++;
       ctx.out.note(`error: ${describeCause(error, { vendor: s.vendor })}`);
@@ -61,12 +63,12 @@ async function checkCooldown(ctx: CommandContext, session: VendorSession, id: st
 }
 
 /** The vendor session that owns a charger ("vendor:id" or "id"); only that vendor is connected when named. */
-async function owner(ctx: CommandContext, charger: string): Promise<{ session: VendorSession; id: string }> {
+async function owner(ctx: CommandContext, charger: string): Promise<{ session: EvSession; id: string }> {
   const { vendor, id } = splitDevice(charger);
   const candidates = await evSessions(ctx, vendor);
   if (candidates.length === 1) return { session: candidates[0]!, id };
   for (const session of candidates) {
-    const chargers = await session.ev!.list();
+    const chargers = await session.ev.list();
     if (chargers.some((c) => c.id === id)) return { session, id };
   }
   throw new NotFoundError(`No EV charger ${charger}. "openpower ev list" shows them.`);
@@ -74,7 +76,7 @@ async function owner(ctx: CommandContext, charger: string): Promise<{ session: V
 
 export async function status(ctx: CommandContext, charger: string): Promise<number> {
   const { session, id } = await owner(ctx, charger);
-  const info = await session.ev!.status(id);
+  const info = await session.ev.status(id);
   if (ctx.out.isJson) ctx.out.json(info);
   else ctx.out.table(COLUMNS, [info]);
   return ExitCode.ok;
@@ -101,7 +103,7 @@ export async function startStop(
   const dryRun = opts.dryRun === true;
   const what = `${action === "start" ? "Start" : "Stop"} charging on ${session.vendor} EV charger ${id}`;
   // The charger ignores a start without a car and a stop when idle; say so before asking.
-  const state = (await session.ev!.status(id)).status;
+  const state = (await session.ev.status(id)).status;
   const pointless =
     action === "start"
       ? state === "available" || state === "charging" || state === "faulted"
@@ -116,7 +118,7 @@ export async function startStop(
     request: { action, charger: id },
     dryRun,
     yes: opts.yes,
-    send: (d) => (action === "start" ? session.ev!.start(id, { dryRun: d }) : session.ev!.stop(id, { dryRun: d })),
+    send: (d) => (action === "start" ? session.ev.start(id, { dryRun: d }) : session.ev.stop(id, { dryRun: d })),
     outcome: (o) => o,
   });
   return report(ctx, outcome, what, dryRun);
@@ -128,7 +130,8 @@ export async function limit(
   ampsText: string,
   opts: { yes?: boolean; dryRun?: boolean },
 ): Promise<number> {
-  const amps = intArg(ampsText, "amps", 1, 1000);
+  // One range, the vendor's (AlphaESS 6–100 A), stated by the client's own check before anything is sent.
+  const amps = numberArg(ampsText, "amps");
   const { session, id } = await owner(ctx, charger);
   const dryRun = opts.dryRun === true;
   const what = `Set the current limit of ${session.vendor} EV charger ${id} to ${amps} A`;
@@ -141,7 +144,7 @@ export async function limit(
     request: { action: "limit", charger: id, amps },
     dryRun,
     yes: opts.yes,
-    send: (d) => session.ev!.limit(id, amps, { dryRun: d }),
+    send: (d) => session.ev.limit(id, amps, { dryRun: d }),
     outcome: (o) => o,
   });
   return report(ctx, outcome, what, dryRun);

@@ -1,14 +1,6 @@
-import { isEnergyMeter, isPowerHistory } from "../../model/capabilities.js";
-import {
-  addDays,
-  assertCalendarDate,
-  compareDates,
-  daysBetween,
-  eachDay,
-  isCalendarDate,
-  type CalendarDate,
-} from "../../core/time/calendar-date.js";
+import { compareDates, eachDay, isCalendarDate } from "../../core/time/calendar-date.js";
 import { localDate, systemTimeZone } from "../../core/time/zoned.js";
+import { isEnergyMeter, isPowerHistory } from "../../model/capabilities.js";
 import type { EnergySystem, EnergyTotals, PowerFlow } from "../../model/types.js";
 import type { CommandContext } from "../context.js";
 import { describeCause, ExitCode, PartialFailure, UsageError } from "../errors.js";
@@ -16,21 +8,13 @@ import { formatFraction, formatKwh, formatWatts } from "../output/format.js";
 import type { Column } from "../output/output.js";
 import { createProgress } from "../output/progress.js";
 import { selectSystem } from "./systems.js";
+import { assertRangeCap, MAX_RANGE_DAYS, parseDay } from "../day.js";
+import { wholeWatts } from "./status.js";
 
 /** Longest range fetched in one command (a day at a time): a year. */
-export const MAX_HISTORY_DAYS = 366;
+export const MAX_HISTORY_DAYS = MAX_RANGE_DAYS;
 
-/** "YYYY-MM-DD", "today" or "yesterday" (in the device's zone). */
-export function parseDay(text: string, option: string, timeZone: string, now: number): CalendarDate {
-  const t = text.trim().toLowerCase();
-  if (t === "today") return localDate(now, timeZone);
-  if (t === "yesterday") return addDays(localDate(now, timeZone), -1);
-  try {
-    return assertCalendarDate(text, option);
-  } catch {
-    throw new UsageError(`${option} must be a date YYYY-MM-DD, "today" or "yesterday", got ${JSON.stringify(text)}.`, { field: option });
-  }
-}
+export { parseDay };
 
 interface DayResult {
   date: string;
@@ -47,25 +31,38 @@ interface SampleRow {
 const SAMPLE_COLUMNS: readonly Column<SampleRow>[] = [
   { header: "time", value: (r) => r.flow.observedAt },
   { header: "date", value: (r) => r.date },
-  { header: "pvW", value: (r) => r.flow.pvW },
-  { header: "loadW", value: (r) => r.flow.loadW },
-  { header: "gridW", value: (r) => r.flow.gridW },
-  { header: "batteryW", value: (r) => r.flow.batteryW },
+  { header: "pvW", value: (r) => wholeWatts(r.flow.pvW) },
+  { header: "loadW", value: (r) => wholeWatts(r.flow.loadW) },
+  { header: "gridW", value: (r) => wholeWatts(r.flow.gridW) },
+  { header: "batteryW", value: (r) => wholeWatts(r.flow.batteryW) },
   { header: "soc", value: (r) => r.flow.soc },
-  { header: "evW", value: (r) => r.flow.evW ?? null },
+  { header: "evW", value: (r) => wholeWatts(r.flow.evW) },
 ];
 
-const ENERGY_COLUMNS: readonly Column<DayResult>[] = [
+export const ENERGY_COLUMNS: readonly Column<DayResult>[] = [
   { header: "date", value: (r) => r.date },
   { header: "pvKwh", value: (r) => r.totals?.pvKwh ?? null, show: (r) => formatKwh(r.totals?.pvKwh), align: "right" },
   { header: "loadKwh", value: (r) => r.totals?.loadKwh ?? null, show: (r) => formatKwh(r.totals?.loadKwh), align: "right" },
   { header: "importKwh", value: (r) => r.totals?.importKwh ?? null, show: (r) => formatKwh(r.totals?.importKwh), align: "right" },
   { header: "exportKwh", value: (r) => r.totals?.exportKwh ?? null, show: (r) => formatKwh(r.totals?.exportKwh), align: "right" },
-  { header: "chargeKwh", value: (r) => r.totals?.chargeKwh ?? null, show: (r) => formatKwh(r.totals?.chargeKwh), align: "right" },
-  { header: "dischargeKwh", value: (r) => r.totals?.dischargeKwh ?? null, show: (r) => formatKwh(r.totals?.dischargeKwh), align: "right" },
-  { header: "samples", value: (r) => r.samples?.length ?? null, align: "right" },
-  { header: "peak pv", value: (r) => peak(r.samples, "pvW"), show: (r) => formatWatts(peak(r.samples, "pvW")), align: "right" },
-  { header: "min soc", value: (r) => low(r.samples), show: (r) => formatFraction(low(r.samples)), align: "right" },
+  { header: "chargeKwh", drop: 2, value: (r) => r.totals?.chargeKwh ?? null, show: (r) => formatKwh(r.totals?.chargeKwh), align: "right" },
+  {
+    header: "dischargeKwh",
+    drop: 2,
+    value: (r) => r.totals?.dischargeKwh ?? null,
+    show: (r) => formatKwh(r.totals?.dischargeKwh),
+    align: "right",
+  },
+  { header: "samples", drop: 5, value: (r) => r.samples?.length ?? null, align: "right" },
+  {
+    header: "peak pv",
+    key: "peakPvW",
+    drop: 4,
+    value: (r) => wholeWatts(peak(r.samples, "pvW")),
+    show: (r) => formatWatts(peak(r.samples, "pvW")),
+    align: "right",
+  },
+  { header: "min soc", key: "minSoc", drop: 3, value: (r) => low(r.samples), show: (r) => formatFraction(low(r.samples)), align: "right" },
   { header: "error", value: (r) => r.error },
 ];
 
@@ -110,16 +107,24 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
   const from = parseDay(opts.from, "--from", timeZone, now);
   const to = parseDay(opts.to ?? opts.from, "--to", timeZone, now);
   if (compareDates(from, to) > 0) throw new UsageError(`--from ${from} is after --to ${to}.`, { field: "--from" });
-  if (daysBetween(from, to) + 1 > MAX_HISTORY_DAYS)
-    throw new UsageError(`At most ${MAX_HISTORY_DAYS} days per command (asked for ${daysBetween(from, to) + 1}); split the range.`, {
-      field: "--to",
-    });
-  const withSamples = opts.energy !== true && typeof system.getPowerHistory === "function";
-  const read = { energyTotals: isEnergyMeter(system), energyTotalsHistory: isEnergyMeter(system) ? system.energyTotalsHistory : undefined };
+  const today = localDate(now, timeZone);
+  // Days that have not begun have no data: say so rather than print an empty table.
+  if (compareDates(from, today) > 0)
+    throw new UsageError(`--from ${from} is in the future (today is ${today} in ${timeZone}): nothing to report.`, { field: "--from" });
+  if (compareDates(to, today) > 0)
+    throw new UsageError(`--to ${to} is in the future (today is ${today} in ${timeZone}): use --to today.`, { field: "--to" });
+  assertRangeCap(from, to, { fromFlag: "--from", toFlag: "--to" });
+  const history = opts.energy !== true && isPowerHistory(system) ? system : null;
+  const withSamples = history !== null;
+  const meter = isEnergyMeter(system) ? system : null;
   // A device that keeps today's counters only (a GoodWe inverter) cannot answer for other days:
   // say so before asking it day after day.
-  const today = localDate(now, timeZone);
-  const totalsOnlyToday = read.energyTotals && read.energyTotalsHistory === false;
+  // Transitional, until the GoodWe system carries `energyTotalsHistory` (issue 11 vendor work):
+  // an inverter without the data member keeps today's counters only. Delete the second clause at merge.
+  const totalsOnlyToday =
+    meter !== null &&
+    (meter.energyTotalsHistory === false ||
+      (meter.energyTotalsHistory === undefined && system.vendor === "goodwe" && !isPowerHistory(system)));
   if (totalsOnlyToday && !withSamples && (from !== today || to !== today)) {
     throw new UsageError(
       `${system.vendor}:${system.id} keeps today's energy counters only (today is ${today} in ${timeZone}): use --from today${system.vendor === "goodwe" ? ", or the SEMS station (goodwe:<station id>) for other days" : ""}.`,
@@ -133,10 +138,10 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
     for (const date of days) {
       const result: DayResult = { date, totals: null, samples: null, error: null };
       // Totals and samples are paced separately by the clients: ask for both at once.
-      const wantTotals = read.energyTotals && (!totalsOnlyToday || date === today);
+      const wantTotals = meter !== null && (!totalsOnlyToday || date === today);
       const [totals, samples] = await Promise.allSettled([
-        wantTotals ? system.getEnergyTotals(date) : null,
-        withSamples ? system.getPowerHistory!(date) : null,
+        wantTotals ? meter.getEnergyTotals(date) : null,
+        history ? history.getPowerHistory(date) : null,
       ]);
       if (totals.status === "fulfilled") result.totals = totals.value;
       if (samples.status === "fulfilled") result.samples = samples.value;

@@ -46,29 +46,34 @@ export function priceRows(intervals: readonly PriceInterval[]): PriceRow[] {
   });
 }
 
-function columns(timeZone: string): readonly Column<PriceRow>[] {
+export function columns(timeZone: string): readonly Column<PriceRow>[] {
   const { time, dateTime } = zonedClock(timeZone);
   return [
-    { header: "start", value: (r) => r.start, show: (r) => dateTime(r.start) },
-    { header: "end", value: (r) => r.end, show: (r) => time(r.end) },
-    { header: "kind", value: (r) => r.kind },
+    { header: "start", key: "start", value: (r) => r.start, show: (r) => dateTime(r.start) },
+    { header: "end", key: "end", drop: 3, value: (r) => r.end, show: (r) => time(r.end) },
+    { header: "kind", key: "kind", drop: 2, value: (r) => r.kind },
     {
       header: "buy c/kWh",
+      key: "buyCents",
       value: (r) => r.buy,
       show: (r, c) => (r.spike !== "none" ? c.red(formatCents(r.buy)) : formatCents(r.buy)),
       align: "right",
     },
-    { header: "feed-in c/kWh", value: (r) => r.feedIn, show: (r) => formatCents(r.feedIn), align: "right" },
-    { header: "earn c/kWh", value: (r) => r.earn, show: (r) => formatCents(r.earn), align: "right" },
-    { header: "spot c/kWh", value: (r) => r.spot, show: (r) => formatCents(r.spot), align: "right" },
+    { header: "feed-in c/kWh", key: "feedInCents", drop: 4, value: (r) => r.feedIn, show: (r) => formatCents(r.feedIn), align: "right" },
+    { header: "earn c/kWh", key: "earnCents", value: (r) => r.earn, show: (r) => formatCents(r.earn), align: "right" },
+    { header: "spot c/kWh", key: "spotCents", drop: 5, value: (r) => r.spot, show: (r) => formatCents(r.spot), align: "right" },
     {
       header: "renewables %",
+      key: "renewablesPct",
+      drop: 1,
       value: (r) => r.renewablesPct,
       show: (r) => (r.renewablesPct === null ? "–" : `${Math.round(r.renewablesPct)} %`),
       align: "right",
     },
     {
       header: "descriptor",
+      key: "descriptor",
+      drop: 2,
       value: (r) => r.descriptor,
       show: (r) => (r.spike !== "none" ? `${r.descriptor} (spike: ${r.spike})` : r.descriptor),
     },

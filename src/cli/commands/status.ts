@@ -5,31 +5,48 @@ import { parseDuration } from "../duration.js";
 import { describeCause, ExitCode, PartialFailure } from "../errors.js";
 import type { Colors } from "../output/color.js";
 import { formatAge, formatCents, formatFraction, formatWatts } from "../output/format.js";
-import type { Column } from "../output/output.js";
+import { shortenMiddle, type Column } from "../output/output.js";
 import { parseVendorList } from "./config.js";
 import type { VendorSession } from "../vendors/types.js";
 import { failureRow, listSystems, readFlow, type FlowRow } from "./systems.js";
 
 export const FLOW_COLUMNS: readonly Column<FlowRow>[] = [
-  { header: "system", value: (r) => `${r.vendor}:${r.device}` },
-  { header: "pv", value: (r) => r.flow?.pvW ?? null, show: (r) => formatWatts(r.flow?.pvW), align: "right" },
-  { header: "load", value: (r) => r.flow?.loadW ?? null, show: (r) => formatWatts(r.flow?.loadW), align: "right" },
-  { header: "grid (+imp)", value: (r) => r.flow?.gridW ?? null, show: (r, c) => signed(r.flow?.gridW, c, "import"), align: "right" },
+  { header: "system", key: "system", value: (r) => `${r.vendor}:${r.device}`, shorten: shortenId },
+  { header: "pv", key: "pvW", value: (r) => wholeWatts(r.flow?.pvW), show: (r) => formatWatts(r.flow?.pvW), align: "right" },
+  {
+    header: "load",
+    key: "loadW",
+    drop: 2,
+    value: (r) => wholeWatts(r.flow?.loadW),
+    show: (r) => formatWatts(r.flow?.loadW),
+    align: "right",
+  },
+  {
+    header: "grid (+imp)",
+    key: "gridW",
+    value: (r) => wholeWatts(r.flow?.gridW),
+    show: (r, c) => signed(r.flow?.gridW, c, "import"),
+    align: "right",
+  },
   {
     header: "battery (+dis)",
-    value: (r) => r.flow?.batteryW ?? null,
+    key: "batteryW",
+    value: (r) => wholeWatts(r.flow?.batteryW),
     show: (r, c) => signed(r.flow?.batteryW, c, "discharge"),
     align: "right",
   },
-  { header: "soc", value: (r) => r.flow?.soc ?? null, show: (r) => formatFraction(r.flow?.soc), align: "right" },
-  { header: "ev", value: (r) => r.flow?.evW ?? null, show: (r) => formatWatts(r.flow?.evW), align: "right" },
+  { header: "soc", key: "soc", value: (r) => r.flow?.soc ?? null, show: (r) => formatFraction(r.flow?.soc), align: "right" },
+  { header: "ev", key: "evW", drop: 4, value: (r) => wholeWatts(r.flow?.evW), show: (r) => formatWatts(r.flow?.evW), align: "right" },
   {
     header: "observed",
+    key: "observedAt",
+    drop: 5,
     value: (r) => r.flow?.observedAt ?? null,
     show: (r) => (r.flow ? r.flow.observedAt.toLocaleTimeString("en-GB", { hour12: false }) : "–"),
   },
   {
     header: "age",
+    key: "ageS",
     value: (r) => (r.ageMs === null ? null : Math.round(r.ageMs / 1000)),
     show: (r, c) =>
       r.error
@@ -41,6 +58,16 @@ export const FLOW_COLUMNS: readonly Column<FlowRow>[] = [
             : formatAge(r.ageMs),
   },
 ];
+
+/** Power for CSV: whole watts (a PowerTrack kW reading converts to 31946.240225210844 W). */
+export function wholeWatts(w: number | null | undefined): number | null {
+  return w === null || w === undefined || !Number.isFinite(w) ? null : Math.round(w);
+}
+
+/** A system id cut to fit: the vendor and the end of the id (where serials differ) stay. */
+export function shortenId(text: string, width: number): string {
+  return shortenMiddle(text, width, Math.max(0, Math.min(text.indexOf(":") + 1, width - 8)));
+}
 
 function signed(w: number | null | undefined, c: Colors, positive: "import" | "discharge"): string {
   const text = formatWatts(w);

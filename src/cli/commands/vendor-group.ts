@@ -42,7 +42,8 @@ export async function vendorGroup(parent: CommandContext, vendor: Vendor, args: 
     cmd.option("--raw", "include the vendor's raw response bodies");
     // JSON is the default output; --json is accepted everywhere so scripts can say it anyway.
     if (!(spec.options ?? []).some((o) => /(^|[ ,])--json\b/.test(o.flags))) cmd.option("--json", "JSON output (the default)");
-    if (spec.tabular) cmd.option("--csv", "CSV output, one row per record");
+    // Every command takes --csv: a list result (or an object's first list) becomes one row per record.
+    cmd.option("--csv", spec.tabular ? "CSV output, one row per record" : "CSV output, one row per record (list results)");
     const usage = [`openpower ${vendor} ${spec.name}`, ...(spec.args ?? []).map((a) => `<${a.name}>`)].join(" ");
     const examples = spec.examples && spec.examples.length > 0 ? spec.examples : [usage];
     cmd.addHelpText(

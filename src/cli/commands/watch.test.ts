@@ -4,11 +4,47 @@ import { registerSecret } from "../../core/redact.js";
 import { startGoodWeSimulator } from "../../sim/goodwe/index.js";
 import { CommandContext } from "../context.js";
 import { fakeIo } from "../test-support/fake-io.js";
-import { fakeSession, fakeSystem, priceInterval } from "../test-support/fake-session.js";
+import { fakeSession, fakeSystem, flowOf, priceInterval } from "../test-support/fake-session.js";
 import { tempHome } from "../test-support/run-cli.js";
 import { watch } from "./watch.js";
 
 describe("watch", () => {
+  it("each system refreshes at its own cadence: a fast local source is not held back by a slow cloud one", async () => {
+    const reads = { local: 0, cloud: 0 };
+    const local = fakeSystem("goodwe", "LOCAL1", { getPowerFlow: async () => (reads.local++, flowOf("goodwe", "LOCAL1", Date.now())) });
+    const cloud = fakeSystem("goodwe", "STATION1", { getPowerFlow: async () => (reads.cloud++, flowOf("goodwe", "STATION1", Date.now())) });
+    const session = fakeSession("goodwe", async () => [local, cloud], {
+      refreshIntervalMs: () => 60_000,
+      systemRefreshMs: (system) => (system === local ? 200 : 60_000),
+    });
+    const f = fakeIo();
+    expect(await watch(new CommandContext(f.io, {}, "table", { sessions: [session] }), { count: 3 })).toBe(0);
+    expect(reads).toEqual({ local: 3, cloud: 1 });
+  });
+
+  it("the age ticks between refreshes on a terminal", async () => {
+    let now = Date.now();
+    const observed = now - 35_000;
+    const session = fakeSession(
+      "alphaess",
+      async () => [fakeSystem("alphaess", "AL1", { getPowerFlow: async () => flowOf("alphaess", "AL1", observed) })],
+      {
+        refreshIntervalMs: () => 600_000,
+        // Each look at the clock is a second later: the redraws must show the age growing.
+        now: () => (now += 1_000),
+      },
+    );
+    const f = fakeIo({ tty: true });
+    const running = watch(new CommandContext(f.io, {}, "table", { sessions: [session] }), {});
+    while ((f.stdout().match(/openpower watch/g) ?? []).length < 3) await new Promise((r) => setTimeout(r, 50));
+    f.interrupt();
+    expect(await running).toBe(0);
+    const ages = [...f.stdout().matchAll(/│ (\d+) s\s+│/g)].map((m) => Number(m[1]));
+    expect(ages.length).toBeGreaterThanOrEqual(3);
+    expect(ages[0]).toBeGreaterThanOrEqual(35);
+    expect(ages[2]).toBeGreaterThan(ages[0]!);
+  });
+
   it("asks each vendor's budget again after every refresh (it is known only from the responses)", async () => {
     let refreshed = false;
     const session = fakeSession("amber", async () => [], {

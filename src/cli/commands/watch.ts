@@ -17,16 +17,36 @@ const HOME_CLEAR = "\x1b[H\x1b[2J";
 const RETRY_MS = 60_000;
 const STALE_AFTER_MS = 15 * 60_000;
 
+/** How often the view is redrawn on a terminal between refreshes, so that ages tick. */
+const TICK_MS = 1_000;
+
+/** One system, refreshed at its own cadence. */
+interface SystemTrack {
+  entry: SystemEntry;
+  intervalMs: number;
+  dueAt: number;
+  row: FlowRow | null;
+}
+
 interface VendorTrack {
   vendor: Vendor;
   session: VendorSession | null;
   /** The vendor's systems, once listed (null: not yet, or listing failed). */
-  entries: SystemEntry[] | null;
+  systems: SystemTrack[] | null;
+  /** When the vendor itself is due: connecting or listing again, or its price feed. */
   intervalMs: number;
   dueAt: number;
-  rows: FlowRow[];
+  /** A failure to connect or to list, shown instead of the systems. */
+  failure: FlowRow | null;
   /** Whether this vendor is the price feed. */
   prices: boolean;
+}
+
+/** A row with its age as of `now` (ages tick between refreshes). */
+function aged(row: FlowRow, now: number): FlowRow {
+  if (!row.flow) return row;
+  const ageMs = now - row.flow.observedAt.getTime();
+  return { ...row, ageMs, stale: ageMs > STALE_AFTER_MS };
 }
 
 /**
@@ -42,7 +62,8 @@ export async function watch(
   opts: { interval?: string; once?: boolean; count?: number; vendor?: string; /** Not a flag: tests retry sooner. */ retryMs?: number },
 ): Promise<number> {
   const only = parseVendorList(opts.vendor, "--vendor");
-  const requestedMs = parseDuration(opts.interval ?? "30s", "--interval");
+  // Without --interval each source refreshes as fast as its own budget allows.
+  const requestedMs = opts.interval === undefined ? 0 : parseDuration(opts.interval, "--interval");
   const maxDraws = opts.once ? 1 : (opts.count ?? Infinity);
   const retryMs = opts.retryMs ?? RETRY_MS;
   const { sessions, failures } = await ctx.sessions(only);
@@ -53,19 +74,19 @@ export async function watch(
     ...sessions.map((session) => ({
       vendor: session.vendor,
       session,
-      entries: null,
+      systems: null,
       intervalMs: requestedMs,
       dueAt: 0,
-      rows: [],
+      failure: null,
       prices: false,
     })),
     ...failures.map((f) => ({
       vendor: f.vendor,
       session: null,
-      entries: null,
+      systems: null,
       intervalMs: retryMs,
       dueAt: Date.now() + retryMs,
-      rows: [failureRow(f)],
+      failure: failureRow(f),
       prices: false,
     })),
   ];
@@ -78,82 +99,122 @@ export async function watch(
   const abort = new AbortController();
   const removeHandler = ctx.io.onInterrupt(() => abort.abort());
 
-  /** Connects (again), lists (again) and reads one vendor; never throws unless interrupted. */
-  const refresh = async (t: VendorTrack): Promise<void> => {
+  /** Connects (again) and lists (again) one vendor, and reads its price feed; never throws unless interrupted. */
+  const refreshVendor = async (t: VendorTrack): Promise<void> => {
     if (!t.session) {
       const again = await ctx.sessions([t.vendor]).catch((error: unknown) => ({ sessions: [], failures: [{ vendor: t.vendor, error }] }));
       t.session = again.sessions[0] ?? null;
       if (!t.session) {
-        t.rows = again.failures.map(failureRow);
+        t.failure = again.failures.map(failureRow)[0] ?? null;
         t.dueAt = Date.now() + retryMs;
         return;
       }
     }
     const session = t.session;
-    if (!t.entries) {
+    if (!t.systems) {
       try {
-        t.entries = (await session.systems()).map((system) => ({ session, system }));
+        t.systems = (await session.systems()).map((system) => ({
+          entry: { session, system },
+          intervalMs: requestedMs,
+          dueAt: 0,
+          row: null,
+        }));
+        t.failure = null;
       } catch (error) {
         if (abort.signal.aborted) throw error;
-        t.rows = [failureRow({ vendor: t.vendor, error })];
+        t.failure = failureRow({ vendor: t.vendor, error });
         t.dueAt = Date.now() + retryMs;
         return;
       }
     }
-    t.rows = await Promise.all(t.entries.map((e) => readFlow(e, STALE_AFTER_MS, abort.signal)));
     if (t.prices) ({ price, priceError } = await readPriceNow(session));
     // The budget after this refresh (Amber's limiter knows its window only from responses).
-    t.intervalMs = Math.max(requestedMs, session.refreshIntervalMs(t.entries.length));
-    t.dueAt = Date.now() + t.intervalMs;
+    t.intervalMs = Math.max(requestedMs, session.refreshIntervalMs(t.systems.length));
+    t.dueAt = t.prices || t.systems.length === 0 ? Date.now() + t.intervalMs : Infinity;
   };
+
+  /** Reads one system and schedules its next read at its own cadence. */
+  const refreshSystem = async (t: VendorTrack, s: SystemTrack): Promise<void> => {
+    s.row = await readFlow(s.entry, STALE_AFTER_MS, abort.signal);
+    const session = s.entry.session;
+    const own = session.systemRefreshMs?.(s.entry.system) ?? session.refreshIntervalMs(t.systems?.length ?? 1);
+    s.intervalMs = Math.max(requestedMs, own);
+    s.dueAt = Date.now() + s.intervalMs;
+  };
+
+  const nextDue = () => Math.min(...tracks.flatMap((t) => [t.dueAt, ...(t.systems ?? []).map((s) => s.dueAt)]));
 
   if (tty) ctx.out.write(HIDE_CURSOR);
   let draws = 0;
   try {
     while (draws < maxDraws && !abort.signal.aborted) {
       const now = Date.now();
+      const dueVendors = tracks.filter((t) => t.dueAt <= now);
+      let refreshed = false;
       try {
-        await Promise.all(tracks.filter((t) => t.dueAt <= now).map(refresh));
+        await Promise.all(dueVendors.map(refreshVendor));
+        const dueSystems = tracks.flatMap((t) => (t.systems ?? []).filter((s) => s.dueAt <= Date.now()).map((s) => ({ t, s })));
+        await Promise.all(dueSystems.map(({ t, s }) => refreshSystem(t, s)));
+        refreshed = dueVendors.length > 0 || dueSystems.length > 0;
       } catch (error) {
         // readFlow only throws when interrupted: Ctrl-C during a refresh.
         if (abort.signal.aborted) break;
         throw error;
       }
       if (abort.signal.aborted) break;
-      draws++;
-      const rows = tracks.flatMap((t) => t.rows);
+      const drawnAt = Date.now();
+      const rows = tracks.flatMap((t) =>
+        t.failure ? [t.failure] : (t.systems ?? []).flatMap((s) => (s.row ? [aged(s.row, s.entry.session.now())] : [])),
+      );
       const line = priceLine(price, priceError, ctx.out.c);
+      // Ticks between refreshes redraw the terminal view only (ages move); logs and JSON get refreshes.
+      if (refreshed || draws === 0) draws++;
+      else if (!tty) {
+        await sleepUntil(Math.min(nextDue(), drawnAt + TICK_MS), abort.signal);
+        continue;
+      }
       if (ctx.out.isJson) {
         ctx.out.jsonLine({ at: new Date().toISOString(), systems: rows.map(flowJson), price, priceError });
       } else if (tty) {
         const budget = tracks
           .map((t) =>
             t.session
-              ? `${t.session.budgetNote?.() ?? t.vendor}; refresh every ${formatAge(t.intervalMs)}`
+              ? `${t.session.budgetNote?.() ?? t.vendor}; refresh every ${cadence(t)}`
               : `${t.vendor}: not connected; trying again every ${formatAge(retryMs)}`,
           )
           .join("\n");
         ctx.out.write(
           `${HOME_CLEAR}${ctx.out.c.bold(`openpower watch — ${new Date().toLocaleTimeString("en-GB", { hour12: false })}`)}  (Ctrl-C to quit)\n${renderTable(FLOW_COLUMNS, rows, ctx.out.c, ctx.io.stdout.columns)}\n${line ?? ""}\n${ctx.out.c.dim(budget)}\n`,
         );
-      } else {
+      } else if (refreshed || draws === 1) {
         const stamp = new Date().toISOString();
         for (const r of rows) ctx.out.print(`${stamp} ${plainLine(r)}`);
         if (line) ctx.out.print(`${stamp} ${line}`);
       }
       if (draws >= maxDraws) break;
-      const next = Math.min(...tracks.map((t) => t.dueAt));
-      try {
-        await realSleep(Math.max(200, next - Date.now()), abort.signal);
-      } catch {
-        break;
-      }
+      if (!(await sleepUntil(tty ? Math.min(nextDue(), Date.now() + TICK_MS) : nextDue(), abort.signal))) break;
     }
   } finally {
     removeHandler();
     if (tty) ctx.out.write(`${SHOW_CURSOR}\n`);
   }
   return ExitCode.ok;
+}
+
+/** Sleeps until `at` (at least 200 ms); false when interrupted. */
+async function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await realSleep(Math.max(200, at - Date.now()), signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "5 s" or, when the vendor's systems differ, each: "5 s / 1 min". */
+function cadence(t: VendorTrack): string {
+  const own = [...new Set((t.systems ?? []).map((s) => s.intervalMs))];
+  return (own.length > 0 ? own : [t.intervalMs]).map(formatAge).join(" / ");
 }
 
 /** One line per system for logs: "alphaess:SN pv=1.20 kW load=850 W grid=-350 W battery=0 W soc=85 % age=12 s". */

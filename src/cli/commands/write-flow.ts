@@ -1,23 +1,45 @@
 import { ConnectionError, RateLimitError, ValidationError } from "../../core/errors/index.js";
-import { diffFields } from "../../model/helpers.js";
-import type { ConstraintCheck, FieldChange, Vendor } from "../../model/types.js";
+import { diffFields, writeStatus } from "../../model/helpers.js";
+import type { ConstraintCheck, FieldChange, Vendor, WriteResult } from "../../model/types.js";
 import { appendAudit, lastAuditedWrite, readAudit, type AuditEntry } from "../audit-log.js";
-import type { CommandContext } from "../context.js";
+import type { CommandHost } from "../host.js";
 import { describeCause } from "../errors.js";
 import { formatValue } from "../output/format.js";
 import { assertCanConfirm, confirmWrite } from "../prompt.js";
 
-export interface WriteOutcome {
-  /** The endpoint, register or operation written. */
+/**
+ * One write's outcome in the model's vocabulary (`WriteResult`: `write` with its target, before,
+ * after and changes; `sent`, `taken`, `readBack`), built from what a vendor client reports.
+ */
+export function writeResult(o: {
   target: string;
   sent: boolean | null;
   taken: boolean | null;
   before: unknown;
   after: unknown;
   readBack: unknown;
-  /** The fields the write changes, for the preview (default: the differences of `before` and `after`). */
+  /** The fields the write changes (default: the differences of `before` and `after`). */
   changes?: FieldChange[];
+  description?: string;
+}): WriteResult {
+  return {
+    write: {
+      target: o.target,
+      description: o.description ?? o.target,
+      before: o.before,
+      after: o.after,
+      changes: o.changes ?? diffFields(o.before, o.after),
+      constraints: [],
+      payload: o.after,
+    },
+    sent: o.sent,
+    taken: o.taken,
+    readBack: o.readBack,
+  };
 }
+
+/** @deprecated The model's `WriteResult`; kept as a name for the vendor helpers' call sites. */
+export type WriteOutcome = WriteResult;
 
 export interface WriteSpec<R> {
   vendor: Vendor;
@@ -36,7 +58,7 @@ export interface WriteSpec<R> {
    */
   preview?: boolean;
   send(dryRun: boolean): Promise<R>;
-  outcome(result: R): WriteOutcome;
+  outcome(result: R): WriteResult;
 }
 
 /**
@@ -45,9 +67,9 @@ export interface WriteSpec<R> {
  * then the write, and its outcome appended to the audit log, including failures (a write that may
  * have reached the device is worth recording).
  */
-export async function performWrite<R>(ctx: CommandContext, spec: WriteSpec<R>): Promise<R> {
+export async function performWrite<R>(ctx: CommandHost, spec: WriteSpec<R>): Promise<R> {
   if (spec.dryRun) return spec.send(true);
-  let preview: WriteOutcome | undefined;
+  let preview: WriteResult | undefined;
   if (!spec.yes) {
     // Refuse before the preview's reads: without a terminal nobody could answer the question.
     assertCanConfirm(ctx.io);
@@ -61,13 +83,13 @@ export async function performWrite<R>(ctx: CommandContext, spec: WriteSpec<R>): 
   try {
     result = await spec.send(false);
   } catch (error) {
-    const target = preview?.target ?? spec.target;
+    const target = preview?.write.target ?? spec.target;
     auditWrite(ctx, {
       vendor: spec.vendor,
       device: spec.device,
       request: spec.request,
-      before: preview ? { [target]: preview.before } : null,
-      after: preview ? { [target]: preview.after } : null,
+      before: preview ? { [target]: preview.write.before } : null,
+      after: preview ? { [target]: preview.write.after } : null,
       readBack: null,
       taken: [{ target, sent: sentAfter(error), taken: null, error: describeCause(error) }],
       ok: false,
@@ -79,20 +101,21 @@ export async function performWrite<R>(ctx: CommandContext, spec: WriteSpec<R>): 
     vendor: spec.vendor,
     device: spec.device,
     request: spec.request,
-    before: { [o.target]: o.before },
-    after: { [o.target]: o.after },
-    readBack: { [o.target]: o.readBack },
-    taken: [{ target: o.target, sent: o.sent, taken: o.taken }],
-    ok: o.sent === true && o.taken !== false,
+    before: { [o.write.target]: o.write.before },
+    after: { [o.write.target]: o.write.after },
+    readBack: { [o.write.target]: o.readBack ?? null },
+    taken: [{ target: o.write.target, sent: o.sent, taken: o.taken }],
+    // The model's one-word status: "taken" or "sent" (not verified) is a write that went through.
+    ok: ["taken", "sent"].includes(writeStatus(o)),
   });
   return result;
 }
 
 /** What is shown before the question: each field before → after (on stderr, with the question). */
-function printPreview(ctx: CommandContext, description: string, o: WriteOutcome): void {
+function printPreview(ctx: CommandHost, description: string, o: WriteResult): void {
   const { c } = ctx.out;
-  const changes = o.changes ?? diffFields(o.before, o.after);
-  ctx.out.note(`${c.bold(description)}: ${o.target}`);
+  const changes = o.write.changes;
+  ctx.out.note(`${c.bold(description)}: ${o.write.target}`);
   if (changes.length === 0) ctx.out.note("  (no field changes: the device reports these values already)");
   for (const ch of changes) ctx.out.note(`  ${ch.field}: ${c.red(formatValue(ch.before))} → ${c.green(formatValue(ch.after))}`);
 }
@@ -113,11 +136,15 @@ export function sentAfter(error: unknown): boolean | null {
  * Appends one entry to the audit log, stamped with one clock (this machine's: the log is ordered
  * by when things were done here) and the command line (secrets removed by the log).
  */
-export function auditWrite(ctx: CommandContext, entry: Omit<AuditEntry, "time" | "command" | "user" | "host" | "dryRun">): AuditEntry {
-  return appendAudit(ctx.paths.auditLog, { time: new Date().toISOString(), command: commandLine(ctx), dryRun: false, ...entry });
+export function auditWrite(ctx: CommandHost, entry: Omit<AuditEntry, "time" | "command" | "user" | "host" | "dryRun">): AuditEntry {
+  return appendAudit(
+    ctx.paths.auditLog,
+    { time: new Date().toISOString(), command: commandLine(ctx), dryRun: false, ...entry },
+    { warn: (message) => ctx.out.warn(message) },
+  );
 }
 
-export function commandLine(ctx: CommandContext): string {
+export function commandLine(ctx: CommandHost): string {
   return ["openpower", ...ctx.argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
 }
 
@@ -128,7 +155,7 @@ export function commandLine(ctx: CommandContext): string {
  * undefined when the vendor has no cool-down for it or no such write is logged.
  */
 export function auditedCooldown(
-  ctx: CommandContext,
+  ctx: CommandHost,
   write: { vendor: Vendor; device: string; endpoint: string; cooldownMs: number },
 ): (ConstraintCheck & { nextAt: Date }) | undefined {
   if (!(write.cooldownMs > 0)) return undefined;
@@ -148,7 +175,7 @@ export function auditedCooldown(
 
 /** Refuses a write (nothing sent) inside the vendor's cool-down as counted from the audit log. */
 export function assertAuditedCooldown(
-  ctx: CommandContext,
+  ctx: CommandHost,
   write: { vendor: Vendor; device: string; endpoint: string; cooldownMs: number },
 ): void {
   const check = auditedCooldown(ctx, write);

@@ -1,57 +1,20 @@
-import { readFileSync } from "node:fs";
 import { ConfigurationError } from "../../core/errors/index.js";
+import { readEnvFile } from "../../core/env-file.js";
 
-/**
- * A `.env` file: `KEY=value` lines, optional `export `, `#` comments, single quotes (literal),
- * double quotes (with \n, \t, \" and \\ escapes) or bare values (a ` #` starts a comment).
- */
-export function parseDotenv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) continue;
-    const key = match[1]!;
-    let value = match[2]!;
-    if (value.startsWith('"')) {
-      // A double-quoted value may span lines.
-      let body = value.slice(1);
-      while (!/(^|[^\\])(\\\\)*"/.test(body) && i + 1 < lines.length) body += `\n${lines[++i]!}`;
-      const end = closingQuote(body);
-      value = body
-        .slice(0, end < 0 ? undefined : end)
-        .replace(/\\(["\\nrt])/g, (_m, ch: string) => ({ n: "\n", r: "\r", t: "\t" })[ch] ?? ch);
-    } else if (value.startsWith("'")) {
-      const end = value.indexOf("'", 1);
-      value = value.slice(1, end < 0 ? undefined : end);
-    } else {
-      const hash = value.search(/\s#/);
-      value = (hash >= 0 ? value.slice(0, hash) : value).trim();
-    }
-    out[key] = value;
-  }
-  return out;
-}
+export { parseDotenv } from "../../core/env-file.js";
 
-function closingQuote(body: string): number {
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] === "\\") i++;
-    else if (body[i] === '"') return i;
-  }
-  return -1;
-}
-
-/** Reads a `.env` file; a missing file is an empty one unless it was asked for explicitly. */
+/** Reads a `.env` file (the project's one reader); a missing file is an empty one unless it was asked for explicitly. */
 export function readDotenv(path: string, required: boolean): Record<string, string> {
+  let values: Record<string, string> | null;
   try {
-    return parseDotenv(readFileSync(path, "utf8"));
+    values = readEnvFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" && !required) return {};
     throw new ConfigurationError(`Cannot read the .env file ${path}: ${(error as Error).message}. Check the --dotenv path.`, {
       setting: "--dotenv",
       cause: error,
     });
   }
+  if (values !== null) return values;
+  if (!required) return {};
+  throw new ConfigurationError(`Cannot read the .env file ${path}: it does not exist. Check the --dotenv path.`, { setting: "--dotenv" });
 }

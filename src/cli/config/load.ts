@@ -163,9 +163,11 @@ export function readConfigFile(file: string, required: boolean): { data: Record<
   try {
     return { data: parseToml(text) as Record<string, unknown>, exists: true };
   } catch (error) {
-    const message = (error as Error).message.split("\n")[0];
+    const message = (error as Error).message.split("\n")[0]!.replace(/[.\s]+$/, "");
+    const { line, column } = error as { line?: unknown; column?: unknown };
+    const at = typeof line === "number" && typeof column === "number" ? ` at line ${line}, column ${column}` : "";
     throw new ConfigurationError(
-      `The config file ${file} is not valid TOML: ${message}. Fix it, or recreate it with "openpower config init --force".`,
+      `The config file ${file} is not valid TOML${at}: ${message}. Fix it, or recreate it with "openpower config init --force".`,
       { setting: "config" },
     );
   }
@@ -193,7 +195,7 @@ function fromFile(raw: unknown, path: string, setting: SettingSpec, file: string
   if (type === "list") {
     if (typeof raw === "string") return coerce(raw, setting, path);
     if (!Array.isArray(raw) || !raw.every((v) => typeof v === "string")) throw bad("a list of strings");
-    return raw as string[];
+    return coerce(raw.join(","), setting, `${file}: ${path}`);
   }
   if (type === "number" && typeof raw !== "number") {
     if (typeof raw === "string") return coerce(raw, setting, path);
@@ -205,6 +207,8 @@ function fromFile(raw: unknown, path: string, setting: SettingSpec, file: string
     throw bad("a string");
   }
   if (setting.choices && !setting.choices.includes(String(raw))) throw bad(`one of ${setting.choices.join(", ")}`);
+  if (typeof raw === "string" && raw.trim() !== "")
+    checkValue(raw.trim(), setting, `${file}: ${path}`, (m) => new ConfigurationError(m, { setting: path }));
   return raw as SettingValue;
 }
 
@@ -227,16 +231,27 @@ export function coerce(text: string, setting: SettingSpec, where: string, kind: 
       if (b === undefined) throw wrong(`${where} must be true or false, got ${JSON.stringify(value)}.`);
       return b;
     }
-    case "list":
-      return value
+    case "list": {
+      const items = value
         .split(",")
         .map((v) => v.trim())
         .filter((v) => v !== "");
+      for (const item of items) checkValue(item, setting, where, wrong);
+      return items;
+    }
     default:
       if (setting.choices && !setting.choices.includes(value))
         throw wrong(`${where} must be one of ${setting.choices.join(", ")}, got ${JSON.stringify(value)}.`);
+      if (value !== "") checkValue(value, setting, where, wrong);
       return setting.secret ? text : value;
   }
+}
+
+/** The setting's own check (`SettingSpec.check`); a secret's value is never repeated in the message. */
+function checkValue(value: string, setting: SettingSpec, where: string, wrong: (message: string) => Error): void {
+  const problem = setting.check?.(value);
+  if (problem === undefined) return;
+  throw wrong(`${where}: ${setting.secret ? "the value" : JSON.stringify(value)} ${problem}.`);
 }
 
 function hasSecretInFile(data: Record<string, unknown>, specs: readonly SectionSpec[]): boolean {

@@ -20,6 +20,11 @@ export interface SettingSpec {
    * returns a warning to ignore it, or undefined to take it.
    */
   envGuard?(name: string, value: string): string | undefined;
+  /**
+   * Checks one value (each item of a list) where it is entered, wherever from: returns what is
+   * wrong with it, or undefined when it is fine. Only what can be known without asking the vendor.
+   */
+  check?(value: string): string | undefined;
 }
 
 export type SettingValue = string | number | boolean | string[];

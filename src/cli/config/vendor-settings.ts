@@ -29,6 +29,33 @@ function powertrackBaseUrlGuard(name: string, value: string): string | undefined
   return `BASE_URL=${value.trim()} is ignored: a PowerTrack base URL other than ${POWERTRACK_DEFAULT_BASE_URL} is taken only from the config file, --set powertrack.baseUrl=... or OPENPOWER_POWERTRACK_BASE_URL (so an unrelated BASE_URL cannot send the PowerTrack cookie elsewhere).`;
 }
 
+/** An IANA zone this machine knows ("Australia/Sydney"); "Mars/Olympus" is not one. */
+export function checkTimeZone(value: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return undefined;
+  } catch {
+    return "is not an IANA time zone (e.g. Australia/Sydney, Europe/Berlin, UTC)";
+  }
+}
+
+/** AlphaESS serial numbers are letters and digits (AL2002321010043, AE1234...). */
+function checkAlphaEssSerial(value: string): string | undefined {
+  return /^[A-Za-z0-9]{2,40}$/.test(value) ? undefined : "is not an AlphaESS serial number (letters and digits, e.g. AL2002321010043)";
+}
+
+/** Amber tokens are issued as "psk_" and a key (app.amber.com.au/developers). */
+function checkAmberToken(value: string): string | undefined {
+  return /^psk_\S+$/.test(value.trim())
+    ? undefined
+    : 'is not an Amber API token: they start with "psk_" (https://app.amber.com.au/developers)';
+}
+
+/** PowerTrack site keys: "S" and digits. */
+function checkSiteKey(value: string): string | undefined {
+  return /^S?\d+$/.test(value) ? undefined : "is not a PowerTrack site key (S and digits, e.g. S12345)";
+}
+
 export const VENDOR_SETTINGS: Readonly<Record<Vendor, readonly SettingSpec[]>> = {
   alphaess: [
     {
@@ -46,12 +73,14 @@ export const VENDOR_SETTINGS: Readonly<Record<Vendor, readonly SettingSpec[]>> =
       type: "list",
       init: true,
       description: "system serial number(s), comma-separated (empty: every system bound to the AppID)",
+      check: checkAlphaEssSerial,
     },
     {
       key: "timeZone",
       env: ["OPENPOWER_ALPHAESS_TIMEZONE"],
       init: true,
       description: "the systems' IANA time zone, e.g. Australia/Sydney (empty: this machine's)",
+      check: checkTimeZone,
     },
     {
       key: "baseUrl",
@@ -78,6 +107,7 @@ export const VENDOR_SETTINGS: Readonly<Record<Vendor, readonly SettingSpec[]>> =
       secret: true,
       init: true,
       description: "API token (psk_...) from https://app.amber.com.au/developers",
+      check: checkAmberToken,
     },
     { key: "site", env: ["OPENPOWER_AMBER_SITE"], init: true, description: "site id (empty: the account's active site)" },
     {
@@ -107,6 +137,7 @@ export const VENDOR_SETTINGS: Readonly<Record<Vendor, readonly SettingSpec[]>> =
       env: ["OPENPOWER_GOODWE_TIMEZONE"],
       init: true,
       description: "the inverter's IANA time zone (empty: this machine's)",
+      check: checkTimeZone,
     },
     { key: "timeoutMs", env: ["OPENPOWER_GOODWE_TIMEOUT_MS"], type: "number", description: "per-attempt timeout, ms (default 1000)" },
     {
@@ -151,6 +182,7 @@ export const VENDOR_SETTINGS: Readonly<Record<Vendor, readonly SettingSpec[]>> =
       type: "list",
       init: true,
       description: "site keys shown by status, watch and history, comma-separated (e.g. S12345)",
+      check: checkSiteKey,
     },
     { key: "customer", env: ["OPENPOWER_POWERTRACK_CUSTOMER"], description: "default customer key for portfolio commands (e.g. C1234)" },
     {

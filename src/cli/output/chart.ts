@@ -35,15 +35,29 @@ export function priceChart(intervals: readonly PriceInterval[], options: ChartOp
     }
     return fillGaps(out);
   };
-  const series: number[][] = [sample(general, (i) => i.perKwhCents)];
-  if (feedIn.length > 0) series.push(sample(feedIn, earningsPerKwhCents));
-  const chart = asciichart.plot(series, {
-    height: options.height ?? 10,
-    colors: options.color ? [asciichart.yellow, asciichart.green] : undefined,
-    format: (x: number) => `${x.toFixed(1).padStart(7)} c `,
-  });
-  const legend = feedIn.length > 0 ? "buy price (general, c/kWh)  and  feed-in earnings (c/kWh, + = paid)" : "buy price (general, c/kWh)";
-  return `${chart}\n${" ".repeat(11)}${axis(from, to, columns, options.timeZone)}\n${" ".repeat(11)}${legend}`;
+  const buy = sample(general, (i) => i.perKwhCents);
+  const earn = feedIn.length > 0 ? sample(feedIn, earningsPerKwhCents) : undefined;
+  const plot = (series: number[][], colors: asciichart.Color[] | undefined, height: number) =>
+    asciichart.plot(series, { height, colors, format: (x: number) => `${x.toFixed(1).padStart(7)} c ` });
+  const axisLine = `${" ".repeat(11)}${axis(from, to, columns, options.timeZone)}`;
+  const height = options.height ?? 10;
+  const BUY = "buy price (general, c/kWh)";
+  const EARN = "feed-in earnings (c/kWh, + = paid)";
+  if (!earn) return `${plot([buy], undefined, height)}\n${axisLine}\n${" ".repeat(11)}${BUY}`;
+  if (options.color) {
+    const legend = `${asciichart.yellow}━━${asciichart.reset} ${BUY}   ${asciichart.green}━━${asciichart.reset} ${EARN}`;
+    return `${plot([buy, earn], [asciichart.yellow, asciichart.green], height)}\n${axisLine}\n${" ".repeat(11)}${legend}`;
+  }
+  // Without colour two lines drawn with the same characters cannot be told apart: one chart each.
+  const half = Math.max(4, Math.round(height / 2));
+  return [
+    `${" ".repeat(11)}${BUY}`,
+    plot([buy], undefined, half),
+    axisLine,
+    `${" ".repeat(11)}${EARN}`,
+    plot([earn], undefined, half),
+    axisLine,
+  ].join("\n");
 }
 
 /** Carries the last known value across slots with no interval (a gap would break the line). */

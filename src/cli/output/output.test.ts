@@ -226,6 +226,24 @@ describe("priceChart", () => {
     expect(priceChart(intervals, { width: 40, height: 6, color: true })).toMatch(ANSI_RE);
     expect(priceChart([], { width: 40, color: false })).toMatch(/no general-channel prices/);
   });
+
+  it("without colour the two series can be told apart: each has its own chart under its own legend line", () => {
+    const intervals = [
+      ...Array.from({ length: 8 }, (_, i) => interval(i, "general", 10 + i * 5)),
+      ...Array.from({ length: 8 }, (_, i) => interval(i, "feedIn", -5)),
+    ];
+    const lines = priceChart(intervals, { width: 40, height: 6, color: false }).split("\n");
+    const buy = lines.findIndex((l) => l.trim() === "buy price (general, c/kWh)");
+    const earn = lines.findIndex((l) => l.trim() === "feed-in earnings (c/kWh, + = paid)");
+    expect(buy).toBeGreaterThanOrEqual(0);
+    expect(earn).toBeGreaterThan(buy);
+    // The buy chart (above the earnings legend) never reaches the earnings' 5 c; the earnings chart is flat at 5 c.
+    expect(lines.slice(buy, earn).join("\n")).toContain("45.0 c");
+    expect(lines.slice(earn).join("\n")).not.toContain("45.0 c");
+    // With colour, the legend carries each line's colour.
+    const coloured = priceChart(intervals, { width: 40, height: 6, color: true });
+    expect(coloured.split("\n").at(-1)).toMatch(ANSI_RE);
+  });
 });
 
 describe("csv", () => {

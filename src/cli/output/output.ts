@@ -9,6 +9,15 @@ export type Format = "table" | "json" | "csv";
 /** One column of tabular output: how to read it from a row, and how people see it. */
 export interface Column<T> {
   header: string;
+  /** The CSV header (one vocabulary with `--json`: "pvW", "gridW", ...); default `header`. */
+  key?: string;
+  /**
+   * How readily the column goes when the table does not fit the terminal: 0 (default) never,
+   * higher numbers first. Like `gh`, the least important columns are dropped before anything wraps.
+   */
+  drop?: number;
+  /** Shortens a cell to at most `width` characters keeping what identifies it (e.g. the end of a serial). */
+  shorten?: (text: string, width: number) => string;
   /** The plain value for `--csv` (numbers stay numbers, dates become ISO strings, null becomes ""). */
   value: (row: T) => unknown;
   /** How the value reads in a table; default `String(value)`. */
@@ -71,7 +80,11 @@ export class Output {
 
   table<T>(columns: readonly Column<T>[], rows: readonly T[], options: { title?: string } = {}): void {
     if (options.title) this.print(this.c.bold(options.title));
-    this.print(renderTable(columns, rows, this.c, this.io.stdout.isTTY ? this.io.stdout.columns : undefined));
+    const width = this.io.stdout.isTTY ? this.io.stdout.columns : undefined;
+    const fitted = fitColumns(columns, rows, this.c, width);
+    this.print(renderTable(fitted.columns, rows, this.c, width));
+    if (fitted.dropped.length > 0)
+      this.note(this.c.dim(`(${fitted.dropped.join(", ")} left out to fit ${width} columns; --csv or --json has every column)`));
   }
 
   csv<T>(columns: readonly Column<T>[], rows: readonly T[]): void {
@@ -87,6 +100,50 @@ export class Output {
 }
 
 /**
+ * The columns that fit `maxWidth`: the least important (highest `drop`) are left out one at a
+ * time until the table fits, then the table is rendered with shortened cells where a column
+ * knows how to shorten them.
+ */
+export function fitColumns<T>(
+  columns: readonly Column<T>[],
+  rows: readonly T[],
+  c: Colors,
+  maxWidth: number | undefined,
+): { columns: Column<T>[]; dropped: string[] } {
+  const kept = [...columns];
+  const dropped: string[] = [];
+  if (maxWidth === undefined) return { columns: kept, dropped };
+  const widthOf = (list: readonly Column<T>[]) => naturalWidths(list, rows, c).reduce((a, b) => a + b, 0) + list.length + 1;
+  while (widthOf(kept) > maxWidth) {
+    const candidates = kept.filter((col) => (col.drop ?? 0) > 0);
+    if (candidates.length === 0) break;
+    const least = candidates.reduce((a, b) => ((b.drop ?? 0) >= (a.drop ?? 0) ? b : a));
+    kept.splice(kept.indexOf(least), 1);
+    dropped.push(least.header);
+  }
+  return { columns: kept, dropped };
+}
+
+function naturalWidths<T>(columns: readonly Column<T>[], rows: readonly T[], c: Colors): number[] {
+  return columns.map(
+    (col) =>
+      Math.max(
+        visibleLength(col.header),
+        ...rows.map((row) => Math.max(...(col.show ? col.show(row, c) : plain(col.value(row))).split("\n").map(visibleLength))),
+      ) + 2,
+  );
+}
+
+/** "alphaess:AL7011023030601" in 16 → "alphaess:…030601": keeps the start and as much of the end as fits. */
+export function shortenMiddle(text: string, width: number, keepStart = 0): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width <= 1) return "…";
+  const head = Math.min(keepStart, width - 2);
+  return `${chars.slice(0, head).join("")}…${chars.slice(chars.length - (width - 1 - head)).join("")}`;
+}
+
+/**
  * A boxed table. With `maxWidth` (the terminal's width), the widest columns are narrowed and
  * their cells wrapped until the table fits; without it (output to a file or pipe) lines are kept whole.
  */
@@ -96,6 +153,16 @@ export function renderTable<T>(columns: readonly Column<T>[], rows: readonly T[]
     (col, i) => Math.max(visibleLength(col.header), ...cells.map((r) => Math.max(...r[i]!.split("\n").map(visibleLength)))) + 2,
   );
   const fits = () => widths.reduce((a, b) => a + b, 0) + widths.length + 1 <= maxWidth!;
+  // Columns that can shorten their cells (ids) do so before anything wraps, down to 12 characters.
+  if (maxWidth !== undefined && !fits()) {
+    columns.forEach((col, i) => {
+      if (!col.shorten || fits()) return;
+      const over = widths.reduce((a, b) => a + b, 0) + widths.length + 1 - maxWidth;
+      const target = Math.max(12, widths[i]! - 2 - over, visibleLength(col.header));
+      for (const row of cells) row[i] = col.shorten(row[i]!.replace(ANSI, ""), target);
+      widths[i] = target + 2;
+    });
+  }
   let narrowed = false;
   if (maxWidth !== undefined && maxWidth > 20) {
     while (!fits()) {
@@ -125,7 +192,7 @@ function visibleLength(text: string): number {
 export function renderCsv<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
   return csvStringify(
     rows.map((row) => columns.map((col) => csvCell(col.value(row)))),
-    { header: true, columns: columns.map((col) => col.header) },
+    { header: true, columns: columns.map((col) => col.key ?? col.header) },
   );
 }
 

@@ -19,7 +19,9 @@ export function createProgress(stream: OutStream, options: { total: number; titl
   const bar = new cliProgress.SingleBar(
     {
       stream: stream as unknown as NodeJS.WritableStream,
-      format: `${options.title} [{bar}] {value}/{total} {label}`,
+      // The estimate is cli-progress's, from the pace so far (a rate-limited run slows it honestly).
+      format: `${options.title} [{bar}] {value}/{total} eta {eta_formatted} {label}`,
+      etaBuffer: 5,
       hideCursor: true,
       clearOnComplete: true,
       noTTYOutput: false,

@@ -1,6 +1,9 @@
 import type { Amber, AmberPriceSource, State } from "../../amber/index.js";
 import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
 import { UsageError } from "../errors.js";
+import { assertRangeCap, NEM_TIME_ZONE, parseDay } from "../day.js";
+import { daysBetween } from "../../core/time/calendar-date.js";
+import type { CommandHost } from "../host.js";
 import { budgetIntervalMs, intArg, memo, optionalString, required } from "./common.js";
 import type { VendorCommand, VendorPlugin, VendorSession } from "./types.js";
 
@@ -52,6 +55,54 @@ async function connect(
 
 function client(session: VendorSession): Amber {
   return session.client as Amber;
+}
+
+/** --start and --end as NEM dates (default today), capped like every range, checked before anything is sent. */
+function nemRange(session: VendorSession, o: Record<string, unknown>, required: boolean): { start: string; end: string } {
+  const today = parseDay("today", "--start", NEM_TIME_ZONE, session.now());
+  const start = nemDay(session, o.start, "--start") ?? today;
+  const end = nemDay(session, o.end, "--end") ?? (required ? today : start > today ? start : today);
+  if (start > end) throw new UsageError(`--start ${start} is after --end ${end}.`, { field: "--start" });
+  assertRangeCap(start, end, { fromFlag: "--start", toFlag: "--end" });
+  return { start, end };
+}
+
+/**
+ * A long range is fetched a week per request and paced by Amber's 50 requests per 5 minutes: say
+ * up front how many requests that is and about how long, and show a bar with an estimate.
+ */
+async function withProgress<T>(
+  ctx: CommandHost,
+  title: string,
+  start: string,
+  end: string,
+  fetch: (onProgress: (p: { done: number; total: number; start: string }) => void) => Promise<T>,
+): Promise<T> {
+  const requests = Math.ceil((daysBetween(start, end) + 1) / 7);
+  if (requests > 5) {
+    const minutes = requests > AMBER_BUDGET ? Math.ceil((requests - AMBER_BUDGET) / AMBER_BUDGET) * 5 : 0;
+    ctx.out.note(
+      `${title} ${start} to ${end}: ${requests} requests${minutes > 0 ? `, about ${minutes} min at Amber's ${AMBER_BUDGET} requests per 5 minutes` : ""}. Ctrl-C stops.`,
+    );
+  }
+  const { createProgress } = await import("../output/progress.js");
+  const bar = createProgress(ctx.io.stderr, { total: requests, title, enabled: requests > 1 });
+  try {
+    return await fetch((p) => {
+      bar.setTotal(p.total);
+      bar.tick(1, p.start);
+    });
+  } finally {
+    bar.stop();
+  }
+}
+
+/** Amber's request budget per 5-minute window. */
+const AMBER_BUDGET = 50;
+
+/** A NEM date option: YYYY-MM-DD, today or yesterday (NEM time). */
+function nemDay(session: VendorSession, value: unknown, option: string): string | undefined {
+  return typeof value === "string" ? parseDay(value, option, NEM_TIME_ZONE, session.now()) : undefined;
 }
 
 async function siteFor(session: VendorSession, options: Record<string, unknown>): Promise<string> {
@@ -109,18 +160,18 @@ const COMMANDS: readonly VendorCommand[] = [
     tabular: true,
     options: [
       siteOption,
-      { flags: "--start <date>", description: "first NEM date YYYY-MM-DD (default today)" },
-      { flags: "--end <date>", description: "last NEM date (default today)" },
+      { flags: "--start <date>", description: "first NEM date YYYY-MM-DD, today or yesterday (default today)" },
+      { flags: "--end <date>", description: "last NEM date, same forms (default today)" },
       resolutionOption,
     ],
     examples: ["openpower amber prices --start 2024-05-01 --end 2024-05-31 --csv > may.csv"],
-    run: async (s, _a, o) =>
-      client(s).getPrices({
-        site: await siteFor(s, o),
-        start: o.start as string | undefined,
-        end: o.end as string | undefined,
-        resolution: resolution(o),
-      }),
+    run: async (s, _a, o, ctx) => {
+      const { start, end } = nemRange(s, o, false);
+      const site = await siteFor(s, o);
+      return withProgress(ctx, "prices", start, end, (onProgress) =>
+        client(s).getPrices({ site, start, end, resolution: resolution(o), onProgress }),
+      );
+    },
   },
   {
     name: "usage",
@@ -129,13 +180,15 @@ const COMMANDS: readonly VendorCommand[] = [
     tabular: true,
     options: [
       siteOption,
-      { flags: "--start <date>", description: "first NEM date YYYY-MM-DD" },
-      { flags: "--end <date>", description: "last NEM date" },
+      { flags: "--start <date>", description: "first NEM date YYYY-MM-DD, today or yesterday" },
+      { flags: "--end <date>", description: "last NEM date, same forms" },
     ],
-    run: async (s, _a, o) => {
+    run: async (s, _a, o, ctx) => {
       if (typeof o.start !== "string" || typeof o.end !== "string")
         throw new UsageError("usage needs --start and --end (NEM dates YYYY-MM-DD).", { field: "--start" });
-      return client(s).getUsage({ site: await siteFor(s, o), start: o.start, end: o.end });
+      const { start, end } = nemRange(s, o, true);
+      const site = await siteFor(s, o);
+      return withProgress(ctx, "usage", start, end, (onProgress) => client(s).getUsage({ site, start, end, onProgress }));
     },
   },
   {
@@ -188,6 +241,14 @@ export const plugin: VendorPlugin = {
   async check(session) {
     const sites = await client(session).listSites();
     const active = sites.filter((s) => s.status === "active");
+    const configured = sites.length === 0 ? undefined : await (session as AmberSession).site();
+    if (configured !== undefined && !sites.some((s) => s.id === configured)) {
+      const { NotFoundError } = await import("../../core/errors/index.js");
+      throw new NotFoundError(
+        `amber.site ${configured} is not a site of this account (its sites: ${sites.map((s) => s.id).join(", ") || "none"}). Fix amber.site, or leave it empty for the active site.`,
+        { vendor: "amber" },
+      );
+    }
     if (sites.length === 0) return "token accepted; the account has no sites yet";
     return `token accepted; ${sites.length} site${sites.length === 1 ? "" : "s"} (${active.length} active): ${sites.map((s) => `${s.id} ${s.status}, ${s.network}`).join("; ")}`;
   },

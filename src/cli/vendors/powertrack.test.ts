@@ -32,6 +32,26 @@ afterAll(async () => {
 const run = (args: string[]) => runInProcess(args, home.env);
 
 describe("openpower powertrack", () => {
+  it("bulk-restore puts back what a bulk-update changed (a dry run first, then --apply)", async () => {
+    const site = sim.sites[1]!;
+    const nameOf = async () => (JSON.parse((await run(["powertrack", "site-config", site])).stdout) as { name: string }).name;
+    const original = await nameOf();
+    const backups = join(home.dir, "restore-backups");
+    const file = join(home.dir, "rename.csv");
+    writeFileSync(file, `key,name\n${site},Renamed for restore\n`);
+    const env = { ...home.env, OPENPOWER_POWERTRACK_BACKUP_DIR: backups };
+    const update = await runInProcess(["powertrack", "bulk-update", "--file", file, "--apply", "--yes", "--json"], env);
+    expect(update.code).toBe(0);
+    expect(await nameOf()).toBe("Renamed for restore");
+    const dry = await runInProcess(["powertrack", "bulk-restore", "--json"], env);
+    expect(dry.code).toBe(0);
+    expect(await nameOf()).toBe("Renamed for restore");
+    const restore = await runInProcess(["powertrack", "bulk-restore", "--from", backups, "--apply", "--yes", "--json"], env);
+    expect(restore.stderr).toBe("");
+    expect(restore.code).toBe(0);
+    expect(await nameOf()).toBe(original);
+  });
+
   it("bulk-read reads every site of the customer and lists each failure (exit 3)", async () => {
     const all = await run(["powertrack", "bulk-read", "site-configs"]);
     expect(all.code).toBe(0);

@@ -5,10 +5,10 @@ export const VENDORS: readonly Vendor[] = ["alphaess", "amber", "goodwe", "power
 
 /** Each vendor's CLI glue, loaded only when a command needs it (so `--help` stays fast). */
 const LOADERS: Record<Vendor, () => Promise<{ plugin: VendorPlugin }>> = {
-  alphaess: () => import("./alphaess.js"),
+  alphaess: () => import("./alphaess/plugin.js"),
   amber: () => import("./amber.js"),
-  goodwe: () => import("./goodwe.js"),
-  powertrack: () => import("./powertrack.js"),
+  goodwe: () => import("./goodwe/plugin.js"),
+  powertrack: () => import("./powertrack/plugin.js"),
 };
 
 export function isVendor(name: string): name is Vendor {

@@ -1,9 +1,9 @@
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
-import type { EnergySystem, PriceInterval, PriceSource, Vendor } from "../../model/types.js";
+import type { EnergySystem, PriceInterval, PriceSource, Vendor, WriteResult } from "../../model/types.js";
 import type { SectionValues, SettingSpec } from "../config/settings.js";
-import type { WriteOutcome } from "../commands/write-flow.js";
-import type { CommandContext } from "../context.js";
+
+import type { CommandHost } from "../host.js";
 
 /**
  * How a vendor client is built: the directory relative paths are resolved against and, for the
@@ -18,23 +18,12 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
-/** An EV charger as the `openpower ev` commands see it, whatever the vendor. */
-export interface EvChargerInfo {
-  vendor: Vendor;
-  /** The charger's id (AlphaESS charger serial number). */
-  id: string;
-  /** The system the charger belongs to. */
-  system: string;
-  model: string | null;
-  /** The vendor's status, normalised to lower camel case ("available", "charging", ...). */
-  status: string | null;
-  /** Configured current limit, A. */
-  currentLimitA: number | null;
-  raw?: unknown;
-}
+/** An EV charger as the `openpower ev` commands see it, whatever the vendor: the model's type. */
+export type { EvChargerInfo } from "../../model/capabilities.js";
+import type { EvChargerInfo } from "../../model/capabilities.js";
 
-/** What an EV write did: the write flow's outcome (`target` is e.g. AlphaESS "remoteControlEvCharger"). */
-export type EvWriteOutcome = Omit<WriteOutcome, "changes">;
+/** What an EV write did: the model's `WriteResult` (`write.target` is e.g. AlphaESS "remoteControlEvCharger"). */
+export type EvWriteOutcome = WriteResult;
 
 export interface EvControl {
   list(): Promise<EvChargerInfo[]>;
@@ -61,6 +50,11 @@ export interface VendorSession {
    * vendor's budget, ms. Reads the client's limiter state where it exposes one.
    */
   refreshIntervalMs(systemCount: number): number;
+  /**
+   * The shortest interval for one system, ms, when the account's systems differ (a local GoodWe
+   * inverter every 5 s, its SEMS station once a minute); `refreshIntervalMs` otherwise.
+   */
+  systemRefreshMs?(system: EnergySystem): number;
   /** One line about the rate budget for `watch` (remaining requests, pacing). */
   budgetNote?(): string | null;
   /**
@@ -119,7 +113,7 @@ export interface VendorCommand {
   /** The command prints a report for people (tables) and takes `--json` for scripts. */
   human?: boolean;
   examples?: readonly string[];
-  run(session: VendorSession, args: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<unknown>;
+  run(session: VendorSession, args: string[], options: Record<string, unknown>, ctx: CommandHost): Promise<unknown>;
 }
 
 /** What a vendor can have at all, known without connecting (each system's `capabilities()` says more). */

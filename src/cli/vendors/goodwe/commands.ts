@@ -1,164 +1,14 @@
-import type { ControlResult, EcoModeGroupInput, EmsMode, GoodWeInverter, OperationMode, SemsClient } from "../../goodwe/index.js";
-import type { EnergySystem } from "../../model/types.js";
-import { VENDOR_SETTINGS } from "../config/vendor-settings.js";
-import { performWrite } from "../commands/write-flow.js";
-import type { CommandContext } from "../context.js";
-import { UsageError } from "../errors.js";
-import { intArg, levelArg, memo, numberArg, optionalNumber, optionalString, required, windowArg } from "./common.js";
-import type { VendorCommand, VendorPlugin, VendorSession } from "./types.js";
+import type { EcoModeGroupInput, EmsMode, OperationMode } from "../../../goodwe/index.js";
+import { performWrite, writeResult } from "../../commands/write-flow.js";
+import { UsageError } from "../../errors.js";
+import { parseDay } from "../../day.js";
+import { systemTimeZone } from "../../../core/time/zoned.js";
+import { intArg, levelArg, numberArg, windowArg } from "../common.js";
+import type { VendorCommand } from "../types.js";
+import { clients, controlWrite, inverter, OPERATION_MODES, sems, writeOptions } from "./session.js";
 
-const SETTINGS = VENDOR_SETTINGS.goodwe;
-
-/** What the GoodWe command group works with: the local inverter and/or the SEMS account. */
-export interface GoodWeClients {
-  inverter: GoodWeInverter | null;
-  sems: SemsClient | null;
-  semsStation(): Promise<string>;
-}
-
-async function connect(
-  section: Parameters<VendorPlugin["connect"]>[0],
-  options: Parameters<VendorPlugin["connect"]>[1],
-): Promise<VendorSession> {
-  const host = optionalString(section, "host");
-  const email = optionalString(section, "semsEmail");
-  const goodwe = await import("../../goodwe/index.js");
-  const timeZone = optionalString(section, "timeZone");
-  let inverter: GoodWeInverter | null = null;
-  let sems: SemsClient | null = null;
-  const systems: EnergySystem[] = [];
-  if (host) {
-    inverter = await goodwe.GoodWeInverter.connect({
-      host,
-      port: optionalNumber(section, "port"),
-      transport: optionalString(section, "protocol") as "udp" | "tcp" | undefined,
-      family: optionalString(section, "family") as "ET" | "DT" | "ES" | undefined,
-      timeZone,
-      timeoutMs: optionalNumber(section, "timeoutMs"),
-      clock: options.clock,
-      logger: options.logger,
-    });
-    systems.push(new goodwe.GoodWeSystem(inverter));
-  }
-  if (email) {
-    const password = required(section, SETTINGS, "goodwe", "semsPassword", "It is the password of https://www.semsportal.com.");
-    // experimentalControl: only `openpower goodwe sems-remote-control` uses it, a command that is
-    // documented as experimental and asks before it sends.
-    sems = new goodwe.SemsClient({
-      email,
-      password,
-      loginUrl: optionalString(section, "semsLoginUrl"),
-      clock: options.clock,
-      logger: options.logger,
-      timeoutMs: options.timeoutMs,
-      experimentalControl: true,
-    });
-  }
-  const configuredStation = optionalString(section, "semsStation");
-  const station = memo(async () => configuredStation ?? (await sems!.getPowerStationIdByOwner()));
-  const semsStation = () => {
-    if (!sems)
-      throw new UsageError("SEMS is not configured: set OPENPOWER_SEMS_EMAIL and OPENPOWER_SEMS_PASSWORD.", { field: "semsEmail" });
-    return station();
-  };
-  const all = memo(async (): Promise<EnergySystem[]> =>
-    sems ? [...systems, sems.forStation(await semsStation(), { timeZone })] : systems,
-  );
-  const clients: GoodWeClients = { inverter, sems, semsStation };
-  const clock = options.clock;
-  return {
-    vendor: "goodwe",
-    client: clients,
-    timeZone: inverter?.timeZone ?? timeZone,
-    now: () => clock?.now() ?? Date.now(),
-    systems: all,
-    refreshIntervalMs(count) {
-      // A local poll is a few UDP round trips; SEMS refreshes its data every 5 minutes and
-      // throttles accounts (GY0429), so once a minute is plenty.
-      return sems ? Math.max(60_000, count * 5_000) : Math.max(5_000, count * 2_000);
-    },
-    budgetNote: () => (sems ? "goodwe: SEMS polled at most once a minute" : "goodwe: local inverter"),
-    async close() {
-      sems?.logout();
-      await inverter?.close();
-    },
-  };
-}
-
-function clients(session: VendorSession): GoodWeClients {
-  return session.client as GoodWeClients;
-}
-
-function inverter(session: VendorSession): GoodWeInverter {
-  const inv = clients(session).inverter;
-  if (!inv) throw new UsageError("This command needs the local inverter: set OPENPOWER_GOODWE_HOST (or [goodwe] host).", { field: "host" });
-  return inv;
-}
-
-function sems(session: VendorSession): SemsClient {
-  const s = clients(session).sems;
-  if (!s) throw new UsageError("This command needs SEMS: set OPENPOWER_SEMS_EMAIL and OPENPOWER_SEMS_PASSWORD.", { field: "semsEmail" });
-  return s;
-}
-
-const writeOptions = [
-  { flags: "-y, --yes", description: "do not ask for confirmation" },
-  { flags: "--dry-run", description: "print the register writes; send nothing" },
-  { flags: "--no-verify", description: "do not read back after writing" },
-] as const;
-
-/** A register write through the client: confirm, send, audit. */
-function controlWrite(
-  ctx: CommandContext,
-  session: VendorSession,
-  operation: string,
-  options: Record<string, unknown>,
-  description: string,
-  request: unknown,
-  send: (opts: { dryRun: boolean; verify: boolean }) => Promise<ControlResult>,
-): Promise<ControlResult & { taken?: boolean | null }> {
-  const inv = inverter(session);
-  return performWrite(ctx, {
-    vendor: "goodwe",
-    device: inv.deviceInfo?.serialNumber ?? inv.host,
-    description: `${description} on GoodWe inverter ${inv.deviceInfo?.serialNumber ?? inv.host}`,
-    target: operation,
-    request,
-    dryRun: options.dryRun === true,
-    yes: options.yes === true,
-    send: async (dryRun) => {
-      const result = await send({ dryRun, verify: options.verify !== false && !dryRun });
-      const taken = result.results.some((w) => w.taken === false) ? false : result.results.every((w) => w.taken === true) ? true : null;
-      return { ...result, taken: dryRun ? null : taken };
-    },
-    outcome: (r) => ({
-      target: r.operation,
-      sent: r.results.some((w) => w.sent) ? true : r.results.every((w) => w.sent === false) ? false : null,
-      taken: r.taken ?? null,
-      before: r.results.map((w) => w.write.before ?? null),
-      after: r.results.map((w) => w.write.after),
-      readBack: r.results.map((w) => w.readBack ?? null),
-      changes: r.results.map((w) => ({
-        field: `${w.write.target} (${w.write.description})`,
-        before: w.write.before ?? null,
-        after: w.write.after,
-      })),
-    }),
-  });
-}
-
-const OPERATION_MODES: readonly OperationMode[] = [
-  "general",
-  "offGrid",
-  "backup",
-  "eco",
-  "peakShaving",
-  "selfUse",
-  "ecoCharge",
-  "ecoDischarge",
-];
-
-const COMMANDS: readonly VendorCommand[] = [
+/** The `openpower goodwe` commands: one client method each. */
+export const COMMANDS: readonly VendorCommand[] = [
   {
     name: "device-info",
     method: "readDeviceInfo",
@@ -386,7 +236,7 @@ const COMMANDS: readonly VendorCommand[] = [
       { flags: "--timeout <ms>", description: "how long to listen, ms (default 2000)" },
     ],
     run: async (_s, _a, o) => {
-      const { discover } = await import("../../goodwe/index.js");
+      const { discover } = await import("../../../goodwe/index.js");
       return discover({
         address: o.address as string | undefined,
         timeoutMs: o.timeout === undefined ? undefined : intArg(o.timeout, "--timeout", 1, 60_000),
@@ -411,10 +261,14 @@ const COMMANDS: readonly VendorCommand[] = [
     method: "getPlantPowerChart",
     description: "SEMS day chart of the station (5-minute lines)",
     args: [
-      { name: "date", description: "local day YYYY-MM-DD" },
+      { name: "date", description: "local day YYYY-MM-DD, today or yesterday" },
       { name: "station", description: "power station id", optional: true },
     ],
-    run: async (s, a) => sems(s).getPlantPowerChart(a[1] ?? (await clients(s).semsStation()), a[0]!),
+    run: async (s, a) =>
+      sems(s).getPlantPowerChart(
+        a[1] ?? (await clients(s).semsStation()),
+        parseDay(a[0]!, "<date>", s.timeZone ?? systemTimeZone(), s.now()),
+      ),
   },
   {
     name: "sems-remote-control",
@@ -439,67 +293,16 @@ const COMMANDS: readonly VendorCommand[] = [
         dryRun: o.dryRun === true,
         yes: o.yes === true,
         send: (dryRun) => sems(s).saveRemoteControlInverter(a[0]!, action, { dryRun }),
-        outcome: (r) => ({
-          target: "saveRemoteControlInverter",
-          sent: r.sent,
-          taken: null,
-          before: null,
-          after: r.payload,
-          readBack: null,
-        }),
+        outcome: (r) =>
+          writeResult({
+            target: "saveRemoteControlInverter",
+            sent: r.sent,
+            taken: null,
+            before: null,
+            after: r.payload,
+            readBack: null,
+          }),
       });
     },
   },
 ];
-
-export const plugin: VendorPlugin = {
-  name: "goodwe",
-  title: "GoodWe",
-  settings: SETTINGS,
-  provides: { systems: true, batterySchedule: true, ev: false, prices: false },
-  isConfigured: (section) => section !== undefined && (section.host !== undefined || section.semsEmail !== undefined),
-  connect,
-  async check(session) {
-    const { inverter: inv, sems: cloud } = clients(session);
-    const parts: string[] = [];
-    if (inv) {
-      const info = await inv.readDeviceInfo();
-      parts.push(
-        `inverter ${info.modelName ?? "?"} serial ${info.serialNumber ?? "?"} (${inv.family}) answers on ${inv.host}:${inv.port}/${inv.transport}`,
-      );
-    }
-    if (cloud) parts.push(`SEMS login accepted; station ${await clients(session).semsStation()}`);
-    return parts.join("; ");
-  },
-  async startSimulator(options) {
-    const { startGoodWeSimulator, startSemsSimulator } = await import("../../sim/goodwe/index.js");
-    const clock = options.clock;
-    const inverter = await startGoodWeSimulator({ clock, profile: "ET", udpPort: options.port ?? 0, tcpPort: null, discoveryPort: null });
-    let cloud: Awaited<ReturnType<typeof startSemsSimulator>>;
-    try {
-      cloud = await startSemsSimulator({ clock, seed: options.seed, ...(options.port ? { port: options.port + 100 } : {}) });
-    } catch (error) {
-      await inverter.close();
-      throw error;
-    }
-    return {
-      vendor: "goodwe",
-      section: {
-        host: inverter.host,
-        port: inverter.udpPort,
-        protocol: "udp",
-        family: "ET",
-        timeZone: "Australia/Sydney",
-        semsEmail: cloud.account.email,
-        semsPassword: cloud.account.password,
-        semsLoginUrl: cloud.loginUrl,
-      },
-      info: `GoodWe ET inverter on ${inverter.host}:${inverter.udpPort}/udp; SEMS portal on ${cloud.url} (station ${cloud.powerStationId})`,
-      handle: { inverter, sems: cloud },
-      close: async () => {
-        await Promise.allSettled([inverter.close(), cloud.close()]);
-      },
-    };
-  },
-  commands: () => COMMANDS,
-};
