@@ -100,6 +100,7 @@ describe("SqliteStorage", () => {
     const s = new SqliteStorage(":memory:");
     s.upsertPrices([price(T0 - 600_000, 20), price(T0 - 300_000, 25)]);
     s.upsertPrices([price(T0 - 300_000, 26)]); // the firm-up re-read of one vintage replaces it
+    expect(s.upsertPrices([price(T0 - 200_000, 26)])).toBe(0); // unchanged: the earlier vintage still says it
     expect(s.prices({ from: T0, to: T0 + 1, vintages: "all" }).map((p) => p.perKwhCents)).toEqual([20, 26]);
     expect(s.prices({ from: T0, to: T0 + 1, vintages: "latest" }).map((p) => p.perKwhCents)).toEqual([26]);
     expect(s.latestPriceStart("amber:S1")).toBe(T0);

@@ -67,6 +67,12 @@ export class SqliteStorage implements Storage {
          end = excluded.end, kind = excluded.kind, estimate = excluded.estimate, per_kwh = excluded.per_kwh, spot_per_kwh = excluded.spot_per_kwh,
          renewables = excluded.renewables, descriptor = excluded.descriptor, spike = excluded.spike`,
       ),
+      previousVintage: db
+        .prepare(
+          `SELECT issued_at, kind, estimate, per_kwh, spot_per_kwh, renewables, descriptor, spike FROM prices
+           WHERE source = ? AND channel = ? AND start = ? AND issued_at <= ? ORDER BY issued_at DESC LIMIT 1`,
+        )
+        .raw(),
       latestPrice: db.prepare<[string], { s: number | null }>("SELECT max(start) AS s FROM prices WHERE source = ?"),
       insertRun: db.prepare(
         "INSERT INTO runs (source, kind, started_at, finished_at, ok, items, error_class, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -184,7 +190,11 @@ export class SqliteStorage implements Storage {
   upsertPrices(rows: readonly PriceRow[]): number {
     return this.db.transaction(() => {
       let n = 0;
-      for (const r of rows)
+      for (const r of rows) {
+        // A vintage identical to the one before it is not stored again: "the forecast at time X" is the
+        // latest vintage issued at or before X, so nothing is lost and a steady forecast costs one row.
+        const prev = this.stmt.previousVintage.get(r.source, r.channel, r.start, r.issuedAt) as (string | number)[] | undefined;
+        if (prev && prev[0] !== r.issuedAt && samePrice(prev, r)) continue;
         n += this.stmt.upsertPrice.run(
           r.source,
           r.channel,
@@ -199,6 +209,7 @@ export class SqliteStorage implements Storage {
           r.descriptor,
           r.spike,
         ).changes;
+      }
       return n;
     })();
   }
@@ -335,6 +346,18 @@ export class SqliteStorage implements Storage {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+function samePrice(prev: (string | number)[], r: PriceRow): boolean {
+  return (
+    prev[1] === r.kind &&
+    prev[2] === (r.estimate ? 1 : 0) &&
+    prev[3] === r.perKwhCents &&
+    prev[4] === r.spotPerKwhCents &&
+    prev[5] === r.renewablesPct &&
+    prev[6] === r.descriptor &&
+    prev[7] === r.spike
+  );
 }
 
 function toColumns(rows: Num[][]): SampleColumns {

@@ -120,7 +120,10 @@ export interface Storage {
   samples(system: string, from: number, to: number, stepMs?: number): SampleColumns;
   upsertEnergy(rows: readonly EnergyRow[]): number;
   energy(system: string, fromDate: string, toDate: string): EnergyRow[];
-  /** Stores vintages; (source, channel, start, issuedAt) twice stays one row (the later read wins). */
+  /**
+   * Stores forecast vintages: (source, channel, start, issuedAt) twice stays one row (the later read wins), and a
+   * vintage equal to the previous one is not stored again (the forecast at X is the latest vintage issued at or before X).
+   */
   upsertPrices(rows: readonly PriceRow[]): number;
   prices(query: { from: number; to: number; source?: string; channel?: string; vintages: "latest" | "all" }): PriceRow[];
   /** The latest interval start stored for a price source, or undefined. */
