@@ -87,6 +87,11 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.log = options.logger ?? silentLogger;
   }
 
+  /** The collector's time (virtual under the simulators). */
+  now(): number {
+    return this.clock.now();
+  }
+
   private get clock(): Clock {
     return this.options.clock;
   }
