@@ -211,7 +211,12 @@ export class Collector extends EventEmitter<CollectorEvents> {
       const last = this.options.storage.latestSample(m.key)?.t;
       m.state.lastObservedAt = last ?? null;
       // A new source without history has nothing to fill; one with history starts from a day back.
-      if (last !== undefined || isPowerHistory(m.system)) enqueue(m, last ?? initial, this.clock.now());
+      if (last !== undefined || isPowerHistory(m.system)) {
+        const to = this.clock.now();
+        enqueue(m, last ?? initial, to);
+        // Covered up to `to` once that backfill runs: a first poll long after it (a slow start) is a gap too.
+        m.state.lastObservedAt = to;
+      }
     }
     const backfills = (async () => {
       while (!signal.aborted) {
@@ -358,22 +363,31 @@ export class Collector extends EventEmitter<CollectorEvents> {
     if (this.clock.now() - backfillFrom > 2 * FIVE_MIN_MS)
       await this.readPrices(ps, state, { from: new Date(backfillFrom), to: new Date(this.clock.now()) });
     let retries = 0;
+    let covered = this.clock.now();
     while (!signal.aborted) {
-      const unfirm = await this.readPrices(ps, state, { previous: 1, next: 288 });
+      // Polls missed (vendor down, machine asleep): the actuals of the gap come from the history endpoint.
+      if (
+        this.clock.now() - covered > 2 * FIVE_MIN_MS &&
+        (await this.readPrices(ps, state, { from: new Date(covered - FIVE_MIN_MS), to: new Date(this.clock.now()) })) !== null
+      )
+        covered = this.clock.now();
+      const started = this.clock.now();
+      const unfirm = await this.readPrices(ps, state, { previous: 6, next: 288 });
+      if (unfirm !== null) covered = started;
       const now = this.clock.now();
       const boundary = Math.floor(now / FIVE_MIN_MS) * FIVE_MIN_MS + FIVE_MIN_MS + 2_000;
-      const again = unfirm && retries < 4 && boundary - now > 60_000;
+      const again = unfirm === true && retries < 4 && boundary - now > 60_000;
       retries = again ? retries + 1 : 0;
       if (!(await sleepOn(this.clock, again ? 30_000 : boundary - now, signal))) break;
     }
   }
 
-  /** Reads and stores one vintage; true when an interval that has ended is still an estimate. */
+  /** Reads and stores one vintage; true when an interval that has ended is still an estimate, null when the read failed. */
   private async readPrices(
     ps: PriceSource,
     state: SourceState,
     query: { from?: Date; to?: Date; previous?: number; next?: number },
-  ): Promise<boolean> {
+  ): Promise<boolean | null> {
     const started = this.clock.now();
     state.lastAttempt = started;
     try {
@@ -388,7 +402,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
       return intervals.some((p) => p.estimate && p.end.getTime() <= started);
     } catch (error) {
       if (!this.abort.signal.aborted) this.finish(state, query.from ? "backfill" : "poll", started, 0, error);
-      return false;
+      return null;
     }
   }
 
