@@ -55,6 +55,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 8787 }, () => resolve(s));
     s.once("error", reject);
   });
+  // Longer than the usual proxies' idle timeout, so that a reused connection is never closed under a request.
+  (server as { keepAliveTimeout?: number }).keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
   await collector.start();

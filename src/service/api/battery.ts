@@ -103,6 +103,19 @@ export function batteryRoutes(d: Deps): void {
       let result;
       try {
         result = await work;
+      } catch (error) {
+        // Whatever happened is audited before the caller hears of it (sent may be unknown).
+        const errorClass = error instanceof Error ? error.name : "Error";
+        d.storage.recordAudit({
+          at: d.collector.now(),
+          system: id,
+          action: "apply",
+          request: body,
+          plan: redactValue(p.plan),
+          result: { errorClass },
+          ok: false,
+        });
+        throw error;
       } finally {
         d.inFlight.delete(work);
       }

@@ -82,7 +82,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
 
   constructor(private readonly options: CollectorOptions) {
     super();
-    // Every request's signal follows this one (AbortSignal.any): many listeners is expected.
+    // Every request in flight listens to this one (PowerTrack: 4 per account at once).
     setMaxListeners(0, this.abort.signal);
     this.log = options.logger ?? silentLogger;
   }
@@ -192,8 +192,26 @@ export class Collector extends EventEmitter<CollectorEvents> {
     return state;
   }
 
-  private requestSignal(): AbortSignal {
-    return AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.pollTimeoutMs ?? 30_000)]);
+  /**
+   * Runs one vendor request with a signal that aborts on stop or after `pollTimeoutMs` (real time).
+   * Not AbortSignal.any: on Node 20 each composite stays attached to the long-lived stop signal (a leak per poll).
+   */
+  private async request<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const stop = this.abort.signal;
+    const onStop = () => controller.abort(stop.reason);
+    stop.addEventListener("abort", onStop, { once: true });
+    const timer = setTimeout(
+      () => controller.abort(new DOMException("The vendor did not answer in time.", "TimeoutError")),
+      this.options.pollTimeoutMs ?? 30_000,
+    );
+    timer.unref();
+    try {
+      return await call(controller.signal);
+    } finally {
+      clearTimeout(timer);
+      stop.removeEventListener("abort", onStop);
+    }
   }
 
   /** One account's loop: a round over its systems every `cadence`, backfills queued beside it on the same budget. */
@@ -244,7 +262,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const started = this.clock.now();
     m.state.lastAttempt = started;
     try {
-      const flow = await m.system.getPowerFlow({ signal: this.requestSignal() });
+      const flow = await this.request((signal) => m.system.getPowerFlow({ signal }));
       const row = sampleRow(m.key, flow);
       const previous = m.state.lastObservedAt;
       let items = storage.insertSamples([row]);
@@ -283,7 +301,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     m.lastEnergyAt = now;
     let n = 0;
     for (const date of dates) {
-      const row = energyRow(m.key, await m.system.getEnergyTotals(date, { signal: this.requestSignal() }), now);
+      const row = energyRow(m.key, await this.request((signal) => m.system.getEnergyTotals(date, { signal })), now);
       n += this.options.storage.upsertEnergy([row]);
       this.emit("energy", { system: m.key, row });
     }
@@ -391,7 +409,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const started = this.clock.now();
     state.lastAttempt = started;
     try {
-      const intervals = await ps.getPriceIntervals({ ...query, signal: this.requestSignal() });
+      const intervals = await this.request((signal) => ps.getPriceIntervals({ ...query, signal }));
       const issuedAt = vintageOf(started);
       const rows = intervals.map((p) => priceRow(state.source, p, issuedAt));
       const items = this.options.storage.upsertPrices(rows);

@@ -93,6 +93,10 @@ describe("SqliteStorage", () => {
     const h = s.samples("alphaess:AL1", T0, T0 + 600_000, 300_000);
     expect(h.t).toEqual([T0, T0 + 300_000]);
     expect(h.pvW).toEqual([200, 1000]);
+    const j = s.samplesJson("alphaess:AL1", T0, T0 + 600_000, 300_000);
+    expect({ count: j.count, ...(JSON.parse(j.json) as object) }).toEqual({ count: 2, ...h });
+    const raw = s.samplesJson("alphaess:AL1", T0, T0 + 600_000);
+    expect(JSON.parse(raw.json)).toEqual(s.samples("alphaess:AL1", T0, T0 + 600_000));
     s.close();
   });
 
@@ -131,6 +135,11 @@ describe("SqliteStorage", () => {
     s.insertSamples(rows);
     expect(s.applyRetention(T0 + 3_600_000)).toBe(12);
     expect(s.samples("alphaess:AL1", T0, T0 + 3_600_000).pvW).toEqual([100, 200]);
+    s.insertSamples([sample(T0 + 3_600_000, 300)]);
+    expect(JSON.parse(s.samplesJson("alphaess:AL1", T0, T0 + 7_200_000).json)).toMatchObject({
+      t: [T0, T0 + 1_800_000, T0 + 3_600_000],
+      pvW: [100, 200, 300],
+    });
     expect(s.insertSamples([sample(T0, 999)])).toBe(0);
     s.applyRetention(T0 + 3_600_000);
     expect(s.samples("alphaess:AL1", T0, T0 + 3_600_000).pvW).toEqual([100, 200]);

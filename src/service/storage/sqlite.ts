@@ -53,8 +53,15 @@ export class SqliteStorage implements Storage {
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, capabilities = excluded.capabilities,
            cadence_ms = excluded.cadence_ms, last_seen = coalesce(excluded.last_seen, systems.last_seen)`,
       ),
-      touch: db.prepare("UPDATE systems SET last_seen = max(coalesce(last_seen, 0), ?) WHERE sid = ?"),
       insertSample: db.prepare("INSERT OR IGNORE INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+      rawRange: db
+        .prepare("SELECT t, pv_w, load_w, grid_w, battery_w, soc, ev_w FROM samples WHERE sid = @sid AND t >= @from AND t < @to ORDER BY t")
+        .raw(),
+      aggRange: db
+        .prepare(
+          "SELECT t, pv_w, load_w, grid_w, battery_w, soc, ev_w FROM samples_30m WHERE sid = @sid AND t >= @from AND t < @to ORDER BY t",
+        )
+        .raw(),
       latest: db.prepare("SELECT t, pv_w, load_w, grid_w, battery_w, soc, ev_w FROM samples WHERE sid = ? ORDER BY t DESC LIMIT 1").raw(),
       upsertEnergy: db.prepare(
         `INSERT INTO energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (system, date) DO UPDATE SET pv_kwh = excluded.pv_kwh,
@@ -104,7 +111,10 @@ export class SqliteStorage implements Storage {
   }
 
   listSystems(): SystemRow[] {
-    const rows = this.db.prepare("SELECT * FROM systems ORDER BY id").all() as Record<string, unknown>[];
+    // The newest sample says when a system was last seen (cheaper than updating the row on every insert).
+    const rows = this.db
+      .prepare("SELECT s.*, coalesce((SELECT max(t) FROM samples WHERE sid = s.sid), s.last_seen) AS seen FROM systems s ORDER BY id")
+      .all() as Record<string, unknown>[];
     return rows.map((r) => ({
       id: r.id as string,
       vendor: r.vendor as string,
@@ -113,25 +123,27 @@ export class SqliteStorage implements Storage {
       timeZone: (r.time_zone as string | null) ?? null,
       capabilities: JSON.parse(r.capabilities as string) as string[],
       cadenceMs: (r.cadence_ms as number | null) ?? null,
-      lastSeen: (r.last_seen as number | null) ?? null,
+      lastSeen: (r.seen as number | null) ?? null,
     }));
   }
 
   insertSamples(rows: readonly SampleRow[]): number {
-    if (rows.length === 0) return 0;
-    return this.db.transaction(() => {
-      let added = 0;
-      const last = new Map<number, number>();
-      for (const r of rows) {
-        if (r.t < this.foldedBefore) continue;
-        const sid = this.sidOf(r.system);
-        added += this.stmt.insertSample.run(sid, r.t, r.pvW, r.loadW, r.gridW, r.batteryW, r.soc, r.evW).changes;
-        if (r.t > (last.get(sid) ?? -Infinity)) last.set(sid, r.t);
-      }
-      for (const [sid, t] of last) this.stmt.touch.run(t, sid);
-      return added;
-    })();
+    return rows.length === 0 ? 0 : this.insertSamplesTx(rows);
   }
+
+  // Built once: better-sqlite3 compiles a transaction wrapper on every db.transaction() call.
+  private readonly insertSamplesTx = (rows: readonly SampleRow[]): number => {
+    const run = (this.insertTx ??= this.db.transaction((batch: readonly SampleRow[]) => {
+      let added = 0;
+      for (const r of batch) {
+        if (r.t < this.foldedBefore) continue;
+        added += this.stmt.insertSample.run(this.sidOf(r.system), r.t, r.pvW, r.loadW, r.gridW, r.batteryW, r.soc, r.evW).changes;
+      }
+      return added;
+    }));
+    return run(rows);
+  };
+  private insertTx: ((rows: readonly SampleRow[]) => number) | undefined;
 
   latestSample(system: string): SampleRow | undefined {
     const row = this.stmt.latest.get(this.sidOf(system)) as Num[] | undefined;
@@ -142,16 +154,38 @@ export class SqliteStorage implements Storage {
 
   samples(system: string, from: number, to: number, stepMs?: number): SampleColumns {
     const sid = this.sidOf(system);
-    const union = `SELECT t, pv_w, load_w, grid_w, battery_w, soc, ev_w FROM samples WHERE sid = @sid AND t >= @from AND t < @to
-      UNION ALL SELECT t, pv_w, load_w, grid_w, battery_w, soc, ev_w FROM samples_30m WHERE sid = @sid AND t >= @from AND t < @to`;
-    const sql = stepMs
-      ? `SELECT t - (t % @step) AS b, avg(pv_w), avg(load_w), avg(grid_w), avg(battery_w), avg(soc), avg(ev_w) FROM (${union}) GROUP BY b ORDER BY b`
-      : `${union} ORDER BY t`;
-    const rows = this.db
-      .prepare(sql)
+    const cols = "t, pv_w, load_w, grid_w, battery_w, soc, ev_w";
+    const where = "sid = @sid AND t >= @from AND t < @to";
+    if (stepMs) {
+      const union = `SELECT ${cols} FROM samples WHERE ${where} UNION ALL SELECT ${cols} FROM samples_30m WHERE ${where}`;
+      const sql = `SELECT t - (t % @step) AS b, avg(pv_w), avg(load_w), avg(grid_w), avg(battery_w), avg(soc), avg(ev_w) FROM (${union}) GROUP BY b ORDER BY b`;
+      return toColumns(this.db.prepare(sql).raw().all({ sid, from, to, step: stepMs }) as Num[][]);
+    }
+    // Aggregates are all older than the raw samples left (retention folds the oldest), so both key-ordered reads concatenate in order.
+    const params = { sid, from, to };
+    const older = this.stmt.aggRange.all(params) as Num[][];
+    const raw = this.stmt.rawRange.all(params) as Num[][];
+    return toColumns(older.length === 0 ? raw : older.concat(raw));
+  }
+
+  samplesJson(system: string, from: number, to: number, stepMs?: number): { count: number; json: string } {
+    const sid = this.sidOf(system);
+    const cols = "t, pv_w, load_w, grid_w, battery_w, soc, ev_w";
+    const where = "sid = @sid AND t >= @from AND t < @to";
+    // Aggregates (older) first, then raw samples: each part is read in key order, so no sort is needed.
+    const union = `SELECT ${cols} FROM samples_30m WHERE ${where} UNION ALL SELECT ${cols} FROM samples WHERE ${where}`;
+    const source = stepMs
+      ? `SELECT t - (t % @step) AS t, avg(pv_w) AS pv_w, avg(load_w) AS load_w, avg(grid_w) AS grid_w, avg(battery_w) AS battery_w, avg(soc) AS soc, avg(ev_w) AS ev_w FROM (${union}) GROUP BY 1 ORDER BY 1`
+      : union;
+    // SQLite writes the JSON itself: cheaper than building a JS array per row and serialising it again.
+    const row = this.db
+      .prepare(
+        `SELECT count(*), json_object('t', json_group_array(t), 'pvW', json_group_array(pv_w), 'loadW', json_group_array(load_w), 'gridW', json_group_array(grid_w),
+           'batteryW', json_group_array(battery_w), 'soc', json_group_array(soc), 'evW', json_group_array(ev_w)) FROM (${source})`,
+      )
       .raw()
-      .all({ sid, from, to, ...(stepMs ? { step: stepMs } : {}) }) as Num[][];
-    return toColumns(rows);
+      .get({ sid, from, to, ...(stepMs ? { step: stepMs } : {}) }) as [number, string];
+    return { count: row[0], json: row[1] };
   }
 
   upsertEnergy(rows: readonly EnergyRow[]): number {
@@ -339,6 +373,8 @@ export class SqliteStorage implements Storage {
         )
         .run({ cut });
       this.foldedBefore = Math.max(this.foldedBefore, cut);
+      // Collector runs are kept as long as raw samples.
+      this.db.prepare("DELETE FROM runs WHERE finished_at < ?").run(cut);
       return this.db.prepare("DELETE FROM samples WHERE t < ?").run(cut).changes;
     })();
   }

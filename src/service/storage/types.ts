@@ -118,6 +118,8 @@ export interface Storage {
   latestSample(system: string): SampleRow | undefined;
   /** Raw samples (and 30-minute aggregates past retention) in [from, to); `stepMs` averages into buckets. */
   samples(system: string, from: number, to: number, stepMs?: number): SampleColumns;
+  /** The same as `samples`, as the JSON text of `SampleColumns` (the backend's own JSON: a year of samples stays cheap). */
+  samplesJson(system: string, from: number, to: number, stepMs?: number): { count: number; json: string };
   upsertEnergy(rows: readonly EnergyRow[]): number;
   energy(system: string, fromDate: string, toDate: string): EnergyRow[];
   /**
