@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../core/version.js";
 import { declareAutomationCommands } from "./commands/automation.js";
+import { declareServe } from "./commands/serve-declare.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
 import { initFlag, VENDOR_SETTINGS } from "./config/vendor-settings.js";
 import { describeError, exitCodeFor, ExitCode, UsageError } from "./errors.js";
@@ -352,6 +353,10 @@ Examples:
       "\nNo credentials, no network, no config file: runs in a few seconds.\n\nExamples:\n  $ openpower demo\n  $ npm start",
     )
     .action((_o, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/demo.js")).demo(ctx, cmd.opts())));
+
+  declareServe(program).action((_o, cmd: Command) =>
+    run(cmd, async (ctx) => (await import("./commands/serve.js")).serveCommand(ctx, cmd.opts())),
+  );
 
   return program;
 }

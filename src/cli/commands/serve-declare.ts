@@ -1,0 +1,32 @@
+import type { Command } from "commander";
+import { UsageError } from "../errors.js";
+
+function count(flag: string, min: number, integer: boolean) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n)))
+      throw new UsageError(`${flag} expects a ${integer ? "whole " : ""}number of ${min} or more, got ${JSON.stringify(value)}.`, {
+        field: flag,
+      });
+    return n;
+  };
+}
+
+/** The `serve` command's declaration (kept beside it; program.ts only registers it). Loads no service code. */
+export function declareServe(program: Command): Command {
+  return program
+    .command("serve")
+    .description("the always-on service: collect every system into SQLite and serve the HTTP API (docs/service.md)")
+    .option("--port <n>", "port", count("--port", 0, true), 8787)
+    .option("--host <address>", "address to listen on (beyond 127.0.0.1 needs OPENPOWER_SERVICE_TOKEN)", "127.0.0.1")
+    .option("--demo", "collect from the built-in simulators on an accelerated clock")
+    .option("--speed <factor>", "with --demo: simulated seconds per real second", count("--speed", 0.001, false), 60)
+    .option("--seed <n>", "with --demo: random seed", count("--seed", 1, true), 1)
+    .option("--db <file>", "database file (default: openpower.db in the data directory)")
+    .option("--retention-days <n>", "keep raw samples this many days, then 30-minute averages", count("--retention-days", 1, true), 30)
+    .option("--log-format <format>", "text, or json for one object a line", "text")
+    .addHelpText(
+      "after",
+      "\nWrites (POST) need OPENPOWER_SERVICE_TOKEN as Authorization: Bearer; so does any address other than 127.0.0.1.\n\nExamples:\n  $ openpower serve --demo\n  $ OPENPOWER_SERVICE_TOKEN=... openpower serve --host 0.0.0.0 --port 8787 --log-format json",
+    );
+}

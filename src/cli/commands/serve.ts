@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { Clock } from "../../core/clock.js";
+import { systemClock } from "../../core/clock.js";
+import { redactingLogger, type Logger } from "../../core/logger.js";
+import type { CommandContext } from "../context.js";
+import { describeCause, ExitCode, UsageError } from "../errors.js";
+import type { VendorSession } from "../vendors/types.js";
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  demo?: boolean;
+  speed?: number;
+  seed?: number;
+  db?: string;
+  retentionDays?: number;
+  logFormat?: string;
+}
+
+/** Log lines for people on stderr, or one JSON object a line with --log-format json; secrets redacted either way. */
+function serviceLogger(ctx: CommandContext, format: string): Logger {
+  const write =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      const time = new Date().toISOString();
+      if (format === "json") ctx.io.stderr.write(`${JSON.stringify({ time, level, message, ...fields })}\n`);
+      else {
+        const extra =
+          fields && Object.keys(fields).length > 0
+            ? ` ${Object.entries(fields)
+                .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+                .join(" ")}`
+            : "";
+        ctx.io.stderr.write(`${time} ${level.padEnd(5)} ${message}${extra}\n`);
+      }
+    };
+  const logger = { debug: ctx.debug ? write("debug") : () => undefined, info: write("info"), warn: write("warn"), error: write("error") };
+  return redactingLogger(logger);
+}
+
+/**
+ * `openpower serve`: the always-on service. Collects every configured system (or, with --demo, the
+ * in-process simulators on an accelerated clock) into SQLite and serves the HTTP API until
+ * SIGINT/SIGTERM, then stops polling, lets writes in flight finish, closes the database, exits 0.
+ */
+export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Promise<number> {
+  const format = opts.logFormat ?? "text";
+  if (format !== "text" && format !== "json")
+    throw new UsageError(`--log-format is text or json, got ${JSON.stringify(format)}.`, { field: "--log-format" });
+  const logger = serviceLogger(ctx, format);
+  const { SqliteStorage } = await import("../../service/storage/sqlite.js");
+  const { startService } = await import("../../service/service.js");
+  let sessions: VendorSession[];
+  let clock: Clock = systemClock;
+  let closeSources = async (): Promise<void> => undefined;
+  let token = ctx.io.env.OPENPOWER_SERVICE_TOKEN;
+  let dbFile = opts.db ?? join(ctx.paths.dataDir, "openpower.db");
+  if (opts.demo) {
+    const { startDemoSources } = await import("../../service/demo.js");
+    const demo = await startDemoSources({ speed: opts.speed ?? 60, seed: opts.seed ?? 1, logger });
+    for (const f of demo.failures) logger.warn("simulator did not start", { vendor: f.vendor, cause: describeCause(f.error) });
+    sessions = demo.sessions;
+    clock = demo.clock;
+    closeSources = () => demo.close();
+    // The demo keeps its own database and, unless one is set, makes up a token so that writes can be tried.
+    if (!opts.db) dbFile = join(ctx.paths.dataDir, "openpower-demo.db");
+    token ??= randomBytes(18).toString("base64url");
+  } else {
+    const connected = await ctx.sessions();
+    for (const f of connected.failures) logger.warn("vendor not connected", { vendor: f.vendor, cause: describeCause(f.error) });
+    sessions = connected.sessions;
+  }
+  let storage;
+  try {
+    storage = new SqliteStorage(dbFile);
+    logger.info("database open", { file: dbFile, schemaVersion: storage.schemaVersion });
+    const service = await startService({
+      storage,
+      sessions,
+      clock,
+      host: opts.host ?? "127.0.0.1",
+      port: opts.port ?? 8787,
+      token,
+      logger,
+      retentionDays: opts.retentionDays,
+    });
+    ctx.out.print(
+      `openpower service on ${service.url}/api/v1/health  (metrics: ${service.url}/metrics, API: ${service.url}/api/v1/openapi.json)`,
+    );
+    if (opts.demo) ctx.out.print(`demo token for writes (Authorization: Bearer ...): ${token ?? ""}`);
+    await new Promise<void>((resolve) => {
+      const remove = ctx.io.onInterrupt(() => {
+        remove();
+        resolve();
+      });
+    });
+    await service.stop();
+    return ExitCode.ok;
+  } catch (error) {
+    storage?.close();
+    throw error;
+  } finally {
+    await closeSources();
+  }
+}

@@ -1,0 +1,421 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
+import type { AuditRow, EnergyRow, GapRow, PriceRow, RunRow, SampleColumns, SampleRow, Storage, SystemRow } from "./types.js";
+
+const HALF_HOUR_MS = 30 * 60_000;
+type Num = number | null;
+
+/** Brings a database to `target` (default: the latest), one transaction per step. */
+export function migrate(db: Database.Database, target = SCHEMA_VERSION): number {
+  let version = db.pragma("user_version", { simple: true }) as number;
+  if (version > SCHEMA_VERSION)
+    throw new Error(`The database has schema version ${version}, newer than this openpower (${SCHEMA_VERSION}). Upgrade openpower.`);
+  while (version < target) {
+    const step = MIGRATIONS[version]!;
+    db.transaction(() => {
+      db.exec(step);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+    version++;
+  }
+  return version;
+}
+
+/**
+ * The default backend: one SQLite file in WAL mode (readers never wait for the collector), synchronous
+ * NORMAL (a committed transaction survives a process kill; only an OS crash may lose the last ones).
+ */
+export class SqliteStorage implements Storage {
+  readonly db: Database.Database;
+  readonly schemaVersion: number;
+  private readonly sids = new Map<string, number>();
+  /** Raw samples before this were folded into aggregates: a late copy of one is not stored again (it would count twice). */
+  private foldedBefore: number;
+  private readonly stmt;
+
+  constructor(readonly file: string) {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.schemaVersion = migrate(this.db);
+    const db = this.db;
+    const folded = db.prepare<[], { t: number | null }>("SELECT max(t) AS t FROM samples_30m").get()?.t;
+    this.foldedBefore = folded == null ? -Infinity : folded + HALF_HOUR_MS;
+    this.stmt = {
+      sid: db.prepare<[string], { sid: number }>("SELECT sid FROM systems WHERE id = ?"),
+      newSystem: db.prepare("INSERT INTO systems (id, vendor, device, capabilities) VALUES (?, ?, ?, '[]') ON CONFLICT (id) DO NOTHING"),
+      upsertSystem: db.prepare(
+        `INSERT INTO systems (id, vendor, device, name, time_zone, capabilities, cadence_ms, last_seen) VALUES (@id, @vendor, @device, @name, @timeZone, @capabilities, @cadenceMs, @lastSeen)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, capabilities = excluded.capabilities,
+           cadence_ms = excluded.cadence_ms, last_seen = coalesce(excluded.last_seen, systems.last_seen)`,
+      ),
+      insertSample: db.prepare("INSERT OR IGNORE INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+      rawRange: db
+        .prepare("SELECT t, pv_w, load_w, grid_w, battery_w, soc, ev_w FROM samples WHERE sid = @sid AND t >= @from AND t < @to ORDER BY t")
+        .raw(),
+      aggRange: db
+        .prepare(
+          "SELECT t, pv_w, load_w, grid_w, battery_w, soc, ev_w FROM samples_30m WHERE sid = @sid AND t >= @from AND t < @to ORDER BY t",
+        )
+        .raw(),
+      latest: db.prepare("SELECT t, pv_w, load_w, grid_w, battery_w, soc, ev_w FROM samples WHERE sid = ? ORDER BY t DESC LIMIT 1").raw(),
+      upsertEnergy: db.prepare(
+        `INSERT INTO energy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (system, date) DO UPDATE SET pv_kwh = excluded.pv_kwh,
+         load_kwh = excluded.load_kwh, import_kwh = excluded.import_kwh, export_kwh = excluded.export_kwh, charge_kwh = excluded.charge_kwh,
+         discharge_kwh = excluded.discharge_kwh, read_at = excluded.read_at WHERE excluded.read_at >= energy.read_at`,
+      ),
+      energy: db.prepare("SELECT * FROM energy WHERE system = ? AND date >= ? AND date <= ? ORDER BY date").raw(),
+      upsertPrice: db.prepare(
+        `INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, channel, start, issued_at) DO UPDATE SET
+         end = excluded.end, kind = excluded.kind, estimate = excluded.estimate, per_kwh = excluded.per_kwh, spot_per_kwh = excluded.spot_per_kwh,
+         renewables = excluded.renewables, descriptor = excluded.descriptor, spike = excluded.spike`,
+      ),
+      previousVintage: db
+        .prepare(
+          `SELECT issued_at, kind, estimate, per_kwh, spot_per_kwh, renewables, descriptor, spike FROM prices
+           WHERE source = ? AND channel = ? AND start = ? AND issued_at <= ? ORDER BY issued_at DESC LIMIT 1`,
+        )
+        .raw(),
+      latestPrice: db.prepare<[string], { s: number | null }>("SELECT max(start) AS s FROM prices WHERE source = ?"),
+      insertRun: db.prepare(
+        "INSERT INTO runs (source, kind, started_at, finished_at, ok, items, error_class, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
+      insertGap: db.prepare("INSERT OR REPLACE INTO gaps VALUES (?, ?, ?, ?)"),
+      insertAudit: db.prepare("INSERT INTO audit (at, system, action, request, plan, result, ok) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+    };
+  }
+
+  /** The integer key of a system, created on first use (samples are keyed by it to stay small). */
+  sidOf(system: string): number {
+    let sid = this.sids.get(system);
+    if (sid !== undefined) return sid;
+    const found = this.stmt.sid.get(system);
+    if (found) sid = found.sid;
+    else {
+      const colon = system.indexOf(":");
+      this.stmt.newSystem.run(system, colon > 0 ? system.slice(0, colon) : "unknown", system.slice(colon + 1));
+      sid = this.stmt.sid.get(system)!.sid;
+    }
+    this.sids.set(system, sid);
+    return sid;
+  }
+
+  upsertSystems(rows: readonly SystemRow[]): void {
+    this.db.transaction(() => {
+      for (const r of rows) this.stmt.upsertSystem.run({ ...r, capabilities: JSON.stringify(r.capabilities) });
+    })();
+  }
+
+  listSystems(): SystemRow[] {
+    // The newest sample says when a system was last seen (cheaper than updating the row on every insert).
+    const rows = this.db
+      .prepare("SELECT s.*, coalesce((SELECT max(t) FROM samples WHERE sid = s.sid), s.last_seen) AS seen FROM systems s ORDER BY id")
+      .all() as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: r.id as string,
+      vendor: r.vendor as string,
+      device: r.device as string,
+      name: (r.name as string | null) ?? null,
+      timeZone: (r.time_zone as string | null) ?? null,
+      capabilities: JSON.parse(r.capabilities as string) as string[],
+      cadenceMs: (r.cadence_ms as number | null) ?? null,
+      lastSeen: (r.seen as number | null) ?? null,
+    }));
+  }
+
+  insertSamples(rows: readonly SampleRow[]): number {
+    return rows.length === 0 ? 0 : this.insertSamplesTx(rows);
+  }
+
+  // Built once: better-sqlite3 compiles a transaction wrapper on every db.transaction() call.
+  private readonly insertSamplesTx = (rows: readonly SampleRow[]): number => {
+    const run = (this.insertTx ??= this.db.transaction((batch: readonly SampleRow[]) => {
+      let added = 0;
+      for (const r of batch) {
+        if (r.t < this.foldedBefore) continue;
+        added += this.stmt.insertSample.run(this.sidOf(r.system), r.t, r.pvW, r.loadW, r.gridW, r.batteryW, r.soc, r.evW).changes;
+      }
+      return added;
+    }));
+    return run(rows);
+  };
+  private insertTx: ((rows: readonly SampleRow[]) => number) | undefined;
+
+  latestSample(system: string): SampleRow | undefined {
+    const row = this.stmt.latest.get(this.sidOf(system)) as Num[] | undefined;
+    if (!row) return undefined;
+    const [t, pvW, loadW, gridW, batteryW, soc, evW] = row;
+    return { system, t: t!, pvW: pvW!, loadW: loadW!, gridW: gridW!, batteryW: batteryW!, soc: soc!, evW: evW! };
+  }
+
+  samples(system: string, from: number, to: number, stepMs?: number): SampleColumns {
+    const sid = this.sidOf(system);
+    const cols = "t, pv_w, load_w, grid_w, battery_w, soc, ev_w";
+    const where = "sid = @sid AND t >= @from AND t < @to";
+    if (stepMs) {
+      const union = `SELECT ${cols} FROM samples WHERE ${where} UNION ALL SELECT ${cols} FROM samples_30m WHERE ${where}`;
+      const sql = `SELECT t - (t % @step) AS b, avg(pv_w), avg(load_w), avg(grid_w), avg(battery_w), avg(soc), avg(ev_w) FROM (${union}) GROUP BY b ORDER BY b`;
+      return toColumns(this.db.prepare(sql).raw().all({ sid, from, to, step: stepMs }) as Num[][]);
+    }
+    // Aggregates are all older than the raw samples left (retention folds the oldest), so both key-ordered reads concatenate in order.
+    const params = { sid, from, to };
+    const older = this.stmt.aggRange.all(params) as Num[][];
+    const raw = this.stmt.rawRange.all(params) as Num[][];
+    return toColumns(older.length === 0 ? raw : older.concat(raw));
+  }
+
+  samplesJson(system: string, from: number, to: number, stepMs?: number): { count: number; json: string } {
+    const sid = this.sidOf(system);
+    const cols = "t, pv_w, load_w, grid_w, battery_w, soc, ev_w";
+    const where = "sid = @sid AND t >= @from AND t < @to";
+    // Aggregates (older) first, then raw samples: each part is read in key order, so no sort is needed.
+    const union = `SELECT ${cols} FROM samples_30m WHERE ${where} UNION ALL SELECT ${cols} FROM samples WHERE ${where}`;
+    const source = stepMs
+      ? `SELECT t - (t % @step) AS t, avg(pv_w) AS pv_w, avg(load_w) AS load_w, avg(grid_w) AS grid_w, avg(battery_w) AS battery_w, avg(soc) AS soc, avg(ev_w) AS ev_w FROM (${union}) GROUP BY 1 ORDER BY 1`
+      : union;
+    // SQLite writes the JSON itself: cheaper than building a JS array per row and serialising it again.
+    const row = this.db
+      .prepare(
+        `SELECT count(*), json_object('t', json_group_array(t), 'pvW', json_group_array(pv_w), 'loadW', json_group_array(load_w), 'gridW', json_group_array(grid_w),
+           'batteryW', json_group_array(battery_w), 'soc', json_group_array(soc), 'evW', json_group_array(ev_w)) FROM (${source})`,
+      )
+      .raw()
+      .get({ sid, from, to, ...(stepMs ? { step: stepMs } : {}) }) as [number, string];
+    return { count: row[0], json: row[1] };
+  }
+
+  upsertEnergy(rows: readonly EnergyRow[]): number {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const r of rows)
+        n += this.stmt.upsertEnergy.run(
+          r.system,
+          r.date,
+          r.pvKwh,
+          r.loadKwh,
+          r.importKwh,
+          r.exportKwh,
+          r.chargeKwh,
+          r.dischargeKwh,
+          r.readAt,
+        ).changes;
+      return n;
+    })();
+  }
+
+  energy(system: string, fromDate: string, toDate: string): EnergyRow[] {
+    return (this.stmt.energy.all(system, fromDate, toDate) as (string | number | null)[][]).map((r) => ({
+      system: r[0] as string,
+      date: r[1] as string,
+      pvKwh: r[2] as Num,
+      loadKwh: r[3] as Num,
+      importKwh: r[4] as Num,
+      exportKwh: r[5] as Num,
+      chargeKwh: r[6] as Num,
+      dischargeKwh: r[7] as Num,
+      readAt: r[8] as number,
+    }));
+  }
+
+  upsertPrices(rows: readonly PriceRow[]): number {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const r of rows) {
+        // A vintage identical to the one before it is not stored again: "the forecast at time X" is the
+        // latest vintage issued at or before X, so nothing is lost and a steady forecast costs one row.
+        const prev = this.stmt.previousVintage.get(r.source, r.channel, r.start, r.issuedAt) as (string | number)[] | undefined;
+        if (prev && prev[0] !== r.issuedAt && samePrice(prev, r)) continue;
+        n += this.stmt.upsertPrice.run(
+          r.source,
+          r.channel,
+          r.start,
+          r.end,
+          r.issuedAt,
+          r.kind,
+          r.estimate ? 1 : 0,
+          r.perKwhCents,
+          r.spotPerKwhCents,
+          r.renewablesPct,
+          r.descriptor,
+          r.spike,
+        ).changes;
+      }
+      return n;
+    })();
+  }
+
+  prices(query: { from: number; to: number; source?: string; channel?: string; vintages: "latest" | "all" }): PriceRow[] {
+    const where = ["p.start < @to", "p.end > @from"];
+    if (query.source) where.push("p.source = @source");
+    if (query.channel) where.push("p.channel = @channel");
+    const latest =
+      query.vintages === "latest"
+        ? " AND p.issued_at = (SELECT max(q.issued_at) FROM prices q WHERE q.source = p.source AND q.channel = p.channel AND q.start = p.start)"
+        : "";
+    const rows = this.db
+      .prepare(`SELECT * FROM prices p WHERE ${where.join(" AND ")}${latest} ORDER BY p.source, p.channel, p.start, p.issued_at`)
+      .raw()
+      .all({ from: query.from, to: query.to, source: query.source, channel: query.channel }) as (string | number)[][];
+    return rows.map((r) => ({
+      source: r[0] as string,
+      channel: r[1] as string,
+      start: r[2] as number,
+      end: r[3] as number,
+      issuedAt: r[4] as number,
+      kind: r[5] as string,
+      estimate: r[6] === 1,
+      perKwhCents: r[7] as number,
+      spotPerKwhCents: r[8] as number,
+      renewablesPct: r[9] as number,
+      descriptor: r[10] as string,
+      spike: r[11] as string,
+    }));
+  }
+
+  latestPriceStart(source: string): number | undefined {
+    return this.stmt.latestPrice.get(source)?.s ?? undefined;
+  }
+
+  recordRun(r: RunRow): void {
+    this.stmt.insertRun.run(r.source, r.kind, r.startedAt, r.finishedAt, r.ok ? 1 : 0, r.items, r.errorClass, r.error);
+  }
+
+  runSummary(): { source: string; last: RunRow; lastOk: RunRow | null; errors: number }[] {
+    const toRun = (r: Record<string, unknown> | undefined): RunRow | null =>
+      r
+        ? {
+            source: r.source as string,
+            kind: r.kind as RunRow["kind"],
+            startedAt: r.started_at as number,
+            finishedAt: r.finished_at as number,
+            ok: r.ok === 1,
+            items: r.items as number,
+            errorClass: (r.error_class as string | null) ?? null,
+            error: (r.error as string | null) ?? null,
+          }
+        : null;
+    const sources = this.db
+      .prepare("SELECT source, max(id) AS last, sum(ok = 0) AS errors FROM runs GROUP BY source ORDER BY source")
+      .all() as {
+      source: string;
+      last: number;
+      errors: number;
+    }[];
+    const byId = this.db.prepare("SELECT * FROM runs WHERE id = ?");
+    const lastOk = this.db.prepare("SELECT * FROM runs WHERE source = ? AND ok = 1 ORDER BY id DESC LIMIT 1");
+    return sources.map((s) => ({
+      source: s.source,
+      last: toRun(byId.get(s.last) as Record<string, unknown>)!,
+      lastOk: toRun(lastOk.get(s.source) as Record<string, unknown> | undefined),
+      errors: s.errors,
+    }));
+  }
+
+  recordGap(g: GapRow): void {
+    this.stmt.insertGap.run(g.system, g.from, g.to, g.reason);
+  }
+
+  gaps(system?: string): GapRow[] {
+    const rows = (
+      system
+        ? this.db.prepare("SELECT * FROM gaps WHERE system = ? ORDER BY from_t").all(system)
+        : this.db.prepare("SELECT * FROM gaps ORDER BY system, from_t").all()
+    ) as { system: string; from_t: number; to_t: number; reason: string }[];
+    return rows.map((r) => ({ system: r.system, from: r.from_t, to: r.to_t, reason: r.reason }));
+  }
+
+  recordAudit(a: AuditRow): number {
+    const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+    const ok = a.ok === null ? null : a.ok ? 1 : 0;
+    return Number(
+      this.stmt.insertAudit.run(a.at, a.system, a.action, json(a.request) ?? "null", json(a.plan), json(a.result), ok).lastInsertRowid,
+    );
+  }
+
+  audit(system?: string, limit = 100): AuditRow[] {
+    const rows = (
+      system
+        ? this.db.prepare("SELECT * FROM audit WHERE system = ? ORDER BY id DESC LIMIT ?").all(system, limit)
+        : this.db.prepare("SELECT * FROM audit ORDER BY id DESC LIMIT ?").all(limit)
+    ) as Record<string, unknown>[];
+    const parse = (v: unknown) => (typeof v === "string" ? (JSON.parse(v) as unknown) : null);
+    return rows.map((r) => ({
+      id: r.id as number,
+      at: r.at as number,
+      system: r.system as string,
+      action: r.action as AuditRow["action"],
+      request: parse(r.request),
+      plan: parse(r.plan),
+      result: parse(r.result),
+      ok: r.ok === null ? null : r.ok === 1,
+    }));
+  }
+
+  applyRetention(before: number): number {
+    const cut = Math.floor(before / HALF_HOUR_MS) * HALF_HOUR_MS;
+    return this.db.transaction(() => {
+      // A bucket that already has an aggregate (an earlier pass) is merged by sample count.
+      this.db
+        .prepare(
+          `INSERT INTO samples_30m SELECT sid, (t / ${HALF_HOUR_MS}) * ${HALF_HOUR_MS} AS b, count(*), avg(pv_w), avg(load_w), avg(grid_w),
+             avg(battery_w), avg(soc), avg(ev_w) FROM samples WHERE t < @cut GROUP BY sid, b
+           ON CONFLICT (sid, t) DO UPDATE SET n = n + excluded.n,
+             pv_w = (coalesce(pv_w * n, 0) + coalesce(excluded.pv_w * excluded.n, 0)) / (n + excluded.n),
+             load_w = (coalesce(load_w * n, 0) + coalesce(excluded.load_w * excluded.n, 0)) / (n + excluded.n),
+             grid_w = (coalesce(grid_w * n, 0) + coalesce(excluded.grid_w * excluded.n, 0)) / (n + excluded.n),
+             battery_w = (coalesce(battery_w * n, 0) + coalesce(excluded.battery_w * excluded.n, 0)) / (n + excluded.n),
+             soc = (coalesce(soc * n, 0) + coalesce(excluded.soc * excluded.n, 0)) / (n + excluded.n),
+             ev_w = (coalesce(ev_w * n, 0) + coalesce(excluded.ev_w * excluded.n, 0)) / (n + excluded.n)`,
+        )
+        .run({ cut });
+      this.foldedBefore = Math.max(this.foldedBefore, cut);
+      // Collector runs are kept as long as raw samples.
+      this.db.prepare("DELETE FROM runs WHERE finished_at < ?").run(cut);
+      return this.db.prepare("DELETE FROM samples WHERE t < ?").run(cut).changes;
+    })();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function samePrice(prev: (string | number)[], r: PriceRow): boolean {
+  return (
+    prev[1] === r.kind &&
+    prev[2] === (r.estimate ? 1 : 0) &&
+    prev[3] === r.perKwhCents &&
+    prev[4] === r.spotPerKwhCents &&
+    prev[5] === r.renewablesPct &&
+    prev[6] === r.descriptor &&
+    prev[7] === r.spike
+  );
+}
+
+function toColumns(rows: Num[][]): SampleColumns {
+  const n = rows.length;
+  const c: SampleColumns = {
+    t: new Array<number>(n),
+    pvW: new Array<Num>(n),
+    loadW: new Array<Num>(n),
+    gridW: new Array<Num>(n),
+    batteryW: new Array<Num>(n),
+    soc: new Array<Num>(n),
+    evW: new Array<Num>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    c.t[i] = r[0]!;
+    c.pvW[i] = r[1]!;
+    c.loadW[i] = r[2]!;
+    c.gridW[i] = r[3]!;
+    c.batteryW[i] = r[4]!;
+    c.soc[i] = r[5]!;
+    c.evW[i] = r[6]!;
+  }
+  return c;
+}

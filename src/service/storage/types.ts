@@ -1,0 +1,143 @@
+/**
+ * The service's storage, as one interface: the collector and the HTTP API only ever see this, so a
+ * second backend (PostgreSQL for fleets) is one more implementation, not a change to either.
+ * Times are epoch milliseconds; power W, energy kWh, SOC 0..1, prices c/kWh; a missing reading is null.
+ */
+
+/** One power-flow sample, at the instant the device measured it. */
+export interface SampleRow {
+  /** `vendor:device`. */
+  system: string;
+  t: number;
+  pvW: number | null;
+  loadW: number | null;
+  gridW: number | null;
+  batteryW: number | null;
+  soc: number | null;
+  evW: number | null;
+}
+
+export const SAMPLE_FIELDS = ["pvW", "loadW", "gridW", "batteryW", "soc", "evW"] as const;
+export type SampleField = (typeof SAMPLE_FIELDS)[number];
+
+/** Samples in columns (cheap to serialise for a year of 5-minute data). */
+export interface SampleColumns {
+  t: number[];
+  pvW: (number | null)[];
+  loadW: (number | null)[];
+  gridW: (number | null)[];
+  batteryW: (number | null)[];
+  soc: (number | null)[];
+  evW: (number | null)[];
+}
+
+export interface EnergyRow {
+  system: string;
+  /** Local calendar day of the system, "YYYY-MM-DD". */
+  date: string;
+  pvKwh: number | null;
+  loadKwh: number | null;
+  importKwh: number | null;
+  exportKwh: number | null;
+  chargeKwh: number | null;
+  dischargeKwh: number | null;
+  /** When this total was read (a day's totals grow until the day ends; the last read wins). */
+  readAt: number;
+}
+
+/** One price interval as one forecast vintage: the same interval is kept once per `issuedAt`. */
+export interface PriceRow {
+  /** `amber:<site>`. */
+  source: string;
+  channel: string;
+  start: number;
+  end: number;
+  /** The vintage: the 5-minute boundary at (or before) which this forecast was issued. */
+  issuedAt: number;
+  kind: string;
+  estimate: boolean;
+  perKwhCents: number;
+  spotPerKwhCents: number;
+  renewablesPct: number;
+  descriptor: string;
+  spike: string;
+}
+
+export interface SystemRow {
+  id: string;
+  vendor: string;
+  device: string;
+  name: string | null;
+  timeZone: string | null;
+  capabilities: string[];
+  /** Poll spacing chosen for it, ms. */
+  cadenceMs: number | null;
+  lastSeen: number | null;
+}
+
+export interface RunRow {
+  /** The collector source: `vendor:device` or `amber:<site>`. */
+  source: string;
+  kind: "poll" | "backfill";
+  startedAt: number;
+  finishedAt: number;
+  ok: boolean;
+  /** Rows written. */
+  items: number;
+  errorClass: string | null;
+  error: string | null;
+}
+
+export interface GapRow {
+  system: string;
+  from: number;
+  to: number;
+  /** Why it could not be filled ("no history at this vendor", an error class). */
+  reason: string;
+}
+
+export interface AuditRow {
+  id?: number;
+  at: number;
+  system: string;
+  action: "plan" | "apply";
+  /** What was asked for, the plan, and the result with its read-back, as JSON-able values. */
+  request: unknown;
+  plan: unknown;
+  result: unknown;
+  ok: boolean | null;
+}
+
+export interface Storage {
+  /** Schema version after migrations. */
+  readonly schemaVersion: number;
+  upsertSystems(rows: readonly SystemRow[]): void;
+  listSystems(): SystemRow[];
+  /** Inserts samples; the same (system, t) twice stays one row. Returns the rows that were new. */
+  insertSamples(rows: readonly SampleRow[]): number;
+  latestSample(system: string): SampleRow | undefined;
+  /** Raw samples (and 30-minute aggregates past retention) in [from, to); `stepMs` averages into buckets. */
+  samples(system: string, from: number, to: number, stepMs?: number): SampleColumns;
+  /** The same as `samples`, as the JSON text of `SampleColumns` (the backend's own JSON: a year of samples stays cheap). */
+  samplesJson(system: string, from: number, to: number, stepMs?: number): { count: number; json: string };
+  upsertEnergy(rows: readonly EnergyRow[]): number;
+  energy(system: string, fromDate: string, toDate: string): EnergyRow[];
+  /**
+   * Stores forecast vintages: (source, channel, start, issuedAt) twice stays one row (the later read wins), and a
+   * vintage equal to the previous one is not stored again (the forecast at X is the latest vintage issued at or before X).
+   */
+  upsertPrices(rows: readonly PriceRow[]): number;
+  prices(query: { from: number; to: number; source?: string; channel?: string; vintages: "latest" | "all" }): PriceRow[];
+  /** The latest interval start stored for a price source, or undefined. */
+  latestPriceStart(source: string): number | undefined;
+  recordRun(row: RunRow): void;
+  /** The last run per source and the last successful one. */
+  runSummary(): { source: string; last: RunRow; lastOk: RunRow | null; errors: number }[];
+  recordGap(row: GapRow): void;
+  gaps(system?: string): GapRow[];
+  recordAudit(row: AuditRow): number;
+  audit(system?: string, limit?: number): AuditRow[];
+  /** Folds raw samples older than `before` into 30-minute aggregates and deletes them. Returns rows folded. */
+  applyRetention(before: number): number;
+  close(): void;
+}
