@@ -204,15 +204,9 @@ function resample(prices: PriceForecast[], slotStart: number, now: number): Pric
   return out;
 }
 
-/**
- * The device's write cool-down. Transitional: a vendor class not yet converted to the capability
- * data members states it in its legacy `capabilities()`; when neither says, 5 minutes (cautious).
- */
+/** The device's write cool-down, from its battery-control limits. */
 function writeIntervalS(system: BatteryController): number {
-  const limits = (system as Partial<BatteryController>).batteryControl;
-  if (limits) return limits.minWriteIntervalS;
-  const legacy = (system as { capabilities?: () => { control?: { batterySchedule?: { minWriteIntervalS?: number } } } }).capabilities?.();
-  return legacy?.control?.batterySchedule?.minWriteIntervalS ?? 300;
+  return system.batteryControl.minWriteIntervalS;
 }
 
 function localDay(ms: number, offsetMinutes: number): string {

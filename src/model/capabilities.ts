@@ -1,14 +1,4 @@
-import type {
-  ApplyOptions,
-  ApplyResult,
-  BatterySchedule,
-  Capabilities,
-  ControlPlan,
-  EnergyTotals,
-  PowerFlow,
-  PriceInterval,
-  Vendor,
-} from "./types.js";
+import type { ApplyOptions, ApplyResult, BatterySchedule, ControlPlan, EnergyTotals, PowerFlow, PriceInterval, Vendor } from "./types.js";
 
 /**
  * Capability interfaces: each says one thing a system can do, with its limits as data. A vendor
@@ -140,33 +130,20 @@ function hasData(value: unknown, name: string): boolean {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[name] != null;
 }
 
-/**
- * Transitional: until every vendor class carries the capability data members, a system's legacy
- * `capabilities()` answers for it. Removed once the vendors implement the interfaces.
- */
-function legacy(system: unknown): Capabilities | undefined {
-  const fn = (system as { capabilities?: unknown } | null)?.capabilities;
-  return typeof fn === "function" ? (fn as () => Capabilities).call(system) : undefined;
-}
-
 export function isPowerMeter<T>(system: T): system is T & PowerMeter {
   return hasMethods(system, "getPowerFlow");
 }
 
 export function isEnergyMeter<T>(system: T): system is T & EnergyMeter {
-  if (!hasMethods(system, "getEnergyTotals")) return false;
-  if (typeof (system as { energyTotalsHistory?: unknown }).energyTotalsHistory === "boolean") return true;
-  return legacy(system)?.read.energyTotals === true;
+  return hasMethods(system, "getEnergyTotals") && typeof (system as { energyTotalsHistory?: unknown }).energyTotalsHistory === "boolean";
 }
 
 export function isPowerHistory<T>(system: T): system is T & PowerHistory {
-  if (!hasMethods(system, "getPowerHistory")) return false;
-  return hasData(system, "historyStepMinutes") || legacy(system)?.read.history === true;
+  return hasMethods(system, "getPowerHistory") && hasData(system, "historyStepMinutes");
 }
 
 export function isBatteryController<T>(system: T): system is T & BatteryController {
-  if (!hasMethods(system, "getBatterySchedule", "planBatterySchedule", "applyPlan")) return false;
-  return hasData(system, "batteryControl") || legacy(system)?.control.batterySchedule !== undefined;
+  return hasData(system, "batteryControl") && hasMethods(system, "getBatterySchedule", "planBatterySchedule", "applyPlan");
 }
 
 export function isEvCharger<T>(system: T): system is T & EvCharger {

@@ -126,32 +126,6 @@ export interface BatterySchedule {
   };
 }
 
-/** What a device can read and control, and within which limits. */
-export interface Capabilities {
-  read: {
-    powerFlow: boolean;
-    energyTotals: boolean;
-    /** False when only today's totals can be read (a GoodWe inverter keeps day counters for today only). Default true. */
-    energyTotalsHistory?: boolean;
-    history: boolean;
-    prices: boolean;
-  };
-  control: {
-    batterySchedule?: {
-      maxChargeWindows: number;
-      maxDischargeWindows: number;
-      /** When charge and discharge windows share one pool (GoodWe: 4 eco groups in all), its size. */
-      maxWindowsTotal?: number;
-      gridMinutes: 15;
-      /** Minimum seconds between writes the vendor tolerates. */
-      minWriteIntervalS: number;
-    };
-    evCharger?: boolean;
-    operationMode?: string[];
-    exportLimit?: boolean;
-  };
-}
-
 /** One field that a write changes. */
 export interface FieldChange {
   field: string;
@@ -253,15 +227,6 @@ export interface EnergySystem extends PowerMeter {
   readonly name?: string;
   /** The device's IANA time zone, in which its local dates ("YYYY-MM-DD") are counted, when known. */
   readonly timeZone?: string;
-  /** @deprecated Being replaced by the capability guards; removed once every vendor implements them. */
-  capabilities?(): Capabilities;
-  /** @deprecated Use `isEnergyMeter(system)`; these optional members go once every vendor implements the capability interfaces. */
-  getEnergyTotals(date: string, options?: { signal?: AbortSignal }): Promise<EnergyTotals>;
-  /** Power samples of one local day ("YYYY-MM-DD"), oldest first. */
-  getPowerHistory?(date: string, options?: { signal?: AbortSignal }): Promise<PowerFlow[]>;
-  getBatterySchedule?(options?: { signal?: AbortSignal }): Promise<BatterySchedule>;
-  planBatterySchedule?(desired: BatterySchedule, options?: { signal?: AbortSignal }): Promise<ControlPlan>;
-  applyPlan?(plan: ControlPlan, options?: ApplyOptions): Promise<ApplyResult>;
 }
 
 export type { PriceSource } from "./capabilities.js";

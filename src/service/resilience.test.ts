@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startSimulators } from "../cli/commands/sim.js";
 import { loadPlugins } from "../cli/vendors/registry.js";
 import type { AlphaEssSimulator } from "../sim/alphaess/index.js";
-import { startDemoSources } from "./demo.js";
+import { startDemoSources } from "../cli/commands/serve-demo.js";
 import { startService } from "./service.js";
 import { SqliteStorage } from "./storage/sqlite.js";
 

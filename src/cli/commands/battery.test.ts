@@ -5,7 +5,8 @@ import { readAudit } from "../audit-log.js";
 import { CommandContext } from "../context.js";
 import { ExitCode } from "../errors.js";
 import { fakeIo } from "../test-support/fake-io.js";
-import { capabilities, fakeSession, fakeSystem, SCHEDULE } from "../test-support/fake-session.js";
+import { BATTERY_LIMITS, fakeSession, fakeSystem, SCHEDULE } from "../test-support/fake-session.js";
+import type { BatteryController } from "../../model/capabilities.js";
 import { tempHome, type TempHome } from "../test-support/run-cli.js";
 import { apply, makePlan, show } from "./battery.js";
 
@@ -38,12 +39,12 @@ function planFor(system: EnergySystem, desired: BatterySchedule, current: Batter
 }
 
 /** A battery system: `read` gives what getBatterySchedule returns, `seen` what planning reads. */
-function batterySystem(over: { read?: () => BatterySchedule; seen?: () => BatterySchedule; apply?: EnergySystem["applyPlan"] } = {}) {
+function batterySystem(over: { read?: () => BatterySchedule; seen?: () => BatterySchedule; apply?: BatteryController["applyPlan"] } = {}) {
   const desiredSeen: BatterySchedule[] = [];
   const system: EnergySystem = fakeSystem("alphaess", "AL1", {
-    capabilities: () => capabilities(true),
+    batteryControl: BATTERY_LIMITS,
     getBatterySchedule: async () => (over.read ?? (() => SCHEDULE))(),
-    planBatterySchedule: async (desired) => {
+    planBatterySchedule: async (desired: BatterySchedule) => {
       desiredSeen.push(desired);
       return planFor(system, desired, (over.seen ?? over.read ?? (() => SCHEDULE))());
     },
@@ -145,7 +146,6 @@ describe("battery show", () => {
   it("goes by capabilities: a system with the methods but no battery schedule (GoodWe DT/ES) is left out", async () => {
     const reads: string[] = [];
     const noSchedule = fakeSystem("goodwe", "DT1", {
-      capabilities: () => capabilities(false),
       getBatterySchedule: async () => {
         reads.push("DT1");
         throw new Error("not an ET");

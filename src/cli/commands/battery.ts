@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../../core/errors/index.js";
 import { isBatteryController, type BatteryController } from "../../model/capabilities.js";
 import type { ApplyResult, BatterySchedule, ControlPlan, EnergySystem } from "../../model/types.js";
-import { applyIntent, describeIntent, parseBatteryIntent, type BatteryIntent } from "../battery-intent.js";
+import { applyIntent, describeIntent, parseBatteryIntent, type BatteryIntent } from "../../model/battery-intent.js";
 import type { CommandContext } from "../context.js";
 import { cliWords } from "../cli-words.js";
 import { describeCause, ExitCode, PartialFailure } from "../errors.js";

@@ -119,12 +119,7 @@ export async function history(ctx: CommandContext, device: string, opts: { from:
   const meter = isEnergyMeter(system) ? system : null;
   // A device that keeps today's counters only (a GoodWe inverter) cannot answer for other days:
   // say so before asking it day after day.
-  // Transitional, until the GoodWe system carries `energyTotalsHistory` (issue 11 vendor work):
-  // an inverter without the data member keeps today's counters only. Delete the second clause at merge.
-  const totalsOnlyToday =
-    meter !== null &&
-    (meter.energyTotalsHistory === false ||
-      (meter.energyTotalsHistory === undefined && system.vendor === "goodwe" && !isPowerHistory(system)));
+  const totalsOnlyToday = meter !== null && !meter.energyTotalsHistory;
   if (totalsOnlyToday && !withSamples && (from !== today || to !== today)) {
     throw new UsageError(
       `${system.vendor}:${system.id} keeps today's energy counters only (today is ${today} in ${timeZone}): use --from today${system.vendor === "goodwe" ? ", or the SEMS station (goodwe:<station id>) for other days" : ""}.`,

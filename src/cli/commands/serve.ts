@@ -57,7 +57,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
   let token = ctx.io.env.OPENPOWER_SERVICE_TOKEN;
   let dbFile = opts.db ?? join(ctx.paths.dataDir, "openpower.db");
   if (opts.demo) {
-    const { startDemoSources } = await import("../../service/demo.js");
+    const { startDemoSources } = await import("./serve-demo.js");
     const demo = await startDemoSources({ speed: opts.speed ?? 60, seed: opts.seed ?? 1, logger });
     for (const f of demo.failures) logger.warn("simulator did not start", { vendor: f.vendor, cause: describeCause(f.error) });
     sessions = demo.sessions;

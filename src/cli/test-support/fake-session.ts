@@ -1,4 +1,5 @@
-import type { BatterySchedule, Capabilities, EnergySystem, PowerFlow, PriceInterval, Vendor } from "../../model/types.js";
+import type { BatteryControlLimits, BatteryController, EnergyMeter } from "../../model/capabilities.js";
+import type { BatterySchedule, EnergySystem, PowerFlow, PriceInterval, Vendor } from "../../model/types.js";
 import type { VendorSession } from "../vendors/types.js";
 
 /**
@@ -16,23 +17,26 @@ export function flowOf(vendor: Vendor, device: string, at: number): PowerFlow {
   return { pvW: 1000, loadW: 600, gridW: -400, batteryW: 0, soc: 0.5, observedAt: new Date(at), source: { vendor, device } };
 }
 
-export function capabilities(battery: boolean): Capabilities {
-  return {
-    read: { powerFlow: true, energyTotals: false, history: false, prices: false },
-    control: battery ? { batterySchedule: { maxChargeWindows: 2, maxDischargeWindows: 2, gridMinutes: 15, minWriteIntervalS: 0 } } : {},
-  };
-}
+/** The battery-control limits of a fake battery controller (add as `batteryControl` to make one). */
+export const BATTERY_LIMITS: BatteryControlLimits = {
+  maxChargeWindows: 2,
+  maxDischargeWindows: 2,
+  gridMinutes: 15,
+  minWriteIntervalS: 0,
+  windowPower: false,
+  weekdays: false,
+  backend: "fake",
+};
 
-/** A system with a power flow; override what a test needs. */
-export function fakeSystem(vendor: Vendor, id: string, over: Partial<EnergySystem> = {}): EnergySystem {
+/** What a fake may add to a system: any capability's members. */
+export type FakeMembers = Partial<EnergySystem & BatteryController & EnergyMeter>;
+
+/** A system with a power flow; override or add what a test needs. */
+export function fakeSystem(vendor: Vendor, id: string, over: FakeMembers = {}): EnergySystem {
   return {
     vendor,
     id,
-    capabilities: () => capabilities(false),
     getPowerFlow: async () => flowOf(vendor, id, Date.now()),
-    getEnergyTotals: async () => {
-      throw new Error("not in this fake");
-    },
     ...over,
   };
 }

@@ -116,7 +116,7 @@ export interface VendorCommand {
   run(session: VendorSession, args: string[], options: Record<string, unknown>, ctx: CommandHost): Promise<unknown>;
 }
 
-/** What a vendor can have at all, known without connecting (each system's `capabilities()` says more). */
+/** What a vendor can have at all, known without connecting (each system's capability guards say more). */
 export interface PluginFeatures {
   /** Systems with a power flow (`status`, `history`). */
   systems: boolean;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemoSources, type DemoSources } from "../demo.js";
+import { startDemoSources, type DemoSources } from "../../cli/commands/serve-demo.js";
 import { startService, type RunningService } from "../service.js";
 import { SqliteStorage } from "../storage/sqlite.js";
 import * as S from "./schemas.js";

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { parseBatteryIntent, applyIntent } from "../../cli/battery-intent.js";
+import { parseBatteryIntent, applyIntent } from "../../model/battery-intent.js";
 import { redactValue } from "../../core/redact.js";
 import type { isBatteryController as Guard } from "../../model/capabilities.js";
 import type { Collector } from "../collector/collector.js";

@@ -291,17 +291,18 @@ export class Collector extends EventEmitter<CollectorEvents> {
 
   /** Today's totals every `energyEveryMs`, and yesterday's final ones once the day has turned. */
   private async readEnergy(m: Tracked, now: number): Promise<number> {
-    if (!isEnergyMeter(m.system) || now - m.lastEnergyAt < (this.options.energyEveryMs ?? 15 * 60_000)) return 0;
+    const meter = m.system;
+    if (!isEnergyMeter(meter) || now - m.lastEnergyAt < (this.options.energyEveryMs ?? 15 * 60_000)) return 0;
     const zone = m.zone;
     const today = localDate(now, zone);
     const dates =
-      m.lastEnergyAt > 0 && localDate(m.lastEnergyAt, zone) !== today && m.system.energyTotalsHistory === true
+      m.lastEnergyAt > 0 && localDate(m.lastEnergyAt, zone) !== today && meter.energyTotalsHistory
         ? [localDate(m.lastEnergyAt, zone), today]
         : [today];
     m.lastEnergyAt = now;
     let n = 0;
     for (const date of dates) {
-      const row = energyRow(m.key, await this.request((signal) => m.system.getEnergyTotals(date, { signal })), now);
+      const row = energyRow(m.key, await this.request((signal) => meter.getEnergyTotals(date, { signal })), now);
       n += this.options.storage.upsertEnergy([row]);
       this.emit("energy", { system: m.key, row });
     }

@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../core/errors/index.js";
-import type { BatterySchedule } from "../model/types.js";
+import type { BatterySchedule } from "./types.js";
 import { applyIntent, describeIntent, INTENT_EXAMPLES, parseBatteryIntent } from "./battery-intent.js";
-import { UsageError } from "./errors.js";
 
 const current: BatterySchedule = {
   charge: { fromGrid: false, stopLevel: 1, windows: [] },
@@ -113,7 +112,7 @@ describe("parseBatteryIntent", () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(UsageError);
+    expect(error).toBeInstanceOf(ValidationError);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain("\n");
@@ -138,13 +137,13 @@ describe("parseBatteryIntent (properties)", () => {
     );
   });
 
-  it("never throws anything but a UsageError, whatever the text", () => {
+  it("never throws anything but a ValidationError, whatever the text", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 60 }), (text) => {
         try {
           parseBatteryIntent(text);
         } catch (error) {
-          expect(error).toBeInstanceOf(UsageError);
+          expect(error).toBeInstanceOf(ValidationError);
         }
       }),
       { numRuns: 500 },
@@ -177,7 +176,7 @@ describe("parseBatteryIntent (properties)", () => {
           try {
             parseBatteryIntent(words.join(" "));
           } catch (error) {
-            expect(error).toBeInstanceOf(UsageError);
+            expect(error).toBeInstanceOf(ValidationError);
           }
         },
       ),

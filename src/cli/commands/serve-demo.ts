@@ -1,9 +1,9 @@
-import type { Clock } from "../core/clock.js";
-import type { Logger } from "../core/logger.js";
-import { startSimulators } from "../cli/commands/sim.js";
-import { loadPlugins } from "../cli/vendors/registry.js";
-import type { SimulatorHandle, VendorSession } from "../cli/vendors/types.js";
-import type { Vendor } from "../model/types.js";
+import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../core/logger.js";
+import { startSimulators } from "./sim.js";
+import { loadPlugins } from "../vendors/registry.js";
+import type { SimulatorHandle, VendorSession } from "../vendors/types.js";
+import type { Vendor } from "../../model/types.js";
 
 export interface DemoSources {
   clock: Clock & { speed?: number };

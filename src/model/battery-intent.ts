@@ -1,6 +1,6 @@
+import { ValidationError } from "../core/errors/index.js";
 import { assertOnGrid, formatTimeOfDay, windowsOverlap, type TimeWindow } from "../core/time/schedule-grid.js";
-import type { BatterySchedule } from "../model/types.js";
-import { UsageError } from "./errors.js";
+import type { BatterySchedule } from "./types.js";
 
 /**
  * A battery intent as people write it, for `openpower battery plan|apply`:
@@ -100,9 +100,9 @@ function timeToken(raw: string, at: number, text: string): Token {
   return { type: "time", minutes: isEndOfDay ? 0 : hour * 60 + minute, text: raw, at, isEndOfDay };
 }
 
-function fail(text: string, at: number, what: string): UsageError {
+function fail(text: string, at: number, what: string): ValidationError {
   const pointer = at >= 0 ? ` at "${text.slice(at, at + 12).trim()}"` : "";
-  return new UsageError(
+  return new ValidationError(
     `Cannot read the battery intent ${JSON.stringify(text)}: ${what}${pointer}. Write it like "${INTENT_EXAMPLES[0]}" or "${INTENT_EXAMPLES[1]}" (see openpower battery plan --help).`,
     { field: "intent" },
   );
@@ -124,7 +124,7 @@ class Parser {
   private isWord(token: Token | undefined, ...words: string[]): boolean {
     return token?.type === "word" && words.includes(token.text);
   }
-  private error(what: string, token = this.peek()): UsageError {
+  private error(what: string, token = this.peek()): ValidationError {
     return fail(this.text, token ? token.at : -1, what);
   }
 
@@ -347,7 +347,7 @@ function assertOnGridUsage(time: string, field: string, text: string): void {
   try {
     assertOnGrid(time, field);
   } catch (error) {
-    throw new UsageError(`Cannot use the battery intent ${JSON.stringify(text)}: ${(error as Error).message}`, { field: "intent" });
+    throw new ValidationError(`Cannot use the battery intent ${JSON.stringify(text)}: ${(error as Error).message}`, { field: "intent" });
   }
 }
 
@@ -355,7 +355,7 @@ function checkWindows(text: string, side: string, windows: TimeWindow[]): void {
   for (let a = 0; a < windows.length; a++) {
     for (let b = a + 1; b < windows.length; b++) {
       if (windowsOverlap(windows[a]!, windows[b]!)) {
-        throw new UsageError(
+        throw new ValidationError(
           `Cannot use the battery intent ${JSON.stringify(text)}: ${side} windows ${windows[a]!.start}-${windows[a]!.end} and ${windows[b]!.start}-${windows[b]!.end} overlap. Merge them into one window.`,
           { field: "intent" },
         );
@@ -364,7 +364,7 @@ function checkWindows(text: string, side: string, windows: TimeWindow[]): void {
   }
 }
 
-/** Parses an intent; throws `UsageError` (exit code 2) saying what is wrong and how to write it. */
+/** Parses an intent; throws `ValidationError` (the CLI exits 2) saying what is wrong and how to write it. */
 export function parseBatteryIntent(text: string): BatteryIntent {
   return new Parser(text, tokenize(text)).parse();
 }
