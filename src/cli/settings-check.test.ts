@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAlphaEssSimulator, type AlphaEssSimulator } from "../sim/alphaess/index.js";
 import { startAmberSimulator, type AmberSimulator } from "../sim/amber/index.js";
+import { startGoodWeSimulator, startSemsSimulator, type GoodWeSimulator, type SemsSimulator } from "../sim/goodwe/index.js";
+import { startPowerTrackSimulator, type PowerTrackSimulator } from "../sim/powertrack/index.js";
 import { runInProcess } from "./test-support/in-process.js";
 import { tempHome, type TempHome } from "./test-support/run-cli.js";
 
@@ -11,12 +13,21 @@ import { tempHome, type TempHome } from "./test-support/run-cli.js";
 let home: TempHome;
 let alpha: AlphaEssSimulator;
 let amber: AmberSimulator;
+let powertrack: PowerTrackSimulator;
+let sems: SemsSimulator;
+let inverter: GoodWeSimulator;
 beforeAll(async () => {
   home = tempHome();
-  [alpha, amber] = await Promise.all([startAlphaEssSimulator({ seed: 5 }), startAmberSimulator({ seed: 5 })]);
+  [alpha, amber, powertrack, sems, inverter] = await Promise.all([
+    startAlphaEssSimulator({ seed: 5, limits: "none" }), // two checks back to back: live-like pacing would hold the second for 10 s
+    startAmberSimulator({ seed: 5 }),
+    startPowerTrackSimulator({ seed: 5, sites: 3 }),
+    startSemsSimulator({ seed: 5 }),
+    startGoodWeSimulator({ profile: "ET", tcpPort: null, discoveryPort: null }),
+  ]);
 });
 afterAll(async () => {
-  await Promise.all([alpha.close(), amber.close()]);
+  await Promise.all([alpha.close(), amber.close(), powertrack.close(), sems.close(), inverter.close()]);
   home.cleanup();
 });
 
@@ -64,5 +75,72 @@ describe("config check checks every configured system", () => {
     const r = await runInProcess(["config", "check"], home.env);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/01NOTASITE0000000000000000/);
+  });
+
+  const powertrackSection = (sites: string[]) => ({
+    cookie: powertrack.credentials.cookie,
+    aeS: powertrack.credentials.aeS,
+    aeV: powertrack.credentials.aeV,
+    baseUrl: powertrack.url,
+    sites,
+  });
+
+  it("a PowerTrack site key the account cannot read fails the check and is named", async () => {
+    const [site] = powertrack.sites;
+    home.writeConfig({ powertrack: powertrackSection([site!]) });
+    const good = await runInProcess(["config", "check", "--json"], home.env);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain(site);
+    expect(powertrack.sites).not.toContain("S1");
+    const r = await runInProcess(["--set", `powertrack.sites=${site},S1`, "config", "check", "--json"], home.env);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout) as { results: { vendor: string; ok: boolean; detail: string }[] };
+    expect(json.results[0]).toMatchObject({
+      vendor: "powertrack",
+      ok: false,
+      detail: expect.stringMatching(/powertrack\.sites S1 is not readable by this account.*Fix powertrack\.sites/),
+    });
+    expect(json.results[0]!.detail).not.toMatch(new RegExp(`\\b${site}\\b.*not readable`));
+  });
+
+  const semsSection = (station?: string) => ({
+    semsEmail: sems.account.email,
+    semsPassword: sems.account.password,
+    semsLoginUrl: sems.loginUrl,
+    ...(station === undefined ? {} : { semsStation: station }),
+  });
+
+  it("a SEMS station id that is not the account's fails the check and is named", async () => {
+    home.writeConfig({ goodwe: semsSection(sems.powerStationId) });
+    const good = await runInProcess(["config", "check"], home.env);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain(sems.powerStationId);
+    const wrong = "0b1e2c3d-aaaa-bbbb-cccc-0123456789ab";
+    home.writeConfig({ goodwe: semsSection(wrong) });
+    const r = await runInProcess(["config", "check", "--json"], home.env);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout) as { results: { vendor: string; ok: boolean; detail: string }[] };
+    expect(json.results[0]).toMatchObject({
+      vendor: "goodwe",
+      ok: false,
+      detail: expect.stringMatching(
+        new RegExp(`goodwe\\.semsStation ${wrong} is not a station of this SEMS account.*Fix goodwe\\.semsStation`),
+      ),
+    });
+    expect(json.results[0]!.detail).not.toMatch(/SEMS\+|client/);
+  });
+
+  it("a local GoodWe inverter that does not answer fails the check; one that answers passes", async () => {
+    const local = { host: inverter.host, port: inverter.udpPort, protocol: "udp", family: "ET", timeoutMs: 200 };
+    home.writeConfig({ goodwe: local });
+    const good = await runInProcess(["config", "check"], home.env);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/answers on/);
+    home.writeConfig({ goodwe: { ...local, port: 9 } });
+    const r = await runInProcess(["config", "check", "--json"], home.env);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout) as { results: { vendor: string; ok: boolean; detail: string }[] };
+    expect(json.results[0]).toMatchObject({ vendor: "goodwe", ok: false });
+    expect(json.results[0]!.detail).toMatch(/127\.0\.0\.1/);
   });
 });

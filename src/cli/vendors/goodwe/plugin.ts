@@ -1,5 +1,6 @@
 import type { VendorPlugin } from "../types.js";
-import { clients, connect, SETTINGS } from "./session.js";
+import type { SemsClient } from "../../../goodwe/index.js";
+import { clients, configuredStation, connect, SETTINGS } from "./session.js";
 import { COMMANDS } from "./commands.js";
 
 export const plugin: VendorPlugin = {
@@ -18,7 +19,7 @@ export const plugin: VendorPlugin = {
         `inverter ${info.modelName ?? "?"} serial ${info.serialNumber ?? "?"} (${inv.family}) answers on ${inv.host}:${inv.port}/${inv.transport}`,
       );
     }
-    if (cloud) parts.push(`SEMS login accepted; station ${await clients(session).semsStation()}`);
+    if (cloud) parts.push(`SEMS login accepted; station ${await checkStation(cloud, configuredStation(session))}`);
     return parts.join("; ");
   },
   async startSimulator(options) {
@@ -53,3 +54,24 @@ export const plugin: VendorPlugin = {
   },
   commands: () => COMMANDS,
 };
+
+/**
+ * The station to use: the account's own when none is configured; a configured one must be a
+ * station this account can read (SEMS answers an unknown id with "parameter error").
+ */
+async function checkStation(sems: SemsClient, configured: string | undefined): Promise<string> {
+  const own = await sems.getPowerStationIdByOwner();
+  if (configured === undefined || configured === own) return own;
+  const { ApiError, NotFoundError, ValidationError } = await import("../../../core/errors/index.js");
+  try {
+    await sems.getMonitorDetailByPowerstationId(configured);
+    return configured;
+  } catch (error) {
+    const refused = error instanceof ValidationError || (error instanceof ApiError && (error.code === "100001" || error.code === "100004"));
+    if (!refused) throw error;
+    throw new NotFoundError(
+      `goodwe.semsStation ${configured} is not a station of this SEMS account (its own station is ${own}). Fix goodwe.semsStation, or leave it empty for the account's own station.`,
+      { vendor: "goodwe-sems" },
+    );
+  }
+}

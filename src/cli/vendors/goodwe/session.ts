@@ -14,6 +14,8 @@ export interface GoodWeClients {
   inverter: GoodWeInverter | null;
   sems: SemsClient | null;
   semsStation(): Promise<string>;
+  /** goodwe.semsStation as configured (undefined: the account's own station). */
+  readonly configuredStation: string | undefined;
 }
 
 export async function connect(
@@ -64,7 +66,7 @@ export async function connect(
   const all = memo(async (): Promise<EnergySystem[]> =>
     sems ? [...systems, sems.forStation(await semsStation(), { timeZone })] : systems,
   );
-  const clients: GoodWeClients = { inverter, sems, semsStation };
+  const clients: GoodWeClients = { inverter, sems, semsStation, configuredStation };
   const clock = options.clock;
   return {
     vendor: "goodwe",
@@ -89,6 +91,10 @@ export async function connect(
 
 export function clients(session: VendorSession): GoodWeClients {
   return session.client as GoodWeClients;
+}
+
+export function configuredStation(session: VendorSession): string | undefined {
+  return clients(session).configuredStation;
 }
 
 export function inverter(session: VendorSession): GoodWeInverter {

@@ -10,6 +10,8 @@ export interface PowerTrackSession extends VendorSession {
   readonly client: PowerTrackClient;
   readonly customer: string | undefined;
   readonly backupDir: string | undefined;
+  /** The configured site keys (powertrack.sites), as written. */
+  readonly sites: readonly string[];
 }
 
 export async function connect(
@@ -46,6 +48,7 @@ export async function connect(
     client,
     customer: optionalString(section, "customer"),
     backupDir: optionalString(section, "backupDir"),
+    sites,
     now: () => client.clock.now(),
     systems: async () => systems,
     refreshIntervalMs(count) {
