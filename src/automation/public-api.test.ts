@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import * as entry from "./index.js";
+
+/**
+ * Every runtime name `openpower/automation` exports, sorted. Adding or removing one is a deliberate
+ * change to the public surface: update this list (and docs/automation.md) in the same commit. Types
+ * are not listed (they have no runtime name).
+ */
+const RUNTIME_EXPORTS = [
+  "AutomationController",
+  "backtestSvg",
+  "compileSchedule",
+  "costPlan",
+  "forecastLoadPv",
+  "optimizeBattery",
+  "optimizeInputSchema",
+  "parseOptimizeInput",
+  "pricesFromAmber",
+  "runBacktest",
+  "simulateSchedule",
+];
+
+describe("openpower/automation public surface", () => {
+  it("exports exactly the pinned runtime names", () => {
+    expect(Object.keys(entry).sort()).toEqual(RUNTIME_EXPORTS);
+  });
+
+  it("exports a function or class under each name, and the input schema as a parser", () => {
+    for (const name of RUNTIME_EXPORTS.filter((n) => n !== "optimizeInputSchema")) {
+      expect(typeof (entry as Record<string, unknown>)[name], name).toBe("function");
+    }
+    expect(typeof entry.optimizeInputSchema.safeParse).toBe("function");
+  });
+});
