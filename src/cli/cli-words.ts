@@ -24,6 +24,7 @@ const RULES: readonly (readonly [RegExp, string])[] = [
   ],
   // GoodWe battery plans: the intent words, not the schedule's fields.
   [/Set discharge\.timeControl to false\./g, 'Say "discharge anytime" instead of discharge windows.'],
+  [/\(discharge\.timeControl must be false\)/g, '(say "discharge anytime" instead of discharge windows)'],
   [/charge\.fromGrid must be true when there are charge windows/g, 'charge windows cannot be "from solar" only (leave out "from solar")'],
   [/\(syncClock\)/g, '("openpower goodwe sync-clock")'],
   [/use GoodWeInverter\.connect\(\) to detect it/g, "leave goodwe.family empty to detect it"],

@@ -14,7 +14,7 @@ let alpha: AlphaEssSimulator;
 let amber: AmberSimulator;
 beforeAll(async () => {
   home = tempHome();
-  [alpha, amber] = await Promise.all([startAlphaEssSimulator({ seed: 4 }), startAmberSimulator({ seed: 4 })]);
+  [alpha, amber] = await Promise.all([startAlphaEssSimulator({ seed: 4, limits: "none" }), startAmberSimulator({ seed: 4 })]);
   home.writeConfig({
     alphaess: { appId: alpha.credentials.appId, appSecret: alpha.credentials.appSecret, baseUrl: alpha.url, minIntervalMs: 0 },
     amber: { token: amber.token, baseUrl: amber.url, site: amber.activeSiteId },

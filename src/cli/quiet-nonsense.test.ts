@@ -13,7 +13,7 @@ let home: TempHome;
 let alpha: AlphaEssSimulator;
 beforeAll(async () => {
   home = tempHome();
-  alpha = await startAlphaEssSimulator({ seed: 8 });
+  alpha = await startAlphaEssSimulator({ seed: 8, limits: "none" });
 });
 afterAll(async () => {
   await alpha.close();

@@ -12,7 +12,7 @@ let home: TempHome;
 let alpha: AlphaEssSimulator;
 beforeAll(async () => {
   home = tempHome();
-  alpha = await startAlphaEssSimulator({ seed: 9 });
+  alpha = await startAlphaEssSimulator({ seed: 9, limits: "none" });
   home.writeConfig({
     alphaess: {
       appId: alpha.credentials.appId,
