@@ -293,7 +293,8 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private async readEnergy(m: Tracked, now: number): Promise<number> {
     const meter = m.system;
     if (!isEnergyMeter(meter) || now - m.lastEnergyAt < (this.options.energyEveryMs ?? 15 * 60_000)) return 0;
-    const zone = m.zone;
+    // A site that learned its zone since (PowerTrack reads `tz` on first use) counts in it.
+    const zone = m.system.timeZone ?? m.zone;
     const today = localDate(now, zone);
     const dates =
       m.lastEnergyAt > 0 && localDate(m.lastEnergyAt, zone) !== today && meter.energyTotalsHistory
