@@ -10,6 +10,7 @@ import { backfillSystem, type BackfillProgress } from "./backfill.js";
 import { cadenceMs, POLL_RULES, ruleFor, type PollRule } from "./cadence.js";
 import { energyRow, errorClass, FIVE_MIN_MS, priceRow, sampleRow, systemKey, vintageOf } from "./convert.js";
 import { eachLimited, sleepOn } from "./pool.js";
+import { USAGE_BUDGET_RESERVE, USAGE_REQUESTS_PER_PASS, usagePlan, usageReaderOf, usageRow, type UsageReader } from "./usage.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -118,7 +119,11 @@ export class Collector extends EventEmitter<CollectorEvents> {
           for (;;) {
             try {
               const ps = await priceSource.call(session);
-              if (isPriceSource(ps)) return await this.priceLoop(ps);
+              if (isPriceSource(ps)) {
+                const usage = usageReaderOf(session.client, ps.id);
+                await Promise.all([this.priceLoop(ps), usage && this.usageLoop(ps, usage)]);
+                return;
+              }
             } catch (error) {
               this.log.warn("price source unavailable; retrying", { vendor: session.vendor, errorClass: errorClass(error) });
             }
@@ -424,6 +429,55 @@ export class Collector extends EventEmitter<CollectorEvents> {
       if (!this.abort.signal.aborted) this.finish(state, query.from ? "backfill" : "poll", started, 0, error);
       return null;
     }
+  }
+
+  /**
+   * Amber usage: hourly, yesterday's meter data (and the day before the latest stored, which may have been partial);
+   * after a gap every missing day, a few requests a pass and only while Amber's window has room to spare for prices.
+   */
+  private async usageLoop(ps: PriceSource, reader: UsageReader): Promise<void> {
+    const source = `${ps.vendor}:${ps.id}`;
+    const state = this.newState(`${source}/usage`, ps.vendor, POLL_RULES.amber);
+    state.cadenceMs = HOUR_MS;
+    let wait: number;
+    do {
+      const more = await this.readUsage(source, state, reader);
+      wait = more ? FIVE_MIN_MS : HOUR_MS;
+    } while (await sleepOn(this.clock, wait, this.abort.signal));
+  }
+
+  /** One pass; true when days are left for the next one. */
+  private async readUsage(source: string, state: SourceState, reader: UsageReader): Promise<boolean> {
+    const { storage } = this.options;
+    const started = this.clock.now();
+    const plan = usagePlan(started, storage.latestUsageStart(source), started - (this.options.initialBackfillMs ?? DAY_MS));
+    if (plan.length === 0) return false;
+    const remaining = reader.budget().remaining;
+    if (remaining !== null && remaining < USAGE_BUDGET_RESERVE) return true;
+    const kind = plan.length > 1 ? "backfill" : "poll";
+    state.lastAttempt = started;
+    let added = 0;
+    const pass = plan.slice(0, USAGE_REQUESTS_PER_PASS);
+    try {
+      for (const [i, range] of pass.entries()) {
+        const records = await this.request((signal) => reader.read(range.start, range.end, signal));
+        added += storage.upsertUsage(records.map((r) => usageRow(source, r)));
+        for (const r of records) state.lastObservedAt = Math.max(state.lastObservedAt ?? -Infinity, r.end.getTime());
+        if (kind === "backfill") {
+          const progress = { system: state.source, date: range.end, done: i + 1, total: plan.length, added };
+          state.backfill = { running: i + 1 < plan.length, done: progress.done, total: progress.total, added };
+          this.log.info("usage backfill progress", { ...progress });
+          this.emit("backfill", progress);
+        }
+      }
+      if (kind === "backfill") state.state = "ok";
+      this.finish(state, kind, started, added, null);
+    } catch (error) {
+      if (this.abort.signal.aborted) return false;
+      this.finish(state, kind, started, added, error);
+      return true;
+    }
+    return plan.length > pass.length;
   }
 
   private async retentionLoop(): Promise<void> {
