@@ -80,6 +80,8 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private readonly abort = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly log: Logger;
+  /** Each price source's interval length, minutes, as its current interval shows it. */
+  private readonly priceResolution = new Map<string, 5 | 30>();
 
   constructor(private readonly options: CollectorOptions) {
     super();
@@ -384,21 +386,25 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const state = this.newState(source, ps.vendor, POLL_RULES.amber);
     state.cadenceMs = FIVE_MIN_MS;
     const lastOk = this.options.storage.runSummary().find((r) => r.source === source)?.lastOk?.startedAt;
-    const backfillFrom = lastOk ?? this.clock.now() - (this.options.initialBackfillMs ?? DAY_MS);
-    if (this.clock.now() - backfillFrom > 2 * FIVE_MIN_MS)
-      await this.readPrices(ps, state, { from: new Date(backfillFrom), to: new Date(this.clock.now()) });
+    // Covered up to here; the first round fills from it (a restart: the last good read; new: the initial backfill).
+    let covered = lastOk ?? this.clock.now() - (this.options.initialBackfillMs ?? DAY_MS);
     let retries = 0;
-    let covered = this.clock.now();
     while (!signal.aborted) {
-      // Polls missed (vendor down, machine asleep): the actuals of the gap come from the history endpoint.
-      if (
-        this.clock.now() - covered > 2 * FIVE_MIN_MS &&
-        (await this.readPrices(ps, state, { from: new Date(covered - FIVE_MIN_MS), to: new Date(this.clock.now()) })) !== null
-      )
-        covered = this.clock.now();
       const started = this.clock.now();
+      const gap = started - covered > 2 * FIVE_MIN_MS;
+      // The current read first: it tells the site's interval length, which the history read then asks for.
       const unfirm = await this.readPrices(ps, state, { previous: 6, next: 288 });
-      if (unfirm !== null) covered = started;
+      // Polls missed (new, vendor down, machine asleep): the actuals of the gap come from the history endpoint.
+      if (
+        unfirm !== null &&
+        (!gap ||
+          (await this.readPrices(ps, state, {
+            from: new Date(covered - FIVE_MIN_MS),
+            to: new Date(started),
+            resolution: this.priceResolution.get(source),
+          })) !== null)
+      )
+        covered = started;
       const now = this.clock.now();
       const boundary = Math.floor(now / FIVE_MIN_MS) * FIVE_MIN_MS + FIVE_MIN_MS + 2_000;
       const again = unfirm === true && retries < 4 && boundary - now > 60_000;
@@ -411,7 +417,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private async readPrices(
     ps: PriceSource,
     state: SourceState,
-    query: { from?: Date; to?: Date; previous?: number; next?: number },
+    query: { from?: Date; to?: Date; previous?: number; next?: number; resolution?: 5 | 30 },
   ): Promise<boolean | null> {
     const started = this.clock.now();
     state.lastAttempt = started;
@@ -422,7 +428,11 @@ export class Collector extends EventEmitter<CollectorEvents> {
       const items = this.options.storage.upsertPrices(rows);
       if (items > 0) this.emit("prices", { source: state.source, rows });
       const current = intervals.find((p) => p.kind === "current");
-      if (current) state.lastObservedAt = current.start.getTime();
+      if (current) {
+        state.lastObservedAt = current.start.getTime();
+        // A 5-minute site's current interval is 5 minutes long: its history is read at that resolution too.
+        this.priceResolution.set(state.source, current.end.getTime() - current.start.getTime() <= FIVE_MIN_MS ? 5 : 30);
+      }
       this.finish(state, query.from ? "backfill" : "poll", started, items, null);
       return intervals.some((p) => p.estimate && p.end.getTime() <= started);
     } catch (error) {
