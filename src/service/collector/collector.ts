@@ -7,9 +7,10 @@ import type { EnergySystem, PriceSource } from "../../model/types.js";
 import type { VendorSession } from "../../cli/vendors/types.js";
 import type { EnergyRow, PriceRow, SampleRow, Storage } from "../storage/types.js";
 import { backfillSystem, type BackfillProgress } from "./backfill.js";
+import { budgetOf, type VendorBudget } from "./budget.js";
 import { cadenceMs, POLL_RULES, ruleFor, type PollRule } from "./cadence.js";
 import { energyRow, errorClass, FIVE_MIN_MS, priceRow, sampleRow, systemKey, vintageOf } from "./convert.js";
-import { eachLimited, sleepOn } from "./pool.js";
+import { eachLimited, sleepOn, withDeadline } from "./pool.js";
 import { USAGE_BUDGET_RESERVE, USAGE_REQUESTS_PER_PASS, usagePlan, usageReaderOf, usageRow, type UsageReader } from "./usage.js";
 
 const HOUR_MS = 3_600_000;
@@ -80,6 +81,8 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private readonly abort = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly log: Logger;
+  /** A non-secret name for each session's account, for the budget gauges. */
+  private readonly accounts = new Map<VendorSession, string>();
   /** Each price source's interval length, minutes, as its current interval shows it. */
   private readonly priceResolution = new Map<string, 5 | 30>();
 
@@ -97,6 +100,16 @@ export class Collector extends EventEmitter<CollectorEvents> {
 
   private get clock(): Clock {
     return this.options.clock;
+  }
+
+  /** What is left of each account's request budget, where its client exposes its limiter. */
+  budgets(): VendorBudget[] {
+    const out: VendorBudget[] = [];
+    for (const [session, account] of this.accounts) {
+      const budget = budgetOf(session.client);
+      if (budget) out.push({ vendor: session.vendor, account, ...budget });
+    }
+    return out;
   }
 
   /** Starts every loop; resolves once each session was asked for its systems (a failing one retries on its own). */
@@ -122,6 +135,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
             try {
               const ps = await priceSource.call(session);
               if (isPriceSource(ps)) {
+                this.accounts.set(session, `${ps.vendor}:${ps.id}`);
                 const usage = usageReaderOf(session.client, ps.id);
                 await Promise.all([this.priceLoop(ps), usage && this.usageLoop(ps, usage)]);
                 return;
@@ -143,6 +157,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
         if (!(await sleepOn(this.clock, 60_000, signal))) return;
       }
     }
+    if (systems[0] && !this.accounts.has(session)) this.accounts.set(session, systemKey(systems[0]));
     const groups = new Map<PollRule["kind"], Tracked[]>();
     for (const system of systems) {
       const rule = ruleFor(system);
@@ -199,26 +214,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
     return state;
   }
 
-  /**
-   * Runs one vendor request with a signal that aborts on stop or after `pollTimeoutMs` (real time).
-   * Not AbortSignal.any: on Node 20 each composite stays attached to the long-lived stop signal (a leak per poll).
-   */
-  private async request<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    const stop = this.abort.signal;
-    const onStop = () => controller.abort(stop.reason);
-    stop.addEventListener("abort", onStop, { once: true });
-    const timer = setTimeout(
-      () => controller.abort(new DOMException("The vendor did not answer in time.", "TimeoutError")),
-      this.options.pollTimeoutMs ?? 30_000,
-    );
-    timer.unref();
-    try {
-      return await call(controller.signal);
-    } finally {
-      clearTimeout(timer);
-      stop.removeEventListener("abort", onStop);
-    }
+  /** One vendor request, aborted on stop or after `pollTimeoutMs` (real time). */
+  private request<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withDeadline(this.abort.signal, this.options.pollTimeoutMs ?? 30_000, call);
   }
 
   /** One account's loop: a round over its systems every `cadence`, backfills queued beside it on the same budget. */
@@ -481,6 +479,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
         }
       }
       if (kind === "backfill") state.state = "ok";
+      // The last pass of a backfill reads what was left: the progress says done.
+      if (plan.length <= pass.length && state.backfill.total > 0)
+        state.backfill = { ...state.backfill, running: false, done: state.backfill.total };
       this.finish(state, kind, started, added, null);
     } catch (error) {
       if (this.abort.signal.aborted) return false;
