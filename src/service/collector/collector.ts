@@ -11,7 +11,7 @@ import { budgetOf, type VendorBudget } from "./budget.js";
 import { cadenceMs, POLL_RULES, ruleFor, type PollRule } from "./cadence.js";
 import { energyRow, errorClass, FIVE_MIN_MS, priceRow, sampleRow, systemKey, vintageOf } from "./convert.js";
 import { eachLimited, sleepOn, withDeadline } from "./pool.js";
-import { USAGE_BUDGET_RESERVE, USAGE_REQUESTS_PER_PASS, usagePlan, usageReaderOf, usageRow, type UsageReader } from "./usage.js";
+import { nextUsagePass, usageReaderOf, usageRow, type UsageReader } from "./usage.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -458,14 +458,12 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private async readUsage(source: string, state: SourceState, reader: UsageReader): Promise<boolean> {
     const { storage } = this.options;
     const started = this.clock.now();
-    const plan = usagePlan(started, storage.latestUsageStart(source), started - (this.options.initialBackfillMs ?? DAY_MS));
-    if (plan.length === 0) return false;
-    const remaining = reader.budget().remaining;
-    if (remaining !== null && remaining < USAGE_BUDGET_RESERVE) return true;
+    const next = nextUsagePass(reader, started, storage.latestUsageStart(source), started - (this.options.initialBackfillMs ?? DAY_MS));
+    if (typeof next === "boolean") return next;
+    const { plan, pass } = next;
     const kind = plan.length > 1 ? "backfill" : "poll";
     state.lastAttempt = started;
     let added = 0;
-    const pass = plan.slice(0, USAGE_REQUESTS_PER_PASS);
     try {
       for (const [i, range] of pass.entries()) {
         const records = await this.request((signal) => reader.read(range.start, range.end, signal));

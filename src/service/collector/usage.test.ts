@@ -5,7 +5,7 @@ import { localDate, startOfLocalDay } from "../../core/time/zoned.js";
 import type { AmberSimulator } from "../../sim/amber/index.js";
 import { SqliteStorage } from "../storage/sqlite.js";
 import { Collector } from "./collector.js";
-import { NEM_ZONE, USAGE_DAYS_PER_REQUEST, usagePlan } from "./usage.js";
+import { NEM_ZONE, nextUsagePass, USAGE_DAYS_PER_REQUEST, USAGE_REQUESTS_PER_PASS, usagePlan, type UsageReader } from "./usage.js";
 
 const realWait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FIVE_MIN = 300_000;
@@ -25,6 +25,20 @@ describe("Amber usage", () => {
     expect(long.at(-1)!.end).toBe("2026-03-19");
     expect(long.length).toBe(Math.ceil(47 / USAGE_DAYS_PER_REQUEST));
     expect(usagePlan(now, Date.parse("2026-03-19T14:00:00Z"), 0)).toEqual([]);
+  });
+
+  it("waits while Amber's window is low, and reads at most a few requests a pass", () => {
+    const now = Date.parse("2026-03-20T02:00:00Z");
+    const reader = (remaining: number | null): UsageReader => ({
+      read: () => Promise.reject(new Error("not called")),
+      budget: () => ({ remaining }) as ReturnType<UsageReader["budget"]>,
+    });
+    const from = Date.parse("2026-01-01T00:00:00Z");
+    expect(nextUsagePass(reader(10), now, from, 0)).toBe(true);
+    expect(nextUsagePass(reader(10), now, Date.parse("2026-03-19T14:00:00Z"), 0)).toBe(false);
+    const pass = nextUsagePass(reader(null), now, from, 0);
+    expect(typeof pass === "object" && pass.pass.length).toBe(USAGE_REQUESTS_PER_PASS);
+    expect(typeof pass === "object" && pass.plan.length).toBe(12); // 78 days, 7 a request
   });
 
   it("backfills a month-long gap from the simulator, nothing missing or doubled, within Amber's budget", async () => {

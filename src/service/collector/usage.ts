@@ -57,3 +57,17 @@ export function usagePlan(now: number, latestStart: number | undefined, initialF
   }
   return plan;
 }
+
+/** The next pass: its requests and the whole plan; false when nothing is due, true to retry soon (Amber's window is low). */
+export function nextUsagePass(
+  reader: UsageReader,
+  now: number,
+  latestStart: number | undefined,
+  initialFrom: number,
+): boolean | { plan: ReturnType<typeof usagePlan>; pass: ReturnType<typeof usagePlan> } {
+  const plan = usagePlan(now, latestStart, initialFrom);
+  if (plan.length === 0) return false;
+  const remaining = reader.budget().remaining;
+  if (remaining !== null && remaining < USAGE_BUDGET_RESERVE) return true;
+  return { plan, pass: plan.slice(0, USAGE_REQUESTS_PER_PASS) };
+}
