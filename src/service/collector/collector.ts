@@ -476,7 +476,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
           this.emit("backfill", progress);
         }
       }
-      if (kind === "backfill") state.state = "ok";
+      if (kind === "backfill") Object.assign(state, { state: "ok", lastSuccess: this.clock.now(), consecutiveFailures: 0 });
       // The last pass of a backfill reads what was left: the progress says done.
       if (plan.length <= pass.length && state.backfill.total > 0)
         state.backfill = { ...state.backfill, running: false, done: state.backfill.total };
