@@ -24,6 +24,24 @@ async function setup() {
 }
 
 describe("AmberPriceSource", () => {
+  it("honours PriceQuery.resolution: 5-minute history where the site has it, 30 on request, refused otherwise", async () => {
+    const { sim, amber } = await setup();
+    const source = amber.priceSource(FIVE);
+    const base = T0 - (T0 % (HOUR / 2));
+    const range = { from: new Date(base - 2 * HOUR), to: new Date(base - HOUR) };
+    const five = await source.getPriceIntervals({ ...range, resolution: 5 });
+    expect(new Set(five.map((p) => p.durationMin))).toEqual(new Set([5]));
+    expect(five.filter((p) => p.channel === "general")).toHaveLength(12);
+    const thirty = await source.getPriceIntervals({ ...range, resolution: 30 });
+    expect(thirty.filter((p) => p.channel === "general").map((p) => p.durationMin)).toEqual([30, 30]);
+    const current = await source.getPriceIntervals({ previous: 2, resolution: 30 });
+    expect(current.every((p) => p.durationMin === 30)).toBe(true);
+    expect(sim.http.requests.map((r) => r.query.get("resolution"))).toEqual(["5", "30", "30"]);
+    const before = sim.http.requests.length;
+    await expect(source.getPriceIntervals({ ...range, resolution: 15 as never })).rejects.toBeInstanceOf(ValidationError);
+    expect(sim.http.requests.length).toBe(before);
+  });
+
   it("implements PriceSource for a site: current prices by default, unified and sign-documented", async () => {
     const { amber } = await setup();
     const source: PriceSource = amber.priceSource(FIVE);

@@ -42,9 +42,9 @@ export class AmberPriceSource implements PriceSource {
    * each channel plus `previous` actuals and `next` forecasts (`/prices/current`).
    */
   async getPriceIntervals(options: PriceQuery = {}): Promise<PriceInterval[]> {
-    const { from, to, next, previous, signal } = options;
+    const { from, to, next, previous, resolution, signal } = options;
     if (from === undefined && to === undefined) {
-      return toPriceIntervals(await this.client.getCurrentPrices({ next, previous, signal }));
+      return toPriceIntervals(await this.client.getCurrentPrices({ next, previous, resolution, signal }));
     }
     if (next !== undefined || previous !== undefined) {
       throw new ValidationError("Pass either from/to or next/previous, not both. Nothing was sent.", { field: "next", vendor: "amber" });
@@ -58,7 +58,7 @@ export class AmberPriceSource implements PriceSource {
       });
     }
     // The NEM dates covering [from, to): the last instant before `to` decides the last date.
-    const intervals = await this.client.getPrices({ start: new Date(fromMs), end: new Date(toMs - 1), signal });
+    const intervals = await this.client.getPrices({ start: new Date(fromMs), end: new Date(toMs - 1), resolution, signal });
     return toPriceIntervals(intervals.filter((i) => i.end.getTime() > fromMs && i.start.getTime() < toMs));
   }
 

@@ -111,6 +111,8 @@ export interface PriceQuery extends ReadOptions {
   to?: Date;
   next?: number;
   previous?: number;
+  /** Interval length, minutes, where the source offers a choice (Amber: default the site's billing interval). */
+  resolution?: 5 | 30;
 }
 
 /** A retailer price feed (an Amber site). */

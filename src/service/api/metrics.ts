@@ -74,6 +74,30 @@ export function createMetrics(collector: Collector, options: { processMetrics?: 
     labelNames: ["source"],
     registers: [register],
   });
+  const budgetLeft = new Gauge({
+    name: "openpower_vendor_budget_remaining",
+    help: "Requests left in the vendor's current rate-limit window, per account (where the client knows it)",
+    labelNames: ["vendor", "account"],
+    registers: [register],
+  });
+  const budgetLimit = new Gauge({
+    name: "openpower_vendor_budget_limit",
+    help: "Requests the vendor allows per rate-limit window, per account (where known)",
+    labelNames: ["vendor", "account"],
+    registers: [register],
+  });
+  const backfillLeft = new Gauge({
+    name: "openpower_backfill_remaining_steps",
+    help: "Days (or requests) the running backfill still has to read, 0 when done",
+    labelNames: ["source"],
+    registers: [register],
+  });
+  const backfillAdded = new Gauge({
+    name: "openpower_backfill_rows_added",
+    help: "Rows the latest backfill of a source added so far",
+    labelNames: ["source"],
+    registers: [register],
+  });
   const duration = new Gauge({
     name: "openpower_collector_last_duration_seconds",
     help: "Duration of the last poll (collector clock)",
@@ -126,6 +150,15 @@ export function createMetrics(collector: Collector, options: { processMetrics?: 
       if (s.lagMs !== null && s.lastObservedAt !== null)
         lag.set({ vendor: s.vendor, source: s.source }, Math.max(0, (collector.now() - s.lastObservedAt) / 1000));
       cadence.set({ vendor: s.vendor, source: s.source }, s.cadenceMs / 1000);
+      if (s.backfill.total > 0) {
+        backfill.set({ source: s.source }, s.backfill.done / s.backfill.total);
+        backfillLeft.set({ source: s.source }, s.backfill.total - s.backfill.done);
+        backfillAdded.set({ source: s.source }, s.backfill.added);
+      }
+    }
+    for (const b of collector.budgets()) {
+      if (b.remaining !== null) budgetLeft.set({ vendor: b.vendor, account: b.account }, b.remaining);
+      if (b.limit !== null) budgetLimit.set({ vendor: b.vendor, account: b.account }, b.limit);
     }
   };
   const metrics = register.metrics.bind(register);

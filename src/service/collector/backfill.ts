@@ -20,6 +20,16 @@ export interface BackfillProgress {
  * ignored by the storage, so a retried or overlapping backfill never duplicates. A source that keeps no
  * history (a GoodWe inverter: today's counters only) gets the gap recorded as a gap.
  */
+/**
+ * The zone a system counts its days in. A system that reads its zone on demand (a PowerTrack site's `tz`)
+ * is asked first: the machine's zone would request the wrong local days for a gap across the site's midnight.
+ */
+async function zoneOf(system: EnergySystem, signal: AbortSignal): Promise<string> {
+  const lookup = (system as { getTimeZone?: (o: { signal?: AbortSignal }) => Promise<string> }).getTimeZone;
+  if (!system.timeZone && typeof lookup === "function") return lookup.call(system, { signal });
+  return system.timeZone ?? systemTimeZone();
+}
+
 export async function backfillSystem(
   storage: Storage,
   key: string,
@@ -27,7 +37,7 @@ export async function backfillSystem(
   range: { from: number; to: number; zone?: string },
   options: { signal: AbortSignal; logger?: Logger; now: number; onProgress?: (p: BackfillProgress) => void },
 ): Promise<{ added: number; gap: boolean }> {
-  const zone = range.zone ?? system.timeZone ?? systemTimeZone();
+  const zone = range.zone ?? (await zoneOf(system, options.signal));
   const dates = eachDay(localDate(range.from, zone), localDate(range.to, zone));
   if (!isPowerHistory(system)) {
     storage.recordGap({

@@ -7,9 +7,11 @@ import type { EnergySystem, PriceSource } from "../../model/types.js";
 import type { VendorSession } from "../../cli/vendors/types.js";
 import type { EnergyRow, PriceRow, SampleRow, Storage } from "../storage/types.js";
 import { backfillSystem, type BackfillProgress } from "./backfill.js";
+import { budgetOf, type VendorBudget } from "./budget.js";
 import { cadenceMs, POLL_RULES, ruleFor, type PollRule } from "./cadence.js";
 import { energyRow, errorClass, FIVE_MIN_MS, priceRow, sampleRow, systemKey, vintageOf } from "./convert.js";
-import { eachLimited, sleepOn } from "./pool.js";
+import { eachLimited, sleepOn, withDeadline } from "./pool.js";
+import { nextUsagePass, usageReaderOf, usageRow, type UsageReader } from "./usage.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -79,6 +81,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private readonly abort = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly log: Logger;
+  /** A non-secret name for each session's account, for the budget gauges. */
+  private readonly accounts = new Map<VendorSession, string>();
+  /** Each price source's interval length, minutes, as its current interval shows it. */
+  private readonly priceResolution = new Map<string, 5 | 30>();
 
   constructor(private readonly options: CollectorOptions) {
     super();
@@ -94,6 +100,16 @@ export class Collector extends EventEmitter<CollectorEvents> {
 
   private get clock(): Clock {
     return this.options.clock;
+  }
+
+  /** What is left of each account's request budget, where its client exposes its limiter. */
+  budgets(): VendorBudget[] {
+    const out: VendorBudget[] = [];
+    for (const [session, account] of this.accounts) {
+      const budget = budgetOf(session.client);
+      if (budget) out.push({ vendor: session.vendor, account, ...budget });
+    }
+    return out;
   }
 
   /** Starts every loop; resolves once each session was asked for its systems (a failing one retries on its own). */
@@ -118,7 +134,12 @@ export class Collector extends EventEmitter<CollectorEvents> {
           for (;;) {
             try {
               const ps = await priceSource.call(session);
-              if (isPriceSource(ps)) return await this.priceLoop(ps);
+              if (isPriceSource(ps)) {
+                this.accounts.set(session, `${ps.vendor}:${ps.id}`);
+                const usage = usageReaderOf(session.client, ps.id);
+                await Promise.all([this.priceLoop(ps), usage && this.usageLoop(ps, usage)]);
+                return;
+              }
             } catch (error) {
               this.log.warn("price source unavailable; retrying", { vendor: session.vendor, errorClass: errorClass(error) });
             }
@@ -136,6 +157,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
         if (!(await sleepOn(this.clock, 60_000, signal))) return;
       }
     }
+    if (systems[0] && !this.accounts.has(session)) this.accounts.set(session, systemKey(systems[0]));
     const groups = new Map<PollRule["kind"], Tracked[]>();
     for (const system of systems) {
       const rule = ruleFor(system);
@@ -192,26 +214,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
     return state;
   }
 
-  /**
-   * Runs one vendor request with a signal that aborts on stop or after `pollTimeoutMs` (real time).
-   * Not AbortSignal.any: on Node 20 each composite stays attached to the long-lived stop signal (a leak per poll).
-   */
-  private async request<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    const stop = this.abort.signal;
-    const onStop = () => controller.abort(stop.reason);
-    stop.addEventListener("abort", onStop, { once: true });
-    const timer = setTimeout(
-      () => controller.abort(new DOMException("The vendor did not answer in time.", "TimeoutError")),
-      this.options.pollTimeoutMs ?? 30_000,
-    );
-    timer.unref();
-    try {
-      return await call(controller.signal);
-    } finally {
-      clearTimeout(timer);
-      stop.removeEventListener("abort", onStop);
-    }
+  /** One vendor request, aborted on stop or after `pollTimeoutMs` (real time). */
+  private request<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withDeadline(this.abort.signal, this.options.pollTimeoutMs ?? 30_000, call);
   }
 
   /** One account's loop: a round over its systems every `cadence`, backfills queued beside it on the same budget. */
@@ -293,7 +298,8 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private async readEnergy(m: Tracked, now: number): Promise<number> {
     const meter = m.system;
     if (!isEnergyMeter(meter) || now - m.lastEnergyAt < (this.options.energyEveryMs ?? 15 * 60_000)) return 0;
-    const zone = m.zone;
+    // A site that learned its zone since (PowerTrack reads `tz` on first use) counts in it.
+    const zone = m.system.timeZone ?? m.zone;
     const today = localDate(now, zone);
     const dates =
       m.lastEnergyAt > 0 && localDate(m.lastEnergyAt, zone) !== today && meter.energyTotalsHistory
@@ -378,21 +384,25 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const state = this.newState(source, ps.vendor, POLL_RULES.amber);
     state.cadenceMs = FIVE_MIN_MS;
     const lastOk = this.options.storage.runSummary().find((r) => r.source === source)?.lastOk?.startedAt;
-    const backfillFrom = lastOk ?? this.clock.now() - (this.options.initialBackfillMs ?? DAY_MS);
-    if (this.clock.now() - backfillFrom > 2 * FIVE_MIN_MS)
-      await this.readPrices(ps, state, { from: new Date(backfillFrom), to: new Date(this.clock.now()) });
+    // Covered up to here; the first round fills from it (a restart: the last good read; new: the initial backfill).
+    let covered = lastOk ?? this.clock.now() - (this.options.initialBackfillMs ?? DAY_MS);
     let retries = 0;
-    let covered = this.clock.now();
     while (!signal.aborted) {
-      // Polls missed (vendor down, machine asleep): the actuals of the gap come from the history endpoint.
-      if (
-        this.clock.now() - covered > 2 * FIVE_MIN_MS &&
-        (await this.readPrices(ps, state, { from: new Date(covered - FIVE_MIN_MS), to: new Date(this.clock.now()) })) !== null
-      )
-        covered = this.clock.now();
       const started = this.clock.now();
+      const gap = started - covered > 2 * FIVE_MIN_MS;
+      // The current read first: it tells the site's interval length, which the history read then asks for.
       const unfirm = await this.readPrices(ps, state, { previous: 6, next: 288 });
-      if (unfirm !== null) covered = started;
+      // Polls missed (new, vendor down, machine asleep): the actuals of the gap come from the history endpoint.
+      if (
+        unfirm !== null &&
+        (!gap ||
+          (await this.readPrices(ps, state, {
+            from: new Date(covered - FIVE_MIN_MS),
+            to: new Date(started),
+            resolution: this.priceResolution.get(source),
+          })) !== null)
+      )
+        covered = started;
       const now = this.clock.now();
       const boundary = Math.floor(now / FIVE_MIN_MS) * FIVE_MIN_MS + FIVE_MIN_MS + 2_000;
       const again = unfirm === true && retries < 4 && boundary - now > 60_000;
@@ -405,7 +415,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private async readPrices(
     ps: PriceSource,
     state: SourceState,
-    query: { from?: Date; to?: Date; previous?: number; next?: number },
+    query: { from?: Date; to?: Date; previous?: number; next?: number; resolution?: 5 | 30 },
   ): Promise<boolean | null> {
     const started = this.clock.now();
     state.lastAttempt = started;
@@ -416,13 +426,67 @@ export class Collector extends EventEmitter<CollectorEvents> {
       const items = this.options.storage.upsertPrices(rows);
       if (items > 0) this.emit("prices", { source: state.source, rows });
       const current = intervals.find((p) => p.kind === "current");
-      if (current) state.lastObservedAt = current.start.getTime();
+      if (current) {
+        state.lastObservedAt = current.start.getTime();
+        // A 5-minute site's current interval is 5 minutes long: its history is read at that resolution too.
+        this.priceResolution.set(state.source, current.end.getTime() - current.start.getTime() <= FIVE_MIN_MS ? 5 : 30);
+      }
       this.finish(state, query.from ? "backfill" : "poll", started, items, null);
       return intervals.some((p) => p.estimate && p.end.getTime() <= started);
     } catch (error) {
       if (!this.abort.signal.aborted) this.finish(state, query.from ? "backfill" : "poll", started, 0, error);
       return null;
     }
+  }
+
+  /**
+   * Amber usage: hourly, yesterday's meter data (and the day before the latest stored, which may have been partial);
+   * after a gap every missing day, a few requests a pass and only while Amber's window has room to spare for prices.
+   */
+  private async usageLoop(ps: PriceSource, reader: UsageReader): Promise<void> {
+    const source = `${ps.vendor}:${ps.id}`;
+    const state = this.newState(`${source}/usage`, ps.vendor, POLL_RULES.amber);
+    state.cadenceMs = HOUR_MS;
+    let wait: number;
+    do {
+      const more = await this.readUsage(source, state, reader);
+      wait = more ? FIVE_MIN_MS : HOUR_MS;
+    } while (await sleepOn(this.clock, wait, this.abort.signal));
+  }
+
+  /** One pass; true when days are left for the next one. */
+  private async readUsage(source: string, state: SourceState, reader: UsageReader): Promise<boolean> {
+    const { storage } = this.options;
+    const started = this.clock.now();
+    const next = nextUsagePass(reader, started, storage.latestUsageStart(source), started - (this.options.initialBackfillMs ?? DAY_MS));
+    if (typeof next === "boolean") return next;
+    const { plan, pass } = next;
+    const kind = plan.length > 1 ? "backfill" : "poll";
+    state.lastAttempt = started;
+    let added = 0;
+    try {
+      for (const [i, range] of pass.entries()) {
+        const records = await this.request((signal) => reader.read(range.start, range.end, signal));
+        added += storage.upsertUsage(records.map((r) => usageRow(source, r)));
+        for (const r of records) state.lastObservedAt = Math.max(state.lastObservedAt ?? -Infinity, r.end.getTime());
+        if (kind === "backfill") {
+          const progress = { system: state.source, date: range.end, done: i + 1, total: plan.length, added };
+          state.backfill = { running: i + 1 < plan.length, done: progress.done, total: progress.total, added };
+          this.log.info("usage backfill progress", { ...progress });
+          this.emit("backfill", progress);
+        }
+      }
+      if (kind === "backfill") Object.assign(state, { state: "ok", lastSuccess: this.clock.now(), consecutiveFailures: 0 });
+      // The last pass of a backfill reads what was left: the progress says done.
+      if (plan.length <= pass.length && state.backfill.total > 0)
+        state.backfill = { ...state.backfill, running: false, done: state.backfill.total };
+      this.finish(state, kind, started, added, null);
+    } catch (error) {
+      if (this.abort.signal.aborted) return false;
+      this.finish(state, kind, started, added, error);
+      return true;
+    }
+    return plan.length > pass.length;
   }
 
   private async retentionLoop(): Promise<void> {

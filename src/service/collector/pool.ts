@@ -20,3 +20,21 @@ export async function sleepOn(
     return false;
   }
 }
+
+/**
+ * Runs `call` with a signal that aborts when `stop` does or after `timeoutMs` (real time): a hung vendor never holds
+ * its loop for long. Not AbortSignal.any: on Node 20 each composite stays attached to the long-lived stop signal (a leak per poll).
+ */
+export async function withDeadline<T>(stop: AbortSignal, timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onStop = () => controller.abort(stop.reason);
+  stop.addEventListener("abort", onStop, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException("The vendor did not answer in time.", "TimeoutError")), timeoutMs);
+  timer.unref();
+  try {
+    return await call(controller.signal);
+  } finally {
+    clearTimeout(timer);
+    stop.removeEventListener("abort", onStop);
+  }
+}

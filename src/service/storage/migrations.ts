@@ -84,6 +84,20 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   ALTER TABLE systems ADD COLUMN cadence_ms INTEGER;
   `,
+  // 3: metered usage (Amber), one row per meter channel and interval; a later read (estimated -> billable) wins.
+  `
+  CREATE TABLE usage (
+    source TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    channel_type TEXT NOT NULL,
+    kwh REAL NOT NULL,
+    cost_cents REAL NOT NULL,
+    quality TEXT NOT NULL,
+    PRIMARY KEY (source, channel, start)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

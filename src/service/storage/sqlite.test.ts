@@ -44,6 +44,28 @@ const price = (issuedAt: number, cents: number): PriceRow => ({
 });
 
 describe("SqliteStorage", () => {
+  it("stores usage once per channel and interval; a later billable read replaces the estimate", () => {
+    const s = new SqliteStorage(":memory:");
+    const row = {
+      source: "amber:S",
+      channel: "E1",
+      channelType: "general",
+      start: T0,
+      end: T0 + 300_000,
+      kwh: 0.1,
+      costCents: 3,
+      quality: "estimated",
+    };
+    expect(s.upsertUsage([row, { ...row, channel: "B1", channelType: "feedIn" }])).toBe(2);
+    expect(s.upsertUsage([row])).toBe(0);
+    expect(s.upsertUsage([{ ...row, kwh: 0.12, quality: "billable" }])).toBe(1);
+    expect(s.usage({ source: "amber:S", from: T0, to: T0 + 1, channel: "E1" })).toEqual([{ ...row, kwh: 0.12, quality: "billable" }]);
+    expect(s.usage({ source: "amber:S", from: T0, to: T0 + 1 })).toHaveLength(2);
+    expect(s.latestUsageStart("amber:S")).toBe(T0);
+    expect(s.latestUsageStart("amber:X")).toBeUndefined();
+    s.close();
+  });
+
   it("opens one WAL file and migrates to the latest version", () => {
     const s = new SqliteStorage(tempFile());
     expect(s.schemaVersion).toBe(SCHEMA_VERSION);

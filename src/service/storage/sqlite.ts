@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
-import type { AuditRow, EnergyRow, GapRow, PriceRow, RunRow, SampleColumns, SampleRow, Storage, SystemRow } from "./types.js";
+import type { AuditRow, EnergyRow, GapRow, PriceRow, RunRow, SampleColumns, SampleRow, Storage, SystemRow, UsageRow } from "./types.js";
 
 const HALF_HOUR_MS = 30 * 60_000;
 type Num = number | null;
@@ -81,6 +81,13 @@ export class SqliteStorage implements Storage {
         )
         .raw(),
       latestPrice: db.prepare<[string], { s: number | null }>("SELECT max(start) AS s FROM prices WHERE source = ?"),
+      upsertUsage: db.prepare(
+        `INSERT INTO usage VALUES (@source, @channel, @start, @end, @channelType, @kwh, @costCents, @quality)
+         ON CONFLICT (source, channel, start) DO UPDATE SET end = excluded.end, channel_type = excluded.channel_type, kwh = excluded.kwh,
+           cost_cents = excluded.cost_cents, quality = excluded.quality
+         WHERE (usage.kwh, usage.cost_cents, usage.quality, usage.end) IS NOT (excluded.kwh, excluded.cost_cents, excluded.quality, excluded.end)`,
+      ),
+      latestUsage: db.prepare<[string], { s: number | null }>("SELECT max(start) AS s FROM usage WHERE source = ?"),
       insertRun: db.prepare(
         "INSERT INTO runs (source, kind, started_at, finished_at, ok, items, error_class, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ),
@@ -278,6 +285,24 @@ export class SqliteStorage implements Storage {
 
   latestPriceStart(source: string): number | undefined {
     return this.stmt.latestPrice.get(source)?.s ?? undefined;
+  }
+
+  upsertUsage(rows: readonly UsageRow[]): number {
+    return this.db.transaction(() => rows.reduce((n, r) => n + this.stmt.upsertUsage.run(r).changes, 0))();
+  }
+
+  usage(query: { source: string; from: number; to: number; channel?: string }): UsageRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT source, channel, channel_type AS channelType, start, end, kwh, cost_cents AS costCents, quality FROM usage
+         WHERE source = ? AND start >= ? AND start < ? ${query.channel === undefined ? "" : "AND channel = ?"} ORDER BY channel, start`,
+      )
+      .all(...[query.source, query.from, query.to, ...(query.channel === undefined ? [] : [query.channel])]);
+    return rows as UsageRow[];
+  }
+
+  latestUsageStart(source: string): number | undefined {
+    return this.stmt.latestUsage.get(source)?.s ?? undefined;
   }
 
   recordRun(r: RunRow): void {

@@ -63,6 +63,23 @@ export interface PriceRow {
   spike: string;
 }
 
+/** Metered usage of one meter channel over one interval (Amber `/usage`). */
+export interface UsageRow {
+  /** `amber:<site>`. */
+  source: string;
+  /** The meter channel identifier ("E1", "B1"). */
+  channel: string;
+  /** "general", "controlledLoad", "feedIn". */
+  channelType: string;
+  start: number;
+  end: number;
+  kwh: number;
+  /** Cents incl. GST; negative = a credit. */
+  costCents: number;
+  /** "estimated" until the meter data is "billable". */
+  quality: string;
+}
+
 export interface SystemRow {
   id: string;
   vendor: string;
@@ -130,6 +147,11 @@ export interface Storage {
   prices(query: { from: number; to: number; source?: string; channel?: string; vintages: "latest" | "all" }): PriceRow[];
   /** The latest interval start stored for a price source, or undefined. */
   latestPriceStart(source: string): number | undefined;
+  /** Stores usage; (source, channel, start) twice stays one row, the later read (estimated -> billable) wins. Returns rows new or changed. */
+  upsertUsage(rows: readonly UsageRow[]): number;
+  usage(query: { source: string; from: number; to: number; channel?: string }): UsageRow[];
+  /** The latest interval start stored for a usage source, or undefined. */
+  latestUsageStart(source: string): number | undefined;
   recordRun(row: RunRow): void;
   /** The last run per source and the last successful one. */
   runSummary(): { source: string; last: RunRow; lastOk: RunRow | null; errors: number }[];
