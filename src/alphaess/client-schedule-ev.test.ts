@@ -1,32 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AuthenticationError, NotFoundError, PermissionError, ValidationError } from "../core/errors/index.js";
 import { redact } from "../core/redact.js";
 import { startTestServer } from "../core/test-support/test-server.js";
 import { AlphaESS } from "./client.js";
-import { alphaEssTestbed, type AlphaEssTestbed } from "./test-support/testbed.js";
+import { rejection, SN, SN2, useTestbed } from "./test-support/testbed.js";
 
-const SN = "AL70110230306xx";
-const SN2 = "AL70110230302xx";
-
-let bed: AlphaEssTestbed | undefined;
-afterEach(async () => {
-  await bed?.close();
-  bed = undefined;
-});
-
-async function setup(...args: Parameters<typeof alphaEssTestbed>): Promise<AlphaEssTestbed> {
-  bed = await alphaEssTestbed(...args);
-  return bed;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
-}
+const setup = useTestbed();
 
 describe("AlphaESS client against the simulator: schedule, binding, EV", () => {
   describe("weekly schedule", () => {

@@ -1,30 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiError, ConnectionError, RateLimitError, TimeoutError, ValidationError } from "../core/errors/index.js";
 import { AlphaESS } from "./client.js";
-import { alphaEssTestbed, NOON_SYDNEY, waitUntil, type AlphaEssTestbed } from "./test-support/testbed.js";
+import { NOON_SYDNEY, rejection, SN, SN2, useTestbed, waitUntil } from "./test-support/testbed.js";
 
-const SN = "AL70110230306xx";
-const SN2 = "AL70110230302xx";
-
-let bed: AlphaEssTestbed | undefined;
-afterEach(async () => {
-  await bed?.close();
-  bed = undefined;
-});
-
-async function setup(...args: Parameters<typeof alphaEssTestbed>): Promise<AlphaEssTestbed> {
-  bed = await alphaEssTestbed(...args);
-  return bed;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
-}
+const setup = useTestbed();
 
 describe("AlphaESS client against the simulator: settings", () => {
   describe("charge and discharge settings", () => {
@@ -215,7 +194,7 @@ describe("AlphaESS client against the simulator: settings", () => {
     });
 
     it("a refused write does not start the cool-down, a 'too fast' write does", async () => {
-      const { api, sim } = await setup({ client: { writeCooldownMs: 30_000 }, sim: { writeCooldownMs: 60_000 } });
+      const { api, sim, clock } = await setup({ client: { writeCooldownMs: 30_000 }, sim: { writeCooldownMs: 60_000 } });
       const full = {
         stopLevel: 0.9,
         useGrid: true,
@@ -226,7 +205,7 @@ describe("AlphaESS client against the simulator: settings", () => {
       expect(await rejection(api.setChargingSettings(full, SN))).toMatchObject({ code: 6042 });
       sim.setOnline(SN, true);
       await api.setChargingSettings(full, SN); // allowed at once: the 6042 changed nothing
-      await bed!.clock.advance(31_000);
+      await clock.advance(31_000);
       const tooFast = await rejection(api.setChargingSettings({ ...full, stopLevel: 0.5 }, SN));
       expect(tooFast).toBeInstanceOf(RateLimitError);
       expect(tooFast).toMatchObject({ code: 6053, local: false });

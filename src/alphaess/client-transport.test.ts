@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ApiError,
   AuthenticationError,
@@ -15,30 +15,9 @@ import {
 import { startTestServer } from "../core/test-support/test-server.js";
 import { AlphaESS } from "./client.js";
 import { AlphaEssClockSkewError } from "./errors.js";
-import { alphaEssTestbed, NOON_SYDNEY, waitUntil, type AlphaEssTestbed } from "./test-support/testbed.js";
+import { NOON_SYDNEY, rejection, SN, SN2, useTestbed, waitUntil } from "./test-support/testbed.js";
 
-const SN = "AL70110230306xx";
-const SN2 = "AL70110230302xx";
-
-let bed: AlphaEssTestbed | undefined;
-afterEach(async () => {
-  await bed?.close();
-  bed = undefined;
-});
-
-async function setup(...args: Parameters<typeof alphaEssTestbed>): Promise<AlphaEssTestbed> {
-  bed = await alphaEssTestbed(...args);
-  return bed;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
-}
+const setup = useTestbed();
 
 describe("AlphaESS client against the simulator: requests, authentication, limits, faults", () => {
   describe("the documented request bodies (fixtures/alphaess/*.request.json)", () => {
@@ -132,12 +111,12 @@ describe("AlphaESS client against the simulator: requests, authentication, limit
 
   describe("authentication", () => {
     it("a wrong secret is an AuthenticationError from the short 6007 body", async () => {
-      const { sim } = await setup();
+      const { sim, clock } = await setup();
       const api = new AlphaESS({
         appId: sim.credentials.appId,
         appSecret: "0123456789abcdef0123456789abcdef",
         baseUrl: sim.url,
-        clock: bed!.clock,
+        clock: clock,
         pacing: { minIntervalMs: 0 },
       });
       const error = await rejection(api.listSystems());
@@ -161,10 +140,10 @@ describe("AlphaESS client against the simulator: requests, authentication, limit
     });
 
     it("a 6009 with a correct clock points at the IP allow-list", async () => {
-      const { sim } = await setup({
+      const { sim, clock } = await setup({
         sim: { apps: [{ appId: "alpha0123456789abcdef", appSecret: "fedcba9876543210fedcba9876543210", ipAllowList: ["10.0.0.1"] }] },
       });
-      const api = new AlphaESS({ ...sim.credentials, baseUrl: sim.url, clock: bed!.clock, pacing: { minIntervalMs: 0 } });
+      const api = new AlphaESS({ ...sim.credentials, baseUrl: sim.url, clock: clock, pacing: { minIntervalMs: 0 } });
       const error = await rejection(api.listSystems());
       expect(error).toBeInstanceOf(AlphaEssClockSkewError);
       expect((error as AlphaEssClockSkewError).clockSkewMs).toBe(0);
@@ -299,8 +278,8 @@ describe("AlphaESS client against the simulator: requests, authentication, limit
     });
 
     it("an unknown path is a NotFoundError that names the base URL", async () => {
-      const { sim } = await setup();
-      const api = new AlphaESS({ ...sim.credentials, baseUrl: `${sim.http.url}/v2`, clock: bed!.clock, pacing: { minIntervalMs: 0 } });
+      const { sim, clock } = await setup();
+      const api = new AlphaESS({ ...sim.credentials, baseUrl: `${sim.http.url}/v2`, clock: clock, pacing: { minIntervalMs: 0 } });
       const error = await rejection(api.listSystems());
       expect(error).toBeInstanceOf(NotFoundError);
       expect(error).toMatchObject({ status: 404 });

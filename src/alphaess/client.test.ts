@@ -1,33 +1,12 @@
 import { inspect } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiError, ConfigurationError, NotFoundError, PermissionError, ValidationError } from "../core/errors/index.js";
 import { wallTimeOf } from "../core/time/zoned.js";
 import { VirtualClock } from "../sim/kernel.js";
 import { AlphaESS } from "./client.js";
-import { alphaEssTestbed, type AlphaEssTestbed } from "./test-support/testbed.js";
+import { rejection, SN, SN2, useTestbed } from "./test-support/testbed.js";
 
-const SN = "AL70110230306xx";
-const SN2 = "AL70110230302xx";
-
-let bed: AlphaEssTestbed | undefined;
-afterEach(async () => {
-  await bed?.close();
-  bed = undefined;
-});
-
-async function setup(...args: Parameters<typeof alphaEssTestbed>): Promise<AlphaEssTestbed> {
-  bed = await alphaEssTestbed(...args);
-  return bed;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
-}
+const setup = useTestbed();
 
 describe("AlphaESS client: construction", () => {
   it("refuses missing credentials, bad zones and URLs with a ConfigurationError", () => {
@@ -78,7 +57,7 @@ describe("AlphaESS client against the simulator", () => {
   });
 
   it("takes the serial number from the call, the constructor or forDevice; without one nothing is sent", async () => {
-    const { api, sim, requests } = await setup();
+    const { api, sim, requests, clock } = await setup();
     expect(await rejection(api.getRealtimePowerUsage())).toBeInstanceOf(ValidationError);
     expect(await rejection(api.getChargingSettings({}))).toBeInstanceOf(ValidationError);
     expect(await rejection(api.getRealtimePowerUsage("bad serial"))).toBeInstanceOf(ValidationError);
@@ -90,7 +69,7 @@ describe("AlphaESS client against the simulator", () => {
       ...sim.credentials,
       baseUrl: sim.url,
       serialNumber: SN,
-      clock: bed!.clock,
+      clock: clock,
       pacing: { minIntervalMs: 0 },
     });
     expect((await scoped.getChargingSettings()).serialNumber).toBe(SN);

@@ -1,3 +1,4 @@
+import { afterEach } from "vitest";
 import type { AlphaEssSimulator, AlphaEssSimulatorOptions } from "../../sim/alphaess/index.js";
 import { startAlphaEssSimulator } from "../../sim/alphaess/index.js";
 import { VirtualClock, type RecordedRequest } from "../../sim/kernel.js";
@@ -54,4 +55,31 @@ export async function waitUntil(condition: () => boolean, tries = 500): Promise<
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   throw new Error("condition not met in time");
+}
+
+/** The simulator's two default systems. */
+export const SN = "AL70110230306xx";
+export const SN2 = "AL70110230302xx";
+
+/** A `setup()` for a test file: each call starts a testbed, closed after the test that made it. */
+export function useTestbed(): (...args: Parameters<typeof alphaEssTestbed>) => Promise<AlphaEssTestbed> {
+  let bed: AlphaEssTestbed | undefined;
+  afterEach(async () => {
+    await bed?.close();
+    bed = undefined;
+  });
+  return async (...args) => {
+    bed = await alphaEssTestbed(...args);
+    return bed;
+  };
+}
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected the call to fail");
 }
