@@ -1,65 +1,9 @@
 import { createHash } from "node:crypto";
 import { connect } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { VirtualClock } from "../kernel.js";
-import { startAlphaEssSimulator, type AlphaEssSimulator, type AlphaEssSimulatorOptions } from "./index.js";
+import { describe, expect, it } from "vitest";
+import { call, NOON_SYDNEY, SN, useSimulator } from "./test-support/raw-call.js";
 
-const SN = "AL70110230306xx";
-const NOON_SYDNEY = Date.parse("2026-08-04T02:00:00Z");
-
-let sim: AlphaEssSimulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: AlphaEssSimulatorOptions = {}): Promise<{ sim: AlphaEssSimulator; clock: VirtualClock }> {
-  const clock = options.clock instanceof VirtualClock ? options.clock : new VirtualClock({ mode: "manual", start: NOON_SYDNEY });
-  // Most tests here send requests back to back: they opt out of the live-like limits explicitly (the tests of the limits set them).
-  sim = await startAlphaEssSimulator({ clock, limits: "none", ...options });
-  return { sim, clock };
-}
-
-interface Raw {
-  status: number;
-  text: string;
-  json: Record<string, unknown>;
-  headers: Headers;
-}
-
-/** A request signed independently of the client code (SHA-512 of appId + appSecret + timeStamp). */
-async function call(
-  s: AlphaEssSimulator,
-  endpoint: string,
-  options: {
-    method?: string;
-    query?: Record<string, string>;
-    body?: unknown;
-    rawBody?: string;
-    ts?: string;
-    headers?: Record<string, string | undefined>;
-    secret?: string;
-  } = {},
-): Promise<Raw> {
-  const ts = options.ts ?? String(Math.floor(s.clock.now() / 1000));
-  const { appId, appSecret } = s.credentials;
-  const sign = createHash("sha512")
-    .update(appId + (options.secret ?? appSecret) + ts)
-    .digest("hex");
-  const headers: Record<string, string> = { appId, timeStamp: ts, sign };
-  for (const [k, v] of Object.entries(options.headers ?? {})) {
-    delete headers[k];
-    if (v !== undefined) headers[k] = v;
-  }
-  const url = new URL(`${s.url}/${endpoint}`);
-  for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
-  const method = options.method ?? "GET";
-  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(url, { method, headers, body });
-  const text = await response.text();
-  return { status: response.status, text, json: JSON.parse(text) as Record<string, unknown>, headers: response.headers };
-}
+const start = useSimulator();
 
 describe("AlphaESS simulator: the wire", () => {
   it("answers in the live envelope, key order included, with the server's Date", async () => {
