@@ -84,6 +84,16 @@ describe("OpenMeteo client against the simulator", () => {
     expect(error).toMatchObject({ status: 503, retryable: true });
   });
 
+  it("derives a client with other options that keeps the budget and still reaches the server", async () => {
+    const limited = new OpenMeteo({ baseUrl: sim.url, retry: false });
+    const derived = limited.withOptions({ timeoutMs: 5000 });
+    expect(derived).not.toBe(limited);
+    sim.http.clearRequests();
+    await expect(derived.getIrradiance({ ...SYDNEY, forecastDays: 1 })).resolves.toMatchObject({ resolution: "hourly" });
+    expect(sim.http.requests).toHaveLength(1);
+    expect(sim.http.requests[0]?.headers["user-agent"]).toMatch(/^openpower\//);
+  });
+
   it("reports a body that is not JSON as a ResponseFormatError", async () => {
     sim.http.faults.add({ path: "/v1/forecast", kinds: ["malformed"], times: 1 });
     await expect(client.getIrradiance(SYDNEY)).rejects.toBeInstanceOf(ResponseFormatError);
