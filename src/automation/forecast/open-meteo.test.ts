@@ -94,6 +94,14 @@ describe("OpenMeteo client against the simulator", () => {
     expect(sim.http.requests[0]?.headers["user-agent"]).toMatch(/^openpower\//);
   });
 
+  it("retries a read after a 5xx when retries are on", async () => {
+    const retrying = new OpenMeteo({ baseUrl: sim.url, rateLimit: null, retry: { limit: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+    sim.http.clearRequests();
+    sim.http.faults.add({ path: "/v1/forecast", kinds: ["http502"], times: 1 });
+    await expect(retrying.getIrradiance({ ...SYDNEY, forecastDays: 1 })).resolves.toMatchObject({ resolution: "hourly" });
+    expect(sim.http.requests.map((r) => r.faulted ?? "ok")).toEqual(["http502", "ok"]);
+  });
+
   it("reports a body that is not JSON as a ResponseFormatError", async () => {
     sim.http.faults.add({ path: "/v1/forecast", kinds: ["malformed"], times: 1 });
     await expect(client.getIrradiance(SYDNEY)).rejects.toBeInstanceOf(ResponseFormatError);
