@@ -8,16 +8,24 @@ import * as entry from "./index.js";
  */
 const RUNTIME_EXPORTS = [
   "AutomationController",
+  "OPEN_METEO_BASE_URL",
+  "OpenMeteo",
   "backtestSvg",
   "compileSchedule",
   "costPlan",
   "forecastLoadPv",
+  "forecastPvFromOpenMeteo",
+  "instantOfLocalTime",
   "optimizeBattery",
   "optimizeInputSchema",
   "parseOptimizeInput",
   "pricesFromAmber",
+  "pvForecastFromIrradiance",
+  "pvPowerFromIrradiance",
   "runBacktest",
   "simulateSchedule",
+  "validateIrradianceRequest",
+  "validatePvArray",
 ];
 
 describe("openpower/automation public surface", () => {
@@ -26,7 +34,7 @@ describe("openpower/automation public surface", () => {
   });
 
   it("exports a function or class under each name, and the input schema as a parser", () => {
-    for (const name of RUNTIME_EXPORTS.filter((n) => n !== "optimizeInputSchema")) {
+    for (const name of RUNTIME_EXPORTS.filter((n) => n !== "optimizeInputSchema" && n !== "OPEN_METEO_BASE_URL")) {
       expect(typeof (entry as Record<string, unknown>)[name], name).toBe("function");
     }
     expect(typeof entry.optimizeInputSchema.safeParse).toBe("function");
