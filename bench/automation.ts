@@ -12,7 +12,7 @@
  */
 import { optimizeBattery, runBacktest, type OptimizeInput } from "../src/automation/index.js";
 
-function problem(negativeMidday: boolean): OptimizeInput {
+export function problem(negativeMidday: boolean): OptimizeInput {
   const start = Date.parse("2026-03-01T00:00:00+10:00");
   return {
     intervals: Array.from({ length: 576 }, (_, t) => {

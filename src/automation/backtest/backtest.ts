@@ -4,6 +4,7 @@ import { simulateSchedule, type DeviceKind, type SimBattery, type SimStep } from
 import { forecastLoadPv, type HistorySample } from "../forecast/history.js";
 import type { OptimizeInput } from "../optimizer/input.js";
 import { optimizeBattery } from "../optimizer/optimize.js";
+import type { PriceSeries } from "./amber-days.js";
 import { HOUSE, houseMinutes, RetailPrices, type MinuteSeries } from "./house.js";
 
 const MINUTE = 60_000;
@@ -18,6 +19,8 @@ export interface BacktestOptions {
   startMs?: number;
   /** SOC grid of the planning DP (default 250 steps). */
   levels?: number;
+  /** Prices to settle and plan with (default: the NEM model with `seed`); plans stop at its `endMs`. */
+  prices?: PriceSeries;
   /** Called after each simulated day (progress). */
   onDay?: (day: number) => void;
 }
@@ -68,7 +71,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const startMs = options.startMs ?? Date.UTC(2025, 8, 1) - HOUSE.utcOffsetMinutes * MINUTE;
   const historyStart = startMs - WARMUP_DAYS * 86_400_000;
   const series = houseMinutes(options.seed, historyStart, WARMUP_DAYS + options.days + 2);
-  const prices = new RetailPrices(options.seed);
+  const prices: PriceSeries = options.prices ?? new RetailPrices(options.seed);
   const levels = options.levels ?? 250;
   const slots = options.days * 48;
 
@@ -126,10 +129,12 @@ function chargeNow(slotMs: number): BatterySchedule {
 }
 
 /** The optimiser's input at a slot: forecasts as issued then (or the actuals, for perfect foresight). */
-function planningInput(series: MinuteSeries, prices: RetailPrices, slotMs: number, soc: number, foresight: boolean): OptimizeInput {
+function planningInput(series: MinuteSeries, prices: PriceSeries, slotMs: number, soc: number, foresight: boolean): OptimizeInput {
+  const known = prices.endMs === undefined ? HORIZON_SLOTS : Math.floor((prices.endMs - slotMs) / (SLOT * MINUTE));
+  const slots = Math.max(1, Math.min(HORIZON_SLOTS, known));
   const loadPv = foresight
-    ? actualLoadPv(series, slotMs)
-    : forecastLoadPv(historyBefore(series, slotMs), new Date(slotMs), HORIZON_SLOTS, SLOT, { utcOffsetMinutes: HOUSE.utcOffsetMinutes });
+    ? actualLoadPv(series, slotMs, slots)
+    : forecastLoadPv(historyBefore(series, slotMs), new Date(slotMs), slots, SLOT, { utcOffsetMinutes: HOUSE.utcOffsetMinutes });
   return {
     intervals: loadPv.map((lp, i) => {
       const start = slotMs + i * SLOT * MINUTE;
@@ -149,8 +154,8 @@ function planningInput(series: MinuteSeries, prices: RetailPrices, slotMs: numbe
   };
 }
 
-function actualLoadPv(series: MinuteSeries, slotMs: number): { loadW: number; pvW: number }[] {
-  return Array.from({ length: HORIZON_SLOTS }, (_, i) => {
+function actualLoadPv(series: MinuteSeries, slotMs: number, slots: number): { loadW: number; pvW: number }[] {
+  return Array.from({ length: slots }, (_, i) => {
     const m0 = Math.round((slotMs - series.startMs) / MINUTE) + i * SLOT;
     let load = 0;
     let pv = 0;
@@ -180,7 +185,7 @@ function historyBefore(series: MinuteSeries, slotMs: number): HistorySample[] {
 
 async function settle(
   series: MinuteSeries,
-  prices: RetailPrices,
+  prices: PriceSeries,
   planner: Planner,
   startMs: number,
   slots: number,

@@ -56,14 +56,19 @@ export async function solveExact(p: Problem): Promise<LpSolution> {
   const chargeModes = new Set<number>();
   const gridModes = new Set<number>();
   const curtailModes = new Set<number>();
+  // Intervals where curtailing is physically impossible: bounded to 0, no binary needed.
+  const noCurtail = new Set<number>();
   for (let t = 0; t < p.count; t++) {
     const lowest = Math.min(p.importPrice[t]!, p.exportPrice[t]!);
     if (lowest < 0 && p.maxChargeKw[t]! > 0 && p.maxDischargeKw[t]! > 0) chargeModes.add(t);
     if (p.exportPrice[t]! > p.importPrice[t]!) gridModes.add(t);
-    if (p.exportPrice[t]! < 0 && p.pvKw[t]! > 0) curtailModes.add(t);
+    if (p.exportPrice[t]! < 0 && p.pvKw[t]! > 0) {
+      if (exportCapReachable(p, t)) curtailModes.add(t);
+      else noCurtail.add(t);
+    }
   }
   for (let round = 0; ; round++) {
-    const x = solveOnce(highs, p, chargeModes, gridModes, curtailModes);
+    const x = solveOnce(highs, p, { chargeModes, gridModes, curtailModes, noCurtail });
     const solution = unpack(p, x);
     let added = false;
     for (let t = 0; t < p.count; t++) {
@@ -89,8 +94,9 @@ export async function solveExact(p: Problem): Promise<LpSolution> {
           const shift = Math.min(room, solution.curtailedKw[t]!);
           solution.curtailedKw[t]! -= shift;
           solution.exportKw[t]! += shift;
-        } else if (!curtailModes.has(t)) {
-          curtailModes.add(t);
+        } else if (!curtailModes.has(t) && !noCurtail.has(t)) {
+          if (exportCapReachable(p, t)) curtailModes.add(t);
+          else noCurtail.add(t);
           added = true;
         }
       }
@@ -111,7 +117,23 @@ function unpack(p: Problem, x: Float64Array): Omit<LpSolution, "binaryIntervals"
   };
 }
 
-function solveOnce(highs: Highs, p: Problem, chargeModes: Set<number>, gridModes: Set<number>, curtailModes: Set<number>): Float64Array {
+/**
+ * Whether an inverter could reach the export cap in interval t (the only case where it may curtail
+ * PV): at the cap, without importing, the battery must supply load − pv + cap, so it cannot when
+ * that exceeds its discharge limit. Where it cannot, curtailment is fixed at 0 instead of a binary.
+ */
+function exportCapReachable(p: Problem, t: number): boolean {
+  return p.netLoadKw[t]! + p.exportCapKw <= p.maxDischargeKw[t]! + 1e-9;
+}
+
+interface Modes {
+  chargeModes: Set<number>;
+  gridModes: Set<number>;
+  curtailModes: Set<number>;
+  noCurtail: Set<number>;
+}
+
+function solveOnce(highs: Highs, p: Problem, { chargeModes, gridModes, curtailModes, noCurtail }: Modes): Float64Array {
   const T = p.count;
   const extra = chargeModes.size + gridModes.size + curtailModes.size;
   const numCols = T * PER + extra;
@@ -146,7 +168,7 @@ function solveOnce(highs: Highs, p: Problem, chargeModes: Set<number>, gridModes
     colUpper[base + D] = p.maxDischargeKw[t]!;
     colUpper[base + GI] = p.importCapKw[t]!;
     colUpper[base + GE] = p.exportCapKw;
-    colUpper[base + K] = p.pvKw[t]!;
+    colUpper[base + K] = noCurtail.has(t) ? 0 : p.pvKw[t]!;
     colLower[base + E] = p.lowerKwh[t]!;
     colUpper[base + E] = p.upperKwh[t]!;
     // gi − ge + d − c − k = load − pv
@@ -228,7 +250,13 @@ function solveOnce(highs: Highs, p: Problem, chargeModes: Set<number>, gridModes
     ...(integrality ? { integrality } : {}),
   };
   return highs.withModel(model, (m) => {
-    m.options.set({ output_flag: false, ...(integrality ? { mip_rel_gap: 1e-7, mip_abs_gap: 1e-2 } : {}) });
+    // Measured on 576 intervals (bench/automation.ts): presolve off saves ~15 % on both; primal
+    // simplex a further ~20 % on the pure LP.
+    m.options.set({
+      output_flag: false,
+      presolve: "off",
+      ...(integrality ? { mip_rel_gap: 1e-7, mip_abs_gap: 1e-2 } : { simplex_strategy: 4 }),
+    });
     m.run();
     const status = m.getModelStatus();
     if (status !== highs.constants.modelStatus.optimal)

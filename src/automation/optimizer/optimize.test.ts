@@ -143,6 +143,19 @@ describe("optimizeBattery", () => {
     checkPhysics(input, result);
   });
 
+  it("needs no curtailment binary where the export cap is out of reach, and keeps one where it is not", async () => {
+    // Feed-in costs 5 c; the battery cannot charge, so only the curtailment choice could need a binary.
+    const outOfReach = simpleInput([20, 20], { loadW: 3000, pvW: 1000, maxChargeW: 0, maxDischargeW: 1000, exportOffset: 25 });
+    const a = await optimizeBattery(outOfReach);
+    checkPhysics(outOfReach, a);
+    expect(a.solver.binaryIntervals).toBe(0);
+    expect(a.intervals.every((i) => i.curtailedW === 0)).toBe(true);
+    const reachable = simpleInput([20, 20], { loadW: 500, pvW: 8000, maxChargeW: 0, maxDischargeW: 5000, exportOffset: 25 });
+    const b = await optimizeBattery(reachable);
+    checkPhysics(reachable, b);
+    expect(b.solver.binaryIntervals).toBe(2);
+  });
+
   it.each([
     [{ battery: { capacityKwh: -1 } }, "battery.capacityKwh"],
     [{ battery: { chargeEfficiency: 1.2 } }, "battery.chargeEfficiency"],

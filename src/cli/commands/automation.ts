@@ -24,10 +24,11 @@ export function declareAutomationCommands(program: Command, run: Run, parseInt: 
     .option("--days <n>", "how many simulated days", (v) => parseInt(v, "--days"), 30)
     .option("--seed <n>", "random seed (same seed, same days)", (v) => parseInt(v, "--seed"), 1)
     .option("--chart <file>", "write an SVG chart of the daily savings here", "backtest.svg")
+    .option("--amber-fixtures [file]", "settle on real captured Amber prices (a /prices JSON; default the 2-day capture in fixtures/amber)")
     .option("--json", "JSON output")
     .addHelpText(
       "after",
-      "\nCosts are settled minute by minute on the simulated house (clouds, kettle spikes), not at the\nplanning step.\n\nExamples:\n  $ openpower backtest --days 30\n  $ openpower backtest --days 7 --seed 3 --json",
+      "\nCosts are settled minute by minute on the simulated house (clouds, kettle spikes), not at the\nplanning step.\n\nExamples:\n  $ openpower backtest --days 30\n  $ openpower backtest --days 7 --seed 3 --json\n  $ openpower backtest --amber-fixtures",
     )
     .action((_o, cmd: Command) => run(cmd, async (ctx) => (await import("./backtest.js")).backtest(ctx, cmd.opts())));
   const automation = program

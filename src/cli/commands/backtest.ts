@@ -1,5 +1,6 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { AmberPriceDays } from "../../automation/backtest/amber-days.js";
 import { runBacktest, type StrategyResult } from "../../automation/backtest/backtest.js";
 import { backtestSvg } from "../../automation/backtest/chart.js";
 import type { CommandContext } from "../context.js";
@@ -18,10 +19,22 @@ const COLUMNS: readonly Column<StrategyResult>[] = [
   },
 ];
 
-/** `openpower backtest --days N [--seed N] [--chart FILE]`. */
-export async function backtest(ctx: CommandContext, opts: { days: number; seed: number; chart: string }): Promise<number> {
+const AMBER_FIXTURE = "fixtures/amber/prices-2day-30min-general-feedin.json";
+
+/** `openpower backtest --days N [--seed N] [--chart FILE] [--amber-fixtures [FILE]]`. */
+export async function backtest(
+  ctx: CommandContext,
+  opts: { days: number; seed: number; chart: string; amberFixtures?: string | boolean },
+): Promise<number> {
   if (opts.days > 366) throw new UsageError(`--days is at most 366, got ${opts.days}.`, { field: "--days" });
-  const result = await runBacktest({ days: opts.days, seed: opts.seed, onDay: (d) => ctx.out.note(`day ${d}/${opts.days}`) });
+  const amber = opts.amberFixtures ? await amberPrices(ctx, opts.amberFixtures === true ? AMBER_FIXTURE : opts.amberFixtures) : undefined;
+  const days = amber ? amber.prices.days : opts.days;
+  const result = await runBacktest({
+    days,
+    seed: opts.seed,
+    ...(amber && { prices: amber.prices, startMs: amber.prices.startMs }),
+    onDay: (d) => ctx.out.note(`day ${d}/${days}`),
+  });
   const chartFile = resolve(ctx.io.cwd, opts.chart);
   await writeFile(chartFile, backtestSvg(result));
   if (ctx.out.isJson) {
@@ -29,11 +42,26 @@ export async function backtest(ctx: CommandContext, opts: { days: number; seed: 
     return ExitCode.ok;
   }
   ctx.out.table(COLUMNS, result.strategies, {
-    title: `Backtest: ${result.days} days of the simulated house (seed ${result.seed}), settled per minute`,
+    title: amber
+      ? `Backtest: ${result.days} days of real Amber prices (${amber.file}) on the simulated house (seed ${result.seed}), settled per minute`
+      : `Backtest: ${result.days} days of the simulated house (seed ${result.seed}), settled per minute`,
   });
   ctx.out.print(
     `compilation loss (compiled − followed exactly): AlphaESS ${(result.compilationLossCents.alphaess / 100).toFixed(2)} $, GoodWe ${(result.compilationLossCents.goodwe / 100).toFixed(2)} $`,
   );
   ctx.out.print(`chart: ${chartFile}`);
   return ExitCode.ok;
+}
+
+async function amberPrices(ctx: CommandContext, file: string): Promise<{ prices: AmberPriceDays; file: string }> {
+  const path = resolve(ctx.io.cwd, file);
+  let body: unknown;
+  try {
+    body = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--amber-fixtures: cannot read ${path}: ${(error as Error).message}`, { field: "--amber-fixtures" });
+  }
+  const prices = new AmberPriceDays(body);
+  if (prices.days < 1) throw new UsageError(`--amber-fixtures: ${path} holds no whole day of prices.`, { field: "--amber-fixtures" });
+  return { prices, file };
 }
