@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDemoSources, type DemoSources } from "../cli/commands/serve-demo.js";
 import type { AutomationDecision } from "../automation/controller.js";
 import { isBatteryController } from "../model/capabilities.js";
+import type { AlphaEssSimulator } from "../sim/alphaess/index.js";
 import { startService, type RunningService } from "./service.js";
 import { SqliteStorage } from "./storage/sqlite.js";
 
@@ -39,18 +40,21 @@ async function start(mode: "advise" | "control") {
   const key = [...service.collector.systems.keys()].find((k) => k.startsWith("alphaess:"))!;
   const controller = service.automation.controllers.get(key);
   expect(controller, "an automation controller for the AlphaESS system").toBeDefined();
-  return { storage, key, controller: controller!, running: service };
+  const sim = demo.handles.find((h) => h.vendor === "alphaess")!.handle as AlphaEssSimulator;
+  const simState = () => sim.state(key.slice("alphaess:".length));
+  return { storage, key, controller: controller!, running: service, simState };
 }
 
 describe("automation.mode in the service, on the accelerated clock with the simulators", () => {
   it("advise: records every decision with its explanation, serves the latest, and writes nothing", async () => {
-    const { storage, key, controller, running } = await start("advise");
+    const { storage, key, controller, running, simState } = await start("advise");
     const acted = await until("a planned decision", () => controller.decisions.find((d) => d.action === "advise" || d.action === "hold"));
     expect(acted.explanation.length).toBeGreaterThan(0);
     expect(acted.schedule).toBeDefined();
     await until("several cycles", () => (controller.decisions.length >= 3 ? true : undefined));
     expect(controller.decisions.some((d) => d.action === "write")).toBe(false);
     expect(storage.audit()).toEqual([]);
+    expect(simState().appliedWrites).toBe(0);
     const body = (await (await fetch(`${running.url}/api/v1/automation`)).json()) as {
       mode: string;
       decisions: { system: string; action: string; explanation: string[] }[];
@@ -63,7 +67,7 @@ describe("automation.mode in the service, on the accelerated clock with the simu
   }, 120_000);
 
   it("control: writes with read-back, audits each write, and never writes inside the device's cool-down", async () => {
-    const { storage, key, controller, running } = await start("control");
+    const { storage, key, controller, running, simState } = await start("control");
     const system = running.collector.systems.get(key)!;
     const coolDownMs = isBatteryController(system) ? system.batteryControl.minWriteIntervalS * 1000 : NaN;
     const write = await until("a write", () => controller.decisions.find((d) => d.action === "write"));
@@ -73,6 +77,7 @@ describe("automation.mode in the service, on the accelerated clock with the simu
       expect(r.taken).toBe(true);
       expect(r.readBack).toBeDefined();
     }
+    expect(simState().appliedWrites).toBeGreaterThan(0);
     const audit = await until("the write's audit entry", () => (storage.audit(key).length > 0 ? storage.audit(key) : undefined));
     expect(audit[0]!.action).toBe("apply");
     expect(audit[0]!.ok).toBe(true);
