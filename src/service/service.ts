@@ -19,7 +19,7 @@ export interface ServiceOptions extends Omit<CollectorOptions, "storage" | "sess
   logger?: Logger;
   /** Registers Node's process metrics too (default true; off for many services in one test process). */
   processMetrics?: boolean;
-  /** `automation.mode` and its limits (default: advise). */
+  /** `automation.mode` and its limits. Absent: off (`openpower serve` always passes one, advise by default). */
   automation?: Omit<ServiceAutomationOptions, "storage" | "collector" | "sessions" | "clock" | "logger">;
 }
 
@@ -54,7 +54,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     metrics,
     inFlight,
     security: { token: options.token, tokenForReads: !isLoopback(host) },
-    automationMode: options.automation?.mode ?? "advise",
+    automationMode: options.automation?.mode ?? "off",
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 8787 }, () => resolve(s));
@@ -66,7 +66,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
   await collector.start();
   const automation = await startAutomation({
-    mode: "advise",
+    mode: "off",
     ...options.automation,
     storage: options.storage,
     collector,
