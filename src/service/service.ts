@@ -7,6 +7,7 @@ import { createApiApp } from "./api/app.js";
 import { createMetrics } from "./api/metrics.js";
 import { Collector, type CollectorOptions } from "./collector/collector.js";
 import type { Storage } from "./storage/types.js";
+import { startAutomation, type RunningAutomation, type ServiceAutomationOptions } from "./automation.js";
 
 export interface ServiceOptions extends Omit<CollectorOptions, "storage" | "sessions" | "clock"> {
   storage: Storage;
@@ -18,6 +19,8 @@ export interface ServiceOptions extends Omit<CollectorOptions, "storage" | "sess
   logger?: Logger;
   /** Registers Node's process metrics too (default true; off for many services in one test process). */
   processMetrics?: boolean;
+  /** `automation.mode` and its limits. Absent: off (`openpower serve` always passes one, advise by default). */
+  automation?: Omit<ServiceAutomationOptions, "storage" | "collector" | "sessions" | "clock" | "logger">;
 }
 
 export function isLoopback(host: string): boolean {
@@ -27,6 +30,7 @@ export function isLoopback(host: string): boolean {
 export interface RunningService {
   url: string;
   collector: Collector;
+  automation: RunningAutomation;
   app: ReturnType<typeof createApiApp>["app"];
   openapi: Record<string, unknown>;
   /** Stops polling, waits for writes in flight, closes the server and the database. */
@@ -50,6 +54,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     metrics,
     inFlight,
     security: { token: options.token, tokenForReads: !isLoopback(host) },
+    automationMode: options.automation?.mode ?? "off",
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 8787 }, () => resolve(s));
@@ -60,16 +65,27 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
   await collector.start();
+  const automation = await startAutomation({
+    mode: "off",
+    ...options.automation,
+    storage: options.storage,
+    collector,
+    sessions: options.sessions,
+    clock: options.clock,
+    logger: log,
+  });
   log.info("service listening", { url });
   let stopping: Promise<void> | undefined;
   return {
     url,
     collector,
+    automation,
     app,
     openapi,
     stop() {
       return (stopping ??= (async () => {
         log.info("stopping: polling ends, writes in flight finish, the database closes");
+        await automation.stop();
         await collector.stop();
         await Promise.allSettled([...inFlight]);
         await new Promise<void>((resolve) => {

@@ -25,6 +25,9 @@ export function declareServe(program: Command): Command {
     .option("--db <file>", "database file (default: openpower.db in the data directory)")
     .option("--retention-days <n>", "keep raw samples this many days, then 30-minute averages", count("--retention-days", 1, true), 30)
     .option("--log-format <format>", "text, or json for one object a line", "text")
+    .option("--automation <mode>", "battery automation: off, advise (default; or OPENPOWER_AUTOMATION_MODE) or control")
+    .option("--reserve-soc <fraction>", "automation: never plan below this state of charge (0..1)", Number, 0.2)
+    .option("--daily-write-budget <n>", "automation: battery writes per system and local day", count("--daily-write-budget", 0, true), 6)
     .addHelpText(
       "after",
       "\nWrites (POST) need OPENPOWER_SERVICE_TOKEN as Authorization: Bearer; so does any address other than 127.0.0.1.\n\nExamples:\n  $ openpower serve --demo\n  $ OPENPOWER_SERVICE_TOKEN=... openpower serve --host 0.0.0.0 --port 8787 --log-format json",

@@ -16,6 +16,22 @@ export interface ServeOptions {
   db?: string;
   retentionDays?: number;
   logFormat?: string;
+  automation?: string;
+  reserveSoc?: number;
+  dailyWriteBudget?: number;
+}
+
+const AUTOMATION_MODES = ["off", "advise", "control"] as const;
+
+/** `automation.mode` from --automation, else OPENPOWER_AUTOMATION_MODE, else advise; with its limits checked. */
+function automationSettings(ctx: CommandContext, opts: ServeOptions) {
+  const mode = opts.automation ?? ctx.io.env.OPENPOWER_AUTOMATION_MODE ?? "advise";
+  if (!(AUTOMATION_MODES as readonly string[]).includes(mode))
+    throw new UsageError(`automation.mode is off, advise or control, got ${JSON.stringify(mode)}.`, { field: "--automation" });
+  const reserveSoc = opts.reserveSoc ?? 0.2;
+  if (!Number.isFinite(reserveSoc) || reserveSoc < 0 || reserveSoc > 1)
+    throw new UsageError(`--reserve-soc is a fraction 0..1, got ${String(opts.reserveSoc)}.`, { field: "--reserve-soc" });
+  return { mode: mode as (typeof AUTOMATION_MODES)[number], reserveSoc, dailyWriteBudget: opts.dailyWriteBudget ?? 6 };
 }
 
 /** Log lines for people on stderr, or one JSON object a line with --log-format json; secrets redacted either way. */
@@ -49,6 +65,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
   if (format !== "text" && format !== "json")
     throw new UsageError(`--log-format is text or json, got ${JSON.stringify(format)}.`, { field: "--log-format" });
   const logger = serviceLogger(ctx, format);
+  const automation = automationSettings(ctx, opts);
   const { SqliteStorage } = await import("../../service/storage/sqlite.js");
   const { startService } = await import("../../service/service.js");
   let sessions: VendorSession[];
@@ -84,6 +101,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
       token,
       logger,
       retentionDays: opts.retentionDays,
+      automation,
     });
     ctx.out.print(
       `openpower service on ${service.url}/api/v1/health  (metrics: ${service.url}/metrics, API: ${service.url}/api/v1/openapi.json)`,

@@ -80,6 +80,7 @@ describe("the service API over a real socket", () => {
         "/prices": S.Prices,
         "/systems/{id}/battery": S.Battery,
         "/audit": S.AuditList,
+        "/automation": S.AutomationList,
       }[rel];
       expect(schema, `a schema for ${rel}`).toBeDefined();
       expect(schema!.safeParse(body).success, rel).toBe(true);

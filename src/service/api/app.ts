@@ -23,6 +23,8 @@ export interface ApiOptions {
   security: SecurityOptions;
   /** Writes in flight, so that shutdown can wait for them. */
   inFlight?: Set<Promise<unknown>>;
+  /** `automation.mode`, reported beside the decisions. */
+  automationMode?: "off" | "advise" | "control";
 }
 
 export interface Handlers {
@@ -261,6 +263,22 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
     },
   );
 
+  route(
+    {
+      method: "get",
+      path: "/automation",
+      summary: "The battery automation's latest decision per system, with its explanation",
+      response: S.AutomationList,
+    },
+    (c) =>
+      c.json({
+        mode: options.automationMode ?? "off",
+        decisions: storage.latestDecisions().map(({ id: _id, ...d }) => {
+          const detail = (d.detail ?? {}) as { explanation?: string[] };
+          return { ...d, at: new Date(d.at).toISOString(), explanation: detail.explanation ?? [], detail };
+        }),
+      }),
+  );
   const openapi = openApiDocument(routes, API_BASE);
   api.get("/openapi.json", (c) => c.json(openapi));
   app.route(API_BASE, api);

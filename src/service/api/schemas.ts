@@ -163,3 +163,18 @@ export const AuditList = z.object({
     }),
   ),
 });
+
+export const AutomationList = z.object({
+  mode: z.enum(["off", "advise", "control"]).describe("automation.mode of the service"),
+  decisions: z.array(
+    z.object({
+      at: z.string(),
+      system: z.string(),
+      mode: z.string(),
+      action: z.string().describe("off, skip (refused: stale data, cool-down, budget), hold (nothing to change), advise, write"),
+      reason: z.string(),
+      explanation: z.array(z.string()),
+      detail: Json.describe("Schedule, plan and baseline costs (cents), the writes planned and their results with read-back"),
+    }),
+  ),
+});

@@ -98,6 +98,19 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (source, channel, start)
   ) WITHOUT ROWID;
   `,
+  // 4: the battery automation's decisions, each with its explanation (one row per cycle and system).
+  `
+  CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    system TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    action TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX decisions_system ON decisions (system, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -88,6 +88,9 @@ describe("SqliteStorage", () => {
     if (from >= 1) expect(s.latestSample("alphaess:AL1")?.pvW).toBe(123);
     s.insertSamples([sample(T0 + 60_000)]);
     s.recordGap({ system: "alphaess:AL1", from: T0, to: T0 + 1, reason: "test" });
+    s.recordDecision({ at: T0, system: "alphaess:AL1", mode: "advise", action: "hold", reason: "first", detail: {} });
+    s.recordDecision({ at: T0 + 1, system: "alphaess:AL1", mode: "advise", action: "advise", reason: "second", detail: { x: 1 } });
+    expect(s.latestDecisions().map((d) => [d.reason, d.detail])).toEqual([["second", { x: 1 }]]);
     expect(s.samples("alphaess:AL1", T0, T0 + 3_600_000).t.length).toBe(from >= 1 ? 2 : 1);
     s.close();
   });

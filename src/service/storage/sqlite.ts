@@ -2,7 +2,19 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
-import type { AuditRow, EnergyRow, GapRow, PriceRow, RunRow, SampleColumns, SampleRow, Storage, SystemRow, UsageRow } from "./types.js";
+import type {
+  AuditRow,
+  DecisionRow,
+  EnergyRow,
+  GapRow,
+  PriceRow,
+  RunRow,
+  SampleColumns,
+  SampleRow,
+  Storage,
+  SystemRow,
+  UsageRow,
+} from "./types.js";
 
 const HALF_HOUR_MS = 30 * 60_000;
 type Num = number | null;
@@ -92,6 +104,7 @@ export class SqliteStorage implements Storage {
         "INSERT INTO runs (source, kind, started_at, finished_at, ok, items, error_class, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       insertGap: db.prepare("INSERT OR REPLACE INTO gaps VALUES (?, ?, ?, ?)"),
+      insertDecision: db.prepare("INSERT INTO decisions (at, system, mode, action, reason, detail) VALUES (?, ?, ?, ?, ?, ?)"),
       insertAudit: db.prepare("INSERT INTO audit (at, system, action, request, plan, result, ok) VALUES (?, ?, ?, ?, ?, ?, ?)"),
     };
   }
@@ -359,6 +372,28 @@ export class SqliteStorage implements Storage {
     return Number(
       this.stmt.insertAudit.run(a.at, a.system, a.action, json(a.request) ?? "null", json(a.plan), json(a.result), ok).lastInsertRowid,
     );
+  }
+
+  recordDecision(d: DecisionRow): number {
+    return Number(
+      this.stmt.insertDecision.run(d.at, d.system, d.mode, d.action, d.reason, JSON.stringify(d.detail ?? null)).lastInsertRowid,
+    );
+  }
+
+  latestDecisions(system?: string): DecisionRow[] {
+    const latest = "SELECT * FROM decisions WHERE id IN (SELECT max(id) FROM decisions GROUP BY system)";
+    const rows = (
+      system ? this.db.prepare(`${latest} AND system = ?`).all(system) : this.db.prepare(`${latest} ORDER BY system`).all()
+    ) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      at: r.at as number,
+      system: r.system as string,
+      mode: r.mode as string,
+      action: r.action as string,
+      reason: r.reason as string,
+      detail: JSON.parse(r.detail as string) as unknown,
+    }));
   }
 
   audit(system?: string, limit = 100): AuditRow[] {

@@ -125,6 +125,19 @@ export interface AuditRow {
   ok: boolean | null;
 }
 
+/** One decision of the battery automation (`automation.mode` advise or control), with why it was taken. */
+export interface DecisionRow {
+  id?: number;
+  at: number;
+  system: string;
+  mode: string;
+  /** off, skip, hold, advise, write. */
+  action: string;
+  reason: string;
+  /** The rest of the decision (explanation, schedule, costs, plan, result), as JSON-able values. */
+  detail: unknown;
+}
+
 export interface Storage {
   /** Schema version after migrations. */
   readonly schemaVersion: number;
@@ -159,6 +172,9 @@ export interface Storage {
   gaps(system?: string): GapRow[];
   recordAudit(row: AuditRow): number;
   audit(system?: string, limit?: number): AuditRow[];
+  recordDecision(row: DecisionRow): number;
+  /** The latest decision of each system, or of one system. */
+  latestDecisions(system?: string): DecisionRow[];
   /** Folds raw samples older than `before` into 30-minute aggregates and deletes them. Returns rows folded. */
   applyRetention(before: number): number;
   close(): void;

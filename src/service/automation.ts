@@ -1,0 +1,162 @@
+import { AutomationController, type AutomationDecision, type AutomationMode } from "../automation/controller.js";
+import { forecastLoadPv, type HistorySample } from "../automation/forecast/history.js";
+import type { Clock } from "../core/clock.js";
+import { silentLogger, type Logger } from "../core/logger.js";
+import { offsetMinutes, systemTimeZone } from "../core/time/index.js";
+import { isBatteryController, isPowerMeter, isPriceSource, type PriceSource } from "../model/capabilities.js";
+import type { EnergySystem } from "../model/types.js";
+import type { VendorSession } from "../cli/vendors/types.js";
+import type { Collector } from "./collector/collector.js";
+import { sleepOn } from "./collector/pool.js";
+import type { Storage } from "./storage/types.js";
+
+export interface ServiceAutomationOptions {
+  mode: AutomationMode;
+  storage: Storage;
+  collector: Collector;
+  sessions: readonly VendorSession[];
+  clock: Clock;
+  logger?: Logger;
+  /** Never plan below this SOC. Default 0.2. */
+  reserveSoc?: number;
+  /** Writes per system and local day. Default 6. */
+  dailyWriteBudget?: number;
+  /** Usable capacity assumed for every battery, kWh (default 10), and its charge/discharge power, W (default the device's limit, else 5000). */
+  capacityKwh?: number;
+  maxPowerW?: number;
+  /** Cycle spacing on the service clock, ms. Default 5 minutes. */
+  intervalMs?: number;
+}
+
+export interface RunningAutomation {
+  readonly controllers: ReadonlyMap<string, AutomationController>;
+  /** One cycle of every system now (serialised with the timer's). */
+  cycleAll(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const HISTORY_MS = 3 * 86_400_000;
+
+/**
+ * `automation.mode` in the service: one `AutomationController` per system that takes a battery
+ * schedule, cycled every 5 minutes on the service clock and after each new price read. Every
+ * decision is stored and logged with its explanation; in control mode each write (planned, applied
+ * and read back by the controller) is also stored in the audit.
+ */
+export async function startAutomation(options: ServiceAutomationOptions): Promise<RunningAutomation> {
+  const log = options.logger ?? silentLogger;
+  const controllers = new Map<string, AutomationController>();
+  const abort = new AbortController();
+  const prices = await priceSourceOf(options.sessions, log);
+  if (options.mode !== "off" && prices) {
+    for (const [key, system] of options.collector.systems) {
+      if (!isBatteryController(system) || !isPowerMeter(system)) continue;
+      controllers.set(key, controllerFor(key, system, prices, options, log));
+    }
+  } else if (options.mode !== "off") log.warn("automation idle: no Amber price source configured", { mode: options.mode });
+  let chain: Promise<void> = Promise.resolve();
+  const cycleAll = (): Promise<void> =>
+    (chain = chain.then(async () => {
+      for (const [key, c] of controllers) {
+        if (abort.signal.aborted) return;
+        try {
+          await c.cycle();
+        } catch (error) {
+          log.warn("automation cycle failed", { system: key, errorClass: error instanceof Error ? error.name : typeof error });
+        }
+      }
+    }));
+  const onPoll = (e: { vendor: string; ok: boolean }) => {
+    if (e.vendor === "amber" && e.ok && !abort.signal.aborted) void cycleAll();
+  };
+  let loop: Promise<void> = Promise.resolve();
+  if (controllers.size > 0) {
+    options.collector.on("poll", onPoll);
+    loop = (async () => {
+      do await cycleAll();
+      while (await sleepOn(options.clock, options.intervalMs ?? 5 * 60_000, abort.signal));
+    })();
+    log.info("automation started", { mode: options.mode, systems: [...controllers.keys()] });
+  }
+  return {
+    controllers,
+    cycleAll,
+    async stop() {
+      abort.abort(new Error("automation stopped"));
+      options.collector.off("poll", onPoll);
+      await Promise.allSettled([loop, chain]);
+    },
+  };
+}
+
+async function priceSourceOf(sessions: readonly VendorSession[], log: Logger): Promise<PriceSource | undefined> {
+  for (const s of sessions) {
+    if (s.vendor !== "amber" || !s.priceSource) continue;
+    try {
+      const ps = await s.priceSource();
+      if (isPriceSource(ps)) return ps;
+    } catch (error) {
+      log.warn("automation: price source unavailable", { errorClass: error instanceof Error ? error.name : typeof error });
+    }
+  }
+  return undefined;
+}
+
+function controllerFor(
+  key: string,
+  system: EnergySystem,
+  prices: PriceSource,
+  options: ServiceAutomationOptions,
+  log: Logger,
+): AutomationController {
+  const { storage, clock } = options;
+  const zone = system.timeZone ?? systemTimeZone();
+  const maxPowerW = options.maxPowerW ?? (isBatteryController(system) ? system.batteryControl.maxPowerW : undefined) ?? 5000;
+  return new AutomationController({
+    system,
+    prices,
+    // The load and PV of the last three days, from the service's own samples.
+    forecast: (from, count, minutes) =>
+      forecastLoadPv(history(storage, key, clock.now()), from, count, minutes, { utcOffsetMinutes: offsetMinutes(from, zone), days: 3 }),
+    kind: system.vendor === "goodwe" ? "goodwe" : "alphaess",
+    battery: {
+      capacityKwh: options.capacityKwh ?? 10,
+      minSoc: 0.1,
+      maxSoc: 1,
+      maxChargeW: maxPowerW,
+      maxDischargeW: maxPowerW,
+      chargeEfficiency: 0.95,
+      dischargeEfficiency: 0.95,
+      cycleCostCentsPerKwh: 2,
+    },
+    grid: { maxImportW: 15_000, maxExportW: 5_000 },
+    mode: options.mode,
+    reserveSoc: options.reserveSoc,
+    dailyWriteBudget: options.dailyWriteBudget,
+    utcOffsetMinutes: offsetMinutes(clock.now(), zone),
+    now: () => clock.now(),
+    onDecision: (d) => recordDecision(key, d, storage, log),
+  });
+}
+
+function history(storage: Storage, key: string, now: number): HistorySample[] {
+  const cols = storage.samples(key, now - HISTORY_MS, now);
+  return cols.t.map((t, i) => ({ observedAt: new Date(t), loadW: cols.loadW[i] ?? null, pvW: cols.pvW[i] ?? null }));
+}
+
+/** Stores and logs the decision; a write also goes to the audit with its plan, result and read-back. */
+function recordDecision(system: string, d: AutomationDecision, storage: Storage, log: Logger): void {
+  const { at, mode, action, reason, ...detail } = d;
+  storage.recordDecision({ at: at.getTime(), system, mode, action, reason, detail });
+  log.info("automation decision", { system, mode, action, reason, explanation: d.explanation });
+  if (action === "write" && d.plan)
+    storage.recordAudit({
+      at: at.getTime(),
+      system,
+      action: "apply",
+      request: { automation: reason, explanation: d.explanation, desired: d.schedule },
+      plan: d.plan,
+      result: d.result ?? null,
+      ok: d.result?.ok ?? null,
+    });
+}
