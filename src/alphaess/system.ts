@@ -1,3 +1,4 @@
+import { applyOk } from "../model/helpers.js";
 import { OpenPowerError, ResponseFormatError, ValidationError } from "../core/errors/index.js";
 import { isDisabledWindow, parseTimeOfDay, windowsOverlap } from "../core/time/schedule-grid.js";
 import type {
@@ -362,9 +363,7 @@ export class AlphaEssSystem implements EnergySystem, PowerMeter, EnergyMeter, Po
         results.push({ write, sent: failedWriteSent(error), taken: null, error: error.message, errorCode: errorCodeOf(error) });
       }
     }
-    const ok = dryRun
-      ? results.every((r) => r.error === undefined) && plan.writes.every((w) => w.constraints.every((c) => c.ok))
-      : results.every((r) => r.sent === true && r.error === undefined && (!verify || r.taken === true));
+    const ok = applyOk({ dryRun, results }, { requireTaken: verify });
     return { vendor: "alphaess", device: this.id, appliedAt: new Date(this.client.clock.now()), dryRun, results, ok };
   }
 

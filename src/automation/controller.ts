@@ -1,5 +1,4 @@
 import { isBatteryController, isPowerMeter, type BatteryController, type PowerMeter, type PriceSource } from "../model/capabilities.js";
-import { applyOk } from "../model/helpers.js";
 import type { ApplyResult, BatterySchedule, ControlPlan } from "../model/types.js";
 import { ValidationError } from "../core/errors/index.js";
 import { compileSchedule } from "./compile/compile.js";
@@ -153,7 +152,7 @@ export class AutomationController {
     return this.record({
       ...base,
       action: "write",
-      reason: `${why}; ${applyOk(result) ? "written and read back" : "write not taken (see result)"}`,
+      reason: `${why}; ${result.ok ? "written and read back" : "write not taken (see result)"}`,
       plan,
       result,
     });

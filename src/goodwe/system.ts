@@ -3,7 +3,7 @@ import { assertCalendarDate } from "../core/time/calendar-date.js";
 import { localDate } from "../core/time/zoned.js";
 import { assertFraction } from "../core/units.js";
 import type { BatteryControlLimits, BatteryController, EnergyMeter, PowerMeter } from "../model/capabilities.js";
-import { diffFields } from "../model/helpers.js";
+import { applyOk, diffFields } from "../model/helpers.js";
 import type {
   ApplyOptions,
   ApplyResult,
@@ -267,9 +267,7 @@ export class GoodWeSystem implements EnergySystem, PowerMeter, EnergyMeter, Batt
       results.push({ ...r.results[0]!, write });
       if (!r.ok) failed = true;
     }
-    const ok = dryRun
-      ? plan.writes.every((w) => w.constraints.every((c) => c.ok))
-      : results.every((r) => r.sent === true && r.taken !== false);
+    const ok = applyOk({ dryRun, results });
     return { vendor: "goodwe", device, appliedAt: new Date(this.inverter.clock.now()), dryRun, results, ok };
   }
 

@@ -37,8 +37,12 @@ export function writeStatus(result: Pick<WriteResult, "sent" | "taken" | "error"
   return "sent";
 }
 
-/** `ok` of an `ApplyResult`, by the model's rule: dry run, every check passed; else every write sent and, when verified, taken. */
-export function applyOk(result: Pick<ApplyResult, "dryRun" | "results">): boolean {
+/**
+ * `ok` of an `ApplyResult`, by the model's rule: in a dry run, every check passed and nothing failed;
+ * otherwise every write was sent and none read back different. `requireTaken` (a verified apply whose
+ * vendor can always read back) also asks that every write was confirmed by its read-back.
+ */
+export function applyOk(result: Pick<ApplyResult, "dryRun" | "results">, options: { requireTaken?: boolean } = {}): boolean {
   if (result.dryRun) return result.results.every((r) => r.write.constraints.every((c) => c.ok) && r.error === undefined);
-  return result.results.every((r) => r.sent === true && r.taken !== false && r.error === undefined);
+  return result.results.every((r) => r.sent === true && (options.requireTaken ? r.taken === true : r.taken !== false));
 }
