@@ -272,11 +272,11 @@ export class Collector extends EventEmitter<CollectorEvents> {
       const previous = m.state.lastObservedAt;
       let items = storage.insertSamples([row]);
       if (items > 0) this.emit("sample", { system: m.key, vendor: m.system.vendor, row });
-      // Twice the cadence without a reading (process down, vendor down, machine asleep): fill it from history.
-      // A gap shorter than the history's own step cannot be filled from it.
+      // Twice the cadence, or a whole history step, without a reading: fill it from history.
       const step = isPowerHistory(m.system) ? m.system.historyStepMinutes * 60_000 : 0;
       const threshold = Math.max(2 * m.state.cadenceMs, step || 0) + 60_000;
-      if (previous !== null && row.t - previous > threshold) enqueue(m, previous, row.t);
+      const skippedStep = step > 0 && previous !== null && Math.floor(row.t / step) - Math.floor(previous / step) > 1;
+      if (previous !== null && (row.t - previous > threshold || skippedStep)) enqueue(m, previous, row.t);
       if (m.pending) {
         enqueue(m, m.pending.from, m.pending.to);
         m.pending = null;
