@@ -24,11 +24,15 @@ describe("the README's CLI quick start", () => {
   });
 
   it("npx openpower --help runs the built binary", async () => {
-    const out = await new Promise<{ code: number; stdout: string }>((resolve) =>
-      execFile("npx", ["--offline", "--no-install", "openpower", "--help"], { cwd: ROOT, timeout: 60_000 }, (error, stdout) =>
-        resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout }),
-      ),
-    );
+    const npx = () =>
+      new Promise<{ code: number; stdout: string }>((resolve) =>
+        execFile("npx", ["--offline", "--no-install", "openpower", "--help"], { cwd: ROOT, timeout: 60_000 }, (error, stdout) =>
+          resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout }),
+        ),
+      );
+    // npx itself once answered 127 on a loaded machine with the binary in place: give it two more tries.
+    let out = await npx();
+    for (let i = 0; i < 2 && out.code === 127; i++) out = await npx();
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^Usage: openpower/);
   });
