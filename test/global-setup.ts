@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { TestProject } from "vitest/node";
+import { startTestPostgres } from "./support/postgres-server.js";
 
 /**
  * Builds dist/ once before the tests, so that tests which run the built `openpower` binary as a
@@ -7,8 +9,10 @@ import { fileURLToPath } from "node:url";
  * build step. The build is incremental, so this is quick when nothing changed. Type errors do not
  * stop the run here (tsc still emits, and `npm run lint` reports them); the tests that need the
  * binary fail on their own if it is broken.
+ *
+ * It also starts the run's PostgreSQL (see test/support/postgres-server.ts).
  */
-export default function setup(): void {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));
   try {
@@ -20,4 +24,9 @@ export default function setup(): void {
       .join("\n");
     console.warn(`[global-setup] the build reported errors (run "npm run build" to see them all):\n${output}`);
   }
+  // One PostgreSQL for the whole run (the storage and fleet tests create a database each on it).
+  const postgres = await startTestPostgres();
+  console.log(`[global-setup] PostgreSQL for the tests: ${postgres.source}`);
+  project.provide("pgUrl", postgres.url);
+  return () => postgres.stop();
 }
