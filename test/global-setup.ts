@@ -26,7 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   // One PostgreSQL for the whole run (the storage and fleet tests create a database each on it).
   const postgres = await startTestPostgres();
-  console.log(`[global-setup] PostgreSQL for the tests: ${postgres.source}`);
+  console.warn(`[global-setup] PostgreSQL for the tests: ${postgres.source}`);
   project.provide("pgUrl", postgres.url);
   return () => postgres.stop();
 }
