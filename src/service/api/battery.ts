@@ -13,7 +13,7 @@ interface Deps {
   route(spec: RouteSpec, handler: (c: Context) => Response | Promise<Response>): void;
   storage: Storage;
   collector: Collector;
-  knownSystem(id: string): void;
+  knownSystem(id: string): Promise<void>;
   handlers: Handlers;
   inFlight: Set<Promise<unknown>>;
   isBatteryController: typeof Guard;
@@ -21,8 +21,8 @@ interface Deps {
 
 /** The battery endpoints: the schedule, a plan for an intent (never writes), and its apply with read-back; both audited. */
 export function batteryRoutes(d: Deps): void {
-  const controller = (id: string) => {
-    d.knownSystem(id);
+  const controller = async (id: string) => {
+    await d.knownSystem(id);
     const system = d.collector.systems.get(id);
     if (!system)
       throw new HttpProblem(503, "not-connected", "The system is not connected", `${id} is known but its vendor is not connected now.`);
@@ -41,7 +41,7 @@ export function batteryRoutes(d: Deps): void {
     }
   };
   const plan = async (id: string, text: string) => {
-    const system = controller(id);
+    const system = await controller(id);
     const intent = intentOf(text);
     const current = await system.getBatterySchedule();
     const desired = applyIntent(current, intent);
@@ -52,7 +52,7 @@ export function batteryRoutes(d: Deps): void {
     { method: "get", path: "/systems/{id}/battery", summary: "The current battery schedule and the backend's limits", response: S.Battery },
     async (c) => {
       const id = d.handlers.system(c);
-      const system = controller(id);
+      const system = await controller(id);
       return c.json({ system: id, limits: system.batteryControl ?? null, schedule: await system.getBatterySchedule() });
     },
   );
@@ -71,7 +71,7 @@ export function batteryRoutes(d: Deps): void {
       const body = await d.handlers.body(c, S.PlanBody);
       const p = await plan(id, body.intent);
       const safePlan = redactValue(p.plan);
-      const auditId = d.storage.recordAudit({
+      const auditId = await d.storage.recordAudit({
         at: d.collector.now(),
         system: id,
         action: "plan",
@@ -106,7 +106,7 @@ export function batteryRoutes(d: Deps): void {
       } catch (error) {
         // Whatever happened is audited before the caller hears of it (sent may be unknown).
         const errorClass = error instanceof Error ? error.name : "Error";
-        d.storage.recordAudit({
+        await d.storage.recordAudit({
           at: d.collector.now(),
           system: id,
           action: "apply",
@@ -120,7 +120,7 @@ export function batteryRoutes(d: Deps): void {
         d.inFlight.delete(work);
       }
       const safe = { plan: redactValue(p.plan), result: redactValue(result) };
-      const auditId = d.storage.recordAudit({
+      const auditId = await d.storage.recordAudit({
         at: d.collector.now(),
         system: id,
         action: "apply",
