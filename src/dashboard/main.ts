@@ -108,10 +108,13 @@ async function main(): Promise<void> {
     } else if (change === "connection") {
       conn.textContent = app.connected ? "live" : "reconnecting…";
       conn.className = `conn ${app.connected ? "on" : "off"}`;
-    } else if (change === "health" && app.health) {
-      clock.textContent = `service time ${f.dateTime(app.clock.now(), app.zone())}${app.clock.rate > 1.5 ? ` (demo clock, ${Math.round(app.clock.rate)}×)` : ""}`;
     }
   });
+  const showClock = () => {
+    if (!app.health) return;
+    clock.textContent = `service time ${f.dateTime(app.clock.now(), app.zone())}${app.clock.rate > 1.5 ? ` (demo clock, ${Math.round(app.clock.rate)}×)` : ""}`;
+  };
+  setInterval(showClock, 1000);
 
   try {
     await app.start();
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
     return;
   }
   fillPicker();
+  showClock();
   route();
 }
 

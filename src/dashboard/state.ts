@@ -16,6 +16,10 @@ export class ServerClock {
     this.first ??= [serverMs, local];
     this.last = [serverMs, local];
   }
+  /** A reading measured at `ms` proves the service's clock is at least there. */
+  atLeast(ms: number): void {
+    if (ms > this.now()) this.observe(ms);
+  }
   get rate(): number {
     if (!this.first || !this.last || this.last[1] - this.first[1] < 2000) return 1;
     return Math.max(0, (this.last[0] - this.first[0]) / (this.last[1] - this.first[1]));
@@ -103,6 +107,7 @@ export class App {
     if (type === "hello") this.clock.observe(Date.parse((data as { now: string }).now));
     else if (type === "sample") {
       const flow = data as Flow;
+      this.clock.atLeast(Date.parse(flow.observedAt));
       const prev = this.flows.get(flow.system);
       if (!prev || Date.parse(prev.observedAt) <= Date.parse(flow.observedAt)) this.flows.set(flow.system, flow);
       const s = this.system(flow.system);

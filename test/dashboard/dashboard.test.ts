@@ -226,6 +226,15 @@ describe("the dashboard in Chromium", () => {
     await goto(page, world, "#/prices");
     await page.locator(".prices-chart .bar").first().waitFor();
     expect(Number(await page.locator(".prices-chart .band").getAttribute("data-band"))).toBeGreaterThan(0);
+    // The band comes from the API: forecasts carry Amber's advanced low/predicted/high, actuals none.
+    type Row = { kind: string; channel: string; advanced: { lowCents: number; predictedCents: number; highCents: number } | null };
+    const { prices } = await world.api<{ prices: Row[] }>("/prices");
+    const forecasts = prices.filter((p) => p.kind === "forecast" && p.channel === "general");
+    expect(forecasts.length).toBeGreaterThan(0);
+    expect(forecasts.filter((p) => p.advanced).length).toBeGreaterThan(0);
+    for (const p of forecasts.filter((p) => p.advanced))
+      expect(p.advanced!.lowCents <= p.advanced!.predictedCents && p.advanced!.predictedCents <= p.advanced!.highCents).toBe(true);
+    expect(prices.filter((p) => p.kind === "actual").every((p) => p.advanced === null)).toBe(true);
     const bars = await page.locator(".prices-chart .bar").count();
     expect(bars).toBe(await page.locator('[data-table="prices"] tbody tr').count());
     await goto(page, world, "#/automation");

@@ -3,13 +3,12 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import chromium from "@sparticuz/chromium";
 import { chromium as pw, type Browser, type ConsoleMessage, type Page } from "playwright-core";
-import { buildDashboard } from "../../scripts/build-dashboard.js";
 import { startDemoSources, type DemoSources } from "../../src/cli/commands/serve-demo.js";
 import { startService, type RunningService } from "../../src/service/service.js";
 import { SqliteStorage } from "../../src/service/storage/sqlite.js";
 
 /**
- * The browser tests' world: the dashboard built as `npm run build` builds it, the service on the
+ * The browser tests' world: the dashboard as `npm run build` builds it (test/global-setup.ts runs it), the service on the
  * simulators (demo clock at 10×: a reading every second, prices every 30 s) and one headless Chromium.
  */
 export const TOKEN = "dashboard-test-token-0123456789";
@@ -35,7 +34,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 }
 
 export async function startWorld(): Promise<World> {
-  await buildDashboard();
   mkdirSync(shots, { recursive: true });
   const demo = await startDemoSources({ speed: 10, seed: 3 });
   const service = await startService({

@@ -17,8 +17,13 @@ export function mountAutomation(root: HTMLElement, app: App): () => void {
   const box = h("div", { "aria-live": "polite" }, h("p", { class: "muted" }, "Loading…"));
   const mode = h("p", {});
   fill(root, h("section", { class: "card", "aria-labelledby": "auto-h" }, h("h2", { id: "auto-h" }, "Automation"), mode, box));
+  let shown = "";
   const load = async () => {
     const res = await get<{ mode: string; decisions: Decision[] }>("/automation");
+    // Redrawn only when a decision is new, so that an open detail stays open.
+    const version = JSON.stringify([res.mode, res.decisions.map((d) => [d.system, d.at])]);
+    if (version === shown) return;
+    shown = version;
     fill(
       mode,
       "Mode: ",
@@ -55,11 +60,7 @@ export function mountAutomation(root: HTMLElement, app: App): () => void {
             {},
             h("span", { class: `chip action-${d.action}`, "data-field": "action" }, ACTIONS[d.action] ?? d.action),
             " ",
-            h(
-              "time",
-              { datetime: d.at },
-              f.dateTime(Date.parse(d.at), zone(d.system)),
-            ),
+            h("time", { datetime: d.at }, f.dateTime(Date.parse(d.at), zone(d.system))),
           ),
           h("p", { "data-field": "reason" }, d.reason),
           d.explanation.length ? h("ul", { "data-field": "explanation" }, ...d.explanation.map((e) => h("li", {}, e))) : null,

@@ -117,7 +117,7 @@ export function mountNow(root: HTMLElement, app: App): () => void {
     const flow = app.flows.get(id);
     if (!flow) return;
     const seconds = (app.clock.now() - Date.parse(flow.observedAt)) / 1000;
-    setValue(age, f.age(seconds), Math.round(seconds));
+    setValue(age, f.age(seconds), Math.max(0, Math.round(seconds)));
     const cadence = app.system(id)?.cadenceSeconds ?? 60;
     age.className = seconds > Math.max(3 * cadence, 120) ? "stale" : "";
   };

@@ -162,11 +162,18 @@ export function mountPrices(root: HTMLElement, app: App): () => void {
       ),
     );
   };
+  const scrollToNow = () => {
+    // The table opens at the interval that is current now, with the past above it.
+    const row = tableBox.querySelector<HTMLElement>("tr.current-row");
+    if (row) tableBox.scrollTop = Math.max(0, row.offsetTop - 40);
+  };
   const load = async () => {
     const now = app.clock.now();
     const from = Math.round(now - 12 * 3_600_000);
+    const first = rows.length === 0;
     rows = (await get<{ prices: Price[] }>(`/prices?from=${from}&to=${Math.round(now + 48 * 3_600_000)}`)).prices;
     render();
+    if (first) scrollToNow();
   };
   const fail = (e: unknown) => (status.textContent = `Could not load prices: ${e instanceof Error ? e.message : String(e)}`);
   void load().catch(fail);

@@ -110,6 +110,9 @@ export function scheduleTimeline(sch: Schedule): SVGSVGElement {
   spans(sch.charge.windows, "tl-charge", 5);
   if (sch.discharge.timeControl) spans(sch.discharge.windows, "tl-discharge", 23);
   else svg.append(s("rect", { x: 0, y: 23, width: W, height: 16, class: "tl-discharge tl-any" }));
-  for (let hr = 0; hr <= 24; hr += 6) svg.append(s("text", { x: Math.min(W - 12, (hr / 24) * W + 2), y: 53, class: "axis" }, `${hr}:00`));
+  for (let hr = 0; hr <= 24; hr += 6)
+    svg.append(
+      s("text", { x: (hr / 24) * W, y: 53, class: "axis", "text-anchor": hr === 0 ? "start" : hr === 24 ? "end" : "middle" }, `${hr}:00`),
+    );
   return svg;
 }
