@@ -25,7 +25,7 @@ export async function buildDashboard(outDir = join(root, "dist", "dashboard")): 
     tsconfig: join(src, "tsconfig.json"),
     logLevel: "warning",
   });
-  copyFileSync(join(src, "app.css"), join(outDir, "app.css"));
+  await build({ entryPoints: [join(src, "app.css")], bundle: true, minify: true, outfile: join(outDir, "app.css"), logLevel: "warning" });
   const uplotCss = join(dirname(createRequire(import.meta.url).resolve("uplot")), "uPlot.min.css");
   copyFileSync(uplotCss, join(outDir, "uplot.css"));
   // The version in the page lets people (and the tests) see which build they are looking at.

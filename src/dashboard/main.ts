@@ -1,3 +1,4 @@
+import { ApiError, setToken } from "./api.js";
 import { fill, h } from "./dom.js";
 import * as f from "./format.js";
 import { App } from "./state.js";
@@ -28,6 +29,27 @@ function applyTheme(theme: Theme, button: HTMLButtonElement): void {
   else document.documentElement.dataset.theme = theme;
   button.textContent = `Theme: ${theme}`;
   button.setAttribute("aria-label", `Colour theme: ${theme === "auto" ? "follows the system" : theme}. Change`);
+}
+
+/** A service beyond 127.0.0.1 wants the token for reads too: ask for it before anything else. */
+function askForToken(main: HTMLElement): void {
+  const input = h("input", { type: "password", id: "token-start", autocomplete: "off", required: true });
+  const form = h(
+    "form",
+    { class: "card token-form", "data-form": "token-start" },
+    h("h2", {}, "This service needs its API token"),
+    h("p", {}, "It listens beyond 127.0.0.1, so reading needs the token too. It is kept in this browser tab only."),
+    h("label", { for: "token-start" }, "API token "),
+    input,
+    h("button", { type: "submit" }, "Open"),
+  );
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    setToken(input.value.trim());
+    location.reload();
+  });
+  fill(main, form);
+  input.focus();
 }
 
 async function main(): Promise<void> {
@@ -119,6 +141,7 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return askForToken(main);
     fill(
       main,
       h(

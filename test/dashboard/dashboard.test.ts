@@ -54,6 +54,14 @@ describe("the dashboard in Chromium", () => {
       await page.locator(`#nav a[data-view="${view}"][aria-current]`).waitFor();
       await page.locator("main .card").first().waitFor();
     }
+    // Keyboard: a key per view, and the theme toggle (auto, dark, light).
+    await page.locator("main").focus();
+    await page.keyboard.press("p");
+    await page.locator('#nav a[data-view="prices"][aria-current]').waitFor();
+    await page.keyboard.press("t");
+    expect(await page.locator("html").getAttribute("data-theme")).toBe("dark");
+    await page.keyboard.press("t");
+    expect(await page.locator("html").getAttribute("data-theme")).toBe("light");
     await page.waitForTimeout(500);
     expect(errors).toEqual([]);
     expect(external, "no CDN, nothing from another origin").toEqual([]);
@@ -193,6 +201,33 @@ describe("the dashboard in Chromium", () => {
     // The only errors were the refused requests' 401s.
     expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
     expect(errors.length).toBe(2);
+    await close();
+  });
+
+  it("asks for the token first where reads need it, then sends it with every request, the event stream included", async () => {
+    // As a service beyond 127.0.0.1 answers (this one listens on 127.0.0.1 only): no token, 401.
+    const { page, errors, close } = await openPage(world);
+    const seen: { url: string; auth: boolean }[] = [];
+    await page.route("**/api/v1/**", async (route) => {
+      const auth = route.request().headers().authorization === `Bearer ${TOKEN}`;
+      seen.push({ url: route.request().url(), auth });
+      if (auth) return route.continue();
+      return route.fulfill({
+        status: 401,
+        contentType: "application/problem+json",
+        body: JSON.stringify({ type: "about:blank", title: "A valid token is required", status: 401 }),
+      });
+    });
+    await goto(page, world, "#/now");
+    await page.locator("#token-start").fill(TOKEN);
+    await page.locator('[data-form="token-start"] button').click();
+    await page.locator('[data-field="pvW"][data-value]:not([data-value=""])').waitFor();
+    await expect.poll(() => page.locator("#conn").textContent()).toBe("live");
+    const after = seen.slice(seen.findIndex((s) => s.auth));
+    expect(after.length).toBeGreaterThan(3);
+    expect(after.every((s) => s.auth)).toBe(true);
+    expect(after.some((s) => s.url.endsWith("/api/v1/events"))).toBe(true);
+    expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
     await close();
   });
 

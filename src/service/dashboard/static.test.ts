@@ -1,7 +1,12 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
+import { systemClock } from "../../core/clock.js";
+import { createApiApp } from "../api/app.js";
+import { Collector } from "../collector/collector.js";
+import { SqliteStorage } from "../storage/sqlite.js";
 import { dashboardApp } from "./static.js";
 
 /** The static handler on its own (the browser tests in test/dashboard use it through the service). */
@@ -57,5 +62,24 @@ describe("the dashboard's static files", () => {
     for (const path of ["/assets/..%2Fsecret.txt", "/assets/../secret.txt", "/assets/sub", "/assets/nope.js"])
       expect((await app.request(path)).status, path).toBe(404);
     expect(warnings).toEqual([]);
+  });
+
+  it("is served without the token where reads need one (its files hold no data); the API still asks for it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "op-dash-"));
+    writeFileSync(join(dir, "index.html"), "<!doctype html><title>x</title>");
+    const storage = new SqliteStorage(":memory:");
+    const collector = new Collector({ storage, clock: systemClock, sessions: [] });
+    const { app } = createApiApp({
+      storage,
+      collector,
+      metrics: new Registry(),
+      security: { token: "a-token-0123456789", tokenForReads: true },
+      dashboard: dashboardApp({ dir }),
+    });
+    expect((await app.request("/")).status).toBe(200);
+    expect((await app.request("/api/v1/systems")).status).toBe(401);
+    expect((await app.request("/api/v1/systems", { headers: { authorization: "Bearer a-token-0123456789" } })).status).toBe(200);
+    expect((await app.request("/elsewhere", { headers: { authorization: "Bearer a-token-0123456789" } })).status).toBe(404);
+    storage.close();
   });
 });
