@@ -24,6 +24,7 @@ interface Sample {
   soc: (number | null)[];
 }
 const FIELDS = ["pvW", "loadW", "gridW", "batteryW", "soc"] as const;
+const KWH = ["pvKwh", "loadKwh", "importKwh", "exportKwh"] as const;
 
 /** The flow the Now view shows, read in one go (a live update cannot fall between two reads). */
 async function shownFlow(page: Page): Promise<{ observedAt: string; values: Record<string, string> }> {
@@ -101,6 +102,25 @@ describe("the dashboard in Chromium", () => {
       )
       .toBe(true);
     expect(await page.locator('[data-field="descriptor"]').textContent()).not.toBe("");
+    // Today's energy equals the API's totals of the same local date (the totals are re-read every 15
+    // service minutes: if they changed between the page's read and ours, the page reloads and reads again).
+    await expect
+      .poll(
+        async () => {
+          const today = page.locator('[data-box="today"]');
+          await today.waitFor();
+          const date = (await today.getAttribute("data-date"))!;
+          const { days } = await world.api<{ days: Record<string, number | string | null>[] }>(
+            `/systems/${encodeURIComponent(id)}/energy?from=${date}`,
+          );
+          const shownToday = await Promise.all(KWH.map((k) => page.locator(`[data-field="today.${k}"]`).getAttribute("data-value")));
+          const equal = KWH.every((k, i) => shownToday[i] === String(days[0]?.[k] ?? ""));
+          if (!equal) await page.reload();
+          return equal && days.length === 1;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     expect(Number(await page.locator('[data-field="age"]').getAttribute("data-value"))).toBeGreaterThanOrEqual(0);
     expect(errors).toEqual([]);
     await close();
@@ -139,11 +159,21 @@ describe("the dashboard in Chromium", () => {
     expect(painted).toBeGreaterThan(1000);
     const id = await selected(page);
     const date = await page.locator('input[type="date"]').inputValue();
-    const { days } = await world.api<{ days: { date: string; pvKwh: number | null }[] }>(
-      `/systems/${encodeURIComponent(id)}/energy?from=${date}`,
-    );
-    const shownPv = await page.locator(`tr[data-date="${date}"] [data-field="pvKwh"]`).getAttribute("data-value");
-    expect(shownPv).toBe(String(days[0]?.pvKwh ?? ""));
+    // The totals equal the API's (re-read every 15 service minutes: when they changed meanwhile, the view loads again).
+    await expect
+      .poll(
+        async () => {
+          const { days } = await world.api<{ days: { date: string; pvKwh: number | null }[] }>(
+            `/systems/${encodeURIComponent(id)}/energy?from=${date}`,
+          );
+          const shown = await page.locator(`tr[data-date="${date}"] [data-field="pvKwh"]`).getAttribute("data-value");
+          if (shown === String(days[0]?.pvKwh ?? "") && days.length === 1) return true;
+          await page.locator('[data-nav="today"]').click();
+          return false;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     await page.locator("main").focus();
     await page.keyboard.press("ArrowLeft");
     await expect.poll(() => page.locator('input[type="date"]').inputValue()).not.toBe(date);

@@ -1,7 +1,8 @@
-import { ApiError, get, sys, type Flow, type Price } from "../api.js";
+import { ApiError, get, sys, type EnergyDay, type Flow, type Price } from "../api.js";
 import { fill, h, s, setValue } from "../dom.js";
 import * as f from "../format.js";
 import type { App } from "../state.js";
+import { localDate } from "../zone.js";
 
 /** The live power flow: PV, grid, house, battery (with SOC) and EV around the inverter, from the SSE stream. */
 
@@ -68,6 +69,7 @@ export function mountNow(root: HTMLElement, app: App): () => void {
   );
   const socCell = h("td", { "data-field": "soc" }, f.DASH);
   const price = h("div", { class: "price-card", "aria-live": "polite" }, h("p", { class: "muted" }, "Loading prices…"));
+  const today = h("div", {}, h("p", { class: "muted" }, "Loading today's energy…"));
   fill(
     root,
     h(
@@ -83,7 +85,12 @@ export function mountNow(root: HTMLElement, app: App): () => void {
         h("tbody", {}, ...rows, h("tr", {}, h("th", { scope: "row" }, "Battery charge"), socCell, h("td", {}, ""))),
       ),
     ),
-    h("section", { class: "card", "aria-labelledby": "price-h" }, h("h2", { id: "price-h" }, "Price now"), price),
+    h(
+      "div",
+      { class: "stack" },
+      h("section", { class: "card", "aria-labelledby": "price-h" }, h("h2", { id: "price-h" }, "Price now"), price),
+      h("section", { class: "card", "aria-labelledby": "today-h" }, h("h2", { id: "today-h" }, "Today"), today),
+    ),
   );
 
   const render = () => {
@@ -166,6 +173,32 @@ export function mountNow(root: HTMLElement, app: App): () => void {
       ),
     );
   };
+  const loadToday = async () => {
+    const date = localDate(app.clock.now(), app.zone(id));
+    const { days } = await get<{ days: EnergyDay[] }>(`${sys(id)}/energy?from=${date}`);
+    const d = days[0];
+    if (!d) return fill(today, h("p", { class: "muted" }, `No energy totals for ${date} yet.`));
+    const cells: [keyof EnergyDay, string][] = [
+      ["pvKwh", "Solar"],
+      ["loadKwh", "House"],
+      ["importKwh", "Bought"],
+      ["exportKwh", "Sold"],
+      ["chargeKwh", "Charged"],
+      ["dischargeKwh", "Discharged"],
+    ];
+    fill(
+      today,
+      h(
+        "dl",
+        { class: "facts", "data-box": "today", "data-date": date },
+        ...cells.flatMap(([k, label]) => [
+          h("dt", {}, label),
+          h("dd", { "data-field": `today.${k}`, "data-value": d[k] ?? "" }, f.kwh(d[k] as number | null)),
+        ]),
+      ),
+      h("p", { class: "muted small" }, h("a", { href: "#/day" }, "The whole day, and its cost →")),
+    );
+  };
   const loadFlow = async () => {
     try {
       const flow = await get<Flow>(`${sys(id)}/flow`);
@@ -181,6 +214,8 @@ export function mountNow(root: HTMLElement, app: App): () => void {
   render();
   void loadFlow().catch((e: unknown) => console.warn("flow", e));
   void loadPrices().catch((e: unknown) => console.warn("prices", e));
+  void loadToday().catch((e: unknown) => console.warn("energy", e));
+  const energyTimer = setInterval(() => void loadToday().catch((e: unknown) => console.warn("energy", e)), 60_000);
   let lastFlow = app.flows.get(id);
   const off = app.on((change) => {
     if (change === "flow" && app.flows.get(id) !== lastFlow) {
@@ -192,5 +227,6 @@ export function mountNow(root: HTMLElement, app: App): () => void {
   return () => {
     off();
     clearInterval(timer);
+    clearInterval(energyTimer);
   };
 }
