@@ -319,6 +319,19 @@ describe("the dashboard in Chromium", () => {
     await close();
   });
 
+  it("fits a phone: no view is wider than 390 px (wide tables scroll inside their card)", async () => {
+    const { page, errors, close } = await openPage(world, { width: 390, height: 844 });
+    for (const view of ["now", "day", "prices", "battery", "fleet", "automation"]) {
+      await goto(page, world, `#/${view}`);
+      await page.locator(`#nav a[data-view="${view}"][aria-current]`).waitFor();
+      await page.locator("main .card").first().waitFor();
+      await page.waitForTimeout(300);
+      expect(await page.evaluate("document.documentElement.scrollWidth"), view).toBeLessThanOrEqual(390);
+    }
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it("writes screenshots at desktop and phone widths, light and dark (docs/dashboard/*.png)", async () => {
     const sizes = [
       { name: "desktop", width: 1280, height: 860 },
