@@ -80,6 +80,6 @@ describe("the dashboard's static files", () => {
     expect((await app.request("/api/v1/systems")).status).toBe(401);
     expect((await app.request("/api/v1/systems", { headers: { authorization: "Bearer a-token-0123456789" } })).status).toBe(200);
     expect((await app.request("/elsewhere", { headers: { authorization: "Bearer a-token-0123456789" } })).status).toBe(404);
-    storage.close();
+    await storage.close();
   });
 });
