@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +14,12 @@ import { SqliteStorage } from "../../src/service/storage/sqlite.js";
  */
 export const TOKEN = "dashboard-test-token-0123456789";
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const shots = join(root, "docs", "dashboard");
+/**
+ * Where the screenshots go: docs/dashboard (linked from docs/dashboard.md) when OPENPOWER_SCREENSHOTS=docs
+ * (`npm run screenshots`), else a folder under the system temp folder, so `npm test` never dirties the checkout.
+ */
+export const shots =
+  process.env.OPENPOWER_SCREENSHOTS === "docs" ? join(root, "docs", "dashboard") : join(tmpdir(), "openpower-dashboard-shots");
 
 export interface World {
   demo: DemoSources;
