@@ -293,6 +293,7 @@ export class PgStorage implements Storage {
   async applyRetention(before: number): Promise<number> {
     const cut = Math.floor(before / HALF_HOUR_MS) * HALF_HOUR_MS;
     const client = await this.pool.connect();
+    let folded: number;
     try {
       await client.query("BEGIN");
       // Waits for inserts in flight and holds new ones until this commits (they then see the new folded_before):
@@ -326,13 +327,16 @@ export class PgStorage implements Storage {
       await client.query("COMMIT");
       this.foldedBefore = Math.max(this.foldedBefore, cut);
       for (const key of [...this.months]) if (dropped.includes(partitionName(key))) this.months.delete(key);
-      return rows[0]!.folded;
+      folded = rows[0]!.folded;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
+    // Retention runs every few hours: a good moment to have next month's partition ready before its first sample.
+    await this.ensureMonths(new Set([monthOf(Date.now()), monthOf(Date.now()) + 1]));
+    return folded;
   }
 
   async close(): Promise<void> {
