@@ -9,6 +9,8 @@
  *
  * PostgreSQL: OPENPOWER_BENCH_PG_URL (or OPENPOWER_TEST_PG_URL) names a server whose user may create databases;
  * otherwise an embedded PostgreSQL 18 is started for the run (fsync off, like the tests: compare rates, not disks).
+ * Then one year of 5-minute samples of one system (105 120 rows) read back as the history endpoint's JSON
+ * (`samplesJson`, built by each database) from each backend: milliseconds, best of 3.
  * Run: npm run bench -- storage     (STORAGE_BENCH_ROWS=n changes the batch-500 row count, default 100 000)
  */
 import { randomBytes } from "node:crypto";
@@ -18,7 +20,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { PgStorage } from "../src/service/storage/postgres/storage.js";
 import { SqliteStorage } from "../src/service/storage/sqlite.js";
-import type { SampleRow } from "../src/service/storage/types.js";
+import type { SampleRow, Storage } from "../src/service/storage/types.js";
 import { startTestPostgres } from "../test/support/postgres-server.js";
 
 const SYSTEMS = 10;
@@ -123,6 +125,31 @@ async function createDatabase(admin: string): Promise<{ url: string; drop(): Pro
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+async function yearJson(storage: Storage): Promise<{ ms: number; bytes: number }> {
+  const t0 = Date.UTC(2025, 0, 1);
+  const n = 105_120;
+  const year: SampleRow[] = Array.from({ length: n }, (_, i) => ({
+    system: "alphaess:AL0000000000001",
+    t: t0 + i * 300_000,
+    pvW: (i * 37) % 5000,
+    loadW: 300 + (i % 700),
+    gridW: ((i * 7) % 4000) - 2000,
+    batteryW: null,
+    soc: (i % 100) / 100,
+    evW: null,
+  }));
+  for (const part of batches(year, 5000)) await storage.insertSamples(part);
+  let best = { ms: Infinity, bytes: 0 };
+  for (let round = 0; round < 3; round++) {
+    const t = performance.now();
+    const { count, json } = await storage.samplesJson(year[0]!.system, t0, t0 + 366 * 86_400_000);
+    const ms = performance.now() - t;
+    if (count !== n) throw new Error(`year: ${count} rows of ${n}`);
+    if (ms < best.ms) best = { ms, bytes: json.length };
+  }
+  return best;
+}
+
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US").padStart(9);
 
 export async function run(): Promise<void> {
@@ -156,6 +183,17 @@ export async function run(): Promise<void> {
     line("PostgreSQL", 1, 8, smallN, await best(() => pgRates(server.url, small, 1, 8)));
     line("PostgreSQL", 500, 1, bigN, await best(() => pgRates(server.url, big, 500, 1)));
     line("PostgreSQL", 500, 4, bigN, await best(() => pgRates(server.url, big, 500, 4)));
+
+    console.log("\none year of 5-minute samples (105 120 rows) as the history JSON, best of 3");
+    const lite = new SqliteStorage(join(dir, "year.db"));
+    const l = await yearJson(lite);
+    await lite.close();
+    const yearDb = await createDatabase(server.url);
+    const pgs = await PgStorage.open({ url: yearDb.url });
+    const p = await yearJson(pgs).finally(() => pgs.close());
+    await yearDb.drop();
+    console.log(`SQLite      ${l.ms.toFixed(0).padStart(5)} ms  ${l.bytes.toLocaleString("en-US")} bytes`);
+    console.log(`PostgreSQL  ${p.ms.toFixed(0).padStart(5)} ms  ${p.bytes.toLocaleString("en-US")} bytes`);
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -98,6 +98,22 @@ describe("PgStorage only", () => {
     }
   });
 
+  it("recreates a month's partition that was dropped behind this process's back, and stores the row", async () => {
+    const s = await PgStorage.open({ url: await database() });
+    try {
+      expect(await s.insertSamples([sample(MONTH(4, 2))])).toBe(1);
+      await s.pool.query("ALTER TABLE samples DETACH PARTITION samples_p202605");
+      await s.pool.query("DROP TABLE samples_p202605");
+      expect(await s.insertSamples([sample(MONTH(4, 3))])).toBe(1); // one row: the scalar statement
+      await s.pool.query("ALTER TABLE samples DETACH PARTITION samples_p202605");
+      await s.pool.query("DROP TABLE samples_p202605");
+      expect(await s.insertSamples([sample(MONTH(4, 3)), sample(MONTH(4, 4))])).toBe(2); // a batch: the unnest statement
+      expect((await s.samples("alphaess:AL1", MONTH(4), MONTH(5))).t).toEqual([MONTH(4, 3), MONTH(4, 4)]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it.each(Array.from({ length: PG_SCHEMA_VERSION }, (_, v) => v))("migrates from version %i keeping its data", async (from) => {
     const url = await database();
     const client = new pg.Client({ connectionString: url });
