@@ -98,6 +98,36 @@ describe("PgStorage only", () => {
     }
   });
 
+  it("loses no sample written by other workers while retention folds and drops: each one is folded, kept or refused", async () => {
+    const url = await database();
+    const [writer1, writer2, keeper] = await Promise.all([PgStorage.open({ url }), PgStorage.open({ url }), PgStorage.open({ url })]);
+    try {
+      // Two writers, each its own systems, a sample a minute over January 31 and February 1 (two partitions), in
+      // small batches, while the third worker folds everything before Feb 1 00:30 (dropping January whole) again and again.
+      const start = MONTH(1) - 3_600_000;
+      const write = async (w: PgStorage, system: string) => {
+        let stored = 0;
+        for (let i = 0; i < 120; i += 3)
+          stored += await w.insertSamples([0, 1, 2].map((k) => ({ ...sample(start + (i + k) * 60_000, i + k), system })));
+        return stored;
+      };
+      const retention = async () => {
+        let folded = 0;
+        for (let i = 0; i < 6; i++) folded += await keeper.applyRetention(MONTH(1) + 1_800_000);
+        return folded;
+      };
+      const [a, b, c, folded] = await Promise.all([write(writer1, "x:A"), write(writer2, "x:B"), write(writer1, "x:C"), retention()]);
+      const { rows } = await keeper.pool.query<{ aggregated: number; raw: number }>(
+        "SELECT (SELECT coalesce(sum(n), 0)::int FROM samples_30m) AS aggregated, (SELECT count(*)::int FROM samples) AS raw",
+      );
+      expect(rows[0]!.aggregated).toBe(folded);
+      expect(rows[0]!.aggregated + rows[0]!.raw).toBe(a + b + c);
+      expect(rows[0]!.raw).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([writer1.close(), writer2.close(), keeper.close()]);
+    }
+  });
+
   it("recreates a month's partition that was dropped behind this process's back, and stores the row", async () => {
     const s = await PgStorage.open({ url: await database() });
     try {
