@@ -144,19 +144,28 @@ const META = `CREATE TABLE IF NOT EXISTS openpower_meta (key text PRIMARY KEY, v
  * several workers starting at once on one empty database migrate it once, the others wait and find it done.
  */
 export async function migratePg(client: pg.ClientBase, target = PG_SCHEMA_VERSION): Promise<number> {
+  return migrateSteps(client, "schema_version", PG_MIGRATIONS, target);
+}
+
+/**
+ * Runs `steps` from the version stored under `key` in `openpower_meta` up to `target`. Tables only PostgreSQL has
+ * (the fleet's leases, say) keep their own list and key here, so the shared `schema_version` keeps meaning the
+ * same tables on SQLite and PostgreSQL.
+ */
+export async function migrateSteps(client: pg.ClientBase, key: string, steps: readonly string[], target = steps.length): Promise<number> {
   await client.query("SELECT pg_advisory_lock($1, $2)", [LOCK_NAMESPACE, LOCK_MIGRATE]);
   try {
     await client.query(META);
-    await client.query("INSERT INTO openpower_meta VALUES ('schema_version', 0) ON CONFLICT (key) DO NOTHING");
-    const { rows } = await client.query<{ value: number }>("SELECT value FROM openpower_meta WHERE key = 'schema_version'");
+    await client.query("INSERT INTO openpower_meta VALUES ($1, 0) ON CONFLICT (key) DO NOTHING", [key]);
+    const { rows } = await client.query<{ value: number }>("SELECT value FROM openpower_meta WHERE key = $1", [key]);
     let version = Number(rows[0]!.value);
-    if (version > PG_SCHEMA_VERSION)
-      throw new Error(`The database has schema version ${version}, newer than this openpower (${PG_SCHEMA_VERSION}). Upgrade openpower.`);
+    if (version > steps.length)
+      throw new Error(`The database has ${key} ${version}, newer than this openpower (${steps.length}). Upgrade openpower.`);
     while (version < target) {
       await client.query("BEGIN");
       try {
-        await client.query(PG_MIGRATIONS[version]!);
-        await client.query("UPDATE openpower_meta SET value = $1 WHERE key = 'schema_version'", [version + 1]);
+        await client.query(steps[version]!);
+        await client.query("UPDATE openpower_meta SET value = $1 WHERE key = $2", [version + 1, key]);
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");
