@@ -8,6 +8,7 @@ import { createMetrics } from "./api/metrics.js";
 import { Collector, type CollectorOptions } from "./collector/collector.js";
 import type { Storage } from "./storage/types.js";
 import { startAutomation, type RunningAutomation, type ServiceAutomationOptions } from "./automation.js";
+import { MqttBridge, type MqttOptions } from "./mqtt/index.js";
 
 export interface ServiceOptions extends Omit<CollectorOptions, "storage" | "sessions" | "clock"> {
   storage: Storage;
@@ -21,6 +22,8 @@ export interface ServiceOptions extends Omit<CollectorOptions, "storage" | "sess
   processMetrics?: boolean;
   /** `automation.mode` and its limits. Absent: off (`openpower serve` always passes one, advise by default). */
   automation?: Omit<ServiceAutomationOptions, "storage" | "collector" | "sessions" | "clock" | "logger">;
+  /** `[mqtt]`: publish to an MQTT broker with Home Assistant discovery (docs/home-assistant.md). Absent: no bridge. */
+  mqtt?: MqttOptions;
 }
 
 export function isLoopback(host: string): boolean {
@@ -31,6 +34,8 @@ export interface RunningService {
   url: string;
   collector: Collector;
   automation: RunningAutomation;
+  /** The MQTT bridge, when `mqtt` was given. */
+  mqtt: MqttBridge | undefined;
   app: ReturnType<typeof createApiApp>["app"];
   openapi: Record<string, unknown>;
   /** Stops polling, waits for writes in flight, closes the server and the database. */
@@ -64,6 +69,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   (server as { keepAliveTimeout?: number }).keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  // Before the collector starts, so that its first readings are published too.
+  const mqtt = options.mqtt ? new MqttBridge(options.mqtt, { collector, storage: options.storage, inFlight, logger: log }) : undefined;
+  mqtt?.start();
   await collector.start();
   const automation = await startAutomation({
     mode: "off",
@@ -80,11 +88,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     url,
     collector,
     automation,
+    mqtt,
     app,
     openapi,
     stop() {
       return (stopping ??= (async () => {
         log.info("stopping: polling ends, writes in flight finish, the database closes");
+        await mqtt?.stop();
         await automation.stop();
         await collector.stop();
         await Promise.allSettled([...inFlight]);
