@@ -22,12 +22,12 @@ export interface MqttOptions {
 
 export const MQTT_DEFAULTS = { topicPrefix: "openpower", discoveryPrefix: "homeassistant", allowControl: false } as const;
 
-/** A topic level and id part Home Assistant accepts in discovery topics (`[a-zA-Z0-9_-]`), lower case, stable. */
+/** A topic level and id part that fits both discovery topics and entity ids (`[a-z0-9_]`: no "-" in an entity id), stable. */
 export function slug(text: string): string {
   return (
     text
       .toLowerCase()
-      .replace(/[^a-z0-9_-]+/g, "_")
+      .replace(/[^a-z0-9_]+/g, "_")
       .replace(/^_+|_+$/g, "") || "x"
   );
 }
