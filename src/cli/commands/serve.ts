@@ -120,17 +120,19 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
       automation,
       mqtt,
     });
-    ctx.out.print(
-      `openpower service on ${service.url}/api/v1/health  (metrics: ${service.url}/metrics, API: ${service.url}/api/v1/openapi.json)`,
-    );
-    if (mqtt) ctx.out.print(`Home Assistant over MQTT: ${brokerForLog(mqtt.url)} (docs/home-assistant.md)`);
-    if (opts.demo) ctx.out.print(`demo token for writes (Authorization: Bearer ...): ${token ?? ""}`);
-    await new Promise<void>((resolve) => {
+    // Listening for SIGTERM before saying we are up: whoever reads the URL may stop us at once.
+    const interrupted = new Promise<void>((resolve) => {
       const remove = ctx.io.onInterrupt(() => {
         remove();
         resolve();
       });
     });
+    ctx.out.print(
+      `openpower service on ${service.url}/api/v1/health  (metrics: ${service.url}/metrics, API: ${service.url}/api/v1/openapi.json)`,
+    );
+    if (mqtt) ctx.out.print(`Home Assistant over MQTT: ${brokerForLog(mqtt.url)} (docs/home-assistant.md)`);
+    if (opts.demo) ctx.out.print(`demo token for writes (Authorization: Bearer ...): ${token ?? ""}`);
+    await interrupted;
     await service.stop();
     return ExitCode.ok;
   } catch (error) {
