@@ -45,7 +45,7 @@ function rows(n: number, systems: number, t0: number): SampleRow[] {
   }));
 }
 
-function ingest(dir: string, batch: number, n: number): { storage: number; raw: number } {
+async function ingest(dir: string, batch: number, n: number): Promise<{ storage: number; raw: number }> {
   const data = rows(n, 10, Date.UTC(2026, 0, 1));
   const best = { storage: 0, raw: 0 };
   // Three alternating rounds, best of each, so that neither side gets the warmer cache or the quieter moment.
@@ -53,9 +53,9 @@ function ingest(dir: string, batch: number, n: number): { storage: number; raw: 
     const storage = new SqliteStorage(join(dir, `ingest-${batch}-${round}.db`));
     for (const r of data.slice(0, 10)) storage.sidOf(r.system);
     let t = performance.now();
-    for (let i = 0; i < data.length; i += batch) storage.insertSamples(data.slice(i, i + batch));
+    for (let i = 0; i < data.length; i += batch) await storage.insertSamples(data.slice(i, i + batch));
     best.storage = Math.max(best.storage, n / ((performance.now() - t) / 1000));
-    storage.close();
+    await storage.close();
 
     const rawStore = new SqliteStorage(join(dir, `raw-${batch}-${round}.db`)); // same schema, same pragmas
     const sids = new Map(data.slice(0, 10).map((r) => [r.system, rawStore.sidOf(r.system)]));
@@ -66,7 +66,7 @@ function ingest(dir: string, batch: number, n: number): { storage: number; raw: 
     t = performance.now();
     for (let i = 0; i < data.length; i += batch) many(data.slice(i, i + batch));
     best.raw = Math.max(best.raw, n / ((performance.now() - t) / 1000));
-    rawStore.close();
+    await rawStore.close();
   }
   return best;
 }
@@ -87,8 +87,8 @@ async function yearQuery(dir: string): Promise<void> {
     soc: 0.55,
     evW: null,
   }));
-  storage.insertSamples(year);
-  storage.upsertSystems([
+  await storage.insertSamples(year);
+  await storage.upsertSystems([
     {
       id,
       vendor: "alphaess",
@@ -166,7 +166,7 @@ async function memory(dir: string, label: string, vendor: "alphaess" | "powertra
     }
   }
   await collector.stop();
-  storage.close();
+  await storage.close();
   console.log(
     `${label}: ${polls} polls in ${((performance.now() - started) / 1000).toFixed(1)} s; heap after GC ${heap.join(", ")}; rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`,
   );
@@ -181,7 +181,7 @@ export async function run(): Promise<void> {
           [1, 50_000],
           [1000, 500_000],
         ]) as [number, number][]) {
-      const r = ingest(dir, batch, n);
+      const r = await ingest(dir, batch, n);
       console.log(
         `ingest, ${batch} row(s) a transaction, ${n} rows: storage ${Math.round(r.storage)} rows/s, raw better-sqlite3 ${Math.round(r.raw)} rows/s, ratio ${(r.storage / r.raw).toFixed(2)} (target >= 0.8)`,
       );

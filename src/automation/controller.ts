@@ -48,7 +48,7 @@ export interface AutomationControllerOptions {
   /** What a kWh left at the end of the horizon is worth. Default: the mean forecast import price × 0.8. */
   endValueCentsPerKwh?: number;
   now?: () => number;
-  onDecision?: (decision: AutomationDecision) => void;
+  onDecision?: (decision: AutomationDecision) => void | Promise<void>;
 }
 
 const SLOT_MIN = 30;
@@ -176,13 +176,14 @@ export class AutomationController {
     };
   }
 
-  private skip(at: Date, reason: string): AutomationDecision {
+  private skip(at: Date, reason: string): Promise<AutomationDecision> {
     return this.record({ at, mode: this.mode, action: "skip", reason, replanned: false, explanation: [] });
   }
 
-  private record(decision: AutomationDecision): AutomationDecision {
+  /** Keeps the decision and waits for `onDecision` (the service stores it) before the cycle returns. */
+  private async record(decision: AutomationDecision): Promise<AutomationDecision> {
     this.decisions.push(decision);
-    this.options.onDecision?.(decision);
+    await this.options.onDecision?.(decision);
     return decision;
   }
 }

@@ -15,10 +15,10 @@ afterEach(async () => {
   demo = undefined;
 });
 
-async function until<T>(what: string, probe: () => T | undefined, ms = 60_000): Promise<T> {
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = probe();
+    const v = await probe();
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -53,7 +53,7 @@ describe("automation.mode in the service, on the accelerated clock with the simu
     expect(acted.schedule).toBeDefined();
     await until("several cycles", () => (controller.decisions.length >= 3 ? true : undefined));
     expect(controller.decisions.some((d) => d.action === "write")).toBe(false);
-    expect(storage.audit()).toEqual([]);
+    expect(await storage.audit()).toEqual([]);
     expect(simState().appliedWrites).toBe(0);
     const body = (await (await fetch(`${running.url}/api/v1/automation`)).json()) as {
       mode: string;
@@ -63,7 +63,7 @@ describe("automation.mode in the service, on the accelerated clock with the simu
     const latest = body.decisions.find((d) => d.system === key);
     expect(latest).toBeDefined();
     expect(["advise", "hold", "skip"]).toContain(latest!.action);
-    expect(storage.latestDecisions(key)[0]?.action).toBe(latest!.action);
+    expect((await storage.latestDecisions(key))[0]?.action).toBe(latest!.action);
   }, 120_000);
 
   it("control: writes with read-back, audits each write, and never writes inside the device's cool-down", async () => {
@@ -78,14 +78,16 @@ describe("automation.mode in the service, on the accelerated clock with the simu
       expect(r.readBack).toBeDefined();
     }
     expect(simState().appliedWrites).toBeGreaterThan(0);
-    const audit = await until("the write's audit entry", () => (storage.audit(key).length > 0 ? storage.audit(key) : undefined));
+    const audit = await until("the write's audit entry", async () =>
+      (await storage.audit(key)).length > 0 ? await storage.audit(key) : undefined,
+    );
     expect(audit[0]!.action).toBe("apply");
     expect(audit[0]!.ok).toBe(true);
     expect((audit[0]!.request as { explanation: string[] }).explanation.length).toBeGreaterThan(0);
     // A few more cycles: the next re-plans may want to write again, but not before the cool-down ends.
     await until("more cycles", () => (controller.decisions.length >= 6 ? true : undefined));
     const writes: AutomationDecision[] = controller.decisions.filter((d) => d.action === "write");
-    expect(storage.audit(key).length).toBe(writes.length);
+    expect((await storage.audit(key)).length).toBe(writes.length);
     for (let i = 1; i < writes.length; i++)
       expect(writes[i]!.at.getTime() - writes[i - 1]!.at.getTime()).toBeGreaterThanOrEqual(coolDownMs);
   }, 120_000);

@@ -116,8 +116,11 @@ function controllerFor(
     system,
     prices,
     // The load and PV of the last three days, from the service's own samples.
-    forecast: (from, count, minutes) =>
-      forecastLoadPv(history(storage, key, clock.now()), from, count, minutes, { utcOffsetMinutes: offsetMinutes(from, zone), days: 3 }),
+    forecast: async (from, count, minutes) =>
+      forecastLoadPv(await history(storage, key, clock.now()), from, count, minutes, {
+        utcOffsetMinutes: offsetMinutes(from, zone),
+        days: 3,
+      }),
     kind: system.vendor === "goodwe" ? "goodwe" : "alphaess",
     battery: {
       capacityKwh: options.capacityKwh ?? 10,
@@ -139,18 +142,18 @@ function controllerFor(
   });
 }
 
-function history(storage: Storage, key: string, now: number): HistorySample[] {
-  const cols = storage.samples(key, now - HISTORY_MS, now);
+async function history(storage: Storage, key: string, now: number): Promise<HistorySample[]> {
+  const cols = await storage.samples(key, now - HISTORY_MS, now);
   return cols.t.map((t, i) => ({ observedAt: new Date(t), loadW: cols.loadW[i] ?? null, pvW: cols.pvW[i] ?? null }));
 }
 
 /** Stores and logs the decision; a write also goes to the audit with its plan, result and read-back. */
-function recordDecision(system: string, d: AutomationDecision, storage: Storage, log: Logger): void {
+async function recordDecision(system: string, d: AutomationDecision, storage: Storage, log: Logger): Promise<void> {
   const { at, mode, action, reason, ...detail } = d;
-  storage.recordDecision({ at: at.getTime(), system, mode, action, reason, detail });
+  await storage.recordDecision({ at: at.getTime(), system, mode, action, reason, detail });
   log.info("automation decision", { system, mode, action, reason, explanation: d.explanation });
   if (action === "write" && d.plan)
-    storage.recordAudit({
+    await storage.recordAudit({
       at: at.getTime(),
       system,
       action: "apply",

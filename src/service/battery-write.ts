@@ -34,10 +34,7 @@ export async function planBatteryChange(
 
 /** Audits a plan that was only shown (nothing sent); returns the audit id. */
 export async function auditBatteryPlan(deps: BatteryWriteDeps, system: string, request: unknown, plan: ControlPlan): Promise<number> {
-  // Promise.resolve: the storage interface is becoming async; this reads the same either way.
-  return Promise.resolve(
-    deps.storage.recordAudit({ at: deps.now(), system, action: "plan", request, plan: redactValue(plan), result: null, ok: null }),
-  );
+  return deps.storage.recordAudit({ at: deps.now(), system, action: "plan", request, plan: redactValue(plan), result: null, ok: null });
 }
 
 export interface AppliedBatteryChange {
@@ -65,32 +62,28 @@ export async function applyBatteryPlan(
     result = await work;
   } catch (error) {
     const errorClass = error instanceof Error ? error.name : "Error";
-    await Promise.resolve(
-      deps.storage.recordAudit({
-        at: deps.now(),
-        system: target.id,
-        action: "apply",
-        request,
-        plan: redactValue(plan),
-        result: { errorClass },
-        ok: false,
-      }),
-    );
+    await deps.storage.recordAudit({
+      at: deps.now(),
+      system: target.id,
+      action: "apply",
+      request,
+      plan: redactValue(plan),
+      result: { errorClass },
+      ok: false,
+    });
     throw error;
   } finally {
     deps.inFlight.delete(work);
   }
   const safe = { plan: redactValue(plan), result: redactValue(result) };
-  const auditId = await Promise.resolve(
-    deps.storage.recordAudit({
-      at: deps.now(),
-      system: target.id,
-      action: "apply",
-      request,
-      plan: safe.plan,
-      result: safe.result,
-      ok: result.ok,
-    }),
-  );
+  const auditId = await deps.storage.recordAudit({
+    at: deps.now(),
+    system: target.id,
+    action: "apply",
+    request,
+    plan: safe.plan,
+    result: safe.result,
+    ok: result.ok,
+  });
   return { auditId, result, safe };
 }

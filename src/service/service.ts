@@ -102,7 +102,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           server.close(() => resolve());
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
-        options.storage.close();
+        await options.storage.close();
         log.info("stopped");
       })());
     },

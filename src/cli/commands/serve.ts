@@ -136,7 +136,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
     await service.stop();
     return ExitCode.ok;
   } catch (error) {
-    storage?.close();
+    await storage?.close();
     throw error;
   } finally {
     await closeSources();

@@ -92,8 +92,8 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
   const app = new Hono();
   const api = new Hono();
   const routes: RouteSpec[] = [];
-  const knownSystem = (id: string) => {
-    if (!storage.listSystems().some((s) => s.id === id))
+  const knownSystem = async (id: string) => {
+    if (!(await storage.listSystems()).some((s) => s.id === id))
       throw new HttpProblem(404, "not-found", "No such system", `No system ${id}; GET ${API_BASE}/systems lists them.`);
   };
 
@@ -128,9 +128,9 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
 
   route(
     { method: "get", path: "/systems", summary: "Every system: id vendor:device, name, capabilities, time zone", response: S.SystemList },
-    (c) =>
+    async (c) =>
       c.json({
-        systems: storage.listSystems().map((s) => ({
+        systems: (await storage.listSystems()).map((s) => ({
           ...s,
           cadenceSeconds: s.cadenceMs === null ? null : s.cadenceMs / 1000,
           lastSeen: iso(s.lastSeen),
@@ -139,10 +139,10 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
       }),
   );
 
-  route({ method: "get", path: "/systems/{id}/flow", summary: "The latest power flow, with its age", response: S.Flow }, (c) => {
+  route({ method: "get", path: "/systems/{id}/flow", summary: "The latest power flow, with its age", response: S.Flow }, async (c) => {
     const id = h.system(c);
-    knownSystem(id);
-    const row = storage.latestSample(id);
+    await knownSystem(id);
+    const row = await storage.latestSample(id);
     if (!row) throw new HttpProblem(404, "no-reading", "No reading yet", `${id} has not answered yet.`);
     const { t, system, ...flow } = row;
     return c.json({ system, observedAt: new Date(t).toISOString(), ageSeconds: Math.max(0, (collector.now() - t) / 1000), ...flow });
@@ -156,16 +156,16 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
       query: S.HistoryQuery,
       response: S.History,
     },
-    (c) => {
+    async (c) => {
       const id = h.system(c);
       const q = h.query(c, S.HistoryQuery);
-      knownSystem(id);
+      await knownSystem(id);
       const to = q.to ?? collector.now();
       if (!(to > q.from))
         throw new HttpProblem(400, "invalid-request", "The request is not valid", "query.to must be after query.from", [
           { field: "query.to", message: "must be after from" },
         ]);
-      const { count, json } = storage.samplesJson(id, q.from, to, S.STEPS[q.step] || undefined);
+      const { count, json } = await storage.samplesJson(id, q.from, to, S.STEPS[q.step] || undefined);
       const head = JSON.stringify({
         system: id,
         from: new Date(q.from).toISOString(),
@@ -185,13 +185,14 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
       query: S.EnergyQuery,
       response: S.Energy,
     },
-    (c) => {
+    async (c) => {
       const id = h.system(c);
       const q = h.query(c, S.EnergyQuery);
-      knownSystem(id);
-      const days = storage
-        .energy(id, q.from, q.to ?? q.from)
-        .map(({ system: _s, readAt, ...d }) => ({ ...d, readAt: new Date(readAt).toISOString() }));
+      await knownSystem(id);
+      const days = (await storage.energy(id, q.from, q.to ?? q.from)).map(({ system: _s, readAt, ...d }) => ({
+        ...d,
+        readAt: new Date(readAt).toISOString(),
+      }));
       return c.json({ system: id, days });
     },
   );
@@ -204,10 +205,16 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
       query: S.PricesQuery,
       response: S.Prices,
     },
-    (c) => {
+    async (c) => {
       const q = h.query(c, S.PricesQuery);
       const from = q.from ?? collector.now() - 3_600_000;
-      const rows = storage.prices({ from, to: q.to ?? from + 86_400_000, source: q.source, channel: q.channel, vintages: q.vintages });
+      const rows = await storage.prices({
+        from,
+        to: q.to ?? from + 86_400_000,
+        source: q.source,
+        channel: q.channel,
+        vintages: q.vintages,
+      });
       return c.json({
         vintages: q.vintages,
         prices: rows.map((r) => ({
@@ -257,9 +264,9 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
       query: S.AuditQuery,
       response: S.AuditList,
     },
-    (c) => {
+    async (c) => {
       const q = h.query(c, S.AuditQuery);
-      return c.json({ entries: storage.audit(undefined, q.limit).map((e) => ({ ...e, at: new Date(e.at).toISOString() })) });
+      return c.json({ entries: (await storage.audit(undefined, q.limit)).map((e) => ({ ...e, at: new Date(e.at).toISOString() })) });
     },
   );
 
@@ -270,10 +277,10 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
       summary: "The battery automation's latest decision per system, with its explanation",
       response: S.AutomationList,
     },
-    (c) =>
+    async (c) =>
       c.json({
         mode: options.automationMode ?? "off",
-        decisions: storage.latestDecisions().map(({ id: _id, ...d }) => {
+        decisions: (await storage.latestDecisions()).map(({ id: _id, ...d }) => {
           const detail = (d.detail ?? {}) as { explanation?: string[] };
           return { ...d, at: new Date(d.at).toISOString(), explanation: detail.explanation ?? [], detail };
         }),

@@ -14,7 +14,7 @@ interface Deps {
   route(spec: RouteSpec, handler: (c: Context) => Response | Promise<Response>): void;
   storage: Storage;
   collector: Collector;
-  knownSystem(id: string): void;
+  knownSystem(id: string): Promise<void>;
   handlers: Handlers;
   inFlight: Set<Promise<unknown>>;
   isBatteryController: typeof Guard;
@@ -22,8 +22,8 @@ interface Deps {
 
 /** The battery endpoints: the schedule, a plan for an intent (never writes), and its apply with read-back; both audited. */
 export function batteryRoutes(d: Deps): void {
-  const controller = (id: string) => {
-    d.knownSystem(id);
+  const controller = async (id: string) => {
+    await d.knownSystem(id);
     const system = d.collector.systems.get(id);
     if (!system)
       throw new HttpProblem(503, "not-connected", "The system is not connected", `${id} is known but its vendor is not connected now.`);
@@ -42,7 +42,7 @@ export function batteryRoutes(d: Deps): void {
     }
   };
   const plan = async (id: string, text: string) => {
-    const system = controller(id);
+    const system = await controller(id);
     const intent = intentOf(text);
     return { system, ...(await planBatteryChange(system, (current) => applyIntent(current, intent))) };
   };
@@ -52,7 +52,7 @@ export function batteryRoutes(d: Deps): void {
     { method: "get", path: "/systems/{id}/battery", summary: "The current battery schedule and the backend's limits", response: S.Battery },
     async (c) => {
       const id = d.handlers.system(c);
-      const system = controller(id);
+      const system = await controller(id);
       return c.json({ system: id, limits: system.batteryControl ?? null, schedule: await system.getBatterySchedule() });
     },
   );

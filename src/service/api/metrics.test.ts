@@ -56,6 +56,6 @@ describe("metrics: vendor budget and backfill progress", () => {
     // Only ids and vendor names become labels.
     const section = demo.handles.find((h) => h.vendor === "amber")!.section as Record<string, unknown>;
     expect(text).not.toContain(String(section.token));
-    storage.close();
+    await storage.close();
   }, 90_000);
 });

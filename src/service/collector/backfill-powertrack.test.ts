@@ -17,9 +17,9 @@ afterEach(async () => {
   demo = undefined;
 });
 
-async function until(what: () => boolean, timeoutMs = 60_000): Promise<void> {
+async function until(what: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!what()) {
+  while (!(await what())) {
     if (Date.now() > end) throw new Error("timed out");
     await realWait(100);
   }
@@ -35,9 +35,9 @@ describe("PowerTrack chart backfill", () => {
     await collector.start();
     const systems = [...collector.systems.keys()];
     expect(systems.length).toBeGreaterThan(0);
-    await until(() => systems.every((k) => storage.latestSample(k) !== undefined));
+    await until(async () => (await Promise.all(systems.map((k) => storage.latestSample(k)))).every((r) => r !== undefined));
     await collector.stop();
-    const before = new Map(systems.map((k) => [k, storage.latestSample(k)!.t]));
+    const before = new Map(await Promise.all(systems.map(async (k) => [k, (await storage.latestSample(k))!.t] as const)));
     // The process is down for about three simulated hours.
     const downUntil = clock.now() + 3 * 3_600_000;
     await until(() => clock.now() > downUntil);
@@ -45,13 +45,15 @@ describe("PowerTrack chart backfill", () => {
     const backfilled = new Set<string>();
     collector.on("poll", (p) => p.kind === "backfill" && p.ok && backfilled.add(p.source));
     await collector.start();
-    await until(() => systems.every((k) => backfilled.has(k) && storage.latestSample(k)!.t > downUntil));
+    await until(async () =>
+      (await Promise.all(systems.map(async (k) => backfilled.has(k) && (await storage.latestSample(k))!.t > downUntil))).every(Boolean),
+    );
     await collector.stop();
 
     for (const key of systems) {
       const from = before.get(key)!;
-      const after = storage.samples(key, downUntil, Infinity).t[0]!;
-      const gap = storage.samples(key, from + 1, after);
+      const after = (await storage.samples(key, downUntil, Infinity)).t[0]!;
+      const gap = await storage.samples(key, from + 1, after);
       // Every 15-minute bin strictly inside the gap holds exactly one sample, from the chart.
       const bins = gap.t.map((t) => Math.floor(t / QUARTER));
       expect(new Set(bins).size, key).toBe(bins.length);
@@ -74,7 +76,7 @@ describe("PowerTrack chart backfill", () => {
       );
       expect(again).toEqual({ added: 0, gap: false });
     }
-    storage.close();
+    await storage.close();
   }, 120_000);
 
   it("counts the days of a gap in the site's zone, not the machine's (a gap across the site's midnight)", async () => {
@@ -89,11 +91,11 @@ describe("PowerTrack chart backfill", () => {
     const to = midnight + 2 * 3_600_000;
     const key = `powertrack:${site!.id}`;
     const result = await backfillSystem(storage, key, site!, { from, to }, { signal: new AbortController().signal, now: demo.clock.now() });
-    const t = storage.samples(key, from, to).t;
+    const t = (await storage.samples(key, from, to)).t;
     // Both sides of the site's midnight: 2 h before and 2 h after, one sample per 15-minute bin.
     expect(t.filter((x) => x < midnight).length).toBe(8 - 1);
     expect(t.filter((x) => x >= midnight).length).toBe(8);
     expect(result.added).toBe(t.length);
-    storage.close();
+    await storage.close();
   }, 60_000);
 });

@@ -40,7 +40,7 @@ export async function backfillSystem(
   const zone = range.zone ?? (await zoneOf(system, options.signal));
   const dates = eachDay(localDate(range.from, zone), localDate(range.to, zone));
   if (!isPowerHistory(system)) {
-    storage.recordGap({
+    await storage.recordGap({
       system: key,
       from: range.from,
       to: range.to,
@@ -58,8 +58,9 @@ export async function backfillSystem(
   let added = 0;
   for (const [i, date] of dates.entries()) {
     const flows = await system.getPowerHistory(date, { signal: options.signal });
-    added += storage.insertSamples(flows.map((f) => sampleRow(key, f)).filter((r) => r.t > range.from && r.t < range.to));
-    if (energyHistory) storage.upsertEnergy([energyRow(key, await system.getEnergyTotals(date, { signal: options.signal }), options.now)]);
+    added += await storage.insertSamples(flows.map((f) => sampleRow(key, f)).filter((r) => r.t > range.from && r.t < range.to));
+    if (energyHistory)
+      await storage.upsertEnergy([energyRow(key, await system.getEnergyTotals(date, { signal: options.signal }), options.now)]);
     const progress = { system: key, date, done: i + 1, total: dates.length, added };
     options.logger?.info("backfill progress", { ...progress });
     options.onProgress?.(progress);

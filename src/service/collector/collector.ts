@@ -179,7 +179,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
       const budget = kind === "goodwe-local" ? 0 : session.refreshIntervalMs(members.length);
       const cadence = cadenceMs(rule, budget, this.options.cadenceMs?.[kind]);
       for (const m of members) m.state.cadenceMs = cadence;
-      this.options.storage.upsertSystems(
+      await this.options.storage.upsertSystems(
         members.map((m) => ({
           id: m.key,
           vendor: m.system.vendor,
@@ -231,7 +231,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     };
     const initial = this.clock.now() - (this.options.initialBackfillMs ?? DAY_MS);
     for (const m of members) {
-      const last = this.options.storage.latestSample(m.key)?.t;
+      const last = (await this.options.storage.latestSample(m.key))?.t;
       m.state.lastObservedAt = last ?? null;
       // A new source without history has nothing to fill; one with history starts from a day back.
       if (last !== undefined || isPowerHistory(m.system)) {
@@ -270,7 +270,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
       const flow = await this.request((signal) => m.system.getPowerFlow({ signal }));
       const row = sampleRow(m.key, flow);
       const previous = m.state.lastObservedAt;
-      let items = storage.insertSamples([row]);
+      let items = await storage.insertSamples([row]);
       if (items > 0) this.emit("sample", { system: m.key, vendor: m.system.vendor, row });
       // Twice the cadence, or a whole history step, without a reading: fill it from history.
       const step = isPowerHistory(m.system) ? m.system.historyStepMinutes * 60_000 : 0;
@@ -287,10 +287,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
         if (!this.abort.signal.aborted) this.log.warn("energy totals failed", { source: m.key, errorClass: errorClass(error) });
         return 0;
       });
-      this.finish(m.state, "poll", started, items, null);
+      await this.finish(m.state, "poll", started, items, null);
     } catch (error) {
       if (this.abort.signal.aborted) return;
-      this.finish(m.state, "poll", started, 0, error);
+      await this.finish(m.state, "poll", started, 0, error);
     }
   }
 
@@ -309,7 +309,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     let n = 0;
     for (const date of dates) {
       const row = energyRow(m.key, await this.request((signal) => meter.getEnergyTotals(date, { signal })), now);
-      n += this.options.storage.upsertEnergy([row]);
+      n += await this.options.storage.upsertEnergy([row]);
       this.emit("energy", { system: m.key, row });
     }
     return n;
@@ -335,18 +335,18 @@ export class Collector extends EventEmitter<CollectorEvents> {
           },
         },
       );
-      this.finish(m.state, "backfill", started, result.added, null);
+      await this.finish(m.state, "backfill", started, result.added, null);
     } catch (error) {
       if (!this.abort.signal.aborted) {
         m.pending = { from: Math.min(from, m.pending?.from ?? from), to: Math.max(to, m.pending?.to ?? to) };
-        this.finish(m.state, "backfill", started, 0, error);
+        await this.finish(m.state, "backfill", started, 0, error);
       }
     } finally {
       m.state.backfill.running = false;
     }
   }
 
-  private finish(state: SourceState, kind: "poll" | "backfill", started: number, items: number, error: unknown): void {
+  private async finish(state: SourceState, kind: "poll" | "backfill", started: number, items: number, error: unknown): Promise<void> {
     const now = this.clock.now();
     const cls = error === null ? null : errorClass(error);
     if (kind === "poll") {
@@ -364,7 +364,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
       this.log.warn(`${kind} failed`, { source: state.source, errorClass: cls });
     }
     state.lagMs = state.lastObservedAt === null ? null : Math.max(0, now - state.lastObservedAt);
-    this.options.storage.recordRun({
+    await this.options.storage.recordRun({
       source: state.source,
       kind,
       startedAt: started,
@@ -383,7 +383,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const source = `${ps.vendor}:${ps.id}`;
     const state = this.newState(source, ps.vendor, POLL_RULES.amber);
     state.cadenceMs = FIVE_MIN_MS;
-    const lastOk = this.options.storage.runSummary().find((r) => r.source === source)?.lastOk?.startedAt;
+    const lastOk = (await this.options.storage.runSummary()).find((r) => r.source === source)?.lastOk?.startedAt;
     // Covered up to here; the first round fills from it (a restart: the last good read; new: the initial backfill).
     let covered = lastOk ?? this.clock.now() - (this.options.initialBackfillMs ?? DAY_MS);
     let retries = 0;
@@ -423,7 +423,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
       const intervals = await this.request((signal) => ps.getPriceIntervals({ ...query, signal }));
       const issuedAt = vintageOf(started);
       const rows = intervals.map((p) => priceRow(state.source, p, issuedAt));
-      const items = this.options.storage.upsertPrices(rows);
+      const items = await this.options.storage.upsertPrices(rows);
       if (items > 0) this.emit("prices", { source: state.source, rows });
       const current = intervals.find((p) => p.kind === "current");
       if (current) {
@@ -431,10 +431,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
         // A 5-minute site's current interval is 5 minutes long: its history is read at that resolution too.
         this.priceResolution.set(state.source, current.end.getTime() - current.start.getTime() <= FIVE_MIN_MS ? 5 : 30);
       }
-      this.finish(state, query.from ? "backfill" : "poll", started, items, null);
+      await this.finish(state, query.from ? "backfill" : "poll", started, items, null);
       return intervals.some((p) => p.estimate && p.end.getTime() <= started);
     } catch (error) {
-      if (!this.abort.signal.aborted) this.finish(state, query.from ? "backfill" : "poll", started, 0, error);
+      if (!this.abort.signal.aborted) await this.finish(state, query.from ? "backfill" : "poll", started, 0, error);
       return null;
     }
   }
@@ -458,7 +458,12 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private async readUsage(source: string, state: SourceState, reader: UsageReader): Promise<boolean> {
     const { storage } = this.options;
     const started = this.clock.now();
-    const next = nextUsagePass(reader, started, storage.latestUsageStart(source), started - (this.options.initialBackfillMs ?? DAY_MS));
+    const next = nextUsagePass(
+      reader,
+      started,
+      await storage.latestUsageStart(source),
+      started - (this.options.initialBackfillMs ?? DAY_MS),
+    );
     if (typeof next === "boolean") return next;
     const { plan, pass } = next;
     const kind = plan.length > 1 ? "backfill" : "poll";
@@ -467,7 +472,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     try {
       for (const [i, range] of pass.entries()) {
         const records = await this.request((signal) => reader.read(range.start, range.end, signal));
-        added += storage.upsertUsage(records.map((r) => usageRow(source, r)));
+        added += await storage.upsertUsage(records.map((r) => usageRow(source, r)));
         for (const r of records) state.lastObservedAt = Math.max(state.lastObservedAt ?? -Infinity, r.end.getTime());
         if (kind === "backfill") {
           const progress = { system: state.source, date: range.end, done: i + 1, total: plan.length, added };
@@ -480,10 +485,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
       // The last pass of a backfill reads what was left: the progress says done.
       if (plan.length <= pass.length && state.backfill.total > 0)
         state.backfill = { ...state.backfill, running: false, done: state.backfill.total };
-      this.finish(state, kind, started, added, null);
+      await this.finish(state, kind, started, added, null);
     } catch (error) {
       if (this.abort.signal.aborted) return false;
-      this.finish(state, kind, started, added, error);
+      await this.finish(state, kind, started, added, error);
       return true;
     }
     return plan.length > pass.length;
@@ -492,7 +497,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private async retentionLoop(): Promise<void> {
     const days = this.options.retentionDays ?? 30;
     do {
-      const folded = this.options.storage.applyRetention(this.clock.now() - days * DAY_MS);
+      const folded = await this.options.storage.applyRetention(this.clock.now() - days * DAY_MS);
       if (folded > 0) this.log.info("retention: raw samples folded into 30-minute aggregates", { rows: folded });
     } while (await sleepOn(this.clock, HOUR_MS, this.abort.signal));
   }

@@ -35,11 +35,11 @@ describe("Amber price backfill", () => {
     expect(history.length).toBeGreaterThan(0);
     expect(history.map((r) => r.query.get("resolution"))).toEqual(history.map(() => "5"));
     // The six hours before the start, each 5-minute interval stored as one 5-minute actual.
-    const general = storage
-      .prices({ from: start - 6 * 3_600_000, to: start - FIVE_MIN, channel: "general", vintages: "latest" })
-      .filter((p) => p.kind === "actual" && p.end <= start - FIVE_MIN);
+    const general = (
+      await storage.prices({ from: start - 6 * 3_600_000, to: start - FIVE_MIN, channel: "general", vintages: "latest" })
+    ).filter((p) => p.kind === "actual" && p.end <= start - FIVE_MIN);
     expect(general.length).toBeGreaterThanOrEqual(6 * 12 - 2);
     expect(general.every((p) => p.end - p.start === FIVE_MIN)).toBe(true);
-    storage.close();
+    await storage.close();
   }, 90_000);
 });

@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe("Amber usage", () => {
-  it("plans one request per 7 NEM days, from the latest stored day to yesterday", () => {
+  it("plans one request per 7 NEM days, from the latest stored day to yesterday", async () => {
     const now = Date.parse("2026-03-20T02:00:00Z"); // 12:00 NEM on the 20th
     expect(usagePlan(now, Date.parse("2026-03-18T13:55:00Z"), 0)).toEqual([{ start: "2026-03-18", end: "2026-03-19" }]);
     const long = usagePlan(now, Date.parse("2026-02-01T00:00:00Z"), 0);
@@ -27,7 +27,7 @@ describe("Amber usage", () => {
     expect(usagePlan(now, Date.parse("2026-03-19T14:00:00Z"), 0)).toEqual([]);
   });
 
-  it("waits while Amber's window is low, and reads at most a few requests a pass", () => {
+  it("waits while Amber's window is low, and reads at most a few requests a pass", async () => {
     const now = Date.parse("2026-03-20T02:00:00Z");
     const reader = (remaining: number | null): UsageReader => ({
       read: () => Promise.reject(new Error("not called")),
@@ -52,7 +52,7 @@ describe("Amber usage", () => {
     const gapStart = addDays(today, -30);
     // What an earlier run stored: one interval at the start of the gap's first day.
     const t0 = startOfLocalDay(gapStart, NEM_ZONE).getTime();
-    storage.upsertUsage([
+    await storage.upsertUsage([
       { source, channel: "E1", channelType: "general", start: t0, end: t0 + FIVE_MIN, kwh: 0, costCents: 0, quality: "billable" },
     ]);
     const collector = new Collector({ storage, clock, sessions: demo.sessions });
@@ -61,13 +61,13 @@ describe("Amber usage", () => {
     await collector.start();
     const yesterdayEnd = startOfLocalDay(today, NEM_ZONE).getTime();
     const deadline = Date.now() + 90_000;
-    while ((storage.latestUsageStart(source) ?? 0) < yesterdayEnd - FIVE_MIN) {
-      if (Date.now() > deadline) throw new Error(`usage not filled: latest ${storage.latestUsageStart(source)}`);
+    while (((await storage.latestUsageStart(source)) ?? 0) < yesterdayEnd - FIVE_MIN) {
+      if (Date.now() > deadline) throw new Error(`usage not filled: latest ${await storage.latestUsageStart(source)}`);
       await realWait(200);
     }
     await collector.stop();
 
-    const rows = storage.usage({ source, from: t0, to: yesterdayEnd });
+    const rows = await storage.usage({ source, from: t0, to: yesterdayEnd });
     const channels = [...new Set(rows.map((r) => r.channel))];
     expect(channels.length).toBeGreaterThan(0);
     for (const channel of channels) {
@@ -87,6 +87,6 @@ describe("Amber usage", () => {
     const usageRequests = sim.http.requests.filter((r) => r.path.endsWith("/usage"));
     expect(usageRequests.length).toBe(5);
     expect(times.length).toBeGreaterThan(usageRequests.length);
-    storage.close();
+    await storage.close();
   }, 120_000);
 });

@@ -191,7 +191,7 @@ function bridgeSuite(label: string, makeBroker: () => Promise<TestBroker>): void
       expect(soc).toBeGreaterThanOrEqual(0);
       expect(soc).toBeLessThanOrEqual(100);
       expect(soc).toBeGreaterThan(1); // a fraction would be < 1: the wire carries percent
-      const latest = storage.latestSample(alpha)!;
+      const latest = (await storage.latestSample(alpha))!;
       const pv = w.last(stateTopic("pv_power"))!.payload;
       expect(pv === "None" || Number.isFinite(Number(pv))).toBe(true);
       expect(latest.soc).not.toBeNull();
@@ -204,7 +204,7 @@ function bridgeSuite(label: string, makeBroker: () => Promise<TestBroker>): void
     it("a control command is planned, applied, read back and audited; the state published is the one read back", async () => {
       const system = service.collector.systems.get(alpha)!;
       if (!isBatteryController(system)) throw new Error("the AlphaESS simulator should take schedules");
-      const audits = storage.audit(alpha).length;
+      const audits = (await storage.audit(alpha)).length;
       const n = outcomes.length;
       await w.client.publishAsync(`${stateTopic("battery_mode")}/set`, "hold", { qos: 1 });
       const hold = await until("the mode command's outcome", () => outcomes[n]);
@@ -215,7 +215,8 @@ function bridgeSuite(label: string, makeBroker: () => Promise<TestBroker>): void
       const target = await until("the charge target's outcome", () => outcomes[n + 1]);
       expect(target).toMatchObject({ entity: "charge_target", outcome: "applied", state: { chargeTarget: 85 } });
       await until("the charge target state", () => w.last(stateTopic("charge_target"))?.payload === "85");
-      const applied = storage.audit(alpha).slice(0, storage.audit(alpha).length - audits);
+      const all = await storage.audit(alpha);
+      const applied = all.slice(0, all.length - audits);
       expect(applied.map((a) => [a.action, a.ok, (a.request as { via: string }).via])).toEqual([
         ["apply", true, "mqtt"],
         ["apply", true, "mqtt"],
@@ -250,7 +251,7 @@ function bridgeSuite(label: string, makeBroker: () => Promise<TestBroker>): void
           .filter((m) => m.topic === stateTopic("charge_target"))
           .map((m) => m.payload),
       ).not.toContain("50");
-      expect(storage.audit(alpha)[0]).toMatchObject({ action: "apply", ok: false });
+      expect((await storage.audit(alpha))[0]).toMatchObject({ action: "apply", ok: false });
     }, 60_000);
 
     it("publishes discovery again when Home Assistant announces itself online", async () => {
@@ -274,6 +275,9 @@ function bridgeSuite(label: string, makeBroker: () => Promise<TestBroker>): void
       await w.client.endAsync();
       await broker.restart(async () => {
         await until("the bridge to notice", () => !service.mqtt!.connected);
+        // Each failed try doubles the wait, up to the cap (100 ms, 200 ms, then 400 ms here).
+        const client = (service.mqtt as unknown as { client: MqttClient }).client;
+        await until("the back-off to reach its cap", () => client.options.reconnectPeriod === 400, 10_000);
         if (broker.directUrl !== broker.url) {
           // An external broker keeps its retained messages: wipe them, so only a republish can bring them back.
           const wipe = await connectAsync(broker.directUrl, { reconnectPeriod: 0 });
@@ -283,6 +287,7 @@ function bridgeSuite(label: string, makeBroker: () => Promise<TestBroker>): void
         }
       });
       await until("the bridge reconnected", () => service.mqtt!.connected, 30_000);
+      expect((service.mqtt as unknown as { client: MqttClient }).client.options.reconnectPeriod).toBe(100);
       w = await watch(broker.directUrl, [prefix, discoveryPrefix]);
       await until("retained discovery on the new broker", () => w.last(discoveryTopic("sensor", "pv_power")));
       await until("retained mode state on the new broker", () => w.last(stateTopic("battery_mode")));

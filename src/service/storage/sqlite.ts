@@ -124,13 +124,13 @@ export class SqliteStorage implements Storage {
     return sid;
   }
 
-  upsertSystems(rows: readonly SystemRow[]): void {
+  async upsertSystems(rows: readonly SystemRow[]): Promise<void> {
     this.db.transaction(() => {
       for (const r of rows) this.stmt.upsertSystem.run({ ...r, capabilities: JSON.stringify(r.capabilities) });
     })();
   }
 
-  listSystems(): SystemRow[] {
+  async listSystems(): Promise<SystemRow[]> {
     // The newest sample says when a system was last seen (cheaper than updating the row on every insert).
     const rows = this.db
       .prepare("SELECT s.*, coalesce((SELECT max(t) FROM samples WHERE sid = s.sid), s.last_seen) AS seen FROM systems s ORDER BY id")
@@ -147,7 +147,7 @@ export class SqliteStorage implements Storage {
     }));
   }
 
-  insertSamples(rows: readonly SampleRow[]): number {
+  async insertSamples(rows: readonly SampleRow[]): Promise<number> {
     return rows.length === 0 ? 0 : this.insertSamplesTx(rows);
   }
 
@@ -165,14 +165,14 @@ export class SqliteStorage implements Storage {
   };
   private insertTx: ((rows: readonly SampleRow[]) => number) | undefined;
 
-  latestSample(system: string): SampleRow | undefined {
+  async latestSample(system: string): Promise<SampleRow | undefined> {
     const row = this.stmt.latest.get(this.sidOf(system)) as Num[] | undefined;
     if (!row) return undefined;
     const [t, pvW, loadW, gridW, batteryW, soc, evW] = row;
     return { system, t: t!, pvW: pvW!, loadW: loadW!, gridW: gridW!, batteryW: batteryW!, soc: soc!, evW: evW! };
   }
 
-  samples(system: string, from: number, to: number, stepMs?: number): SampleColumns {
+  async samples(system: string, from: number, to: number, stepMs?: number): Promise<SampleColumns> {
     const sid = this.sidOf(system);
     const cols = "t, pv_w, load_w, grid_w, battery_w, soc, ev_w";
     const where = "sid = @sid AND t >= @from AND t < @to";
@@ -188,7 +188,7 @@ export class SqliteStorage implements Storage {
     return toColumns(older.length === 0 ? raw : older.concat(raw));
   }
 
-  samplesJson(system: string, from: number, to: number, stepMs?: number): { count: number; json: string } {
+  async samplesJson(system: string, from: number, to: number, stepMs?: number): Promise<{ count: number; json: string }> {
     const sid = this.sidOf(system);
     const cols = "t, pv_w, load_w, grid_w, battery_w, soc, ev_w";
     const where = "sid = @sid AND t >= @from AND t < @to";
@@ -208,7 +208,7 @@ export class SqliteStorage implements Storage {
     return { count: row[0], json: row[1] };
   }
 
-  upsertEnergy(rows: readonly EnergyRow[]): number {
+  async upsertEnergy(rows: readonly EnergyRow[]): Promise<number> {
     return this.db.transaction(() => {
       let n = 0;
       for (const r of rows)
@@ -227,7 +227,7 @@ export class SqliteStorage implements Storage {
     })();
   }
 
-  energy(system: string, fromDate: string, toDate: string): EnergyRow[] {
+  async energy(system: string, fromDate: string, toDate: string): Promise<EnergyRow[]> {
     return (this.stmt.energy.all(system, fromDate, toDate) as (string | number | null)[][]).map((r) => ({
       system: r[0] as string,
       date: r[1] as string,
@@ -241,7 +241,7 @@ export class SqliteStorage implements Storage {
     }));
   }
 
-  upsertPrices(rows: readonly PriceRow[]): number {
+  async upsertPrices(rows: readonly PriceRow[]): Promise<number> {
     return this.db.transaction(() => {
       let n = 0;
       for (const r of rows) {
@@ -268,7 +268,7 @@ export class SqliteStorage implements Storage {
     })();
   }
 
-  prices(query: { from: number; to: number; source?: string; channel?: string; vintages: "latest" | "all" }): PriceRow[] {
+  async prices(query: { from: number; to: number; source?: string; channel?: string; vintages: "latest" | "all" }): Promise<PriceRow[]> {
     const where = ["p.start < @to", "p.end > @from"];
     if (query.source) where.push("p.source = @source");
     if (query.channel) where.push("p.channel = @channel");
@@ -296,15 +296,15 @@ export class SqliteStorage implements Storage {
     }));
   }
 
-  latestPriceStart(source: string): number | undefined {
+  async latestPriceStart(source: string): Promise<number | undefined> {
     return this.stmt.latestPrice.get(source)?.s ?? undefined;
   }
 
-  upsertUsage(rows: readonly UsageRow[]): number {
+  async upsertUsage(rows: readonly UsageRow[]): Promise<number> {
     return this.db.transaction(() => rows.reduce((n, r) => n + this.stmt.upsertUsage.run(r).changes, 0))();
   }
 
-  usage(query: { source: string; from: number; to: number; channel?: string }): UsageRow[] {
+  async usage(query: { source: string; from: number; to: number; channel?: string }): Promise<UsageRow[]> {
     const rows = this.db
       .prepare(
         `SELECT source, channel, channel_type AS channelType, start, end, kwh, cost_cents AS costCents, quality FROM usage
@@ -314,15 +314,15 @@ export class SqliteStorage implements Storage {
     return rows as UsageRow[];
   }
 
-  latestUsageStart(source: string): number | undefined {
+  async latestUsageStart(source: string): Promise<number | undefined> {
     return this.stmt.latestUsage.get(source)?.s ?? undefined;
   }
 
-  recordRun(r: RunRow): void {
+  async recordRun(r: RunRow): Promise<void> {
     this.stmt.insertRun.run(r.source, r.kind, r.startedAt, r.finishedAt, r.ok ? 1 : 0, r.items, r.errorClass, r.error);
   }
 
-  runSummary(): { source: string; last: RunRow; lastOk: RunRow | null; errors: number }[] {
+  async runSummary(): Promise<{ source: string; last: RunRow; lastOk: RunRow | null; errors: number }[]> {
     const toRun = (r: Record<string, unknown> | undefined): RunRow | null =>
       r
         ? {
@@ -353,11 +353,11 @@ export class SqliteStorage implements Storage {
     }));
   }
 
-  recordGap(g: GapRow): void {
+  async recordGap(g: GapRow): Promise<void> {
     this.stmt.insertGap.run(g.system, g.from, g.to, g.reason);
   }
 
-  gaps(system?: string): GapRow[] {
+  async gaps(system?: string): Promise<GapRow[]> {
     const rows = (
       system
         ? this.db.prepare("SELECT * FROM gaps WHERE system = ? ORDER BY from_t").all(system)
@@ -366,7 +366,7 @@ export class SqliteStorage implements Storage {
     return rows.map((r) => ({ system: r.system, from: r.from_t, to: r.to_t, reason: r.reason }));
   }
 
-  recordAudit(a: AuditRow): number {
+  async recordAudit(a: AuditRow): Promise<number> {
     const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
     const ok = a.ok === null ? null : a.ok ? 1 : 0;
     return Number(
@@ -374,13 +374,13 @@ export class SqliteStorage implements Storage {
     );
   }
 
-  recordDecision(d: DecisionRow): number {
+  async recordDecision(d: DecisionRow): Promise<number> {
     return Number(
       this.stmt.insertDecision.run(d.at, d.system, d.mode, d.action, d.reason, JSON.stringify(d.detail ?? null)).lastInsertRowid,
     );
   }
 
-  latestDecisions(system?: string): DecisionRow[] {
+  async latestDecisions(system?: string): Promise<DecisionRow[]> {
     const latest = "SELECT * FROM decisions WHERE id IN (SELECT max(id) FROM decisions GROUP BY system)";
     const rows = (
       system ? this.db.prepare(`${latest} AND system = ?`).all(system) : this.db.prepare(`${latest} ORDER BY system`).all()
@@ -396,7 +396,7 @@ export class SqliteStorage implements Storage {
     }));
   }
 
-  audit(system?: string, limit = 100): AuditRow[] {
+  async audit(system?: string, limit = 100): Promise<AuditRow[]> {
     const rows = (
       system
         ? this.db.prepare("SELECT * FROM audit WHERE system = ? ORDER BY id DESC LIMIT ?").all(system, limit)
@@ -415,7 +415,7 @@ export class SqliteStorage implements Storage {
     }));
   }
 
-  applyRetention(before: number): number {
+  async applyRetention(before: number): Promise<number> {
     const cut = Math.floor(before / HALF_HOUR_MS) * HALF_HOUR_MS;
     return this.db.transaction(() => {
       // A bucket that already has an aggregate (an earlier pass) is merged by sample count.
@@ -439,7 +439,7 @@ export class SqliteStorage implements Storage {
     })();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The service's storage, as one interface: the collector and the HTTP API only ever see this, so a
- * second backend (PostgreSQL for fleets) is one more implementation, not a change to either.
+ * second backend (PostgreSQL for fleets) is one more implementation, not a change to either. Every method is
+ * async, because a networked database is.
  * Times are epoch milliseconds; power W, energy kWh, SOC 0..1, prices c/kWh; a missing reading is null.
  */
 
@@ -141,41 +142,41 @@ export interface DecisionRow {
 export interface Storage {
   /** Schema version after migrations. */
   readonly schemaVersion: number;
-  upsertSystems(rows: readonly SystemRow[]): void;
-  listSystems(): SystemRow[];
+  upsertSystems(rows: readonly SystemRow[]): Promise<void>;
+  listSystems(): Promise<SystemRow[]>;
   /** Inserts samples; the same (system, t) twice stays one row. Returns the rows that were new. */
-  insertSamples(rows: readonly SampleRow[]): number;
-  latestSample(system: string): SampleRow | undefined;
+  insertSamples(rows: readonly SampleRow[]): Promise<number>;
+  latestSample(system: string): Promise<SampleRow | undefined>;
   /** Raw samples (and 30-minute aggregates past retention) in [from, to); `stepMs` averages into buckets. */
-  samples(system: string, from: number, to: number, stepMs?: number): SampleColumns;
+  samples(system: string, from: number, to: number, stepMs?: number): Promise<SampleColumns>;
   /** The same as `samples`, as the JSON text of `SampleColumns` (the backend's own JSON: a year of samples stays cheap). */
-  samplesJson(system: string, from: number, to: number, stepMs?: number): { count: number; json: string };
-  upsertEnergy(rows: readonly EnergyRow[]): number;
-  energy(system: string, fromDate: string, toDate: string): EnergyRow[];
+  samplesJson(system: string, from: number, to: number, stepMs?: number): Promise<{ count: number; json: string }>;
+  upsertEnergy(rows: readonly EnergyRow[]): Promise<number>;
+  energy(system: string, fromDate: string, toDate: string): Promise<EnergyRow[]>;
   /**
    * Stores forecast vintages: (source, channel, start, issuedAt) twice stays one row (the later read wins), and a
    * vintage equal to the previous one is not stored again (the forecast at X is the latest vintage issued at or before X).
    */
-  upsertPrices(rows: readonly PriceRow[]): number;
-  prices(query: { from: number; to: number; source?: string; channel?: string; vintages: "latest" | "all" }): PriceRow[];
+  upsertPrices(rows: readonly PriceRow[]): Promise<number>;
+  prices(query: { from: number; to: number; source?: string; channel?: string; vintages: "latest" | "all" }): Promise<PriceRow[]>;
   /** The latest interval start stored for a price source, or undefined. */
-  latestPriceStart(source: string): number | undefined;
+  latestPriceStart(source: string): Promise<number | undefined>;
   /** Stores usage; (source, channel, start) twice stays one row, the later read (estimated -> billable) wins. Returns rows new or changed. */
-  upsertUsage(rows: readonly UsageRow[]): number;
-  usage(query: { source: string; from: number; to: number; channel?: string }): UsageRow[];
+  upsertUsage(rows: readonly UsageRow[]): Promise<number>;
+  usage(query: { source: string; from: number; to: number; channel?: string }): Promise<UsageRow[]>;
   /** The latest interval start stored for a usage source, or undefined. */
-  latestUsageStart(source: string): number | undefined;
-  recordRun(row: RunRow): void;
+  latestUsageStart(source: string): Promise<number | undefined>;
+  recordRun(row: RunRow): Promise<void>;
   /** The last run per source and the last successful one. */
-  runSummary(): { source: string; last: RunRow; lastOk: RunRow | null; errors: number }[];
-  recordGap(row: GapRow): void;
-  gaps(system?: string): GapRow[];
-  recordAudit(row: AuditRow): number;
-  audit(system?: string, limit?: number): AuditRow[];
-  recordDecision(row: DecisionRow): number;
+  runSummary(): Promise<{ source: string; last: RunRow; lastOk: RunRow | null; errors: number }[]>;
+  recordGap(row: GapRow): Promise<void>;
+  gaps(system?: string): Promise<GapRow[]>;
+  recordAudit(row: AuditRow): Promise<number>;
+  audit(system?: string, limit?: number): Promise<AuditRow[]>;
+  recordDecision(row: DecisionRow): Promise<number>;
   /** The latest decision of each system, or of one system. */
-  latestDecisions(system?: string): DecisionRow[];
+  latestDecisions(system?: string): Promise<DecisionRow[]>;
   /** Folds raw samples older than `before` into 30-minute aggregates and deletes them. Returns rows folded. */
-  applyRetention(before: number): number;
-  close(): void;
+  applyRetention(before: number): Promise<number>;
+  close(): Promise<void>;
 }
