@@ -124,6 +124,13 @@ export class MqttBridge extends EventEmitter<MqttBridgeEvents> {
     const c = this.deps.collector;
     this.followers.sample = (e) => this.update(this.system(e.system), sampleStates(e.row));
     this.followers.energy = (e) => this.update(this.system(e.system), this.totals.accept(e.row));
+    this.followers.poll = (e) => {
+      if (e.kind !== "poll" || !this.devices.has(e.source)) return;
+      // One failure is not an outage: offline after three in a row, online again with the next answer.
+      const failures = c.states.get(e.source)?.consecutiveFailures ?? 0;
+      if (e.ok) this.setAvailability(e.source, "online");
+      else if (failures >= 3) this.setAvailability(e.source, "offline");
+    };
     this.followers.prices = (e) => {
       const device = this.priceSource(e.source);
       this.update(device, priceStates(currentIntervals(e.rows, c.now()), CURRENCY[e.source.split(":")[0]!] ?? "AUD"));
@@ -144,6 +151,7 @@ export class MqttBridge extends EventEmitter<MqttBridgeEvents> {
       ...(system && isBatteryController(system) ? { model: system.batteryControl.backend } : {}),
     };
     this.devices.set(key, device);
+    this.setAvailability(key, "online");
     if (this.options.allowControl && system && isBatteryController(system)) {
       const control = new BatteryEntities(
         key,
@@ -173,6 +181,7 @@ export class MqttBridge extends EventEmitter<MqttBridgeEvents> {
       model: "Price feed",
     };
     this.devices.set(key, device);
+    this.setAvailability(key, "online");
     return device;
   }
 
@@ -203,6 +212,14 @@ export class MqttBridge extends EventEmitter<MqttBridgeEvents> {
     this.states.set(topic, payload);
     // While disconnected only the latest value is kept: the connect handler publishes it (no stale queue).
     if (this.connected) this.send(topic, payload, 0);
+  }
+
+  private setAvailability(deviceKey: string, payload: "online" | "offline"): void {
+    const topic = this.topics.deviceAvailability(deviceKey);
+    if (this.states.get(topic) === payload) return;
+    if (payload === "offline") this.log.warn("mqtt: system offline in Home Assistant (its vendor keeps failing)", { system: deviceKey });
+    this.states.set(topic, payload);
+    if (this.connected) this.send(topic, payload, 1);
   }
 
   private send(topic: string, payload: string, qos: 0 | 1): void {

@@ -36,6 +36,10 @@ export class Topics {
   get haStatus(): string {
     return `${this.discoveryPrefix}/status`;
   }
+  /** One system's (or price feed's) own availability: `offline` while its vendor keeps failing. */
+  deviceAvailability(deviceKey: string): string {
+    return `${this.prefix}/${this.node(deviceKey)}/availability`;
+  }
   /** `alphaess:AL2002321010043` → `alphaess_al2002321010043`. */
   node(deviceKey: string): string {
     return slug(deviceKey.replace(":", "_"));
@@ -72,9 +76,9 @@ export function discoveryMessage(
     // Home Assistant 2025.10+ takes the entity id from here (object_id is deprecated); older ones derive it from the name.
     default_entity_id: `${e.component}.${id}`,
     state_topic: topics.state(device.key, e.key),
-    availability_topic: topics.availability,
-    payload_available: "online",
-    payload_not_available: "offline",
+    // Available while the bridge is connected (its last will says offline) and the system's vendor answers.
+    availability: [{ topic: topics.availability }, { topic: topics.deviceAvailability(device.key) }],
+    availability_mode: "all",
     device: {
       identifiers: [`openpower_${topics.node(device.key)}`],
       name: device.name,

@@ -128,7 +128,8 @@ function bridgeSuite(label: string, makeBroker: () => Promise<TestBroker>): void
         state_class: "measurement",
         unit_of_measurement: "W",
         state_topic: stateTopic("pv_power"),
-        availability_topic: `${prefix}/status`,
+        availability: [{ topic: `${prefix}/status` }, { topic: `${prefix}/${node}/availability` }],
+        availability_mode: "all",
         device: { identifiers: [`openpower_${node}`], manufacturer: "AlphaESS" },
       });
       expect(config("sensor", "battery_soc")).toMatchObject({
@@ -270,6 +271,20 @@ function bridgeSuite(label: string, makeBroker: () => Promise<TestBroker>): void
       );
       await until("online again", () => w.messages.slice(before).some((m) => m.topic === `${prefix}/status` && m.payload === "online"));
     });
+
+    it("marks a system offline while its vendor keeps failing, and online again when it answers", async () => {
+      const topic = `${prefix}/${node}/availability`;
+      expect(w.last(topic)?.payload).toBe("online");
+      const sim = demo.handles.find((h) => h.vendor === "alphaess")!.handle as AlphaEssSimulator;
+      const remove = sim.http.faults.add({ path: /getLastPowerData/, kinds: ["http503"] });
+      try {
+        await until("offline after repeated failures", () => w.last(topic)?.payload === "offline", 60_000);
+      } finally {
+        remove();
+      }
+      await until("online again", () => w.last(topic)?.payload === "online", 60_000);
+      expect(w.last(`${prefix}/status`)?.payload).toBe("online"); // the bridge itself stayed up
+    }, 130_000);
 
     it("survives a broker restart: reconnects with back-off and publishes everything again, retained", async () => {
       await w.client.endAsync();

@@ -89,10 +89,26 @@ export function checkDiscovery(topic: string, payload: unknown, x: Expectations)
   }
 
   if (p.availability_topic !== undefined) {
+    if (p.availability !== undefined) bad("availability_topic and availability together (Home Assistant takes one)");
     if (p.availability_topic !== x.availabilityTopic)
       bad(`availability_topic ${String(p.availability_topic)} is not ${x.availabilityTopic}`);
     if ((p.payload_available ?? "online") === (p.payload_not_available ?? "offline")) bad("available and not available payloads are equal");
   }
+  if (p.availability !== undefined) {
+    const list = p.availability as { topic?: unknown; payload_available?: unknown; payload_not_available?: unknown }[];
+    if (!Array.isArray(list) || list.length === 0) bad("availability is not a non-empty list");
+    else {
+      for (const a of list) {
+        if (!isString(a.topic) || hasWildcard(a.topic) || !a.topic.startsWith(`${x.topicPrefix}/`))
+          bad(`availability topic ${String(a.topic)} is not under ${x.topicPrefix}/`);
+        if ((a.payload_available ?? "online") === (a.payload_not_available ?? "offline"))
+          bad("available and not available payloads are equal");
+      }
+      if (!list.some((a) => a.topic === x.availabilityTopic)) bad(`availability does not include ${x.availabilityTopic} (the last will)`);
+    }
+    if (p.availability_mode !== undefined && !["all", "any", "latest"].includes(p.availability_mode as string))
+      bad("availability_mode is not all, any or latest");
+  } else if (p.availability_topic === undefined) bad("no availability topic: Home Assistant could not tell when openpower is gone");
   for (const key of ["state_topic", "command_topic", "availability_topic"]) {
     const t = p[key];
     if (t === undefined) continue;
