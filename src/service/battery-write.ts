@@ -55,11 +55,26 @@ export async function applyBatteryPlan(
   plan: ControlPlan,
   options: { dryRun?: boolean; verify?: boolean } = {},
 ): Promise<AppliedBatteryChange> {
-  const work = target.system.applyPlan(plan, { dryRun: options.dryRun, verify: options.verify });
+  // Tracked until the audit is written, so that shutdown never closes the storage under it.
+  const work = applyAndAudit(deps, target, request, plan, options);
   deps.inFlight.add(work);
+  try {
+    return await work;
+  } finally {
+    deps.inFlight.delete(work);
+  }
+}
+
+async function applyAndAudit(
+  deps: BatteryWriteDeps,
+  target: { id: string; system: BatteryController },
+  request: unknown,
+  plan: ControlPlan,
+  options: { dryRun?: boolean; verify?: boolean },
+): Promise<AppliedBatteryChange> {
   let result: ApplyResult;
   try {
-    result = await work;
+    result = await target.system.applyPlan(plan, { dryRun: options.dryRun, verify: options.verify });
   } catch (error) {
     const errorClass = error instanceof Error ? error.name : "Error";
     await deps.storage.recordAudit({
@@ -72,8 +87,6 @@ export async function applyBatteryPlan(
       ok: false,
     });
     throw error;
-  } finally {
-    deps.inFlight.delete(work);
   }
   const safe = { plan: redactValue(plan), result: redactValue(result) };
   const auditId = await deps.storage.recordAudit({

@@ -316,3 +316,31 @@ bridgeSuite("aedes (in-process)", startAedes);
 describe.skipIf(!MOSQUITTO)("Mosquitto (OPENPOWER_TEST_MQTT_URL)", () => {
   bridgeSuite(`Mosquitto at ${MOSQUITTO ?? "(not set)"}`, () => relayTo("mosquitto", MOSQUITTO!));
 });
+
+describe("the MQTT bridge with no broker", () => {
+  it("does not hold up the service: it starts, collects and stops while the bridge keeps retrying", async () => {
+    const broker = await startAedes();
+    const url = broker.url;
+    await broker.close(); // a port where nothing listens any more
+    const demo = await startDemoSources({ speed: 600, seed: 5, vendors: ["alphaess"] });
+    const storage = new SqliteStorage(":memory:");
+    const service = await startService({
+      storage,
+      sessions: demo.sessions,
+      clock: demo.clock,
+      port: 0,
+      processMetrics: false,
+      mqtt: { url, reconnectMinMs: 50, reconnectMaxMs: 200 },
+    });
+    try {
+      const alpha = [...service.collector.systems.keys()].find((k) => k.startsWith("alphaess:"))!;
+      const end = Date.now() + 30_000;
+      while (!(await storage.latestSample(alpha)) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      expect(await storage.latestSample(alpha)).toBeDefined();
+      expect(service.mqtt!.connected).toBe(false);
+    } finally {
+      await service.stop();
+      await demo.close();
+    }
+  }, 60_000);
+});
