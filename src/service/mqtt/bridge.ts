@@ -81,18 +81,22 @@ export class MqttBridge extends EventEmitter<MqttBridgeEvents> {
       will: { topic: this.topics.availability, payload: Buffer.from("offline"), qos: 1, retain: true },
     });
     this.client = client;
+    let up = false;
     client.on("connect", () => {
+      up = true;
       client.options.reconnectPeriod = min;
       this.log.info("mqtt connected", { broker, prefix: this.topics.prefix });
       this.onConnect(client);
     });
     client.on("reconnect", () => {
-      this.log.info("mqtt reconnecting", { broker, afterMs: client.options.reconnectPeriod });
+      this.log.debug("mqtt reconnecting", { broker, waitedMs: client.options.reconnectPeriod });
       // Back-off: each failed try doubles the wait, up to the cap; a successful connect resets it.
       client.options.reconnectPeriod = Math.min(max, (client.options.reconnectPeriod ?? min) * 2);
     });
     client.on("close", () => {
-      if (!this.stopped) this.log.warn("mqtt connection closed", { broker });
+      // Said once per lost connection, not for every failed try while the broker is away.
+      if (up && !this.stopped) this.log.warn("mqtt connection lost; reconnecting with back-off", { broker });
+      up = false;
     });
     client.on("error", (error) => {
       // The class and code only: a broker's message could echo what the client sent.
