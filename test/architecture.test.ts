@@ -113,6 +113,16 @@ describe("architecture", () => {
     expect(crossing).toEqual([]);
   });
 
+  it("keeps the browser dashboard (src/dashboard) a leaf: it imports only itself, and nothing imports it", () => {
+    const crossing: string[] = [];
+    for (const [from, targets] of graph) {
+      const inside = from.startsWith("src/dashboard/");
+      for (const to of targets) if (inside !== to.startsWith("src/dashboard/")) crossing.push(`${from} -> ${to}`);
+    }
+    expect([...graph.keys()].some((p) => p.startsWith("src/dashboard/"))).toBe(true);
+    expect(crossing).toEqual([]);
+  });
+
   it(`has no hand-written source file over ${MAX_LINES} lines`, () => {
     const large = sources
       .filter((path) => !GENERATED.has(path))

@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from "../core/logger.js";
 import type { VendorSession } from "../cli/vendors/types.js";
 import { createApiApp } from "./api/app.js";
 import { createMetrics } from "./api/metrics.js";
+import { dashboardApp, type DashboardOptions } from "./dashboard/static.js";
 import { Collector, type CollectorOptions } from "./collector/collector.js";
 import type { Storage } from "./storage/types.js";
 import { startAutomation, type RunningAutomation, type ServiceAutomationOptions } from "./automation.js";
@@ -21,6 +22,8 @@ export interface ServiceOptions extends Omit<CollectorOptions, "storage" | "sess
   /** Registers Node's process metrics too (default true; off for many services in one test process). */
   processMetrics?: boolean;
   /** `automation.mode` and its limits. Absent: off (`openpower serve` always passes one, advise by default). */
+  /** The browser dashboard at `/` (default: dist/dashboard); false serves none. */
+  dashboard?: false | DashboardOptions;
   automation?: Omit<ServiceAutomationOptions, "storage" | "collector" | "sessions" | "clock" | "logger">;
   /** `[mqtt]`: publish to an MQTT broker with Home Assistant discovery (docs/home-assistant.md). Absent: no bridge. */
   mqtt?: MqttOptions;
@@ -60,6 +63,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     inFlight,
     security: { token: options.token, tokenForReads: !isLoopback(host) },
     automationMode: options.automation?.mode ?? "off",
+    dashboard: options.dashboard === false ? undefined : dashboardApp({ logger: log, ...options.dashboard }),
   });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 8787 }, () => resolve(s));

@@ -127,6 +127,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
         resolve();
       });
     });
+    ctx.out.print(`dashboard: ${service.url}/`);
     ctx.out.print(
       `openpower service on ${service.url}/api/v1/health  (metrics: ${service.url}/metrics, API: ${service.url}/api/v1/openapi.json)`,
     );

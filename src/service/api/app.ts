@@ -8,6 +8,7 @@ import { isBatteryController } from "../../model/capabilities.js";
 import type { Collector } from "../collector/collector.js";
 import type { Storage } from "../storage/types.js";
 import { batteryRoutes } from "./battery.js";
+import { PriceBands } from "./price-band.js";
 import { openApiDocument, type RouteSpec } from "./openapi.js";
 import { HttpProblem, invalid, problemResponse } from "./problem.js";
 import * as S from "./schemas.js";
@@ -25,6 +26,8 @@ export interface ApiOptions {
   inFlight?: Set<Promise<unknown>>;
   /** `automation.mode`, reported beside the decisions. */
   automationMode?: "off" | "advise" | "control";
+  /** Mounted at `/` before the token check (static files that hold no data): the browser dashboard. */
+  dashboard?: Hono;
 }
 
 export interface Handlers {
@@ -92,6 +95,7 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
   const app = new Hono();
   const api = new Hono();
   const routes: RouteSpec[] = [];
+  const bands = new PriceBands(collector);
   const knownSystem = async (id: string) => {
     if (!(await storage.listSystems()).some((s) => s.id === id))
       throw new HttpProblem(404, "not-found", "No such system", `No system ${id}; GET ${API_BASE}/systems lists them.`);
@@ -106,6 +110,7 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
   app.notFound((c) =>
     problemResponse(c, new HttpProblem(404, "not-found", "Not found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`)),
   );
+  if (options.dashboard) app.route("/", options.dashboard);
   app.use("*", security(options.security));
 
   route({ method: "get", path: "/health", summary: "Collector state per source: last success, lag, backfill", response: S.Health }, (c) => {
@@ -222,6 +227,7 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
           start: new Date(r.start).toISOString(),
           end: new Date(r.end).toISOString(),
           issuedAt: new Date(r.issuedAt).toISOString(),
+          advanced: bands.of(r, q.vintages === "latest"),
         })),
       });
     },

@@ -135,6 +135,12 @@ export const Price = z.object({
   renewablesPct: z.number(),
   descriptor: z.string(),
   spike: z.string(),
+  advanced: z
+    .object({ lowCents: z.number(), predictedCents: z.number(), highCents: z.number() })
+    .nullable()
+    .describe(
+      "The retailer's forecast band (Amber advancedPrice) of the latest forecast; null for actuals, older vintages, or when not sent",
+    ),
 });
 export const Prices = z.object({ vintages: z.enum(["latest", "all"]), prices: z.array(Price) });
 

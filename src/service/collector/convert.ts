@@ -42,7 +42,10 @@ export function vintageOf(now: number): number {
   return Math.floor(now / FIVE_MIN_MS) * FIVE_MIN_MS;
 }
 
-export function priceRow(source: string, p: PriceInterval, issuedAt: number): PriceRow {
+/** A price row as read, with the retailer's forecast band where it sent one (not stored: it is served from memory). */
+export type PriceRowWithBand = PriceRow & { advanced?: NonNullable<PriceInterval["advanced"]> };
+
+export function priceRow(source: string, p: PriceInterval, issuedAt: number): PriceRowWithBand {
   return {
     source,
     channel: p.channel,
@@ -56,6 +59,7 @@ export function priceRow(source: string, p: PriceInterval, issuedAt: number): Pr
     renewablesPct: p.renewablesPct,
     descriptor: p.descriptor,
     spike: String(p.spike),
+    ...(p.advanced ? { advanced: { ...p.advanced } } : {}),
   };
 }
 
