@@ -9,6 +9,7 @@ import { dashboardApp, type DashboardOptions } from "./dashboard/static.js";
 import { Collector, type CollectorOptions } from "./collector/collector.js";
 import type { Storage } from "./storage/types.js";
 import { startAutomation, type RunningAutomation, type ServiceAutomationOptions } from "./automation.js";
+import { MqttBridge, type MqttOptions } from "./mqtt/index.js";
 
 export interface ServiceOptions extends Omit<CollectorOptions, "storage" | "sessions" | "clock"> {
   storage: Storage;
@@ -24,6 +25,8 @@ export interface ServiceOptions extends Omit<CollectorOptions, "storage" | "sess
   /** The browser dashboard at `/` (default: dist/dashboard); false serves none. */
   dashboard?: false | DashboardOptions;
   automation?: Omit<ServiceAutomationOptions, "storage" | "collector" | "sessions" | "clock" | "logger">;
+  /** `[mqtt]`: publish to an MQTT broker with Home Assistant discovery (docs/home-assistant.md). Absent: no bridge. */
+  mqtt?: MqttOptions;
 }
 
 export function isLoopback(host: string): boolean {
@@ -34,6 +37,8 @@ export interface RunningService {
   url: string;
   collector: Collector;
   automation: RunningAutomation;
+  /** The MQTT bridge, when `mqtt` was given. */
+  mqtt: MqttBridge | undefined;
   app: ReturnType<typeof createApiApp>["app"];
   openapi: Record<string, unknown>;
   /** Stops polling, waits for writes in flight, closes the server and the database. */
@@ -68,6 +73,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   (server as { keepAliveTimeout?: number }).keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  // Before the collector starts, so that its first readings are published too.
+  const mqtt = options.mqtt ? new MqttBridge(options.mqtt, { collector, storage: options.storage, inFlight, logger: log }) : undefined;
+  mqtt?.start();
   await collector.start();
   const automation = await startAutomation({
     mode: "off",
@@ -84,11 +92,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     url,
     collector,
     automation,
+    mqtt,
     app,
     openapi,
     stop() {
       return (stopping ??= (async () => {
         log.info("stopping: polling ends, writes in flight finish, the database closes");
+        await mqtt?.stop();
         await automation.stop();
         await collector.stop();
         await Promise.allSettled([...inFlight]);

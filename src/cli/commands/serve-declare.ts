@@ -32,8 +32,9 @@ export function declareServe(program: Command): Command {
     .option("--automation <mode>", "battery automation: off, advise (default; or OPENPOWER_AUTOMATION_MODE) or control")
     .option("--reserve-soc <fraction>", "automation: never plan below this state of charge (0..1)", Number, 0.2)
     .option("--daily-write-budget <n>", "automation: battery writes per system and local day", count("--daily-write-budget", 0, true), 6)
+    .option("--mqtt <url>", "publish to this MQTT broker for Home Assistant (else [mqtt] url / OPENPOWER_MQTT_URL)")
     .addHelpText(
       "after",
-      "\nWrites (POST) need OPENPOWER_SERVICE_TOKEN as Authorization: Bearer; so does any address other than 127.0.0.1.\n\nExamples:\n  $ openpower serve --demo\n  $ OPENPOWER_SERVICE_TOKEN=... openpower serve --host 0.0.0.0 --port 8787 --log-format json",
+      "\nWrites (POST) need OPENPOWER_SERVICE_TOKEN as Authorization: Bearer; so does any address other than 127.0.0.1.\n\nExamples:\n  $ openpower serve --demo\n  $ openpower serve --demo --mqtt mqtt://127.0.0.1:1883\n  $ OPENPOWER_SERVICE_TOKEN=... openpower serve --host 0.0.0.0 --port 8787 --log-format json",
     );
 }

@@ -6,6 +6,8 @@ import { redactingLogger, type Logger } from "../../core/logger.js";
 import type { CommandContext } from "../context.js";
 import { describeCause, ExitCode, UsageError } from "../errors.js";
 import type { VendorSession } from "../vendors/types.js";
+import { checkMqttUrl, mqttOptionsFrom } from "../config/mqtt-settings.js";
+import { brokerForLog, type MqttOptions } from "../../service/mqtt/options.js";
 
 export interface ServeOptions {
   port?: number;
@@ -20,6 +22,8 @@ export interface ServeOptions {
   automation?: string;
   reserveSoc?: number;
   dailyWriteBudget?: number;
+  /** A broker URL: publish to it for Home Assistant (overrides `[mqtt] url`). */
+  mqtt?: string;
 }
 
 const AUTOMATION_MODES = ["off", "advise", "control"] as const;
@@ -33,6 +37,17 @@ function automationSettings(ctx: CommandContext, opts: ServeOptions) {
   if (!Number.isFinite(reserveSoc) || reserveSoc < 0 || reserveSoc > 1)
     throw new UsageError(`--reserve-soc is a fraction 0..1, got ${String(opts.reserveSoc)}.`, { field: "--reserve-soc" });
   return { mode: mode as (typeof AUTOMATION_MODES)[number], reserveSoc, dailyWriteBudget: opts.dailyWriteBudget ?? 6 };
+}
+
+/** `[mqtt]` from the config (env OPENPOWER_MQTT_*), `--mqtt` winning for the URL; undefined without a URL. */
+async function mqttSettings(ctx: CommandContext, opts: ServeOptions): Promise<MqttOptions | undefined> {
+  if (opts.mqtt !== undefined) {
+    const problem = checkMqttUrl(opts.mqtt);
+    if (problem) throw new UsageError(`--mqtt ${problem}.`, { field: "--mqtt" });
+  }
+  // The demo reads no config unless asked to publish: its simulators need none.
+  if (opts.demo && opts.mqtt === undefined) return undefined;
+  return mqttOptionsFrom((await ctx.config()).sections.mqtt, opts.mqtt);
 }
 
 /** Log lines for people on stderr, or one JSON object a line with --log-format json; secrets redacted either way. */
@@ -89,6 +104,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
     for (const f of connected.failures) logger.warn("vendor not connected", { vendor: f.vendor, cause: describeCause(f.error) });
     sessions = connected.sessions;
   }
+  const mqtt = await mqttSettings(ctx, opts);
   let storage;
   try {
     // storage.url (--storage-url, OPENPOWER_STORAGE_URL): postgres:// picks PostgreSQL; otherwise the SQLite file.
@@ -105,18 +121,22 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
       logger,
       retentionDays: opts.retentionDays,
       automation,
+      mqtt,
     });
-    ctx.out.print(`dashboard: ${service.url}/`);
-    ctx.out.print(
-      `openpower service on ${service.url}/api/v1/health  (metrics: ${service.url}/metrics, API: ${service.url}/api/v1/openapi.json)`,
-    );
-    if (opts.demo) ctx.out.print(`demo token for writes (Authorization: Bearer ...): ${token ?? ""}`);
-    await new Promise<void>((resolve) => {
+    // Listening for SIGTERM before saying we are up: whoever reads the URL may stop us at once.
+    const interrupted = new Promise<void>((resolve) => {
       const remove = ctx.io.onInterrupt(() => {
         remove();
         resolve();
       });
     });
+    ctx.out.print(`dashboard: ${service.url}/`);
+    ctx.out.print(
+      `openpower service on ${service.url}/api/v1/health  (metrics: ${service.url}/metrics, API: ${service.url}/api/v1/openapi.json)`,
+    );
+    if (mqtt) ctx.out.print(`Home Assistant over MQTT: ${brokerForLog(mqtt.url)} (docs/home-assistant.md)`);
+    if (opts.demo) ctx.out.print(`demo token for writes (Authorization: Bearer ...): ${token ?? ""}`);
+    await interrupted;
     await service.stop();
     return ExitCode.ok;
   } catch (error) {

@@ -4,6 +4,7 @@ import { redactValue } from "../../core/redact.js";
 import type { isBatteryController as Guard } from "../../model/capabilities.js";
 import type { Collector } from "../collector/collector.js";
 import type { Storage } from "../storage/types.js";
+import { applyBatteryPlan, auditBatteryPlan, planBatteryChange } from "../battery-write.js";
 import type { Handlers } from "./app.js";
 import type { RouteSpec } from "./openapi.js";
 import { HttpProblem } from "./problem.js";
@@ -43,10 +44,9 @@ export function batteryRoutes(d: Deps): void {
   const plan = async (id: string, text: string) => {
     const system = await controller(id);
     const intent = intentOf(text);
-    const current = await system.getBatterySchedule();
-    const desired = applyIntent(current, intent);
-    return { system, desired, plan: await system.planBatterySchedule(desired) };
+    return { system, ...(await planBatteryChange(system, (current) => applyIntent(current, intent))) };
   };
+  const writeDeps = { storage: d.storage, now: () => d.collector.now(), inFlight: d.inFlight };
 
   d.route(
     { method: "get", path: "/systems/{id}/battery", summary: "The current battery schedule and the backend's limits", response: S.Battery },
@@ -70,16 +70,8 @@ export function batteryRoutes(d: Deps): void {
       const id = d.handlers.system(c);
       const body = await d.handlers.body(c, S.PlanBody);
       const p = await plan(id, body.intent);
+      const auditId = await auditBatteryPlan(writeDeps, id, body, p.plan);
       const safePlan = redactValue(p.plan);
-      const auditId = await d.storage.recordAudit({
-        at: d.collector.now(),
-        system: id,
-        action: "plan",
-        request: body,
-        plan: safePlan,
-        result: null,
-        ok: null,
-      });
       return c.json({ system: id, auditId, intent: body.intent, desired: p.desired, plan: safePlan });
     },
   );
@@ -97,37 +89,10 @@ export function batteryRoutes(d: Deps): void {
       const id = d.handlers.system(c);
       const body = await d.handlers.body(c, S.ApplyBody);
       const p = await plan(id, body.intent);
-      // Tracked so that shutdown waits for a write that has started.
-      const work = p.system.applyPlan(p.plan, { dryRun: body.dryRun, verify: body.verify });
-      d.inFlight.add(work);
-      let result;
-      try {
-        result = await work;
-      } catch (error) {
-        // Whatever happened is audited before the caller hears of it (sent may be unknown).
-        const errorClass = error instanceof Error ? error.name : "Error";
-        await d.storage.recordAudit({
-          at: d.collector.now(),
-          system: id,
-          action: "apply",
-          request: body,
-          plan: redactValue(p.plan),
-          result: { errorClass },
-          ok: false,
-        });
-        throw error;
-      } finally {
-        d.inFlight.delete(work);
-      }
-      const safe = { plan: redactValue(p.plan), result: redactValue(result) };
-      const auditId = await d.storage.recordAudit({
-        at: d.collector.now(),
-        system: id,
-        action: "apply",
-        request: body,
-        plan: safe.plan,
-        result: safe.result,
-        ok: result.ok,
+      // Audited (also when it throws) and tracked so that shutdown waits for a write that has started.
+      const { auditId, result, safe } = await applyBatteryPlan(writeDeps, { id, system: p.system }, body, p.plan, {
+        dryRun: body.dryRun,
+        verify: body.verify,
       });
       return c.json({ system: id, auditId, ok: result.ok, dryRun: result.dryRun, ...safe });
     },
