@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The MQTT bridge's tests once more against Debian's Mosquitto, the broker Home Assistant users run
+# (npm test ran them against aedes in-process). CI runs as root: install it when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# (npm test ran them against aedes in-process). CI runs as root: install it when missing.
 export PATH="$PATH:/usr/sbin"
 if ! command -v mosquitto >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq
