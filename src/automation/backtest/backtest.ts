@@ -17,7 +17,7 @@ export interface BacktestOptions {
   seed: number;
   /** First simulated day, UTC midnight of a date (default 2025-09-01: spring, with negative midday prices). */
   startMs?: number;
-  /** SOC grid of the planning DP (default 250 steps). */
+  /** Plan with the DP on this many SOC steps instead of the exact optimiser (the default). */
   levels?: number;
   /** Prices to settle and plan with (default: the NEM model with `seed`); plans stop at its `endMs`. */
   prices?: PriceSeries;
@@ -32,6 +32,11 @@ export interface StrategyResult {
   savingCents: number;
   /** Share of perfect foresight's saving, percent. */
   ofPerfectPct: number | null;
+  /**
+   * Share of what perfect foresight could save with the same device's freedom, percent: for the
+   * AlphaESS rows (its battery never exports) the no-export optimum, otherwise (d).
+   */
+  ofDevicePerfectPct: number | null;
   dailyCostCents: number[];
 }
 
@@ -39,7 +44,7 @@ export interface BacktestResult {
   days: number;
   seed: number;
   strategies: StrategyResult[];
-  /** (c) ideal minus (c) compiled, per device: what the device's windows cost, cents. */
+  /** (c) compiled minus the plan it compiles followed exactly, per device: what the device's windows cost, cents. */
   compilationLossCents: Record<DeviceKind, number>;
 }
 
@@ -56,8 +61,10 @@ export const BACKTEST_BATTERY: SimBattery = {
 /** What a kWh left in the battery is worth at the end of the horizon / the backtest. */
 const END_VALUE = 12;
 const RULE_CHEAP_CENTS = 12;
+/** Below this planned battery power, W, a follower stays idle rather than chase the house's swings. */
+const IDLE_W = 50;
 
-type Control = { schedule: BatterySchedule | null; kind: DeviceKind } | { setpointW: number };
+type Control = { schedule: BatterySchedule | null; kind: DeviceKind } | { setpointW: number; gridW: number; noExport: boolean };
 type Planner = (slotStartMs: number, soc: number) => Promise<Control>;
 
 /**
@@ -72,7 +79,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const historyStart = startMs - WARMUP_DAYS * 86_400_000;
   const series = houseMinutes(options.seed, historyStart, WARMUP_DAYS + options.days + 2);
   const prices: PriceSeries = options.prices ?? new RetailPrices(options.seed);
-  const levels = options.levels ?? 250;
+  const method = options.levels === undefined ? ({ method: "lp" } as const) : ({ method: "dp", levels: options.levels } as const);
   const slots = options.days * 48;
 
   const selfUse: Planner = async () => ({ schedule: null, kind: "alphaess" });
@@ -81,11 +88,13 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     if (importCents >= RULE_CHEAP_CENTS) return { schedule: null, kind: "alphaess" };
     return { schedule: chargeNow(slotMs), kind: "alphaess" };
   };
-  const automation = (kind: DeviceKind | "ideal", foresight: boolean): Planner => {
+  const automation = (kind: DeviceKind | "ideal" | "ideal-no-export", foresight: boolean): Planner => {
     return async (slotMs, soc) => {
       const input = planningInput(series, prices, slotMs, soc, foresight);
-      const plan = await optimizeBattery(input, { method: "dp", levels, batteryExport: kind !== "alphaess" });
-      if (kind === "ideal") return { setpointW: plan.intervals[0]!.batteryW };
+      const batteryExport = kind === "goodwe" || kind === "ideal";
+      const plan = await optimizeBattery(input, { ...method, batteryExport });
+      if (kind === "ideal" || kind === "ideal-no-export")
+        return { setpointW: plan.intervals[0]!.batteryW, gridW: plan.intervals[0]!.gridW, noExport: !batteryExport };
       return { schedule: compileSchedule(input, plan, { kind, utcOffsetMinutes: HOUSE.utcOffsetMinutes }).schedule, kind };
     };
   };
@@ -96,26 +105,33 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     ["(c) automation → GoodWe", automation("goodwe", false)],
     ["(c) automation, followed exactly", automation("ideal", false)],
     ["(d) perfect foresight", automation("ideal", true)],
+    ["(c) automation, battery never exporting, followed exactly", automation("ideal-no-export", false)],
+    ["(d) perfect foresight, battery never exporting", automation("ideal-no-export", true)],
   ];
   const results: { name: string; costCents: number; daily: number[] }[] = [];
   for (const [name, planner] of runs) {
     results.push({ name, ...(await settle(series, prices, planner, startMs, slots, options.onDay)) });
   }
   const base = results[0]!.costCents;
-  const perfect = base - results.at(-1)!.costCents;
-  const strategies = results.map((r) => ({
+  const perfect = base - results[5]!.costCents;
+  const perfectNoExport = base - results[7]!.costCents;
+  const share = (r: { costCents: number }, of: number) => (of > 0 ? ((base - r.costCents) / of) * 100 : null);
+  const strategies = results.map((r, i) => ({
     name: r.name,
     costCents: r.costCents,
     savingCents: base - r.costCents,
-    ofPerfectPct: perfect > 0 ? ((base - r.costCents) / perfect) * 100 : null,
+    ofPerfectPct: share(r, perfect),
+    ofDevicePerfectPct: share(r, i === 2 || i >= 6 ? perfectNoExport : perfect),
     dailyCostCents: r.daily,
   }));
-  const ideal = results[4]!.costCents;
   return {
     days: options.days,
     seed: options.seed,
     strategies,
-    compilationLossCents: { alphaess: results[2]!.costCents - ideal, goodwe: results[3]!.costCents - ideal },
+    compilationLossCents: {
+      alphaess: results[2]!.costCents - results[6]!.costCents,
+      goodwe: results[3]!.costCents - results[4]!.costCents,
+    },
   };
 }
 
@@ -212,7 +228,7 @@ async function settle(
     }
     const outcome =
       "setpointW" in control
-        ? followSetpoint(control.setpointW, steps, soc)
+        ? followSetpoint(control, steps, soc)
         : simulateSchedule(control.schedule, control.kind, BACKTEST_BATTERY, steps, soc, HOUSE.utcOffsetMinutes);
     soc = outcome.endKwh / BACKTEST_BATTERY.capacityKwh;
     total += outcome.costCents;
@@ -224,14 +240,24 @@ async function settle(
   return { costCents: total - END_VALUE * soc * BACKTEST_BATTERY.capacityKwh, daily };
 }
 
-/** A perfectly obedient battery: holds the planned power, within its power and energy limits. */
-function followSetpoint(setpointW: number, steps: SimStep[], soc: number): { costCents: number; endKwh: number } {
+/**
+ * A perfectly obedient battery following the plan's interval: where the plan moves the battery it
+ * holds the planned grid power minute by minute (the battery takes the house's minute-level swings,
+ * as a grid-setpoint controller does), else it stays idle; always within its power and energy
+ * limits (and, if it never exports, the house's need).
+ */
+function followSetpoint(
+  plan: { setpointW: number; gridW: number; noExport: boolean },
+  steps: SimStep[],
+  soc: number,
+): { costCents: number; endKwh: number } {
   const b = BACKTEST_BATTERY;
   let kwh = soc * b.capacityKwh;
   let cost = 0;
   for (const step of steps) {
     const h = step.minutes / 60;
-    let w = setpointW;
+    const wanted = Math.abs(plan.setpointW) < IDLE_W ? 0 : step.loadW - step.pvW - plan.gridW;
+    let w = plan.noExport ? Math.min(wanted, Math.max(0, step.loadW - step.pvW)) : wanted;
     if (w < 0) w = -Math.min(-w, b.maxChargeW, (Math.max(0, b.maxSoc * b.capacityKwh - kwh) / (h * b.chargeEfficiency)) * 1000);
     else if (w > 0) w = Math.min(w, b.maxDischargeW, ((Math.max(0, kwh - b.minSoc * b.capacityKwh) * b.dischargeEfficiency) / h) * 1000);
     const drawn = w > 0 ? ((w / 1000) * h) / b.dischargeEfficiency : 0;

@@ -1,6 +1,6 @@
 import type { BacktestResult } from "./backtest.js";
 
-const COLORS = ["#888888", "#d98c00", "#1f77b4", "#2ca02c", "#9467bd", "#d62728"];
+const COLORS = ["#888888", "#d98c00", "#1f77b4", "#2ca02c", "#9467bd", "#d62728", "#17becf", "#8c564b"];
 
 /** An SVG line chart of each strategy's cumulative saving against self-consumption, in dollars per day. */
 export function backtestSvg(result: BacktestResult): string {

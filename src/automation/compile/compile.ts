@@ -3,6 +3,7 @@ import type { BatterySchedule, ScheduleWindow } from "../../model/types.js";
 import type { OptimizeInput } from "../optimizer/input.js";
 import type { OptimizeResult } from "../optimizer/optimize.js";
 import { simulateSchedule, type DeviceKind, type SimBattery, type SimStep } from "./behaviour.js";
+import { chooseNearTerm } from "./near-term.js";
 
 type Slot = "charge" | "discharge" | "hold" | "self";
 interface Run {
@@ -46,8 +47,9 @@ export function compileSchedule(input: OptimizeInput, plan: OptimizeResult, opti
   const startMs = Date.parse(input.intervals[0]!.start);
   const slots = labelSlots(input, plan, startMs);
   const runs = findRuns(input, plan, startMs, slots);
-  const schedule =
+  const windows =
     options.kind === "alphaess" ? alphaess(input, plan, slots, runs, startMs, options) : goodwe(input, plan, runs, startMs, options);
+  const schedule = chooseNearTerm(input, plan, windows, options.kind, options.utcOffsetMinutes);
   const simBattery: SimBattery = { ...battery, minSoc: battery.minSoc, maxSoc: battery.maxSoc };
   const steps: SimStep[] = input.intervals.map((i) => ({ ...i, startMs: Date.parse(i.start) }));
   const outcome = simulateSchedule(schedule, options.kind, simBattery, steps, battery.soc, options.utcOffsetMinutes);

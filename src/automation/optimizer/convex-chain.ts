@@ -18,6 +18,27 @@ export interface ChainSolution {
   cost: number;
 }
 
+/**
+ * The optimal cost from the first of `stages` on, as a function of the stored energy before it
+ * (convex; at the ends of its domain it stays at the end values). Used to score what a device does
+ * until the next re-plan: its cost then plus this of the energy it leaves.
+ */
+export function costToGo(stages: StageCost[], lower: number[], upper: number[], endValue: number): (kwh: number) => number {
+  const T = stages.length;
+  if (T === 0) return (kwh) => -endValue * kwh;
+  let next: Pwl = restrict(
+    { lo: lower[T - 1]!, value: -endValue * lower[T - 1]!, lengths: [upper[T - 1]! - lower[T - 1]!], slopes: [-endValue] },
+    lower[T - 1]!,
+    upper[T - 1]!,
+  );
+  for (let t = T - 1; t >= 0; t--) {
+    const here = convolveMirrored(next, stages[t]!);
+    next = t > 0 ? restrict(here, lower[t - 1]!, upper[t - 1]!) : here;
+  }
+  const f = next;
+  return (kwh) => evaluate(f, kwh);
+}
+
 /** A convex piecewise-linear function on [lo, lo + Σ lengths]: value at lo, segments by increasing slope. */
 interface Pwl {
   lo: number;

@@ -17,6 +17,12 @@ const COLUMNS: readonly Column<StrategyResult>[] = [
     show: (r) => (r.ofPerfectPct === null ? "–" : `${r.ofPerfectPct.toFixed(0)} %`),
     align: "right",
   },
+  {
+    header: "% of device's (d)",
+    value: (r) => r.ofDevicePerfectPct,
+    show: (r) => (r.ofDevicePerfectPct === null ? "–" : `${r.ofDevicePerfectPct.toFixed(0)} %`),
+    align: "right",
+  },
 ];
 
 const AMBER_FIXTURE = "fixtures/amber/prices-2day-30min-general-feedin.json";
@@ -47,7 +53,7 @@ export async function backtest(
       : `Backtest: ${result.days} days of the simulated house (seed ${result.seed}), settled per minute`,
   });
   ctx.out.print(
-    `compilation loss (compiled − followed exactly): AlphaESS ${(result.compilationLossCents.alphaess / 100).toFixed(2)} $, GoodWe ${(result.compilationLossCents.goodwe / 100).toFixed(2)} $`,
+    `compilation loss (compiled − the plan it compiles, followed exactly): AlphaESS ${(result.compilationLossCents.alphaess / 100).toFixed(2)} $, GoodWe ${(result.compilationLossCents.goodwe / 100).toFixed(2)} $`,
   );
   ctx.out.print(`chart: ${chartFile}`);
   return ExitCode.ok;
