@@ -1,5 +1,6 @@
 import type { BatterySchedule } from "../../model/types.js";
 import { compileSchedule } from "../compile/compile.js";
+import { sameSchedule } from "../compile/near-term.js";
 import { simulateSchedule, type DeviceKind, type SimBattery, type SimStep } from "../compile/behaviour.js";
 import { forecastLoadPv, type HistorySample } from "../forecast/history.js";
 import type { OptimizeInput } from "../optimizer/input.js";
@@ -21,6 +22,14 @@ export interface BacktestOptions {
   levels?: number;
   /** Prices to settle and plan with (default: the NEM model with `seed`); plans stop at its `endMs`. */
   prices?: PriceSeries;
+  /**
+   * Device writes allowed per local day for the compiled strategies (the controller's
+   * `dailyWriteBudget`, default 6); once spent, the device keeps its last schedule until midnight, and
+   * the last write is compiled to run unattended. Infinity: a write whenever the schedule changes.
+   */
+  dailyWriteBudget?: number;
+  /** The device's schedule is changed only for a gain above this over the next interval, cents (default 0.5). */
+  writePenaltyCents?: number;
   /** Called after each simulated day (progress). */
   onDay?: (day: number) => void;
 }
@@ -38,11 +47,15 @@ export interface StrategyResult {
    */
   ofDevicePerfectPct: number | null;
   dailyCostCents: number[];
+  /** Schedule writes per day a device needed (the schedule changed), for the strategies that write one; else null. */
+  writesPerDay: number | null;
 }
 
 export interface BacktestResult {
   days: number;
   seed: number;
+  /** The device writes a day the compiled strategies were allowed. */
+  dailyWriteBudget: number;
   strategies: StrategyResult[];
   /** (c) compiled minus the plan it compiles followed exactly, per device: what the device's windows cost, cents. */
   compilationLossCents: Record<DeviceKind, number>;
@@ -64,8 +77,10 @@ const RULE_CHEAP_CENTS = 12;
 /** Below this planned battery power, W, a follower stays idle rather than chase the house's swings. */
 const IDLE_W = 50;
 
-type Control = { schedule: BatterySchedule | null; kind: DeviceKind } | { setpointW: number; gridW: number; noExport: boolean };
-type Planner = (slotStartMs: number, soc: number) => Promise<Control>;
+/** `written`: the automation's compiled schedule, sent to the device when it changes (counted, budgeted). */
+type Control =
+  { schedule: BatterySchedule | null; kind: DeviceKind; written?: true } | { setpointW: number; gridW: number; noExport: boolean };
+type Planner = (slotStartMs: number, soc: number, device: { applied: BatterySchedule | null; lastWrite: boolean }) => Promise<Control>;
 
 /**
  * Replays `days` days of the simulated house minute by minute under each strategy: (a) self-
@@ -81,6 +96,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const prices: PriceSeries = options.prices ?? new RetailPrices(options.seed);
   const method = options.levels === undefined ? ({ method: "lp" } as const) : ({ method: "dp", levels: options.levels } as const);
   const slots = options.days * 48;
+  const writePenaltyCents = options.writePenaltyCents ?? 0.5;
+  const dailyWriteBudget = options.dailyWriteBudget ?? 6;
 
   const selfUse: Planner = async () => ({ schedule: null, kind: "alphaess" });
   const rule: Planner = async (slotMs) => {
@@ -89,13 +106,20 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     return { schedule: chargeNow(slotMs), kind: "alphaess" };
   };
   const automation = (kind: DeviceKind | "ideal" | "ideal-no-export", foresight: boolean): Planner => {
-    return async (slotMs, soc) => {
+    return async (slotMs, soc, device) => {
       const input = planningInput(series, prices, slotMs, soc, foresight);
       const batteryExport = kind === "goodwe" || kind === "ideal";
       const plan = await optimizeBattery(input, { ...method, batteryExport });
       if (kind === "ideal" || kind === "ideal-no-export")
         return { setpointW: plan.intervals[0]!.batteryW, gridW: plan.intervals[0]!.gridW, noExport: !batteryExport };
-      return { schedule: compileSchedule(input, plan, { kind, utcOffsetMinutes: HOUSE.utcOffsetMinutes }).schedule, kind };
+      const compiled = compileSchedule(input, plan, {
+        kind,
+        utcOffsetMinutes: HOUSE.utcOffsetMinutes,
+        current: device.applied,
+        writePenaltyCents,
+        unattended: device.lastWrite,
+      });
+      return { schedule: compiled.schedule, kind, written: true };
     };
   };
   const runs: [string, Planner][] = [
@@ -108,9 +132,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     ["(c) automation, battery never exporting, followed exactly", automation("ideal-no-export", false)],
     ["(d) perfect foresight, battery never exporting", automation("ideal-no-export", true)],
   ];
-  const results: { name: string; costCents: number; daily: number[] }[] = [];
+  const results: { name: string; costCents: number; daily: number[]; writes: number | null }[] = [];
   for (const [name, planner] of runs) {
-    results.push({ name, ...(await settle(series, prices, planner, startMs, slots, options.onDay)) });
+    results.push({ name, ...(await settle(series, prices, planner, startMs, slots, dailyWriteBudget, options.onDay)) });
   }
   const base = results[0]!.costCents;
   const perfect = base - results[5]!.costCents;
@@ -123,10 +147,12 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     ofPerfectPct: share(r, perfect),
     ofDevicePerfectPct: share(r, i === 2 || i >= 6 ? perfectNoExport : perfect),
     dailyCostCents: r.daily,
+    writesPerDay: r.writes === null ? null : r.writes / options.days,
   }));
   return {
     days: options.days,
     seed: options.seed,
+    dailyWriteBudget,
     strategies,
     compilationLossCents: {
       alphaess: results[2]!.costCents - results[6]!.costCents,
@@ -205,14 +231,32 @@ async function settle(
   planner: Planner,
   startMs: number,
   slots: number,
+  dailyWriteBudget: number,
   onDay?: (day: number) => void,
-): Promise<{ costCents: number; daily: number[] }> {
+): Promise<{ costCents: number; daily: number[]; writes: number | null }> {
   let soc = 0.5;
   let total = 0;
   const daily: number[] = [];
+  let writes: number | null = null;
+  let writesToday = 0;
+  let applied: Control | undefined;
   for (let s = 0; s < slots; s++) {
     const slotMs = startMs + s * SLOT * MINUTE;
-    const control = await planner(slotMs, soc);
+    if (s % 48 === 0) writesToday = 0;
+    let control = await planner(slotMs, soc, {
+      applied: applied && "schedule" in applied ? applied.schedule : null,
+      lastWrite: writesToday === dailyWriteBudget - 1,
+    });
+    if ("written" in control) {
+      // A device keeps what it was last sent: a changed schedule is a write, within the day's budget.
+      const changed = !applied || !("schedule" in applied) || !sameSchedule(applied.schedule, control.schedule);
+      if (changed && writesToday < dailyWriteBudget) {
+        writes = (writes ?? 0) + 1;
+        writesToday++;
+        applied = control;
+      }
+      control = applied!;
+    }
     const price = prices.actual(slotMs);
     const m0 = Math.round((slotMs - series.startMs) / MINUTE);
     const steps: SimStep[] = [];
@@ -237,7 +281,7 @@ async function settle(
     if (s % 48 === 47) onDay?.(Math.floor(s / 48) + 1);
   }
   // The energy left is worth the same to every strategy.
-  return { costCents: total - END_VALUE * soc * BACKTEST_BATTERY.capacityKwh, daily };
+  return { costCents: total - END_VALUE * soc * BACKTEST_BATTERY.capacityKwh, daily, writes };
 }
 
 /**

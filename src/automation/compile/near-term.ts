@@ -26,26 +26,71 @@ export function chooseNearTerm(
   compiled: BatterySchedule,
   kind: DeviceKind,
   utcOffsetMinutes: number,
+  current?: { schedule: BatterySchedule | null; writePenaltyCents: number },
+  unattended = false,
 ): BatterySchedule {
   const first = input.intervals[0]!;
   const startMs = Date.parse(first.start);
   const localStart = (((Math.floor(startMs / 60_000) + utcOffsetMinutes) % 1440) + 1440) % 1440;
   const fromSlot = Math.floor(localStart / SLOT_MIN);
-  const toSlot = Math.min(fromSlot + SLOTS - 1, Math.ceil((localStart + first.minutes) / SLOT_MIN));
-  const now = { start: formatTimeOfDay((fromSlot * SLOT_MIN) % 1440), end: formatTimeOfDay((toSlot * SLOT_MIN) % 1440) };
   const value = valueAfterFirst(input, kind);
   const { battery } = input;
-  const target = plan.intervals[0]!.socEnd;
+  // The near-term window: the plan's run of the same behaviour from now (first, so that among equals
+  // the longer, steadier schedule wins and needs fewer writes), and the first interval alone.
+  const runEnd = sameBehaviourRun(input, plan);
+  const minutesTo = (t: number) => input.intervals.slice(0, t).reduce((m, i) => m + i.minutes, 0);
+  const windows = [...new Set([runEnd, 1])].map((t) => {
+    const toSlot = Math.min(fromSlot + SLOTS - 1, Math.ceil((localStart + minutesTo(t)) / SLOT_MIN));
+    return { now: { start: formatTimeOfDay((fromSlot * SLOT_MIN) % 1440), end: formatTimeOfDay((toSlot * SLOT_MIN) % 1440) }, last: t - 1 };
+  });
+  const candidates: BatterySchedule[] = [compiled];
+  for (const { now, last } of windows) candidates.push(...variants(input, plan, compiled, kind, now, fromSlot, last));
+  // Scored over the first interval plus the optimal cost-to-go; or, when the schedule must run
+  // unattended (the last write a budget allows), over the whole plan as it stands, with no re-plan.
+  const steps = (unattended ? input.intervals : [first]).map((i) => ({ ...i, startMs: Date.parse(i.start) }));
+  const score = (candidate: BatterySchedule | null) => {
+    const out = simulateSchedule(candidate, kind, battery, steps, battery.soc, utcOffsetMinutes);
+    return out.costCents + (unattended ? -input.endValueCentsPerKwh * out.endKwh : value(out.endKwh));
+  };
+  let best = compiled;
+  let bestScore = Infinity;
+  if (current?.schedule) {
+    best = current.schedule;
+    bestScore = score(current.schedule);
+  }
+  for (const candidate of candidates) {
+    const penalty = current?.schedule && !sameSchedule(candidate, current.schedule) ? current.writePenaltyCents : 0;
+    const total = score(candidate) + penalty;
+    if (total < bestScore - 1e-9) {
+      best = candidate;
+      bestScore = total;
+    }
+  }
+  return best;
+}
+
+/** What the device can be told to do from `now` (a window on the 15-minute grid), up to the plan's SOC after interval `last`. */
+function variants(
+  input: OptimizeInput,
+  plan: OptimizeResult,
+  compiled: BatterySchedule,
+  kind: DeviceKind,
+  now: ScheduleWindow,
+  fromSlot: number,
+  last: number,
+): BatterySchedule[] {
+  const { battery } = input;
+  const target = plan.intervals[last]!.socEnd;
   const up = Math.min(battery.maxSoc, Math.ceil(target * 100 - 1e-6) / 100);
   const down = Math.max(battery.minSoc, Math.floor(target * 100 + 1e-6) / 100);
   const here = Math.max(battery.minSoc, Math.min(battery.maxSoc, Math.floor(battery.soc * 100) / 100));
-  const plannedW = plan.intervals[0]!.batteryW;
-  const candidates: BatterySchedule[] = [compiled];
-  const rest = (s: BatterySchedule): BatterySchedule => ({
-    charge: { ...s.charge, windows: cut(s.charge.windows, now) },
-    discharge: { ...s.discharge, windows: cut(s.discharge.windows, now) },
-  });
-  const base = rest(compiled);
+  const span = input.intervals.slice(0, last + 1);
+  const plannedW = span.reduce((w, iv, t) => w + plan.intervals[t]!.batteryW * iv.minutes, 0) / span.reduce((m, iv) => m + iv.minutes, 0);
+  const candidates: BatterySchedule[] = [];
+  const base: BatterySchedule = {
+    charge: { ...compiled.charge, windows: cut(compiled.charge.windows, now) },
+    discharge: { ...compiled.discharge, windows: cut(compiled.discharge.windows, now) },
+  };
   if (kind === "alphaess") {
     const allowNow = (s: BatterySchedule, stopLevel: number): BatterySchedule => ({
       charge: s.charge,
@@ -88,18 +133,37 @@ export function chooseNearTerm(
     if (plannedW > 0) candidates.push(groups({ ...now, powerW: power(plannedW) }, "discharge", Math.max(0.1, down)));
     candidates.push(groups({ ...now, powerW: 100 }, "discharge", Math.max(0.1, down)));
   }
-  const step = { ...first, startMs };
-  let best = compiled;
-  let bestScore = Infinity;
-  for (const candidate of candidates) {
-    const out = simulateSchedule(candidate, kind, battery, [step], battery.soc, utcOffsetMinutes);
-    const score = out.costCents + value(out.endKwh);
-    if (score < bestScore - 1e-9) {
-      best = candidate;
-      bestScore = score;
-    }
-  }
-  return best;
+  return candidates;
+}
+
+/** How many intervals from the first the plan keeps doing the same kind of thing (at least 1). */
+function sameBehaviourRun(input: OptimizeInput, plan: OptimizeResult): number {
+  const kind = (t: number) => {
+    const i = input.intervals[t]!;
+    const p = plan.intervals[t]!;
+    const surplus = i.pvW - i.loadW;
+    if (p.batteryW < -200 && p.gridW > 200) return "grid-charge";
+    if (Math.abs(p.batteryW) < 100 && surplus > 200) return "keep-pv-out";
+    if (p.batteryW > Math.max(0, -surplus) + 200) return "export";
+    if (-surplus > 200 && p.batteryW < -0.5 * surplus) return "hold";
+    return "self";
+  };
+  const first = kind(0);
+  let t = 1;
+  let minutes = input.intervals[0]!.minutes;
+  while (t < input.intervals.length && kind(t) === first && minutes + input.intervals[t]!.minutes < 1440 - SLOT_MIN)
+    minutes += input.intervals[t++]!.minutes;
+  return t;
+}
+/** Whether a device holding `a` would need a write to hold `b` (windows in any order, levels to 1 %). */
+export function sameSchedule(a: BatterySchedule | null, b: BatterySchedule | null): boolean {
+  if (a === null || b === null) return a === b;
+  const side = (s: { stopLevel: number; windows: readonly ScheduleWindow[] }, flag: boolean) =>
+    JSON.stringify([flag, Math.round(s.stopLevel * 100), s.windows.map((w) => `${w.start}-${w.end}-${w.powerW ?? ""}`).sort()]);
+  return (
+    side(a.charge, a.charge.fromGrid) === side(b.charge, b.charge.fromGrid) &&
+    side(a.discharge, a.discharge.timeControl) === side(b.discharge, b.discharge.timeControl)
+  );
 }
 
 /** The optimal cost from the second interval on, as a function of the stored energy then. */
