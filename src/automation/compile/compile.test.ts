@@ -7,6 +7,7 @@ import { batteryControlLimits, validateUnifiedSchedule } from "../../alphaess/sc
 import { validateSchedule } from "../../goodwe/schedule.js";
 import { simulateSchedule } from "./behaviour.js";
 import { compileSchedule } from "./compile.js";
+import { sameSchedule } from "./near-term.js";
 
 const START = Date.parse("2026-03-01T00:00:00+10:00");
 
@@ -144,6 +145,44 @@ describe("compileSchedule", () => {
       const selfUse = simulateSchedule(null, kind, input.battery, [{ ...first, startMs: Date.parse(first.start) }], 0.5, 600);
       expect(selfUse.batteryW[0]!).toBeLessThan(-2900);
     }
+  });
+
+  it("keeps what the device holds unless another schedule gains more than the write penalty", async () => {
+    const input = day({ pvScale: 0 });
+    const plan = await optimizeBattery(input, { batteryExport: false });
+    const fresh = compileSchedule(input, plan, { kind: "alphaess", utcOffsetMinutes: 600 });
+    // Holding the same schedule: nothing to write.
+    const again = compileSchedule(input, plan, { kind: "alphaess", utcOffsetMinutes: 600, current: fresh.schedule, writePenaltyCents: 0 });
+    expect(sameSchedule(again.schedule, fresh.schedule)).toBe(true);
+    // Holding plain self-use: a prohibitive penalty keeps it, a zero penalty replaces it.
+    const kept = compileSchedule(input, plan, { kind: "alphaess", utcOffsetMinutes: 600, current: null, writePenaltyCents: 0 });
+    expect(kept.schedule).not.toBeNull();
+    const idle = { charge: { fromGrid: false, stopLevel: 1, windows: [] }, discharge: { timeControl: false, stopLevel: 0.1, windows: [] } };
+    const stay = compileSchedule(input, plan, { kind: "alphaess", utcOffsetMinutes: 600, current: idle, writePenaltyCents: 1e9 });
+    expect(stay.schedule).toBe(idle);
+    const move = compileSchedule(input, plan, { kind: "alphaess", utcOffsetMinutes: 600, current: idle, writePenaltyCents: 0 });
+    expect(sameSchedule(move.schedule, idle)).toBe(false);
+  });
+
+  it("unattended, it picks the schedule that is best left alone over the whole plan", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          peak: fc.integer({ min: 10, max: 120 }),
+          pvScale: fc.integer({ min: 0, max: 8000 }),
+          soc: fc.double({ min: 0.1, max: 1, noNaN: true }),
+        }),
+        fc.constantFrom("alphaess" as const, "goodwe" as const),
+        async (o, kind) => {
+          const input = day(o);
+          const plan = await optimizeBattery(input, { batteryExport: kind === "goodwe" });
+          const stepwise = compileSchedule(input, plan, { kind, utcOffsetMinutes: 600 });
+          const unattended = compileSchedule(input, plan, { kind, utcOffsetMinutes: 600, unattended: true });
+          expect(unattended.compiledCostCents).toBeLessThanOrEqual(stepwise.compiledCostCents + 1e-6);
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 
   it("self-consumption (no schedule) charges from surplus PV and covers the load, never exporting from the battery", () => {
