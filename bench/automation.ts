@@ -6,7 +6,7 @@
  *    prices that are never negative (every interval convex) and one with negative midday feed-in.
  *    Baseline in the same run: the previous exact solver (the split-flow HiGHS MIP of lp.ts).
  * 2. The backtest table (`runBacktest`): BENCH_AUTOMATION_DAYS days (default 7; docs/automation.md
- *    publishes 30, from `openpower backtest --days 30`).
+ *    publishes 30, from `openpower backtest --days 30`), with the compilation loss.
  *
  * Run: npm run bench -- automation
  */
@@ -102,11 +102,14 @@ export async function run(): Promise<void> {
   const days = Number(process.env.BENCH_AUTOMATION_DAYS ?? 7);
   const t0 = performance.now();
   const backtest = await runBacktest({ days, seed: 1 });
-  console.log(`\nbacktest, ${days} days, seed 1 (${((performance.now() - t0) / 1000).toFixed(0)} s):`);
-  console.log("  | strategy | cost $ | saving $ | % of (d) |\n  |---|---:|---:|---:|");
+  console.log(
+    `\nbacktest, ${days} days, seed 1, ${backtest.dailyWriteBudget} writes a day (${((performance.now() - t0) / 1000).toFixed(0)} s):`,
+  );
+  console.log("  | strategy | cost $ | saving $ | % of (d) | % of device's (d) | writes/day |\n  |---|---:|---:|---:|---:|---:|");
+  const pct = (v: number | null) => (v === null ? "–" : `${v.toFixed(0)} %`);
   for (const s of backtest.strategies)
     console.log(
-      `  | ${s.name} | ${(s.costCents / 100).toFixed(2)} | ${(s.savingCents / 100).toFixed(2)} | ${s.ofPerfectPct === null ? "–" : s.ofPerfectPct.toFixed(0)} |`,
+      `  | ${s.name} | ${(s.costCents / 100).toFixed(2)} | ${(s.savingCents / 100).toFixed(2)} | ${pct(s.ofPerfectPct)} | ${pct(s.ofDevicePerfectPct)} | ${s.writesPerDay === null ? "–" : s.writesPerDay.toFixed(1)} |`,
     );
   const loss = backtest.compilationLossCents;
   console.log(`  compilation loss: AlphaESS ${(loss.alphaess / 100).toFixed(2)} $, GoodWe ${(loss.goodwe / 100).toFixed(2)} $`);
