@@ -56,7 +56,10 @@ describe("backtest on the real Amber price days", () => {
     expect(result.compilationLossCents.goodwe).toBeCloseTo(goodwe!.costCents - ideal!.costCents, 9);
     // Only the compiled strategies write to a device, within the day's budget (the service's default, 6).
     expect(result.dailyWriteBudget).toBe(6);
-    for (const s of [alpha!, goodwe!]) (expect(s.writesPerDay!).toBeGreaterThan(0), expect(s.writesPerDay!).toBeLessThanOrEqual(6));
+    for (const s of [alpha!, goodwe!]) {
+      expect(s.writesPerDay!).toBeGreaterThan(0);
+      expect(s.writesPerDay!).toBeLessThanOrEqual(6);
+    }
     for (const s of [selfUse!, ideal!, perfect!, idealNoExport!, perfectNoExport!]) expect(s.writesPerDay).toBeNull();
   }, 300_000);
 });
