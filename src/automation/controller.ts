@@ -107,7 +107,8 @@ export class AutomationController {
     const strayed = expected !== undefined && Math.abs(expected - flow.soc) > (this.options.socTolerance ?? 0.1);
     const replan = this.lastPlan === undefined || fingerprint !== this.lastInputs || strayed;
     if (replan) {
-      const plan = await optimizeBattery(input);
+      // An AlphaESS battery never exports (self-use windows): plan what it can do.
+      const plan = await optimizeBattery(input, { batteryExport: this.options.kind !== "alphaess" });
       const compiled = compileSchedule(input, plan, { kind: this.options.kind, utcOffsetMinutes: this.options.utcOffsetMinutes });
       const socBySlot = new Map(plan.intervals.map((p, i) => [slotStart + (i + 1) * SLOT_MIN * 60_000, p.socEnd]));
       this.lastPlan = {

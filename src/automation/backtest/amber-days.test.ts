@@ -29,8 +29,8 @@ describe("backtest on the real Amber price days", () => {
   it("orders the strategies: perfect foresight saves at least what the automation does, costs add up", async () => {
     const prices = new AmberPriceDays(body);
     const result = await runBacktest({ days: prices.days, seed: 1, startMs: prices.startMs, prices });
-    expect(result.strategies.map((s) => s.name.slice(0, 3))).toEqual(["(a)", "(b)", "(c)", "(c)", "(c)", "(d)"]);
-    const [selfUse, , alpha, goodwe, ideal, perfect] = result.strategies;
+    expect(result.strategies.map((s) => s.name.slice(0, 3))).toEqual(["(a)", "(b)", "(c)", "(c)", "(c)", "(d)", "(c)", "(d)"]);
+    const [selfUse, , alpha, goodwe, ideal, perfect, idealNoExport, perfectNoExport] = result.strategies;
     expect(selfUse!.savingCents).toBe(0);
     for (const s of result.strategies) {
       expect(s.dailyCostCents).toHaveLength(2);
@@ -44,10 +44,22 @@ describe("backtest on the real Amber price days", () => {
     expect(perfect!.savingCents + 1).toBeGreaterThanOrEqual(ideal!.savingCents);
     expect(perfect!.savingCents + 1).toBeGreaterThanOrEqual(goodwe!.savingCents);
     expect(perfect!.savingCents + 1).toBeGreaterThanOrEqual(alpha!.savingCents);
+    // An AlphaESS battery never exports: its own perfect foresight is the fair reference, and it saves no more than (d).
+    expect(perfectNoExport!.savingCents).toBeLessThanOrEqual(perfect!.savingCents + 1);
+    expect(perfectNoExport!.savingCents + 1).toBeGreaterThanOrEqual(idealNoExport!.savingCents);
+    expect(alpha!.ofDevicePerfectPct).toBeCloseTo((alpha!.savingCents / perfectNoExport!.savingCents) * 100, 9);
+    expect(goodwe!.ofDevicePerfectPct).toBeCloseTo(goodwe!.ofPerfectPct!, 9);
     // With the real prices' negative midday feed-in, the automation pays off against self-consumption.
     expect(ideal!.savingCents).toBeGreaterThan(0);
     expect(goodwe!.savingCents).toBeGreaterThan(0);
-    expect(result.compilationLossCents.alphaess).toBeCloseTo(alpha!.costCents - ideal!.costCents, 9);
+    expect(result.compilationLossCents.alphaess).toBeCloseTo(alpha!.costCents - idealNoExport!.costCents, 9);
     expect(result.compilationLossCents.goodwe).toBeCloseTo(goodwe!.costCents - ideal!.costCents, 9);
+    // Only the compiled strategies write to a device, within the day's budget (the service's default, 6).
+    expect(result.dailyWriteBudget).toBe(6);
+    for (const s of [alpha!, goodwe!]) {
+      expect(s.writesPerDay!).toBeGreaterThan(0);
+      expect(s.writesPerDay!).toBeLessThanOrEqual(6);
+    }
+    for (const s of [selfUse!, ideal!, perfect!, idealNoExport!, perfectNoExport!]) expect(s.writesPerDay).toBeNull();
   }, 300_000);
 });

@@ -1,12 +1,12 @@
 import type { BacktestResult } from "./backtest.js";
 
-const COLORS = ["#888888", "#d98c00", "#1f77b4", "#2ca02c", "#9467bd", "#d62728"];
+const COLORS = ["#888888", "#d98c00", "#1f77b4", "#2ca02c", "#9467bd", "#d62728", "#17becf", "#8c564b"];
 
 /** An SVG line chart of each strategy's cumulative saving against self-consumption, in dollars per day. */
 export function backtestSvg(result: BacktestResult): string {
-  const width = 900;
+  const width = 1100;
   const height = 420;
-  const pad = { left: 60, right: 260, top: 30, bottom: 40 };
+  const pad = { left: 60, right: 440, top: 30, bottom: 40 };
   const base = result.strategies[0]!.dailyCostCents;
   const series = result.strategies.map((s) => {
     let sum = 0;

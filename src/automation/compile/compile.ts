@@ -3,6 +3,7 @@ import type { BatterySchedule, ScheduleWindow } from "../../model/types.js";
 import type { OptimizeInput } from "../optimizer/input.js";
 import type { OptimizeResult } from "../optimizer/optimize.js";
 import { simulateSchedule, type DeviceKind, type SimBattery, type SimStep } from "./behaviour.js";
+import { chooseNearTerm } from "./near-term.js";
 
 type Slot = "charge" | "discharge" | "hold" | "self";
 interface Run {
@@ -23,6 +24,14 @@ export interface CompileOptions {
   utcOffsetMinutes: number;
   /** Largest window power the device takes (GoodWe), W. */
   maxPowerW?: number;
+  /**
+   * What the device holds now. Given, it stays unless another schedule does better by more than
+   * `writePenaltyCents` (default 0) over the first interval: fewer writes for a write budget.
+   */
+  current?: BatterySchedule | null;
+  writePenaltyCents?: number;
+  /** The schedule will run unattended (e.g. the day's last write): choose what is best left unchanged over the whole plan. */
+  unattended?: boolean;
 }
 
 export interface CompiledPlan {
@@ -46,8 +55,17 @@ export function compileSchedule(input: OptimizeInput, plan: OptimizeResult, opti
   const startMs = Date.parse(input.intervals[0]!.start);
   const slots = labelSlots(input, plan, startMs);
   const runs = findRuns(input, plan, startMs, slots);
-  const schedule =
+  const windows =
     options.kind === "alphaess" ? alphaess(input, plan, slots, runs, startMs, options) : goodwe(input, plan, runs, startMs, options);
+  const schedule = chooseNearTerm(
+    input,
+    plan,
+    windows,
+    options.kind,
+    options.utcOffsetMinutes,
+    options.current === undefined ? undefined : { schedule: options.current, writePenaltyCents: options.writePenaltyCents ?? 0 },
+    options.unattended ?? false,
+  );
   const simBattery: SimBattery = { ...battery, minSoc: battery.minSoc, maxSoc: battery.maxSoc };
   const steps: SimStep[] = input.intervals.map((i) => ({ ...i, startMs: Date.parse(i.start) }));
   const outcome = simulateSchedule(schedule, options.kind, simBattery, steps, battery.soc, options.utcOffsetMinutes);

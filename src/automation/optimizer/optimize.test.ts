@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors/index.js";
 import { gridBoundCents, solveDp, stepCostCents } from "./dp.js";
 import { parseOptimizeInput, type OptimizeInput } from "./input.js";
-import { TIE_CENTS } from "./lp.js";
+import { solveExact, TIE_CENTS } from "./lp.js";
 import { optimizeBattery } from "./optimize.js";
-import { buildProblem } from "./problem.js";
+import { buildProblem, intervalCost } from "./problem.js";
+import { SAVINGS_TOLERANCE, solveStages } from "./stages-milp.js";
 
 const LEVELS = 500;
 const START = Date.parse("2026-03-01T00:00:00+11:00");
@@ -67,6 +68,58 @@ const problemArb = fc
     };
   });
 
+/** Many negative prices: import and feed-in below zero most of the time, PV surplus, export caps. */
+const negativeArb = fc
+  .record({
+    count: fc.integer({ min: 2, max: 12 }),
+    imp: fc.array(fc.integer({ min: -60, max: 40 }), { minLength: 12, maxLength: 12 }),
+    feedIn: fc.array(fc.integer({ min: -30, max: 30 }), { minLength: 12, maxLength: 12 }),
+    loads: fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 12, maxLength: 12 }),
+    pvs: fc.array(fc.integer({ min: 0, max: 9000 }), { minLength: 12, maxLength: 12 }),
+    soc: fc.double({ min: 0, max: 1, noNaN: true }),
+    maxExportW: fc.constantFrom(100_000, 5000, 2000, 0),
+    cycle: fc.constantFrom(0, 2),
+    eta: fc.constantFrom(1, 0.95, 0.9),
+    endValue: fc.integer({ min: -5, max: 30 }),
+  })
+  .map((r): OptimizeInput => ({
+    intervals: Array.from({ length: r.count }, (_, t) => ({
+      start: iso(START + t * 5 * 60_000),
+      minutes: 5,
+      importCentsPerKwh: r.imp[t]!,
+      exportCentsPerKwh: r.feedIn[t]!,
+      loadW: r.loads[t]!,
+      pvW: r.pvs[t]!,
+    })),
+    battery: {
+      capacityKwh: 1,
+      soc: r.soc,
+      minSoc: 0.1,
+      maxSoc: 0.9,
+      maxChargeW: 5000,
+      maxDischargeW: 5000,
+      chargeEfficiency: r.eta,
+      dischargeEfficiency: r.eta,
+      cycleCostCentsPerKwh: r.cycle,
+    },
+    grid: { maxImportW: 15_000, maxExportW: r.maxExportW },
+    endValueCentsPerKwh: r.endValue,
+  }));
+
+/** The true cost (no tie-break) of the split-flow MIP's plan (lp.ts: an independent exact formulation). */
+async function splitFlowCost(input: OptimizeInput): Promise<number> {
+  const problem = buildProblem(input);
+  const s = await solveExact(problem);
+  let kwh = problem.startKwh;
+  let cost = 0;
+  s.dischargeKw.forEach((d, t) => {
+    const b = d - s.chargeKw[t]!;
+    cost += intervalCost(problem, t, b).cents;
+    kwh = b >= 0 ? kwh - (b * problem.hours[t]!) / problem.etaDischarge : kwh - b * problem.hours[t]! * problem.etaCharge;
+  });
+  return cost - problem.endValue * kwh;
+}
+
 /** Largest energy the tie-break can distort: TIE_CENTS per kWh charged or discharged. */
 function tieBound(input: OptimizeInput): number {
   const kwh = input.intervals.reduce((s, i) => s + ((input.battery.maxChargeW + input.battery.maxDischargeW) / 1000) * (i.minutes / 60), 0);
@@ -90,6 +143,41 @@ describe("optimizeBattery", () => {
       { numRuns: 80 },
     );
   });
+
+  it("matches the independent split-flow MIP within 0.1 % of the savings on problems with many negative prices", async () => {
+    await fc.assert(
+      fc.asyncProperty(negativeArb, async (input) => {
+        const result = await optimizeBattery(input);
+        const reference = await splitFlowCost(input);
+        const saving = result.baselineCostCents - result.costCents;
+        // Never better than the optimum (the reference stops within 0.01 c of it), never worse than the tolerance allows.
+        expect(result.costCents).toBeGreaterThanOrEqual(reference - 1e-2 - tieBound(input));
+        expect(result.costCents).toBeLessThanOrEqual(reference + SAVINGS_TOLERANCE * Math.max(0, saving) + tieBound(input) + 1e-6);
+        expect(result.costCents - result.solver.errorBoundCents).toBeLessThanOrEqual(reference + tieBound(input) + 1e-6);
+        checkPhysics(input, result);
+      }),
+      { numRuns: 150 },
+    );
+  }, 300_000);
+
+  it("solves the mixed-integer programme to the optimum when no tolerance is allowed", async () => {
+    await fc.assert(
+      fc.asyncProperty(negativeArb, async (input) => {
+        const problem = buildProblem(input);
+        const exact = await solveStages(problem, { tolerance: 0 });
+        let kwh = problem.startKwh;
+        let cost = 0;
+        exact.batteryKw.forEach((b, t) => {
+          cost += intervalCost(problem, t, b).cents;
+          kwh = b >= 0 ? kwh - (b * problem.hours[t]!) / problem.etaDischarge : kwh - b * problem.hours[t]! * problem.etaCharge;
+        });
+        cost -= problem.endValue * kwh;
+        const reference = await splitFlowCost(input);
+        expect(Math.abs(cost - reference)).toBeLessThanOrEqual(2e-2 + tieBound(input));
+      }),
+      { numRuns: 60 },
+    );
+  }, 300_000);
 
   it("keeps the energy balance, the limits and the bounds in every interval", async () => {
     await fc.assert(
@@ -143,17 +231,33 @@ describe("optimizeBattery", () => {
     checkPhysics(input, result);
   });
 
-  it("needs no curtailment binary where the export cap is out of reach, and keeps one where it is not", async () => {
-    // Feed-in costs 5 c; the battery cannot charge, so only the curtailment choice could need a binary.
+  it("curtails only at the export cap, and counts the non-convex intervals of negative feed-in", async () => {
+    // Feed-in costs 5 c; the battery cannot charge. Out of reach of the cap: nothing is curtailed.
     const outOfReach = simpleInput([20, 20], { loadW: 3000, pvW: 1000, maxChargeW: 0, maxDischargeW: 1000, exportOffset: 25 });
     const a = await optimizeBattery(outOfReach);
     checkPhysics(outOfReach, a);
     expect(a.solver.binaryIntervals).toBe(0);
     expect(a.intervals.every((i) => i.curtailedW === 0)).toBe(true);
-    const reachable = simpleInput([20, 20], { loadW: 500, pvW: 8000, maxChargeW: 0, maxDischargeW: 5000, exportOffset: 25 });
-    const b = await optimizeBattery(reachable);
-    checkPhysics(reachable, b);
-    expect(b.solver.binaryIntervals).toBe(2);
+    // PV beyond load + the cap: exactly the excess is curtailed, and the cost is convex (no binary).
+    const beyond = simpleInput([20, 20], { loadW: 500, pvW: 8000, maxChargeW: 0, maxDischargeW: 5000, exportOffset: 25 });
+    const b = await optimizeBattery(beyond);
+    checkPhysics(beyond, b);
+    expect(b.intervals.map((i) => i.curtailedW)).toEqual([2500, 2500]);
+    expect(b.solver.binaryIntervals).toBe(0);
+    // PV surplus below the cap: discharging into the cap would let the inverter curtail, a non-convex choice.
+    const below = simpleInput([20, 20], { loadW: 500, pvW: 4000, maxChargeW: 5000, maxDischargeW: 5000, exportOffset: 25 });
+    const c = await optimizeBattery(below);
+    checkPhysics(below, c);
+    expect(c.solver.binaryIntervals).toBe(2);
+    // Each route: convex (the chain DP alone), certified within the tolerance, and the MIP when none is allowed.
+    expect([a.solver.route, b.solver.route]).toEqual(["chain", "chain"]);
+    expect(c.solver.route).toBe("certified");
+    // A full battery at a −3 c midday: discharging into the cap (so PV is curtailed) and refilling beats exporting, a
+    // choice the convex envelope blurs; with no tolerance allowed the MIP decides it.
+    const full = simpleInput([9, 9, 9, 9], { loadW: 2000, pvW: 6000, soc: 1, exportOffset: 12, endValue: 15 });
+    const exact = await solveStages(buildProblem(full), { tolerance: 0 });
+    expect(exact.route).toBe("milp");
+    expect(exact.binaryIntervals).toBe(4);
   });
 
   it.each([

@@ -24,6 +24,12 @@ export function declareAutomationCommands(program: Command, run: Run, parseInt: 
     .option("--days <n>", "how many simulated days", (v) => parseInt(v, "--days"), 30)
     .option("--seed <n>", "random seed (same seed, same days)", (v) => parseInt(v, "--seed"), 1)
     .option("--chart <file>", "write an SVG chart of the daily savings here", "backtest.svg")
+    .option(
+      "--write-budget <n>",
+      "device writes a day for the automation (as the service's daily write budget)",
+      (v) => parseInt(v, "--write-budget"),
+      6,
+    )
     .option("--amber-fixtures [file]", "settle on real captured Amber prices (a /prices JSON; default the 2-day capture in fixtures/amber)")
     .option("--json", "JSON output")
     .addHelpText(

@@ -17,6 +17,18 @@ const COLUMNS: readonly Column<StrategyResult>[] = [
     show: (r) => (r.ofPerfectPct === null ? "–" : `${r.ofPerfectPct.toFixed(0)} %`),
     align: "right",
   },
+  {
+    header: "% of device's (d)",
+    value: (r) => r.ofDevicePerfectPct,
+    show: (r) => (r.ofDevicePerfectPct === null ? "–" : `${r.ofDevicePerfectPct.toFixed(0)} %`),
+    align: "right",
+  },
+  {
+    header: "writes/day",
+    value: (r) => r.writesPerDay,
+    show: (r) => (r.writesPerDay === null ? "–" : r.writesPerDay.toFixed(1)),
+    align: "right",
+  },
 ];
 
 const AMBER_FIXTURE = "fixtures/amber/prices-2day-30min-general-feedin.json";
@@ -24,7 +36,7 @@ const AMBER_FIXTURE = "fixtures/amber/prices-2day-30min-general-feedin.json";
 /** `openpower backtest --days N [--seed N] [--chart FILE] [--amber-fixtures [FILE]]`. */
 export async function backtest(
   ctx: CommandContext,
-  opts: { days: number; seed: number; chart: string; amberFixtures?: string | boolean },
+  opts: { days: number; seed: number; chart: string; writeBudget?: number; amberFixtures?: string | boolean },
 ): Promise<number> {
   if (opts.days > 366) throw new UsageError(`--days is at most 366, got ${opts.days}.`, { field: "--days" });
   const amber = opts.amberFixtures ? await amberPrices(ctx, opts.amberFixtures === true ? AMBER_FIXTURE : opts.amberFixtures) : undefined;
@@ -32,6 +44,7 @@ export async function backtest(
   const result = await runBacktest({
     days,
     seed: opts.seed,
+    ...(opts.writeBudget !== undefined && { dailyWriteBudget: opts.writeBudget }),
     ...(amber && { prices: amber.prices, startMs: amber.prices.startMs }),
     onDay: (d) => ctx.out.note(`day ${d}/${days}`),
   });
@@ -43,11 +56,11 @@ export async function backtest(
   }
   ctx.out.table(COLUMNS, result.strategies, {
     title: amber
-      ? `Backtest: ${result.days} days of real Amber prices (${amber.file}) on the simulated house (seed ${result.seed}), settled per minute`
-      : `Backtest: ${result.days} days of the simulated house (seed ${result.seed}), settled per minute`,
+      ? `Backtest: ${result.days} days of real Amber prices (${amber.file}) on the simulated house (seed ${result.seed}), settled per minute, ${result.dailyWriteBudget} writes a day`
+      : `Backtest: ${result.days} days of the simulated house (seed ${result.seed}), settled per minute, ${result.dailyWriteBudget} writes a day`,
   });
   ctx.out.print(
-    `compilation loss (compiled − followed exactly): AlphaESS ${(result.compilationLossCents.alphaess / 100).toFixed(2)} $, GoodWe ${(result.compilationLossCents.goodwe / 100).toFixed(2)} $`,
+    `compilation loss (compiled − the plan it compiles, followed exactly): AlphaESS ${(result.compilationLossCents.alphaess / 100).toFixed(2)} $, GoodWe ${(result.compilationLossCents.goodwe / 100).toFixed(2)} $`,
   );
   ctx.out.print(`chart: ${chartFile}`);
   return ExitCode.ok;
