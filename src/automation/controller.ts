@@ -48,6 +48,12 @@ export interface AutomationControllerOptions {
   /** What a kWh left at the end of the horizon is worth. Default: the mean forecast import price × 0.8. */
   endValueCentsPerKwh?: number;
   now?: () => number;
+  /**
+   * Times (ms) of the writes to this device since `since` as kept outside this process (the
+   * service's audit, the CLI's audit log), so that the cool-down and the daily budget survive a
+   * restart. They are counted together with this controller's own writes (the larger count wins).
+   */
+  pastWrites?: (since: number) => Promise<readonly number[]> | readonly number[];
   onDecision?: (decision: AutomationDecision) => void | Promise<void>;
 }
 
@@ -83,28 +89,36 @@ export class AutomationController {
   }
 
   async cycle(): Promise<AutomationDecision> {
-    const at = new Date(this.now());
-    if (this.mode === "off")
+    if (this.mode === "off") {
+      const at = new Date(this.now());
       return this.record({ at, mode: "off", action: "off", reason: "automation is off", replanned: false, explanation: [] });
+    }
     const maxAge = this.options.maxDataAgeMs ?? 15 * 60_000;
-    const flow = await this.system.getPowerFlow();
-    if (flow.soc === null || at.getTime() - flow.observedAt.getTime() > maxAge)
+    const flow = await this.read(() => this.system.getPowerFlow());
+    if (!flow.ok) return this.skip(new Date(this.now()), `the SOC could not be read (${flow.error}): not acting without it`);
+    // Times are taken after each read: on an accelerated clock a read can take minutes of simulated time.
+    const socAge = this.now() - flow.value.observedAt.getTime();
+    const soc = flow.value.soc;
+    if (soc === null || socAge > maxAge)
       return this.skip(
-        at,
-        `the SOC reading is ${flow.soc === null ? "missing" : `${Math.round((at.getTime() - flow.observedAt.getTime()) / 60_000)} min old`}: not acting on it`,
+        new Date(this.now()),
+        `the SOC reading is ${soc === null ? "missing" : `${Math.round(socAge / 60_000)} min old`}: not acting on it`,
       );
-    const prices = pricesFromAmber(await this.options.prices.getPriceIntervals({ next: MAX_SLOTS * 2 }));
+    const read = await this.read(() => this.options.prices.getPriceIntervals({ next: MAX_SLOTS * 2 }));
+    const at = new Date(this.now());
+    if (!read.ok) return this.skip(at, `prices could not be read (${read.error}): prices are stale, not acting on them`);
+    const prices = pricesFromAmber(read.value);
     const slotStart = Math.floor(at.getTime() / (SLOT_MIN * 60_000)) * SLOT_MIN * 60_000;
     const slotPrices = resample(prices, slotStart, at.getTime());
     if (slotPrices.length === 0) return this.skip(at, "no price covers now: prices are stale, not acting on them");
     const oldest = prices.find((p) => p.start.getTime() <= at.getTime() && p.start.getTime() + p.minutes * 60_000 > at.getTime());
     if (!oldest || at.getTime() - oldest.start.getTime() > maxAge + oldest.minutes * 60_000)
-      return this.skip(at, "the current price is older than allowed: not acting on it");
+      return this.skip(at, "the current price is older than allowed: prices are stale, not acting on them");
     const loadPv = await this.options.forecast(new Date(slotStart), slotPrices.length, SLOT_MIN);
-    const input = this.input(slotStart, slotPrices, loadPv, flow.soc);
+    const input = this.input(slotStart, slotPrices, loadPv, soc);
     const fingerprint = JSON.stringify([input.intervals, this.options.battery]);
     const expected = this.lastPlan?.socBySlot.get(slotStart);
-    const strayed = expected !== undefined && Math.abs(expected - flow.soc) > (this.options.socTolerance ?? 0.1);
+    const strayed = expected !== undefined && Math.abs(expected - soc) > (this.options.socTolerance ?? 0.1);
     const replan = this.lastPlan === undefined || fingerprint !== this.lastInputs || strayed;
     if (replan) {
       const plan = await optimizeBattery(input);
@@ -135,15 +149,18 @@ export class AutomationController {
       return this.record({ ...base, action: "hold", reason: `${why}; the device already has this schedule`, plan });
     if (this.mode === "advise") return this.record({ ...base, action: "advise", reason: `${why}; advise mode: not written`, plan });
     const coolDownMs = writeIntervalS(this.system) * 1000;
-    if (this.lastWriteAt !== undefined && at.getTime() - this.lastWriteAt < coolDownMs)
+    const day = localDay(at.getTime(), this.options.utcOffsetMinutes);
+    const dayStart = Date.parse(`${day}T00:00:00Z`) - this.options.utcOffsetMinutes * 60_000;
+    const past = this.options.pastWrites ? await this.options.pastWrites(Math.min(dayStart, at.getTime() - coolDownMs)) : [];
+    const lastWriteAt = Math.max(this.lastWriteAt ?? -Infinity, ...past);
+    if (at.getTime() - lastWriteAt < coolDownMs)
       return this.record({
         ...base,
         action: "skip",
-        reason: `write cool-down: ${Math.ceil((coolDownMs - (at.getTime() - this.lastWriteAt)) / 1000)} s left`,
+        reason: `write cool-down: ${Math.ceil((coolDownMs - (at.getTime() - lastWriteAt)) / 1000)} s left`,
         plan,
       });
-    const day = localDay(at.getTime(), this.options.utcOffsetMinutes);
-    const used = this.writesByDay.get(day) ?? 0;
+    const used = Math.max(this.writesByDay.get(day) ?? 0, past.filter((t) => t >= dayStart && t <= at.getTime()).length);
     const budget = this.options.dailyWriteBudget ?? 6;
     if (used >= budget) return this.record({ ...base, action: "skip", reason: `daily write budget (${budget}) used up`, plan });
     this.lastWriteAt = at.getTime();
@@ -174,6 +191,15 @@ export class AutomationController {
       grid: this.options.grid,
       endValueCentsPerKwh: this.options.endValueCentsPerKwh ?? Math.max(0, mean * 0.8),
     };
+  }
+
+  /** A read that failed is a reason to skip, not a crash of the loop (the error class and message, no secrets). */
+  private async read<T>(f: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+    try {
+      return { ok: true, value: await f() };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    }
   }
 
   private skip(at: Date, reason: string): Promise<AutomationDecision> {
