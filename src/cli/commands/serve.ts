@@ -6,6 +6,8 @@ import { redactingLogger, type Logger } from "../../core/logger.js";
 import type { CommandContext } from "../context.js";
 import { describeCause, ExitCode, UsageError } from "../errors.js";
 import type { VendorSession } from "../vendors/types.js";
+import type { PvForecastSettings } from "../../service/automation-forecast.js";
+import { automationConfig } from "../config/automation-settings.js";
 
 export interface ServeOptions {
   port?: number;
@@ -22,6 +24,8 @@ export interface ServeOptions {
 }
 
 const AUTOMATION_MODES = ["off", "advise", "control"] as const;
+/** The GoodWe simulator's battery (its local protocol reports no capacity; AlphaESS reports its own). */
+const DEMO_GOODWE_CAPACITY_KWH = 10;
 
 /** `automation.mode` from --automation, else OPENPOWER_AUTOMATION_MODE, else advise; with its limits checked. */
 function automationSettings(ctx: CommandContext, opts: ServeOptions) {
@@ -73,12 +77,21 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
   let closeSources = async (): Promise<void> => undefined;
   let token = ctx.io.env.OPENPOWER_SERVICE_TOKEN;
   let dbFile = opts.db ?? join(ctx.paths.dataDir, "openpower.db");
+  const configured = automationConfig((await ctx.config()).sections.automation);
+  let pv: PvForecastSettings | undefined;
+  if (configured.pv && !opts.demo) {
+    const { OpenMeteo } = await import("../../automation/forecast/open-meteo.js");
+    const { baseUrl, ...array } = configured.pv;
+    pv = { client: new OpenMeteo({ baseUrl, logger }), array };
+    logger.info("automation: Open-Meteo PV forecast", { latitude: array.latitude, longitude: array.longitude, kWp: array.kWp });
+  }
   if (opts.demo) {
     const { startDemoSources } = await import("./serve-demo.js");
     const demo = await startDemoSources({ speed: opts.speed ?? 60, seed: opts.seed ?? 1, logger });
     for (const f of demo.failures) logger.warn("simulator did not start", { vendor: f.vendor, cause: describeCause(f.error) });
     sessions = demo.sessions;
     clock = demo.clock;
+    pv = demo.pv;
     closeSources = () => demo.close();
     // The demo keeps its own database and, unless one is set, makes up a token so that writes can be tried.
     if (!opts.db) dbFile = join(ctx.paths.dataDir, "openpower-demo.db");
@@ -101,7 +114,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
       token,
       logger,
       retentionDays: opts.retentionDays,
-      automation,
+      automation: { ...automation, pv, capacityKwh: configured.capacityKwh ?? (opts.demo ? DEMO_GOODWE_CAPACITY_KWH : undefined) },
     });
     ctx.out.print(
       `openpower service on ${service.url}/api/v1/health  (metrics: ${service.url}/metrics, API: ${service.url}/api/v1/openapi.json)`,
