@@ -97,7 +97,7 @@ describe("automation.mode in the service, on the accelerated clock with the simu
   it("the first cycle acts on fresh prices; forecasts are stored with their issue time, Open-Meteo blended; capacity from the device", async () => {
     const lines: { message: string; fields?: Record<string, unknown> }[] = [];
     const note = (message: string, fields?: Record<string, unknown>) => void lines.push({ message, fields });
-    const { storage, key, controller, running } = await start("advise", { debug: note, info: note, warn: note, error: note });
+    const { storage, key, controller } = await start("advise", { debug: note, info: note, warn: note, error: note });
     const first = await until("a first decision", () => controller.decisions[0]);
     expect(first.action, first.reason).not.toBe("skip");
     const capacity = lines.find((l) => l.message === "automation: battery capacity" && l.fields?.system === key);
