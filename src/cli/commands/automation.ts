@@ -4,7 +4,7 @@ import type { CommandContext } from "../context.js";
 type Run = (cmd: Command, runner: (ctx: CommandContext) => Promise<number | void>) => Promise<void>;
 
 /**
- * Declares `optimize`, `backtest` and `automation plan|run`. Like program.ts, this only declares:
+ * Declares `optimize`, `backtest`, `forecast accuracy` and `automation plan|run`. Like program.ts, this only declares:
  * each implementation is imported when its command runs.
  */
 export function declareAutomationCommands(program: Command, run: Run, parseInt: (v: string, option: string) => number): void {
@@ -31,6 +31,20 @@ export function declareAutomationCommands(program: Command, run: Run, parseInt: 
       "\nCosts are settled minute by minute on the simulated house (clouds, kettle spikes), not at the\nplanning step.\n\nExamples:\n  $ openpower backtest --days 30\n  $ openpower backtest --days 7 --seed 3 --json\n  $ openpower backtest --amber-fixtures",
     )
     .action((_o, cmd: Command) => run(cmd, async (ctx) => (await import("./backtest.js")).backtest(ctx, cmd.opts())));
+  program
+    .command("forecast")
+    .description("the forecasts the service stored (load, PV, prices) and how good they were")
+    .command("accuracy")
+    .description("MAE and bias of stored load, PV and price forecasts against what happened, by horizon (0–1 h, 1–6 h, 6–24 h, 24–48 h)")
+    .option("--system <id>", "one system (vendor:id as the service names it, or amber:<site> for prices only)")
+    .option("--days <n>", "how many days back", (v) => parseInt(v, "--days"), 7)
+    .option("--db <file>", "the service's database (default: openpower.db in the data directory; the demo's is openpower-demo.db)")
+    .option("--json", "JSON output")
+    .addHelpText(
+      "after",
+      "\nMAE is the mean absolute error; bias is the mean of forecast − actual (+ = too high). Load and PV in W\n(30-minute means against the measured samples), prices in c/kWh (each stored Amber vintage against the\ninterval's actual price).\n\nExamples:\n  $ openpower forecast accuracy\n  $ openpower forecast accuracy --system alphaess:AL2002321010043 --days 30 --json",
+    )
+    .action((_o, cmd: Command) => run(cmd, async (ctx) => (await import("./forecast.js")).accuracy(ctx, cmd.opts())));
   const automation = program
     .command("automation")
     .description("price-driven battery automation: the plan for the next 24 h, or one cycle that writes it (cron)")
