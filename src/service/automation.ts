@@ -134,12 +134,13 @@ async function priceSourceOf(sessions: readonly VendorSession[], log: Logger): P
   return undefined;
 }
 
-function controllerFor(
+/** The service's controller for one system: forecasts from (and stored in) `storage`, decisions and writes recorded there. */
+export function controllerFor(
   key: string,
   system: EnergySystem,
   prices: PriceSource,
   capacityKwh: number,
-  options: ServiceAutomationOptions,
+  options: Pick<ServiceAutomationOptions, "storage" | "clock" | "mode" | "reserveSoc" | "dailyWriteBudget" | "maxPowerW" | "pv">,
   log: Logger,
 ): AutomationController {
   const { storage, clock } = options;
