@@ -20,10 +20,24 @@ export interface AutomationDecision {
   replanned: boolean;
   explanation: string[];
   schedule?: BatterySchedule;
+  /** The plan the schedule was compiled from: its inputs and the optimum, one row per 30-minute interval. */
+  intervals?: PlanRow[];
   costCents?: number;
   baselineCostCents?: number;
   plan?: ControlPlan;
   result?: ApplyResult;
+}
+
+/** One interval of the plan: what it was planned on and what the battery does. */
+export interface PlanRow {
+  start: string;
+  importCentsPerKwh: number;
+  exportCentsPerKwh: number;
+  loadW: number;
+  pvW: number;
+  batteryW: number;
+  gridW: number;
+  socEnd: number;
 }
 
 export interface AutomationControllerOptions {
@@ -43,6 +57,8 @@ export interface AutomationControllerOptions {
   socTolerance?: number;
   /** Prices, and the SOC reading, older than this are not acted on, ms. Default 15 min. */
   maxDataAgeMs?: number;
+  /** How far ahead to plan, hours (1..48; prices permitting). Default 24. */
+  horizonHours?: number;
   /** Minutes east of UTC of the device's wall clock. */
   utcOffsetMinutes: number;
   /** What a kWh left at the end of the horizon is worth. Default: the mean forecast import price × 0.8. */
@@ -58,7 +74,6 @@ export interface AutomationControllerOptions {
 }
 
 const SLOT_MIN = 30;
-const MAX_SLOTS = 48;
 
 /**
  * The automation loop, one `cycle()` at a time (the service calls it on a timer; the CLI's
@@ -74,7 +89,8 @@ export class AutomationController {
   private readonly now: () => number;
   private lastInputs = "";
   private lastPlan:
-    { socBySlot: Map<number, number>; schedule: BatterySchedule; explanation: string[]; cost: number; baseline: number } | undefined;
+    | { socBySlot: Map<number, number>; schedule: BatterySchedule; explanation: string[]; cost: number; baseline: number; rows: PlanRow[] }
+    | undefined;
   private lastWriteAt: number | undefined;
   private writesByDay = new Map<string, number>();
 
@@ -104,12 +120,12 @@ export class AutomationController {
         new Date(this.now()),
         `the SOC reading is ${soc === null ? "missing" : `${Math.round(socAge / 60_000)} min old`}: not acting on it`,
       );
-    const read = await this.read(() => this.options.prices.getPriceIntervals({ next: MAX_SLOTS * 2 }));
+    const read = await this.read(() => this.options.prices.getPriceIntervals({ next: this.slots() * 2 }));
     const at = new Date(this.now());
     if (!read.ok) return this.skip(at, `prices could not be read (${read.error}): prices are stale, not acting on them`);
     const prices = pricesFromAmber(read.value);
     const slotStart = Math.floor(at.getTime() / (SLOT_MIN * 60_000)) * SLOT_MIN * 60_000;
-    const slotPrices = resample(prices, slotStart, at.getTime());
+    const slotPrices = resample(prices, slotStart, at.getTime(), this.slots());
     if (slotPrices.length === 0) return this.skip(at, "no price covers now: prices are stale, not acting on them");
     const oldest = prices.find((p) => p.start.getTime() <= at.getTime() && p.start.getTime() + p.minutes * 60_000 > at.getTime());
     if (!oldest || at.getTime() - oldest.start.getTime() > maxAge + oldest.minutes * 60_000)
@@ -130,6 +146,20 @@ export class AutomationController {
         explanation: plan.explanation,
         cost: plan.costCents,
         baseline: plan.baselineCostCents,
+        rows: plan.intervals.map((p, i) => {
+          const x = input.intervals[i]!;
+          const { importCentsPerKwh, exportCentsPerKwh, loadW, pvW } = x;
+          return {
+            start: x.start,
+            importCentsPerKwh,
+            exportCentsPerKwh,
+            loadW,
+            pvW,
+            batteryW: p.batteryW,
+            gridW: p.gridW,
+            socEnd: p.socEnd,
+          };
+        }),
       };
       this.lastInputs = fingerprint;
     }
@@ -140,6 +170,7 @@ export class AutomationController {
       replanned: replan,
       explanation: current.explanation,
       schedule: current.schedule,
+      intervals: current.rows,
       costCents: current.cost,
       baselineCostCents: current.baseline,
     };
@@ -193,6 +224,11 @@ export class AutomationController {
     };
   }
 
+  private slots(): number {
+    const hours = this.options.horizonHours ?? 24;
+    return Math.max(2, Math.min(96, Math.round(hours * 2)));
+  }
+
   /** A read that failed is a reason to skip, not a crash of the loop (the error class and message, no secrets). */
   private async read<T>(f: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
     try {
@@ -219,9 +255,9 @@ export class AutomationController {
  * now (Amber's current interval may be a 5-minute one), the others the interval covering their
  * start; stops at the first gap.
  */
-function resample(prices: PriceForecast[], slotStart: number, now: number): PriceForecast[] {
+function resample(prices: PriceForecast[], slotStart: number, now: number, slots: number): PriceForecast[] {
   const out: PriceForecast[] = [];
-  for (let i = 0; i < MAX_SLOTS; i++) {
+  for (let i = 0; i < slots; i++) {
     const t = i === 0 ? now : slotStart + i * SLOT_MIN * 60_000;
     const p = prices.find((x) => x.start.getTime() <= t && x.start.getTime() + x.minutes * 60_000 > t);
     if (!p) break;

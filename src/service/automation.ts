@@ -177,7 +177,9 @@ export function controllerFor(
 
 /** Stores and logs the decision; a write also goes to the audit with its plan, result and read-back. */
 export async function recordDecision(system: string, d: AutomationDecision, storage: Storage, log: Logger): Promise<void> {
-  const { at, mode, action, reason, ...detail } = d;
+  // The plan's intervals are kept when it was made (a re-plan), not repeated with every decision that follows it.
+  const { at, mode, action, reason, intervals, ...rest } = d;
+  const detail = d.replanned ? { ...rest, intervals } : rest;
   await storage.recordDecision({ at: at.getTime(), system, mode, action, reason, detail });
   log.info("automation decision", { system, mode, action, reason, explanation: d.explanation });
   if (action === "write" && d.plan)

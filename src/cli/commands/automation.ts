@@ -50,14 +50,23 @@ export function declareAutomationCommands(program: Command, run: Run, parseInt: 
     .description("price-driven battery automation: the plan for the next 24 h, or one cycle that writes it (cron)")
     .addHelpText("after", "\nExamples:\n  $ openpower automation plan\n  $ openpower automation run");
   for (const [name, description] of [
-    ["plan", "the plan for the next 24 h from Amber's prices, with the schedule it compiles to and why (never writes)"],
+    ["plan", "the plan for the next 24–48 h from Amber's prices: a table, a chart, the schedule it compiles to and why (never writes)"],
     ["run", "one cycle: plan, and write the compiled schedule when it changed (read back, audited); for cron"],
   ] as const) {
     const cmd = automation
       .command(name)
       .description(description)
       .option("-d, --device <id>", "system id, optionally vendor:id")
-      .option("--capacity-kwh <n>", "usable battery capacity, kWh", (v) => parseInt(v, "--capacity-kwh"), 10)
+      .option("--capacity-kwh <n>", "usable battery capacity, kWh (default: what the device reports, else [automation] capacityKwh)", (v) =>
+        parseInt(v, "--capacity-kwh"),
+      )
+      .option("--hours <n>", "how far ahead to plan, 1..48 (prices permitting)", (v) => parseInt(v, "--hours"), 24)
+      .option(
+        "--daily-write-budget <n>",
+        "battery writes per local day, counted from the audit log",
+        (v) => parseInt(v, "--daily-write-budget"),
+        6,
+      )
       .option("--max-power-w <n>", "battery charge/discharge power limit, W", (v) => parseInt(v, "--max-power-w"), 5000)
       .option("--reserve <fraction>", "never plan below this state of charge", (v) => Number(v), 0.2)
       .option("--json", "JSON output (the decision)");
