@@ -39,6 +39,7 @@ export function declareAutomationCommands(program: Command, run: Run, parseInt: 
     .option("--system <id>", "one system (vendor:id as the service names it, or amber:<site> for prices only)")
     .option("--days <n>", "how many days back", (v) => parseInt(v, "--days"), 7)
     .option("--db <file>", "the service's database (default: openpower.db in the data directory; the demo's is openpower-demo.db)")
+    .option("--storage-url <url>", "the service's PostgreSQL (postgres://...; or OPENPOWER_STORAGE_URL) instead of the SQLite file")
     .option("--json", "JSON output")
     .addHelpText(
       "after",

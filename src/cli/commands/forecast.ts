@@ -9,6 +9,7 @@ export interface ForecastAccuracyOptions {
   system?: string;
   days: number;
   db?: string;
+  storageUrl?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -19,14 +20,15 @@ const DAY_MS = 86_400_000;
  * connects to a vendor.
  */
 export async function accuracy(ctx: CommandContext, opts: ForecastAccuracyOptions): Promise<number> {
+  const url = opts.storageUrl ?? ctx.io.env.OPENPOWER_STORAGE_URL;
+  const { openStorage, isPostgresUrl } = await import("../../service/storage/open.js");
   const file = opts.db ?? join(ctx.paths.dataDir, "openpower.db");
-  if (!existsSync(file))
+  if (!isPostgresUrl(url) && !existsSync(file))
     throw new UsageError(`No service database at ${file}: run "openpower serve" (it stores forecasts as it plans) or name one with --db.`, {
       field: "--db",
     });
-  const { SqliteStorage } = await import("../../service/storage/sqlite.js");
   const { forecastAccuracy } = await import("../../service/forecast-accuracy.js");
-  const storage = new SqliteStorage(file);
+  const storage = await openStorage({ url: isPostgresUrl(url) ? url : undefined, file });
   try {
     // The window ends at the newest sample (a demo database runs on an accelerated clock, ahead of this machine's).
     const seen = (await storage.listSystems()).map((s) => s.lastSeen ?? 0);
