@@ -27,6 +27,8 @@ export interface ServiceAutomationOptions {
    * system with neither is not automated (it is logged), never planned with an assumed size.
    */
   capacityKwh?: number;
+  /** Where `capacityKwh` came from, for the log. Default "config". */
+  capacitySource?: string;
   /** Charge/discharge power, W (default the device's limit, else 5000). */
   maxPowerW?: number;
   /** Cycle spacing on the service clock, ms. Default 5 minutes. */
@@ -60,7 +62,7 @@ export async function startAutomation(options: ServiceAutomationOptions): Promis
     for (const [key, system] of options.collector.systems) {
       if (!isBatteryController(system) || !isPowerMeter(system)) continue;
       const client = options.sessions.find((s) => s.vendor === system.vendor)?.client;
-      const capacity = await batteryCapacity(system, client, options.capacityKwh);
+      const capacity = await batteryCapacity(system, client, options.capacityKwh, options.capacitySource);
       if (!capacity) {
         log.warn("automation: no battery capacity for this system (the device reports none): set [automation] capacityKwh", {
           system: key,

@@ -20,7 +20,12 @@ function isAlphaEssListing(client: unknown): client is AlphaEssListing {
  * configured number, else undefined (the caller refuses to plan rather than assume a size).
  * GoodWe reports no capacity to the local protocol; its SEMS station capacity is not read here.
  */
-export async function batteryCapacity(system: EnergySystem, client: unknown, configuredKwh?: number): Promise<BatteryCapacity | undefined> {
+export async function batteryCapacity(
+  system: EnergySystem,
+  client: unknown,
+  configuredKwh?: number,
+  configuredSource = "config",
+): Promise<BatteryCapacity | undefined> {
   if (system.vendor === "alphaess" && isAlphaEssListing(client)) {
     try {
       const info = (await client.listSystems()).find((s) => s.serialNumber === system.id);
@@ -37,6 +42,7 @@ export async function batteryCapacity(system: EnergySystem, client: unknown, con
       // Falls back to the configured number below.
     }
   }
-  if (configuredKwh !== undefined && Number.isFinite(configuredKwh) && configuredKwh > 0) return { kWh: configuredKwh, source: "config" };
+  if (configuredKwh !== undefined && Number.isFinite(configuredKwh) && configuredKwh > 0)
+    return { kWh: configuredKwh, source: configuredSource };
   return undefined;
 }

@@ -117,7 +117,15 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
       token,
       logger,
       retentionDays: opts.retentionDays,
-      automation: { ...automation, pv, capacityKwh: configured.capacityKwh ?? (opts.demo ? DEMO_GOODWE_CAPACITY_KWH : undefined) },
+      automation: {
+        ...automation,
+        pv,
+        ...(configured.capacityKwh !== undefined
+          ? { capacityKwh: configured.capacityKwh, capacitySource: "[automation] capacityKwh" }
+          : opts.demo
+            ? { capacityKwh: DEMO_GOODWE_CAPACITY_KWH, capacitySource: "demo: the GoodWe simulator's battery" }
+            : {}),
+      },
     });
     ctx.out.print(
       `openpower service on ${service.url}/api/v1/health  (metrics: ${service.url}/metrics, API: ${service.url}/api/v1/openapi.json)`,
