@@ -211,4 +211,57 @@ describe("AutomationController", () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(600_000);
     expect(controller.decisions).toHaveLength(4);
   });
+
+  it("a restarted controller counts the writes kept outside it: cool-down and daily budget survive a restart", async () => {
+    const written: number[] = [];
+    const first = setup({ dailyWriteBudget: 2, onDecision: (d) => void (d.action === "write" && written.push(d.at.getTime())) });
+    expect((await first.controller.cycle()).action).toBe("write");
+    // A new process, one minute later, with a new price shape: the stored write is inside the cool-down.
+    const restarted = setup({ dailyWriteBudget: 2, pastWrites: (since) => written.filter((t) => t >= since) });
+    restarted.clock.now = first.clock.now + 60_000;
+    restarted.battery.socObservedAt = restarted.clock.now;
+    restarted.state.peak = 15;
+    const cooling = await restarted.controller.cycle();
+    expect(cooling.action).toBe("skip");
+    expect(cooling.reason).toMatch(/cool-down: 540 s left/);
+    // Outside the cool-down but with the budget used up by the writes kept outside this process.
+    written.push(first.clock.now + 30_000);
+    restarted.clock.now = first.clock.now + 20 * 60_000;
+    restarted.battery.socObservedAt = restarted.clock.now;
+    const over = await restarted.controller.cycle();
+    expect(over.action).toBe("skip");
+    expect(over.reason).toMatch(/daily write budget \(2\) used up/);
+    expect(restarted.battery.writes).toHaveLength(0);
+    // The next local day the budget is fresh.
+    restarted.clock.now = START + 86_400_000 + 60_000;
+    restarted.battery.socObservedAt = restarted.clock.now;
+    expect((await restarted.controller.cycle()).action).toBe("write");
+  });
+
+  it("takes the time after its reads: prices read across an interval boundary are not stale", async () => {
+    const { clock, battery, controller } = setup({ mode: "advise" });
+    clock.now = START + 29 * 60_000 + 50_000;
+    battery.socObservedAt = clock.now;
+    // The SOC read takes a minute of (accelerated) time: the prices then start at the next half hour.
+    const read = battery.getPowerFlow.bind(battery);
+    battery.getPowerFlow = async () => {
+      const flow = await read();
+      clock.now += 60_000;
+      return flow;
+    };
+    const d = await controller.cycle();
+    expect(d.action).toBe("advise");
+    expect(d.at.getTime()).toBe(START + 30 * 60_000 + 50_000);
+  });
+
+  it("a read that fails is a skip with its reason, not a crash of the loop", async () => {
+    const { battery, controller } = setup();
+    battery.getPowerFlow = async () => {
+      throw new Error("system offline");
+    };
+    const d = await controller.cycle();
+    expect(d.action).toBe("skip");
+    expect(d.reason).toMatch(/SOC could not be read \(Error: system offline\)/);
+    expect(battery.writes).toHaveLength(0);
+  });
 });

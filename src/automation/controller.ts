@@ -20,10 +20,24 @@ export interface AutomationDecision {
   replanned: boolean;
   explanation: string[];
   schedule?: BatterySchedule;
+  /** The plan the schedule was compiled from: its inputs and the optimum, one row per 30-minute interval. */
+  intervals?: PlanRow[];
   costCents?: number;
   baselineCostCents?: number;
   plan?: ControlPlan;
   result?: ApplyResult;
+}
+
+/** One interval of the plan: what it was planned on and what the battery does. */
+export interface PlanRow {
+  start: string;
+  importCentsPerKwh: number;
+  exportCentsPerKwh: number;
+  loadW: number;
+  pvW: number;
+  batteryW: number;
+  gridW: number;
+  socEnd: number;
 }
 
 export interface AutomationControllerOptions {
@@ -43,16 +57,23 @@ export interface AutomationControllerOptions {
   socTolerance?: number;
   /** Prices, and the SOC reading, older than this are not acted on, ms. Default 15 min. */
   maxDataAgeMs?: number;
+  /** How far ahead to plan, hours (1..48; prices permitting). Default 24. */
+  horizonHours?: number;
   /** Minutes east of UTC of the device's wall clock. */
   utcOffsetMinutes: number;
   /** What a kWh left at the end of the horizon is worth. Default: the mean forecast import price × 0.8. */
   endValueCentsPerKwh?: number;
   now?: () => number;
+  /**
+   * Times (ms) of the writes to this device since `since` as kept outside this process (the
+   * service's audit, the CLI's audit log), so that the cool-down and the daily budget survive a
+   * restart. They are counted together with this controller's own writes (the larger count wins).
+   */
+  pastWrites?: (since: number) => Promise<readonly number[]> | readonly number[];
   onDecision?: (decision: AutomationDecision) => void | Promise<void>;
 }
 
 const SLOT_MIN = 30;
-const MAX_SLOTS = 48;
 
 /**
  * The automation loop, one `cycle()` at a time (the service calls it on a timer; the CLI's
@@ -68,7 +89,8 @@ export class AutomationController {
   private readonly now: () => number;
   private lastInputs = "";
   private lastPlan:
-    { socBySlot: Map<number, number>; schedule: BatterySchedule; explanation: string[]; cost: number; baseline: number } | undefined;
+    | { socBySlot: Map<number, number>; schedule: BatterySchedule; explanation: string[]; cost: number; baseline: number; rows: PlanRow[] }
+    | undefined;
   private lastWriteAt: number | undefined;
   private writesByDay = new Map<string, number>();
 
@@ -83,28 +105,36 @@ export class AutomationController {
   }
 
   async cycle(): Promise<AutomationDecision> {
-    const at = new Date(this.now());
-    if (this.mode === "off")
+    if (this.mode === "off") {
+      const at = new Date(this.now());
       return this.record({ at, mode: "off", action: "off", reason: "automation is off", replanned: false, explanation: [] });
+    }
     const maxAge = this.options.maxDataAgeMs ?? 15 * 60_000;
-    const flow = await this.system.getPowerFlow();
-    if (flow.soc === null || at.getTime() - flow.observedAt.getTime() > maxAge)
+    const flow = await this.read(() => this.system.getPowerFlow());
+    if (!flow.ok) return this.skip(new Date(this.now()), `the SOC could not be read (${flow.error}): not acting without it`);
+    // Times are taken after each read: on an accelerated clock a read can take minutes of simulated time.
+    const socAge = this.now() - flow.value.observedAt.getTime();
+    const soc = flow.value.soc;
+    if (soc === null || socAge > maxAge)
       return this.skip(
-        at,
-        `the SOC reading is ${flow.soc === null ? "missing" : `${Math.round((at.getTime() - flow.observedAt.getTime()) / 60_000)} min old`}: not acting on it`,
+        new Date(this.now()),
+        `the SOC reading is ${soc === null ? "missing" : `${Math.round(socAge / 60_000)} min old`}: not acting on it`,
       );
-    const prices = pricesFromAmber(await this.options.prices.getPriceIntervals({ next: MAX_SLOTS * 2 }));
+    const read = await this.read(() => this.options.prices.getPriceIntervals({ next: this.slots() * 2 }));
+    const at = new Date(this.now());
+    if (!read.ok) return this.skip(at, `prices could not be read (${read.error}): prices are stale, not acting on them`);
+    const prices = pricesFromAmber(read.value);
     const slotStart = Math.floor(at.getTime() / (SLOT_MIN * 60_000)) * SLOT_MIN * 60_000;
-    const slotPrices = resample(prices, slotStart, at.getTime());
+    const slotPrices = resample(prices, slotStart, at.getTime(), this.slots());
     if (slotPrices.length === 0) return this.skip(at, "no price covers now: prices are stale, not acting on them");
     const oldest = prices.find((p) => p.start.getTime() <= at.getTime() && p.start.getTime() + p.minutes * 60_000 > at.getTime());
     if (!oldest || at.getTime() - oldest.start.getTime() > maxAge + oldest.minutes * 60_000)
-      return this.skip(at, "the current price is older than allowed: not acting on it");
+      return this.skip(at, "the current price is older than allowed: prices are stale, not acting on them");
     const loadPv = await this.options.forecast(new Date(slotStart), slotPrices.length, SLOT_MIN);
-    const input = this.input(slotStart, slotPrices, loadPv, flow.soc);
+    const input = this.input(slotStart, slotPrices, loadPv, soc);
     const fingerprint = JSON.stringify([input.intervals, this.options.battery]);
     const expected = this.lastPlan?.socBySlot.get(slotStart);
-    const strayed = expected !== undefined && Math.abs(expected - flow.soc) > (this.options.socTolerance ?? 0.1);
+    const strayed = expected !== undefined && Math.abs(expected - soc) > (this.options.socTolerance ?? 0.1);
     const replan = this.lastPlan === undefined || fingerprint !== this.lastInputs || strayed;
     if (replan) {
       // An AlphaESS battery never exports (self-use windows): plan what it can do.
@@ -117,6 +147,20 @@ export class AutomationController {
         explanation: plan.explanation,
         cost: plan.costCents,
         baseline: plan.baselineCostCents,
+        rows: plan.intervals.map((p, i) => {
+          const x = input.intervals[i]!;
+          const { importCentsPerKwh, exportCentsPerKwh, loadW, pvW } = x;
+          return {
+            start: x.start,
+            importCentsPerKwh,
+            exportCentsPerKwh,
+            loadW,
+            pvW,
+            batteryW: p.batteryW,
+            gridW: p.gridW,
+            socEnd: p.socEnd,
+          };
+        }),
       };
       this.lastInputs = fingerprint;
     }
@@ -127,6 +171,7 @@ export class AutomationController {
       replanned: replan,
       explanation: current.explanation,
       schedule: current.schedule,
+      intervals: current.rows,
       costCents: current.cost,
       baselineCostCents: current.baseline,
     };
@@ -136,15 +181,18 @@ export class AutomationController {
       return this.record({ ...base, action: "hold", reason: `${why}; the device already has this schedule`, plan });
     if (this.mode === "advise") return this.record({ ...base, action: "advise", reason: `${why}; advise mode: not written`, plan });
     const coolDownMs = writeIntervalS(this.system) * 1000;
-    if (this.lastWriteAt !== undefined && at.getTime() - this.lastWriteAt < coolDownMs)
+    const day = localDay(at.getTime(), this.options.utcOffsetMinutes);
+    const dayStart = Date.parse(`${day}T00:00:00Z`) - this.options.utcOffsetMinutes * 60_000;
+    const past = this.options.pastWrites ? await this.options.pastWrites(Math.min(dayStart, at.getTime() - coolDownMs)) : [];
+    const lastWriteAt = Math.max(this.lastWriteAt ?? -Infinity, ...past);
+    if (at.getTime() - lastWriteAt < coolDownMs)
       return this.record({
         ...base,
         action: "skip",
-        reason: `write cool-down: ${Math.ceil((coolDownMs - (at.getTime() - this.lastWriteAt)) / 1000)} s left`,
+        reason: `write cool-down: ${Math.ceil((coolDownMs - (at.getTime() - lastWriteAt)) / 1000)} s left`,
         plan,
       });
-    const day = localDay(at.getTime(), this.options.utcOffsetMinutes);
-    const used = this.writesByDay.get(day) ?? 0;
+    const used = Math.max(this.writesByDay.get(day) ?? 0, past.filter((t) => t >= dayStart && t <= at.getTime()).length);
     const budget = this.options.dailyWriteBudget ?? 6;
     if (used >= budget) return this.record({ ...base, action: "skip", reason: `daily write budget (${budget}) used up`, plan });
     this.lastWriteAt = at.getTime();
@@ -177,6 +225,20 @@ export class AutomationController {
     };
   }
 
+  private slots(): number {
+    const hours = this.options.horizonHours ?? 24;
+    return Math.max(2, Math.min(96, Math.round(hours * 2)));
+  }
+
+  /** A read that failed is a reason to skip, not a crash of the loop (the error class and message, no secrets). */
+  private async read<T>(f: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+    try {
+      return { ok: true, value: await f() };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    }
+  }
+
   private skip(at: Date, reason: string): Promise<AutomationDecision> {
     return this.record({ at, mode: this.mode, action: "skip", reason, replanned: false, explanation: [] });
   }
@@ -194,9 +256,9 @@ export class AutomationController {
  * now (Amber's current interval may be a 5-minute one), the others the interval covering their
  * start; stops at the first gap.
  */
-function resample(prices: PriceForecast[], slotStart: number, now: number): PriceForecast[] {
+function resample(prices: PriceForecast[], slotStart: number, now: number, slots: number): PriceForecast[] {
   const out: PriceForecast[] = [];
-  for (let i = 0; i < MAX_SLOTS; i++) {
+  for (let i = 0; i < slots; i++) {
     const t = i === 0 ? now : slotStart + i * SLOT_MIN * 60_000;
     const p = prices.find((x) => x.start.getTime() <= t && x.start.getTime() + x.minutes * 60_000 > t);
     if (!p) break;

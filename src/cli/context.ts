@@ -1,6 +1,7 @@
 import { ConfigurationError, OpenPowerError } from "../core/errors/index.js";
 import { createStderrLogger, type Logger } from "../core/logger.js";
 import type { Vendor } from "../model/types.js";
+import { AUTOMATION_SECTION } from "./config/automation-settings.js";
 import { loadConfig, type ResolvedConfig } from "./config/load.js";
 import { MQTT_SECTION } from "./config/mqtt-settings.js";
 import { resolvePaths, type CliPaths } from "./config/paths.js";
@@ -72,7 +73,7 @@ export class CommandContext {
         cwd: this.io.cwd,
         envFile: this.global.dotenv ?? this.global.envFile,
         overrides: this.global.set ?? [],
-        sections: [...plugins.map((p) => ({ name: p.name, title: p.title, settings: p.settings })), MQTT_SECTION],
+        sections: [...plugins.map((p) => ({ name: p.name, title: p.title, settings: p.settings })), MQTT_SECTION, AUTOMATION_SECTION],
       });
       for (const warning of config.warnings) this.out.warn(warning);
       return config;

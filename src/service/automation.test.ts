@@ -5,6 +5,7 @@ import { isBatteryController } from "../model/capabilities.js";
 import type { AlphaEssSimulator } from "../sim/alphaess/index.js";
 import { startService, type RunningService } from "./service.js";
 import { SqliteStorage } from "./storage/sqlite.js";
+import type { Logger } from "../core/logger.js";
 
 let demo: DemoSources | undefined;
 let service: RunningService | undefined;
@@ -26,7 +27,7 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 }
 
 /** The demo's AlphaESS and Amber simulators on a fast clock, the service with `mode`, and the AlphaESS system's key. */
-async function start(mode: "advise" | "control") {
+async function start(mode: "advise" | "control", logger?: Logger) {
   demo = await startDemoSources({ speed: 600, seed: 3, vendors: ["alphaess", "amber"] });
   const storage = new SqliteStorage(":memory:");
   service = await startService({
@@ -35,7 +36,8 @@ async function start(mode: "advise" | "control") {
     clock: demo.clock,
     port: 0,
     processMetrics: false,
-    automation: { mode, dailyWriteBudget: 4, reserveSoc: 0.2 },
+    logger,
+    automation: { mode, dailyWriteBudget: 4, reserveSoc: 0.2, pv: demo.pv },
   });
   const key = [...service.collector.systems.keys()].find((k) => k.startsWith("alphaess:"))!;
   const controller = service.automation.controllers.get(key);
@@ -90,5 +92,27 @@ describe("automation.mode in the service, on the accelerated clock with the simu
     expect((await storage.audit(key)).length).toBe(writes.length);
     for (let i = 1; i < writes.length; i++)
       expect(writes[i]!.at.getTime() - writes[i - 1]!.at.getTime()).toBeGreaterThanOrEqual(coolDownMs);
+  }, 120_000);
+
+  it("the first cycle acts on fresh prices; forecasts are stored with their issue time, Open-Meteo blended; capacity from the device", async () => {
+    const lines: { message: string; fields?: Record<string, unknown> }[] = [];
+    const note = (message: string, fields?: Record<string, unknown>) => void lines.push({ message, fields });
+    const { storage, key, controller } = await start("advise", { debug: note, info: note, warn: note, error: note });
+    const first = await until("a first decision", () => controller.decisions[0]);
+    expect(first.action, first.reason).not.toBe("skip");
+    const capacity = lines.find((l) => l.message === "automation: battery capacity" && l.fields?.system === key);
+    expect(capacity?.fields?.source).toMatch(/^AlphaESS getEssList: cobat [\d.]+ kWh × usCapacity \d+ %$/);
+    const now = demo!.clock.now();
+    const rows = await until("stored forecasts", async () => {
+      const r = await storage.forecasts({ from: now - 86_400_000, to: now + 2 * 86_400_000, system: key });
+      return r.some((x) => x.source === "blend") ? r : undefined;
+    });
+    const sources = new Set(rows.map((r) => `${r.quantity}/${r.source}`));
+    expect([...sources].sort()).toEqual(["loadW/history", "pvW/blend", "pvW/history", "pvW/open-meteo"]);
+    const issue = rows.filter((r) => r.source === "open-meteo" && r.issuedAt === rows[0]!.issuedAt);
+    expect(issue.length).toBeGreaterThan(24);
+    // Open-Meteo's simulator has sun by day: some interval of the issue forecasts PV, every night one none.
+    expect(issue.some((r) => (r.value ?? 0) > 100)).toBe(true);
+    for (const r of rows) expect(r.issuedAt).toBeLessThanOrEqual(r.start + r.minutes * 60_000);
   }, 120_000);
 });

@@ -8,6 +8,8 @@ import { describeCause, ExitCode, UsageError } from "../errors.js";
 import type { VendorSession } from "../vendors/types.js";
 import { checkMqttUrl, mqttOptionsFrom } from "../config/mqtt-settings.js";
 import { brokerForLog, type MqttOptions } from "../../service/mqtt/options.js";
+import type { PvForecastSettings } from "../../service/automation-forecast.js";
+import { automationConfig } from "../config/automation-settings.js";
 
 export interface ServeOptions {
   port?: number;
@@ -27,6 +29,8 @@ export interface ServeOptions {
 }
 
 const AUTOMATION_MODES = ["off", "advise", "control"] as const;
+/** The GoodWe simulator's battery (its local protocol reports no capacity; AlphaESS reports its own). */
+const DEMO_GOODWE_CAPACITY_KWH = 10;
 
 /** `automation.mode` from --automation, else OPENPOWER_AUTOMATION_MODE, else advise; with its limits checked. */
 function automationSettings(ctx: CommandContext, opts: ServeOptions) {
@@ -89,12 +93,21 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
   let closeSources = async (): Promise<void> => undefined;
   let token = ctx.io.env.OPENPOWER_SERVICE_TOKEN;
   let dbFile = opts.db ?? join(ctx.paths.dataDir, "openpower.db");
+  const configured = automationConfig((await ctx.config()).sections.automation);
+  let pv: PvForecastSettings | undefined;
+  if (configured.pv && !opts.demo) {
+    const { OpenMeteo } = await import("../../automation/forecast/open-meteo.js");
+    const { baseUrl, ...array } = configured.pv;
+    pv = { client: new OpenMeteo({ baseUrl, logger }), array };
+    logger.info("automation: Open-Meteo PV forecast", { latitude: array.latitude, longitude: array.longitude, kWp: array.kWp });
+  }
   if (opts.demo) {
     const { startDemoSources } = await import("./serve-demo.js");
     const demo = await startDemoSources({ speed: opts.speed ?? 60, seed: opts.seed ?? 1, logger });
     for (const f of demo.failures) logger.warn("simulator did not start", { vendor: f.vendor, cause: describeCause(f.error) });
     sessions = demo.sessions;
     clock = demo.clock;
+    pv = demo.pv;
     closeSources = () => demo.close();
     // The demo keeps its own database and, unless one is set, makes up a token so that writes can be tried.
     if (!opts.db) dbFile = join(ctx.paths.dataDir, "openpower-demo.db");
@@ -120,7 +133,15 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
       token,
       logger,
       retentionDays: opts.retentionDays,
-      automation,
+      automation: {
+        ...automation,
+        pv,
+        ...(configured.capacityKwh !== undefined
+          ? { capacityKwh: configured.capacityKwh, capacitySource: "[automation] capacityKwh" }
+          : opts.demo
+            ? { capacityKwh: DEMO_GOODWE_CAPACITY_KWH, capacitySource: "demo: the GoodWe simulator's battery" }
+            : {}),
+      },
       mqtt,
     });
     // Listening for SIGTERM before saying we are up: whoever reads the URL may stop us at once.

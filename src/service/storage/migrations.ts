@@ -111,6 +111,20 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX decisions_system ON decisions (system, id);
   `,
+  // 5: load and PV forecasts with their issue time and source, so their accuracy can be measured.
+  `
+  CREATE TABLE forecasts (
+    system TEXT NOT NULL,
+    quantity TEXT NOT NULL,
+    source TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    issued_at INTEGER NOT NULL,
+    minutes INTEGER NOT NULL,
+    value REAL,
+    PRIMARY KEY (system, quantity, source, start, issued_at)
+  ) WITHOUT ROWID;
+  CREATE INDEX forecasts_start ON forecasts (start);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

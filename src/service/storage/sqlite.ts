@@ -2,10 +2,12 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
+import { insertForecasts, selectForecasts } from "./sqlite-forecasts.js";
 import type {
   AuditRow,
   DecisionRow,
   EnergyRow,
+  ForecastRow,
   GapRow,
   PriceRow,
   RunRow,
@@ -415,6 +417,14 @@ export class SqliteStorage implements Storage {
     }));
   }
 
+  async recordForecast(rows: readonly ForecastRow[]): Promise<number> {
+    return insertForecasts(this.db, rows);
+  }
+
+  async forecasts(query: { from: number; to: number; system?: string; quantity?: string; source?: string }): Promise<ForecastRow[]> {
+    return selectForecasts(this.db, query);
+  }
+
   async applyRetention(before: number): Promise<number> {
     const cut = Math.floor(before / HALF_HOUR_MS) * HALF_HOUR_MS;
     return this.db.transaction(() => {
@@ -435,6 +445,7 @@ export class SqliteStorage implements Storage {
       this.foldedBefore = Math.max(this.foldedBefore, cut);
       // Collector runs are kept as long as raw samples.
       this.db.prepare("DELETE FROM runs WHERE finished_at < ?").run(cut);
+      this.db.prepare("DELETE FROM forecasts WHERE start < ?").run(cut);
       return this.db.prepare("DELETE FROM samples WHERE t < ?").run(cut).changes;
     })();
   }

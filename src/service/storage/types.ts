@@ -139,6 +139,21 @@ export interface DecisionRow {
   detail: unknown;
 }
 
+/** One interval of a load or PV forecast, as issued (the automation stores each forecast it plans with). */
+export interface ForecastRow {
+  system: string;
+  /** "loadW" or "pvW". */
+  quantity: string;
+  /** Where it came from: "history" (the profile of recent days), "open-meteo", or "blend" (what the plan used). */
+  source: string;
+  /** When the forecast was made. */
+  issuedAt: number;
+  start: number;
+  minutes: number;
+  /** Mean power over the interval, W; null when the source had none. */
+  value: number | null;
+}
+
 export interface Storage {
   /** Schema version after migrations. */
   readonly schemaVersion: number;
@@ -176,6 +191,10 @@ export interface Storage {
   recordDecision(row: DecisionRow): Promise<number>;
   /** The latest decision of each system, or of one system. */
   latestDecisions(system?: string): Promise<DecisionRow[]>;
+  /** Stores forecast intervals; (system, quantity, source, start, issuedAt) twice stays one row (the later wins). Returns rows written. */
+  recordForecast(rows: readonly ForecastRow[]): Promise<number>;
+  /** Forecast intervals starting in [from, to), every issue, ordered by start then issue time. */
+  forecasts(query: { from: number; to: number; system?: string; quantity?: string; source?: string }): Promise<ForecastRow[]>;
   /** Folds raw samples older than `before` into 30-minute aggregates and deletes them. Returns rows folded. */
   applyRetention(before: number): Promise<number>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "../storage/migrations.js";
-import type { PriceRow, SampleRow, Storage } from "../storage/types.js";
+import type { ForecastRow, PriceRow, SampleRow, Storage } from "../storage/types.js";
 
 /**
  * The storage contract, run against every backend (SQLite file and memory, PostgreSQL): each test opens a fresh,
@@ -248,6 +248,42 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
         ["alphaess:AL1", "second", { x: 1 }],
         ["goodwe:G", "third", null],
       ]);
+    });
+
+    it("keeps every issue of a load or PV forecast interval, replaces a repeat, filters and orders", async () => {
+      const s = await fresh();
+      const H = 3_600_000;
+      const row = (over: Partial<ForecastRow>): ForecastRow => ({
+        system: "alphaess:A",
+        quantity: "pvW",
+        source: "history",
+        issuedAt: T0,
+        start: T0 + H,
+        minutes: 30,
+        value: 1000,
+        ...over,
+      });
+      const batch = [
+        row({}),
+        row({ issuedAt: T0 + 0.5 * H, value: 1200 }),
+        row({ quantity: "loadW", value: 500 }),
+        row({ source: "open-meteo", value: null }),
+        row({ system: "goodwe:B", start: T0 + 2 * H }),
+      ];
+      expect(await s.recordForecast(batch)).toBe(5);
+      expect(await s.recordForecast([row({ value: 900 })])).toBe(1);
+      const pv = await s.forecasts({ from: T0, to: T0 + 2 * H, system: "alphaess:A", quantity: "pvW", source: "history" });
+      expect(pv.map((r) => [r.issuedAt - T0, r.value])).toEqual([
+        [0, 900],
+        [0.5 * H, 1200],
+      ]);
+      expect(await s.forecasts({ from: T0, to: T0 + 2 * H, source: "open-meteo" })).toEqual([row({ source: "open-meteo", value: null })]);
+      expect(await s.forecasts({ from: T0, to: T0 + 3 * H })).toHaveLength(5);
+      expect(await s.forecasts({ from: T0 + 2 * H, to: T0 + 3 * H })).toEqual([row({ system: "goodwe:B", start: T0 + 2 * H })]);
+      expect(await s.forecasts({ from: T0, to: T0 + H })).toEqual([]);
+      // Kept as long as raw samples: retention drops forecast intervals before the cut.
+      await s.applyRetention(T0 + 1.5 * H);
+      expect((await s.forecasts({ from: T0, to: T0 + 3 * H })).map((r) => r.system)).toEqual(["goodwe:B"]);
     });
 
     it("lists systems with their settings and the time of their newest sample", async () => {

@@ -122,6 +122,20 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX decisions_system ON decisions (system, id);
   `,
+  // 5: load and PV forecasts with their issue time and source, so their accuracy can be measured.
+  `
+  CREATE TABLE forecasts (
+    system text COLLATE "C" NOT NULL,
+    quantity text COLLATE "C" NOT NULL,
+    source text COLLATE "C" NOT NULL,
+    start bigint NOT NULL,
+    issued_at bigint NOT NULL,
+    minutes integer NOT NULL,
+    value double precision,
+    PRIMARY KEY (system, quantity, source, start, issued_at)
+  );
+  CREATE INDEX forecasts_start ON forecasts (start);
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

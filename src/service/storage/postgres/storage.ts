@@ -3,6 +3,7 @@ import type {
   AuditRow,
   DecisionRow,
   EnergyRow,
+  ForecastRow,
   GapRow,
   PriceRow,
   RunRow,
@@ -14,6 +15,7 @@ import type {
 } from "../types.js";
 import { migratePg } from "./migrations.js";
 import { dropPartitionsBefore, ensurePartitions, monthOf, partitionName, type MonthKey } from "./partitions.js";
+import * as forecastTable from "./forecasts.js";
 import * as records from "./records.js";
 
 const HALF_HOUR_MS = 30 * 60_000;
@@ -305,6 +307,12 @@ export class PgStorage implements Storage {
   latestDecisions(system?: string): Promise<DecisionRow[]> {
     return records.latestDecisions(this.pool, system);
   }
+  recordForecast(rows: readonly ForecastRow[]): Promise<number> {
+    return forecastTable.recordForecast(this.pool, rows);
+  }
+  forecasts(query: { from: number; to: number; system?: string; quantity?: string; source?: string }): Promise<ForecastRow[]> {
+    return forecastTable.forecasts(this.pool, query);
+  }
 
   async applyRetention(before: number): Promise<number> {
     const cut = Math.floor(before / HALF_HOUR_MS) * HALF_HOUR_MS;
@@ -337,6 +345,7 @@ export class PgStorage implements Storage {
       );
       // Collector runs are kept as long as raw samples.
       await client.query("DELETE FROM runs WHERE finished_at < $1", [cut]);
+      await client.query("DELETE FROM forecasts WHERE start < $1", [cut]);
       // Whole months go by DETACH + DROP; the rest of the cut (part of a month) by DELETE.
       const dropped = await dropPartitionsBefore(client, cut);
       await client.query("DELETE FROM samples WHERE t < $1", [cut]);
