@@ -76,8 +76,9 @@ describe("openpower automation", () => {
     expect(log).toHaveLength(1);
     expect(log[0]!.ok).toBe(true);
     expect(log[0]!.taken.every((t) => t.sent && t.taken)).toBe(true);
-    // A different plan (a higher reserve) a moment later: a new process, so only the audit log knows of the write.
-    const second = await runInProcess(["automation", "run", "--device", SN, "--json", "--reserve", "0.6"], home.env);
+    // A different plan a moment later (a reserve above the stop level just written, so the compiled schedule must change):
+    // a new process, so only the audit log knows of the write.
+    const second = await runInProcess(["automation", "run", "--device", SN, "--json", "--reserve", "0.95"], home.env);
     expect(second.code, second.stderr).toBe(0);
     const d2 = JSON.parse(second.stdout) as DecisionJson;
     expect([d2.action, d2.reason]).toEqual(["skip", expect.stringMatching(/write cool-down: \d+ s left/)]);
