@@ -5,6 +5,11 @@ import { AutomationController, type AutomationControllerOptions } from "./contro
 
 const START = Date.parse("2026-03-02T00:00:00+10:00");
 
+const EMPTY: BatterySchedule = {
+  charge: { fromGrid: false, stopLevel: 1, windows: [] },
+  discharge: { timeControl: false, stopLevel: 0.1, windows: [] },
+};
+
 /** A battery controller that keeps its schedule in memory, counts writes, and reads back what it took. */
 class FakeBattery {
   readonly batteryControl: BatteryControlLimits = {
@@ -16,10 +21,7 @@ class FakeBattery {
     weekdays: false,
     backend: "fake",
   };
-  schedule: BatterySchedule = {
-    charge: { fromGrid: false, stopLevel: 1, windows: [] },
-    discharge: { timeControl: false, stopLevel: 0.1, windows: [] },
-  };
+  schedule: BatterySchedule = EMPTY;
   writes: { at: number; schedule: BatterySchedule }[] = [];
   soc = 0.5;
   socObservedAt = START;
@@ -200,7 +202,9 @@ describe("AutomationController", () => {
     clock.now += 10 * 60_000;
     battery.socObservedAt = clock.now;
     expect((await controller.cycle()).action).toBe("write");
+    // The device's schedule is changed outside (the vendor's app): putting it back needs a write, and the budget is used up.
     state.peak = 90;
+    battery.schedule = EMPTY;
     clock.now += 11 * 60_000;
     battery.socObservedAt = clock.now;
     const over = await controller.cycle();

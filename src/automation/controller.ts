@@ -53,6 +53,8 @@ export interface AutomationControllerOptions {
   reserveSoc?: number;
   /** Writes allowed per local day. Default 6. */
   dailyWriteBudget?: number;
+  /** What a change must save (cents, over the next interval) before the compiler replaces the device's schedule. Default 0.5. */
+  writePenaltyCents?: number;
   /** Re-plan when the SOC is this far from the plan (fraction). Default 0.1. */
   socTolerance?: number;
   /** Prices, and the SOC reading, older than this are not acted on, ms. Default 15 min. */
@@ -136,10 +138,24 @@ export class AutomationController {
     const expected = this.lastPlan?.socBySlot.get(slotStart);
     const strayed = expected !== undefined && Math.abs(expected - soc) > (this.options.socTolerance ?? 0.1);
     const replan = this.lastPlan === undefined || fingerprint !== this.lastInputs || strayed;
+    const coolDownMs = writeIntervalS(this.system) * 1000;
+    const day = localDay(at.getTime(), this.options.utcOffsetMinutes);
+    const dayStart = Date.parse(`${day}T00:00:00Z`) - this.options.utcOffsetMinutes * 60_000;
+    const past = this.options.pastWrites ? await this.options.pastWrites(Math.min(dayStart, at.getTime() - coolDownMs)) : [];
+    const used = Math.max(this.writesByDay.get(day) ?? 0, past.filter((t) => t >= dayStart && t <= at.getTime()).length);
+    const budget = this.options.dailyWriteBudget ?? 6;
     if (replan) {
       // An AlphaESS battery never exports (self-use windows): plan what it can do.
       const plan = await optimizeBattery(input, { batteryExport: this.options.kind !== "alphaess" });
-      const compiled = compileSchedule(input, plan, { kind: this.options.kind, utcOffsetMinutes: this.options.utcOffsetMinutes });
+      // Compiled as the backtest does: against what the device holds (a change must save its write penalty, so the
+      // day's budget lasts), and the day's last write chosen to run unattended over the whole plan.
+      const held = await this.read(() => this.system.getBatterySchedule());
+      const compiled = compileSchedule(input, plan, {
+        kind: this.options.kind,
+        utcOffsetMinutes: this.options.utcOffsetMinutes,
+        ...(held.ok ? { current: held.value, writePenaltyCents: this.options.writePenaltyCents ?? 0.5 } : {}),
+        unattended: used === budget - 1,
+      });
       const socBySlot = new Map(plan.intervals.map((p, i) => [slotStart + (i + 1) * SLOT_MIN * 60_000, p.socEnd]));
       this.lastPlan = {
         socBySlot,
@@ -180,10 +196,6 @@ export class AutomationController {
     if (plan.writes.length === 0)
       return this.record({ ...base, action: "hold", reason: `${why}; the device already has this schedule`, plan });
     if (this.mode === "advise") return this.record({ ...base, action: "advise", reason: `${why}; advise mode: not written`, plan });
-    const coolDownMs = writeIntervalS(this.system) * 1000;
-    const day = localDay(at.getTime(), this.options.utcOffsetMinutes);
-    const dayStart = Date.parse(`${day}T00:00:00Z`) - this.options.utcOffsetMinutes * 60_000;
-    const past = this.options.pastWrites ? await this.options.pastWrites(Math.min(dayStart, at.getTime() - coolDownMs)) : [];
     const lastWriteAt = Math.max(this.lastWriteAt ?? -Infinity, ...past);
     if (at.getTime() - lastWriteAt < coolDownMs)
       return this.record({
@@ -192,8 +204,6 @@ export class AutomationController {
         reason: `write cool-down: ${Math.ceil((coolDownMs - (at.getTime() - lastWriteAt)) / 1000)} s left`,
         plan,
       });
-    const used = Math.max(this.writesByDay.get(day) ?? 0, past.filter((t) => t >= dayStart && t <= at.getTime()).length);
-    const budget = this.options.dailyWriteBudget ?? 6;
     if (used >= budget) return this.record({ ...base, action: "skip", reason: `daily write budget (${budget}) used up`, plan });
     this.lastWriteAt = at.getTime();
     this.writesByDay.set(day, used + 1);

@@ -84,8 +84,12 @@ describe("the service's automation loop, a simulated week in control mode agains
     const start = (): AutomationController => controllerFor(KEY, device, prices, 13.3, options, silentLogger);
     let controller = start();
     const decisions: AutomationDecision[] = [];
+    // The owner's app lowers the discharge stop to 10 % (below the 20 % reserve) now and then: the schedule must be put
+    // back, which wants writes: twice within the cool-down on day 1, four times on day 2 (around the restart) for a budget of 3.
+    const appOverrides = new Set([8, 9, 24 + 2, 24 + 5, 24 + 8, 24 + 14]);
     for (let hour = 0; hour < 7 * 24; hour++) {
       sim.setOnline(SN, !offline(clock.now()));
+      if (appOverrides.has(hour)) sim.state(SN).discharge.batUseCap = 10;
       // Day 2, 13:00: the service restarts; the new controller only knows what the store kept.
       if (hour === 24 + 13) controller = start();
       decisions.push(await controller.cycle());

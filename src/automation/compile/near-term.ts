@@ -54,9 +54,12 @@ export function chooseNearTerm(
   };
   let best = compiled;
   let bestScore = Infinity;
-  if (current?.schedule) {
-    best = current.schedule;
-    bestScore = score(current.schedule);
+  // What the device holds is kept only if it keeps the reserve: a stop level below the plan's minimum SOC
+  // would let the battery run below it unattended, so it is replaced whatever the penalty.
+  const keepable = current?.schedule && current.schedule.discharge.stopLevel >= battery.minSoc - 1e-9 ? current.schedule : null;
+  if (keepable) {
+    best = keepable;
+    bestScore = score(keepable);
   }
   for (const candidate of candidates) {
     const penalty = current?.schedule && !sameSchedule(candidate, current.schedule) ? current.writePenaltyCents : 0;

@@ -68,7 +68,8 @@ describe("openpower automation", () => {
   });
 
   it("run: writes once with read-back into the audit log; the next run respects the cool-down counted from that log", async () => {
-    const first = await runInProcess(["automation", "run", "--device", SN, "--json"], home.env);
+    // A reserve above anything the simulator's schedule holds, so the first run has something to change.
+    const first = await runInProcess(["automation", "run", "--device", SN, "--json", "--reserve", "0.9"], home.env);
     expect(first.code, first.stderr).toBe(0);
     const d1 = JSON.parse(first.stdout) as DecisionJson;
     expect(d1.action).toBe("write");
