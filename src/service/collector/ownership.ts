@@ -1,0 +1,20 @@
+/**
+ * Which sources this process may poll. A single process polls everything; a fleet worker only the
+ * systems whose lease it holds (src/service/fleet/leases.ts), asked before each poll.
+ */
+export interface Hold {
+  /** Taken over since this source was last polled here: what is stored may be newer than what this process remembers. */
+  fresh: boolean;
+  /** How long the hold lasts at least, real ms: a poll's deadline stays inside it. */
+  remainingMs: number;
+  /** The poll is over (the lease may be released from now on). */
+  end(): void;
+}
+
+export interface Ownership {
+  /** A hold on `source` for one poll, or null when another worker has it. */
+  begin(source: string): Hold | null;
+}
+
+/** One process polls every source. */
+export const OWN_EVERYTHING: Ownership = { begin: () => ({ fresh: false, remainingMs: Number.POSITIVE_INFINITY, end: () => undefined }) };

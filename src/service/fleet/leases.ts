@@ -1,0 +1,153 @@
+import { hostname } from "node:os";
+import { performance } from "node:perf_hooks";
+import type pg from "pg";
+import type { Logger } from "../../core/logger.js";
+import type { Hold, Ownership } from "../collector/ownership.js";
+
+export interface LeaseOptions {
+  pool: pg.Pool;
+  workerId: string;
+  /** How long a lease lasts without renewal, real ms: a dead worker's sources are free again after it. */
+  ttlMs: number;
+  logger?: Logger;
+}
+
+interface Held {
+  epoch: number;
+  /** Polled here under this epoch already (the first poll re-reads what is stored). */
+  polled: boolean;
+  inFlight: number;
+}
+
+const ms = "* interval '1 millisecond'";
+
+/**
+ * This worker's leases on the fleet's sources (`fleet_leases`). A heartbeat every quarter of the lease's
+ * life renews what it holds, releases what is beyond its share (sources / live workers) and claims free
+ * or expired ones with FOR UPDATE SKIP LOCKED, so that N workers split the fleet and a dead one's sources
+ * are taken over once its leases expire. Before each poll the collector asks `begin`: a source is polled
+ * only while its lease is held here with more than a quarter of its life left, and the poll's deadline
+ * ends before the lease does, so a lease that lapses (a stalled worker) never overlaps the next owner's.
+ */
+export class LeaseManager implements Ownership {
+  private held = new Map<string, Held>();
+  /** performance.now() until which every held lease is valid (measured from before the renewal was sent). */
+  private validUntil = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: LeaseOptions) {}
+
+  get workerId(): string {
+    return this.options.workerId;
+  }
+
+  /** The sources held now. */
+  sources(): string[] {
+    return [...this.held.keys()];
+  }
+
+  begin(source: string): Hold | null {
+    const lease = this.held.get(source);
+    const remainingMs = this.validUntil - performance.now();
+    if (!lease || this.stopped || remainingMs < this.options.ttlMs / 4) return null;
+    const fresh = !lease.polled;
+    lease.polled = true;
+    lease.inFlight++;
+    let done = false;
+    return {
+      fresh,
+      remainingMs,
+      end: () => {
+        if (!done) lease.inFlight--;
+        done = true;
+      },
+    };
+  }
+
+  /** Registers the worker and takes its first share; then keeps the heartbeat going. */
+  async start(): Promise<void> {
+    await this.tick();
+    const every = Math.max(50, Math.floor(this.options.ttlMs / 4));
+    this.timer = setInterval(() => {
+      this.ticking ??= this.tick()
+        .catch((error: unknown) => this.options.logger?.warn("lease heartbeat failed", { cause: String(error) }))
+        .finally(() => (this.ticking = undefined));
+    }, every);
+  }
+
+  /** One heartbeat: renew, rebalance, claim. */
+  async tick(): Promise<void> {
+    const { pool, workerId, ttlMs } = this.options;
+    const sentAt = performance.now();
+    await pool.query(
+      `INSERT INTO fleet_workers (id, host, pid) VALUES ($1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET heartbeat_at = clock_timestamp()`,
+      [workerId, hostname(), process.pid],
+    );
+    // Still ours: nobody claimed it since (a claim changes the owner), so renewing is safe even past expiry.
+    const renewed = await pool.query<{ source: string; epoch: string }>(
+      `UPDATE fleet_leases SET expires_at = clock_timestamp() + $2 ${ms}
+       WHERE owner = $1 AND retired_at IS NULL RETURNING source, epoch`,
+      [workerId, ttlMs],
+    );
+    const next = new Map<string, Held>();
+    for (const r of renewed.rows) {
+      const had = this.held.get(r.source);
+      const epoch = Number(r.epoch);
+      next.set(r.source, had?.epoch === epoch ? had : { epoch, polled: false, inFlight: had?.inFlight ?? 0 });
+    }
+    this.held = next;
+    this.validUntil = sentAt + ttlMs;
+    if (this.stopped) return;
+    const counts = await pool.query<{ workers: string; sources: string }>(
+      `SELECT (SELECT count(*) FROM fleet_workers WHERE heartbeat_at > clock_timestamp() - $1 ${ms}) AS workers,
+              (SELECT count(*) FROM fleet_leases WHERE retired_at IS NULL) AS sources`,
+      [ttlMs],
+    );
+    const workers = Math.max(1, Number(counts.rows[0]!.workers));
+    const share = Math.ceil(Number(counts.rows[0]!.sources) / workers);
+    if (this.held.size > share) await this.release(this.held.size - share);
+    else if (this.held.size < share) await this.claim(share - this.held.size, sentAt);
+  }
+
+  /** Gives back `count` sources not being polled right now (taken off the held set first, so none starts meanwhile). */
+  private async release(count: number): Promise<void> {
+    const idle = [...this.held].filter(([source, h]) => h.inFlight === 0 && !source.startsWith("fleet:")).slice(0, count);
+    for (const [source] of idle) this.held.delete(source);
+    if (idle.length === 0) return;
+    await this.options.pool.query("UPDATE fleet_leases SET owner = NULL, expires_at = NULL WHERE owner = $1 AND source = ANY($2::text[])", [
+      this.options.workerId,
+      idle.map(([source]) => source),
+    ]);
+  }
+
+  private async claim(count: number, sentAt: number): Promise<void> {
+    const { pool, workerId, ttlMs } = this.options;
+    const claimed = await pool.query<{ source: string; epoch: string }>(
+      `WITH free AS (
+         SELECT source FROM fleet_leases
+         WHERE retired_at IS NULL AND (owner IS NULL OR expires_at < clock_timestamp())
+         ORDER BY random() LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE fleet_leases l SET owner = $1, epoch = l.epoch + 1, expires_at = clock_timestamp() + $3 ${ms}
+       FROM free WHERE l.source = free.source RETURNING l.source, l.epoch`,
+      [workerId, count, ttlMs],
+    );
+    // Valid from before the claim was sent, like the renewed ones (validUntil already counts from sentAt).
+    void sentAt;
+    for (const r of claimed.rows) this.held.set(r.source, { epoch: Number(r.epoch), polled: false, inFlight: 0 });
+    if (claimed.rows.length > 0) this.options.logger?.info("leases claimed", { worker: workerId, count: claimed.rows.length });
+  }
+
+  /** Stops the heartbeat and gives every lease back (call after the collector stopped: nothing is in flight). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.ticking;
+    const { pool, workerId } = this.options;
+    this.held.clear();
+    await pool.query("UPDATE fleet_leases SET owner = NULL, expires_at = NULL WHERE owner = $1", [workerId]);
+    await pool.query("DELETE FROM fleet_workers WHERE id = $1", [workerId]);
+  }
+}
