@@ -233,9 +233,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
     return state;
   }
 
-  /** One vendor request, aborted on stop or after `pollTimeoutMs` (real time), or when a fleet lease would end. */
-  private request<T>(call: (signal: AbortSignal) => Promise<T>, leaseMs = Number.POSITIVE_INFINITY): Promise<T> {
-    return withDeadline(this.abort.signal, Math.min(leaseMs, this.options.pollTimeoutMs ?? 30_000), call);
+  /** One vendor request, aborted on stop or after `pollTimeoutMs` (real time), or when a fleet lease lapses. */
+  private request<T>(call: (signal: AbortSignal) => Promise<T>, lease?: AbortSignal): Promise<T> {
+    return withDeadline(lease ? [this.abort.signal, lease] : this.abort.signal, this.options.pollTimeoutMs ?? 30_000, call);
   }
 
   private get ownership(): Ownership {
@@ -296,7 +296,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     try {
       // Taken over from another worker: the gap since its last stored reading is filled below.
       if (hold.fresh) m.state.lastObservedAt = await this.storedUntil(m);
-      const flow = await this.request((signal) => m.system.getPowerFlow({ signal }), hold.remainingMs);
+      const flow = await this.request((signal) => m.system.getPowerFlow({ signal }), hold.signal);
       const row = sampleRow(m.key, flow);
       const previous = m.state.lastObservedAt;
       let items = await storage.insertSamples([row]);

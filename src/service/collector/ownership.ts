@@ -5,8 +5,8 @@
 export interface Hold {
   /** Taken over since this source was last polled here: what is stored may be newer than what this process remembers. */
   fresh: boolean;
-  /** How long the hold lasts at least, real ms: a poll's deadline stays inside it. */
-  remainingMs: number;
+  /** Aborts when the hold lapses (a fleet lease not renewed in time, or lost): the poll stops with it. */
+  signal?: AbortSignal;
   /** The poll is over (the lease may be released from now on). */
   end(): void;
 }
@@ -17,4 +17,4 @@ export interface Ownership {
 }
 
 /** One process polls every source. */
-export const OWN_EVERYTHING: Ownership = { begin: () => ({ fresh: false, remainingMs: Number.POSITIVE_INFINITY, end: () => undefined }) };
+export const OWN_EVERYTHING: Ownership = { begin: () => ({ fresh: false, end: () => undefined }) };

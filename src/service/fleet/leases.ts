@@ -10,6 +10,8 @@ export interface LeaseOptions {
   /** How long a lease lasts without renewal, real ms: a dead worker's sources are free again after it. */
   ttlMs: number;
   logger?: Logger;
+  /** Told when a poll under a lease begins and ends (tests record who polled what, when). */
+  onHold?: (source: string, phase: "begin" | "end") => void;
 }
 
 interface Held {
@@ -17,6 +19,8 @@ interface Held {
   /** Polled here under this epoch already (the first poll re-reads what is stored). */
   polled: boolean;
   inFlight: number;
+  /** Aborted when the lease is lost or lapses: a poll under it stops. */
+  lapse: AbortController;
 }
 
 const ms = "* interval '1 millisecond'";
@@ -34,6 +38,7 @@ export class LeaseManager implements Ownership {
   /** performance.now() until which every held lease is valid (measured from before the renewal was sent). */
   private validUntil = 0;
   private timer: NodeJS.Timeout | undefined;
+  private lapseTimer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
 
@@ -55,13 +60,16 @@ export class LeaseManager implements Ownership {
     const fresh = !lease.polled;
     lease.polled = true;
     lease.inFlight++;
+    this.options.onHold?.(source, "begin");
     let done = false;
     return {
       fresh,
-      remainingMs,
+      signal: lease.lapse.signal,
       end: () => {
-        if (!done) lease.inFlight--;
+        if (done) return;
         done = true;
+        lease.inFlight--;
+        this.options.onHold?.(source, "end");
       },
     };
   }
@@ -96,10 +104,15 @@ export class LeaseManager implements Ownership {
     for (const r of renewed.rows) {
       const had = this.held.get(r.source);
       const epoch = Number(r.epoch);
-      next.set(r.source, had?.epoch === epoch ? had : { epoch, polled: false, inFlight: had?.inFlight ?? 0 });
+      next.set(r.source, had?.epoch === epoch ? had : { epoch, polled: false, inFlight: had?.inFlight ?? 0, lapse: new AbortController() });
     }
+    for (const [source, h] of this.held) if (next.get(source) !== h) h.lapse.abort(new Error(`lease on ${source} lost`));
     this.held = next;
     this.validUntil = sentAt + ttlMs;
+    // Not renewed in time (the database unreachable, this process stalled): every poll under a lease stops before it ends.
+    clearTimeout(this.lapseTimer);
+    this.lapseTimer = setTimeout(() => this.lapseAll("leases lapsed"), Math.max(0, this.validUntil - ttlMs / 8 - performance.now()));
+    this.lapseTimer.unref();
     if (this.stopped) return;
     const counts = await pool.query<{ workers: string; sources: string }>(
       `SELECT (SELECT count(*) FROM fleet_workers WHERE heartbeat_at > clock_timestamp() - $1 ${ms}) AS workers,
@@ -115,7 +128,10 @@ export class LeaseManager implements Ownership {
   /** Gives back `count` sources not being polled right now (taken off the held set first, so none starts meanwhile). */
   private async release(count: number): Promise<void> {
     const idle = [...this.held].filter(([source, h]) => h.inFlight === 0 && !source.startsWith("fleet:")).slice(0, count);
-    for (const [source] of idle) this.held.delete(source);
+    for (const [source, h] of idle) {
+      this.held.delete(source);
+      h.lapse.abort(new Error(`lease on ${source} released`));
+    }
     if (idle.length === 0) return;
     await this.options.pool.query("UPDATE fleet_leases SET owner = NULL, expires_at = NULL WHERE owner = $1 AND source = ANY($2::text[])", [
       this.options.workerId,
@@ -136,8 +152,15 @@ export class LeaseManager implements Ownership {
     );
     // Valid from before the claim was sent, like the renewed ones (validUntil already counts from sentAt).
     void sentAt;
-    for (const r of claimed.rows) this.held.set(r.source, { epoch: Number(r.epoch), polled: false, inFlight: 0 });
+    for (const r of claimed.rows)
+      this.held.set(r.source, { epoch: Number(r.epoch), polled: false, inFlight: 0, lapse: new AbortController() });
     if (claimed.rows.length > 0) this.options.logger?.info("leases claimed", { worker: workerId, count: claimed.rows.length });
+  }
+
+  private lapseAll(why: string): void {
+    clearTimeout(this.lapseTimer);
+    for (const h of this.held.values()) h.lapse.abort(new Error(why));
+    this.held.clear();
   }
 
   /** Stops the heartbeat and gives every lease back (call after the collector stopped: nothing is in flight). */
@@ -146,7 +169,7 @@ export class LeaseManager implements Ownership {
     clearInterval(this.timer);
     await this.ticking;
     const { pool, workerId } = this.options;
-    this.held.clear();
+    this.lapseAll("worker stopped");
     await pool.query("UPDATE fleet_leases SET owner = NULL, expires_at = NULL WHERE owner = $1", [workerId]);
     await pool.query("DELETE FROM fleet_workers WHERE id = $1", [workerId]);
   }

@@ -1,0 +1,49 @@
+/**
+ * One fleet worker in a process of its own, for the kill -9 and budget tests and the fleet bench: it connects to
+ * simulators the parent runs, on a clock that follows the parent's accelerated one (virtual = V0 + (now - R0) * SPEED),
+ * with leases and budgets in PostgreSQL (FLEET_PG_URL) and samples in FLEET_STORAGE (a SQLite file every worker opens).
+ * FLEET_POLL_LOG: each poll's begin and end (real ms) appended synchronously, so that a SIGKILL loses none.
+ */
+import { appendFileSync } from "node:fs";
+import pg from "pg";
+import { realSleep, type Clock } from "../../../core/clock.js";
+import { connectFleetSessions } from "../../../cli/commands/serve-worker.js";
+import type { Vendor } from "../../../model/types.js";
+import type { SectionValues } from "../../../cli/config/settings.js";
+import { SqliteStorage } from "../../storage/sqlite.js";
+import { startFleetWorker } from "../worker.js";
+
+const env = process.env;
+const v0 = Number(env.CHILD_V0);
+const r0 = Number(env.CHILD_R0);
+const speed = Number(env.CHILD_SPEED);
+const clock: Clock = { now: () => Math.floor(v0 + (Date.now() - r0) * speed), sleep: (ms, signal) => realSleep(ms / speed, signal) };
+const sections = JSON.parse(env.CHILD_SECTIONS ?? "{}") as Partial<Record<Vendor, SectionValues>>;
+const workerId = env.FLEET_WORKER_ID ?? `w${process.pid}`;
+const pool = new pg.Pool({ connectionString: env.FLEET_PG_URL, max: Number(env.FLEET_PG_POOL ?? 4) });
+const { sessions, accounts, failures } = await connectFleetSessions(sections, {
+  pool,
+  holder: workerId,
+  cwd: process.cwd(),
+  clock,
+  margin: Number(env.FLEET_MARGIN ?? 0.1),
+});
+for (const f of failures) process.stderr.write(`${f.vendor} not connected: ${String(f.error)}\n`);
+const log = env.FLEET_POLL_LOG;
+const worker = await startFleetWorker({
+  pool,
+  workerId,
+  storage: new SqliteStorage(env.FLEET_STORAGE!),
+  sessions,
+  accounts,
+  clock,
+  port: 0,
+  processMetrics: false,
+  leaseTtlMs: Number(env.FLEET_LEASE_TTL_MS ?? 2_000),
+  discoverEveryMs: Number(env.FLEET_DISCOVER_EVERY_MS ?? 600_000),
+  cadenceMs: JSON.parse(env.FLEET_CADENCE ?? "{}") as Record<string, number>,
+  initialBackfillMs: Number(env.FLEET_INITIAL_BACKFILL_MS ?? 0),
+  onHold: log ? (source, phase) => appendFileSync(log, `${workerId} ${source} ${phase} ${Date.now()}\n`) : undefined,
+});
+process.stdout.write(`listening ${worker.url} ${workerId}\n`);
+process.on("SIGTERM", () => void worker.stop().then(() => pool.end().then(() => process.exit(0))));
