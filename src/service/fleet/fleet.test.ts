@@ -207,7 +207,7 @@ describe("fleet workers over one PostgreSQL", () => {
         await realWait(50);
       }
       expect(takenOverMs).toBeLessThan(CADENCE / SPEED);
-      console.info(`fleet test: leases of the killed worker taken over in ${takenOverMs} ms (real; poll interval ${CADENCE / SPEED} ms)`);
+      console.warn(`fleet test: leases of the killed worker taken over in ${takenOverMs} ms (real; poll interval ${CADENCE / SPEED} ms)`);
       // A worker comes back (a new process): it takes its share again, never a source another worker holds.
       await spawnWorker("w5");
       await realWait(30_000);
@@ -262,7 +262,7 @@ describe("fleet workers over one PostgreSQL", () => {
           .sort((a, b) => a - b)
           .slice(1)
           .map((t, i) => t - times[i]!);
-        console.info(`fleet test: ${path}: ${times.length} requests, closest two ${Math.min(...gaps)} ms apart (simulated)`);
+        console.warn(`fleet test: ${path}: ${times.length} requests, closest two ${Math.min(...gaps)} ms apart (simulated)`);
         expect(Math.min(...gaps), path).toBeGreaterThanOrEqual(10_000);
       }
       const amberTimes = amber.http.requests.map((r) => r.at);
