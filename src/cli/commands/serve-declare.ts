@@ -16,13 +16,17 @@ function count(flag: string, min: number, integer: boolean) {
 export function declareServe(program: Command): Command {
   return program
     .command("serve")
-    .description("the always-on service: collect every system into SQLite and serve the HTTP API (docs/service.md)")
+    .description("the always-on service: collect every system into SQLite (or PostgreSQL) and serve the HTTP API (docs/service.md)")
     .option("--port <n>", "port", count("--port", 0, true), 8787)
     .option("--host <address>", "address to listen on (beyond 127.0.0.1 needs OPENPOWER_SERVICE_TOKEN)", "127.0.0.1")
     .option("--demo", "collect from the built-in simulators on an accelerated clock")
     .option("--speed <factor>", "with --demo: simulated seconds per real second", count("--speed", 0.001, false), 60)
     .option("--seed <n>", "with --demo: random seed", count("--seed", 1, true), 1)
     .option("--db <file>", "database file (default: openpower.db in the data directory)")
+    .option(
+      "--storage-url <url>",
+      "storage.url: postgres://user:password@host/db for PostgreSQL (or OPENPOWER_STORAGE_URL; docs/service.md)",
+    )
     .option("--retention-days <n>", "keep raw samples this many days, then 30-minute averages", count("--retention-days", 1, true), 30)
     .option("--log-format <format>", "text, or json for one object a line", "text")
     .option("--automation <mode>", "battery automation: off, advise (default; or OPENPOWER_AUTOMATION_MODE) or control")

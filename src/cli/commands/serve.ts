@@ -14,6 +14,7 @@ export interface ServeOptions {
   speed?: number;
   seed?: number;
   db?: string;
+  storageUrl?: string;
   retentionDays?: number;
   logFormat?: string;
   automation?: string;
@@ -66,7 +67,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
     throw new UsageError(`--log-format is text or json, got ${JSON.stringify(format)}.`, { field: "--log-format" });
   const logger = serviceLogger(ctx, format);
   const automation = automationSettings(ctx, opts);
-  const { SqliteStorage } = await import("../../service/storage/sqlite.js");
+  const { openStorage, describeStorageLocation } = await import("../../service/storage/open.js");
   const { startService } = await import("../../service/service.js");
   let sessions: VendorSession[];
   let clock: Clock = systemClock;
@@ -90,8 +91,10 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
   }
   let storage;
   try {
-    storage = new SqliteStorage(dbFile);
-    logger.info("database open", { file: dbFile, schemaVersion: storage.schemaVersion });
+    // storage.url (--storage-url, OPENPOWER_STORAGE_URL): postgres:// picks PostgreSQL; otherwise the SQLite file.
+    const storageConfig = { url: opts.storageUrl ?? ctx.io.env.OPENPOWER_STORAGE_URL, file: dbFile };
+    storage = await openStorage(storageConfig);
+    logger.info("database open", { storage: describeStorageLocation(storageConfig), schemaVersion: storage.schemaVersion });
     const service = await startService({
       storage,
       sessions,

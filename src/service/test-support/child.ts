@@ -6,7 +6,7 @@ import { realSleep, type Clock } from "../../core/clock.js";
 import { loadPlugin } from "../../cli/vendors/registry.js";
 import type { Vendor } from "../../model/types.js";
 import { startService } from "../service.js";
-import { SqliteStorage } from "../storage/sqlite.js";
+import { openStorage } from "../storage/open.js";
 
 const env = process.env;
 const v0 = Number(env.CHILD_V0);
@@ -20,7 +20,8 @@ const sessions = await Promise.all(
   ),
 );
 const service = await startService({
-  storage: new SqliteStorage(env.CHILD_DB!),
+  // CHILD_STORAGE_URL (PostgreSQL) when set, else the SQLite file CHILD_DB.
+  storage: await openStorage({ url: env.CHILD_STORAGE_URL, file: env.CHILD_DB }),
   sessions,
   clock,
   port: 0,
