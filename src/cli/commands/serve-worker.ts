@@ -1,9 +1,14 @@
+import { hostname } from "node:os";
 import type pg from "pg";
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import type { RateLimiter } from "../../core/rate-limit/limiter.js";
 import type { Vendor } from "../../model/types.js";
 import { budgetKey, FleetRateLimiter } from "../../service/fleet/budget.js";
+import type { FleetWorkerOptions } from "../../service/fleet/worker.js";
+import type { RunningService } from "../../service/service.js";
+import type { CommandContext } from "../context.js";
+import { describeCause } from "../errors.js";
 import type { SectionValues } from "../config/settings.js";
 import { loadPlugin } from "../vendors/registry.js";
 import type { VendorSession } from "../vendors/types.js";
@@ -34,16 +39,17 @@ function fleetLimiter(
   key: string,
   options: { pool: pg.Pool; holder: string; clock?: Clock; margin?: number },
 ): RateLimiter | undefined {
-  const widen = (ms: number) => ms + Math.max(ms * (options.margin ?? 0.1), 250);
+  const margin = (ms: number) => Math.max(ms * (options.margin ?? 0.1), 250);
+  // A reserved start later than half the margin is taken again: a late send never eats more than that.
+  const spaced = (ms: number) => ({ key, spacingMs: ms + margin(ms), toleranceMs: margin(ms) / 2 });
   const local = { name: vendor, vendor, clock: options.clock };
   const { pool, holder } = options;
   if (vendor === "alphaess") {
     const configured = Number(section.minIntervalMs);
     const spacing = Number.isFinite(configured) && configured > 0 ? configured : ALPHAESS_SPACING_MS;
-    return new FleetRateLimiter(pool, { key, spacingMs: widen(spacing) }, holder, { ...local, concurrency: 4 });
+    return new FleetRateLimiter(pool, spaced(spacing), holder, { ...local, concurrency: 4 });
   }
-  if (vendor === "amber")
-    return new FleetRateLimiter(pool, { key, spacingMs: widen(AMBER_SPACING_MS) }, holder, { ...local, limit: 50, windowMs: 300_000 });
+  if (vendor === "amber") return new FleetRateLimiter(pool, spaced(AMBER_SPACING_MS), holder, { ...local, limit: 50, windowMs: 300_000 });
   if (vendor === "powertrack") return new FleetRateLimiter(pool, { key, slots: POWERTRACK_SLOTS }, holder, { ...local, concurrency: 8 });
   return undefined;
 }
@@ -70,4 +76,44 @@ export async function connectFleetSessions(
     }
   }
   return { sessions, accounts, failures };
+}
+
+/**
+ * `openpower serve --worker`: one of N workers sharing the fleet through `storage.url` (PostgreSQL): leases,
+ * budgets and the registry in the same database, its own small pool for them. The HTTP API and dashboard run
+ * here too and read the shared database.
+ */
+export async function startWorkerService(
+  ctx: CommandContext,
+  url: string,
+  options: Omit<FleetWorkerOptions, "pool" | "sessions" | "accounts"> & { workerId?: string },
+): Promise<RunningService> {
+  const pg = (await import("pg")).default;
+  const { startFleetWorker } = await import("../../service/fleet/worker.js");
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on("error", () => undefined);
+  try {
+    const config = await ctx.config();
+    const holder = options.workerId ?? `${hostname()}-${process.pid}`;
+    const { sessions, accounts, failures } = await connectFleetSessions(config.sections, {
+      pool,
+      holder,
+      cwd: process.cwd(),
+      logger: options.logger,
+    });
+    for (const f of failures) options.logger?.warn("vendor not connected", { vendor: f.vendor, cause: describeCause(f.error) });
+    const worker = await startFleetWorker({ ...options, workerId: holder, pool, sessions, accounts });
+    options.logger?.info("fleet worker", { worker: holder });
+    return {
+      ...worker,
+      async stop() {
+        await worker.stop();
+        await Promise.allSettled(sessions.map((s) => s.close()));
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }

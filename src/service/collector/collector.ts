@@ -276,7 +276,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
           continue;
         }
         const hold = this.ownership.begin(job.m.key);
-        if (hold) await this.backfill(job.m, job.from, job.to).finally(hold.end);
+        if (!hold) continue;
+        await this.backfill(job.m, job.from, job.to).finally(hold.end);
+        if (!job.m.pending && !queue.some((j) => j.m === job.m)) hold.markPending?.(null);
       }
     })();
     while (!signal.aborted) {
@@ -295,7 +297,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
     m.state.lastAttempt = started;
     try {
       // Taken over from another worker: the gap since its last stored reading is filled below.
-      if (hold.fresh) m.state.lastObservedAt = await this.storedUntil(m);
+      if (hold.fresh) {
+        const from = Math.min(await this.storedUntil(m), hold.pendingFrom ?? Infinity);
+        m.state.lastObservedAt = Number.isFinite(from) ? from : null;
+      }
       const flow = await this.request((signal) => m.system.getPowerFlow({ signal }), hold.signal);
       const row = sampleRow(m.key, flow);
       const previous = m.state.lastObservedAt;
@@ -305,7 +310,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
       const step = isPowerHistory(m.system) ? m.system.historyStepMinutes * 60_000 : 0;
       const threshold = Math.max(2 * m.state.cadenceMs, step || 0) + 60_000;
       const skippedStep = step > 0 && previous !== null && Math.floor(row.t / step) - Math.floor(previous / step) > 1;
-      if (previous !== null && (row.t - previous > threshold || skippedStep)) enqueue(m, previous, row.t);
+      if (previous !== null && (row.t - previous > threshold || skippedStep)) {
+        hold.markPending?.(previous);
+        enqueue(m, previous, row.t);
+      }
       if (m.pending) {
         enqueue(m, m.pending.from, m.pending.to);
         m.pending = null;
@@ -325,9 +333,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
   }
 
   /** Where a system's stored readings end (a new one with history: the initial backfill's start). */
-  private async storedUntil(m: Tracked): Promise<number | null> {
+  private async storedUntil(m: Tracked): Promise<number> {
     const last = (await this.options.storage.latestSample(m.key))?.t;
-    return last ?? (isPowerHistory(m.system) ? this.clock.now() - (this.options.initialBackfillMs ?? DAY_MS) : null);
+    return last ?? (isPowerHistory(m.system) ? this.clock.now() - (this.options.initialBackfillMs ?? DAY_MS) : Infinity);
   }
 
   /** Today's totals every `energyEveryMs`, and yesterday's final ones once the day has turned. */

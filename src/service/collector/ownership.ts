@@ -7,6 +7,10 @@ export interface Hold {
   fresh: boolean;
   /** Aborts when the hold lapses (a fleet lease not renewed in time, or lost): the poll stops with it. */
   signal?: AbortSignal;
+  /** A gap an earlier owner queued for backfill and did not fill (the start of it), if any. */
+  pendingFrom?: number | null;
+  /** Records a gap queued for backfill from `from` (null: every queued gap is filled), for the next owner. */
+  markPending?(from: number | null): void;
   /** The poll is over (the lease may be released from now on). */
   end(): void;
 }

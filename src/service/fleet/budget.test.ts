@@ -28,10 +28,12 @@ describe("fleet-wide budgets in PostgreSQL", () => {
   });
 
   it("spaces the starts of 4 workers' requests as one account's (Amber: 50 per 5 minutes)", async () => {
-    const clock = new VirtualClock({ mode: "accelerated", speed: 20, start: Date.now() });
+    const clock = new VirtualClock({ mode: "accelerated", speed: 10, start: Date.now() });
     const key = budgetKey("amber", "token-a");
     const spacing = 300_000 / 50;
-    const limiters = pools.map((pool, i) => new FleetRateLimiter(pool, { key, spacingMs: spacing }, `w${i}`, { clock, concurrency: 2 }));
+    const limiters = pools.map(
+      (pool, i) => new FleetRateLimiter(pool, { key, spacingMs: spacing, toleranceMs: 200 }, `w${i}`, { clock, concurrency: 2 }),
+    );
     const starts: number[] = [];
     await Promise.all(
       limiters.map(async (limiter) => {
@@ -45,9 +47,9 @@ describe("fleet-wide budgets in PostgreSQL", () => {
     starts.sort((a, b) => a - b);
     const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
     expect(starts).toHaveLength(16);
-    // A start is read after the database answered (a few real ms, 20 times that simulated): 10% of slack, which the
-    // production margin covers (FleetRateLimiter's callers widen the spacing by 10%, at least 250 ms).
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(spacing * 0.9);
+    // A start read late is re-reserved beyond the tolerance (200); the rest is this test reading the clock after the grant
+    // (a loaded machine's few real ms, 10 times that simulated). Production widens the spacing by 10% (at least 250 ms).
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(spacing - 200 - 600);
     // 16 requests take about 15 spacings: 50 per 300 s at most.
     expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(15 * spacing * 0.95);
   }, 60_000);

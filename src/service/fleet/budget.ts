@@ -14,6 +14,11 @@ export interface FleetBudget {
   key: string;
   /** Fleet-wide minimum spacing between two request starts, ms on the clients' clock (the whole fleet shares it). */
   spacingMs?: number;
+  /**
+   * A reserved start this late (ms; the database answered slowly, the process stalled) is given back and a new one taken,
+   * so that a late start never comes closer than spacing - tolerance to the next worker's. Default 5% of the spacing.
+   */
+  toleranceMs?: number;
   /** Fleet-wide requests in flight at once (PowerTrack's session concurrency). */
   slots?: number;
   /** A slot held longer than this (real ms; a worker killed mid-request) is free again. Default 120 s. */
@@ -55,10 +60,15 @@ export class FleetRateLimiter extends RateLimiter {
     const slot = this.budget.slots ? await this.takeSlot(options.signal) : null;
     let release: Release;
     try {
-      if (this.budget.spacingMs) {
-        const at = await this.reserve(this.budget.spacingMs);
-        const wait = at - this.fleetClock.now();
-        if (wait > 0) await this.fleetClock.sleep(wait, options.signal);
+      const spacing = this.budget.spacingMs;
+      if (spacing) {
+        const tolerance = this.budget.toleranceMs ?? spacing * 0.05;
+        for (;;) {
+          const wait = (await this.reserve(spacing)) - this.fleetClock.now();
+          if (wait > 0) await this.fleetClock.sleep(wait, options.signal);
+          if (wait >= -tolerance) break;
+          options.signal?.throwIfAborted();
+        }
       }
       release = await super.acquire(options);
     } catch (error) {

@@ -1,4 +1,3 @@
-import Database from "better-sqlite3";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +9,6 @@ import { createTestDatabase } from "../../../test/support/postgres.js";
 import { startAlphaEssSimulator, type AlphaEssSimulator } from "../../sim/alphaess/index.js";
 import { startAmberSimulator, type AmberSimulator } from "../../sim/amber/index.js";
 import { VirtualClock } from "../../sim/kernel.js";
-import { SqliteStorage } from "../storage/sqlite.js";
 
 const SPEED = 30;
 const FIVE_MIN = 300_000;
@@ -68,13 +66,12 @@ function overlaps(polls: Poll[]): [Poll, Poll][] {
   return found;
 }
 
-function missingBuckets(sqlite: Database.Database, system: string, from: number, to: number): number[] {
-  const have = new Set(
-    sqlite
-      .prepare("SELECT DISTINCT t - t % 300000 AS b FROM samples JOIN systems USING (sid) WHERE id = ? AND t >= ? AND t < ?")
-      .pluck()
-      .all(system, from, to) as number[],
+async function missingBuckets(system: string, from: number, to: number): Promise<number[]> {
+  const rows = await pool.query<{ b: string }>(
+    "SELECT DISTINCT t - t % 300000 AS b FROM samples JOIN systems USING (sid) WHERE id = $1 AND t >= $2 AND t < $3",
+    [system, from, to],
   );
+  const have = new Set(rows.rows.map((r) => Number(r.b)));
   const missing: number[] = [];
   for (let b = Math.ceil(from / FIVE_MIN) * FIVE_MIN; b + FIVE_MIN <= to; b += FIVE_MIN) if (!have.has(b)) missing.push(b);
   return missing;
@@ -116,8 +113,8 @@ describe("fleet workers over one PostgreSQL", () => {
         alphaess: { appId, appSecret: alpha.credentials.appSecret, baseUrl: alpha.url, timeZone: "Australia/Sydney" },
         amber: { token: amber.token, baseUrl: amber.url, site: amber.activeSiteId },
       };
-      const file = join(dir, "samples.db");
-      await new SqliteStorage(file).close();
+      // Samples in the same PostgreSQL (PgStorage), beside the fleet's tables.
+      const file = db.url;
       const log = join(dir, "polls.log");
       writeFileSync(log, "");
       const v0 = clock.now();
@@ -161,18 +158,11 @@ describe("fleet workers over one PostgreSQL", () => {
       for (const r of owners.rows) expect(Number(r.n)).toBeLessThanOrEqual(Math.ceil(sources / 4));
 
       // Discovery: one system joins the AppID, another (once it has readings) leaves it.
-      const stored = (sn: string) => {
-        const sqlite = new Database(file, { readonly: true });
-        try {
-          return sqlite
-            .prepare("SELECT count(*) FROM samples JOIN systems USING (sid) WHERE id = ?")
-            .pluck()
-            .get(`alphaess:${sn}`) as number;
-        } finally {
-          sqlite.close();
-        }
-      };
-      for (const until = Date.now() + 30_000; stored(leaver) === 0 && Date.now() < until;) await realWait(200);
+      const stored = async (sn: string) =>
+        Number(
+          (await pool.query("SELECT count(*) AS n FROM samples JOIN systems USING (sid) WHERE id = $1", [`alphaess:${sn}`])).rows[0].n,
+        );
+      for (const until = Date.now() + 30_000; (await stored(leaver)) === 0 && Date.now() < until;) await realWait(200);
       alpha.state(joiner).boundTo.add(appId);
       alpha.state(leaver).boundTo.delete(appId);
 
@@ -228,15 +218,14 @@ describe("fleet workers over one PostgreSQL", () => {
       expect([...polls.values()].flat().filter((p) => p.begin > killedAt && p.worker !== victim).length).toBeGreaterThan(0);
 
       // No reading lost, none doubled: every 5-minute bucket has a sample, from the first to 10 minutes before the end.
-      const sqlite = new Database(file, { readonly: true });
       for (const sn of serials.filter((s) => s !== joiner && s !== leaver)) {
         const id = `alphaess:${sn}`;
-        const first = sqlite.prepare("SELECT min(t) FROM samples JOIN systems USING (sid) WHERE id = ?").pluck().get(id) as number;
+        const first = Number((await pool.query("SELECT min(t) AS t FROM samples JOIN systems USING (sid) WHERE id = $1", [id])).rows[0].t);
         expect(first, id).toBeGreaterThan(0);
-        expect(missingBuckets(sqlite, id, first, end - 10 * 60_000), id).toEqual([]);
+        expect(await missingBuckets(id, first, end - 10 * 60_000), id).toEqual([]);
       }
-      const dupes = sqlite.prepare("SELECT count(*) FROM (SELECT sid, t FROM samples GROUP BY sid, t HAVING count(*) > 1)").pluck().get();
-      expect(dupes).toBe(0);
+      const dupes = await pool.query("SELECT count(*) AS n FROM (SELECT sid, t FROM samples GROUP BY sid, t HAVING count(*) > 1) d");
+      expect(Number(dupes.rows[0].n)).toBe(0);
 
       // Discovery: the joiner is polled, the leaver retired with its history kept.
       const registry = await pool.query<{ source: string; retired: boolean }>(
@@ -247,10 +236,8 @@ describe("fleet workers over one PostgreSQL", () => {
         [`alphaess:${joiner}`]: false,
         [`alphaess:${leaver}`]: true,
       });
-      const count = sqlite.prepare("SELECT count(*) FROM samples JOIN systems USING (sid) WHERE id = ?").pluck();
-      expect(count.get(`alphaess:${joiner}`)).toBeGreaterThan(0);
-      expect(count.get(`alphaess:${leaver}`)).toBeGreaterThan(0);
-      sqlite.close();
+      expect(await stored(joiner)).toBeGreaterThan(0);
+      expect(await stored(leaver)).toBeGreaterThan(0);
 
       // Budgets, fleet-wide: no two requests of the AppID to one endpoint closer than AlphaESS's 10 s (its 6053), and
       // Amber's token within 50 requests in any 5 minutes (its 429).

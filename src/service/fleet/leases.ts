@@ -19,6 +19,8 @@ interface Held {
   /** Polled here under this epoch already (the first poll re-reads what is stored). */
   polled: boolean;
   inFlight: number;
+  /** A gap an owner queued for backfill and has not filled, from the lease row. */
+  pendingFrom: number | null;
   /** Aborted when the lease is lost or lapses: a poll under it stops. */
   lapse: AbortController;
 }
@@ -65,6 +67,8 @@ export class LeaseManager implements Ownership {
     return {
       fresh,
       signal: lease.lapse.signal,
+      pendingFrom: lease.pendingFrom,
+      markPending: (from) => this.markPending(source, lease, from),
       end: () => {
         if (done) return;
         done = true;
@@ -95,16 +99,21 @@ export class LeaseManager implements Ownership {
       [workerId, hostname(), process.pid],
     );
     // Still ours: nobody claimed it since (a claim changes the owner), so renewing is safe even past expiry.
-    const renewed = await pool.query<{ source: string; epoch: string }>(
+    const renewed = await pool.query<{ source: string; epoch: string; pending_from: number | null }>(
       `UPDATE fleet_leases SET expires_at = clock_timestamp() + $2 ${ms}
-       WHERE owner = $1 AND retired_at IS NULL RETURNING source, epoch`,
+       WHERE owner = $1 AND retired_at IS NULL RETURNING source, epoch, pending_from`,
       [workerId, ttlMs],
     );
     const next = new Map<string, Held>();
     for (const r of renewed.rows) {
       const had = this.held.get(r.source);
       const epoch = Number(r.epoch);
-      next.set(r.source, had?.epoch === epoch ? had : { epoch, polled: false, inFlight: had?.inFlight ?? 0, lapse: new AbortController() });
+      next.set(
+        r.source,
+        had?.epoch === epoch
+          ? had
+          : { epoch, polled: false, inFlight: had?.inFlight ?? 0, pendingFrom: r.pending_from, lapse: new AbortController() },
+      );
     }
     for (const [source, h] of this.held) if (next.get(source) !== h) h.lapse.abort(new Error(`lease on ${source} lost`));
     this.held = next;
@@ -141,20 +150,41 @@ export class LeaseManager implements Ownership {
 
   private async claim(count: number, sentAt: number): Promise<void> {
     const { pool, workerId, ttlMs } = this.options;
-    const claimed = await pool.query<{ source: string; epoch: string }>(
+    const claimed = await pool.query<{ source: string; epoch: string; pending_from: number | null }>(
       `WITH free AS (
          SELECT source FROM fleet_leases
          WHERE retired_at IS NULL AND (owner IS NULL OR expires_at < clock_timestamp())
          ORDER BY random() LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE fleet_leases l SET owner = $1, epoch = l.epoch + 1, expires_at = clock_timestamp() + $3 ${ms}
-       FROM free WHERE l.source = free.source RETURNING l.source, l.epoch`,
+       FROM free WHERE l.source = free.source RETURNING l.source, l.epoch, l.pending_from`,
       [workerId, count, ttlMs],
     );
     // Valid from before the claim was sent, like the renewed ones (validUntil already counts from sentAt).
     void sentAt;
     for (const r of claimed.rows)
-      this.held.set(r.source, { epoch: Number(r.epoch), polled: false, inFlight: 0, lapse: new AbortController() });
+      this.held.set(r.source, {
+        epoch: Number(r.epoch),
+        polled: false,
+        inFlight: 0,
+        pendingFrom: r.pending_from,
+        lapse: new AbortController(),
+      });
     if (claimed.rows.length > 0) this.options.logger?.info("leases claimed", { worker: workerId, count: claimed.rows.length });
+  }
+
+  /** Keeps the oldest unfilled gap on the lease row (null: all filled), so that the next owner fills it if this one cannot. */
+  private markPending(source: string, lease: Held, from: number | null): void {
+    const next = from === null ? null : Math.min(from, lease.pendingFrom ?? from);
+    if (next === lease.pendingFrom) return;
+    lease.pendingFrom = next;
+    this.options.pool
+      .query("UPDATE fleet_leases SET pending_from = $3 WHERE source = $1 AND owner = $2 AND epoch = $4", [
+        source,
+        this.options.workerId,
+        next,
+        lease.epoch,
+      ])
+      .catch((error: unknown) => this.options.logger?.warn("pending gap not recorded", { source, cause: String(error) }));
   }
 
   private lapseAll(why: string): void {

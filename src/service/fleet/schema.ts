@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS fleet_leases (
   -- Fencing token: grows with every claim, so a worker that lost a lease and took it back is told apart.
   epoch bigint NOT NULL DEFAULT 0,
   expires_at timestamptz,
+  -- The oldest instant (simulated ms) of a gap a backfill has not filled yet: the next owner fills it if this one cannot.
+  pending_from double precision,
   first_seen timestamptz NOT NULL DEFAULT clock_timestamp(),
   retired_at timestamptz
 );

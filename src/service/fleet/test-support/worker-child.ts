@@ -1,7 +1,7 @@
 /**
  * One fleet worker in a process of its own, for the kill -9 and budget tests and the fleet bench: it connects to
  * simulators the parent runs, on a clock that follows the parent's accelerated one (virtual = V0 + (now - R0) * SPEED),
- * with leases and budgets in PostgreSQL (FLEET_PG_URL) and samples in FLEET_STORAGE (a SQLite file every worker opens).
+ * with leases and budgets in PostgreSQL (FLEET_PG_URL) and samples in FLEET_STORAGE (`storage.url`: PostgreSQL, or a SQLite file).
  * FLEET_POLL_LOG: each poll's begin and end (real ms) appended synchronously, so that a SIGKILL loses none.
  */
 import { appendFileSync } from "node:fs";
@@ -10,7 +10,8 @@ import { realSleep, type Clock } from "../../../core/clock.js";
 import { connectFleetSessions } from "../../../cli/commands/serve-worker.js";
 import type { Vendor } from "../../../model/types.js";
 import type { SectionValues } from "../../../cli/config/settings.js";
-import { SqliteStorage } from "../../storage/sqlite.js";
+import { openStorage } from "../../storage/open.js";
+import { startService } from "../../service.js";
 import { startFleetWorker } from "../worker.js";
 
 const env = process.env;
@@ -30,10 +31,12 @@ const { sessions, accounts, failures } = await connectFleetSessions(sections, {
 });
 for (const f of failures) process.stderr.write(`${f.vendor} not connected: ${String(f.error)}\n`);
 const log = env.FLEET_POLL_LOG;
-const worker = await startFleetWorker({
+// FLEET_SINGLE: the plain service (no leases), for the bench's one-process SQLite comparison.
+const start = env.FLEET_SINGLE ? (o: Parameters<typeof startFleetWorker>[0]) => startService(o) : startFleetWorker;
+const worker = await start({
   pool,
   workerId,
-  storage: new SqliteStorage(env.FLEET_STORAGE!),
+  storage: await openStorage({ url: env.FLEET_STORAGE, poolSize: Number(env.FLEET_STORAGE_POOL ?? 4) }),
   sessions,
   accounts,
   clock,
