@@ -35,6 +35,8 @@ export interface CollectorOptions {
   energyEveryMs?: number;
   /** Raw samples are kept this many days, then folded into 30-minute aggregates (default 30). */
   retentionDays?: number;
+  /** Requests of one account's loop in flight, per kind (default the rule's); a fleet budget in PostgreSQL paces them. */
+  concurrency?: Partial<Record<PollRule["kind"], number>>;
   /** Fleet workers: the sources this process may poll (default every one). */
   ownership?: Ownership;
   /** How each session's systems are listed (default `session.systems()`); a fleet worker lists the shared registry. */
@@ -283,7 +285,7 @@ export class Collector extends EventEmitter<CollectorEvents> {
     })();
     while (!signal.aborted) {
       const roundStart = this.clock.now();
-      await eachLimited(members, rule.concurrency, (m) => this.pollSystem(m, enqueue));
+      await eachLimited(members, this.options.concurrency?.[rule.kind] ?? rule.concurrency, (m) => this.pollSystem(m, enqueue));
       if (!(await sleepOn(this.clock, roundStart + group.cadence - this.clock.now(), signal))) break;
     }
     await backfills;

@@ -22,6 +22,7 @@ const clock: Clock = { now: () => Math.floor(v0 + (Date.now() - r0) * speed), sl
 const sections = JSON.parse(env.CHILD_SECTIONS ?? "{}") as Partial<Record<Vendor, SectionValues>>;
 const workerId = env.FLEET_WORKER_ID ?? `w${process.pid}`;
 const pool = new pg.Pool({ connectionString: env.FLEET_PG_URL, max: Number(env.FLEET_PG_POOL ?? 4) });
+pool.on("error", () => undefined);
 const { sessions, accounts, failures } = await connectFleetSessions(sections, {
   pool,
   holder: workerId,
@@ -46,6 +47,8 @@ const worker = await start({
   discoverEveryMs: Number(env.FLEET_DISCOVER_EVERY_MS ?? 600_000),
   cadenceMs: JSON.parse(env.FLEET_CADENCE ?? "{}") as Record<string, number>,
   initialBackfillMs: Number(env.FLEET_INITIAL_BACKFILL_MS ?? 0),
+  concurrency: JSON.parse(env.FLEET_CONCURRENCY ?? "{}") as Record<string, number>,
+  ...(env.FLEET_ENERGY_EVERY_MS ? { energyEveryMs: Number(env.FLEET_ENERGY_EVERY_MS) } : {}),
   onHold: log ? (source, phase) => appendFileSync(log, `${workerId} ${source} ${phase} ${Date.now()}\n`) : undefined,
 });
 process.stdout.write(`listening ${worker.url} ${workerId}\n`);
