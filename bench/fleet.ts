@@ -5,13 +5,15 @@
  *   2. the same with one worker killed (SIGKILL) halfway: readings lost (5-minute buckets without a sample);
  *   3. one plain service on SQLite, same fleet, for comparison.
  * Environment (defaults give a run of about six minutes):
- *   FLEET_BENCH_SYSTEMS=10000   systems in all, half AlphaESS, half PowerTrack sites
+ *   FLEET_BENCH_SYSTEMS=2000    systems in all, half AlphaESS, half PowerTrack sites (the issue's 10 000: see docs/fleet.md
+ *                               for what this machine sustained, and run it with FLEET_BENCH_SPEED=2 FLEET_BENCH_PHASE_S=600)
  *   FLEET_BENCH_WORKERS=4       worker processes
  *   FLEET_BENCH_SPEED=10        simulated seconds per real second
  *   FLEET_BENCH_PHASE_S=60      real seconds measured per phase (after a warm-up of the same length)
  *   FLEET_BENCH_ALPHA_INTERVAL_S=300   AlphaESS poll interval, simulated s (its history step; PowerTrack: its 15-minute floor)
  * Energy totals are read every 6 simulated hours (not 15 minutes): the bench measures the power polls.
- *   FLEET_BENCH_ALPHA_SPACING_MS=40    the developer account's spacing per AppID, simulated ms (live accounts: 10 000)
+ *   FLEET_BENCH_ALPHA_SPACING_MS=25    the developer account's spacing per AppID, simulated ms (a live AppID: 10 000, which
+ *                               allows 30 systems at 5 minutes; 5 000 systems at 5 minutes need 60 ms or less)
  *   OPENPOWER_BENCH_PG_URL      an existing server instead of the embedded one
  * The numbers are for people (nothing asserted); a machine shared with other work makes them noisy.
  */
@@ -29,12 +31,12 @@ import { startPowerTrackSimulator } from "../src/sim/powertrack/index.js";
 import { startTestPostgres } from "../test/support/postgres-server.js";
 
 const env = process.env;
-const N = Number(env.FLEET_BENCH_SYSTEMS ?? 10_000);
+const N = Number(env.FLEET_BENCH_SYSTEMS ?? 2_000);
 const WORKERS = Number(env.FLEET_BENCH_WORKERS ?? 4);
 const SPEED = Number(env.FLEET_BENCH_SPEED ?? 10);
 const PHASE_S = Number(env.FLEET_BENCH_PHASE_S ?? 60);
 const ALPHA_INTERVAL = Number(env.FLEET_BENCH_ALPHA_INTERVAL_S ?? 300) * 1000;
-const ALPHA_SPACING = Number(env.FLEET_BENCH_ALPHA_SPACING_MS ?? 40);
+const ALPHA_SPACING = Number(env.FLEET_BENCH_ALPHA_SPACING_MS ?? 25);
 const PT_INTERVAL = 900_000;
 const FIVE_MIN = 300_000;
 const child = fileURLToPath(new URL("../src/service/fleet/test-support/worker-child.ts", import.meta.url));

@@ -39,7 +39,8 @@ function fleetLimiter(
   key: string,
   options: { pool: pg.Pool; holder: string; clock?: Clock; margin?: number },
 ): RateLimiter | undefined {
-  const margin = (ms: number) => Math.max(ms * (options.margin ?? 0.1), 250);
+  // 10% of the spacing, at least 250 ms (network noise) but never more than half the spacing (a developer account's 25 ms).
+  const margin = (ms: number) => Math.max(ms * (options.margin ?? 0.1), Math.min(250, ms / 2));
   // A reserved start later than half the margin is taken again: a late send never eats more than that.
   const spaced = (ms: number) => ({ key, spacingMs: ms + margin(ms), toleranceMs: margin(ms) / 2 });
   const local = { name: vendor, vendor, clock: options.clock };

@@ -362,7 +362,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
   }
 
   private async backfill(m: Tracked, from: number, to: number): Promise<void> {
-    if (to - from <= 2 * m.state.cadenceMs) return;
+    // A short gap is no gap, unless it skips a whole history step (an empty 5-minute bucket): then it is filled too.
+    const step = isPowerHistory(m.system) ? m.system.historyStepMinutes * 60_000 : 0;
+    if (to - from <= 2 * m.state.cadenceMs && !(step > 0 && Math.floor(to / step) - Math.floor(from / step) > 1)) return;
     const started = this.clock.now();
     m.state.backfill = { running: true, done: 0, total: 0, added: 0 };
     try {

@@ -101,7 +101,7 @@ export class FleetRateLimiter extends RateLimiter {
       .query("INSERT INTO fleet_slots (key, slot) SELECT $1, generate_series(0, $2 - 1) ON CONFLICT DO NOTHING", [key, slots])
       .then(() => undefined);
     await this.seeded;
-    for (let backoff = 10; ; backoff = Math.min(200, backoff * 2)) {
+    for (let backoff = 2; ; backoff = Math.min(50, backoff * 2)) {
       const taken = await this.pool.query<{ slot: number }>(
         `UPDATE fleet_slots s SET holder = $2, expires_at = clock_timestamp() + $3 * interval '1 millisecond'
          FROM (SELECT slot FROM fleet_slots WHERE key = $1 AND slot < $4 AND (holder IS NULL OR expires_at < clock_timestamp())

@@ -123,15 +123,29 @@ export class LeaseManager implements Ownership {
     this.lapseTimer = setTimeout(() => this.lapseAll("leases lapsed"), Math.max(0, this.validUntil - ttlMs / 8 - performance.now()));
     this.lapseTimer.unref();
     if (this.stopped) return;
-    const counts = await pool.query<{ workers: string; sources: string }>(
-      `SELECT (SELECT count(*) FROM fleet_workers WHERE heartbeat_at > clock_timestamp() - $1 ${ms}) AS workers,
-              (SELECT count(*) FROM fleet_leases WHERE retired_at IS NULL) AS sources`,
+    // Each live worker's count: a worker above its fair share gives back to one below it (ceil alone could starve one).
+    const loads = await pool.query<{ id: string; n: string }>(
+      `SELECT w.id, count(l.source) AS n FROM fleet_workers w
+       LEFT JOIN fleet_leases l ON l.owner = w.id AND l.retired_at IS NULL AND l.vendor <> 'fleet' AND l.expires_at > clock_timestamp()
+       WHERE w.heartbeat_at > clock_timestamp() - $1 ${ms} GROUP BY w.id`,
       [ttlMs],
     );
-    const workers = Math.max(1, Number(counts.rows[0]!.workers));
-    const share = Math.ceil(Number(counts.rows[0]!.sources) / workers);
-    if (this.held.size > share) await this.release(this.held.size - share);
-    else if (this.held.size < share) await this.claim(share - this.held.size, sentAt);
+    const totals = await pool.query<{ sources: string; singletons: string }>(
+      `SELECT count(*) FILTER (WHERE vendor <> 'fleet') AS sources, count(*) FILTER (WHERE vendor = 'fleet') AS singletons
+       FROM fleet_leases WHERE retired_at IS NULL`,
+    );
+    const workers = Math.max(1, loads.rows.length);
+    const sources = Number(totals.rows[0]!.sources);
+    // The fleet's own jobs (discovery, retention) are shared out apart from the sources, so each worker polls its share.
+    const mine = [...this.held.keys()].filter((source) => source.startsWith("fleet:")).length;
+    const held = this.held.size - mine;
+    const [low, high] = [Math.floor(sources / workers), Math.ceil(sources / workers)];
+    const starving = loads.rows.some((r) => r.id !== workerId && Number(r.n) < low);
+    if (held > high) await this.release(held - high);
+    else if (starving && held > low) await this.release(held - low);
+    else if (held < high) await this.claim(high - held, false);
+    const jobs = Math.ceil(Number(totals.rows[0]!.singletons) / workers);
+    if (mine < jobs) await this.claim(jobs - mine, true);
   }
 
   /** Gives back `count` sources not being polled right now (taken off the held set first, so none starts meanwhile). */
@@ -148,19 +162,18 @@ export class LeaseManager implements Ownership {
     ]);
   }
 
-  private async claim(count: number, sentAt: number): Promise<void> {
+  private async claim(count: number, jobs: boolean): Promise<void> {
     const { pool, workerId, ttlMs } = this.options;
     const claimed = await pool.query<{ source: string; epoch: string; pending_from: number | null }>(
       `WITH free AS (
          SELECT source FROM fleet_leases
-         WHERE retired_at IS NULL AND (owner IS NULL OR expires_at < clock_timestamp())
+         WHERE retired_at IS NULL AND (vendor = 'fleet') = $4 AND (owner IS NULL OR expires_at < clock_timestamp())
          ORDER BY random() LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE fleet_leases l SET owner = $1, epoch = l.epoch + 1, expires_at = clock_timestamp() + $3 ${ms}
        FROM free WHERE l.source = free.source RETURNING l.source, l.epoch, l.pending_from`,
-      [workerId, count, ttlMs],
+      [workerId, count, ttlMs, jobs],
     );
-    // Valid from before the claim was sent, like the renewed ones (validUntil already counts from sentAt).
-    void sentAt;
+    // Valid until the renewal's validUntil: counted from before that was sent, earlier than this claim's expiry.
     for (const r of claimed.rows)
       this.held.set(r.source, {
         epoch: Number(r.epoch),
