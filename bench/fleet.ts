@@ -117,7 +117,9 @@ export async function run(): Promise<void> {
         FLEET_INITIAL_BACKFILL_MS: "0",
         FLEET_ENERGY_EVERY_MS: String(6 * 3_600_000),
         // The fleet budget paces the AppID: more than one request of a worker's AlphaESS loop may wait for it.
-        FLEET_CONCURRENCY: JSON.stringify({ alphaess: 16, powertrack: 4 }),
+        // PowerTrack: 4 requests of the login in flight fleet-wide; more waiting per worker only polls the slots table.
+        FLEET_CONCURRENCY: JSON.stringify({ alphaess: 16, powertrack: Math.max(1, Math.floor(4 / WORKERS)) }),
+        FLEET_PG_POOL: "8",
         ...extra,
       },
       stdio: ["ignore", "pipe", "inherit"],
