@@ -27,6 +27,7 @@ export function declareServe(program: Command): Command {
       "--storage-url <url>",
       "storage.url: postgres://user:password@host/db for PostgreSQL (or OPENPOWER_STORAGE_URL; docs/service.md)",
     )
+    .option("--worker", "one of N workers sharing the systems through storage.url (PostgreSQL leases and budgets; docs/fleet.md)")
     .option("--retention-days <n>", "keep raw samples this many days, then 30-minute averages", count("--retention-days", 1, true), 30)
     .option("--log-format <format>", "text, or json for one object a line", "text")
     .option("--automation <mode>", "battery automation: off, advise (default; or OPENPOWER_AUTOMATION_MODE) or control")

@@ -19,6 +19,8 @@ export interface ServeOptions {
   seed?: number;
   db?: string;
   storageUrl?: string;
+  /** One of N workers sharing the fleet through storage.url (PostgreSQL): docs/fleet.md. */
+  worker?: boolean;
   retentionDays?: number;
   logFormat?: string;
   automation?: string;
@@ -86,7 +88,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
     throw new UsageError(`--log-format is text or json, got ${JSON.stringify(format)}.`, { field: "--log-format" });
   const logger = serviceLogger(ctx, format);
   const automation = automationSettings(ctx, opts);
-  const { openStorage, describeStorageLocation } = await import("../../service/storage/open.js");
+  const { openStorage, describeStorageLocation, isPostgresUrl } = await import("../../service/storage/open.js");
   const { startService } = await import("../../service/service.js");
   let sessions: VendorSession[];
   let clock: Clock = systemClock;
@@ -112,6 +114,8 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
     // The demo keeps its own database and, unless one is set, makes up a token so that writes can be tried.
     if (!opts.db) dbFile = join(ctx.paths.dataDir, "openpower-demo.db");
     token ??= randomBytes(18).toString("base64url");
+  } else if (opts.worker) {
+    sessions = []; // the worker connects its own, with fleet-wide budgets (serve-worker.ts)
   } else {
     const connected = await ctx.sessions();
     for (const f of connected.failures) logger.warn("vendor not connected", { vendor: f.vendor, cause: describeCause(f.error) });
@@ -122,9 +126,16 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
   try {
     // storage.url (--storage-url, OPENPOWER_STORAGE_URL): postgres:// picks PostgreSQL; otherwise the SQLite file.
     const storageConfig = { url: opts.storageUrl ?? ctx.io.env.OPENPOWER_STORAGE_URL, file: dbFile };
+    if (opts.worker && (opts.demo || !isPostgresUrl(storageConfig.url)))
+      throw new UsageError("--worker needs storage.url = postgres://... (--storage-url or OPENPOWER_STORAGE_URL), and no --demo.", {
+        field: "--worker",
+      });
     storage = await openStorage(storageConfig);
     logger.info("database open", { storage: describeStorageLocation(storageConfig), schemaVersion: storage.schemaVersion });
-    const service = await startService({
+    const start = opts.worker
+      ? (o: Parameters<typeof startService>[0]) => import("./serve-worker.js").then((w) => w.startWorkerService(ctx, storageConfig.url!, o))
+      : startService;
+    const service = await start({
       storage,
       sessions,
       clock,

@@ -30,6 +30,7 @@ async function connect(
     clock: options.clock,
     logger: options.logger,
     timeoutMs: options.timeoutMs,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   const site = memo(async () => configuredSite ?? (await client.getActiveSite()).id);
   const priceSource = memo(async (): Promise<AmberPriceSource> => client.priceSource(await site()));

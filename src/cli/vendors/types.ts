@@ -1,5 +1,6 @@
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
+import type { RateLimiter } from "../../core/rate-limit/limiter.js";
 import type { EnergySystem, PriceInterval, PriceSource, Vendor, WriteResult } from "../../model/types.js";
 import type { SectionValues, SettingSpec } from "../config/settings.js";
 
@@ -16,6 +17,8 @@ export interface ConnectOptions {
   logger?: Logger;
   /** Per-attempt timeout for this command; vendors keep their own defaults otherwise. */
   timeoutMs?: number;
+  /** The account's request budget when it is shared beyond this process (a fleet worker's); the vendor's default otherwise. */
+  rateLimit?: RateLimiter;
 }
 
 /** An EV charger as the `openpower ev` commands see it, whatever the vendor: the model's type. */

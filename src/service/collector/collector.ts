@@ -3,15 +3,18 @@ import type { Clock } from "../../core/clock.js";
 import { silentLogger, type Logger } from "../../core/logger.js";
 import { localDate, systemTimeZone } from "../../core/time/zoned.js";
 import { capabilityNames, isEnergyMeter, isPowerHistory, isPriceSource } from "../../model/capabilities.js";
-import type { EnergySystem, PriceSource } from "../../model/types.js";
+import type { EnergySystem } from "../../model/types.js";
 import type { VendorSession } from "../../cli/vendors/types.js";
 import type { EnergyRow, PriceRow, SampleRow, Storage } from "../storage/types.js";
 import { backfillSystem, type BackfillProgress } from "./backfill.js";
 import { budgetOf, type VendorBudget } from "./budget.js";
 import { cadenceMs, POLL_RULES, ruleFor, type PollRule } from "./cadence.js";
-import { energyRow, errorClass, FIVE_MIN_MS, priceRow, sampleRow, systemKey, vintageOf } from "./convert.js";
+import { energyRow, errorClass, sampleRow, systemKey } from "./convert.js";
+import { OWN_EVERYTHING, type Ownership } from "./ownership.js";
 import { eachLimited, sleepOn, withDeadline } from "./pool.js";
-import { nextUsagePass, usageReaderOf, usageRow, type UsageReader } from "./usage.js";
+import { priceLoop, usageLoop, type PriceLoopContext } from "./price-loops.js";
+import { newSourceState, type SourceState } from "./state.js";
+import { usageReaderOf } from "./usage.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -32,24 +35,17 @@ export interface CollectorOptions {
   energyEveryMs?: number;
   /** Raw samples are kept this many days, then folded into 30-minute aggregates (default 30). */
   retentionDays?: number;
+  /** Requests of one account's loop in flight, per kind (default the rule's); a fleet budget in PostgreSQL paces them. */
+  concurrency?: Partial<Record<PollRule["kind"], number>>;
+  /** Fleet workers: the sources this process may poll (default every one). */
+  ownership?: Ownership;
+  /** How each session's systems are listed (default `session.systems()`); a fleet worker lists the shared registry. */
+  listSystems?: (session: VendorSession) => Promise<EnergySystem[]>;
+  /** List again this often (simulated ms): new systems join, removed ones stop being polled. Default never. */
+  relistEveryMs?: number;
 }
 
-/** What the health endpoint and the metrics say about one source. */
-export interface SourceState {
-  source: string;
-  vendor: string;
-  kind: PollRule["kind"];
-  cadenceMs: number;
-  state: "starting" | "ok" | "failing" | "stopped";
-  lastAttempt: number | null;
-  lastSuccess: number | null;
-  lastErrorClass: string | null;
-  consecutiveFailures: number;
-  /** Now minus the instant of the newest reading, ms. */
-  lagMs: number | null;
-  lastObservedAt: number | null;
-  backfill: { running: boolean; done: number; total: number; added: number };
-}
+export type { SourceState } from "./state.js";
 
 export interface CollectorEvents {
   sample: [{ system: string; vendor: string; row: SampleRow }];
@@ -70,6 +66,13 @@ interface Tracked {
   pending: { from: number; to: number } | null;
 }
 
+/** One account's systems of one kind: one loop, one cadence (recomputed as systems join). */
+interface Group {
+  rule: PollRule;
+  cadence: number;
+  members: Tracked[];
+}
+
 /**
  * One scheduler for every configured system and price feed. Each account (vendor session and kind)
  * runs its own loop within its budget, so a slow or failing vendor never delays another; readings
@@ -83,8 +86,6 @@ export class Collector extends EventEmitter<CollectorEvents> {
   private readonly log: Logger;
   /** A non-secret name for each session's account, for the budget gauges. */
   private readonly accounts = new Map<VendorSession, string>();
-  /** Each price source's interval length, minutes, as its current interval shows it. */
-  private readonly priceResolution = new Map<string, 5 | 30>();
 
   constructor(private readonly options: CollectorOptions) {
     super();
@@ -137,7 +138,8 @@ export class Collector extends EventEmitter<CollectorEvents> {
               if (isPriceSource(ps)) {
                 this.accounts.set(session, `${ps.vendor}:${ps.id}`);
                 const usage = usageReaderOf(session.client, ps.id);
-                await Promise.all([this.priceLoop(ps), usage && this.usageLoop(ps, usage)]);
+                const ctx = this.priceContext();
+                await Promise.all([priceLoop(ctx, ps), usage && usageLoop(ctx, ps, usage)]);
                 return;
               }
             } catch (error) {
@@ -151,17 +153,46 @@ export class Collector extends EventEmitter<CollectorEvents> {
     let systems: EnergySystem[] | undefined;
     while (!systems) {
       try {
-        systems = await session.systems();
+        systems = await this.list(session);
       } catch (error) {
         this.log.warn("systems unavailable; retrying", { vendor: session.vendor, errorClass: errorClass(error) });
         if (!(await sleepOn(this.clock, 60_000, signal))) return;
       }
     }
     if (systems[0] && !this.accounts.has(session)) this.accounts.set(session, systemKey(systems[0]));
-    const groups = new Map<PollRule["kind"], Tracked[]>();
+    const groups = new Map<PollRule["kind"], Group>();
+    await this.track(session, groups, systems);
+    const every = this.options.relistEveryMs;
+    if (every)
+      this.loops.push(
+        (async () => {
+          while (await sleepOn(this.clock, every, signal))
+            await this.list(session).then(
+              (listed) => this.track(session, groups, listed),
+              (error: unknown) => this.log.warn("systems re-list failed", { vendor: session.vendor, errorClass: errorClass(error) }),
+            );
+        })(),
+      );
+  }
+
+  private list(session: VendorSession): Promise<EnergySystem[]> {
+    return this.options.listSystems ? this.options.listSystems(session) : session.systems();
+  }
+
+  /** Adds the systems not tracked yet (a loop per new kind) and stops polling the ones no longer listed (their history stays). */
+  private async track(session: VendorSession, groups: Map<PollRule["kind"], Group>, systems: EnergySystem[]): Promise<void> {
+    const listed = new Set(systems.map(systemKey));
+    for (const group of groups.values())
+      for (const m of group.members.filter((g) => !listed.has(g.key))) {
+        group.members.splice(group.members.indexOf(m), 1);
+        m.state.state = "stopped";
+        this.systems.delete(m.key);
+      }
+    const added = new Map<PollRule["kind"], Tracked[]>();
     for (const system of systems) {
-      const rule = ruleFor(system);
       const key = systemKey(system);
+      if (this.systems.has(key)) continue;
+      const rule = ruleFor(system);
       const tracked: Tracked = {
         key,
         system,
@@ -171,56 +202,50 @@ export class Collector extends EventEmitter<CollectorEvents> {
         zone: system.timeZone ?? session.timeZone ?? systemTimeZone(),
       };
       this.systems.set(key, system);
-      groups.set(rule.kind, [...(groups.get(rule.kind) ?? []), tracked]);
+      added.set(rule.kind, [...(added.get(rule.kind) ?? []), tracked]);
     }
-    for (const [kind, members] of groups) {
-      const rule = POLL_RULES[kind];
+    for (const [kind, fresh] of added) {
+      const known = groups.get(kind);
+      const group = known ?? { rule: POLL_RULES[kind], cadence: 0, members: [] };
+      groups.set(kind, group);
+      group.members.push(...fresh);
       // The session's budget covers its account; a GoodWe session's figure is SEMS's, not the local inverter's.
-      const budget = kind === "goodwe-local" ? 0 : session.refreshIntervalMs(members.length);
-      const cadence = cadenceMs(rule, budget, this.options.cadenceMs?.[kind]);
-      for (const m of members) m.state.cadenceMs = cadence;
+      const budget = kind === "goodwe-local" ? 0 : session.refreshIntervalMs(group.members.length);
+      group.cadence = cadenceMs(group.rule, budget, this.options.cadenceMs?.[kind]);
+      for (const m of group.members) m.state.cadenceMs = group.cadence;
       await this.options.storage.upsertSystems(
-        members.map((m) => ({
+        fresh.map((m) => ({
           id: m.key,
           vendor: m.system.vendor,
           device: m.system.id,
           name: m.system.name ?? null,
           timeZone: m.system.timeZone ?? null,
           capabilities: capabilityNames(m.system),
-          cadenceMs: cadence,
+          cadenceMs: group.cadence,
           lastSeen: null,
         })),
       );
-      this.loops.push(this.systemLoop(rule, cadence, members));
+      if (!known) this.loops.push(this.systemLoop(group));
     }
   }
 
   private newState(source: string, vendor: string, rule: PollRule): SourceState {
-    const state: SourceState = {
-      source,
-      vendor,
-      kind: rule.kind,
-      cadenceMs: rule.floorMs,
-      state: "starting",
-      lastAttempt: null,
-      lastSuccess: null,
-      lastErrorClass: null,
-      consecutiveFailures: 0,
-      lagMs: null,
-      lastObservedAt: null,
-      backfill: { running: false, done: 0, total: 0, added: 0 },
-    };
+    const state = newSourceState(source, vendor, rule);
     this.states.set(source, state);
     return state;
   }
 
-  /** One vendor request, aborted on stop or after `pollTimeoutMs` (real time). */
-  private request<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return withDeadline(this.abort.signal, this.options.pollTimeoutMs ?? 30_000, call);
+  /** One vendor request, aborted on stop or after `pollTimeoutMs` (real time), or when a fleet lease lapses. */
+  private request<T>(call: (signal: AbortSignal) => Promise<T>, lease?: AbortSignal): Promise<T> {
+    return withDeadline(lease ? [this.abort.signal, lease] : this.abort.signal, this.options.pollTimeoutMs ?? 30_000, call);
+  }
+
+  private get ownership(): Ownership {
+    return this.options.ownership ?? OWN_EVERYTHING;
   }
 
   /** One account's loop: a round over its systems every `cadence`, backfills queued beside it on the same budget. */
-  private async systemLoop(rule: PollRule, cadence: number, members: Tracked[]): Promise<void> {
+  private async systemLoop({ rule, members, ...group }: Group): Promise<void> {
     const signal = this.abort.signal;
     const queue: { m: Tracked; from: number; to: number }[] = [];
     let wake: (() => void) | undefined;
@@ -230,7 +255,8 @@ export class Collector extends EventEmitter<CollectorEvents> {
       wake?.();
     };
     const initial = this.clock.now() - (this.options.initialBackfillMs ?? DAY_MS);
-    for (const m of members) {
+    // A fleet worker reads what is stored when it takes a system over (pollSystem), not for the whole fleet here.
+    for (const m of this.options.ownership ? [] : members) {
       const last = (await this.options.storage.latestSample(m.key))?.t;
       m.state.lastObservedAt = last ?? null;
       // A new source without history has nothing to fill; one with history starts from a day back.
@@ -251,23 +277,33 @@ export class Collector extends EventEmitter<CollectorEvents> {
           wake = undefined;
           continue;
         }
-        await this.backfill(job.m, job.from, job.to);
+        const hold = this.ownership.begin(job.m.key);
+        if (!hold) continue;
+        await this.backfill(job.m, job.from, job.to).finally(hold.end);
+        if (!job.m.pending && !queue.some((j) => j.m === job.m)) hold.markPending?.(null);
       }
     })();
     while (!signal.aborted) {
       const roundStart = this.clock.now();
-      await eachLimited(members, rule.concurrency, (m) => this.pollSystem(m, enqueue));
-      if (!(await sleepOn(this.clock, roundStart + cadence - this.clock.now(), signal))) break;
+      await eachLimited(members, this.options.concurrency?.[rule.kind] ?? rule.concurrency, (m) => this.pollSystem(m, enqueue));
+      if (!(await sleepOn(this.clock, roundStart + group.cadence - this.clock.now(), signal))) break;
     }
     await backfills;
   }
 
   private async pollSystem(m: Tracked, enqueue: (m: Tracked, from: number, to: number) => void): Promise<void> {
     const { storage } = this.options;
+    const hold = this.ownership.begin(m.key);
+    if (!hold) return;
     const started = this.clock.now();
     m.state.lastAttempt = started;
     try {
-      const flow = await this.request((signal) => m.system.getPowerFlow({ signal }));
+      // Taken over from another worker: the gap since its last stored reading is filled below.
+      if (hold.fresh) {
+        const from = Math.min(await this.storedUntil(m), hold.pendingFrom ?? Infinity);
+        m.state.lastObservedAt = Number.isFinite(from) ? from : null;
+      }
+      const flow = await this.request((signal) => m.system.getPowerFlow({ signal }), hold.signal);
       const row = sampleRow(m.key, flow);
       const previous = m.state.lastObservedAt;
       let items = await storage.insertSamples([row]);
@@ -276,7 +312,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
       const step = isPowerHistory(m.system) ? m.system.historyStepMinutes * 60_000 : 0;
       const threshold = Math.max(2 * m.state.cadenceMs, step || 0) + 60_000;
       const skippedStep = step > 0 && previous !== null && Math.floor(row.t / step) - Math.floor(previous / step) > 1;
-      if (previous !== null && (row.t - previous > threshold || skippedStep)) enqueue(m, previous, row.t);
+      if (previous !== null && (row.t - previous > threshold || skippedStep)) {
+        hold.markPending?.(previous);
+        enqueue(m, previous, row.t);
+      }
       if (m.pending) {
         enqueue(m, m.pending.from, m.pending.to);
         m.pending = null;
@@ -289,9 +328,16 @@ export class Collector extends EventEmitter<CollectorEvents> {
       });
       await this.finish(m.state, "poll", started, items, null);
     } catch (error) {
-      if (this.abort.signal.aborted) return;
-      await this.finish(m.state, "poll", started, 0, error);
+      if (!this.abort.signal.aborted) await this.finish(m.state, "poll", started, 0, error);
+    } finally {
+      hold.end();
     }
+  }
+
+  /** Where a system's stored readings end (a new one with history: the initial backfill's start). */
+  private async storedUntil(m: Tracked): Promise<number> {
+    const last = (await this.options.storage.latestSample(m.key))?.t;
+    return last ?? (isPowerHistory(m.system) ? this.clock.now() - (this.options.initialBackfillMs ?? DAY_MS) : Infinity);
   }
 
   /** Today's totals every `energyEveryMs`, and yesterday's final ones once the day has turned. */
@@ -316,7 +362,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
   }
 
   private async backfill(m: Tracked, from: number, to: number): Promise<void> {
-    if (to - from <= 2 * m.state.cadenceMs) return;
+    // A short gap is no gap, unless it skips a whole history step (an empty 5-minute bucket): then it is filled too.
+    const step = isPowerHistory(m.system) ? m.system.historyStepMinutes * 60_000 : 0;
+    if (to - from <= 2 * m.state.cadenceMs && !(step > 0 && Math.floor(to / step) - Math.floor(from / step) > 1)) return;
     const started = this.clock.now();
     m.state.backfill = { running: true, done: 0, total: 0, added: 0 };
     try {
@@ -377,127 +425,29 @@ export class Collector extends EventEmitter<CollectorEvents> {
     this.emit("poll", { source: state.source, vendor: state.vendor, kind, ok: cls === null, errorClass: cls, durationMs: now - started });
   }
 
-  /** Amber: right after each 5-minute boundary, and again while the interval just ended is still an estimate. */
-  private async priceLoop(ps: PriceSource): Promise<void> {
-    const signal = this.abort.signal;
-    const source = `${ps.vendor}:${ps.id}`;
-    const state = this.newState(source, ps.vendor, POLL_RULES.amber);
-    state.cadenceMs = FIVE_MIN_MS;
-    const lastOk = (await this.options.storage.runSummary()).find((r) => r.source === source)?.lastOk?.startedAt;
-    // Covered up to here; the first round fills from it (a restart: the last good read; new: the initial backfill).
-    let covered = lastOk ?? this.clock.now() - (this.options.initialBackfillMs ?? DAY_MS);
-    let retries = 0;
-    while (!signal.aborted) {
-      const started = this.clock.now();
-      const gap = started - covered > 2 * FIVE_MIN_MS;
-      // The current read first: it tells the site's interval length, which the history read then asks for.
-      const unfirm = await this.readPrices(ps, state, { previous: 6, next: 288 });
-      // Polls missed (new, vendor down, machine asleep): the actuals of the gap come from the history endpoint.
-      if (
-        unfirm !== null &&
-        (!gap ||
-          (await this.readPrices(ps, state, {
-            from: new Date(covered - FIVE_MIN_MS),
-            to: new Date(started),
-            resolution: this.priceResolution.get(source),
-          })) !== null)
-      )
-        covered = started;
-      const now = this.clock.now();
-      const boundary = Math.floor(now / FIVE_MIN_MS) * FIVE_MIN_MS + FIVE_MIN_MS + 2_000;
-      const again = unfirm === true && retries < 4 && boundary - now > 60_000;
-      retries = again ? retries + 1 : 0;
-      if (!(await sleepOn(this.clock, again ? 30_000 : boundary - now, signal))) break;
-    }
-  }
-
-  /** Reads and stores one vintage; true when an interval that has ended is still an estimate, null when the read failed. */
-  private async readPrices(
-    ps: PriceSource,
-    state: SourceState,
-    query: { from?: Date; to?: Date; previous?: number; next?: number; resolution?: 5 | 30 },
-  ): Promise<boolean | null> {
-    const started = this.clock.now();
-    state.lastAttempt = started;
-    try {
-      const intervals = await this.request((signal) => ps.getPriceIntervals({ ...query, signal }));
-      const issuedAt = vintageOf(started);
-      const rows = intervals.map((p) => priceRow(state.source, p, issuedAt));
-      const items = await this.options.storage.upsertPrices(rows);
-      if (items > 0) this.emit("prices", { source: state.source, rows });
-      const current = intervals.find((p) => p.kind === "current");
-      if (current) {
-        state.lastObservedAt = current.start.getTime();
-        // A 5-minute site's current interval is 5 minutes long: its history is read at that resolution too.
-        this.priceResolution.set(state.source, current.end.getTime() - current.start.getTime() <= FIVE_MIN_MS ? 5 : 30);
-      }
-      await this.finish(state, query.from ? "backfill" : "poll", started, items, null);
-      return intervals.some((p) => p.estimate && p.end.getTime() <= started);
-    } catch (error) {
-      if (!this.abort.signal.aborted) await this.finish(state, query.from ? "backfill" : "poll", started, 0, error);
-      return null;
-    }
-  }
-
-  /**
-   * Amber usage: hourly, yesterday's meter data (and the day before the latest stored, which may have been partial);
-   * after a gap every missing day, a few requests a pass and only while Amber's window has room to spare for prices.
-   */
-  private async usageLoop(ps: PriceSource, reader: UsageReader): Promise<void> {
-    const source = `${ps.vendor}:${ps.id}`;
-    const state = this.newState(`${source}/usage`, ps.vendor, POLL_RULES.amber);
-    state.cadenceMs = HOUR_MS;
-    let wait: number;
-    do {
-      const more = await this.readUsage(source, state, reader);
-      wait = more ? FIVE_MIN_MS : HOUR_MS;
-    } while (await sleepOn(this.clock, wait, this.abort.signal));
-  }
-
-  /** One pass; true when days are left for the next one. */
-  private async readUsage(source: string, state: SourceState, reader: UsageReader): Promise<boolean> {
-    const { storage } = this.options;
-    const started = this.clock.now();
-    const next = nextUsagePass(
-      reader,
-      started,
-      await storage.latestUsageStart(source),
-      started - (this.options.initialBackfillMs ?? DAY_MS),
-    );
-    if (typeof next === "boolean") return next;
-    const { plan, pass } = next;
-    const kind = plan.length > 1 ? "backfill" : "poll";
-    state.lastAttempt = started;
-    let added = 0;
-    try {
-      for (const [i, range] of pass.entries()) {
-        const records = await this.request((signal) => reader.read(range.start, range.end, signal));
-        added += await storage.upsertUsage(records.map((r) => usageRow(source, r)));
-        for (const r of records) state.lastObservedAt = Math.max(state.lastObservedAt ?? -Infinity, r.end.getTime());
-        if (kind === "backfill") {
-          const progress = { system: state.source, date: range.end, done: i + 1, total: plan.length, added };
-          state.backfill = { running: i + 1 < plan.length, done: progress.done, total: progress.total, added };
-          this.log.info("usage backfill progress", { ...progress });
-          this.emit("backfill", progress);
-        }
-      }
-      if (kind === "backfill") Object.assign(state, { state: "ok", lastSuccess: this.clock.now(), consecutiveFailures: 0 });
-      // The last pass of a backfill reads what was left: the progress says done.
-      if (plan.length <= pass.length && state.backfill.total > 0)
-        state.backfill = { ...state.backfill, running: false, done: state.backfill.total };
-      await this.finish(state, kind, started, added, null);
-    } catch (error) {
-      if (this.abort.signal.aborted) return false;
-      await this.finish(state, kind, started, added, error);
-      return true;
-    }
-    return plan.length > pass.length;
+  private priceContext(): PriceLoopContext {
+    return {
+      clock: this.clock,
+      storage: this.options.storage,
+      signal: this.abort.signal,
+      ownership: this.ownership,
+      initialBackfillMs: this.options.initialBackfillMs ?? DAY_MS,
+      log: this.log,
+      newState: (source, vendor, cadence) => Object.assign(this.newState(source, vendor, POLL_RULES.amber), { cadenceMs: cadence }),
+      request: (call) => this.request(call),
+      finish: (...args) => this.finish(...args),
+      emitPrices: (source, rows) => this.emit("prices", { source, rows }),
+      emitBackfill: (progress) => this.emit("backfill", progress),
+    };
   }
 
   private async retentionLoop(): Promise<void> {
     const days = this.options.retentionDays ?? 30;
     do {
-      const folded = await this.options.storage.applyRetention(this.clock.now() - days * DAY_MS);
+      // A fleet folds once, on the worker holding the maintenance lease.
+      const hold = this.ownership.begin("fleet:maintenance");
+      if (!hold) continue;
+      const folded = await this.options.storage.applyRetention(this.clock.now() - days * DAY_MS).finally(hold.end);
       if (folded > 0) this.log.info("retention: raw samples folded into 30-minute aggregates", { rows: folded });
     } while (await sleepOn(this.clock, HOUR_MS, this.abort.signal));
   }

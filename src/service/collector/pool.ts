@@ -22,19 +22,29 @@ export async function sleepOn(
 }
 
 /**
- * Runs `call` with a signal that aborts when `stop` does or after `timeoutMs` (real time): a hung vendor never holds
- * its loop for long. Not AbortSignal.any: on Node 20 each composite stays attached to the long-lived stop signal (a leak per poll).
+ * Runs `call` with a signal that aborts when `stop` (or any of several) does or after `timeoutMs` (real time): a hung vendor never
+ * holds its loop for long. Not AbortSignal.any: on Node 20 each composite stays attached to the long-lived stop signal (a leak per poll).
  */
-export async function withDeadline<T>(stop: AbortSignal, timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withDeadline<T>(
+  stop: AbortSignal | readonly AbortSignal[],
+  timeoutMs: number,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const stops = Array.isArray(stop) ? (stop as readonly AbortSignal[]) : [stop as AbortSignal];
   const controller = new AbortController();
-  const onStop = () => controller.abort(stop.reason);
-  stop.addEventListener("abort", onStop, { once: true });
+  const onStop = function (this: AbortSignal) {
+    controller.abort(this.reason);
+  };
+  for (const s of stops) {
+    if (s.aborted) controller.abort(s.reason);
+    else s.addEventListener("abort", onStop, { once: true });
+  }
   const timer = setTimeout(() => controller.abort(new DOMException("The vendor did not answer in time.", "TimeoutError")), timeoutMs);
   timer.unref();
   try {
     return await call(controller.signal);
   } finally {
     clearTimeout(timer);
-    stop.removeEventListener("abort", onStop);
+    for (const s of stops) s.removeEventListener("abort", onStop);
   }
 }

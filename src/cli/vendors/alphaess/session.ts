@@ -35,6 +35,7 @@ export async function connect(
     clock: options.clock,
     logger: options.logger,
     timeoutMs: options.timeoutMs,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(minIntervalMs === undefined ? {} : { pacing: { minIntervalMs } }),
     ...(writeCooldownMs === undefined ? {} : { writeCooldownMs }),
   });

@@ -40,6 +40,7 @@ export async function connect(
     clock: options.clock,
     logger: options.logger,
     timeoutMs: options.timeoutMs,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   const sites = optionalList(section, "sites");
   const systems = sites.map((key) => client.site(key));

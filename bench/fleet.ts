@@ -1,0 +1,235 @@
+/**
+ * `npm run bench -- fleet`: a simulated fleet (an AlphaESS developer account and a PowerTrack portfolio) polled by
+ * worker processes (`openpower serve --worker`'s code) against one PostgreSQL, on an accelerated clock:
+ *   1. N workers on PostgreSQL: poll lag against the interval, readings written per second, CPU per 1,000 systems;
+ *   2. the same with one worker killed (SIGKILL) halfway: readings lost (5-minute buckets without a sample);
+ *   3. one plain service on SQLite, same fleet, for comparison.
+ * Environment (defaults give a run of about six minutes):
+ *   FLEET_BENCH_SYSTEMS=2000    systems in all, half AlphaESS, half PowerTrack sites (the issue's 10 000: see docs/fleet.md
+ *                               for what this machine sustained, and run it with FLEET_BENCH_SPEED=2 FLEET_BENCH_PHASE_S=600)
+ *   FLEET_BENCH_WORKERS=4       worker processes
+ *   FLEET_BENCH_SPEED=10        simulated seconds per real second
+ *   FLEET_BENCH_PHASE_S=60      real seconds measured per phase (after a warm-up of the same length)
+ *   FLEET_BENCH_ALPHA_INTERVAL_S=300   AlphaESS poll interval, simulated s (its history step; PowerTrack: its 15-minute floor)
+ * Energy totals are read every 6 simulated hours (not 15 minutes): the bench measures the power polls.
+ *   FLEET_BENCH_ALPHA_SPACING_MS=25    the developer account's spacing per AppID, simulated ms (a live AppID: 10 000, which
+ *                               allows 30 systems at 5 minutes; 5 000 systems at 5 minutes need 60 ms or less)
+ *   OPENPOWER_BENCH_PG_URL      an existing server instead of the embedded one
+ * The numbers are for people (nothing asserted); a machine shared with other work makes them noisy.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { startAlphaEssSimulator } from "../src/sim/alphaess/index.js";
+import { VirtualClock } from "../src/sim/kernel.js";
+import { startPowerTrackSimulator } from "../src/sim/powertrack/index.js";
+import { startTestPostgres } from "../test/support/postgres-server.js";
+
+const env = process.env;
+const N = Number(env.FLEET_BENCH_SYSTEMS ?? 2_000);
+const WORKERS = Number(env.FLEET_BENCH_WORKERS ?? 4);
+const SPEED = Number(env.FLEET_BENCH_SPEED ?? 10);
+const PHASE_S = Number(env.FLEET_BENCH_PHASE_S ?? 60);
+const ALPHA_INTERVAL = Number(env.FLEET_BENCH_ALPHA_INTERVAL_S ?? 300) * 1000;
+const ALPHA_SPACING = Number(env.FLEET_BENCH_ALPHA_SPACING_MS ?? 25);
+const PT_INTERVAL = 900_000;
+const FIVE_MIN = 300_000;
+const child = fileURLToPath(new URL("../src/service/fleet/test-support/worker-child.ts", import.meta.url));
+const realWait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN);
+
+/** Poll lag per vendor at `at`: how long ago each system's last successful poll started, simulated ms. */
+function ages(runs: { source: string; t: number }[], at: number): Map<string, number[]> {
+  const last = new Map<string, number>();
+  for (const r of runs) last.set(r.source, Math.max(last.get(r.source) ?? -Infinity, r.t));
+  const out = new Map<string, number[]>();
+  for (const [source, t] of last) {
+    const vendor = source.split(":")[0]!;
+    if (vendor === "alphaess" || vendor === "powertrack") out.set(vendor, [...(out.get(vendor) ?? []), at - t]);
+  }
+  return out;
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "openpower-bench-fleet-"));
+  const benchUrl = env.OPENPOWER_BENCH_PG_URL;
+  const server = benchUrl ? { url: benchUrl, source: "OPENPOWER_BENCH_PG_URL", stop: async () => {} } : await startTestPostgres();
+  const name = `fleet_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const dbUrl = Object.assign(new URL(server.url), { pathname: `/${name}` }).toString();
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
+  const clock = new VirtualClock({ mode: "accelerated", speed: SPEED, start: Date.now() });
+  const nAlpha = Math.floor(N / 2);
+  const alpha = await startAlphaEssSimulator({
+    clock,
+    seed: 7,
+    limits: "none",
+    minIntervalMs: ALPHA_SPACING,
+    signatureWindowS: 10 * 365 * 86_400,
+    systems: Array.from({ length: nAlpha }, (_, i) => ({ serialNumber: `AB${String(i).padStart(8, "0")}` })),
+  });
+  const pt = await startPowerTrackSimulator({ clock, seed: 7, sites: N - nAlpha, sessionLifetimeMs: null });
+  const sections = {
+    alphaess: {
+      appId: alpha.credentials.appId,
+      appSecret: alpha.credentials.appSecret,
+      baseUrl: alpha.url,
+      timeZone: "Australia/Sydney",
+      minIntervalMs: ALPHA_SPACING,
+    },
+    powertrack: { cookie: pt.credentials.cookie, aeS: pt.credentials.aeS, aeV: pt.credentials.aeV, baseUrl: pt.url, sites: pt.sites },
+  };
+  const v0 = clock.now();
+  const r0 = Date.now();
+  const children = new Map<string, ChildProcess>();
+  const spawnWorker = async (id: string, extra: Record<string, string> = {}): Promise<ChildProcess> => {
+    const p = spawn(process.execPath, ["--import", "tsx", child], {
+      env: {
+        ...env,
+        CHILD_V0: String(v0),
+        CHILD_R0: String(r0),
+        CHILD_SPEED: String(SPEED),
+        CHILD_SECTIONS: JSON.stringify(sections),
+        FLEET_WORKER_ID: id,
+        FLEET_PG_URL: dbUrl,
+        FLEET_STORAGE: dbUrl,
+        FLEET_LEASE_TTL_MS: String(Math.min(10_000, ALPHA_INTERVAL / SPEED / 4)),
+        FLEET_CADENCE: JSON.stringify({ alphaess: ALPHA_INTERVAL }),
+        FLEET_DISCOVER_EVERY_MS: String(3_600_000),
+        FLEET_INITIAL_BACKFILL_MS: "0",
+        FLEET_ENERGY_EVERY_MS: String(6 * 3_600_000),
+        // The fleet budget paces the AppID: more than one request of a worker's AlphaESS loop may wait for it.
+        // PowerTrack: 4 requests of the login in flight fleet-wide; more waiting per worker only polls the slots table.
+        FLEET_CONCURRENCY: JSON.stringify({ alphaess: 16, powertrack: Math.max(1, Math.floor(4 / WORKERS)) }),
+        FLEET_PG_POOL: "8",
+        ...extra,
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      p.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && resolve());
+      p.once("exit", (code) => reject(new Error(`worker ${id} exited early (${code})`)));
+    });
+    children.set(id, p);
+    return p;
+  };
+  const stopAll = async () => {
+    await Promise.all(
+      [...children.values()].map(async (p) => {
+        p.kill("SIGTERM");
+        await new Promise((r) => p.once("exit", r));
+      }),
+    );
+    children.clear();
+  };
+  /** Measures one phase: polls, readings, CPU of the processes in `children`. */
+  const measure = async (
+    label: string,
+    query: (sql: string, args: unknown[]) => Promise<Record<string, unknown>[]>,
+    during?: () => Promise<void>,
+  ) => {
+    const cpu0 = new Map([...children].map(([id, p]) => [id, cpuSeconds(p.pid!)]));
+    const t0 = clock.now();
+    const real0 = Date.now();
+    const samples0 = Number((await query("SELECT count(*) AS n FROM samples", []))[0]!.n);
+    if (during) await during();
+    else await realWait(PHASE_S * 1000);
+    const cpu = [...children].reduce((sum, [id, p]) => sum + cpuSeconds(p.pid!) - (cpu0.get(id) ?? 0), 0);
+    const realS = (Date.now() - real0) / 1000;
+    const t1 = clock.now();
+    const samples1 = Number((await query("SELECT count(*) AS n FROM samples", []))[0]!.n);
+    const runs = (
+      await query("SELECT source, started_at AS t FROM runs WHERE kind = 'poll' AND ok = $1 AND started_at >= $2", [
+        true,
+        t0 - 2 * PT_INTERVAL,
+      ])
+    ).map((r) => ({ source: String(r.source), t: Number(r.t) }));
+    const polled = new Set(runs.filter((r) => r.t >= t0).map((r) => r.source));
+    console.log(
+      `\n${label}: ${realS.toFixed(0)} s real = ${((t1 - t0) / 60_000).toFixed(1)} simulated min; ${polled.size} of ${N} systems polled in it`,
+    );
+    const byVendor = ages(runs, t1);
+    for (const [vendor, list] of byVendor) {
+      // A system never polled counts as lagging the whole phase and more.
+      const never = (vendor === "alphaess" ? nAlpha : N - nAlpha) - list.length;
+      const sorted = [...list, ...Array.from({ length: Math.max(0, never) }, () => Infinity)].sort((a, b) => a - b);
+      const interval = vendor === "alphaess" ? ALPHA_INTERVAL : PT_INTERVAL;
+      console.log(
+        `  ${vendor.padEnd(10)} interval ${interval / 1000} s: time since the last poll at the end, p50 ${(pct(sorted, 0.5) / 1000).toFixed(0)} s, p99 ${(pct(sorted, 0.99) / 1000).toFixed(0)} s = ${(pct(sorted, 0.99) / interval).toFixed(2)} interval (${never} never polled)`,
+      );
+    }
+    console.log(`  readings written: ${((samples1 - samples0) / realS).toFixed(0)}/s real (${samples1 - samples0})`);
+    console.log(
+      `  CPU of the ${children.size} process(es): ${(cpu / realS).toFixed(2)} cores = ${((cpu / realS / N) * 1000).toFixed(3)} cores per 1,000 systems (PostgreSQL not counted)`,
+    );
+    return { t0, t1 };
+  };
+  const pgQuery = async (sql: string, args: unknown[]) => (await pool.query(sql, args)).rows as Record<string, unknown>[];
+  try {
+    console.log(
+      `${N} systems (${nAlpha} AlphaESS on one developer AppID at ${ALPHA_SPACING} ms spacing, every ${ALPHA_INTERVAL / 1000} s; ${N - nAlpha} PowerTrack sites every 900 s), ${WORKERS} workers, clock x${SPEED}`,
+    );
+    await Promise.all(Array.from({ length: WORKERS }, (_, i) => spawnWorker(`w${i + 1}`)));
+    // Warm-up: the first round registers and claims everything.
+    await realWait(PHASE_S * 1000);
+    await measure(`${WORKERS} workers on PostgreSQL`, pgQuery);
+    const killed = await measure(`${WORKERS} workers on PostgreSQL, one killed (SIGKILL) halfway`, pgQuery, async () => {
+      await realWait((PHASE_S * 1000) / 2);
+      const victim = children.get("w1")!;
+      victim.kill("SIGKILL");
+      await new Promise((r) => victim.once("exit", r));
+      children.delete("w1");
+      await realWait((PHASE_S * 1000) / 2);
+    });
+    // Readings lost: AlphaESS 5-minute buckets of the kill phase without a sample, once the survivors had two
+    // intervals to take the dead worker's systems over and backfill them.
+    await realWait((2 * Math.max(ALPHA_INTERVAL, FIVE_MIN)) / SPEED);
+    const lost = await pgQuery(
+      `SELECT count(*) AS n FROM systems s CROSS JOIN generate_series($1::bigint, $2::bigint, 300000) b
+       WHERE s.vendor = 'alphaess' AND NOT EXISTS (SELECT 1 FROM samples x WHERE x.sid = s.sid AND x.t >= b AND x.t < b + 300000)`,
+      [Math.ceil(killed.t0 / FIVE_MIN) * FIVE_MIN, Math.floor(killed.t1 / FIVE_MIN) * FIVE_MIN - FIVE_MIN],
+    );
+    const doubled = await pgQuery("SELECT count(*) AS n FROM (SELECT sid, t FROM samples GROUP BY sid, t HAVING count(*) > 1) d", []);
+    console.log(
+      `  readings lost across the kill: ${String(lost[0]!.n)} AlphaESS 5-minute buckets without a sample (of ${nAlpha} systems x the phase); doubled: ${String(doubled[0]!.n)}`,
+    );
+    await stopAll();
+    // One plain service on SQLite, same fleet, same budgets.
+    const file = join(dir, "single.db");
+    await spawnWorker("single", { FLEET_SINGLE: "1", FLEET_STORAGE: file });
+    await realWait((PHASE_S * 1000) / 2);
+    const sqlite = new Database(file, { readonly: true });
+    await measure("1 process on SQLite", async (sql, args) => {
+      const text = sql.replace(/\$\d/g, "?");
+      return sqlite.prepare(text).all(...args.map((a) => (typeof a === "boolean" ? Number(a) : a))) as Record<string, unknown>[];
+    });
+    sqlite.close();
+  } finally {
+    for (const p of children.values()) p.kill("SIGKILL");
+    await pool.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    await alpha.close();
+    await pt.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
