@@ -1,3 +1,4 @@
+import { energyRow, toColumns } from "./row-arrays.js";
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -230,17 +231,7 @@ export class SqliteStorage implements Storage {
   }
 
   async energy(system: string, fromDate: string, toDate: string): Promise<EnergyRow[]> {
-    return (this.stmt.energy.all(system, fromDate, toDate) as (string | number | null)[][]).map((r) => ({
-      system: r[0] as string,
-      date: r[1] as string,
-      pvKwh: r[2] as Num,
-      loadKwh: r[3] as Num,
-      importKwh: r[4] as Num,
-      exportKwh: r[5] as Num,
-      chargeKwh: r[6] as Num,
-      dischargeKwh: r[7] as Num,
-      readAt: r[8] as number,
-    }));
+    return (this.stmt.energy.all(system, fromDate, toDate) as (string | number | null)[][]).map(energyRow);
   }
 
   async upsertPrices(rows: readonly PriceRow[]): Promise<number> {
@@ -465,28 +456,4 @@ function samePrice(prev: (string | number)[], r: PriceRow): boolean {
     prev[6] === r.descriptor &&
     prev[7] === r.spike
   );
-}
-
-function toColumns(rows: Num[][]): SampleColumns {
-  const n = rows.length;
-  const c: SampleColumns = {
-    t: new Array<number>(n),
-    pvW: new Array<Num>(n),
-    loadW: new Array<Num>(n),
-    gridW: new Array<Num>(n),
-    batteryW: new Array<Num>(n),
-    soc: new Array<Num>(n),
-    evW: new Array<Num>(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    c.t[i] = r[0]!;
-    c.pvW[i] = r[1]!;
-    c.loadW[i] = r[2]!;
-    c.gridW[i] = r[3]!;
-    c.batteryW[i] = r[4]!;
-    c.soc[i] = r[5]!;
-    c.evW[i] = r[6]!;
-  }
-  return c;
 }

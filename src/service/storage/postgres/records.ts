@@ -1,3 +1,4 @@
+import { energyRow } from "../row-arrays.js";
 import type pg from "pg";
 import type { AuditRow, DecisionRow, EnergyRow, GapRow, PriceRow, RunRow, UsageRow } from "../types.js";
 
@@ -66,17 +67,7 @@ export async function energy(db: Db, system: string, fromDate: string, toDate: s
     values: [system, fromDate, toDate],
     rowMode: "array",
   });
-  return (rows as unknown as (string | Num)[][]).map((r) => ({
-    system: r[0] as string,
-    date: r[1] as string,
-    pvKwh: r[2] as Num,
-    loadKwh: r[3] as Num,
-    importKwh: r[4] as Num,
-    exportKwh: r[5] as Num,
-    chargeKwh: r[6] as Num,
-    dischargeKwh: r[7] as Num,
-    readAt: r[8] as number,
-  }));
+  return (rows as unknown as (string | Num)[][]).map(energyRow);
 }
 
 const PRICE_COLUMNS = `source, channel, start, "end", issued_at, kind, estimate, per_kwh, spot_per_kwh, renewables, descriptor, spike`;

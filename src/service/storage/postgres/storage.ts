@@ -1,3 +1,4 @@
+import { toColumns } from "../row-arrays.js";
 import pg from "pg";
 import type {
   AuditRow,
@@ -367,28 +368,4 @@ export class PgStorage implements Storage {
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }
-}
-
-function toColumns(rows: Num[][]): SampleColumns {
-  const n = rows.length;
-  const c: SampleColumns = {
-    t: new Array<number>(n),
-    pvW: new Array<Num>(n),
-    loadW: new Array<Num>(n),
-    gridW: new Array<Num>(n),
-    batteryW: new Array<Num>(n),
-    soc: new Array<Num>(n),
-    evW: new Array<Num>(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    c.t[i] = r[0]!;
-    c.pvW[i] = r[1]!;
-    c.loadW[i] = r[2]!;
-    c.gridW[i] = r[3]!;
-    c.batteryW[i] = r[4]!;
-    c.soc[i] = r[5]!;
-    c.evW[i] = r[6]!;
-  }
-  return c;
 }
