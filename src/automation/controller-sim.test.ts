@@ -1,52 +1,17 @@
+import { nemPriceFeed } from "./test-support/price-feed.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { alphaEssTestbed, type AlphaEssTestbed } from "../alphaess/test-support/testbed.js";
-import type { PriceInterval } from "../model/types.js";
 import { VirtualClock } from "../sim/kernel.js";
-import { NemPriceModel } from "../sim/price/nem-price-model.js";
 import { AutomationController, type AutomationDecision } from "./controller.js";
 
 const SN = "AL70110230306xx";
 const START = Date.parse("2026-08-03T14:00:00Z"); // 00:00 in Sydney, Tuesday 4 August 2026
-const HALF_HOUR = 1_800_000;
 
 let bed: AlphaEssTestbed | undefined;
 afterEach(async () => {
   await bed?.close();
   bed = undefined;
 });
-
-/** Amber-like prices from the NEM model as forecast at the clock's now; silent while `outage` says so. */
-function priceFeed(now: () => number, outage: (ms: number) => boolean) {
-  const nem = new NemPriceModel({ seed: 3, region: "NSW1" });
-  return {
-    vendor: "amber" as const,
-    id: "sim",
-    async getPriceIntervals(): Promise<PriceInterval[]> {
-      const t = now();
-      if (outage(t)) return [];
-      const first = Math.floor(t / HALF_HOUR) * HALF_HOUR;
-      return Array.from({ length: 48 }, (_, i) => {
-        const start = first + i * HALF_HOUR;
-        const spot = i === 0 ? nem.spotCents(start + HALF_HOUR, 30) : nem.forecastCents(start + HALF_HOUR, 30, t);
-        const common = {
-          start: new Date(start),
-          end: new Date(start + HALF_HOUR),
-          durationMin: 30 as const,
-          kind: "forecast",
-          estimate: true,
-          spotPerKwhCents: spot,
-          renewablesPct: 30,
-          descriptor: "low",
-          spike: "none",
-        };
-        return [
-          { ...common, channel: "general", perKwhCents: spot + 9 },
-          { ...common, channel: "feedIn", perKwhCents: -(spot - 0.4) },
-        ] as PriceInterval[];
-      }).flat();
-    },
-  };
-}
 
 describe("AutomationController against the AlphaESS simulator", () => {
   it("a simulated week: every write read back and taken, none inside the cool-down, nothing done on stale prices", async () => {
@@ -60,7 +25,7 @@ describe("AutomationController against the AlphaESS simulator", () => {
     const outageDay = (ms: number) => ms >= START + 3 * 86_400_000 && ms < START + 4 * 86_400_000;
     const controller = new AutomationController({
       system,
-      prices: priceFeed(() => clock.now(), outageDay),
+      prices: nemPriceFeed(() => clock.now(), outageDay, 3),
       forecast: (from, count, minutes) =>
         Array.from({ length: count }, (_, i) => ({ start: new Date(from.getTime() + i * minutes * 60_000), minutes, loadW: 700, pvW: 0 })),
       kind: "alphaess",

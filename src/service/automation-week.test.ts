@@ -1,10 +1,10 @@
+import { nemPriceFeed } from "../automation/test-support/price-feed.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { alphaEssTestbed, type AlphaEssTestbed } from "../alphaess/test-support/testbed.js";
 import type { AutomationController, AutomationDecision } from "../automation/controller.js";
 import { silentLogger } from "../core/logger.js";
-import type { PowerFlow, PriceInterval } from "../model/types.js";
+import type { PowerFlow } from "../model/types.js";
 import { VirtualClock } from "../sim/kernel.js";
-import { NemPriceModel } from "../sim/price/nem-price-model.js";
 import { controllerFor } from "./automation.js";
 import { SqliteStorage } from "./storage/sqlite.js";
 import type { AuditRow } from "./storage/types.js";
@@ -14,7 +14,6 @@ const KEY = `alphaess:${SN}`;
 const START = Date.parse("2026-08-03T14:00:00Z"); // 00:00 in Sydney, Tuesday 4 August 2026
 const H = 3_600_000;
 const DAY = 24 * H;
-const HALF_HOUR = H / 2;
 const COOL_DOWN_MS = 2 * H;
 const BUDGET = 3;
 
@@ -23,39 +22,6 @@ afterEach(async () => {
   await bed?.close();
   bed = undefined;
 });
-
-/** Amber-like prices from the NEM model as forecast at the clock's now; nothing at all during `outage`. */
-function priceFeed(now: () => number, outage: (ms: number) => boolean) {
-  const nem = new NemPriceModel({ seed: 5, region: "NSW1" });
-  return {
-    vendor: "amber" as const,
-    id: "sim",
-    async getPriceIntervals(): Promise<PriceInterval[]> {
-      const t = now();
-      if (outage(t)) return [];
-      const first = Math.floor(t / HALF_HOUR) * HALF_HOUR;
-      return Array.from({ length: 48 }, (_, i) => {
-        const start = first + i * HALF_HOUR;
-        const spot = i === 0 ? nem.spotCents(start + HALF_HOUR, 30) : nem.forecastCents(start + HALF_HOUR, 30, t);
-        const common = {
-          start: new Date(start),
-          end: new Date(start + HALF_HOUR),
-          durationMin: 30 as const,
-          kind: "forecast",
-          estimate: true,
-          spotPerKwhCents: spot,
-          renewablesPct: 30,
-          descriptor: "low",
-          spike: "none",
-        };
-        return [
-          { ...common, channel: "general", perKwhCents: spot + 9 },
-          { ...common, channel: "feedIn", perKwhCents: -(spot - 0.4) },
-        ] as PriceInterval[];
-      }).flat();
-    },
-  };
-}
 
 const window = (fromH: number, toH: number) => (ms: number) => ms >= START + fromH * H && ms < START + toH * H;
 
@@ -79,7 +45,7 @@ describe("the service's automation loop, a simulated week in control mode agains
       if (staleSoc(clock.now()) && lastGood) return lastGood;
       return (lastGood = await system.getPowerFlow(o));
     };
-    const prices = priceFeed(() => clock.now(), priceOutage);
+    const prices = nemPriceFeed(() => clock.now(), priceOutage, 5);
     const options = { storage, clock, mode: "control" as const, reserveSoc: 0.2, dailyWriteBudget: BUDGET };
     const start = (): AutomationController => controllerFor(KEY, device, prices, 13.3, options, silentLogger);
     let controller = start();
