@@ -18,6 +18,8 @@ import { usageReaderOf } from "./usage.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+/** How often a fleet worker's loop looks for sources it may poll now (simulated ms). */
+const OWNERSHIP_RECHECK_MS = 60_000;
 
 export interface CollectorOptions {
   storage: Storage;
@@ -283,10 +285,21 @@ export class Collector extends EventEmitter<CollectorEvents> {
         if (!job.m.pending && !queue.some((j) => j.m === job.m)) hold.markPending?.(null);
       }
     })();
+    // Each source is due one cadence after its last attempt. A fleet worker also looks every minute for sources whose lease
+    // it took since (a rebalance, a dead worker's): skipped in a pass while another worker held them, they would otherwise
+    // wait a whole cadence (PowerTrack: 15 minutes or more) before this worker looked at them again.
     while (!signal.aborted) {
-      const roundStart = this.clock.now();
-      await eachLimited(members, this.options.concurrency?.[rule.kind] ?? rule.concurrency, (m) => this.pollSystem(m, enqueue));
-      if (!(await sleepOn(this.clock, roundStart + group.cadence - this.clock.now(), signal))) break;
+      const now = this.clock.now();
+      const dueAt = (m: Tracked) => (m.state.lastAttempt ?? -Infinity) + group.cadence;
+      const due = members.filter((m) => dueAt(m) <= now);
+      await eachLimited(due, this.options.concurrency?.[rule.kind] ?? rule.concurrency, (m) => this.pollSystem(m, enqueue));
+      const after = this.clock.now();
+      // Due but not attempted: held by another worker (looked at again at the recheck). The rest: at their next due time.
+      const skipped = new Set(due.filter((m) => (m.state.lastAttempt ?? -Infinity) < now));
+      let wakeAt = after + group.cadence;
+      for (const m of members) if (!skipped.has(m)) wakeAt = Math.min(wakeAt, dueAt(m));
+      if (this.options.ownership) wakeAt = Math.min(wakeAt, after + Math.min(group.cadence, OWNERSHIP_RECHECK_MS));
+      if (!(await sleepOn(this.clock, wakeAt - after, signal))) break;
     }
     await backfills;
   }
