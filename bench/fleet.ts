@@ -1,25 +1,30 @@
 /**
  * `npm run bench -- fleet`: a simulated fleet (an AlphaESS developer account and a PowerTrack portfolio) polled by
  * worker processes (`openpower serve --worker`'s code) against one PostgreSQL, on an accelerated clock:
- *   1. N workers on PostgreSQL: poll lag against the interval, readings written per second, CPU per 1,000 systems;
+ *   1. N workers on PostgreSQL: poll lag, readings written per second, CPU per 1,000 systems;
  *   2. the same with one worker killed (SIGKILL) halfway: readings lost (5-minute buckets without a sample);
  *   3. one plain service on SQLite, same fleet, for comparison.
+ * Poll lag: how late each poll started against when it was due (the system's previous poll + its cadence, as stored);
+ * a system overdue at the end of a phase counts with its lag so far. The target is p99 < one interval.
+ * Each vendor's interval is the one the collector stored: AlphaESS FLEET_BENCH_ALPHA_INTERVAL_S, a PowerTrack portfolio
+ * the login's budget (2 s a site: 1,000 sites every 2,000 s).
  * Environment (defaults give a run of about six minutes):
- *   FLEET_BENCH_SYSTEMS=2000    systems in all, half AlphaESS, half PowerTrack sites (the issue's 10 000: see docs/fleet.md
- *                               for what this machine sustained, and run it with FLEET_BENCH_SPEED=2 FLEET_BENCH_PHASE_S=600)
+ *   FLEET_BENCH_SYSTEMS=2000    systems in all, half AlphaESS, half PowerTrack sites (the issue's size: 10000)
  *   FLEET_BENCH_WORKERS=4       worker processes
  *   FLEET_BENCH_SPEED=10        simulated seconds per real second
- *   FLEET_BENCH_PHASE_S=60      real seconds measured per phase (after a warm-up of the same length)
- *   FLEET_BENCH_ALPHA_INTERVAL_S=300   AlphaESS poll interval, simulated s (its history step; PowerTrack: its 15-minute floor)
+ *   FLEET_BENCH_PHASE_S=60      real seconds measured per phase
+ *   FLEET_BENCH_WARMUP_S        real seconds before the first phase (default: the longer of a phase and 3 AlphaESS intervals)
+ *   FLEET_BENCH_ALPHA_INTERVAL_S=300   AlphaESS poll interval, simulated s (its history step)
  * Energy totals are read every 6 simulated hours (not 15 minutes): the bench measures the power polls.
  *   FLEET_BENCH_ALPHA_SPACING_MS=25    the developer account's spacing per AppID, simulated ms (a live AppID: 10 000, which
  *                               allows 30 systems at 5 minutes; 5 000 systems at 5 minutes need 60 ms or less)
  *   OPENPOWER_BENCH_PG_URL      an existing server instead of the embedded one
+ *   FLEET_BENCH_CPU_PROF=dir    write each worker's CPU profile (node --cpu-prof) into dir
  * The numbers are for people (nothing asserted); a machine shared with other work makes them noisy.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,32 +41,74 @@ const WORKERS = Number(env.FLEET_BENCH_WORKERS ?? 4);
 const SPEED = Number(env.FLEET_BENCH_SPEED ?? 10);
 const PHASE_S = Number(env.FLEET_BENCH_PHASE_S ?? 60);
 const ALPHA_INTERVAL = Number(env.FLEET_BENCH_ALPHA_INTERVAL_S ?? 300) * 1000;
+// Until the fleet has settled: the workers have split it, and each system had its first poll (with its energy totals).
+const WARMUP_S = Number(env.FLEET_BENCH_WARMUP_S ?? Math.max(PHASE_S, (3 * ALPHA_INTERVAL) / SPEED / 1000));
 const ALPHA_SPACING = Number(env.FLEET_BENCH_ALPHA_SPACING_MS ?? 25);
-const PT_INTERVAL = 900_000;
 const FIVE_MIN = 300_000;
 const child = fileURLToPath(new URL("../src/service/fleet/test-support/worker-child.ts", import.meta.url));
 const realWait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** CPU seconds a process has used (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
+/** CPU seconds a process has used (user + system; with `reaped`, also its children that ended), from /proc. */
+function cpuSeconds(pid: number, reaped = false): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return (Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0)) / 100;
   } catch {
     return 0;
   }
 }
 
+/** The PostgreSQL server's processes started below this one (the embedded server's child); none for an external server. */
+function postgresPids(): number[] {
+  const parent = new Map<number, number>();
+  const name = new Map<number, string>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      name.set(Number(entry), stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")));
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const below = (pid: number) => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  return [...name].filter(([pid, n]) => n === "postgres" && below(pid)).map(([pid]) => pid);
+}
+
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN);
 
-/** Poll lag per vendor at `at`: how long ago each system's last successful poll started, simulated ms. */
-function ages(runs: { source: string; t: number }[], at: number): Map<string, number[]> {
-  const last = new Map<string, number>();
-  for (const r of runs) last.set(r.source, Math.max(last.get(r.source) ?? -Infinity, r.t));
-  const out = new Map<string, number[]>();
-  for (const [source, t] of last) {
+/**
+ * Poll lag per vendor over [t0, t1]: for every poll that started in it, how late it started against when it was due (the
+ * system's previous successful poll + its cadence, as the collector stored it); a system due by t1 and not polled yet counts
+ * with its lag so far, and a system not polled at all since well before t0 counts as Infinity (never polled).
+ */
+function lags(
+  runs: { source: string; t: number }[],
+  cadences: Map<string, number>,
+  t0: number,
+  t1: number,
+): Map<string, { lags: number[]; cadence: number; never: number }> {
+  const bySource = new Map<string, number[]>();
+  for (const r of runs) bySource.set(r.source, [...(bySource.get(r.source) ?? []), r.t]);
+  const out = new Map<string, { lags: number[]; cadence: number; never: number }>();
+  for (const [source, cadence] of cadences) {
     const vendor = source.split(":")[0]!;
-    if (vendor === "alphaess" || vendor === "powertrack") out.set(vendor, [...(out.get(vendor) ?? []), at - t]);
+    const entry = out.get(vendor) ?? { lags: [], cadence, never: 0 };
+    out.set(vendor, entry);
+    entry.cadence = Math.max(entry.cadence, cadence);
+    const starts = (bySource.get(source) ?? []).sort((a, b) => a - b);
+    if (starts.length === 0) {
+      entry.never++;
+      entry.lags.push(Infinity);
+      continue;
+    }
+    for (let i = 1; i < starts.length; i++) if (starts[i]! >= t0) entry.lags.push(Math.max(0, starts[i]! - starts[i - 1]! - cadence));
+    const overdue = t1 - (starts.at(-1)! + cadence);
+    if (overdue > 0) entry.lags.push(overdue);
   }
   return out;
 }
@@ -101,7 +148,8 @@ export async function run(): Promise<void> {
   const r0 = Date.now();
   const children = new Map<string, ChildProcess>();
   const spawnWorker = async (id: string, extra: Record<string, string> = {}): Promise<ChildProcess> => {
-    const p = spawn(process.execPath, ["--import", "tsx", child], {
+    const prof = env.FLEET_BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", env.FLEET_BENCH_CPU_PROF] : [];
+    const p = spawn(process.execPath, [...prof, "--import", "tsx", child], {
       env: {
         ...env,
         CHILD_V0: String(v0),
@@ -147,49 +195,74 @@ export async function run(): Promise<void> {
     during?: () => Promise<void>,
   ) => {
     const cpu0 = new Map([...children].map(([id, p]) => [id, cpuSeconds(p.pid!)]));
+    // PostgreSQL's connections come and go: the server's CPU is its live processes' plus what the ended ones left.
+    const pgCpuNow = () => postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid, true), 0);
+    const pgPids = postgresPids();
+    const pgCpu0 = pgCpuNow();
+    const benchCpu0 = process.cpuUsage();
+    const tooFast0 = alpha.refused.tooFast;
     const t0 = clock.now();
     const real0 = Date.now();
     const samples0 = Number((await query("SELECT count(*) AS n FROM samples", []))[0]!.n);
     if (during) await during();
     else await realWait(PHASE_S * 1000);
     const cpu = [...children].reduce((sum, [id, p]) => sum + cpuSeconds(p.pid!) - (cpu0.get(id) ?? 0), 0);
+    const pgCpu = pgCpuNow() - pgCpu0;
+    const benchCpu = process.cpuUsage(benchCpu0);
     const realS = (Date.now() - real0) / 1000;
     const t1 = clock.now();
     const samples1 = Number((await query("SELECT count(*) AS n FROM samples", []))[0]!.n);
+    const cadences = new Map(
+      (await query("SELECT id, cadence_ms AS c FROM systems WHERE vendor IN ('alphaess', 'powertrack')", [])).map((r) => [
+        String(r.id),
+        Number(r.c),
+      ]),
+    );
+    const longest = Math.max(...cadences.values());
     const runs = (
-      await query("SELECT source, started_at AS t FROM runs WHERE kind = 'poll' AND ok = $1 AND started_at >= $2", [
-        true,
-        t0 - 2 * PT_INTERVAL,
-      ])
+      await query("SELECT source, started_at AS t FROM runs WHERE kind = 'poll' AND ok = $1 AND started_at >= $2", [true, t0 - 2 * longest])
     ).map((r) => ({ source: String(r.source), t: Number(r.t) }));
     const polled = new Set(runs.filter((r) => r.t >= t0).map((r) => r.source));
     console.log(
       `\n${label}: ${realS.toFixed(0)} s real = ${((t1 - t0) / 60_000).toFixed(1)} simulated min; ${polled.size} of ${N} systems polled in it`,
     );
-    const byVendor = ages(runs, t1);
-    for (const [vendor, list] of byVendor) {
-      // A system never polled counts as lagging the whole phase and more.
-      const never = (vendor === "alphaess" ? nAlpha : N - nAlpha) - list.length;
-      const sorted = [...list, ...Array.from({ length: Math.max(0, never) }, () => Infinity)].sort((a, b) => a - b);
-      const interval = vendor === "alphaess" ? ALPHA_INTERVAL : PT_INTERVAL;
+    for (const [vendor, { lags: list, cadence, never }] of lags(runs, cadences, t0, t1)) {
+      if (list.length === 0) {
+        console.log(`  ${vendor.padEnd(10)} interval ${cadence / 1000} s: no poll was due in the phase`);
+        continue;
+      }
+      const sorted = [...list].sort((x, y) => x - y);
+      const [p50, p99, max] = [pct(sorted, 0.5), pct(sorted, 0.99), sorted.at(-1)!];
       console.log(
-        `  ${vendor.padEnd(10)} interval ${interval / 1000} s: time since the last poll at the end, p50 ${(pct(sorted, 0.5) / 1000).toFixed(0)} s, p99 ${(pct(sorted, 0.99) / 1000).toFixed(0)} s = ${(pct(sorted, 0.99) / interval).toFixed(2)} interval (${never} never polled)`,
+        `  ${vendor.padEnd(10)} interval ${cadence / 1000} s, ${list.length - never} polls: lag behind due p50 ${(p50 / 1000).toFixed(1)} s, ` +
+          `p99 ${(p99 / 1000).toFixed(1)} s = ${(p99 / cadence).toFixed(3)} interval, max ${(max / 1000).toFixed(1)} s (${never} never polled)`,
       );
     }
+    const failed = new Map<string, number>();
+    for (const r of await query("SELECT source, kind, error_class AS cls FROM runs WHERE ok = $1 AND started_at >= $2", [false, t0])) {
+      const what = `${String(r.source).split(":")[0]} ${String(r.kind)} ${String(r.cls)}`;
+      failed.set(what, (failed.get(what) ?? 0) + 1);
+    }
+    const failures = [...failed].map(([what, n]) => `${what}: ${n}`).join(", ");
+    console.log(
+      `  failed polls and backfills: ${failures || "none"}; AlphaESS requests refused with 6053 (retried): ${alpha.refused.tooFast - tooFast0}`,
+    );
     console.log(`  readings written: ${((samples1 - samples0) / realS).toFixed(0)}/s real (${samples1 - samples0})`);
     console.log(
-      `  CPU of the ${children.size} process(es): ${(cpu / realS).toFixed(2)} cores = ${((cpu / realS / N) * 1000).toFixed(3)} cores per 1,000 systems (PostgreSQL not counted)`,
+      `  CPU: ${children.size} worker process(es) ${(cpu / realS).toFixed(2)} cores = ${((cpu / realS / N) * 1000).toFixed(3)} cores per 1,000 systems; ` +
+        `PostgreSQL ${pgPids.length ? `${(pgCpu / realS).toFixed(2)} cores` : "not measured (external server)"}; ` +
+        `the simulators (this process) ${((benchCpu.user + benchCpu.system) / 1e6 / realS).toFixed(2)} cores`,
     );
     return { t0, t1 };
   };
   const pgQuery = async (sql: string, args: unknown[]) => (await pool.query(sql, args)).rows as Record<string, unknown>[];
   try {
     console.log(
-      `${N} systems (${nAlpha} AlphaESS on one developer AppID at ${ALPHA_SPACING} ms spacing, every ${ALPHA_INTERVAL / 1000} s; ${N - nAlpha} PowerTrack sites every 900 s), ${WORKERS} workers, clock x${SPEED}`,
+      `${N} systems (${nAlpha} AlphaESS on one developer AppID at ${ALPHA_SPACING} ms spacing, every ${ALPHA_INTERVAL / 1000} s; ${N - nAlpha} PowerTrack sites at the portfolio's cadence, 2 s a site), ${WORKERS} workers, clock x${SPEED}`,
     );
     await Promise.all(Array.from({ length: WORKERS }, (_, i) => spawnWorker(`w${i + 1}`)));
     // Warm-up: the first round registers and claims everything.
-    await realWait(PHASE_S * 1000);
+    await realWait(WARMUP_S * 1000);
     await measure(`${WORKERS} workers on PostgreSQL`, pgQuery);
     const killed = await measure(`${WORKERS} workers on PostgreSQL, one killed (SIGKILL) halfway`, pgQuery, async () => {
       await realWait((PHASE_S * 1000) / 2);

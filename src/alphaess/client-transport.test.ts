@@ -256,6 +256,18 @@ describe("AlphaESS client against the simulator: requests, authentication, limit
       expect(write).toMatchObject({ code: 6053, retryAfterMs: 10_000, local: false });
       expect(requests("updateChargeConfigInfo")).toHaveLength(1);
     });
+    it("with a configured spacing (a developer account's 25 ms) pauses four spacings after a 6053, not 10 s", async () => {
+      const { api, clock, sim, requests } = await setup({ client: { pacing: { minIntervalMs: 25 } } });
+      sim.errors.add({ endpoint: "getLastPowerData", code: 6053, times: 1 });
+      const read = api.getRealtimePowerUsage(SN);
+      await waitUntil(() => requests("getLastPowerData").length === 1);
+      await clock.advance(99);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(requests("getLastPowerData")).toHaveLength(1);
+      await clock.advance(1);
+      expect((await read).serialNumber).toBe(SN);
+      expect(requests("getLastPowerData").map((r) => r.at - NOON_SYDNEY)).toEqual([0, 100]);
+    });
   });
 
   describe("transport faults on reads", () => {

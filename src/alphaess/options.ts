@@ -57,7 +57,10 @@ export interface AlphaESSOptions extends ClientOptions {
    * start/stop. Binding and unbinding have none.
    */
   writeCooldownMs?: number | Partial<Record<AlphaEssCooldownEndpoint, number>>;
-  /** After a 6053 ("too fast"), pause every request of this client for this long, ms. Default 10 000. */
+  /**
+   * After a 6053 ("too fast"), pause every request of this client for this long, ms. Default 10 000, or with
+   * `pacing.minIntervalMs` given, four times the longest interval (at least 100 ms, at most 10 000).
+   */
   tooFastBackoffMs?: number;
 }
 

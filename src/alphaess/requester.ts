@@ -20,7 +20,7 @@ import {
 } from "./endpoints.js";
 import { envelopeError, httpError, parseEnvelope, VENDOR } from "./envelope.js";
 import type { AlphaEssWrite } from "./models.js";
-import type { AlphaESSOptions, SerialOrOptions, WriteCallOptions } from "./options.js";
+import type { AlphaESSOptions, AlphaEssPacing, SerialOrOptions, WriteCallOptions } from "./options.js";
 import { alphaEssAuthHeaders } from "./signature.js";
 import { assertSerial } from "./validate.js";
 import { WriteCooldown } from "./write-cooldown.js";
@@ -174,7 +174,7 @@ export class AlphaEssRequester {
       }),
       cooldown: new WriteCooldown(cooldownFor, clock),
       cooldownFor,
-      tooFastBackoffMs: options.tooFastBackoffMs ?? 10_000,
+      tooFastBackoffMs: options.tooFastBackoffMs ?? tooFastBackoffFor(pacing.minIntervalMs),
       writeQueues: new Map(),
     };
     return new AlphaEssRequester(shared, transportFor(resolved, clock), resolved, options.serialNumber, timeZone);
@@ -464,4 +464,15 @@ export function writeOptionsOf(options: string | WriteCallOptions | undefined): 
 
 function definedOnly<T extends object>(value: Partial<T>): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The pause after a 6053 when none is configured: 10 s (the live interval), or with a configured spacing (a developer
+ * account's 25 ms) four times the longest one, at least 100 ms: the server's window has passed long before, and a 10 s
+ * pause of every request would cost such an account hundreds of requests for one that arrived a few ms early.
+ */
+function tooFastBackoffFor(minIntervalMs: AlphaEssPacing["minIntervalMs"]): number {
+  if (minIntervalMs === undefined) return 10_000;
+  const longest = typeof minIntervalMs === "number" ? minIntervalMs : Math.max(0, ...Object.values(minIntervalMs).map(Number));
+  return Math.min(10_000, Math.max(100, 4 * longest));
 }

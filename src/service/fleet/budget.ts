@@ -36,6 +36,10 @@ export interface FleetBudget {
 export class FleetRateLimiter extends RateLimiter {
   private readonly fleetClock: Clock;
   private seeded: Promise<void> | undefined;
+  /** Requests granted, and reserved starts given back because the answer came too late (each burns one spacing). */
+  readonly stats = { granted: 0, retaken: 0 };
+  /** How long the database takes to answer a reservation, ms on the clients' clock (a moving average). */
+  private answerMs = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -67,10 +71,12 @@ export class FleetRateLimiter extends RateLimiter {
           const wait = (await this.reserve(spacing)) - this.fleetClock.now();
           if (wait > 0) await this.fleetClock.sleep(wait, options.signal);
           if (wait >= -tolerance) break;
+          this.stats.retaken++;
           options.signal?.throwIfAborted();
         }
       }
       release = await super.acquire(options);
+      this.stats.granted++;
     } catch (error) {
       if (slot !== null) void this.freeSlot(slot);
       throw error;
@@ -85,13 +91,21 @@ export class FleetRateLimiter extends RateLimiter {
     );
   }
 
-  /** The start reserved for this request, ms on the clients' clock. */
+  /**
+   * The start reserved for this request, ms on the clients' clock. It is reserved no earlier than twice the database's
+   * usual answer time from now: a start of "now" would already be past when the answer arrives (on an accelerated
+   * clock, or a remote database, by more than the tolerance) and be taken again, burning one spacing each time.
+   */
   private async reserve(spacingMs: number): Promise<number> {
+    const sent = this.fleetClock.now();
     const result = await this.pool.query<{ at: number }>(
       `INSERT INTO fleet_budgets (key, next_at) VALUES ($1, $2::double precision + $3) ON CONFLICT (key) DO UPDATE
        SET next_at = GREATEST(fleet_budgets.next_at, $2::double precision) + $3 RETURNING next_at - $3 AS at`,
-      [this.budget.key, this.fleetClock.now(), spacingMs],
+      [this.budget.key, sent + 2 * this.answerMs, spacingMs],
     );
+    const took = this.fleetClock.now() - sent;
+    // Rises at once with a slow answer, falls slowly: a burst of slow answers should not be met with a short lead.
+    this.answerMs = took > this.answerMs ? took : 0.9 * this.answerMs + 0.1 * took;
     return Number(result.rows[0]!.at);
   }
 

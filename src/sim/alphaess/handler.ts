@@ -41,6 +41,8 @@ export function createAlphaEssHandler(state: AlphaEssState, options: AlphaEssHan
   const outbox: OutboxEntry[] = [];
   const injected: (InjectedError & { remaining: number })[] = [];
   const lastRequest = new Map<string, number>();
+  /** Requests refused for coming too fast (6053 on pacing): benches and tests count them. */
+  const refused = { tooFast: 0 };
   const lastWrite = new Map<string, number>();
 
   // ---------------------------------------------------------------------------------------------
@@ -101,7 +103,10 @@ export function createAlphaEssHandler(state: AlphaEssState, options: AlphaEssHan
     if (interval > 0) {
       const key = `${appId}\u0000${endpoint}`;
       const last = lastRequest.get(key);
-      if (last !== undefined && now - last < interval) return reply(failure(6053));
+      if (last !== undefined && now - last < interval) {
+        refused.tooFast++;
+        return reply(failure(6053));
+      }
       lastRequest.set(key, now);
     }
     if (NOT_FOR_THIS_ACCOUNT.has(endpoint)) return reply(failure(6001));
@@ -274,5 +279,5 @@ export function createAlphaEssHandler(state: AlphaEssState, options: AlphaEssHan
     if (THROTTLED_WRITES.has(endpoint)) lastWrite.set(`${sn}\u0000${endpoint}`, now);
   }
 
-  return { handle, outbox, injected };
+  return { handle, outbox, injected, refused };
 }

@@ -223,6 +223,7 @@ describe("AlphaESS simulator: the wire", () => {
     expect((await call(sim, "getSumDataForCustomer", { query: { sysSn: SN } })).json.code).toBe(200);
     await clock.advance(10_000);
     expect((await call(sim, "getLastPowerData", { query: { sysSn: SN } })).json.code).toBe(200);
+    expect(sim.refused.tooFast).toBe(1);
   });
 
   it("validates setTimeChargeBySn like the live API: 10001, 6001, 6008, then 6017", async () => {

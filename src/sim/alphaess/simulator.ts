@@ -61,6 +61,8 @@ export interface AlphaEssSimulator {
   readonly errors: { add(rule: InjectedError): () => void; clear(): void };
   readonly clock: Clock;
   readonly http: HttpSimulator;
+  /** How many requests were refused with 6053 for coming faster than `minIntervalMs` (since the start). */
+  readonly refused: { readonly tooFast: number };
   close(): Promise<void>;
 }
 
@@ -92,7 +94,7 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
 
   const state = createAlphaEssState({ seed, clock, apps, systems: options.systems, historyDays, stepSeconds });
   const { systems, houseOf, stateOf } = state;
-  const { handle, outbox, injected } = createAlphaEssHandler(state, {
+  const { handle, outbox, injected, refused } = createAlphaEssHandler(state, {
     seed,
     clock,
     apps,
@@ -132,6 +134,7 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
     },
     clock,
     http,
+    refused,
     close: () => http.close(),
   };
 }
