@@ -185,15 +185,18 @@ export class Collector extends EventEmitter<CollectorEvents> {
     return this.options.listSystems ? this.options.listSystems(session) : session.systems();
   }
 
-  /** Adds the systems not tracked yet (a loop per new kind) and stops polling the ones no longer listed (their history stays). */
+  /** Adds the systems not tracked yet (a loop per new kind, upserted: in service) and retires the ones no longer listed (history kept). */
   private async track(session: VendorSession, groups: Map<PollRule["kind"], Group>, systems: EnergySystem[]): Promise<void> {
     const listed = new Set(systems.map(systemKey));
+    const gone: string[] = [];
     for (const group of groups.values())
       for (const m of group.members.filter((g) => !listed.has(g.key))) {
         group.members.splice(group.members.indexOf(m), 1);
         m.state.state = "stopped";
         this.systems.delete(m.key);
+        gone.push(m.key);
       }
+    if (gone.length > 0) await this.options.storage.retireSystems(gone, this.clock.now());
     const added = new Map<PollRule["kind"], Tracked[]>();
     for (const system of systems) {
       const key = systemKey(system);
