@@ -54,7 +54,7 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Run
     logger: options.logger,
     onHold: options.onHold,
   });
-  const listSystems = fleetLister({ leases, registry, accountOf, logger: options.logger });
+  const listSystems = fleetLister({ leases, registry, accountOf, storage: options.storage, clock: options.clock, logger: options.logger });
   // Systems registered first (add-only), then the first heartbeat takes this worker's share.
   for (const session of options.sessions) await listSystems(session).catch(() => undefined);
   await leases.start();
