@@ -322,8 +322,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const { storage } = this.options;
     const hold = this.ownership.begin(m.key);
     if (!hold) return;
-    // Just taken over: the previous owner may have polled a moment ago (AlphaESS answers 6053 within 10 s of one system).
-    m.notBefore = hold.fresh && hold.takenOverAt != null ? hold.takenOverAt + ruleFor(m.system).floorMs : undefined;
+    // Just taken over: the previous owner may have polled a moment ago (AlphaESS answers 6053 within 10 s of one system). Its
+    // last request was sent before the claim; 10% more than the floor covers the network's delay of that one, as budgets do.
+    m.notBefore = hold.fresh && hold.takenOverAt != null ? hold.takenOverAt + ruleFor(m.system).floorMs * 1.1 : undefined;
     if (m.notBefore !== undefined && this.clock.now() < m.notBefore) return hold.decline?.();
     const started = this.clock.now();
     m.state.lastAttempt = started;
