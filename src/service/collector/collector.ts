@@ -323,8 +323,10 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const hold = this.ownership.begin(m.key);
     if (!hold) return;
     // Just taken over: the previous owner may have polled a moment ago (AlphaESS answers 6053 within 10 s of one system). Its
-    // last request was sent before the claim; 10% more than the floor covers the network's delay of that one, as budgets do.
-    m.notBefore = hold.fresh && hold.takenOverAt != null ? hold.takenOverAt + ruleFor(m.system).floorMs * 1.1 : undefined;
+    // last request was sent before the claim: the vendor's limit per source (the floor, unless the rule says) counted from the
+    // claim, plus 10% for the network's delay of that request (as budgets do), keeps the two apart.
+    const rule = ruleFor(m.system);
+    m.notBefore = hold.fresh && hold.takenOverAt != null ? hold.takenOverAt + (rule.handOverMs ?? rule.floorMs) * 1.1 : undefined;
     if (m.notBefore !== undefined && this.clock.now() < m.notBefore) return hold.decline?.();
     const started = this.clock.now();
     m.state.lastAttempt = started;
