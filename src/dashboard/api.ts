@@ -12,6 +12,8 @@ export interface SystemInfo {
   capabilities: string[];
   cadenceSeconds: number | null;
   lastSeen: string | null;
+  /** Gone from its vendor's list (no longer polled, history kept): since when. */
+  retiredAt: string | null;
 }
 export interface SourceHealth {
   source: string;

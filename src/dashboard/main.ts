@@ -92,9 +92,10 @@ async function main(): Promise<void> {
   };
 
   const fillPicker = () => {
-    const ids = app.systems.map((s) => s.id).join();
+    const ids = app.systems.map((s) => `${s.id}${s.retiredAt ? " retired" : ""}`).join();
     if (picker.dataset.ids !== ids) {
-      fill(picker, ...app.systems.map((s) => h("option", { value: s.id }, s.name ? `${s.name} (${s.vendor})` : s.id)));
+      const label = (s: (typeof app.systems)[number]) => `${s.name ? `${s.name} (${s.vendor})` : s.id}${s.retiredAt ? ", retired" : ""}`;
+      fill(picker, ...app.systems.map((s) => h("option", { value: s.id }, label(s))));
       picker.dataset.ids = ids;
     }
     if (app.selected) picker.value = app.selected;

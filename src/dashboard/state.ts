@@ -92,7 +92,8 @@ export class App {
     this.systems = (await get<{ systems: SystemInfo[] }>("/systems")).systems;
     if (!this.system()) {
       // Prefer a system with a battery: the most to see.
-      const pick = this.systems.find((s) => s.capabilities.includes("batterySchedule")) ?? this.systems[0];
+      const live = this.systems.filter((s) => !s.retiredAt);
+      const pick = live.find((s) => s.capabilities.includes("batterySchedule")) ?? live[0] ?? this.systems[0];
       if (pick) this.selected = pick.id;
     }
     this.emit("systems");

@@ -286,6 +286,52 @@ describe("the dashboard in Chromium", () => {
     await close();
   });
 
+  it("marks a retired system (gone from its vendor's list) and lists it after the ones in service, in either order", async () => {
+    // What the collector stores when a re-list no longer has a system: its row stays, retired, with its history.
+    const id = "alphaess:AAA-RETIRED";
+    const t = world.service.collector.now() - 600_000;
+    await world.storage.upsertSystems([
+      {
+        id,
+        vendor: "alphaess",
+        device: "AAA-RETIRED",
+        name: "Old shed",
+        timeZone: null,
+        capabilities: [],
+        cadenceMs: 60_000,
+        lastSeen: null,
+      },
+    ]);
+    await world.storage.insertSamples([{ system: id, t, pvW: 1, loadW: 1, gridW: 0, batteryW: 0, soc: 0.5, evW: null }]);
+    await world.storage.retireSystems([id], t + 60_000);
+    const { page, errors, close } = await openPage(world);
+    await goto(page, world, "#/fleet");
+    const rows = page.locator('[data-table="fleet"] tbody tr');
+    const { systems } = await world.api<{ systems: { id: string }[] }>("/systems");
+    await expect.poll(() => rows.count()).toBe(systems.length);
+    const order = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-system")));
+    // "Old shed" sorts first by name, yet comes last: in ascending and descending order alike.
+    await page.locator('[data-sort="name"]').click();
+    const first = await order();
+    await page.locator('[data-sort="name"]').click();
+    const second = await order();
+    expect([first.at(-1), second.at(-1)]).toEqual([id, id]);
+    expect(second.slice(0, -1)).toEqual(first.slice(0, -1).reverse());
+    expect(await page.locator(`tr[data-system="${id}"] [data-status]`).textContent()).toBe("retired");
+    expect(await page.locator("[data-status]").allTextContents()).toEqual([
+      ...Array(systems.length - 1).fill(expect.not.stringMatching(/retired/)),
+      "retired",
+    ]);
+    await page.locator('[data-filter="status"]').selectOption("retired");
+    await expect.poll(() => order()).toEqual([id]);
+    // Its page says so, and its history is still there.
+    await page.locator(`tr[data-system="${id}"] a`).click();
+    await page.locator(`[data-drill="${id}"]`).waitFor();
+    expect(await page.locator(`[data-drill="${id}"] .facts`).textContent()).toMatch(/retired .*no longer listed by alphaess, history kept/);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it("shows the prices ahead with the forecast band and the automation's decisions with their explanation", async () => {
     const { page, errors, close } = await openPage(world);
     await goto(page, world, "#/prices");

@@ -24,6 +24,8 @@ export const shots =
 export interface World {
   demo: DemoSources;
   service: RunningService;
+  /** The service's storage (a test adds what the collector would, a retired system say). */
+  storage: SqliteStorage;
   browser: Browser;
   api<T>(path: string): Promise<T>;
   close(): Promise<void>;
@@ -42,8 +44,9 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 export async function startWorld(): Promise<World> {
   mkdirSync(shots, { recursive: true });
   const demo = await startDemoSources({ speed: 10, seed: 3 });
+  const storage = new SqliteStorage(":memory:");
   const service = await startService({
-    storage: new SqliteStorage(":memory:"),
+    storage,
     sessions: demo.sessions,
     clock: demo.clock,
     port: 0,
@@ -72,6 +75,7 @@ export async function startWorld(): Promise<World> {
   return {
     demo,
     service,
+    storage,
     browser,
     api,
     async close() {

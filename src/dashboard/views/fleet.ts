@@ -3,13 +3,13 @@ import { fill, h } from "../dom.js";
 import * as f from "../format.js";
 import type { App } from "../state.js";
 
-/** Every system in a sortable, filterable table with its status and staleness; a row opens one system. */
+/** Every system in a sortable, filterable table with its status and staleness (retired ones last); a row opens one system. */
 
 interface Row {
   id: string;
   name: string;
   vendor: string;
-  status: "ok" | "stale" | "failing" | "starting" | "no data";
+  status: "ok" | "stale" | "failing" | "starting" | "no data" | "retired";
   staleSeconds: number | null;
   cadence: number | null;
   capabilities: string;
@@ -27,8 +27,9 @@ const COLUMNS: [Key, string][] = [
 export function rowOf(s: SystemInfo, health: SourceHealth | undefined, now: number): Row {
   const stale = s.lastSeen === null ? null : Math.max(0, (now - Date.parse(s.lastSeen)) / 1000);
   const cadence = s.cadenceSeconds ?? health?.cadenceSeconds ?? null;
-  const status: Row["status"] =
-    health?.state === "failing"
+  const status: Row["status"] = s.retiredAt
+    ? "retired"
+    : health?.state === "failing"
       ? "failing"
       : stale === null
         ? health?.state === "starting"
@@ -61,7 +62,9 @@ export function mountFleet(root: HTMLElement, app: App, arg?: string): () => voi
   const statusFilter = h(
     "select",
     { "aria-label": "Status", "data-filter": "status" },
-    ...["any status", "ok", "stale", "failing", "starting", "no data"].map((v) => h("option", { value: v === "any status" ? "" : v }, v)),
+    ...["any status", "ok", "stale", "failing", "starting", "no data", "retired"].map((v) =>
+      h("option", { value: v === "any status" ? "" : v }, v),
+    ),
   );
   const count = h("p", { class: "muted", role: "status" });
   const box = h("div", { class: "table-wrap" });
@@ -86,6 +89,8 @@ export function mountFleet(root: HTMLElement, app: App, arg?: string): () => voi
       .filter((r) => !text || `${r.name} ${r.id} ${r.vendor}`.toLowerCase().includes(text))
       .filter((r) => !statusFilter.value || r.status === statusFilter.value)
       .sort((a, b) => {
+        // Retired systems (gone from their vendor's list) after the ones in service, whatever the order.
+        if ((a.status === "retired") !== (b.status === "retired")) return a.status === "retired" ? 1 : -1;
         const x = a[sortKey];
         const y = b[sortKey];
         const c =
@@ -129,7 +134,7 @@ export function mountFleet(root: HTMLElement, app: App, arg?: string): () => voi
           ...rows.map((r) =>
             h(
               "tr",
-              { "data-system": r.id },
+              { "data-system": r.id, class: r.status === "retired" ? "retired" : null },
               h(
                 "th",
                 { scope: "row" },
@@ -189,7 +194,12 @@ function mountSystem(root: HTMLElement, app: App, id: string): () => void {
           [
             ["Id", s.id],
             ["Vendor", s.vendor],
-            ["Status", row.status],
+            [
+              "Status",
+              s.retiredAt
+                ? `retired ${f.dateTime(Date.parse(s.retiredAt), s.timeZone ?? undefined)}: no longer listed by ${s.vendor}, history kept`
+                : row.status,
+            ],
             [
               "Last reading",
               s.lastSeen ? `${f.dateTime(Date.parse(s.lastSeen), s.timeZone ?? undefined)} (${f.age(row.staleSeconds)} ago)` : "never",

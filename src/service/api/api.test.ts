@@ -7,6 +7,7 @@ import * as S from "./schemas.js";
 const TOKEN = "test-token-0123456789";
 let demo: DemoSources;
 let service: RunningService;
+let storage: SqliteStorage;
 let secrets: string[];
 const alpha = () => `alphaess:${(demo.handles.find((h) => h.vendor === "alphaess")!.section.serial as string | undefined) ?? ""}`;
 
@@ -34,8 +35,9 @@ beforeAll(async () => {
       .filter(([k, v]) => /secret|token|password|cookie|aeS|aeV/i.test(k) && typeof v === "string" && v.length >= 6)
       .map(([, v]) => v as string),
   );
+  storage = new SqliteStorage(":memory:");
   service = await startService({
-    storage: new SqliteStorage(":memory:"),
+    storage,
     sessions: demo.sessions,
     clock: demo.clock,
     port: 0,
@@ -165,5 +167,22 @@ describe("the service API over a real socket", () => {
     for (const p of ["/api/v1/health", "/api/v1/systems", "/api/v1/audit", "/api/v1/openapi.json", "/api/v1/prices"])
       bodies.push(await (await get(p)).text());
     for (const body of bodies) for (const s of secrets) expect(body).not.toContain(s);
+  });
+
+  it("lists a retired system with when it retired, and still answers its history and energy", async () => {
+    const id = "alphaess:ZZRETIRED";
+    const t = service.collector.now() - 3_600_000;
+    await storage.upsertSystems([
+      { id, vendor: "alphaess", device: "ZZRETIRED", name: null, timeZone: null, capabilities: [], cadenceMs: 60_000, lastSeen: null },
+    ]);
+    await storage.insertSamples([{ system: id, t, pvW: 100, loadW: 200, gridW: 100, batteryW: 0, soc: 0.5, evW: null }]);
+    await storage.retireSystems([id], t + 60_000);
+    const listed = ((await (await get("/api/v1/systems")).json()) as { systems: { id: string; retiredAt: string | null }[] }).systems;
+    expect(listed.find((s) => s.id === id)?.retiredAt).toBe(new Date(t + 60_000).toISOString());
+    expect(listed.filter((s) => s.id !== id).every((s) => s.retiredAt === null)).toBe(true);
+    const history = (await (await get(`/api/v1/systems/${id}/history?from=${t - 1}`)).json()) as { count: number };
+    expect(history.count).toBe(1);
+    expect((await get(`/api/v1/systems/${id}/energy?from=2020-01-01&to=2099-01-01`)).status).toBe(200);
+    expect((await get(`/api/v1/systems/${id}/flow`)).status).toBe(200);
   });
 });

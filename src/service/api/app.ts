@@ -132,13 +132,19 @@ export function createApiApp(options: ApiOptions): { app: Hono; routes: RouteSpe
   });
 
   route(
-    { method: "get", path: "/systems", summary: "Every system: id vendor:device, name, capabilities, time zone", response: S.SystemList },
+    {
+      method: "get",
+      path: "/systems",
+      summary: "Every system: id vendor:device, name, capabilities, time zone, retired (gone from its vendor's list)",
+      response: S.SystemList,
+    },
     async (c) =>
       c.json({
         systems: (await storage.listSystems()).map((s) => ({
           ...s,
           cadenceSeconds: s.cadenceMs === null ? null : s.cadenceMs / 1000,
           lastSeen: iso(s.lastSeen),
+          retiredAt: iso(s.retiredAt ?? null),
           cadenceMs: undefined,
         })),
       }),

@@ -83,6 +83,8 @@ export const SystemInfo = z.object({
   capabilities: z.array(z.string()),
   cadenceSeconds: z.number().nullable(),
   lastSeen: z.string().nullable(),
+  /** When it left its vendor's list (no longer polled; its history, flow, energy still answer); null while in service. */
+  retiredAt: z.string().nullable().describe("When the system left its vendor's list (ISO time): no longer polled, history kept"),
 });
 export const SystemList = z.object({ systems: z.array(SystemInfo) });
 

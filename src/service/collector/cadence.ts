@@ -12,6 +12,11 @@ export interface PollRule {
   floorMs: number;
   /** Requests of this account in flight at once. */
   concurrency: number;
+  /**
+   * The least time between two polls of one source by two fleet workers, ms: the vendor's own limit per source, which a
+   * lease hand-over must keep too (the new owner waits it from its claim). Default the floor.
+   */
+  handOverMs?: number;
 }
 
 export const POLL_RULES: Readonly<Record<PollRule["kind"], PollRule>> = {
@@ -22,7 +27,8 @@ export const POLL_RULES: Readonly<Record<PollRule["kind"], PollRule>> = {
   // SEMS refreshes a plant every 5 minutes and throttles accounts (GY0429).
   "goodwe-sems": { kind: "goodwe-sems", floorMs: 300_000, concurrency: 1 },
   // PowerTrack data arrives in 15-minute intervals.
-  powertrack: { kind: "powertrack", floorMs: 900_000, concurrency: 4 },
+  // No limit per site (the login's requests in flight are the fleet's, in fleet_slots): a site taken over is polled at once.
+  powertrack: { kind: "powertrack", floorMs: 900_000, concurrency: 4, handOverMs: 0 },
   // Amber publishes at each 5-minute boundary (the price loop keeps its own schedule).
   amber: { kind: "amber", floorMs: 300_000, concurrency: 1 },
 };

@@ -43,6 +43,8 @@ export interface CollectorOptions {
   ownership?: Ownership;
   /** How each session's systems are listed (default `session.systems()`); a fleet worker lists the shared registry. */
   listSystems?: (session: VendorSession) => Promise<EnergySystem[]>;
+  /** How often a fleet worker's loop looks for sources it took over since (simulated ms, default 1 minute). */
+  ownershipRecheckMs?: number;
   /** List again this often (simulated ms): new systems join, removed ones stop being polled. Default never. */
   relistEveryMs?: number;
 }
@@ -66,6 +68,8 @@ interface Tracked {
   zone: string;
   /** A range a failed backfill left to fill, retried after the next good poll. */
   pending: { from: number; to: number } | null;
+  /** Taken over from another worker: not polled before this instant (the vendor's floor after the previous owner). */
+  notBefore?: number;
 }
 
 /** One account's systems of one kind: one loop, one cadence (recomputed as systems join). */
@@ -181,15 +185,18 @@ export class Collector extends EventEmitter<CollectorEvents> {
     return this.options.listSystems ? this.options.listSystems(session) : session.systems();
   }
 
-  /** Adds the systems not tracked yet (a loop per new kind) and stops polling the ones no longer listed (their history stays). */
+  /** Adds the systems not tracked yet (a loop per new kind, upserted: in service) and retires the ones no longer listed (history kept). */
   private async track(session: VendorSession, groups: Map<PollRule["kind"], Group>, systems: EnergySystem[]): Promise<void> {
     const listed = new Set(systems.map(systemKey));
+    const gone: string[] = [];
     for (const group of groups.values())
       for (const m of group.members.filter((g) => !listed.has(g.key))) {
         group.members.splice(group.members.indexOf(m), 1);
         m.state.state = "stopped";
         this.systems.delete(m.key);
+        gone.push(m.key);
       }
+    if (gone.length > 0) await this.options.storage.retireSystems(gone, this.clock.now());
     const added = new Map<PollRule["kind"], Tracked[]>();
     for (const system of systems) {
       const key = systemKey(system);
@@ -281,6 +288,11 @@ export class Collector extends EventEmitter<CollectorEvents> {
         }
         const hold = this.ownership.begin(job.m.key);
         if (!hold) continue;
+        // Taken over since it was queued: the first poll re-reads what is stored and queues the gap again.
+        if (hold.fresh) {
+          hold.decline?.();
+          continue;
+        }
         await this.backfill(job.m, job.from, job.to).finally(hold.end);
         if (!job.m.pending && !queue.some((j) => j.m === job.m)) hold.markPending?.(null);
       }
@@ -298,7 +310,9 @@ export class Collector extends EventEmitter<CollectorEvents> {
       const skipped = new Set(due.filter((m) => (m.state.lastAttempt ?? -Infinity) < now));
       let wakeAt = after + group.cadence;
       for (const m of members) if (!skipped.has(m)) wakeAt = Math.min(wakeAt, dueAt(m));
-      if (this.options.ownership) wakeAt = Math.min(wakeAt, after + Math.min(group.cadence, OWNERSHIP_RECHECK_MS));
+      for (const m of members) if ((m.notBefore ?? -Infinity) > after) wakeAt = Math.min(wakeAt, m.notBefore!);
+      if (this.options.ownership)
+        wakeAt = Math.min(wakeAt, after + Math.min(group.cadence, this.options.ownershipRecheckMs ?? OWNERSHIP_RECHECK_MS));
       if (!(await sleepOn(this.clock, wakeAt - after, signal))) break;
     }
     await backfills;
@@ -308,6 +322,12 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const { storage } = this.options;
     const hold = this.ownership.begin(m.key);
     if (!hold) return;
+    // Just taken over: the previous owner may have polled a moment ago (AlphaESS answers 6053 within 10 s of one system). Its
+    // last request was sent before the claim: the vendor's limit per source (the floor, unless the rule says) counted from the
+    // claim, plus 10% for the network's delay of that request (as budgets do), keeps the two apart.
+    const rule = ruleFor(m.system);
+    m.notBefore = hold.fresh && hold.takenOverAt != null ? hold.takenOverAt + (rule.handOverMs ?? rule.floorMs) * 1.1 : undefined;
+    if (m.notBefore !== undefined && this.clock.now() < m.notBefore) return hold.decline?.();
     const started = this.clock.now();
     m.state.lastAttempt = started;
     try {

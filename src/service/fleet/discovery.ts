@@ -1,7 +1,9 @@
 import type { VendorSession } from "../../cli/vendors/types.js";
+import { systemClock, type Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import type { EnergySystem } from "../../model/types.js";
 import { systemKey } from "../collector/convert.js";
+import type { Storage } from "../storage/types.js";
 import type { LeaseManager } from "./leases.js";
 import type { FleetRegistry } from "./registry.js";
 
@@ -35,12 +37,16 @@ function systemFor(session: VendorSession, device: string, known: Map<string, En
 /**
  * The collector's `listSystems` for a fleet worker: the systems registered for the session's account and not
  * retired. The worker holding the discovery lease (and every worker the first time, add-only) asks the vendor
- * and reconciles the registry: new systems join, systems gone are retired (history kept, lease released).
+ * and reconciles the registry: new systems join, systems gone are retired (history kept, lease released), and the
+ * storage's systems are marked the same at once (the API and dashboard show them retired, whichever worker answers).
  */
 export function fleetLister(options: {
   leases: LeaseManager;
   registry: FleetRegistry;
   accountOf: (session: VendorSession) => string;
+  /** Where retirements are recorded too (`systems.retired_at`), on the collector's clock. */
+  storage?: Pick<Storage, "retireSystems">;
+  clock?: Clock;
   logger?: Logger;
 }): (session: VendorSession) => Promise<EnergySystem[]> {
   const known = new Map<string, EnergySystem>();
@@ -55,7 +61,13 @@ export function fleetLister(options: {
         const sources = listed.map((s) => ({ source: systemKey(s), vendor: s.vendor }));
         if (hold && listedOnce.has(session)) {
           const change = await options.registry.reconcile(account, sources);
-          if (change.added + change.retired > 0) options.logger?.info("fleet discovery", { vendor: session.vendor, ...change });
+          if (options.storage) {
+            await options.storage.retireSystems(change.retired, (options.clock ?? systemClock).now());
+            await options.storage.retireSystems(change.returned, null);
+          }
+          const counts = { added: change.added.length, returned: change.returned.length, retired: change.retired.length };
+          if (counts.added + counts.returned + counts.retired > 0)
+            options.logger?.info("fleet discovery", { vendor: session.vendor, ...counts });
         } else await options.registry.add(account, sources);
         listedOnce.add(session);
       }

@@ -240,6 +240,15 @@ describe("fleet workers over one PostgreSQL", () => {
       });
       expect(await stored(joiner)).toBeGreaterThan(0);
       expect(await stored(leaver)).toBeGreaterThan(0);
+      // The storage's systems say the same (the API and dashboard read them).
+      const systems = await pool.query<{ id: string; retired: boolean }>(
+        "SELECT id, retired_at IS NOT NULL AS retired FROM systems WHERE id = ANY($1)",
+        [[`alphaess:${joiner}`, `alphaess:${leaver}`]],
+      );
+      expect(Object.fromEntries(systems.rows.map((r) => [r.id, r.retired]))).toEqual({
+        [`alphaess:${joiner}`]: false,
+        [`alphaess:${leaver}`]: true,
+      });
 
       // Budgets, fleet-wide: no two requests of the AppID to one endpoint closer than AlphaESS's 10 s (its 6053), and
       // Amber's token within 50 requests in any 5 minutes (its 429).

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
+import { systemClock, type Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import type { Hold, Ownership } from "../collector/ownership.js";
 
@@ -10,6 +11,8 @@ export interface LeaseOptions {
   /** How long a lease lasts without renewal, real ms: a dead worker's sources are free again after it. */
   ttlMs: number;
   logger?: Logger;
+  /** The collector's clock (default the wall clock): take-overs are timed on it, as the vendors' floors are. */
+  clock?: Clock;
   /** Told when a poll under a lease begins and ends (tests record who polled what, when). */
   onHold?: (source: string, phase: "begin" | "end") => void;
 }
@@ -18,6 +21,8 @@ interface Held {
   epoch: number;
   /** Polled here under this epoch already (the first poll re-reads what is stored). */
   polled: boolean;
+  /** When it was claimed here (collector clock), if an earlier owner may have polled it just before; else null. */
+  takenOverAt: number | null;
   inFlight: number;
   /** A gap an owner queued for backfill and has not filled, from the lease row. */
   pendingFrom: number | null;
@@ -46,6 +51,10 @@ export class LeaseManager implements Ownership {
 
   constructor(private readonly options: LeaseOptions) {}
 
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
   get workerId(): string {
     return this.options.workerId;
   }
@@ -64,17 +73,23 @@ export class LeaseManager implements Ownership {
     lease.inFlight++;
     this.options.onHold?.(source, "begin");
     let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
+      lease.inFlight--;
+      this.options.onHold?.(source, "end");
+    };
     return {
       fresh,
+      takenOverAt: lease.takenOverAt,
       signal: lease.lapse.signal,
       pendingFrom: lease.pendingFrom,
       markPending: (from) => this.markPending(source, lease, from),
-      end: () => {
-        if (done) return;
-        done = true;
-        lease.inFlight--;
-        this.options.onHold?.(source, "end");
+      decline: () => {
+        if (fresh && !done) lease.polled = false;
+        end();
       },
+      end,
     };
   }
 
@@ -112,7 +127,15 @@ export class LeaseManager implements Ownership {
         r.source,
         had?.epoch === epoch
           ? had
-          : { epoch, polled: false, inFlight: had?.inFlight ?? 0, pendingFrom: r.pending_from, lapse: new AbortController() },
+          : {
+              epoch,
+              polled: false,
+              // Not claimed by this process just now (an epoch it did not know): as careful as a take-over.
+              takenOverAt: this.clock.now(),
+              inFlight: had?.inFlight ?? 0,
+              pendingFrom: r.pending_from,
+              lapse: new AbortController(),
+            },
       );
     }
     for (const [source, h] of this.held) if (next.get(source) !== h) h.lapse.abort(new Error(`lease on ${source} lost`));
@@ -156,28 +179,41 @@ export class LeaseManager implements Ownership {
       h.lapse.abort(new Error(`lease on ${source} released`));
     }
     if (idle.length === 0) return;
-    await this.options.pool.query("UPDATE fleet_leases SET owner = NULL, expires_at = NULL WHERE owner = $1 AND source = ANY($2::text[])", [
-      this.options.workerId,
-      idle.map(([source]) => source),
-    ]);
+    await this.giveBack(idle);
+  }
+
+  /** Frees these leases; the ones polled here under their epoch are marked so (the next owner waits the vendor's floor). */
+  private async giveBack(leases: [string, Held][]): Promise<void> {
+    await this.options.pool.query(
+      `UPDATE fleet_leases SET owner = NULL, expires_at = NULL, polled = polled OR source = ANY($3::text[])
+       WHERE owner = $1 AND source = ANY($2::text[])`,
+      [this.options.workerId, leases.map(([source]) => source), leases.filter(([, h]) => h.polled).map(([source]) => source)],
+    );
   }
 
   private async claim(count: number, jobs: boolean): Promise<void> {
     const { pool, workerId, ttlMs } = this.options;
-    const claimed = await pool.query<{ source: string; epoch: string; pending_from: number | null }>(
+    const claimed = await pool.query<{ source: string; epoch: string; pending_from: number | null; recent: boolean }>(
       `WITH free AS (
-         SELECT source FROM fleet_leases
+         SELECT source, owner IS NOT NULL OR polled AS recent FROM fleet_leases
          WHERE retired_at IS NULL AND (vendor = 'fleet') = $4 AND (owner IS NULL OR expires_at < clock_timestamp())
          ORDER BY random() LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE fleet_leases l SET owner = $1, epoch = l.epoch + 1, expires_at = clock_timestamp() + $3 ${ms}
-       FROM free WHERE l.source = free.source RETURNING l.source, l.epoch, l.pending_from`,
+       FROM free WHERE l.source = free.source RETURNING l.source, l.epoch, l.pending_from, free.recent`,
       [workerId, count, ttlMs, jobs],
     );
+    // Read after the claim committed, so later than it. The previous owner's last request started before the claim: a
+    // released lease was idle (release() gives back only sources with no poll in flight), and an expired one's polls began
+    // only with more than a quarter of its life left and were aborted before it ended. So a vendor's floor counted from
+    // here (on the collector's clock, the one the floors are kept on) never brings two requests for one source closer.
+    const claimedAt = this.clock.now();
     // Valid until the renewal's validUntil: counted from before that was sent, earlier than this claim's expiry.
     for (const r of claimed.rows)
       this.held.set(r.source, {
         epoch: Number(r.epoch),
         polled: false,
+        // Never polled, or only by owners that gave it back without polling: nobody's last request can be recent.
+        takenOverAt: r.recent ? claimedAt : null,
         inFlight: 0,
         pendingFrom: r.pending_from,
         lapse: new AbortController(),
@@ -212,7 +248,9 @@ export class LeaseManager implements Ownership {
     clearInterval(this.timer);
     await this.ticking;
     const { pool, workerId } = this.options;
+    const held = [...this.held];
     this.lapseAll("worker stopped");
+    await this.giveBack(held);
     await pool.query("UPDATE fleet_leases SET owner = NULL, expires_at = NULL WHERE owner = $1", [workerId]);
     await pool.query("DELETE FROM fleet_workers WHERE id = $1", [workerId]);
   }

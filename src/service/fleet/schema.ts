@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS fleet_leases (
   first_seen timestamptz NOT NULL DEFAULT clock_timestamp(),
   retired_at timestamptz
 );
+-- Some owner polled it and gave it back (or may have: a lease that expired): the next owner waits the vendor's floor.
+ALTER TABLE fleet_leases ADD COLUMN IF NOT EXISTS polled boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS fleet_leases_owner ON fleet_leases (owner) WHERE retired_at IS NULL;
 CREATE TABLE IF NOT EXISTS fleet_budgets (
   key text PRIMARY KEY,

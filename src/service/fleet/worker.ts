@@ -46,8 +46,15 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Run
     const ps = await session.priceSource().catch(() => undefined);
     if (isPriceSource(ps)) await registry.add(`${accountOf(session)}/prices`, [{ source: `${ps.vendor}:${ps.id}`, vendor: ps.vendor }]);
   }
-  const leases = new LeaseManager({ pool, workerId, ttlMs: options.leaseTtlMs ?? 30_000, logger: options.logger, onHold: options.onHold });
-  const listSystems = fleetLister({ leases, registry, accountOf, logger: options.logger });
+  const leases = new LeaseManager({
+    pool,
+    workerId,
+    ttlMs: options.leaseTtlMs ?? 30_000,
+    clock: options.clock,
+    logger: options.logger,
+    onHold: options.onHold,
+  });
+  const listSystems = fleetLister({ leases, registry, accountOf, storage: options.storage, clock: options.clock, logger: options.logger });
   // Systems registered first (add-only), then the first heartbeat takes this worker's share.
   for (const session of options.sessions) await listSystems(session).catch(() => undefined);
   await leases.start();

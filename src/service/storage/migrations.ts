@@ -125,6 +125,10 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX forecasts_start ON forecasts (start);
   `,
+  // 6: systems gone from their vendor's list are retired (no longer polled, history kept), not deleted.
+  `
+  ALTER TABLE systems ADD COLUMN retired_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -42,6 +42,9 @@ describe("SqliteStorage only", () => {
     expect(s.schemaVersion).toBe(MIGRATIONS.length);
     if (from >= 1) expect((await s.latestSample("alphaess:AL1"))?.pvW).toBe(123);
     await s.insertSamples([sample(T0 + 60_000)]);
+    // A system from before version 6 is in service, and can be retired.
+    expect((await s.listSystems()).map((x) => [x.id, x.retiredAt])).toEqual([["alphaess:AL1", null]]);
+    expect(await s.retireSystems(["alphaess:AL1"], T0)).toBe(1);
     await s.recordGap({ system: "alphaess:AL1", from: T0, to: T0 + 1, reason: "test" });
     await s.recordDecision({ at: T0, system: "alphaess:AL1", mode: "advise", action: "hold", reason: "first", detail: {} });
     await s.recordDecision({ at: T0 + 1, system: "alphaess:AL1", mode: "advise", action: "advise", reason: "second", detail: { x: 1 } });

@@ -64,9 +64,10 @@ export class SqliteStorage implements Storage {
       sid: db.prepare<[string], { sid: number }>("SELECT sid FROM systems WHERE id = ?"),
       newSystem: db.prepare("INSERT INTO systems (id, vendor, device, capabilities) VALUES (?, ?, ?, '[]') ON CONFLICT (id) DO NOTHING"),
       upsertSystem: db.prepare(
-        `INSERT INTO systems (id, vendor, device, name, time_zone, capabilities, cadence_ms, last_seen) VALUES (@id, @vendor, @device, @name, @timeZone, @capabilities, @cadenceMs, @lastSeen)
+        `INSERT INTO systems (id, vendor, device, name, time_zone, capabilities, cadence_ms, last_seen, retired_at)
+         VALUES (@id, @vendor, @device, @name, @timeZone, @capabilities, @cadenceMs, @lastSeen, @retiredAt)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, capabilities = excluded.capabilities,
-           cadence_ms = excluded.cadence_ms, last_seen = coalesce(excluded.last_seen, systems.last_seen)`,
+           cadence_ms = excluded.cadence_ms, last_seen = coalesce(excluded.last_seen, systems.last_seen), retired_at = excluded.retired_at`,
       ),
       insertSample: db.prepare("INSERT OR IGNORE INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
       rawRange: db
@@ -129,8 +130,18 @@ export class SqliteStorage implements Storage {
 
   async upsertSystems(rows: readonly SystemRow[]): Promise<void> {
     this.db.transaction(() => {
-      for (const r of rows) this.stmt.upsertSystem.run({ ...r, capabilities: JSON.stringify(r.capabilities) });
+      for (const r of rows)
+        this.stmt.upsertSystem.run({ ...r, capabilities: JSON.stringify(r.capabilities), retiredAt: r.retiredAt ?? null });
     })();
+  }
+
+  async retireSystems(ids: readonly string[], at: number | null): Promise<number> {
+    const set = this.db.prepare(
+      at === null
+        ? "UPDATE systems SET retired_at = NULL WHERE id = ? AND retired_at IS NOT NULL"
+        : "UPDATE systems SET retired_at = ? WHERE id = ? AND retired_at IS NULL",
+    );
+    return this.db.transaction(() => ids.reduce((n, id) => n + (at === null ? set.run(id) : set.run(at, id)).changes, 0))();
   }
 
   async listSystems(): Promise<SystemRow[]> {
@@ -147,6 +158,7 @@ export class SqliteStorage implements Storage {
       capabilities: JSON.parse(r.capabilities as string) as string[],
       cadenceMs: (r.cadence_ms as number | null) ?? null,
       lastSeen: (r.seen as number | null) ?? null,
+      retiredAt: (r.retired_at as number | null) ?? null,
     }));
   }
 

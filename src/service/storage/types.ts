@@ -91,6 +91,11 @@ export interface SystemRow {
   /** Poll spacing chosen for it, ms. */
   cadenceMs: number | null;
   lastSeen: number | null;
+  /**
+   * When it left its vendor's list (epoch ms, the collector's clock): no longer polled, its history kept. Null while in
+   * service; listed rows always have it. Upserting a system says it is listed: absent or null puts it back in service.
+   */
+  retiredAt?: number | null;
 }
 
 export interface RunRow {
@@ -159,6 +164,11 @@ export interface Storage {
   readonly schemaVersion: number;
   upsertSystems(rows: readonly SystemRow[]): Promise<void>;
   listSystems(): Promise<SystemRow[]>;
+  /**
+   * Marks these systems retired at `at` (one retired already keeps its first instant), or back in service with null.
+   * Unknown ids are ignored. Returns the rows changed.
+   */
+  retireSystems(ids: readonly string[], at: number | null): Promise<number>;
   /** Inserts samples; the same (system, t) twice stays one row. Returns the rows that were new. */
   insertSamples(rows: readonly SampleRow[]): Promise<number>;
   latestSample(system: string): Promise<SampleRow | undefined>;

@@ -333,6 +333,7 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
           capabilities: [],
           cadenceMs: null,
           lastSeen: T0,
+          retiredAt: null,
         },
         {
           id: "goodwe:G",
@@ -343,8 +344,47 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
           capabilities: ["read", "write"],
           cadenceMs: 30_000,
           lastSeen: 5,
+          retiredAt: null,
         },
       ]);
+    });
+
+    it("retires systems with their history kept, and brings one listed again back into service", async () => {
+      const s = await fresh();
+      const system = (id: string) => ({
+        id,
+        vendor: "alphaess",
+        device: id.slice("alphaess:".length),
+        name: null,
+        timeZone: null,
+        capabilities: ["read"],
+        cadenceMs: 60_000,
+        lastSeen: null,
+      });
+      await s.upsertSystems([system("alphaess:AL1"), system("alphaess:AL2")]);
+      await s.insertSamples([sample(T0)]);
+      const day = { date: "2026-01-01", pvKwh: 1, loadKwh: 2, importKwh: 0, exportKwh: 0, chargeKwh: 0, dischargeKwh: 0, readAt: T0 };
+      await s.upsertEnergy([{ system: "alphaess:AL1", ...day }]);
+      const retired = async () => Object.fromEntries((await s.listSystems()).map((x) => [x.id, x.retiredAt]));
+      expect(await retired()).toEqual({ "alphaess:AL1": null, "alphaess:AL2": null });
+      // Retired once: a second retirement keeps the first instant; an unknown id is ignored.
+      expect(await s.retireSystems(["alphaess:AL1", "alphaess:nope"], T0 + 1_000)).toBe(1);
+      expect(await s.retireSystems(["alphaess:AL1"], T0 + 2_000)).toBe(0);
+      expect(await s.retireSystems([], T0)).toBe(0);
+      expect(await retired()).toEqual({ "alphaess:AL1": T0 + 1_000, "alphaess:AL2": null });
+      // Its history stays readable, and listing keeps the rest of the row.
+      expect((await s.samples("alphaess:AL1", T0, T0 + 1)).t).toEqual([T0]);
+      expect(await s.energy("alphaess:AL1", "2026-01-01", "2026-01-01")).toHaveLength(1);
+      expect((await s.listSystems()).find((x) => x.id === "alphaess:AL1")).toMatchObject({ lastSeen: T0, cadenceMs: 60_000 });
+      // Back in service: explicitly, or by being upserted again (listed by its vendor).
+      expect(await s.retireSystems(["alphaess:AL1"], null)).toBe(1);
+      expect(await s.retireSystems(["alphaess:AL1"], null)).toBe(0);
+      await s.retireSystems(["alphaess:AL1", "alphaess:AL2"], T0 + 3_000);
+      await s.upsertSystems([system("alphaess:AL2")]);
+      expect(await retired()).toEqual({ "alphaess:AL1": T0 + 3_000, "alphaess:AL2": null });
+      // An upsert may also carry the instant (a copy of a retired row).
+      await s.upsertSystems([{ ...system("alphaess:AL3"), retiredAt: T0 + 4_000 }]);
+      expect((await retired())["alphaess:AL3"]).toBe(T0 + 4_000);
     });
   });
 }

@@ -27,6 +27,8 @@ export interface AlphaEssHandlerOptions {
   windowS: number;
   codeTtl: number;
   intervalOf: (endpoint: string) => number;
+  /** Minimum ms between two requests of one app to one endpoint for one system (`sysSn`), else 6053; 0: off. */
+  systemIntervalMs?: number;
   writeCooldownMs: number;
   writeCooldownMode: "reject" | "ignore";
 }
@@ -107,6 +109,14 @@ export function createAlphaEssHandler(state: AlphaEssState, options: AlphaEssHan
         refused.tooFast++;
         return reply(failure(6053));
       }
+      lastRequest.set(key, now);
+    }
+    // Pacing per (app, endpoint, system): what a developer account with a higher AppID rate still meets.
+    const perSystem = options.systemIntervalMs ?? 0;
+    if (perSystem > 0 && sysSn !== undefined) {
+      const key = `${appId}\u0000${endpoint}\u0000${sysSn}`;
+      const last = lastRequest.get(key);
+      if (last !== undefined && now - last < perSystem) return reply(failure(6053));
       lastRequest.set(key, now);
     }
     if (NOT_FOR_THIS_ACCOUNT.has(endpoint)) return reply(failure(6001));

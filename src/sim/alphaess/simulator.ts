@@ -24,6 +24,8 @@ export interface AlphaEssSimulatorOptions {
   limits?: "live" | "none";
   /** Minimum ms between two requests of one app to one endpoint (else 6053): one number or per endpoint. Default 10 000 ("live"). */
   minIntervalMs?: number | Partial<Record<string, number>>;
+  /** Minimum ms between two requests of one app to one endpoint for the same system (`sysSn`), else 6053. Default 0 (off). */
+  systemIntervalMs?: number;
   /** Device-side minimum ms between two setting writes to one system and endpoint. Default 30 000 ("live"). */
   writeCooldownMs?: number;
   /** Within the write cool-down: "reject" answers 6053, "ignore" answers Success and changes nothing (as seen live). Default "reject". */
@@ -101,6 +103,7 @@ export async function startAlphaEssSimulator(options: AlphaEssSimulatorOptions =
     windowS,
     codeTtl,
     intervalOf,
+    systemIntervalMs: options.systemIntervalMs ?? 0,
     writeCooldownMs,
     writeCooldownMode,
   });

@@ -48,6 +48,7 @@ const worker = await start({
   cadenceMs: JSON.parse(env.FLEET_CADENCE ?? "{}") as Record<string, number>,
   initialBackfillMs: Number(env.FLEET_INITIAL_BACKFILL_MS ?? 0),
   concurrency: JSON.parse(env.FLEET_CONCURRENCY ?? "{}") as Record<string, number>,
+  ...(env.FLEET_RECHECK_MS ? { ownershipRecheckMs: Number(env.FLEET_RECHECK_MS) } : {}),
   ...(env.FLEET_ENERGY_EVERY_MS ? { energyEveryMs: Number(env.FLEET_ENERGY_EVERY_MS) } : {}),
   onHold: log ? (source, phase) => appendFileSync(log, `${workerId} ${source} ${phase} ${Date.now()}\n`) : undefined,
 });

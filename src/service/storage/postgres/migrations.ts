@@ -136,6 +136,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX forecasts_start ON forecasts (start);
   `,
+  // 6: systems gone from their vendor's list are retired (no longer polled, history kept), not deleted.
+  `
+  ALTER TABLE systems ADD COLUMN retired_at bigint;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

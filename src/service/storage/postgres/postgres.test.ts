@@ -163,6 +163,9 @@ describe("PgStorage only", () => {
       expect(s.schemaVersion).toBe(PG_MIGRATIONS.length);
       if (from >= 1) expect((await s.latestSample("alphaess:AL1"))?.pvW).toBe(123);
       await s.insertSamples([sample(T0 + 60_000)]);
+      // A system from before version 6 is in service, and can be retired.
+      expect((await s.listSystems()).map((x) => [x.id, x.retiredAt])).toEqual([["alphaess:AL1", null]]);
+      expect(await s.retireSystems(["alphaess:AL1"], T0)).toBe(1);
       await s.recordDecision({ at: T0, system: "alphaess:AL1", mode: "advise", action: "hold", reason: "first", detail: {} });
       expect((await s.samples("alphaess:AL1", T0, T0 + 3_600_000)).t.length).toBe(from >= 1 ? 2 : 1);
     } finally {

@@ -114,10 +114,10 @@ export class PgStorage implements Storage {
   async upsertSystems(rows: readonly SystemRow[]): Promise<void> {
     for (const part of records.rounds(rows, (r) => r.id))
       await this.pool.query(
-        `INSERT INTO systems (id, vendor, device, name, time_zone, capabilities, cadence_ms, last_seen)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[])
+        `INSERT INTO systems (id, vendor, device, name, time_zone, capabilities, cadence_ms, last_seen, retired_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[])
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, capabilities = excluded.capabilities,
-           cadence_ms = excluded.cadence_ms, last_seen = coalesce(excluded.last_seen, systems.last_seen)`,
+           cadence_ms = excluded.cadence_ms, last_seen = coalesce(excluded.last_seen, systems.last_seen), retired_at = excluded.retired_at`,
         [
           part.map((r) => r.id),
           part.map((r) => r.vendor),
@@ -127,8 +127,20 @@ export class PgStorage implements Storage {
           part.map((r) => JSON.stringify(r.capabilities)),
           part.map((r) => r.cadenceMs),
           part.map((r) => r.lastSeen),
+          part.map((r) => r.retiredAt ?? null),
         ],
       );
+  }
+
+  async retireSystems(ids: readonly string[], at: number | null): Promise<number> {
+    if (ids.length === 0) return 0;
+    const { rowCount } = await this.pool.query(
+      at === null
+        ? "UPDATE systems SET retired_at = NULL WHERE id = ANY($1::text[]) AND retired_at IS NOT NULL"
+        : "UPDATE systems SET retired_at = $2 WHERE id = ANY($1::text[]) AND retired_at IS NULL",
+      at === null ? [ids] : [ids, at],
+    );
+    return rowCount ?? 0;
   }
 
   async listSystems(): Promise<SystemRow[]> {
@@ -145,6 +157,7 @@ export class PgStorage implements Storage {
       capabilities: JSON.parse(r.capabilities as string) as string[],
       cadenceMs: (r.cadence_ms as number | null) ?? null,
       lastSeen: (r.seen as number | null) ?? null,
+      retiredAt: (r.retired_at as number | null) ?? null,
     }));
   }
 
