@@ -14,6 +14,7 @@ import { OWN_EVERYTHING, type Ownership } from "./ownership.js";
 import { eachLimited, sleepOn, withDeadline } from "./pool.js";
 import { priceLoop, usageLoop, type PriceLoopContext } from "./price-loops.js";
 import { newSourceState, type SourceState } from "./state.js";
+import { firstPollAfterTakeOver } from "./take-over.js";
 import { usageReaderOf } from "./usage.js";
 
 const HOUR_MS = 3_600_000;
@@ -68,8 +69,10 @@ interface Tracked {
   zone: string;
   /** A range a failed backfill left to fill, retried after the next good poll. */
   pending: { from: number; to: number } | null;
-  /** Taken over from another worker: not polled before this instant (the vendor's floor after the previous owner). */
+  /** Taken over from another worker: not polled before this instant (`firstPollAfterTakeOver`). */
   notBefore?: number;
+  /** The last take-over seen (its claim instant) and its first poll's instant, worked out once per take-over. */
+  takeOver?: { at: number | null | undefined; notBefore: number };
 }
 
 /** One account's systems of one kind: one loop, one cadence (recomputed as systems join). */
@@ -322,12 +325,17 @@ export class Collector extends EventEmitter<CollectorEvents> {
     const { storage } = this.options;
     const hold = this.ownership.begin(m.key);
     if (!hold) return;
-    // Just taken over: the previous owner may have polled a moment ago (AlphaESS answers 6053 within 10 s of one system). Its
-    // last request was sent before the claim: the vendor's limit per source (the floor, unless the rule says) counted from the
-    // claim, plus 10% for the network's delay of that request (as budgets do), keeps the two apart.
-    const rule = ruleFor(m.system);
-    m.notBefore = hold.fresh && hold.takenOverAt != null ? hold.takenOverAt + (rule.handOverMs ?? rule.floorMs) * 1.1 : undefined;
-    if (m.notBefore !== undefined && this.clock.now() < m.notBefore) return hold.decline?.();
+    // Just taken over (or a fleet restarted): first polled on schedule, never within the vendor's limit of the last owner's poll.
+    if (hold.fresh) {
+      let takeOver = m.takeOver;
+      if (takeOver?.at !== hold.takenOverAt) {
+        const stored = await storage.latestSample(m.key).catch(() => undefined);
+        const notBefore = firstPollAfterTakeOver(hold.takenOverAt, ruleFor(m.system), stored?.t, m.state.cadenceMs);
+        m.takeOver = takeOver = { at: hold.takenOverAt, notBefore };
+      }
+      m.notBefore = takeOver!.notBefore;
+      if (this.clock.now() < m.notBefore) return hold.decline?.();
+    } else m.notBefore = undefined;
     const started = this.clock.now();
     m.state.lastAttempt = started;
     try {
