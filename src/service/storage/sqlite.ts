@@ -151,22 +151,35 @@ export class SqliteStorage implements Storage {
   }
 
   async insertSamples(rows: readonly SampleRow[]): Promise<number> {
-    return rows.length === 0 ? 0 : this.insertSamplesTx(rows);
+    return rows.length === 0 ? 0 : this.insertSamplesTx([rows])[0]!;
   }
 
-  // Built once: better-sqlite3 compiles a transaction wrapper on every db.transaction() call.
-  private readonly insertSamplesTx = (rows: readonly SampleRow[]): number => {
-    const run = (this.insertTx ??= this.db.transaction((batch: readonly SampleRow[]) => {
-      let added = 0;
-      for (const r of batch) {
-        if (r.t < this.foldedBefore) continue;
-        added += this.stmt.insertSample.run(this.sidOf(r.system), r.t, r.pvW, r.loadW, r.gridW, r.batteryW, r.soc, r.evW).changes;
-      }
-      return added;
-    }));
-    return run(rows);
+  async insertSampleBatches(batches: readonly (readonly SampleRow[])[]): Promise<number[]> {
+    return batches.some((b) => b.length > 0) ? this.insertSamplesTx(batches) : batches.map(() => 0);
+  }
+
+  // Built once: better-sqlite3 compiles a transaction wrapper on every db.transaction() call. One transaction for all
+  // batches; each row's own `changes` says whether it was new, so each batch learns its own count.
+  private readonly insertSamplesTx = (batches: readonly (readonly SampleRow[])[]): number[] => {
+    const run = (this.insertTx ??= this.db.transaction((all: readonly (readonly SampleRow[])[]) =>
+      all.map((batch) => {
+        let added = 0;
+        for (const r of batch) {
+          if (r.t < this.foldedBefore) continue;
+          added += this.stmt.insertSample.run(this.sidOf(r.system), r.t, r.pvW, r.loadW, r.gridW, r.batteryW, r.soc, r.evW).changes;
+        }
+        return added;
+      }),
+    ));
+    try {
+      return run(batches);
+    } catch (error) {
+      // A rolled-back transaction takes the system rows it created with it: their cached keys are void.
+      this.sids.clear();
+      throw error;
+    }
   };
-  private insertTx: ((rows: readonly SampleRow[]) => number) | undefined;
+  private insertTx: ((batches: readonly (readonly SampleRow[])[]) => number[]) | undefined;
 
   async latestSample(system: string): Promise<SampleRow | undefined> {
     const row = this.stmt.latest.get(this.sidOf(system)) as Num[] | undefined;
@@ -313,6 +326,13 @@ export class SqliteStorage implements Storage {
 
   async recordRun(r: RunRow): Promise<void> {
     this.stmt.insertRun.run(r.source, r.kind, r.startedAt, r.finishedAt, r.ok ? 1 : 0, r.items, r.errorClass, r.error);
+  }
+
+  async recordRuns(rows: readonly RunRow[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const r of rows)
+        this.stmt.insertRun.run(r.source, r.kind, r.startedAt, r.finishedAt, r.ok ? 1 : 0, r.items, r.errorClass, r.error);
+    })();
   }
 
   async runSummary(): Promise<{ source: string; last: RunRow; lastOk: RunRow | null; errors: number }[]> {

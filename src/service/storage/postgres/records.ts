@@ -201,6 +201,29 @@ export async function recordRun(db: Db, r: RunRow): Promise<void> {
   );
 }
 
+export async function recordRuns(db: Db, rows: readonly RunRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // WITH ORDINALITY + ORDER BY: ids are handed out in the callers' order (runSummary's "last" is the highest id).
+  await db.query({
+    name: "openpower_record_runs",
+    text: `INSERT INTO runs (source, kind, started_at, finished_at, ok, items, error_class, error)
+           SELECT source, kind, started_at, finished_at, ok, items, error_class, error
+           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::boolean[], $6::int[], $7::text[], $8::text[])
+             WITH ORDINALITY AS u(source, kind, started_at, finished_at, ok, items, error_class, error, n)
+           ORDER BY n`,
+    values: [
+      rows.map((r) => r.source),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.startedAt),
+      rows.map((r) => r.finishedAt),
+      rows.map((r) => r.ok),
+      rows.map((r) => r.items),
+      rows.map((r) => r.errorClass),
+      rows.map((r) => r.error),
+    ],
+  });
+}
+
 interface RunRecord {
   source: string;
   kind: RunRow["kind"];

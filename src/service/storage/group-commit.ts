@@ -1,0 +1,52 @@
+import type { RunRow, SampleRow, Storage } from "./types.js";
+import { WriteQueue, type GroupCommitOptions } from "./write-queue.js";
+
+export type { GroupCommitOptions } from "./write-queue.js";
+
+/** A storage whose small writes are group-committed; `flush` sends what is queued and waits for it. */
+export type GroupCommitStorage = Storage & { flush(): Promise<void> };
+
+/**
+ * Group commit for the collector's per-poll writes: concurrent `insertSamples` and `recordRun` calls made within
+ * `maxDelayMs` go to the backend as one `insertSampleBatches` / `recordRuns` (one statement or transaction), so a
+ * fleet worker with many polls in flight writes hundreds of rows per round trip instead of one. Each caller's
+ * promise resolves with its own result only after that write committed, and a failed write rejects every caller in
+ * it: what a caller was told is stored survives a kill -9, exactly as without grouping. Everything else passes
+ * straight through; `close` sends what is queued first.
+ */
+export function withGroupCommit(storage: Storage, options: GroupCommitOptions = {}): GroupCommitStorage {
+  const samples = new WriteQueue<readonly SampleRow[], number>(
+    (batches) => storage.insertSampleBatches(batches),
+    (rows) => rows.length,
+    options,
+  );
+  const runs = new WriteQueue<RunRow, void>(
+    async (rows) => {
+      await storage.recordRuns(rows);
+      return rows.map(() => undefined);
+    },
+    () => 1,
+    options,
+  );
+  const flush = async () => {
+    await Promise.all([samples.flush(), runs.flush()]);
+  };
+  const grouped: Pick<GroupCommitStorage, "insertSamples" | "recordRun" | "flush" | "close"> = {
+    insertSamples: async (rows) => (rows.length === 0 ? 0 : samples.push(rows)),
+    recordRun: (row) => runs.push(row),
+    flush,
+    async close() {
+      await flush();
+      await storage.close();
+    },
+  };
+  // A Proxy rather than a class listing every method: a method added to Storage later passes through by itself.
+  return new Proxy(storage, {
+    get(target, property) {
+      if (Object.hasOwn(grouped, property)) return grouped[property as keyof typeof grouped];
+      const value: unknown = Reflect.get(target, property);
+      // Methods run on the backend itself (private fields); the constructor stays what it is.
+      return typeof value === "function" && property !== "constructor" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  }) as GroupCommitStorage;
+}
