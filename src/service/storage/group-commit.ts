@@ -42,6 +42,7 @@ export function withGroupCommit(storage: Storage, options: GroupCommitOptions = 
   };
   // A Proxy rather than a class listing every method: a method added to Storage later passes through by itself.
   return new Proxy(storage, {
+    has: (target, property) => Object.hasOwn(grouped, property) || Reflect.has(target, property),
     get(target, property) {
       if (Object.hasOwn(grouped, property)) return grouped[property as keyof typeof grouped];
       const value: unknown = Reflect.get(target, property);

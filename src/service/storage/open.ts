@@ -18,13 +18,13 @@ export interface StorageConfig {
 }
 
 /**
- * `OPENPOWER_STORAGE_GROUP_COMMIT`: "off" (or 0, false, no), "on" (the defaults), or the delay in ms ("2");
- * unset = the backend's default.
+ * `OPENPOWER_STORAGE_GROUP_COMMIT`: "off" (or false, no), "on" (the defaults), or the delay in ms ("2"; "0" groups
+ * only the writes of the same tick); unset = the backend's default.
  */
 export function groupCommitFromEnv(value: string | undefined): GroupCommitOptions | false | undefined {
   const v = value?.trim().toLowerCase();
   if (!v) return undefined;
-  if (["off", "0", "false", "no"].includes(v)) return false;
+  if (["off", "false", "no"].includes(v)) return false;
   if (["on", "true", "yes"].includes(v)) return {};
   const ms = Number(v);
   if (!Number.isFinite(ms) || ms < 0) throw new Error(`OPENPOWER_STORAGE_GROUP_COMMIT must be on, off or a delay in ms, not "${value}".`);
