@@ -179,6 +179,23 @@ describe.each(backends)("group commit on $name", (backend) => {
     }
   });
 
+  it("upserts concurrent energy reads as one write, each caller told about its own row", async () => {
+    const { storage } = await open();
+    const grouped = withGroupCommit(storage, { maxDelayMs: 0 });
+    const spy = vi.spyOn(storage, "upsertEnergyBatches");
+    const e = { date: "2026-01-01", pvKwh: 1, loadKwh: 2, importKwh: 0, exportKwh: 0, chargeKwh: 0, dischargeKwh: null };
+    const counts = await Promise.all([
+      grouped.upsertEnergy([{ ...e, system: "alphaess:A", readAt: 2 }]),
+      grouped.upsertEnergy([{ ...e, system: "goodwe:G", readAt: 2 }]),
+      grouped.upsertEnergy([{ ...e, system: "alphaess:A", pvKwh: 9, readAt: 1 }]), // older than the first: not written
+      grouped.upsertEnergy([{ ...e, system: "goodwe:G", pvKwh: 3, readAt: 3 }]),
+    ]);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(counts).toEqual([1, 1, 0, 1]);
+    expect((await storage.energy("goodwe:G", "2026-01-01", "2026-01-01"))[0]?.pvKwh).toBe(3);
+    expect((await storage.energy("alphaess:A", "2026-01-01", "2026-01-01"))[0]?.pvKwh).toBe(1);
+  });
+
   it("records concurrent runs as one write, in the order they were called", async () => {
     const { storage } = await open();
     const grouped = withGroupCommit(storage, { maxDelayMs: 0 });

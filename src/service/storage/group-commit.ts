@@ -1,4 +1,4 @@
-import type { RunRow, SampleRow, Storage } from "./types.js";
+import type { EnergyRow, RunRow, SampleRow, Storage } from "./types.js";
 import { WriteQueue, type GroupCommitOptions } from "./write-queue.js";
 
 export type { GroupCommitOptions } from "./write-queue.js";
@@ -7,8 +7,9 @@ export type { GroupCommitOptions } from "./write-queue.js";
 export type GroupCommitStorage = Storage & { flush(): Promise<void> };
 
 /**
- * Group commit for the collector's per-poll writes: concurrent `insertSamples` and `recordRun` calls made within
- * `maxDelayMs` go to the backend as one `insertSampleBatches` / `recordRuns` (one statement or transaction), so a
+ * Group commit for the collector's per-poll writes: concurrent `insertSamples`, `upsertEnergy` and `recordRun` calls
+ * made within `maxDelayMs` go to the backend as one `insertSampleBatches` / `upsertEnergyBatches` / `recordRuns` (one
+ * statement or transaction), so a
  * fleet worker with many polls in flight writes hundreds of rows per round trip instead of one. Each caller's
  * promise resolves with its own result only after that write committed, and a failed write rejects every caller in
  * it: what a caller was told is stored survives a kill -9, exactly as without grouping. Everything else passes
@@ -17,6 +18,11 @@ export type GroupCommitStorage = Storage & { flush(): Promise<void> };
 export function withGroupCommit(storage: Storage, options: GroupCommitOptions = {}): GroupCommitStorage {
   const samples = new WriteQueue<readonly SampleRow[], number>(
     (batches) => storage.insertSampleBatches(batches),
+    (rows) => rows.length,
+    options,
+  );
+  const energy = new WriteQueue<readonly EnergyRow[], number>(
+    (batches) => storage.upsertEnergyBatches(batches),
     (rows) => rows.length,
     options,
   );
@@ -29,10 +35,11 @@ export function withGroupCommit(storage: Storage, options: GroupCommitOptions = 
     options,
   );
   const flush = async () => {
-    await Promise.all([samples.flush(), runs.flush()]);
+    await Promise.all([samples.flush(), energy.flush(), runs.flush()]);
   };
-  const grouped: Pick<GroupCommitStorage, "insertSamples" | "recordRun" | "flush" | "close"> = {
+  const grouped: Pick<GroupCommitStorage, "insertSamples" | "upsertEnergy" | "recordRun" | "flush" | "close"> = {
     insertSamples: async (rows) => (rows.length === 0 ? 0 : samples.push(rows)),
+    upsertEnergy: async (rows) => (rows.length === 0 ? 0 : energy.push(rows)),
     recordRun: (row) => runs.push(row),
     flush,
     async close() {

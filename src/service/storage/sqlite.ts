@@ -225,22 +225,19 @@ export class SqliteStorage implements Storage {
   }
 
   async upsertEnergy(rows: readonly EnergyRow[]): Promise<number> {
-    return this.db.transaction(() => {
-      let n = 0;
-      for (const r of rows)
-        n += this.stmt.upsertEnergy.run(
-          r.system,
-          r.date,
-          r.pvKwh,
-          r.loadKwh,
-          r.importKwh,
-          r.exportKwh,
-          r.chargeKwh,
-          r.dischargeKwh,
-          r.readAt,
-        ).changes;
-      return n;
-    })();
+    return (await this.upsertEnergyBatches([rows]))[0]!;
+  }
+
+  async upsertEnergyBatches(batches: readonly (readonly EnergyRow[])[]): Promise<number[]> {
+    const e = this.stmt.upsertEnergy;
+    return this.db.transaction(() =>
+      batches.map((rows) => {
+        let n = 0;
+        for (const r of rows)
+          n += e.run(r.system, r.date, r.pvKwh, r.loadKwh, r.importKwh, r.exportKwh, r.chargeKwh, r.dischargeKwh, r.readAt).changes;
+        return n;
+      }),
+    )();
   }
 
   async energy(system: string, fromDate: string, toDate: string): Promise<EnergyRow[]> {

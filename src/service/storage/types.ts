@@ -172,6 +172,8 @@ export interface Storage {
   /** The same as `samples`, as the JSON text of `SampleColumns` (the backend's own JSON: a year of samples stays cheap). */
   samplesJson(system: string, from: number, to: number, stepMs?: number): Promise<{ count: number; json: string }>;
   upsertEnergy(rows: readonly EnergyRow[]): Promise<number>;
+  /** Several callers' `upsertEnergy` as one write (all or nothing): per batch, its rows written, as if applied one batch after another. */
+  upsertEnergyBatches(batches: readonly (readonly EnergyRow[])[]): Promise<number[]>;
   energy(system: string, fromDate: string, toDate: string): Promise<EnergyRow[]>;
   /**
    * Stores forecast vintages: (source, channel, start, issuedAt) twice stays one row (the later read wins), and a

@@ -191,6 +191,38 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
       expect((await s.energy("alphaess:AL1", "2026-01-01", "2026-01-31")).map((r) => r.pvKwh)).toEqual([1, 4]);
     });
 
+    it("upserts several callers' energy rows as one write, each told how many of its own rows were written", async () => {
+      const s = await fresh();
+      const e = {
+        system: "alphaess:AL1",
+        date: "2026-01-01",
+        pvKwh: 1,
+        loadKwh: 2,
+        importKwh: 0,
+        exportKwh: 0,
+        chargeKwh: 0,
+        dischargeKwh: 0,
+      };
+      expect(await s.upsertEnergy([{ ...e, readAt: 5 }])).toBe(1);
+      // The same day from several callers (and twice in one): applied in order; an older read changes nothing.
+      const counts = await s.upsertEnergyBatches([
+        [{ ...e, pvKwh: 2, readAt: 6 }],
+        [
+          { ...e, pvKwh: 0.5, readAt: 4 },
+          { ...e, system: "goodwe:G", readAt: 1 },
+        ],
+        [],
+        [
+          { ...e, pvKwh: 3, readAt: 7 },
+          { ...e, pvKwh: 4, readAt: 8 },
+        ],
+      ]);
+      expect(counts).toEqual([1, 1, 0, 2]);
+      expect((await s.energy("alphaess:AL1", "2026-01-01", "2026-01-01")).map((r) => [r.pvKwh, r.readAt])).toEqual([[4, 8]]);
+      expect(await s.energy("goodwe:G", "2026-01-01", "2026-01-01")).toEqual([{ ...e, system: "goodwe:G", readAt: 1 }]);
+      expect(await s.upsertEnergyBatches([])).toEqual([]);
+    });
+
     it("folds raw samples past retention into 30-minute aggregates and does not count a late copy twice", async () => {
       const s = await fresh();
       const rows = Array.from({ length: 12 }, (_, i) => sample(T0 + i * 300_000, i < 6 ? 100 : 200));

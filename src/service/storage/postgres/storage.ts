@@ -301,6 +301,9 @@ export class PgStorage implements Storage {
   upsertEnergy(rows: readonly EnergyRow[]): Promise<number> {
     return records.upsertEnergy(this.pool, rows);
   }
+  upsertEnergyBatches(batches: readonly (readonly EnergyRow[])[]): Promise<number[]> {
+    return records.upsertEnergyBatches(this.pool, batches);
+  }
   energy(system: string, fromDate: string, toDate: string): Promise<EnergyRow[]> {
     return records.energy(this.pool, system, fromDate, toDate);
   }
