@@ -258,7 +258,9 @@ async function interleavings(open: () => Promise<Storage>, runs: number): Promis
           for (const i of order)
             for (const row of calls[i]!.rows.map(rowOf)) {
               const key = `${row.system} ${row.t}`;
-              if (!stored.has(key)) (stored.set(key, row), expected[i]!++);
+              if (stored.has(key)) continue;
+              stored.set(key, row);
+              expected[i]!++;
             }
           expect(counts).toEqual(expected);
           for (const system of ["a", "b"]) {

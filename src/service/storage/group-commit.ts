@@ -8,12 +8,12 @@ export type GroupCommitStorage = Storage & { flush(): Promise<void> };
 
 /**
  * Group commit for the collector's per-poll writes: concurrent `insertSamples`, `upsertEnergy` and `recordRun` calls
- * made within `maxDelayMs` go to the backend as one `insertSampleBatches` / `upsertEnergyBatches` / `recordRuns` (one
- * statement or transaction), so a
- * fleet worker with many polls in flight writes hundreds of rows per round trip instead of one. Each caller's
- * promise resolves with its own result only after that write committed, and a failed write rejects every caller in
- * it: what a caller was told is stored survives a kill -9, exactly as without grouping. Everything else passes
- * straight through; `close` sends what is queued first.
+ * go to the backend as one `insertSampleBatches` / `upsertEnergyBatches` / `recordRuns` (one statement or
+ * transaction): those of the same tick (or of `maxDelayMs`) together, and those that arrive while a write is in
+ * flight together after it. A fleet worker with many polls in flight so writes dozens to hundreds of rows per round
+ * trip instead of one. Each caller's promise resolves with its own result only after that write committed, and a
+ * failed write rejects every caller in it: what a caller was told is stored survives a kill -9, exactly as without
+ * grouping. Everything else passes straight through; `close` sends what is queued first.
  */
 export function withGroupCommit(storage: Storage, options: GroupCommitOptions = {}): GroupCommitStorage {
   const samples = new WriteQueue<readonly SampleRow[], number>(
