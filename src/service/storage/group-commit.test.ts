@@ -298,6 +298,31 @@ describe("group commit: any interleaving", () => {
   });
 });
 
+describe("group commit on PostgreSQL: partitions", () => {
+  it("a batch mixing months whose partition another process dropped is retried once and counted per caller", async () => {
+    const storage = await PgStorage.open({ url: await pgUrl(), poolSize: 4 });
+    try {
+      const may = Date.UTC(2026, 4, 10);
+      await storage.insertSamples([at("alphaess:A", may), at("goodwe:G", T0)]); // this process now knows May's partition
+      // Another process (an operator, a tool) drops May: the next insert into it fails with 23514 (no partition for the row).
+      await storage.pool.query("DROP TABLE samples_p202605");
+      const spy = vi.spyOn(storage.pool, "query");
+      const grouped = withGroupCommit(storage, { maxDelayMs: 60_000, maxRows: 3 });
+      const counts = await Promise.all([
+        grouped.insertSamples([at("alphaess:A", may + 1000)]),
+        grouped.insertSamples([at("goodwe:G", T0), at("goodwe:G", MARCH)]),
+      ]);
+      const inserts = spy.mock.calls.filter(([q]) => /INSERT INTO samples/.test(typeof q === "string" ? q : (q as { text: string }).text));
+      expect(inserts).toHaveLength(2); // the batch, and its one retry once May exists again
+      expect(counts).toEqual([1, 1]);
+      expect((await storage.samples("alphaess:A", may, may + 60_000)).t).toEqual([may + 1000]);
+      expect((await storage.samples("goodwe:G", T0, MARCH + 1)).t).toEqual([T0, MARCH]);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
 describe("where group commit is on", () => {
   it("openStorage groups PostgreSQL writes by default, SQLite writes when asked, and neither when turned off", async () => {
     const url = await pgUrl();
