@@ -11,13 +11,18 @@
  * otherwise an embedded PostgreSQL 18 is started for the run (fsync off, like the tests: compare rates, not disks).
  * Then one year of 5-minute samples of one system (105 120 rows) read back as the history endpoint's JSON
  * (`samplesJson`, built by each database) from each backend: milliseconds, best of 3.
- * Run: npm run bench -- storage     (STORAGE_BENCH_ROWS=n changes the batch-500 row count, default 100 000)
+ * Then concurrent single-row writers, like a fleet worker's polls (each poll writes its sample and then its run
+ * record; 1, 16 and 256 polls in flight): each backend without group commit, then with it (`withGroupCommit`, 500 rows)
+ * at a 0 ms delay (the default) and at 5 ms, same run, same rows.
+ * Run: npm run bench -- storage     (STORAGE_BENCH_ROWS=n changes the batch-500 row count, default 100 000;
+ *      STORAGE_BENCH_CONCURRENT_ONLY=1 runs only the concurrent-writers part)
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { withGroupCommit } from "../src/service/storage/group-commit.js";
 import { PgStorage } from "../src/service/storage/postgres/storage.js";
 import { SqliteStorage } from "../src/service/storage/sqlite.js";
 import type { SampleRow, Storage } from "../src/service/storage/types.js";
@@ -108,6 +113,53 @@ async function pgRates(admin: string, data: SampleRow[], batch: number, inFlight
   return result;
 }
 
+/** Group commit's settings compared: none (each call its own statement), then these delays. */
+const GROUPINGS = [undefined, 0, 5] as const;
+
+/**
+ * Polls per second of `writers` concurrent pollers, each poll `insertSamples([row])` then `recordRun`, on a fresh
+ * storage per grouping. Checks every row arrived and every caller was told its row was new.
+ */
+async function pollWriters(
+  open: () => Promise<{ storage: Storage; done(): Promise<void> }>,
+  data: SampleRow[],
+  writers: number,
+): Promise<number[]> {
+  const result: number[] = [];
+  for (const delay of GROUPINGS) {
+    const { storage: backend, done } = await open();
+    try {
+      await backend.insertSamples(data.slice(0, SYSTEMS).map((r) => ({ ...r, t: r.t - 86_400_000 }))); // systems and month exist
+      const storage = delay === undefined ? backend : withGroupCommit(backend, { maxDelayMs: delay, maxRows: 500 });
+      let told = 0;
+      result.push(
+        await rate(batches(data, 1), writers, async ([row]) => {
+          const added = await storage.insertSamples([row!]); // not `told += await`: that reads told before the await
+          told += added;
+          await storage.recordRun({
+            source: row!.system,
+            kind: "poll",
+            startedAt: row!.t,
+            finishedAt: row!.t,
+            ok: true,
+            items: 1,
+            errorClass: null,
+            error: null,
+          });
+        }),
+      );
+      if (told !== data.length) throw new Error(`${delay ?? "ungrouped"}: ${told} callers told "new" of ${data.length}`);
+      const stored = (
+        await Promise.all(data.slice(0, SYSTEMS).map((r) => backend.samples(r.system, data[0]!.t, data.at(-1)!.t + 1)))
+      ).reduce((a, c) => a + c.t.length, 0);
+      if (stored !== data.length) throw new Error(`${delay ?? "ungrouped"}: ${stored} rows stored of ${data.length}`);
+    } finally {
+      await done();
+    }
+  }
+  return result;
+}
+
 async function createDatabase(admin: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `bench_${randomBytes(5).toString("hex")}`;
   const run = async (sql: string) => {
@@ -150,6 +202,29 @@ async function yearJson(storage: Storage): Promise<{ ms: number; bytes: number }
   return best;
 }
 
+type Rates = { storage: number; raw: number };
+
+/** Batches of 1 and 500 rows through each backend against its bare driver. */
+async function ingest(
+  line: (backend: string, batch: number, inFlight: number, n: number, r: Rates) => void,
+  best: (f: () => Promise<Rates>) => Promise<Rates>,
+  dir: string,
+  url: string,
+  small: SampleRow[],
+  big: SampleRow[],
+  smallN: number,
+  bigN: number,
+): Promise<void> {
+  console.log("rows/s, best of 2 rounds; storage = Storage.insertSamples, bare = the driver alone, same rows, same table\n");
+  console.log("backend      batch  in flight      rows   storage      bare  storage/bare");
+  line("SQLite", 1, 1, smallN, await best(() => sqliteRates(dir, small, 1)));
+  line("SQLite", 500, 1, bigN, await best(() => sqliteRates(dir, big, 500)));
+  line("PostgreSQL", 1, 1, smallN, await best(() => pgRates(url, small, 1, 1)));
+  line("PostgreSQL", 1, 8, smallN, await best(() => pgRates(url, small, 1, 8)));
+  line("PostgreSQL", 500, 1, bigN, await best(() => pgRates(url, big, 500, 1)));
+  line("PostgreSQL", 500, 4, bigN, await best(() => pgRates(url, big, 500, 4)));
+}
+
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US").padStart(9);
 
 export async function run(): Promise<void> {
@@ -164,8 +239,6 @@ export async function run(): Promise<void> {
     const version = (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
     await c.end();
     console.log(`PostgreSQL ${version} (${server.source}); SQLite via better-sqlite3 (WAL, synchronous NORMAL) in ${tmpdir()}`);
-    console.log("rows/s, best of 2 rounds; storage = Storage.insertSamples, bare = the driver alone, same rows, same table\n");
-    console.log("backend      batch  in flight      rows   storage      bare  storage/bare");
     const line = (backend: string, batch: number, inFlight: number, n: number, r: { storage: number; raw: number }) =>
       console.log(
         `${backend.padEnd(11)} ${String(batch).padStart(6)} ${String(inFlight).padStart(10)} ${String(n).padStart(9)} ${fmt(r.storage)} ${fmt(r.raw)} ${(r.storage / r.raw).toFixed(2).padStart(13)}`,
@@ -177,12 +250,34 @@ export async function run(): Promise<void> {
     };
     const small = rows(smallN);
     const big = rows(bigN);
-    line("SQLite", 1, 1, smallN, await best(() => sqliteRates(dir, small, 1)));
-    line("SQLite", 500, 1, bigN, await best(() => sqliteRates(dir, big, 500)));
-    line("PostgreSQL", 1, 1, smallN, await best(() => pgRates(server.url, small, 1, 1)));
-    line("PostgreSQL", 1, 8, smallN, await best(() => pgRates(server.url, small, 1, 8)));
-    line("PostgreSQL", 500, 1, bigN, await best(() => pgRates(server.url, big, 500, 1)));
-    line("PostgreSQL", 500, 4, bigN, await best(() => pgRates(server.url, big, 500, 4)));
+    const concurrentOnly = process.env.STORAGE_BENCH_CONCURRENT_ONLY === "1";
+    if (!concurrentOnly) await ingest(line, best, dir, server.url, small, big, smallN, bigN);
+    console.log(`\nconcurrent single-row writers (a fleet worker's polls: insertSamples of one row, then recordRun), ${smallN} polls`);
+    console.log(
+      "polls/s (= sample rows/s), best of 2; ungrouped = each call its own statement; grouped = withGroupCommit(delay, 500 rows)\n",
+    );
+    console.log("backend      writers  ungrouped  grouped 0 ms  grouped 5 ms   0 ms/ungrouped  5 ms/ungrouped");
+    const writersLine = (backend: string, writers: number, r: number[]) =>
+      console.log(
+        `${backend.padEnd(11)} ${String(writers).padStart(8)} ${fmt(r[0]!)}     ${fmt(r[1]!)}     ${fmt(r[2]!)} ${(r[1]! / r[0]!).toFixed(2).padStart(16)} ${(r[2]! / r[0]!).toFixed(2).padStart(15)}`,
+      );
+    const bestOf2 = async (f: () => Promise<number[]>) => {
+      const a = await f();
+      const b = await f();
+      return a.map((x, i) => Math.max(x, b[i]!));
+    };
+    const sqlite = async () => {
+      const storage = new SqliteStorage(join(dir, `w-${randomBytes(3).toString("hex")}.db`));
+      return { storage, done: () => storage.close() };
+    };
+    const postgres = async () => {
+      const db = await createDatabase(server.url);
+      const storage = await PgStorage.open({ url: db.url }); // the default pool of 10, as a worker has
+      return { storage, done: () => storage.close().then(() => db.drop()) };
+    };
+    for (const writers of [1, 16, 256]) writersLine("SQLite", writers, await bestOf2(() => pollWriters(sqlite, small, writers)));
+    for (const writers of [1, 16, 256]) writersLine("PostgreSQL", writers, await bestOf2(() => pollWriters(postgres, small, writers)));
+    if (concurrentOnly) return;
 
     console.log("\none year of 5-minute samples (105 120 rows) as the history JSON, best of 3");
     const lite = new SqliteStorage(join(dir, "year.db"));

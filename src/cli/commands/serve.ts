@@ -88,7 +88,7 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
     throw new UsageError(`--log-format is text or json, got ${JSON.stringify(format)}.`, { field: "--log-format" });
   const logger = serviceLogger(ctx, format);
   const automation = automationSettings(ctx, opts);
-  const { openStorage, describeStorageLocation, isPostgresUrl } = await import("../../service/storage/open.js");
+  const { openStorage, describeStorageLocation, isPostgresUrl, groupCommitFromEnv } = await import("../../service/storage/open.js");
   const { startService } = await import("../../service/service.js");
   let sessions: VendorSession[];
   let clock: Clock = systemClock;
@@ -125,7 +125,11 @@ export async function serveCommand(ctx: CommandContext, opts: ServeOptions): Pro
   let storage;
   try {
     // storage.url (--storage-url, OPENPOWER_STORAGE_URL): postgres:// picks PostgreSQL; otherwise the SQLite file.
-    const storageConfig = { url: opts.storageUrl ?? ctx.io.env.OPENPOWER_STORAGE_URL, file: dbFile };
+    const storageConfig = {
+      url: opts.storageUrl ?? ctx.io.env.OPENPOWER_STORAGE_URL,
+      file: dbFile,
+      groupCommit: groupCommitFromEnv(ctx.io.env.OPENPOWER_STORAGE_GROUP_COMMIT),
+    };
     if (opts.worker && (opts.demo || !isPostgresUrl(storageConfig.url)))
       throw new UsageError("--worker needs storage.url = postgres://... (--storage-url or OPENPOWER_STORAGE_URL), and no --demo.", {
         field: "--worker",

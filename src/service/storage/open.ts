@@ -1,4 +1,5 @@
 import { registerSecret } from "../../core/redact.js";
+import { withGroupCommit, type GroupCommitOptions } from "./group-commit.js";
 import type { Storage } from "./types.js";
 
 /** Where the service keeps its data: `storage.url` (PostgreSQL) when set, else one SQLite file. */
@@ -9,6 +10,25 @@ export interface StorageConfig {
   file?: string | undefined;
   /** PostgreSQL connections in this process's pool (default 10). */
   poolSize?: number | undefined;
+  /**
+   * Group commit of the collector's per-poll writes (see group-commit.ts): on by default for PostgreSQL, where it
+   * turns many one-row round trips into one statement; off by default for SQLite (`{}` turns it on); `false` = off.
+   */
+  groupCommit?: GroupCommitOptions | false | undefined;
+}
+
+/**
+ * `OPENPOWER_STORAGE_GROUP_COMMIT`: "off" (or false, no), "on" (the defaults), or the delay in ms ("2"; "0" groups
+ * only the writes of the same tick); unset = the backend's default.
+ */
+export function groupCommitFromEnv(value: string | undefined): GroupCommitOptions | false | undefined {
+  const v = value?.trim().toLowerCase();
+  if (!v) return undefined;
+  if (["off", "false", "no"].includes(v)) return false;
+  if (["on", "true", "yes"].includes(v)) return {};
+  const ms = Number(v);
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`OPENPOWER_STORAGE_GROUP_COMMIT must be on, off or a delay in ms, not "${value}".`);
+  return { maxDelayMs: ms };
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -49,14 +69,17 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     }
     registerSecret(password);
     const { PgStorage } = await import("./postgres/storage.js");
+    let storage: Storage;
     try {
-      return await PgStorage.open({ url, poolSize: config.poolSize });
+      storage = await PgStorage.open({ url, poolSize: config.poolSize });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const safe = password ? message.split(password).join("***") : message;
       throw new Error(`Could not open PostgreSQL storage at ${describeStorageLocation(config)}: ${safe}`, { cause: error });
     }
+    return config.groupCommit === false ? storage : withGroupCommit(storage, config.groupCommit);
   }
   const { SqliteStorage } = await import("./sqlite.js");
-  return new SqliteStorage(sqliteFile(config));
+  const storage = new SqliteStorage(sqliteFile(config));
+  return config.groupCommit ? withGroupCommit(storage, config.groupCommit) : storage;
 }

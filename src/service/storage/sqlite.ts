@@ -163,22 +163,35 @@ export class SqliteStorage implements Storage {
   }
 
   async insertSamples(rows: readonly SampleRow[]): Promise<number> {
-    return rows.length === 0 ? 0 : this.insertSamplesTx(rows);
+    return rows.length === 0 ? 0 : this.insertSamplesTx([rows])[0]!;
   }
 
-  // Built once: better-sqlite3 compiles a transaction wrapper on every db.transaction() call.
-  private readonly insertSamplesTx = (rows: readonly SampleRow[]): number => {
-    const run = (this.insertTx ??= this.db.transaction((batch: readonly SampleRow[]) => {
-      let added = 0;
-      for (const r of batch) {
-        if (r.t < this.foldedBefore) continue;
-        added += this.stmt.insertSample.run(this.sidOf(r.system), r.t, r.pvW, r.loadW, r.gridW, r.batteryW, r.soc, r.evW).changes;
-      }
-      return added;
-    }));
-    return run(rows);
+  async insertSampleBatches(batches: readonly (readonly SampleRow[])[]): Promise<number[]> {
+    return batches.some((b) => b.length > 0) ? this.insertSamplesTx(batches) : batches.map(() => 0);
+  }
+
+  // Built once: better-sqlite3 compiles a transaction wrapper on every db.transaction() call. One transaction for all
+  // batches; each row's own `changes` says whether it was new, so each batch learns its own count.
+  private readonly insertSamplesTx = (batches: readonly (readonly SampleRow[])[]): number[] => {
+    const run = (this.insertTx ??= this.db.transaction((all: readonly (readonly SampleRow[])[]) =>
+      all.map((batch) => {
+        let added = 0;
+        for (const r of batch) {
+          if (r.t < this.foldedBefore) continue;
+          added += this.stmt.insertSample.run(this.sidOf(r.system), r.t, r.pvW, r.loadW, r.gridW, r.batteryW, r.soc, r.evW).changes;
+        }
+        return added;
+      }),
+    ));
+    try {
+      return run(batches);
+    } catch (error) {
+      // A rolled-back transaction takes the system rows it created with it: their cached keys are void.
+      this.sids.clear();
+      throw error;
+    }
   };
-  private insertTx: ((rows: readonly SampleRow[]) => number) | undefined;
+  private insertTx: ((batches: readonly (readonly SampleRow[])[]) => number[]) | undefined;
 
   async latestSample(system: string): Promise<SampleRow | undefined> {
     const row = this.stmt.latest.get(this.sidOf(system)) as Num[] | undefined;
@@ -224,22 +237,19 @@ export class SqliteStorage implements Storage {
   }
 
   async upsertEnergy(rows: readonly EnergyRow[]): Promise<number> {
-    return this.db.transaction(() => {
-      let n = 0;
-      for (const r of rows)
-        n += this.stmt.upsertEnergy.run(
-          r.system,
-          r.date,
-          r.pvKwh,
-          r.loadKwh,
-          r.importKwh,
-          r.exportKwh,
-          r.chargeKwh,
-          r.dischargeKwh,
-          r.readAt,
-        ).changes;
-      return n;
-    })();
+    return (await this.upsertEnergyBatches([rows]))[0]!;
+  }
+
+  async upsertEnergyBatches(batches: readonly (readonly EnergyRow[])[]): Promise<number[]> {
+    const e = this.stmt.upsertEnergy;
+    return this.db.transaction(() =>
+      batches.map((rows) => {
+        let n = 0;
+        for (const r of rows)
+          n += e.run(r.system, r.date, r.pvKwh, r.loadKwh, r.importKwh, r.exportKwh, r.chargeKwh, r.dischargeKwh, r.readAt).changes;
+        return n;
+      }),
+    )();
   }
 
   async energy(system: string, fromDate: string, toDate: string): Promise<EnergyRow[]> {
@@ -325,6 +335,13 @@ export class SqliteStorage implements Storage {
 
   async recordRun(r: RunRow): Promise<void> {
     this.stmt.insertRun.run(r.source, r.kind, r.startedAt, r.finishedAt, r.ok ? 1 : 0, r.items, r.errorClass, r.error);
+  }
+
+  async recordRuns(rows: readonly RunRow[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const r of rows)
+        this.stmt.insertRun.run(r.source, r.kind, r.startedAt, r.finishedAt, r.ok ? 1 : 0, r.items, r.errorClass, r.error);
+    })();
   }
 
   async runSummary(): Promise<{ source: string; last: RunRow; lastOk: RunRow | null; errors: number }[]> {

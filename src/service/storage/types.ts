@@ -171,12 +171,19 @@ export interface Storage {
   retireSystems(ids: readonly string[], at: number | null): Promise<number>;
   /** Inserts samples; the same (system, t) twice stays one row. Returns the rows that were new. */
   insertSamples(rows: readonly SampleRow[]): Promise<number>;
+  /**
+   * Several callers' `insertSamples` as one write (one statement or transaction, all or nothing): the result is, per
+   * batch, how many of its rows were new, as if the batches had been inserted one after another in this order.
+   */
+  insertSampleBatches(batches: readonly (readonly SampleRow[])[]): Promise<number[]>;
   latestSample(system: string): Promise<SampleRow | undefined>;
   /** Raw samples (and 30-minute aggregates past retention) in [from, to); `stepMs` averages into buckets. */
   samples(system: string, from: number, to: number, stepMs?: number): Promise<SampleColumns>;
   /** The same as `samples`, as the JSON text of `SampleColumns` (the backend's own JSON: a year of samples stays cheap). */
   samplesJson(system: string, from: number, to: number, stepMs?: number): Promise<{ count: number; json: string }>;
   upsertEnergy(rows: readonly EnergyRow[]): Promise<number>;
+  /** Several callers' `upsertEnergy` as one write (all or nothing): per batch, its rows written, as if applied one batch after another. */
+  upsertEnergyBatches(batches: readonly (readonly EnergyRow[])[]): Promise<number[]>;
   energy(system: string, fromDate: string, toDate: string): Promise<EnergyRow[]>;
   /**
    * Stores forecast vintages: (source, channel, start, issuedAt) twice stays one row (the later read wins), and a
@@ -192,6 +199,8 @@ export interface Storage {
   /** The latest interval start stored for a usage source, or undefined. */
   latestUsageStart(source: string): Promise<number | undefined>;
   recordRun(row: RunRow): Promise<void>;
+  /** Several runs as one write (one statement or transaction, all or nothing), stored in this order. */
+  recordRuns(rows: readonly RunRow[]): Promise<void>;
   /** The last run per source and the last successful one. */
   runSummary(): Promise<{ source: string; last: RunRow; lastOk: RunRow | null; errors: number }[]>;
   recordGap(row: GapRow): Promise<void>;

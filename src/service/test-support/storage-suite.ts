@@ -64,6 +64,50 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
       expect(await s.insertSamples([])).toBe(0);
     });
 
+    it("inserts several callers' batches as one write, each told how many of its own rows were new", async () => {
+      const s = await fresh();
+      const march = Date.UTC(2026, 2, 3);
+      const gw = (t: number, pvW = 1000): SampleRow => ({ ...sample(t, pvW), system: "goodwe:GW1" });
+      expect(await s.insertSamples([sample(T0)])).toBe(1);
+      // Systems and months mixed; copies within a batch, across batches and of a stored row count once, for the first.
+      const counts = await s.insertSampleBatches([
+        [sample(T0), sample(T0 + 10_000, 1)],
+        [sample(T0 + 10_000, 2), gw(march), gw(march)],
+        [],
+        [gw(march, 3), sample(march), gw(T0)],
+      ]);
+      expect(counts).toEqual([1, 1, 0, 2]);
+      expect((await s.samples("alphaess:AL1", T0, march + 1)).pvW).toEqual([1000, 1, 1000]);
+      expect((await s.samples("goodwe:GW1", T0, march + 1)).t).toEqual([T0, march]);
+      expect(await s.insertSampleBatches([])).toEqual([]);
+      expect(await s.insertSampleBatches([[], []])).toEqual([0, 0]);
+      expect(await s.insertSampleBatches([[sample(T0 + 20_000)]])).toEqual([1]);
+      // Rows the retention already folded are refused, in a batch as alone.
+      await s.applyRetention(T0 + 3_600_000);
+      expect(await s.insertSampleBatches([[sample(T0 + 30_000)], [sample(T0 + 3_600_000)]])).toEqual([0, 1]);
+    });
+
+    it("records several runs as one write, in their order", async () => {
+      const s = await fresh();
+      const run = (startedAt: number, ok: boolean) =>
+        ({
+          source: "a",
+          kind: "poll",
+          startedAt,
+          finishedAt: startedAt + 1,
+          ok,
+          items: 1,
+          errorClass: ok ? null : "E",
+          error: null,
+        }) as const;
+      await s.recordRuns([run(1, true), run(3, false), { ...run(5, true), source: "b" }, run(7, false)]);
+      await s.recordRuns([]);
+      expect(await s.runSummary()).toEqual([
+        { source: "a", errors: 2, last: run(7, false), lastOk: run(1, true) },
+        { source: "b", errors: 0, last: { ...run(5, true), source: "b" }, lastOk: { ...run(5, true), source: "b" } },
+      ]);
+    });
+
     it("keeps nulls as nulls and every column of a sample", async () => {
       const s = await fresh();
       const row: SampleRow = { system: "goodwe:GW1", t: T0, pvW: 1234.5, loadW: null, gridW: -12.25, batteryW: 0, soc: 0.875, evW: 7000 };
@@ -145,6 +189,38 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
         { ...e, date: "2026-01-02", pvKwh: 4, readAt: 6 },
       ]);
       expect((await s.energy("alphaess:AL1", "2026-01-01", "2026-01-31")).map((r) => r.pvKwh)).toEqual([1, 4]);
+    });
+
+    it("upserts several callers' energy rows as one write, each told how many of its own rows were written", async () => {
+      const s = await fresh();
+      const e = {
+        system: "alphaess:AL1",
+        date: "2026-01-01",
+        pvKwh: 1,
+        loadKwh: 2,
+        importKwh: 0,
+        exportKwh: 0,
+        chargeKwh: 0,
+        dischargeKwh: 0,
+      };
+      expect(await s.upsertEnergy([{ ...e, readAt: 5 }])).toBe(1);
+      // The same day from several callers (and twice in one): applied in order; an older read changes nothing.
+      const counts = await s.upsertEnergyBatches([
+        [{ ...e, pvKwh: 2, readAt: 6 }],
+        [
+          { ...e, pvKwh: 0.5, readAt: 4 },
+          { ...e, system: "goodwe:G", readAt: 1 },
+        ],
+        [],
+        [
+          { ...e, pvKwh: 3, readAt: 7 },
+          { ...e, pvKwh: 4, readAt: 8 },
+        ],
+      ]);
+      expect(counts).toEqual([1, 1, 0, 2]);
+      expect((await s.energy("alphaess:AL1", "2026-01-01", "2026-01-01")).map((r) => [r.pvKwh, r.readAt])).toEqual([[4, 8]]);
+      expect(await s.energy("goodwe:G", "2026-01-01", "2026-01-01")).toEqual([{ ...e, system: "goodwe:G", readAt: 1 }]);
+      expect(await s.upsertEnergyBatches([])).toEqual([]);
     });
 
     it("folds raw samples past retention into 30-minute aggregates and does not count a late copy twice", async () => {

@@ -32,32 +32,60 @@ async function inRounds<T>(rows: readonly T[], key: (row: T) => string, write: (
   return n;
 }
 
-export async function upsertEnergy(db: Db, rows: readonly EnergyRow[]): Promise<number> {
-  return inRounds(
-    rows,
-    (r) => `${r.system}\u0000${r.date}`,
-    async (part) => {
-      const res = await db.query(
-        `INSERT INTO energy (system, date, pv_kwh, load_kwh, import_kwh, export_kwh, charge_kwh, discharge_kwh, read_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::bigint[])
-         ON CONFLICT (system, date) DO UPDATE SET pv_kwh = excluded.pv_kwh, load_kwh = excluded.load_kwh, import_kwh = excluded.import_kwh,
-           export_kwh = excluded.export_kwh, charge_kwh = excluded.charge_kwh, discharge_kwh = excluded.discharge_kwh, read_at = excluded.read_at
-         WHERE excluded.read_at >= energy.read_at`,
-        [
-          part.map((r) => r.system),
-          part.map((r) => r.date),
-          part.map((r) => r.pvKwh),
-          part.map((r) => r.loadKwh),
-          part.map((r) => r.importKwh),
-          part.map((r) => r.exportKwh),
-          part.map((r) => r.chargeKwh),
-          part.map((r) => r.dischargeKwh),
-          part.map((r) => r.readAt),
-        ],
-      );
-      return res.rowCount ?? 0;
-    },
+export async function upsertEnergy(pool: pg.Pool, rows: readonly EnergyRow[]): Promise<number> {
+  return (await upsertEnergyBatches(pool, [rows]))[0]!;
+}
+
+/**
+ * Several callers' energy rows in one statement (a row named twice: one statement per round, in one transaction);
+ * RETURNING names the rows written, and within a round each (system, date) belongs to one row, so to one batch.
+ */
+export async function upsertEnergyBatches(pool: pg.Pool, batches: readonly (readonly EnergyRow[])[]): Promise<number[]> {
+  const counts = batches.map(() => 0);
+  const parts = rounds(
+    batches.flatMap((rows, batch) => rows.map((row) => ({ row, batch }))),
+    ({ row }) => `${row.system}\u0000${row.date}`,
   );
+  const write = async (db: Db, part: { row: EnergyRow; batch: number }[]) => {
+    const owner = new Map(part.map(({ row, batch }) => [`${row.system}\u0000${row.date}`, batch]));
+    const rows = part.map((p) => p.row);
+    const res = await db.query<{ system: string; date: string }>(
+      `INSERT INTO energy (system, date, pv_kwh, load_kwh, import_kwh, export_kwh, charge_kwh, discharge_kwh, read_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::bigint[])
+       ON CONFLICT (system, date) DO UPDATE SET pv_kwh = excluded.pv_kwh, load_kwh = excluded.load_kwh, import_kwh = excluded.import_kwh,
+         export_kwh = excluded.export_kwh, charge_kwh = excluded.charge_kwh, discharge_kwh = excluded.discharge_kwh, read_at = excluded.read_at
+       WHERE excluded.read_at >= energy.read_at
+       RETURNING system, date`,
+      [
+        rows.map((r) => r.system),
+        rows.map((r) => r.date),
+        rows.map((r) => r.pvKwh),
+        rows.map((r) => r.loadKwh),
+        rows.map((r) => r.importKwh),
+        rows.map((r) => r.exportKwh),
+        rows.map((r) => r.chargeKwh),
+        rows.map((r) => r.dischargeKwh),
+        rows.map((r) => r.readAt),
+      ],
+    );
+    for (const r of res.rows) counts[owner.get(`${r.system}\u0000${r.date}`)!]!++;
+  };
+  if (parts.length <= 1) {
+    if (parts[0]) await write(pool, parts[0]);
+    return counts;
+  }
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    for (const part of parts) await write(client, part);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+  return counts;
 }
 
 export async function energy(db: Db, system: string, fromDate: string, toDate: string): Promise<EnergyRow[]> {
@@ -199,6 +227,29 @@ export async function recordRun(db: Db, r: RunRow): Promise<void> {
     "INSERT INTO runs (source, kind, started_at, finished_at, ok, items, error_class, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     [r.source, r.kind, r.startedAt, r.finishedAt, r.ok, r.items, r.errorClass, r.error],
   );
+}
+
+export async function recordRuns(db: Db, rows: readonly RunRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // WITH ORDINALITY + ORDER BY: ids are handed out in the callers' order (runSummary's "last" is the highest id).
+  await db.query({
+    name: "openpower_record_runs",
+    text: `INSERT INTO runs (source, kind, started_at, finished_at, ok, items, error_class, error)
+           SELECT source, kind, started_at, finished_at, ok, items, error_class, error
+           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::boolean[], $6::int[], $7::text[], $8::text[])
+             WITH ORDINALITY AS u(source, kind, started_at, finished_at, ok, items, error_class, error, n)
+           ORDER BY n`,
+    values: [
+      rows.map((r) => r.source),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.startedAt),
+      rows.map((r) => r.finishedAt),
+      rows.map((r) => r.ok),
+      rows.map((r) => r.items),
+      rows.map((r) => r.errorClass),
+      rows.map((r) => r.error),
+    ],
+  });
 }
 
 interface RunRecord {

@@ -179,19 +179,57 @@ export class PgStorage implements Storage {
           values: [sids.get(one.system)!, one.t, one.pvW, one.loadW, one.gridW, one.batteryW, one.soc, one.evW],
         }
       : this.batchInsert(rows, sids);
+    return (await this.insertWithRetry(rows, insert)).rowCount ?? 0;
+  }
+
+  /** The insert, again once after 23514 (no partition for a row, e.g. another worker's retention dropped a month this process had seen). */
+  private async insertWithRetry<R extends pg.QueryResultRow>(
+    rows: readonly SampleRow[],
+    insert: pg.QueryConfig,
+  ): Promise<pg.QueryResult<R>> {
     try {
-      return (await this.pool.query(insert)).rowCount ?? 0;
+      return await this.pool.query<R>(insert);
     } catch (error) {
-      // 23514: no partition for a row, e.g. another worker's retention dropped a month this process had seen.
       if ((error as { code?: string }).code !== "23514") throw error;
       this.months.clear();
       await this.refreshFolded();
       await this.ensureMonths(new Set(rows.filter((r) => r.t >= this.foldedBefore).map((r) => monthOf(r.t))));
-      return (await this.pool.query(insert)).rowCount ?? 0;
+      return await this.pool.query<R>(insert);
     }
   }
 
-  private batchInsert(rows: readonly SampleRow[], sids: Map<string, number>): pg.QueryConfig {
+  async insertSampleBatches(batches: readonly (readonly SampleRow[])[]): Promise<number[]> {
+    if (batches.length <= 1) return Promise.all(batches.map((b) => this.insertSamples(b)));
+    const all = batches.flat();
+    if (all.length === 0) return batches.map(() => 0);
+    const sids = await this.sidsOf(all.map((r) => r.system));
+    // A row is sent once, owned by the first batch naming it: a later copy would be ignored by the first, as in a serial run.
+    const owner = new Map<string, number>();
+    const unique: SampleRow[] = [];
+    const months = new Set<MonthKey>();
+    batches.forEach((batch, i) => {
+      for (const r of batch) {
+        const key = `${sids.get(r.system)!}:${r.t}`;
+        if (owner.has(key)) continue;
+        owner.set(key, i);
+        unique.push(r);
+        if (r.t >= this.foldedBefore) months.add(monthOf(r.t));
+      }
+    });
+    await this.ensureMonths(months);
+    const insert = this.batchInsert(unique, sids);
+    // RETURNING names the rows that were new, so each batch gets its own count out of the one statement.
+    const { rows } = await this.insertWithRetry<{ sid: number; t: number }>(unique, {
+      ...insert,
+      name: "openpower_insert_sample_batches",
+      text: `${insert.text} RETURNING sid, t`,
+    });
+    const counts = batches.map(() => 0);
+    for (const r of rows) counts[owner.get(`${r.sid}:${r.t}`)!]!++;
+    return counts;
+  }
+
+  private batchInsert(rows: readonly SampleRow[], sids: Map<string, number>): pg.QueryConfig & { text: string } {
     const values = [
       rows.map((r) => sids.get(r.system)!),
       rows.map((r) => r.t),
@@ -276,6 +314,9 @@ export class PgStorage implements Storage {
   upsertEnergy(rows: readonly EnergyRow[]): Promise<number> {
     return records.upsertEnergy(this.pool, rows);
   }
+  upsertEnergyBatches(batches: readonly (readonly EnergyRow[])[]): Promise<number[]> {
+    return records.upsertEnergyBatches(this.pool, batches);
+  }
   energy(system: string, fromDate: string, toDate: string): Promise<EnergyRow[]> {
     return records.energy(this.pool, system, fromDate, toDate);
   }
@@ -299,6 +340,9 @@ export class PgStorage implements Storage {
   }
   recordRun(row: RunRow): Promise<void> {
     return records.recordRun(this.pool, row);
+  }
+  recordRuns(rows: readonly RunRow[]): Promise<void> {
+    return records.recordRuns(this.pool, rows);
   }
   runSummary(): Promise<{ source: string; last: RunRow; lastOk: RunRow | null; errors: number }[]> {
     return records.runSummary(this.pool);
