@@ -22,18 +22,18 @@
  *   FLEET_BENCH_CPU_PROF=dir    write each worker's CPU profile (node --cpu-prof) into dir
  * The numbers are for people (nothing asserted); a machine shared with other work makes them noisy.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { startAlphaEssSimulator } from "../src/sim/alphaess/index.js";
 import { VirtualClock } from "../src/sim/kernel.js";
 import { startPowerTrackSimulator } from "../src/sim/powertrack/index.js";
 import { startTestPostgres } from "../test/support/postgres-server.js";
+import { spawnFleetWorker } from "../src/service/fleet/test-support/spawn-worker.js";
 
 const env = process.env;
 const N = Number(env.FLEET_BENCH_SYSTEMS ?? 2_000);
@@ -45,7 +45,6 @@ const ALPHA_INTERVAL = Number(env.FLEET_BENCH_ALPHA_INTERVAL_S ?? 300) * 1000;
 const WARMUP_S = Number(env.FLEET_BENCH_WARMUP_S ?? Math.max(PHASE_S, (3 * ALPHA_INTERVAL) / SPEED / 1000));
 const ALPHA_SPACING = Number(env.FLEET_BENCH_ALPHA_SPACING_MS ?? 25);
 const FIVE_MIN = 300_000;
-const child = fileURLToPath(new URL("../src/service/fleet/test-support/worker-child.ts", import.meta.url));
 const realWait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** CPU seconds a process has used (user + system; with `reaped`, also its children that ended), from /proc. */
@@ -148,34 +147,22 @@ export async function run(): Promise<void> {
   const r0 = Date.now();
   const children = new Map<string, ChildProcess>();
   const spawnWorker = async (id: string, extra: Record<string, string> = {}): Promise<ChildProcess> => {
-    const prof = env.FLEET_BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", env.FLEET_BENCH_CPU_PROF] : [];
-    const p = spawn(process.execPath, [...prof, "--import", "tsx", child], {
-      env: {
-        ...env,
-        CHILD_V0: String(v0),
-        CHILD_R0: String(r0),
-        CHILD_SPEED: String(SPEED),
-        CHILD_SECTIONS: JSON.stringify(sections),
-        FLEET_WORKER_ID: id,
-        FLEET_PG_URL: dbUrl,
-        FLEET_STORAGE: dbUrl,
-        FLEET_LEASE_TTL_MS: String(Math.min(10_000, ALPHA_INTERVAL / SPEED / 4)),
-        FLEET_CADENCE: JSON.stringify({ alphaess: ALPHA_INTERVAL }),
-        FLEET_DISCOVER_EVERY_MS: String(3_600_000),
-        FLEET_INITIAL_BACKFILL_MS: "0",
-        FLEET_ENERGY_EVERY_MS: String(6 * 3_600_000),
-        // The fleet budget paces the AppID: more than one request of a worker's AlphaESS loop may wait for it.
-        // PowerTrack: 4 requests of the login in flight fleet-wide; more waiting per worker only polls the slots table.
-        FLEET_CONCURRENCY: JSON.stringify({ alphaess: 16, powertrack: Math.max(1, Math.floor(4 / WORKERS)) }),
-        FLEET_PG_POOL: "8",
-        ...extra,
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    await new Promise<void>((resolve, reject) => {
-      p.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && resolve());
-      p.once("exit", (code) => reject(new Error(`worker ${id} exited early (${code})`)));
-    });
+    const nodeArgs = env.FLEET_BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", env.FLEET_BENCH_CPU_PROF] : [];
+    const workerEnv = {
+      FLEET_PG_URL: dbUrl,
+      FLEET_STORAGE: dbUrl,
+      FLEET_LEASE_TTL_MS: String(Math.min(10_000, ALPHA_INTERVAL / SPEED / 4)),
+      FLEET_CADENCE: JSON.stringify({ alphaess: ALPHA_INTERVAL }),
+      FLEET_DISCOVER_EVERY_MS: String(3_600_000),
+      FLEET_INITIAL_BACKFILL_MS: "0",
+      FLEET_ENERGY_EVERY_MS: String(6 * 3_600_000),
+      // The fleet budget paces the AppID: more than one request of a worker's AlphaESS loop may wait for it.
+      // PowerTrack: 4 requests of the login in flight fleet-wide; more waiting per worker only polls the slots table.
+      FLEET_CONCURRENCY: JSON.stringify({ alphaess: 16, powertrack: Math.max(1, Math.floor(4 / WORKERS)) }),
+      FLEET_PG_POOL: "8",
+      ...extra,
+    };
+    const p = await spawnFleetWorker({ id, v0, r0, speed: SPEED, sections, env: workerEnv, nodeArgs });
     children.set(id, p);
     return p;
   };

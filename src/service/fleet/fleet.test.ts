@@ -1,14 +1,14 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../../test/support/postgres.js";
 import { startAlphaEssSimulator, type AlphaEssSimulator } from "../../sim/alphaess/index.js";
 import { startAmberSimulator, type AmberSimulator } from "../../sim/amber/index.js";
 import { VirtualClock } from "../../sim/kernel.js";
+import { spawnFleetWorker } from "./test-support/spawn-worker.js";
 
 const SPEED = 30;
 const FIVE_MIN = 300_000;
@@ -119,32 +119,18 @@ describe("fleet workers over one PostgreSQL", () => {
       writeFileSync(log, "");
       const v0 = clock.now();
       const r0 = Date.now();
-      const child = join(fileURLToPath(new URL(".", import.meta.url)), "test-support", "worker-child.ts");
       const spawnWorker = async (id: string): Promise<void> => {
-        const p = spawn(process.execPath, ["--import", "tsx", child], {
-          env: {
-            ...process.env,
-            CHILD_V0: String(v0),
-            CHILD_R0: String(r0),
-            CHILD_SPEED: String(SPEED),
-            CHILD_SECTIONS: JSON.stringify(sections),
-            FLEET_WORKER_ID: id,
-            FLEET_PG_URL: db.url,
-            FLEET_STORAGE: file,
-            FLEET_POLL_LOG: log,
-            FLEET_LEASE_TTL_MS: String(LEASE_TTL_MS),
-            // A wide margin (16 s between two requests of the AppID): at 30x, 100 ms of a loaded machine's scheduling is 3 s.
-            FLEET_MARGIN: "0.6",
-            FLEET_CADENCE: JSON.stringify({ alphaess: CADENCE }),
-            FLEET_DISCOVER_EVERY_MS: String(FIVE_MIN),
-          },
-          stdio: ["ignore", "pipe", "inherit"],
-        });
-        await new Promise<void>((resolve, reject) => {
-          p.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && resolve());
-          p.once("exit", (code) => reject(new Error(`worker ${id} exited early (${code})`)));
-        });
-        children.set(id, p);
+        const env = {
+          FLEET_PG_URL: db.url,
+          FLEET_STORAGE: file,
+          FLEET_POLL_LOG: log,
+          FLEET_LEASE_TTL_MS: String(LEASE_TTL_MS),
+          // A wide margin (16 s between two requests of the AppID): at 30x, 100 ms of a loaded machine's scheduling is 3 s.
+          FLEET_MARGIN: "0.6",
+          FLEET_CADENCE: JSON.stringify({ alphaess: CADENCE }),
+          FLEET_DISCOVER_EVERY_MS: String(FIVE_MIN),
+        };
+        children.set(id, await spawnFleetWorker({ id, v0, r0, speed: SPEED, sections, env }));
       };
       await Promise.all(["w1", "w2", "w3", "w4"].map(spawnWorker));
       await realWait(12_000);

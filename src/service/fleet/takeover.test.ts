@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../../test/support/postgres.js";
 import { startAlphaEssSimulator, type AlphaEssSimulator } from "../../sim/alphaess/index.js";
 import { VirtualClock } from "../../sim/kernel.js";
+import { spawnFleetWorker } from "./test-support/spawn-worker.js";
 
 const SPEED = 5;
 /** AlphaESS's floor: one call per system every 10 s (6053 when faster). */
@@ -63,31 +63,17 @@ describe("a fleet hand-over and AlphaESS's 10 s per system", () => {
         },
       };
       const [v0, r0] = [clock.now(), Date.now()];
-      const child = join(fileURLToPath(new URL(".", import.meta.url)), "test-support", "worker-child.ts");
       const spawnWorker = async (id: string): Promise<void> => {
-        const p = spawn(process.execPath, ["--import", "tsx", child], {
-          env: {
-            ...process.env,
-            CHILD_V0: String(v0),
-            CHILD_R0: String(r0),
-            CHILD_SPEED: String(SPEED),
-            CHILD_SECTIONS: JSON.stringify(sections),
-            FLEET_WORKER_ID: id,
-            FLEET_PG_URL: db.url,
-            FLEET_STORAGE: db.url,
-            FLEET_LEASE_TTL_MS: String(LEASE_TTL_MS),
-            FLEET_CADENCE: JSON.stringify({ alphaess: CADENCE }),
-            // The loop looks for sources taken over every simulated second: without the wait it would poll them at once.
-            FLEET_RECHECK_MS: "1000",
-            FLEET_POLL_LOG: log,
-          },
-          stdio: ["ignore", "pipe", "inherit"],
-        });
-        await new Promise<void>((resolve, reject) => {
-          p.stdout!.on("data", (d: Buffer) => d.toString().includes("listening") && resolve());
-          p.once("exit", (code) => reject(new Error(`worker ${id} exited early (${code})`)));
-        });
-        children.set(id, p);
+        const env = {
+          FLEET_PG_URL: db.url,
+          FLEET_STORAGE: db.url,
+          FLEET_LEASE_TTL_MS: String(LEASE_TTL_MS),
+          FLEET_CADENCE: JSON.stringify({ alphaess: CADENCE }),
+          // The loop looks for sources taken over every simulated second: without the wait it would poll them at once.
+          FLEET_RECHECK_MS: "1000",
+          FLEET_POLL_LOG: log,
+        };
+        children.set(id, await spawnFleetWorker({ id, v0, r0, speed: SPEED, sections, env }));
       };
       const owners = async () =>
         (
