@@ -169,18 +169,21 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
       expect(await s.latestPriceStart("amber:OTHER")).toBeUndefined();
     });
 
+    /** One day's totals of AL1 (without `readAt`). */
+    const energyOfDay = {
+      system: "alphaess:AL1",
+      date: "2026-01-01",
+      pvKwh: 1,
+      loadKwh: 2,
+      importKwh: 0,
+      exportKwh: 0,
+      chargeKwh: 0,
+      dischargeKwh: null,
+    };
+
     it("keeps the latest energy read of a day", async () => {
       const s = await fresh();
-      const e = {
-        system: "alphaess:AL1",
-        date: "2026-01-01",
-        pvKwh: 1,
-        loadKwh: 2,
-        importKwh: 0,
-        exportKwh: 0,
-        chargeKwh: 0,
-        dischargeKwh: null,
-      };
+      const e = energyOfDay;
       expect(await s.upsertEnergy([{ ...e, readAt: 2 }])).toBe(1);
       expect(await s.upsertEnergy([{ ...e, pvKwh: 0.5, readAt: 1 }])).toBe(0);
       expect(await s.energy("alphaess:AL1", "2026-01-01", "2026-01-01")).toEqual([{ ...e, readAt: 2 }]);
@@ -193,16 +196,7 @@ export function describeStorage(name: string, open: () => Promise<Storage>): voi
 
     it("upserts several callers' energy rows as one write, each told how many of its own rows were written", async () => {
       const s = await fresh();
-      const e = {
-        system: "alphaess:AL1",
-        date: "2026-01-01",
-        pvKwh: 1,
-        loadKwh: 2,
-        importKwh: 0,
-        exportKwh: 0,
-        chargeKwh: 0,
-        dischargeKwh: 0,
-      };
+      const e = { ...energyOfDay, dischargeKwh: 0 };
       expect(await s.upsertEnergy([{ ...e, readAt: 5 }])).toBe(1);
       // The same day from several callers (and twice in one): applied in order; an older read changes nothing.
       const counts = await s.upsertEnergyBatches([
