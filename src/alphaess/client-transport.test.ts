@@ -260,7 +260,9 @@ describe("AlphaESS client against the simulator: requests, authentication, limit
       const { api, clock, sim, requests } = await setup({ client: { pacing: { minIntervalMs: 25 } } });
       sim.errors.add({ endpoint: "getLastPowerData", code: 6053, times: 1 });
       const read = api.getRealtimePowerUsage(SN);
-      await waitUntil(() => requests("getLastPowerData").length === 1);
+      // The 6053 has been read and the pause set (time stands still until then): it ends 100 ms after the answer.
+      await waitUntil(() => api.rateLimitState().account.nextAt.getTime() > NOON_SYDNEY);
+      expect(api.rateLimitState().account.nextAt.getTime() - NOON_SYDNEY).toBeLessThanOrEqual(100 + 10);
       await clock.advance(99);
       await new Promise((r) => setTimeout(r, 20));
       expect(requests("getLastPowerData")).toHaveLength(1);

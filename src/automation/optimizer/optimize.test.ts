@@ -301,8 +301,9 @@ function checkPhysics(input: OptimizeInput, result: Awaited<ReturnType<typeof op
     expect(-p.gridW).toBeLessThanOrEqual(grid.maxExportW + 1e-3);
     expect(p.curtailedW).toBeGreaterThanOrEqual(0);
     if (battery.capacityKwh > 0) {
-      expect(p.socEnd * battery.capacityKwh).toBeGreaterThanOrEqual(problem.lowerKwh[t]! - 1e-6);
-      expect(p.socEnd * battery.capacityKwh).toBeLessThanOrEqual(problem.upperKwh[t]! + 1e-6);
+      // 0.01 Wh: the LP fallback's feasibility tolerance (1e-7, on scaled variables) came to 1e-6 kWh once (seed 1891887170).
+      expect(p.socEnd * battery.capacityKwh).toBeGreaterThanOrEqual(problem.lowerKwh[t]! - 1e-5);
+      expect(p.socEnd * battery.capacityKwh).toBeLessThanOrEqual(problem.upperKwh[t]! + 1e-5);
     }
   });
 }
