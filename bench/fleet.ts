@@ -57,6 +57,16 @@ function cpuSeconds(pid: number, reaped = false): number {
   }
 }
 
+/** Resident memory of a process, MB, from /proc (0 once it is gone). */
+function rssMb(pid: number): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB/m);
+    return line ? Number(line[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** The PostgreSQL server's processes started below this one (the embedded server's child); none for an external server. */
 function postgresPids(): number[] {
   const parent = new Map<number, number>();
@@ -182,6 +192,7 @@ export async function run(): Promise<void> {
     during?: () => Promise<void>,
   ) => {
     const cpu0 = new Map([...children].map(([id, p]) => [id, cpuSeconds(p.pid!)]));
+    const rss0 = new Map([...children].map(([id, p]) => [id, rssMb(p.pid!)]));
     // PostgreSQL's connections come and go: the server's CPU is its live processes' plus what the ended ones left.
     const pgCpuNow = () => postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid, true), 0);
     const pgPids = postgresPids();
@@ -235,6 +246,8 @@ export async function run(): Promise<void> {
       `  failed polls and backfills: ${failures || "none"}; AlphaESS requests refused with 6053 (retried): ${alpha.refused.tooFast - tooFast0}`,
     );
     console.log(`  readings written: ${((samples1 - samples0) / realS).toFixed(0)}/s real (${samples1 - samples0})`);
+    const rss = [...children].map(([id, p]) => `${id} ${(rss0.get(id) ?? 0).toFixed(0)} → ${rssMb(p.pid!).toFixed(0)}`);
+    console.log(`  resident memory per worker at the phase's start → end: ${rss.join(", ")} MB`);
     console.log(
       `  CPU: ${children.size} worker process(es) ${(cpu / realS).toFixed(2)} cores = ${((cpu / realS / N) * 1000).toFixed(3)} cores per 1,000 systems; ` +
         `PostgreSQL ${pgPids.length ? `${(pgCpu / realS).toFixed(2)} cores` : "not measured (external server)"}; ` +

@@ -27,7 +27,7 @@ export const POLL_RULES: Readonly<Record<PollRule["kind"], PollRule>> = {
   // SEMS refreshes a plant every 5 minutes and throttles accounts (GY0429).
   "goodwe-sems": { kind: "goodwe-sems", floorMs: 300_000, concurrency: 1 },
   // PowerTrack data arrives in 15-minute intervals.
-  // No limit per site (the login's requests in flight are the fleet's, in fleet_slots): a site taken over is polled at once.
+  // No limit per site (the login's requests in flight are the fleet's, in fleet_slots): a site taken over is polled when due.
   powertrack: { kind: "powertrack", floorMs: 900_000, concurrency: 4, handOverMs: 0 },
   // Amber publishes at each 5-minute boundary (the price loop keeps its own schedule).
   amber: { kind: "amber", floorMs: 300_000, concurrency: 1 },
